@@ -1,0 +1,12 @@
+"""Start Django for commands that need the case database."""
+
+from __future__ import annotations
+
+import os
+
+
+def setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.app.settings")
+    import django
+
+    django.setup()
