@@ -1,0 +1,1 @@
+"""Clues from screening, stored through the engine → app seam; clue export."""

@@ -1,0 +1,115 @@
+"""Clues (线索) found by screening, the switchable rule settings, and screening runs."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ClueState(models.TextChoices):
+    NEW = "new", "新线索"
+    ASSIGNED = "assigned", "已分派"
+    VERIFYING = "verifying", "核查中"
+    ACCEPTED = "accepted", "已立案"
+    REFERRED = "referred", "已移送"
+    EXCLUDED = "excluded", "已排除"
+    LAPSED = "lapsed", "事实已消失"
+
+
+# States in which a person is still waiting for someone to act (the export's "open clues").
+OPEN_STATES = (ClueState.NEW, ClueState.ASSIGNED, ClueState.VERIFYING)
+# States a person set by handling the clue: re-screening never overwrites them.
+HANDLED_STATES = (
+    ClueState.ASSIGNED,
+    ClueState.VERIFYING,
+    ClueState.ACCEPTED,
+    ClueState.REFERRED,
+    ClueState.EXCLUDED,
+)
+
+
+class Clue(models.Model):
+    """One finding of one rule about one person through one triggering record."""
+
+    key = models.CharField("线索键", max_length=255, unique=True, help_text="规则 + 人员 + 触发记录，重复筛查时据此更新")
+    rule = models.CharField("规则", max_length=32, db_index=True)
+    rule_name = models.CharField("规则名称", max_length=64, blank=True)
+    rule_version = models.CharField("规则版本", max_length=64)
+    person_key = models.CharField("人员键", max_length=32, db_index=True)
+    person_name = models.CharField("姓名", max_length=64)
+    person_id_number = models.CharField("身份证号", max_length=18, blank=True)
+    priority = models.PositiveSmallIntegerField("优先级", default=0, help_text="0–100，越大越优先")
+    tags = models.JSONField("标签", default=list, blank=True)
+    target_unit = models.CharField("承办单位", max_length=32, help_text="单位代码，如 procuratorate")
+    suggested_help = models.TextField("建议帮扶", blank=True)
+    reason = models.TextField("线索理由")
+    records = models.JSONField("证据记录", default=list, blank=True,
+                               help_text="[{record_id, source_type, file, sheet, row}]")
+    facts = models.JSONField("事实", default=dict, blank=True)
+    state = models.CharField("状态", max_length=16, choices=ClueState.choices, default=ClueState.NEW,
+                             db_index=True)
+    facts_current = models.BooleanField("事实仍成立", default=True,
+                                        help_text="最近一次筛查是否仍发现该线索")
+    as_of = models.DateField("数据基准日")
+    first_seen = models.DateTimeField("首次发现")
+    last_seen = models.DateTimeField("最近发现")
+    lapsed_at = models.DateTimeField("事实消失时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "线索"
+        verbose_name_plural = "线索"
+        ordering = ["-priority", "id"]
+        indexes = [models.Index(fields=["state", "-priority"], name="clue_state_priority")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.person_name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class RuleSetting(models.Model):
+    """What a data administrator changes without a release: switch a rule off, override parameters,
+    or add a rule of a built-in kind (a full definition in the same form as the rule files)."""
+
+    rule = models.CharField("规则代码", max_length=32, unique=True)
+    enabled = models.BooleanField("启用", default=True)
+    parameters = models.JSONField("参数覆盖", default=dict, blank=True,
+                                  help_text='只写要改的参数，如 {"min_unpaid_fen": 100000}')
+    definition = models.JSONField("新增规则定义", null=True, blank=True,
+                                  help_text="仅用于新增规则：与规则文件相同结构的 JSON；内置规则留空")
+    note = models.CharField("修改说明", max_length=200, blank=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    updated_by = models.CharField("修改人", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "筛查规则设置"
+        verbose_name_plural = "筛查规则设置"
+        ordering = ["rule"]
+
+    def __str__(self) -> str:
+        return f"{self.rule}（{'启用' if self.enabled else '停用'}）"
+
+
+class ScreeningRun(models.Model):
+    """One `screen`: when, against which date, and what it found per rule."""
+
+    as_of = models.DateField("数据基准日")
+    engine = models.CharField("计算引擎", max_length=16, default="duckdb")
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    rule_versions = models.JSONField("规则版本", default=dict, blank=True)
+    counts = models.JSONField("各规则线索数", default=dict, blank=True)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    lapsed = models.PositiveIntegerField("事实消失", default=0)
+    started_by = models.CharField("执行人", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "筛查批次"
+        verbose_name_plural = "筛查批次"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"筛查 {self.as_of}"
