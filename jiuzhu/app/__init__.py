@@ -1,0 +1,1 @@
+"""The app half (Django): accounts, clues, casework, referrals, reports, web, api."""

@@ -1,0 +1,1 @@
+"""Units (departments), users and their roles, special teams, and the audit trail."""

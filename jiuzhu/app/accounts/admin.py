@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from jiuzhu.app.accounts.models import AuditEvent, Profile, Team, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "active")
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "user", "unit", "role")
+    list_filter = ("unit", "role")
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "tag")
+    filter_horizontal = ("members", "partner_units")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "username", "action", "object_type", "object_id", "ip")
+    list_filter = ("action", "object_type")
+    search_fields = ("username", "object_id")
+
+    def has_add_permission(self, request):  # the trail is written by the system only
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

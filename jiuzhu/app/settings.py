@@ -1,0 +1,134 @@
+"""The one settings module. Everything a deployment changes comes from environment variables.
+
+JIUZHU_HOME        where the embedded default keeps its files (default ./var)
+DATABASE_URL       postgresql://… to use PostgreSQL instead of SQLite in JIUZHU_HOME
+JIUZHU_SECRET_KEY  the secret key (default: generated once into JIUZHU_HOME/secret_key)
+JIUZHU_DEBUG       1 to turn on Django's debug pages (never in production)
+JIUZHU_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
+EMAIL_HOST …       Django's mail settings, for overdue notices by e-mail when configured
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import dj_database_url
+
+from jiuzhu.engine.home import jiuzhu_home
+
+HOME = jiuzhu_home()
+BASE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _secret_key() -> str:
+    if os.environ.get("JIUZHU_SECRET_KEY"):
+        return os.environ["JIUZHU_SECRET_KEY"]
+    path = HOME / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = os.environ.get("JIUZHU_DEBUG", "") == "1"
+ALLOWED_HOSTS = os.environ.get("JIUZHU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "jiuzhu.app.accounts",
+    "jiuzhu.app.clues",
+    "jiuzhu.app.casework",
+    "jiuzhu.app.referrals",
+    "jiuzhu.app.reports",
+    "jiuzhu.app.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "jiuzhu.app.urls"
+WSGI_APPLICATION = "jiuzhu.app.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jiuzhu.app.accounts.context.current_profile",
+                "jiuzhu.app.web.context.navigation",
+            ],
+        },
+    },
+]
+
+_db_url = os.environ.get("DATABASE_URL")
+if _db_url:
+    DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(HOME / "jiuzhu.sqlite3"),
+            # Wait for a writer instead of failing at once: the CLI and the web app share the file.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = str(HOME / "static")
+WHITENOISE_USE_FINDERS = True  # serve from the package in the embedded default: no collectstatic step
+MEDIA_ROOT = str(HOME / "uploads")
+
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+SESSION_COOKIE_AGE = 8 * 3600  # a working day
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jiuzhu@localhost")
+
+# Personal data stays out of logs: only warnings and errors, no request bodies.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,20 @@
+"""URL root. Each app with a `urls` module is mounted at its own prefix; web serves the root."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "救助 · 数据管理"
+admin.site.site_title = "救助"
+admin.site.index_title = "数据管理"
+
+_MOUNTED = ("clues", "casework", "referrals", "reports", "api")
+
+urlpatterns = [path("admin/", admin.site.urls)]
+for _app in _MOUNTED:
+    if importlib.util.find_spec(f"jiuzhu.app.{_app}.urls"):
+        urlpatterns.append(path(f"{_app}/", include(f"jiuzhu.app.{_app}.urls")))
+urlpatterns.append(path("", include("jiuzhu.app.web.urls")))

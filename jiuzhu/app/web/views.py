@@ -1,0 +1,14 @@
+"""The home page: what each user has to do today, by role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jiuzhu.app.web.menu import menu_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"menu": menu_for(request.user)})
