@@ -11,7 +11,7 @@ Status of a parsed cell:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -43,7 +43,8 @@ def _birth(digits8: str) -> date | None:
         d = date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
     except ValueError:
         return None
-    return d if d.year >= 1850 else None
+    # Nobody alive was born before 1850, and nobody is registered before being born.
+    return d if date(1850, 1, 1) <= d <= date.today() else None
 
 
 def upgrade_15(id15: str) -> str:
@@ -77,11 +78,9 @@ def _number_cell(value: float | int | Decimal, raw: str) -> IdParse:
     if dec != dec.to_integral_value():
         return IdParse(raw, "invalid", reason="身份证号码含小数")
     digits = str(int(dec))
-    if len(digits) == 15:
-        return parse_id(digits)
-    if len(digits) == 18 and isinstance(value, int) and not isinstance(value, bool):
-        # An exact integer (never went through a float) is still a real number.
-        return parse_id(digits)
+    if len(digits) == 15 or (len(digits) == 18 and isinstance(value, int)):
+        # 15 digits survive a float; an exact integer (never a float) is still the real number.
+        return replace(parse_id(digits), raw=raw)
     return IdParse(raw, "corrupted", reason="身份证号码被Excel存为数字，后几位已丢失")
 
 
@@ -104,6 +103,9 @@ def parse_id(value: object) -> IdParse:
         return IdParse(raw, "corrupted", reason="身份证号码被Excel存为科学计数法，后几位已丢失")
     if re.fullmatch(r"\d+\.0+", text):
         text = text.split(".")[0]
+        if len(text) > 15:
+            # A number cell printed as text: past 15 significant digits Excel already lost them.
+            return IdParse(raw, "corrupted", reason="身份证号码被Excel存为数字，后几位已丢失")
     if re.fullmatch(r"\d{15}", text):
         if _birth("19" + text[6:12]) is None:
             return IdParse(raw, "invalid", reason="15位身份证号码出生日期不存在")
