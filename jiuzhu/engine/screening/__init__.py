@@ -1,0 +1,1 @@
+"""Screening: person profiles → rules (data, versioned) → clues with evidence (rules.md)."""

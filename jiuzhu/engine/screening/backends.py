@@ -1,0 +1,97 @@
+"""Where the screening SQL runs: a DuckDB connection (the warehouse), or Spark fed from the warehouse.
+
+Both take the same SELECT statements from subjects.py and the rule compiler. Rows come back as
+dicts of plain Python values (str, int, bool, date, None).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from jiuzhu.engine.screening.subjects import COMMON_COLUMNS, SOURCE_COLUMNS, SQL_TYPES
+
+# The inputs screening reads, with the columns it needs when a table is missing (nothing ingested yet).
+INPUTS: dict[str, dict[str, str]] = {
+    **{f"cur_{st}": {**COMMON_COLUMNS, **cols} for st, cols in SOURCE_COLUMNS.items()},
+    "person_index": {"record_id": "text", "source_type": "text", "person_key": "text", "method": "text"},
+    "persons": {"person_key": "text", "name": "text", "id_number": "text", "sex": "text", "birth_date": "date"},
+}
+
+
+def _duck_type(kind: str) -> str:
+    return "VARCHAR" if kind == "text" else SQL_TYPES[kind]
+
+
+def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    return {r[0] for r in rows}
+
+
+class DuckBackend:
+    engine = "duckdb"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        have = _existing(con)
+        for name, cols in INPUTS.items():
+            if name not in have:
+                spec = ", ".join(f"CAST(NULL AS {_duck_type(k)}) AS {c}" for c, k in cols.items())
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {spec} WHERE FALSE")
+
+    def materialise(self, name: str, select: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
+
+    def fetch(self, sql: str) -> list[dict[str, Any]]:
+        cur = self.con.execute(sql)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def register_keys(self, name: str, keys: list[str]) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (k VARCHAR)")
+        if keys:
+            self.con.executemany(f"INSERT INTO {name} VALUES (?)", [(k,) for k in keys])
+
+    def close(self) -> None:
+        pass
+
+
+class SparkBackend:
+    """Copies the inputs out of the warehouse as Parquet, then runs every stage in Spark SQL."""
+
+    engine = "spark"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, spark: Any = None) -> None:
+        if spark is None:
+            from jiuzhu.engine.linkage.spark import local_session
+
+            spark = local_session()
+        self.spark = spark
+        self.tmp = Path(tempfile.mkdtemp(prefix="jiuzhu-screen-"))
+        have = _existing(con)
+        for name, cols in INPUTS.items():
+            path = self.tmp / f"{name}.parquet"
+            select = ", ".join(f"CAST({c} AS {_duck_type(k)}) AS {c}" if name in have
+                               else f"CAST(NULL AS {_duck_type(k)}) AS {c}" for c, k in cols.items())
+            source = f"FROM {name}" if name in have else "WHERE FALSE"
+            con.execute(f"COPY (SELECT {select} {source}) TO '{path}' (FORMAT parquet)")
+            spark.read.parquet(str(path)).createOrReplaceTempView(name)
+
+    def materialise(self, name: str, select: str) -> None:
+        self.spark.sql(select).localCheckpoint().createOrReplaceTempView(name)
+
+    def fetch(self, sql: str) -> list[dict[str, Any]]:
+        return [row.asDict() for row in self.spark.sql(sql).collect()]
+
+    def register_keys(self, name: str, keys: list[str]) -> None:
+        from pyspark.sql.types import StringType, StructField, StructType
+
+        schema = StructType([StructField("k", StringType())])
+        self.spark.createDataFrame([(k,) for k in keys], schema).createOrReplaceTempView(name)
+
+    def close(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)

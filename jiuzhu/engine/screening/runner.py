@@ -1,0 +1,256 @@
+"""Run the enabled rules over the current snapshots and turn the rows they select into clues."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from jiuzhu.engine.screening.conditions import Compiler
+from jiuzhu.engine.screening.findings import ClueFinding, ScreenResult
+from jiuzhu.engine.screening.priority import PriorityInputs, priority
+from jiuzhu.engine.screening.ruleset import Rule, RuleSetting, load_rules, shared_file
+from jiuzhu.engine.screening.subjects import HARDSHIP_COLUMNS, PROFILE, stages, subject_schema
+from jiuzhu.engine.screening.texts import join_labels, masked_name, render
+
+# Default local average wage (三明市 城镇非私营单位, about 96,000 元 a year); callers pass the configured one.
+DEFAULT_MONTHLY_WAGE_FEN = 800_000
+_SEVERE_INJURIES = ("死亡", "重伤")
+Progress = Callable[[str, int, int], None]
+
+
+def _noop(step: str, done: int, total: int) -> None:
+    pass
+
+
+def run(backend: Any, as_of: date, *, settings: Iterable[RuleSetting] = (), rules: Iterable[str] | None = None,
+        monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN, progress: Progress = _noop) -> ScreenResult:
+    started = time.perf_counter()
+    ruleset = load_rules(settings, rules)
+    terms = shared_file("terms")["parameters"]
+    plan = stages(as_of, terms)
+    total = len(plan) + len(ruleset) + 1
+    for i, (name, select) in enumerate(plan):
+        progress(f"画像 {name}", i, total)
+        backend.materialise(name, select)
+
+    selected: dict[str, list[dict[str, Any]]] = {}
+    for j, rule in enumerate(ruleset):
+        progress(f"规则 {rule.code}", len(plan) + j, total)
+        compiler = Compiler(subject_schema(rule.subject), rule.parameters, rule.get("conditions", {}))
+        helps = [f", CASE WHEN {compiler.compile(h['when'])} THEN TRUE ELSE FALSE END AS help_{k}"
+                 for k, h in enumerate(rule.get("help", [])) if "when" in h]
+        sql = (f"SELECT s.*{''.join(helps)} FROM {rule.subject}_subject s "
+               f"WHERE {compiler.compile(rule.definition['when'])}")
+        selected[rule.code] = backend.fetch(sql)
+
+    progress("证据与标签", len(plan) + len(ruleset), total)
+    context = _Context.gather(backend, selected)
+    findings: dict[str, ClueFinding] = {}
+    by_rule: dict[str, list[ClueFinding]] = defaultdict(list)
+    priority_weights = shared_file("priority")["parameters"]
+    for rule in ruleset:
+        for row in selected[rule.code]:
+            finding = _finding(rule, row, context, as_of, monthly_wage_fen, priority_weights)
+            if finding.key in findings or _excluded(rule, row, finding, by_rule):
+                continue
+            findings[finding.key] = finding
+            by_rule[rule.code].append(finding)
+    progress("完成", total, total)
+    clues = sorted(findings.values(), key=lambda f: f.key)
+    return ScreenResult(
+        as_of=as_of, engine=backend.engine, clues=clues,
+        rule_versions={r.code: r.version for r in ruleset},
+        counts={r.code: len(by_rule[r.code]) for r in ruleset},
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _excluded(rule: Rule, row: dict[str, Any], finding: ClueFinding,
+              by_rule: dict[str, list[ClueFinding]]) -> bool:
+    excl = rule.get("exclude")
+    if not excl:
+        return False
+    others = [f for code in excl["rules"] for f in by_rule.get(code, []) if f.person_key == finding.person_key]
+    if excl["same"] == "person":
+        return bool(others)
+    record = row[excl["record"]]
+    return any(record in {r["record_id"] for r in f.records} for f in others)
+
+
+class _Context:
+    """What findings need beyond their row: lineage of records, registry facts of the people involved
+    (the person, a child's parents, a dead victim's relatives), enforcement linked to victims, tags."""
+
+    def __init__(self) -> None:
+        self.lineage: dict[str, dict[str, Any]] = {}
+        self.facts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.linked_unpaid: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.relatives: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.tags: dict[str, list[str]] = {}
+
+    @classmethod
+    def gather(cls, backend: Any, selected: dict[str, list[dict[str, Any]]]) -> _Context:
+        ctx = cls()
+        people: set[str] = set()
+        victims: set[str] = set()
+        for rows in selected.values():
+            for row in rows:
+                people.add(row["person_key"])
+                for col in ("pa_key", "pb_key"):
+                    if row.get(col):
+                        people.add(row[col])
+                if row.get("victim_record"):
+                    victims.add(row["victim_record"])
+        backend.register_keys("screen_people", sorted(people))
+        backend.register_keys("screen_victims", sorted(victims))
+        for r in backend.fetch("SELECT m.* FROM membership m JOIN screen_people k ON k.k = m.person_key "
+                               "ORDER BY m.person_key, m.facet, m.record_id"):
+            ctx.facts[r["person_key"]].append(r)
+        for r in backend.fetch(
+                "SELECT l.victim_record, e.record_id, e.source_type, e.file_name, e.sheet, e.row, e.enforcement_no,"
+                " e.amount_unpaid FROM victim_links l JOIN screen_victims k ON k.k = l.victim_record "
+                "JOIN s_enforcement e ON e.record_id = l.enforcement_record WHERE e.amount_unpaid > 0 "
+                "ORDER BY l.victim_record, e.record_id"):
+            ctx.linked_unpaid[r["victim_record"]].append(r)
+        for r in backend.fetch(
+                "SELECT h1.person_key AS of_person, h2.person_key, h2.record_id, h2.source_type, h2.file_name, "
+                "h2.sheet, h2.row, h2.name, h2.relation FROM s_household h1 JOIN screen_people k ON k.k = h1.person_key "
+                "JOIN s_household h2 ON h2.household_no = h1.household_no AND h2.person_key <> h1.person_key "
+                "ORDER BY h1.person_key, h2.record_id"):
+            ctx.relatives[r["of_person"]].append(r)
+        record_ids = sorted({row[c] for rows in selected.values() for row in rows
+                             for c in ("victim_record", "enforcement_record", "child_record", "pa_record",
+                                       "pb_record") if row.get(c)})
+        backend.register_keys("screen_records", record_ids)
+        union = " UNION ALL ".join(
+            f"SELECT record_id, source_type, file_name, sheet, row FROM s_{st}"
+            for st in ("victim", "enforcement", "household"))
+        for r in backend.fetch(f"SELECT u.* FROM ({union}) u JOIN screen_records k ON k.k = u.record_id"):
+            ctx.lineage[r["record_id"]] = r
+        tag_file = shared_file("tags")
+        compiler = Compiler(subject_schema("person"), tag_file["parameters"])
+        tag_cols = ", ".join(f"CASE WHEN {compiler.compile(t['when'])} THEN TRUE ELSE FALSE END AS t{i}"
+                             for i, t in enumerate(tag_file["tag"]))
+        for r in backend.fetch(f"SELECT s.person_key, {tag_cols} FROM person_subject s "
+                               f"JOIN screen_people k ON k.k = s.person_key"):
+            ctx.tags[r["person_key"]] = [t["name"] for i, t in enumerate(tag_file["tag"]) if r[f"t{i}"]]
+        return ctx
+
+
+def _ref(r: dict[str, Any]) -> dict[str, Any]:
+    return {"record_id": r["record_id"], "source_type": r["source_type"], "file": r["file_name"],
+            "sheet": r["sheet"], "row": r["row"]}
+
+
+_FACET_ORDER = {name: i for i, name in enumerate(HARDSHIP_COLUMNS)}
+
+
+def _hardship(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = [f for f in facts if f["facet"] in _FACET_ORDER]
+    return sorted(rows, key=lambda f: (_FACET_ORDER[f["facet"]], f["record_id"]))
+
+
+def _parent_text(row: dict[str, Any], prefix: str, facts: list[dict[str, Any]]) -> str:
+    who = {"男": "父亲", "女": "母亲"}.get(row.get(f"{prefix}_sex") or "", row.get(f"{prefix}_relation") or "父母一方")
+    states = []
+    for f in facts:
+        if f["facet"] in ("dead", "missing"):
+            states.append(f["label"])
+        elif f["facet"] == "prisoner":
+            states.append(f"{f['label']}至{f['day'].isoformat()}" if f["day"] else f["label"])
+        elif f["facet"] == "disability":
+            states.append(f["label"].replace("持证残疾人", "残疾"))
+    return who + "（" + "、".join(dict.fromkeys(states)) + "）" if states else who
+
+
+def _finding(rule: Rule, row: dict[str, Any], ctx: _Context, as_of: date, wage: int,
+             weights: dict[str, int]) -> ClueFinding:
+    person = row["person_key"]
+    facts = ctx.facts.get(person, [])
+    refs: list[dict[str, Any]] = []
+
+    def add(ref: dict[str, Any]) -> None:
+        if ref["record_id"] not in {r["record_id"] for r in refs}:
+            refs.append(ref)
+
+    for col in rule.get("records", []):
+        if row.get(col) and row[col] in ctx.lineage:
+            add(_ref(ctx.lineage[row[col]]))
+    values = {k: v for k, v in row.items() if k in subject_schema(rule.subject).columns}
+    values["name"] = masked_name(row.get("name"))
+    hardship = _hardship(facts)
+    values["hardship"] = join_labels([f["label"] for f in hardship]) or None
+    extra: dict[str, Any] = {}
+    for kind in rule.get("evidence", []):
+        if kind == "hardship":
+            for f in hardship:
+                add(_ref(f))
+        elif kind in ("poverty_watch", "unpaid", "uncompensated"):
+            wanted = ("poverty_watch", "poverty_watch_open") if kind == "poverty_watch" else (kind,)
+            for f in facts:
+                if f["facet"] in wanted:
+                    add(_ref(f))
+        elif kind == "linked_unpaid":
+            for e in ctx.linked_unpaid.get(row.get("victim_record", ""), []):
+                add(_ref(e))
+                extra.setdefault("linked_enforcement", []).append(e["enforcement_no"])
+        elif kind == "relatives_if_dead" and row.get("injury") == "死亡":
+            rel = ctx.relatives.get(person, [])
+            for r in rel:
+                add(_ref(r))
+            values["relatives"] = "、".join(f"{r['relation']}{masked_name(r['name'])}" for r in rel) or None
+            extra["relatives"] = [{"person_key": r["person_key"], "relation": r["relation"]} for r in rel]
+        elif kind == "parents":
+            texts = []
+            for prefix in ("pa", "pb"):
+                pfacts = ctx.facts.get(row.get(f"{prefix}_key") or "", [])
+                for f in pfacts:
+                    if f["facet"] in ("dead", "missing", "prisoner", "disability"):
+                        add(_ref(f))
+                texts.append(_parent_text(row, prefix, pfacts))
+            values["parents"] = "，".join(texts)
+    helps = [h["text"] for k, h in enumerate(rule.get("help", [])) if "when" not in h or row.get(f"help_{k}")]
+
+    prio = rule.get("priority", {})
+    severe = (bool(row.get("pa_severe")) or bool(row.get("pb_severe"))) if prio.get("severe") == "parents" \
+        else bool(row.get("severe_disability"))
+    amount_field = prio.get("amount")
+    inputs = PriorityInputs(
+        base=int(prio.get("base", 30)),
+        unpaid_fen=int(row.get(amount_field) or 0) if amount_field else 0,
+        death_or_severe_injury=row.get(prio.get("injury", "")) in _SEVERE_INJURIES,
+        severe_disability=severe,
+        age=row.get("age"),
+        hardship_count=int(row.get("hardship_count") or 0),
+        terminated_date=row.get(prio["terminated"]) if prio.get("terminated") else None,
+    )
+    fact_values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()
+                   if v is not None and k not in PROFILE and not k.startswith("help_")}
+    fact_values.update({
+        "hardship": [f["facet"] for f in hardship],
+        "hardship_count": row.get("hardship_count"),
+        "age": row.get("age"),
+        "severe_disability": row.get("severe_disability"),
+        "also_units": list(rule.get("also_units", [])),
+        "action": rule.get("action", ""),
+        **extra,
+    })
+    return ClueFinding(
+        key=f"{rule.code}|{person}|{row['trigger_key']}",
+        rule=rule.code,
+        rule_name=rule.name,
+        rule_version=rule.version,
+        person_key=person,
+        person_name=row.get("name") or "",
+        person_id_number=row.get("id_number"),
+        priority=priority(inputs, as_of, wage, weights),
+        tags=ctx.tags.get(person, []),
+        target_unit=rule.get("target_unit"),
+        suggested_help="；".join(helps),
+        reason=render(rule.get("reason"), values),
+        records=refs,
+        facts=fact_values,
+    )

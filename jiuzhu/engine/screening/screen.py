@@ -1,0 +1,54 @@
+"""`screen()`: the enabled rules over the warehouse's current snapshots, on DuckDB or Spark."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from jiuzhu.engine.screening.backends import DuckBackend, SparkBackend
+from jiuzhu.engine.screening.findings import ScreenResult
+from jiuzhu.engine.screening.ruleset import RuleSetting
+from jiuzhu.engine.screening.runner import DEFAULT_MONTHLY_WAGE_FEN, Progress, _noop, run
+
+
+def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: str = "duckdb",
+                      rules: Iterable[str] | None = None, settings: Iterable[RuleSetting] = (),
+                      monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN, spark: Any = None,
+                      progress: Progress = _noop) -> ScreenResult:
+    """Screen the warehouse open on ``con`` (the tables of docs/architecture.md)."""
+    if engine not in ("duckdb", "spark"):
+        raise ValueError(f"未知的计算引擎：{engine}（应为 duckdb 或 spark）")
+    backend = DuckBackend(con) if engine == "duckdb" else SparkBackend(con, spark)
+    try:
+        return run(backend, as_of, settings=settings, rules=rules, monthly_wage_fen=monthly_wage_fen,
+                   progress=progress)
+    finally:
+        backend.close()
+
+
+def screen(as_of: date | None = None, *, engine: str = "duckdb", rules: Iterable[str] | None = None,
+           settings: Iterable[RuleSetting] = (), monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN,
+           warehouse: str | Path | None = None, spark: Any = None, progress: Progress = _noop) -> ScreenResult:
+    """Screen ``$JIUZHU_HOME/warehouse.duckdb`` (or ``warehouse``) at ``as_of`` (default today, Asia/Shanghai).
+
+    ``settings`` are the administrator's switches and parameter overrides (the app passes its
+    RuleSetting rows); ``rules`` limits the run to some rule codes."""
+    if as_of is None:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        as_of = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    if warehouse is None:
+        from jiuzhu.engine.home import warehouse_path
+
+        warehouse = warehouse_path()
+    con = duckdb.connect(str(warehouse))
+    try:
+        return screen_connection(con, as_of, engine=engine, rules=rules, settings=settings,
+                                 monthly_wage_fen=monthly_wage_fen, spark=spark, progress=progress)
+    finally:
+        con.close()

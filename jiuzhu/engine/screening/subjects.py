@@ -1,0 +1,293 @@
+"""Person profiles at the as-of date, and the subjects rules look at, as portable SQL.
+
+Everything here runs unchanged on DuckDB and Spark SQL: `CASE`, `COALESCE`, `year()/month()/day()`,
+`DATE '…'` literals, equi-joins and `GROUP BY` only. Stages are materialised in order by a backend.
+
+Inputs (docs/architecture.md): the views ``cur_<type>``, ``person_index`` and ``persons``.
+A record that linkage has not indexed gets the person key ``r:<record_id>`` (a person of one record).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from jiuzhu.engine.screening.conditions import Related, Schema, literal
+
+# The source types screening reads, with the columns it uses beyond the common ones (and their kinds).
+SOURCE_COLUMNS: dict[str, dict[str, str]] = {
+    "victim": {"crime": "text", "injury": "text", "judgment_no": "text", "defendant_name": "text",
+               "compensation_judged": "int", "compensation_paid": "int", "incident_date": "date",
+               "judgment_date": "date"},
+    "enforcement": {"enforcement_no": "text", "basis_no": "text", "cause": "text", "respondent_name": "text",
+                    "amount_applied": "int", "amount_unpaid": "int", "filed_date": "date",
+                    "terminated_date": "date"},
+    "prisoner": {"crime": "text", "sentence_start": "date", "sentence_end": "date", "prison": "text"},
+    "household": {"household_no": "text", "relation": "text", "status": "text"},
+    "dibao": {"relation": "text", "monthly_amount": "int", "enrolled_date": "date", "category": "text"},
+    "tekun": {"support_mode": "text", "self_care": "text", "enrolled_date": "date"},
+    "dibao_edge": {"relation": "text", "enrolled_date": "date", "category": "text"},
+    "temp_relief": {"relief_date": "date", "relief_amount": "int", "relief_reason": "text"},
+    "disability": {"disability_cert_no": "text", "disability_kind": "text", "disability_grade": "text"},
+    "poverty_watch": {"monitor_category": "text", "main_risk": "text", "risk_eliminated": "bool",
+                      "identified_date": "date"},
+    "child_care": {"care_category": "text", "guardian_name": "text", "monthly_amount": "int",
+                   "enrolled_date": "date"},
+    "veteran": {"discharge_date": "date", "veteran_category": "text", "periodic_benefit": "bool"},
+    "unemployment": {"registered_date": "date", "hard_to_employ": "bool"},
+}
+COMMON_COLUMNS: dict[str, str] = {
+    "record_id": "text", "batch_id": "text", "source_type": "text", "file_name": "text", "sheet": "text",
+    "row": "int", "id_status": "text", "name": "text", "id_number": "text", "sex": "text",
+    "birth_date": "date", "township": "text", "village": "text",
+}
+SQL_TYPES = {"text": "STRING", "int": "BIGINT", "bool": "BOOLEAN", "date": "DATE"}
+
+PROFILE: dict[str, str] = {
+    "person_key": "text", "name": "text", "id_number": "text", "sex": "text", "birth_date": "date",
+    "age": "int",
+    "in_dibao": "bool", "in_tekun": "bool", "in_dibao_edge": "bool", "in_temp_relief": "bool",
+    "in_child_care": "bool", "in_disability": "bool", "dis_rank": "int", "dis_rank_kinds": "int",
+    "severe_disability": "bool", "in_poverty_watch": "bool", "poverty_watch_open": "bool",
+    "in_unemployment": "bool", "unemployment_hard": "bool", "in_veteran": "bool",
+    "imprisoned": "bool", "dead": "bool", "missing": "bool", "absent": "bool",
+    "hardship_count": "int", "is_victim": "bool", "victim_uncompensated": "bool",
+    "unpaid_count": "int", "unpaid_total": "int", "unpaid_max": "int",
+}
+# Which profile column each hardship registry name of terms.toml stands for.
+HARDSHIP_COLUMNS = {
+    "dibao": "in_dibao", "tekun": "in_tekun", "dibao_edge": "in_dibao_edge", "temp_relief": "in_temp_relief",
+    "child_care": "in_child_care", "disability": "in_disability", "poverty_watch_open": "poverty_watch_open",
+    "unemployment_hard": "unemployment_hard",
+}
+
+_VICTIM_FIELDS = ("crime", "injury", "judgment_no", "compensation_judged", "incident_date", "judgment_date")
+_ENF_FIELDS = ("enforcement_no", "basis_no", "cause", "respondent_name", "amount_applied", "amount_unpaid",
+               "filed_date", "terminated_date")
+
+_OWN: dict[str, dict[str, str]] = {
+    "person": {"trigger_key": "text"},
+    "victim_case": {
+        "trigger_key": "text", "victim_record": "text", "enforcement_record": "text", "link_by": "text",
+        **{f: SOURCE_COLUMNS["victim"][f] for f in _VICTIM_FIELDS}, "compensation_paid": "int",
+        **{f: SOURCE_COLUMNS["enforcement"][f] for f in _ENF_FIELDS},
+    },
+    "victim": {
+        "trigger_key": "text", "victim_record": "text",
+        **{f: SOURCE_COLUMNS["victim"][f] for f in _VICTIM_FIELDS}, "compensation_paid": "int",
+        "uncompensated": "bool", "age_at_incident": "int", "linked_unpaid_count": "int",
+        "linked_unpaid_total": "int", "linked_unpaid_max": "int", "linked_terminated_date": "date",
+        "outstanding": "int",
+    },
+    "enforcement": {"trigger_key": "text", "enforcement_record": "text",
+                    **{f: SOURCE_COLUMNS["enforcement"][f] for f in _ENF_FIELDS}},
+    "child": {
+        "trigger_key": "text", "child_record": "text", "household_no": "text", "relation": "text",
+        "known_parents": "int",
+        **{f"{p}_{c}": k for p in ("pa", "pb") for c, k in (
+            ("key", "text"), ("record", "text"), ("relation", "text"), ("sex", "text"), ("dead", "bool"),
+            ("missing", "bool"), ("imprisoned", "bool"), ("absent", "bool"), ("severe", "bool"),
+            ("is_victim", "bool"))},
+    },
+}
+SUBJECTS = tuple(_OWN)
+
+_RELATED = {
+    "victim": Related("s_victim", {c: k for c, k in SOURCE_COLUMNS["victim"].items()}),
+    "enforcement": Related("s_enforcement", {c: k for c, k in SOURCE_COLUMNS["enforcement"].items()}),
+}
+
+
+def subject_schema(subject: str) -> Schema:
+    return Schema({**PROFILE, **_OWN[subject]}, _RELATED)
+
+
+def _age(birth: str, at: str) -> str:
+    """Whole years from ``birth`` to ``at`` (both SQL date expressions)."""
+    return (f"(year({at}) - year({birth}) - CASE WHEN month({at}) < month({birth}) OR "
+            f"(month({at}) = month({birth}) AND day({at}) < day({birth})) THEN 1 ELSE 0 END)")
+
+
+def _minus_months(d: date, months: int) -> date:
+    y, m = divmod(d.year * 12 + d.month - 1 - months, 12)
+    m += 1
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(y, m, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _list(values: list[str]) -> str:
+    return ", ".join(literal(v, "text") for v in values)
+
+
+def stages(as_of: date, terms: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(table name, SELECT) in the order to materialise them."""
+    D = literal(as_of, "date")
+    relief_from = literal(_minus_months(as_of, int(terms["temp_relief_months"])), "date")
+    out: list[tuple[str, str]] = []
+    for st in SOURCE_COLUMNS:
+        out.append((f"s_{st}", f"SELECT r.*, COALESCE(pi.person_key, concat('r:', r.record_id)) AS person_key "
+                               f"FROM cur_{st} r LEFT JOIN person_index pi ON pi.record_id = r.record_id"))
+    union = " UNION ALL ".join(
+        f"SELECT person_key, name, id_number, sex, birth_date FROM s_{st}" for st in SOURCE_COLUMNS)
+    out.append(("people", f"""
+        SELECT k.person_key, COALESCE(p.name, k.name) AS name, COALESCE(p.id_number, k.id_number) AS id_number,
+               COALESCE(p.sex, k.sex) AS sex, COALESCE(p.birth_date, k.birth_date) AS birth_date
+        FROM (SELECT person_key, MIN(name) AS name, MIN(id_number) AS id_number, MIN(sex) AS sex,
+                     MIN(birth_date) AS birth_date FROM ({union}) u GROUP BY person_key) k
+        LEFT JOIN persons p ON p.person_key = k.person_key"""))
+
+    grade = ("CASE disability_grade WHEN '一级' THEN 1 WHEN '二级' THEN 2 WHEN '三级' THEN 3 "
+             "WHEN '四级' THEN 4 END")
+    flags = {
+        "dib": "SELECT person_key, 1 AS f FROM s_dibao GROUP BY person_key",
+        "tek": "SELECT person_key, 1 AS f FROM s_tekun GROUP BY person_key",
+        "edg": "SELECT person_key, 1 AS f FROM s_dibao_edge GROUP BY person_key",
+        "trl": f"SELECT person_key, 1 AS f FROM s_temp_relief WHERE relief_date > {relief_from} "
+               f"AND relief_date <= {D} GROUP BY person_key",
+        "ccr": "SELECT person_key, 1 AS f FROM s_child_care GROUP BY person_key",
+        "dis": f"SELECT person_key, MIN({grade}) AS r, MIN(CASE WHEN disability_kind IN "
+               f"({_list(terms['severe_kinds'])}) THEN {grade} END) AS rk FROM s_disability GROUP BY person_key",
+        "pvw": "SELECT person_key, MAX(CASE WHEN risk_eliminated = FALSE THEN 1 ELSE 0 END) AS o "
+               "FROM s_poverty_watch GROUP BY person_key",
+        "une": "SELECT person_key, MAX(CASE WHEN hard_to_employ = TRUE THEN 1 ELSE 0 END) AS h "
+               "FROM s_unemployment GROUP BY person_key",
+        "vet": "SELECT person_key, 1 AS f FROM s_veteran GROUP BY person_key",
+        "pri": f"SELECT person_key, 1 AS f FROM s_prisoner WHERE (sentence_start IS NULL OR sentence_start <= {D}) "
+               f"AND sentence_end >= {D} GROUP BY person_key",
+        "hhs": f"SELECT person_key, MAX(CASE WHEN status = {literal(terms['dead_status'], 'text')} THEN 1 ELSE 0 END)"
+               f" AS d, MAX(CASE WHEN status = {literal(terms['missing_status'], 'text')} THEN 1 ELSE 0 END) AS m "
+               f"FROM s_household GROUP BY person_key",
+        "vic": "SELECT person_key, MAX(CASE WHEN compensation_judged > COALESCE(compensation_paid, 0) "
+               "THEN 1 ELSE 0 END) AS u FROM s_victim GROUP BY person_key",
+        "unp": "SELECT person_key, COUNT(*) AS n, CAST(SUM(amount_unpaid) AS BIGINT) AS t, "
+               "MAX(amount_unpaid) AS mx FROM s_enforcement WHERE amount_unpaid > 0 GROUP BY person_key",
+    }
+    joins = " ".join(f"LEFT JOIN ({sql}) {a} ON {a}.person_key = p.person_key" for a, sql in flags.items())
+    severe = (f"(COALESCE(dis.r, 99) <= {int(terms['severe_max_grade'])} OR "
+              f"COALESCE(dis.rk, 99) <= {int(terms['severe_kinds_max_grade'])})")
+    base = {
+        "in_dibao": "dib.f IS NOT NULL", "in_tekun": "tek.f IS NOT NULL", "in_dibao_edge": "edg.f IS NOT NULL",
+        "in_temp_relief": "trl.f IS NOT NULL", "in_child_care": "ccr.f IS NOT NULL",
+        "in_disability": "dis.person_key IS NOT NULL", "in_poverty_watch": "pvw.person_key IS NOT NULL",
+        "poverty_watch_open": "COALESCE(pvw.o, 0) = 1", "in_unemployment": "une.person_key IS NOT NULL",
+        "unemployment_hard": "COALESCE(une.h, 0) = 1", "in_veteran": "vet.f IS NOT NULL",
+        "imprisoned": "pri.f IS NOT NULL", "dead": "COALESCE(hhs.d, 0) = 1", "missing": "COALESCE(hhs.m, 0) = 1",
+        "is_victim": "vic.person_key IS NOT NULL", "victim_uncompensated": "COALESCE(vic.u, 0) = 1",
+    }
+    cols = ",\n".join(f"({expr}) AS {name}" for name, expr in base.items())
+    hardship = " + ".join(f"CASE WHEN ({base[HARDSHIP_COLUMNS[h]]}) THEN 1 ELSE 0 END" for h in terms["hardship"])
+    out.append(("profile", f"""
+        SELECT p.person_key, p.name, p.id_number, p.sex, p.birth_date, {_age('p.birth_date', D)} AS age,
+               {cols},
+               dis.r AS dis_rank, dis.rk AS dis_rank_kinds, {severe} AS severe_disability,
+               (COALESCE(hhs.d, 0) = 1 OR COALESCE(hhs.m, 0) = 1 OR pri.f IS NOT NULL) AS absent,
+               ({hardship or '0'}) AS hardship_count,
+               COALESCE(unp.n, 0) AS unpaid_count, unp.t AS unpaid_total, unp.mx AS unpaid_max
+        FROM people p {joins}"""))
+    prof = ", ".join(f"pf.{c}" for c in PROFILE if c != "person_key")
+
+    out.append(("person_subject", f"SELECT pf.person_key, {prof}, 'person' AS trigger_key FROM profile pf"))
+
+    out.append(("victim_links", """
+        SELECT v.record_id AS victim_record, e.record_id AS enforcement_record, 'basis_no' AS link_by
+        FROM s_victim v JOIN s_enforcement e ON e.basis_no = v.judgment_no
+        UNION
+        SELECT v.record_id, e.record_id, 'person' FROM s_victim v JOIN s_enforcement e ON e.person_key = v.person_key
+          AND NOT (e.basis_no IS NOT NULL AND e.basis_no = v.judgment_no)"""))
+    vf = ", ".join(f"v.{f}" for f in _VICTIM_FIELDS)
+    ef = ", ".join(f"e.{f}" for f in _ENF_FIELDS)
+    out.append(("victim_case_subject", f"""
+        SELECT v.person_key, {prof}, COALESCE(e.enforcement_no, e.record_id) AS trigger_key,
+               l.victim_record, l.enforcement_record, l.link_by, {vf},
+               COALESCE(v.compensation_paid, 0) AS compensation_paid, {ef}
+        FROM victim_links l JOIN s_victim v ON v.record_id = l.victim_record
+        JOIN s_enforcement e ON e.record_id = l.enforcement_record
+        JOIN profile pf ON pf.person_key = v.person_key"""))
+    out.append(("victim_subject", f"""
+        SELECT v.person_key, {prof},
+               COALESCE(v.judgment_no, concat(v.crime, '@', COALESCE(CAST(v.incident_date AS STRING), ''),
+                        '@', COALESCE(v.defendant_name, '')))
+                 AS trigger_key,
+               v.record_id AS victim_record, {vf}, COALESCE(v.compensation_paid, 0) AS compensation_paid,
+               (v.compensation_judged > COALESCE(v.compensation_paid, 0)) AS uncompensated,
+               {_age('pf.birth_date', 'v.incident_date')} AS age_at_incident,
+               COALESCE(lu.n, 0) AS linked_unpaid_count, lu.t AS linked_unpaid_total, lu.mx AS linked_unpaid_max,
+               lu.td AS linked_terminated_date,
+               CASE WHEN COALESCE(lu.t, 0) > COALESCE(v.compensation_judged, 0) - COALESCE(v.compensation_paid, 0)
+                    THEN COALESCE(lu.t, 0)
+                    ELSE COALESCE(v.compensation_judged, 0) - COALESCE(v.compensation_paid, 0) END AS outstanding
+        FROM s_victim v JOIN profile pf ON pf.person_key = v.person_key
+        LEFT JOIN (SELECT l.victim_record, COUNT(*) AS n, CAST(SUM(e.amount_unpaid) AS BIGINT) AS t,
+                          MAX(e.amount_unpaid) AS mx, MIN(e.terminated_date) AS td
+                   FROM victim_links l JOIN s_enforcement e ON e.record_id = l.enforcement_record
+                   WHERE e.amount_unpaid > 0 GROUP BY l.victim_record) lu ON lu.victim_record = v.record_id"""))
+    out.append(("enforcement_subject", f"""
+        SELECT e.person_key, {prof}, COALESCE(e.enforcement_no, e.record_id) AS trigger_key,
+               e.record_id AS enforcement_record, {ef}
+        FROM s_enforcement e JOIN profile pf ON pf.person_key = e.person_key"""))
+
+    def parent(rel: str) -> str:
+        return (f"SELECT household_no, MIN(person_key) AS pk, MIN(record_id) AS rid, MIN(relation) AS rel "
+                f"FROM s_household WHERE relation = {literal(terms[rel], 'text')} GROUP BY household_no")
+
+    def parent_cols(a: str) -> str:
+        return (f"{a}.pk AS {a}_key, {a}.rid AS {a}_record, {a}.rel AS {a}_relation, {a}p.sex AS {a}_sex, "
+                f"{a}p.dead AS {a}_dead, {a}p.missing AS {a}_missing, {a}p.imprisoned AS {a}_imprisoned, "
+                f"{a}p.absent AS {a}_absent, {a}p.severe_disability AS {a}_severe, {a}p.is_victim AS {a}_is_victim")
+
+    out.append(("child_subject", f"""
+        SELECT c.person_key, {prof}, c.household_no AS trigger_key, c.record_id AS child_record,
+               c.household_no, c.relation,
+               (CASE WHEN pa.pk IS NOT NULL THEN 1 ELSE 0 END + CASE WHEN pb.pk IS NOT NULL THEN 1 ELSE 0 END)
+                 AS known_parents,
+               {parent_cols('pa')}, {parent_cols('pb')}
+        FROM s_household c JOIN profile pf ON pf.person_key = c.person_key
+        LEFT JOIN ({parent('head_relation')}) pa ON pa.household_no = c.household_no
+        LEFT JOIN profile pap ON pap.person_key = pa.pk
+        LEFT JOIN ({parent('spouse_relation')}) pb ON pb.household_no = c.household_no
+        LEFT JOIN profile pbp ON pbp.person_key = pb.pk
+        WHERE c.relation IN ({_list(terms['child_relations'])})"""))
+    out.append(("membership", _membership_sql(D, relief_from, terms)))
+    return out
+
+
+def _membership_sql(D: str, relief_from: str, terms: Mapping[str, Any]) -> str:
+    """One row per (person, current registry fact) with the record that proves it and a Chinese label."""
+    lineage = "person_key, source_type, record_id, file_name, sheet, row"
+    parts = [
+        f"SELECT {lineage}, 'dibao' AS facet, concat('低保对象', CASE WHEN category IS NULL THEN '' "
+        f"ELSE concat('(', category, ')') END) AS label, CAST(NULL AS BIGINT) AS amount, "
+        f"CAST(NULL AS DATE) AS day FROM s_dibao",
+        f"SELECT {lineage}, 'tekun', '特困供养人员', NULL, NULL FROM s_tekun",
+        f"SELECT {lineage}, 'dibao_edge', '低保边缘家庭成员', NULL, NULL FROM s_dibao_edge",
+        f"SELECT {lineage}, 'temp_relief', '临时救助对象', relief_amount, relief_date FROM s_temp_relief "
+        f"WHERE relief_date > {relief_from} AND relief_date <= {D}",
+        f"SELECT {lineage}, 'child_care', COALESCE(care_category, '孤儿或事实无人抚养儿童'), NULL, NULL "
+        f"FROM s_child_care",
+        f"SELECT {lineage}, 'disability', concat('持证残疾人(', COALESCE(disability_kind, ''), "
+        f"COALESCE(disability_grade, ''), ')'), NULL, NULL FROM s_disability",
+        f"SELECT {lineage}, CASE WHEN risk_eliminated = FALSE THEN 'poverty_watch_open' ELSE 'poverty_watch' END, "
+        f"concat('防止返贫监测对象', CASE WHEN risk_eliminated = FALSE THEN '(风险未消除)' ELSE '(风险已消除)' END),"
+        f" NULL, identified_date FROM s_poverty_watch",
+        f"SELECT {lineage}, CASE WHEN hard_to_employ = TRUE THEN 'unemployment_hard' ELSE 'unemployment' END, "
+        f"CASE WHEN hard_to_employ = TRUE THEN '就业困难人员' ELSE '失业登记人员' END, NULL, registered_date "
+        f"FROM s_unemployment",
+        f"SELECT {lineage}, 'veteran', COALESCE(veteran_category, '退役军人'), NULL, discharge_date FROM s_veteran",
+        f"SELECT {lineage}, 'prisoner', concat('服刑', CASE WHEN crime IS NULL THEN '' "
+        f"ELSE concat('(', crime, ')') END), NULL, sentence_end FROM s_prisoner "
+        f"WHERE (sentence_start IS NULL OR sentence_start <= {D}) AND sentence_end >= {D}",
+        f"SELECT {lineage}, CASE WHEN status = {literal(terms['dead_status'], 'text')} THEN 'dead' ELSE 'missing' END,"
+        f" status, NULL, NULL FROM s_household WHERE status IN "
+        f"({literal(terms['dead_status'], 'text')}, {literal(terms['missing_status'], 'text')})",
+        f"SELECT {lineage}, 'unpaid', concat(COALESCE(enforcement_no, ''), ' ', COALESCE(cause, '')), amount_unpaid,"
+        f" terminated_date FROM s_enforcement WHERE amount_unpaid > 0",
+        f"SELECT {lineage}, 'uncompensated', concat(COALESCE(judgment_no, ''), ' ', COALESCE(crime, '')), "
+        f"compensation_judged - COALESCE(compensation_paid, 0), judgment_date FROM s_victim "
+        f"WHERE compensation_judged > COALESCE(compensation_paid, 0)",
+    ]
+    return " UNION ALL ".join(parts)
