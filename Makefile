@@ -29,10 +29,11 @@ system-deps:
 # Everything: lint, the whole suite on SQLite, the database suite again on PostgreSQL.
 test: venv system-deps lint
 	bash .ci/ensure-postgres.sh
+	rm -rf var/test-home && mkdir -p var/test-home
 	@echo "=== pytest on SQLite (whole suite) ==="
-	env -u DATABASE_URL $(PYTEST) -n 2 --dist loadgroup
+	env -u DATABASE_URL JIUZHU_HOME=$(CURDIR)/var/test-home $(PYTEST) -n 2 --dist loadgroup
 	@echo "=== pytest on PostgreSQL (database tests: tests/app) ==="
-	DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -n 2 tests/app
+	DATABASE_URL=$(PG_TEST_URL) JIUZHU_HOME=$(CURDIR)/var/test-home $(PYTEST) -n 2 tests/app
 
 bench: venv
 	$(BIN)/python -m bench

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import pkgutil
+import tempfile
 from pathlib import Path
+
+# For engine-only runs; Django reads JIUZHU_HOME before this file, so `make test` sets it too.
+os.environ.setdefault("JIUZHU_HOME", tempfile.mkdtemp(prefix="jiuzhu-test-home-"))
 
 pytest_plugins = [
     f"tests.fixtures.{m.name}" for m in pkgutil.iter_modules([str(Path(__file__).parent / "fixtures")])

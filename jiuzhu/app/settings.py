@@ -109,6 +109,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = str(HOME / "static")
+(HOME / "static").mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True  # serve from the package in the embedded default: no collectstatic step
 MEDIA_ROOT = str(HOME / "uploads")
 

@@ -14,7 +14,16 @@ admin.site.index_title = "数据管理"
 _MOUNTED = ("clues", "casework", "referrals", "reports", "api")
 
 urlpatterns = [path("admin/", admin.site.urls)]
+
+
+def _has_urls(app: str) -> bool:
+    try:
+        return importlib.util.find_spec(f"jiuzhu.app.{app}.urls") is not None
+    except ModuleNotFoundError:  # the app package itself is not there (yet)
+        return False
+
+
 for _app in _MOUNTED:
-    if importlib.util.find_spec(f"jiuzhu.app.{_app}.urls"):
+    if _has_urls(_app):
         urlpatterns.append(path(f"{_app}/", include(f"jiuzhu.app.{_app}.urls")))
 urlpatterns.append(path("", include("jiuzhu.app.web.urls")))
