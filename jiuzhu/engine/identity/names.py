@@ -18,8 +18,9 @@ from pypinyin import Style, lazy_pinyin
 _DATA = Path(__file__).parent / "data"
 
 # The middle dot of minority and foreign names is typed many ways.
-_DOTS = str.maketrans({c: "·" for c in "・•‧∙⋅●．.﹒･〃"})
+_DOTS = str.maketrans({c: "·" for c in "・•‧∙⋅●．.﹒･"})
 _SPACES = re.compile(r"\s+")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")  # zero-width marks pasted from web pages
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 # Mask characters: 某 (judgments), stars, crosses, circles and Latin X (only next to Han script).
@@ -79,9 +80,10 @@ def normalise_name(name: object) -> str:
     traditional → simplified. ``"  張 三 "`` → ``"张三"``; ``"ＪＯＨＮ  smith"`` → ``"JOHN SMITH"``."""
     if name is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(name)).translate(_DOTS)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(name)))
     text = _SPACES.sub(" ", text).strip()
     if _CJK.search(text):
+        text = text.translate(_DOTS)  # a Latin name keeps its full stops (J. SMITH)
         # Han names never contain spaces; Latin parts of a mixed name keep one.
         text = re.sub(r"(?<=[^A-Za-z]) | (?=[^A-Za-z])", "", text)
     text = re.sub(r"\s*·\s*", "·", text)

@@ -15,12 +15,15 @@ from jiuzhu.engine.identity.names import normalise_name, to_simplified
         ("张三", "张三"),
         ("  張 三 ", "张三"),
         ("张\u3000三", "张三"),
+        ("\ufeff张\u200b三", "张三"),
         ("陳 榮 華", "陈荣华"),
         ("劉德華", "刘德华"),
         ("ＪＯＨＮ  smith", "JOHN SMITH"),
         ("阿不都 · 热合曼", "阿不都·热合曼"),
         ("阿不都•热合曼", "阿不都·热合曼"),
         ("阿不都・热合曼", "阿不都·热合曼"),
+        ("阿不都.热合曼", "阿不都·热合曼"),
+        ("J. Smith", "J. SMITH"),
         ("乾坤", "乾坤"),  # 乾 is also a simplified name character: never 干
         ("於梨华", "於梨华"),  # 於 is a surname in simplified script too
         ("王xx", "王XX"),
