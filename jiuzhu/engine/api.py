@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from jiuzhu.engine.intake.importer import BatchResult, Progress, import_paths
 from jiuzhu.engine.screening.findings import ClueFinding, ScreenResult
 from jiuzhu.engine.screening.ruleset import RuleSetting
 from jiuzhu.engine.screening.screen import screen
 
-__all__ = ["ClueFinding", "RuleSetting", "ScreenResult", "screen"]
+__all__ = ["BatchResult", "ClueFinding", "RuleSetting", "ScreenResult", "ingest", "screen"]
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    *,
+    source: str | None = None,
+    unit: str | None = None,
+    as_of: date | None = None,
+    sheet: str | None = None,
+    allow_empty: bool = False,
+    imported_by: str = "cli",
+    progress: Progress | None = None,
+) -> list[BatchResult]:
+    """Import files (or every file in a folder) as batches; one result per batch or per failed file."""
+    return import_paths([Path(p) for p in paths], source=source, unit=unit, as_of=as_of, sheet=sheet,
+                        allow_empty=allow_empty, imported_by=imported_by, progress=progress)

@@ -1,0 +1,46 @@
+"""`jiuzhu batches [--rejections --out FILE]`: list batches, or export the problem rows of current batches."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from jiuzhu.cli.errors import CommandError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("batches", help="列出导入批次 / list import batches")
+    p.add_argument("--rejections", action="store_true",
+                   help="导出当前批次的问题行（CSV）/ export problem rows of the current batches as CSV")
+    p.add_argument("--out", help="输出文件 / output file (with --rejections)")
+    p.add_argument("--batch", help="只导出这个批次的问题行 / only this batch (with --rejections)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from jiuzhu.engine.intake.report import write_csv
+    from jiuzhu.engine.warehouse.batches import list_batches, rejections
+    from jiuzhu.engine.warehouse.store import connect
+
+    if args.rejections:
+        if not args.out:
+            raise CommandError("--rejections 需要 --out FILE", "--rejections needs --out FILE")
+        with connect(read_only=True) as con:
+            rows = rejections(con, batch=args.batch)
+        write_csv(Path(args.out), rows)
+        print(f"已写出 {len(rows)} 条问题记录 / wrote {len(rows)} problem rows: {args.out}")
+        return 0
+    with connect(read_only=True) as con:
+        items = list_batches(con)
+    if not items:
+        print("还没有导入批次 / no batches yet")
+        return 0
+    print("批次\t单位\t类型\t截止日期\t文件\t导入\t拒收\t标记\t重复\t状态\t导入时间\t跳过工作表")
+    for b in items:
+        state = "当前" if b["current"] else "历史"
+        skipped = "、".join(s["sheet"] for s in json.loads(b["skipped_sheets"] or "[]"))
+        print(f"{b['batch_id']}\t{b['unit']}\t{b['source_type']}\t{b['as_of']}\t{b['file_name']}\t"
+              f"{b['rows_taken']}\t{b['rows_rejected']}\t{b['rows_flagged']}\t{b['rows_duplicate']}\t{state}\t"
+              f"{b['imported_at']:%Y-%m-%d %H:%M:%S}\t{skipped}")
+    return 0

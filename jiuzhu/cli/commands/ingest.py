@@ -1,0 +1,69 @@
+"""`jiuzhu ingest [--source TYPE] [--department NAME] [--as-of DATE] [--sheet NAME] [--allow-empty] PATH...`"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from jiuzhu.cli.errors import CommandError
+from jiuzhu.engine.intake.specs import SPECS
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ingest", help="导入部门数据文件 / import departmental files as batches")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹 / files or folders")
+    p.add_argument("--source", choices=sorted(SPECS), help="数据类型（默认自动识别）/ source type (detected by default)")
+    p.add_argument("--department", help="报送单位：代码或中文名 / sending unit: code or Chinese name")
+    p.add_argument("--as-of", dest="as_of", help="数据截止日期 YYYY-MM-DD（默认今天）/ as-of date")
+    p.add_argument("--sheet", help="只读这个工作表 / read only this sheet")
+    p.add_argument("--allow-empty", action="store_true", help="允许导入没有数据行的文件 / import a header-only file")
+    p.add_argument("--progress", action="store_true", help="显示写入进度 / show progress on stderr")
+    p.set_defaults(func=run)
+
+
+def _as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--as-of 应为 YYYY-MM-DD：{text}", f"--as-of must be YYYY-MM-DD: {text}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from jiuzhu.engine.api import ingest
+    from jiuzhu.engine.intake.department import resolve_unit
+    from jiuzhu.engine.intake.importer import expand_paths
+
+    unit = None
+    if args.department:
+        try:
+            unit = resolve_unit(args.department)
+        except ValueError as err:
+            raise CommandError(str(err), f"unknown department {args.department!r}") from None
+    as_of = _as_of(args.as_of)
+    paths = [Path(p) for p in args.paths]
+    if not expand_paths(paths):
+        raise CommandError("没有找到可导入的文件（.xlsx .xls .csv）", "no importable files found (.xlsx, .xls, .csv)")
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    results = ingest(paths, source=args.source, unit=unit, as_of=as_of, sheet=args.sheet,
+                     allow_empty=args.allow_empty, progress=progress if args.progress else None)
+    failed = 0
+    for r in results:
+        if r.status == "failed":
+            failed += 1
+            print(f"错误：{r.file_name}：{r.message_zh}\nError: {r.file_name}: {r.message_en}", file=sys.stderr)
+            continue
+        state = "未变化（相同文件已导入）" if r.status == "unchanged" else "已导入"
+        skipped = ""
+        if r.skipped_sheets:
+            skipped = "；跳过工作表：" + "、".join(f"{s['sheet']}（{s['reason']}）" for s in r.skipped_sheets)
+        print(f"{r.file_name} → {r.source_type} [{r.batch_id}] {state}：导入 {r.rows_taken} 条，"
+              f"拒收 {r.rows_rejected} 行，标记 {r.rows_flagged} 行，重复 {r.rows_duplicate} 行；"
+              f"问题报告：{r.report_csv}{skipped}")
+    return 1 if failed else 0

@@ -1,0 +1,302 @@
+"""Import files as batches: read → header → type → normalise → one warehouse transaction per file.
+
+A file lands whole (minus its reported bad rows) or not at all: every batch of a file is written in
+one DuckDB transaction, so a crash or kill leaves the previous state and no trace of the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jiuzhu.engine.home import jiuzhu_home
+from jiuzhu.engine.intake.headers import (
+    HEAD_ROWS,
+    HeaderFit,
+    SourceTypeError,
+    cell_text,
+    detect_type,
+    find_header,
+    fit_spec,
+)
+from jiuzhu.engine.intake.normalise import Problem, RowNormaliser
+from jiuzhu.engine.intake.readers import SUFFIXES, Sheet, UnreadableFile, read_sheets
+from jiuzhu.engine.intake.report import write_csv, write_xlsx
+from jiuzhu.engine.intake.rows import is_layout_row
+from jiuzhu.engine.intake.spec import SourceSpec
+from jiuzhu.engine.intake.specs import SPECS, get_spec
+from jiuzhu.engine.warehouse import batches as wb
+from jiuzhu.engine.warehouse.store import connect
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CHUNK = 20_000  # records per insert
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BatchResult:
+    file_name: str
+    path: str
+    status: str  # imported | unchanged | failed
+    batch_id: str | None = None
+    unit: str | None = None
+    source_type: str | None = None
+    as_of: date | None = None
+    rows_taken: int = 0
+    rows_rejected: int = 0
+    rows_flagged: int = 0
+    rows_duplicate: int = 0
+    values_dropped: int = 0
+    sheets: list[str] = field(default_factory=list)
+    skipped_sheets: list[dict] = field(default_factory=list)
+    report_csv: str | None = None
+    report_xlsx: str | None = None
+    message_zh: str = ""
+    message_en: str = ""
+
+
+class FileFailed(Exception):  # noqa: N818
+    def __init__(self, zh: str, en: str, skipped: list[dict] | None = None) -> None:
+        super().__init__(zh)
+        self.zh, self.en, self.skipped = zh, en, skipped or []
+
+
+def today_shanghai() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders → every spreadsheet/CSV inside (sorted, hidden and ``~$`` lock files left out)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                              and not f.name.startswith((".", "~$"))))
+        else:
+            out.append(p)
+    return out
+
+
+@dataclass
+class _SheetPlan:
+    sheet: Sheet
+    fit: HeaderFit
+    rows: Iterator[tuple[int, list]]  # data rows (after the header)
+
+
+def _plan(path: Path, *, source: str | None, sheet_name: str | None) -> tuple[list[_SheetPlan], list[dict]]:
+    sheets = read_sheets(path)
+    if sheet_name is not None:
+        chosen = [s for s in sheets if s.name == sheet_name]
+        if not chosen:
+            names = "、".join(s.name for s in sheets)
+            raise FileFailed(f"文件中没有名为“{sheet_name}”的工作表（有：{names}）",
+                             f"no sheet named {sheet_name!r} in the file (sheets: {names})")
+        sheets = chosen
+    specs: list[SourceSpec] = [get_spec(source)] if source else list(SPECS.values())
+    plans, skipped = [], []
+    for sheet in sheets:
+        if sheet.skipped:
+            skipped.append({"sheet": sheet.name, "reason": sheet.skipped})
+            continue
+        head = list(itertools.islice(sheet.rows, HEAD_ROWS))
+        if not any(cell_text(c).strip() for _, cells in head for c in cells):
+            skipped.append({"sheet": sheet.name, "reason": "空工作表"})
+            continue
+        found = find_header(head, specs)
+        if found is None:
+            skipped.append({"sheet": sheet.name, "reason": "找不到表头"})
+            continue
+        option, _counts = found
+        try:
+            fit = fit_spec(option, specs[0]) if source else detect_type(option, specs)
+        except SourceTypeError as err:
+            raise FileFailed(f"工作表“{sheet.name}”：{err.zh}", f"sheet {sheet.name!r}: {err.en}") from None
+        start = fit.data_start
+        rest = itertools.chain((r for r in head if r[0] >= start), sheet.rows)
+        plans.append(_SheetPlan(sheet, fit, rest))
+    return plans, skipped
+
+
+def _row_digest(cells: list, skip: int | None) -> bytes:
+    text = "\x1f".join(cell_text(c) for i, c in enumerate(cells) if i != skip).rstrip("\x1f")
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+@dataclass
+class _BatchWork:
+    batch_id: str
+    spec: SourceSpec
+    unit: str
+    plans: list[_SheetPlan]
+    result: BatchResult
+    rejections: list[tuple] = field(default_factory=list)
+
+
+def _fail(path: Path, zh: str, en: str, skipped: list[dict] | None = None) -> BatchResult:
+    return BatchResult(path.name, str(path), "failed", message_zh=zh, message_en=en, skipped_sheets=skipped or [])
+
+
+def import_file(
+    path: Path,
+    *,
+    source: str | None = None,
+    unit: str | None = None,
+    as_of: date | None = None,
+    sheet: str | None = None,
+    allow_empty: bool = False,
+    imported_by: str = "cli",
+    progress: Progress | None = None,
+) -> list[BatchResult]:
+    """Import one file; one result per batch (per source type found), or one ``failed`` result."""
+    as_of = as_of or today_shanghai()
+    try:
+        sha = wb.file_sha256(path) if path.exists() else ""
+        plans, skipped = _plan(path, source=source, sheet_name=sheet)
+    except UnreadableFile as err:
+        return [_fail(path, err.zh, err.en)]
+    except FileFailed as err:
+        return [_fail(path, err.zh, err.en, err.skipped)]
+    if not plans:
+        why = "；".join(f"{s['sheet']}：{s['reason']}" for s in skipped)
+        return [_fail(path, f"没有可导入的工作表（{why}），未导入任何数据",
+                      f"no sheet with a recognisable header ({len(skipped)} skipped); nothing imported", skipped)]
+
+    works: dict[str, _BatchWork] = {}
+    for plan in plans:
+        spec = plan.fit.spec
+        if spec.code not in works:
+            u = unit or spec.unit
+            bid = wb.batch_id(u, spec.code, sha)
+            res = BatchResult(path.name, str(path), "imported", bid, u, spec.code, as_of,
+                              skipped_sheets=skipped)
+            works[spec.code] = _BatchWork(bid, spec, u, [], res)
+        works[spec.code].plans.append(plan)
+        works[spec.code].result.sheets.append(plan.sheet.name)
+
+    try:
+        with connect() as con:
+            done = wb.existing_batches(con, [w.batch_id for w in works.values()])
+            todo = [w for w in works.values() if w.batch_id not in done]
+            for w in works.values():
+                if w.batch_id in done:
+                    w.result.status = "unchanged"
+                    w.result.message_zh = "与已导入的文件完全相同，未作改变"
+                    w.result.message_en = "byte-identical to an imported file; nothing changed"
+                    _fill_counts(con, w.result)
+            if not todo:
+                return [w.result for w in works.values()]
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for w in todo:
+                    _write_batch(con, w, path, sha, as_of, imported_by, progress)
+                empty = [w for w in todo if w.result.rows_taken + w.result.rows_rejected
+                         + w.result.rows_duplicate == 0]
+                if empty and not allow_empty:
+                    con.execute("ROLLBACK")
+                    names = "、".join(w.spec.title for w in empty)
+                    return [_fail(path, f"文件只有表头没有数据行（{names}），未导入任何数据；确需导入空名单请加 --allow-empty",
+                                  "the file has a header but no data rows; nothing imported "
+                                  "(use --allow-empty to import an empty registry)", skipped)]
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+    except UnreadableFile as err:  # raised part-way through reading (e.g. a bad byte deep in a CSV)
+        return [_fail(path, err.zh, err.en, skipped)]
+
+    for w in todo:
+        _write_reports(w)
+    return [w.result for w in works.values()]
+
+
+def _fill_counts(con, result: BatchResult) -> None:
+    row = con.execute("SELECT rows_taken, rows_rejected, rows_flagged, rows_duplicate, as_of, sheets "
+                      "FROM batches WHERE batch_id = ?", [result.batch_id]).fetchone()
+    if row:
+        result.rows_taken, result.rows_rejected, result.rows_flagged, result.rows_duplicate = row[:4]
+        result.as_of = row[4]
+        result.sheets = json.loads(row[5] or "[]")
+    reports = jiuzhu_home() / "reports"
+    result.report_csv = str(reports / f"{result.batch_id}-rejections.csv")
+    result.report_xlsx = str(reports / f"{result.batch_id}-rejections.xlsx")
+
+
+def _write_batch(con, w: _BatchWork, path: Path, sha: str, as_of: date, imported_by: str,
+                 progress: Progress | None) -> None:
+    res = w.result
+    seen: dict[bytes, tuple[str, int]] = {}
+    chunk: list[dict] = []
+    read = 0
+    for plan in w.plans:
+        normaliser = RowNormaliser(plan.fit, blank_formulas=plan.sheet.blank_formulas,
+                                   column_offset=plan.sheet.column_offset)
+        sheet_name = plan.sheet.name
+        for row_no, cells in plan.rows:
+            if is_layout_row(cells, plan.fit):
+                continue
+            read += 1
+            digest = _row_digest(cells, plan.fit.sequence_column)
+            first = seen.get(digest)
+            if first is not None:
+                res.rows_duplicate += 1
+                where = f"第{first[1]}行" if first[0] == sheet_name else f"工作表“{first[0]}”第{first[1]}行"
+                w.rejections.append((w.batch_id, path.name, sheet_name, row_no, "", "",
+                                     f"与{where}完全相同，只保存一次", "duplicate"))
+                continue
+            seen[digest] = (sheet_name, row_no)
+            record, problems = normaliser.normalise(row_no, cells)
+            _note(w, path.name, sheet_name, row_no, problems)
+            if record is None:
+                res.rows_rejected += 1
+                continue
+            if any(p.kind == "flagged" for p in problems):
+                res.rows_flagged += 1
+            res.rows_taken += 1
+            record.update(record_id=f"{w.batch_id}:{sheet_name}:{row_no}", batch_id=w.batch_id,
+                          source_type=w.spec.code, file_name=path.name, sheet=sheet_name, row=row_no)
+            chunk.append(record)
+            if len(chunk) >= CHUNK:
+                wb.insert_records(con, w.spec.code, chunk)
+                chunk = []
+                if progress:
+                    progress(f"{path.name}: 已写入 {res.rows_taken} 行 / {res.rows_taken} rows written")
+    wb.insert_records(con, w.spec.code, chunk)
+    wb.insert_rejections(con, w.rejections)
+    wb.insert_batch(con, wb.BatchRow(
+        w.batch_id, w.unit, w.spec.code, as_of, path.name, sha,
+        json.dumps(res.sheets, ensure_ascii=False), json.dumps(res.skipped_sheets, ensure_ascii=False),
+        res.rows_taken, res.rows_rejected, res.rows_flagged, res.rows_duplicate,
+        datetime.now(SHANGHAI).replace(tzinfo=None), imported_by))
+
+
+def _note(w: _BatchWork, file_name: str, sheet: str, row_no: int, problems: list[Problem]) -> None:
+    for p in problems:
+        if p.kind == "dropped":
+            w.result.values_dropped += 1
+        w.rejections.append((w.batch_id, file_name, sheet, row_no, p.column, p.value, p.reason, p.kind))
+
+
+def _write_reports(w: _BatchWork) -> None:
+    reports = jiuzhu_home() / "reports"
+    rows = [r[1:] for r in w.rejections]
+    csv_path = reports / f"{w.batch_id}-rejections.csv"
+    xlsx_path = reports / f"{w.batch_id}-rejections.xlsx"
+    write_csv(csv_path, rows)
+    write_xlsx(xlsx_path, rows)
+    w.result.report_csv, w.result.report_xlsx = str(csv_path), str(xlsx_path)
+
+
+def import_paths(paths: Iterable[Path], **options) -> list[BatchResult]:
+    results: list[BatchResult] = []
+    files = expand_paths(paths)
+    for p in files:
+        results.extend(import_file(p, **options))
+    return results

@@ -1,0 +1,205 @@
+"""One data row → one record of ``rec_<type>`` plus the problems found in it.
+
+- a bad or empty value in a required column rejects the row (``rejected``);
+- the main subject's ID cell, when empty, corrupted or invalid, flags the row (``flagged``) — it is
+  still stored, with ``id_number`` NULL;
+- a bad value in an optional column is dropped from the record (``dropped``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jiuzhu.engine.identity import idcard
+from jiuzhu.engine.identity.amounts import parse_amount
+from jiuzhu.engine.identity.casenumbers import normalise_case_number
+from jiuzhu.engine.identity.dates import parse_date
+from jiuzhu.engine.identity.enums import parse_enum, parse_yes_no
+from jiuzhu.engine.identity.names import is_masked, normalise_name
+from jiuzhu.engine.identity.phones import parse_phone
+from jiuzhu.engine.intake.headers import HeaderFit, cell_text
+from jiuzhu.engine.intake.readers import column_letter
+from jiuzhu.engine.intake.spec import Field
+
+MAX_CELL = 10_000  # sources.md §1: a longer cell is a bad value
+REPORT_VALUE = 200  # a value in a report is cut to this many characters
+FORMULA_EMPTY = "公式单元格没有保存的计算结果，按空值处理"
+
+
+@dataclass(frozen=True)
+class Problem:
+    column: str
+    value: str
+    reason: str
+    kind: str  # rejected | flagged | dropped | duplicate
+
+
+def report_value(value: object) -> str:
+    text = cell_text(value)
+    if len(text) > REPORT_VALUE:
+        return f"{text[:REPORT_VALUE]}…（共{len(text)}字）"
+    return text
+
+
+def _text(value: object) -> str:
+    return unicodedata.normalize("NFKC", cell_text(value)).strip() if not isinstance(value, str) else value.strip()
+
+
+def _int(value: object) -> int:
+    if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
+        if value != int(value) or value < 0:
+            raise ValueError(f"应为非负整数：{value}")
+        return int(value)
+    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value))).rstrip("人口个")
+    if not re.fullmatch(r"\d+(\.0+)?", text):
+        raise ValueError(f"应为非负整数：{value}")
+    return int(text.split(".")[0])
+
+
+def _name(value: object) -> str:
+    text = normalise_name(value)
+    if not text:
+        raise ValueError("姓名为空")
+    return text
+
+
+def _parser(f: Field, unit: Decimal | None) -> Callable[[object], object]:
+    kind = f.kind
+    if kind == "text":
+        return _text
+    if kind == "name":
+        return _name
+    if kind == "date":
+        return lambda v: parse_date(v, month_only=f.name == "birth_date")
+    if kind == "amount":
+        return lambda v: parse_amount(v, unit=unit)
+    if kind == "enum":
+        enum = f.enum or ""
+        return lambda v: parse_enum(enum, v)
+    if kind == "sex":
+        return lambda v: parse_enum("sex", v)
+    if kind == "bool":
+        return parse_yes_no
+    if kind == "phone":
+        return parse_phone
+    if kind == "case_no":
+        return normalise_case_number
+    if kind == "int":
+        return _int
+    raise ValueError(f"unknown field kind {kind}")
+
+
+class RowNormaliser:
+    """Turns the data rows of one sheet (one header fit) into records."""
+
+    def __init__(self, fit: HeaderFit, *, blank_formulas: set[tuple[int, int]], column_offset: int) -> None:
+        self.fit = fit
+        self.spec = fit.spec
+        self.blank_formulas = blank_formulas
+        self.offset = column_offset
+        self.plan: list[tuple[int, Field, str, Callable[[object], object] | None]] = []
+        for f in self.spec.fields:
+            if f.name in fit.fields:
+                col = fit.columns[fit.fields[f.name]]
+                parser = None if f.kind == "id" else _parser(f, col.unit)
+                self.plan.append((col.index, f, col.label, parser))
+        self.extra_columns = [c for c in fit.columns
+                              if c.field is None and c.index != fit.sequence_column and c.label]
+        self.unnamed_columns = [c.index for c in fit.columns if not c.label and c.index != fit.sequence_column]
+        self.id_column = fit.fields.get("id_number")
+
+    def _is_blank_formula(self, row_no: int, index: int) -> bool:
+        return bool(self.blank_formulas) and (row_no, index + self.offset) in self.blank_formulas
+
+    def normalise(self, row_no: int, cells: list) -> tuple[dict | None, list[Problem]]:
+        """The record (None when the row is rejected) and the problems of the row."""
+        record: dict[str, object] = {}
+        problems: list[Problem] = []
+        rejected = False
+        width = len(cells)
+        for index, f, label, parser in self.plan:
+            value = cells[index] if index < width else ""
+            empty = value is None or (isinstance(value, str) and not value.strip())
+            if empty:
+                formula = self._is_blank_formula(row_no, index)
+                if f.kind == "id" and f.name == "id_number":
+                    record["id_status"], record["id_raw"] = "empty", ""
+                    problems.append(Problem(label, "", FORMULA_EMPTY if formula else "身份证号码为空", "flagged"))
+                elif f.required:
+                    rejected = True
+                    problems.append(Problem(label, "", FORMULA_EMPTY if formula else "必填项为空", "rejected"))
+                elif formula:
+                    problems.append(Problem(label, "", FORMULA_EMPTY, "dropped"))
+                continue
+            if isinstance(value, str) and len(value) > MAX_CELL:
+                reason = f"单元格内容超过{MAX_CELL}字（{len(value)}字）"
+                if f.name == "id_number":
+                    record["id_status"], record["id_raw"] = "invalid", ""
+                    problems.append(Problem(label, report_value(value), reason, "flagged"))
+                elif f.required:
+                    rejected = True
+                    problems.append(Problem(label, report_value(value), reason, "rejected"))
+                else:
+                    problems.append(Problem(label, report_value(value), reason, "dropped"))
+                continue
+            if f.kind == "id":
+                parsed = idcard.parse_id(value)
+                if f.name == "id_number":
+                    record["id_status"], record["id_raw"] = parsed.status, cell_text(value)
+                    record["id_number"] = parsed.number
+                    if parsed.status != "valid":
+                        problems.append(Problem(label, report_value(value), parsed.reason or "身份证号码不可用", "flagged"))
+                elif parsed.status == "valid":
+                    record[f.name] = parsed.number
+                elif parsed.status != "empty":
+                    problems.append(Problem(label, report_value(value), parsed.reason or "身份证号码不可用", "dropped"))
+                continue
+            try:
+                record[f.name] = parser(value)  # type: ignore[misc]
+            except ValueError as err:
+                if f.required:
+                    rejected = True
+                    problems.append(Problem(label, report_value(value), str(err), "rejected"))
+                else:
+                    problems.append(Problem(label, report_value(value), str(err), "dropped"))
+        if rejected:
+            return None, problems
+        self._derive(record)
+        record["extra"] = self._extra(row_no, cells, problems)
+        return record, problems
+
+    def _derive(self, record: dict) -> None:
+        if "id_status" not in record:
+            record["id_status"], record["id_raw"] = "empty", ""
+        number = record.get("id_number")
+        if number:
+            if not record.get("sex"):
+                record["sex"] = idcard.sex(number)
+            if not record.get("birth_date"):
+                record["birth_date"] = idcard.birth_date(number)
+        name = record.get("name")
+        record["name_masked"] = bool(name) and is_masked(name)
+
+    def _extra(self, row_no: int, cells: list, problems: list[Problem]) -> str | None:
+        extra: dict[str, str] = {}
+        width = len(cells)
+        for col in self.extra_columns:
+            if col.index >= width:
+                continue
+            text = cell_text(cells[col.index])
+            if not text:
+                continue
+            if len(text) > MAX_CELL:
+                problems.append(Problem(col.label, report_value(text), f"单元格内容超过{MAX_CELL}字（{len(text)}字）",
+                                        "dropped"))
+                continue
+            extra.setdefault(col.label, text)
+        for index in self.unnamed_columns:
+            if index < width and (text := cell_text(cells[index])) and len(text) <= MAX_CELL:
+                extra.setdefault(f"{column_letter(index + self.offset)}列", text)
+        return json.dumps(extra, ensure_ascii=False) if extra else None

@@ -1,0 +1,45 @@
+"""Rejection reports of a batch: .csv (``file,sheet,row,column,value,reason``) and .xlsx (Chinese headers)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+CSV_HEADER = ("file", "sheet", "row", "column", "value", "reason")
+XLSX_HEADER = ("文件", "工作表", "行号", "列", "值", "原因", "处理")
+KIND_ZH = {
+    "rejected": "未导入",
+    "flagged": "已导入，无可用身份证号",
+    "dropped": "已导入，该值未采用",
+    "duplicate": "重复行，只保存一次",
+}
+
+
+def write_csv(path: Path, rows: Sequence[tuple]) -> None:
+    """``rows`` as ``(file, sheet, row, column, value, reason, kind)``; kind is not a CSV column."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(CSV_HEADER)
+        for r in rows:
+            w.writerow(r[:6])
+
+
+def _safe(value: object) -> object:
+    # A report cell must never turn into a live formula when opened.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def write_xlsx(path: Path, rows: Sequence[tuple]) -> None:
+    from openpyxl import Workbook
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("问题行")
+    ws.append(XLSX_HEADER)
+    for r in rows:
+        ws.append([_safe(v) for v in r[:6]] + [KIND_ZH.get(r[6], r[6])])
+    wb.save(path)

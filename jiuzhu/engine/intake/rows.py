@@ -1,0 +1,47 @@
+"""Rows under a header that are layout, not people: skipped silently, never imported.
+
+Blank rows, totals (``合计``/``总计``), notes (``注：…``, ``填表人：…``), rows holding only a 序号,
+column-number rows (``1 2 3 4 …``) and repeated header rows (a header printed on every page).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from jiuzhu.engine.intake.headers import HeaderFit, cell_text, clean
+
+TOTALS = ("合计", "总计", "小计", "共计", "总合计")
+NOTES = ("注:", "注：", "备注:", "说明:", "填表说明", "填表人", "填报人", "制表人", "审核人", "审批人",
+         "单位负责人", "负责人:", "填表日期", "填报日期", "制表日期", "填报单位", "制表单位", "统计人")
+
+
+def _numeric(text: str) -> bool:
+    return text.replace(".", "", 1).isdigit()
+
+
+def is_layout_row(cells: list, fit: HeaderFit) -> bool:
+    texts = [cell_text(c).strip() for c in cells]
+    filled = [(i, t) for i, t in enumerate(texts) if t]
+    if not filled:
+        return True
+    first = unicodedata.normalize("NFKC", filled[0][1]).replace(" ", "").replace("\u3000", "")
+    if any(first.startswith(n) for n in NOTES):
+        return True
+    for _, t in filled[:3]:
+        if "".join(t.split()).startswith(TOTALS):
+            return True
+    seq = fit.sequence_column
+    if all(i == seq for i, _ in filled):
+        return True
+    if len(filled) == 1 and seq is None and filled[0][0] == 0 and _numeric(filled[0][1]):
+        return True
+    if len(filled) >= 3 and all(_numeric(t) for _, t in filled):
+        numbers = [int(float(t)) for _, t in filled]
+        if numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] in (0, 1):
+            return True
+    named = [c for c in fit.columns if c.field]
+    if named:
+        same = sum(1 for c in named if c.index < len(texts) and clean(texts[c.index]) == clean(c.label))
+        if same * 2 >= len(named) and same >= 2:
+            return True
+    return False

@@ -1,0 +1,82 @@
+"""The warehouse tables and views of docs/architecture.md, generated from the intake specs."""
+
+from __future__ import annotations
+
+import duckdb
+
+from jiuzhu.engine.intake.spec import PERSON_FIELDS, SQL_TYPES, SourceSpec
+from jiuzhu.engine.intake.specs import SPECS
+
+LINEAGE = (("record_id", "VARCHAR PRIMARY KEY"), ("batch_id", "VARCHAR"), ("source_type", "VARCHAR"),
+           ("file_name", "VARCHAR"), ("sheet", "VARCHAR"), ("row", "INTEGER"), ("id_status", "VARCHAR"),
+           ("id_raw", "VARCHAR"))
+PERSON_COLUMNS = (("name", "VARCHAR"), ("id_number", "VARCHAR"), ("sex", "VARCHAR"), ("birth_date", "DATE"),
+                  ("phone", "VARCHAR"), ("township", "VARCHAR"), ("village", "VARCHAR"), ("address", "VARCHAR"),
+                  ("name_masked", "BOOLEAN"))
+assert tuple(c for c, _ in PERSON_COLUMNS[:-1]) == PERSON_FIELDS
+
+BATCHES = """
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id VARCHAR PRIMARY KEY,
+    unit VARCHAR NOT NULL,
+    source_type VARCHAR NOT NULL,
+    as_of DATE NOT NULL,
+    file_name VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    sheets VARCHAR,
+    skipped_sheets VARCHAR,
+    rows_taken INTEGER,
+    rows_rejected INTEGER,
+    rows_flagged INTEGER,
+    rows_duplicate INTEGER,
+    imported_at TIMESTAMP,
+    imported_by VARCHAR
+)"""
+
+REJECTIONS = """
+CREATE TABLE IF NOT EXISTS rejections (
+    batch_id VARCHAR NOT NULL,
+    file_name VARCHAR,
+    sheet VARCHAR,
+    "row" INTEGER,
+    "column" VARCHAR,
+    value VARCHAR,
+    reason VARCHAR,
+    kind VARCHAR
+)"""
+
+CURRENT_BATCHES = """
+CREATE OR REPLACE VIEW current_batches AS
+SELECT * FROM batches
+QUALIFY row_number() OVER (PARTITION BY unit, source_type ORDER BY as_of DESC, imported_at DESC, batch_id) = 1"""
+
+
+def record_columns(spec: SourceSpec) -> list[tuple[str, str]]:
+    """Columns of ``rec_<type>``: lineage, the main subject (§2), the type's fields, ``extra``."""
+    type_cols = [(f.name, SQL_TYPES[f.kind]) for f in spec.type_fields]
+    return [*LINEAGE, *PERSON_COLUMNS, *type_cols, ("extra", "VARCHAR")]
+
+
+def _quote(name: str) -> str:
+    return f'"{name}"'
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing; add columns a spec gained since the file was made. Idempotent."""
+    con.execute(BATCHES)
+    con.execute(REJECTIONS)
+    con.execute(CURRENT_BATCHES)
+    for spec in SPECS.values():
+        table = f"rec_{spec.code}"
+        cols = record_columns(spec)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{_quote(c)} {t}' for c, t in cols)})")
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+        for c, t in cols:
+            if c not in have:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {_quote(c)} {t.replace(' PRIMARY KEY', '')}")
+        con.execute(f"CREATE OR REPLACE VIEW cur_{spec.code} AS SELECT r.* FROM {table} r "
+                    f"WHERE r.batch_id IN (SELECT batch_id FROM current_batches)")
+    common = ", ".join(_quote(c) for c, _ in (*LINEAGE, *PERSON_COLUMNS) if c != "id_raw")
+    union = " UNION ALL ".join(f"SELECT {common} FROM cur_{code}" for code in SPECS)
+    con.execute(f"CREATE OR REPLACE VIEW subjects AS {union}")
