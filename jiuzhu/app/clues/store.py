@@ -1,0 +1,107 @@
+"""Store what screening found: one Clue per finding key, updated in place on every screening.
+
+- a new key makes a new clue (state 新线索);
+- a key found again updates the evidence, reason and priority; a handled clue keeps its state and
+  every clue keeps the rule version that first made it;
+- a clue of a rule that ran but did not find it again has lost its facts: ``facts_current`` goes
+  False, and an untouched (新线索) clue becomes 事实已消失 — never deleted. If the facts come back,
+  it is a 新线索 again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiuzhu.app.clues.models import Clue, ClueState, RuleSetting, ScreeningRun
+from jiuzhu.engine.api import ClueFinding, ScreenResult
+from jiuzhu.engine.api import RuleSetting as EngineRuleSetting
+
+_UPDATED = ("rule_name", "person_key", "person_name", "person_id_number", "priority", "tags", "target_unit",
+            "suggested_help", "reason", "records", "facts", "as_of", "last_seen", "facts_current", "lapsed_at",
+            "state")
+
+
+def rule_settings() -> list[EngineRuleSetting]:
+    """The administrator's rule switches and parameters, as the engine takes them."""
+    return [EngineRuleSetting(rule=s.rule, enabled=s.enabled, parameters=s.parameters or {},
+                              definition=s.definition or None)
+            for s in RuleSetting.objects.all()]
+
+
+def monthly_wage_fen() -> int | None:
+    """The newest 职工月平均工资 of the region's 设区市 from the case database, when one is entered."""
+    try:
+        from jiuzhu.app.casework.models.limits import WageRate
+    except ImportError:
+        return None
+    from jiuzhu.engine.region import current_region
+
+    region = current_region().wage_region
+    rate = WageRate.objects.filter(region=region).order_by("-year").first() or \
+        WageRate.objects.order_by("-year").first()
+    return rate.monthly_wage_fen if rate else None
+
+
+def _fields(f: ClueFinding, as_of: date) -> dict[str, Any]:
+    return {"rule_name": f.rule_name, "person_key": f.person_key, "person_name": f.person_name,
+            "person_id_number": f.person_id_number or "", "priority": f.priority, "tags": list(f.tags),
+            "target_unit": f.target_unit, "suggested_help": f.suggested_help, "reason": f.reason,
+            "records": f.records, "facts": {**f.facts, "seen_rule_version": f.rule_version}, "as_of": as_of}
+
+
+@transaction.atomic
+def store_result(result: ScreenResult, *, started_by: str = "cli", started_at: Any = None) -> ScreeningRun:
+    now = timezone.now()
+    run = ScreeningRun(as_of=result.as_of, engine=result.engine, started_at=started_at or now, finished_at=now,
+                       rule_versions=result.rule_versions, counts=result.counts, started_by=started_by)
+    existing = {c.key: c for c in Clue.objects.filter(rule__in=list(result.rule_versions))}
+    new, changed = [], []
+    for f in result.clues:
+        clue = existing.pop(f.key, None)
+        if clue is None:
+            new.append(Clue(key=f.key, rule=f.rule, rule_version=f.rule_version, state=ClueState.NEW,
+                            first_seen=now, last_seen=now, **_fields(f, result.as_of)))
+            continue
+        for name, value in _fields(f, result.as_of).items():
+            setattr(clue, name, value)
+        clue.last_seen, clue.facts_current, clue.lapsed_at = now, True, None
+        if clue.state == ClueState.LAPSED:
+            clue.state = ClueState.NEW
+        changed.append(clue)
+    gone = []
+    for clue in existing.values():  # rules that ran, keys they no longer find
+        if not clue.facts_current and clue.state != ClueState.NEW:
+            continue
+        clue.facts_current = False
+        clue.lapsed_at = clue.lapsed_at or now
+        if clue.state == ClueState.NEW:
+            clue.state = ClueState.LAPSED
+        gone.append(clue)
+    Clue.objects.bulk_create(new, batch_size=500)
+    Clue.objects.bulk_update(changed + gone, _UPDATED, batch_size=500)
+    run.created, run.updated, run.lapsed = len(new), len(changed), len(gone)
+    run.save()
+    return run
+
+
+def screen_and_store(as_of: date | None = None, *, engine: str = "duckdb", rules: list[str] | None = None,
+                     started_by: str = "cli", progress: Callable[[str, int, int], None] | None = None,
+                     warehouse: Any = None) -> tuple[ScreenResult, ScreeningRun]:
+    """Screen with the administrator's settings and the configured wage, then store the clues."""
+    from jiuzhu.engine.api import screen
+
+    started = timezone.now()
+    kwargs: dict[str, Any] = {"engine": engine, "rules": rules, "settings": rule_settings(),
+                              "warehouse": warehouse}
+    wage = monthly_wage_fen()
+    if wage:
+        kwargs["monthly_wage_fen"] = wage
+    if progress:
+        kwargs["progress"] = progress
+    result = screen(as_of, **kwargs)
+    return result, store_result(result, started_by=started_by, started_at=started)
