@@ -1,0 +1,78 @@
+"""Records → persons: exact groups on valid IDs, then accepted probabilistic links, greedily.
+
+Rules enforced here, whatever the weights say:
+- a link needs a compatible name (never on birth date, phone or address alone);
+- a masked name (`卢某某`) links only with strong other evidence (birth date, phone or case);
+- a person never holds two different valid ID numbers.
+Edges are taken strongest first (ties by record ids), so the result depends only on the edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from jiuzhu.engine.linkage import model
+from jiuzhu.engine.linkage.scoring import Edge
+
+
+def acceptable(edge: Edge, threshold: float = model.MATCH_WEIGHT_THRESHOLD) -> bool:
+    if edge.match_weight < threshold:
+        return False
+    name = edge.levels.get("name")
+    if name not in model.NAME_COMPATIBLE:
+        return False
+    if name == model.MASKED_LEVEL:
+        return any(edge.levels.get(comp) == label for comp, label in model.STRONG_EVIDENCE.items())
+    return True
+
+
+@dataclass
+class Partition:
+    cluster_of: dict[str, str]  # record_id → representative record id of its person
+    id_of_cluster: dict[str, str | None]  # representative → valid ID number (or None)
+    links: list[Edge]  # accepted probabilistic links inside a person
+
+
+class _UnionFind:
+    def __init__(self, ids: Iterable[str]) -> None:
+        self.parent = {i: i for i in ids}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+
+def cluster(record_ids: list[str], id_numbers: dict[str, str], edges: list[Edge],
+            threshold: float = model.MATCH_WEIGHT_THRESHOLD) -> Partition:
+    """``id_numbers``: record_id → valid ID for the ID-bearing records."""
+    uf = _UnionFind(record_ids)
+    ident: dict[str, str | None] = {r: id_numbers.get(r) for r in record_ids}
+    # Exact pass: one person per valid ID number.
+    first_with: dict[str, str] = {}
+    for rid in sorted(id_numbers):
+        num = id_numbers[rid]
+        if num in first_with:
+            uf.parent[uf.find(rid)] = uf.find(first_with[num])
+        else:
+            first_with[num] = rid
+    # Probabilistic pass, strongest first.
+    links = []
+    for e in sorted((e for e in edges if acceptable(e, threshold)), key=lambda e: (-e.match_weight, e.left, e.right)):
+        a, b = uf.find(e.left), uf.find(e.right)
+        if a == b:
+            links.append(e)
+            continue
+        ia, ib = ident[a], ident[b]
+        if ia and ib and ia != ib:
+            continue  # would make one person of two ID numbers
+        root, child = (a, b) if a < b else (b, a)
+        uf.parent[child] = root
+        ident[root] = ia or ib
+        links.append(e)
+    cluster_of = {r: uf.find(r) for r in record_ids}
+    return Partition(cluster_of, {root: ident[root] for root in set(cluster_of.values())}, links)

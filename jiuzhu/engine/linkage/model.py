@@ -1,0 +1,143 @@
+"""The probabilistic model: comparisons, their fixed m/u parameters, blocking, thresholds.
+
+Parameters are fixed (not re-estimated per run) so that a run is reproducible and the DuckDB
+and Spark engines score every pair identically. How they were chosen: docs/linkage.md.
+Every SQL condition uses only functions both engines share (``=``, ``levenshtein``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator
+
+# A pair is linked when its match weight reaches this (log2 Bayes factor, prior included).
+MATCH_WEIGHT_THRESHOLD = 6.0
+# Pairs below this are not even returned by the engine.
+CANDIDATE_WEIGHT_FLOOR = 0.0
+PRIOR = 1e-4  # chance that two blocked-together random records are one person
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str  # shown in explanations
+    sql: str
+    m: float | None = None
+    u: float | None = None
+    null: bool = False
+    tf: str | None = None
+
+
+def _null(col: str) -> Level:
+    return Level("缺失", f"{col}_l IS NULL OR {col}_r IS NULL", null=True)
+
+
+_CASE_PAIR = (
+    "(judgment_no_l IS NOT NULL AND basis_no_r IS NOT NULL) OR (basis_no_l IS NOT NULL AND judgment_no_r IS NOT NULL)"
+)
+
+# Name levels that make a pair eligible to link at all (the rest never link, whatever else agrees).
+NAME_COMPATIBLE = ("姓名相同", "繁简/异体字相同", "同音", "一字之差", "隐名兼容")
+MASKED_LEVEL = "隐名兼容"
+# A masked name links only with one of these (never on the name alone).
+STRONG_EVIDENCE = {"birth_date": "出生日期相同", "phone": "电话相同", "case": "判决案号=执行依据"}
+
+COMPARISONS: dict[str, list[Level]] = {
+    "name": [
+        _null("name_norm"),
+        Level(MASKED_LEVEL, "(name_masked_l OR name_masked_r) AND surname_l = surname_r AND surname_l <> '' AND "
+              "(name_len_l IS NULL OR name_len_r IS NULL OR name_len_l = name_len_r)", 0.04, 0.002),
+        Level("隐名不符", "name_masked_l OR name_masked_r", 0.001, 0.05),
+        Level("姓名相同", "name_norm_l = name_norm_r", 0.88, 0.0005, tf="name_norm"),
+        Level("繁简/异体字相同", "name_fold_l = name_fold_r", 0.02, 0.00002),
+        Level("同音", "pinyin_l = pinyin_r", 0.04, 0.0003),
+        Level("一字之差", "name_len_l = name_len_r AND levenshtein(name_fold_l, name_fold_r) = 1", 0.05, 0.003),
+        Level("姓名不同", "ELSE", 0.01, 0.9922),
+    ],
+    "birth_date": [
+        _null("birth_date"),
+        Level("出生日期相同", "birth_date_l = birth_date_r", 0.93, 0.00005),
+        Level("出生年月相同", "birth_ym_l = birth_ym_r", 0.03, 0.0015),
+        Level("出生年相同", "birth_year_l = birth_year_r", 0.02, 0.02),
+        Level("出生日期不同", "ELSE", 0.02, 0.97845),
+    ],
+    "sex": [
+        _null("sex"),
+        Level("性别相同", "sex_l = sex_r", 0.995, 0.5),
+        Level("性别不同", "ELSE", 0.005, 0.5),
+    ],
+    "phone": [
+        _null("phone"),
+        Level("电话相同", "phone_l = phone_r", 0.6, 0.00005),
+        Level("电话不同", "ELSE", 0.4, 0.99995),
+    ],
+    "township": [
+        _null("township"),
+        Level("乡镇相同", "township_l = township_r", 0.95, 0.07),
+        Level("乡镇不同", "ELSE", 0.05, 0.93),
+    ],
+    "village": [
+        _null("village"),
+        Level("村居相同", "village_l = village_r AND (township_l IS NULL OR township_r IS NULL "
+              "OR township_l = township_r)", 0.9, 0.004),
+        Level("村居不同", "ELSE", 0.1, 0.996),
+    ],
+    "case": [
+        Level("无案号可比", f"NOT ({_CASE_PAIR})", null=True),
+        Level("判决案号=执行依据", "judgment_no_l = basis_no_r OR basis_no_l = judgment_no_r", 0.85, 0.00001),
+        Level("案号不同", "ELSE", 0.15, 0.99999),
+    ],
+}
+
+# A residue record is compared with every record meeting one of these (same SQL on both engines).
+BLOCKING_RULES: list[str] = [
+    "l.pinyin = r.pinyin",
+    "l.surname = r.surname AND l.birth_date = r.birth_date",
+    "l.phone = r.phone",
+    "l.judgment_no = r.basis_no",
+    "l.basis_no = r.judgment_no",
+    "l.name_head = r.name_head AND l.township = r.township",
+    "l.name_tail = r.name_tail AND l.township = r.township",
+]
+
+
+def _level(level: Level):
+    lv = cll.CustomLevel(level.sql if level.sql != "ELSE" else "ELSE", label_for_charts=level.label)
+    if level.null:
+        return lv.configure(is_null_level=True)
+    opts = {"m_probability": level.m, "u_probability": level.u}
+    if level.tf:
+        opts.update(tf_adjustment_column=level.tf, tf_minimum_u_value=1e-6)
+    return lv.configure(**opts)
+
+
+def settings(link_type: str) -> SettingsCreator:
+    """Splink settings for ``link_only`` (residue × ID records) or ``dedupe_only`` (residue)."""
+    return SettingsCreator(
+        link_type=link_type,
+        comparisons=[
+            cl.CustomComparison(output_column_name=name, comparison_levels=[_level(lv) for lv in levels])
+            for name, levels in COMPARISONS.items()
+        ],
+        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
+        probability_two_random_records_match=PRIOR,
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=True,
+        additional_columns_to_retain=["id_number", "name_masked"],
+        unique_id_column_name="unique_id",
+    )
+
+
+def level_labels(comparison: str) -> dict[int, str]:
+    """Splink's gamma value → our label (null level is -1, then counting down from the top)."""
+    levels = COMPARISONS[comparison]
+    out, n = {}, len([lv for lv in levels if not lv.null])
+    for lv in levels:
+        if lv.null:
+            out[-1] = lv.label
+        else:
+            n -= 1
+            out[n] = lv.label
+    return out

@@ -1,0 +1,85 @@
+"""Score candidate pairs with Splink on DuckDB or Spark: residue × ID-bearing records, residue × residue.
+
+Only the residue (records whose main subject has no valid ID) is compared; two records with
+valid IDs are never compared — the exact pass already decided them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from splink import Linker
+
+from jiuzhu.engine.linkage import model
+
+logging.getLogger("splink").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A scored pair of records (left < right by record id)."""
+
+    left: str
+    right: str
+    match_weight: float
+    match_probability: float
+    levels: dict[str, str] = field(default_factory=dict)  # comparison → level label
+    weights: dict[str, float] = field(default_factory=dict)  # comparison → match weight (bits)
+
+
+def _db_api(engine: str, spark: Any = None):
+    if engine == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    if engine == "spark":
+        from splink import SparkAPI
+
+        return SparkAPI(spark_session=spark, register_udfs_automatically=False, break_lineage_method="persist")
+    raise ValueError(f"未知的计算引擎：{engine}")
+
+
+def _predict(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Table) -> list[dict]:
+    inputs = [db_api.register(t) for t in tables]
+    linker = Linker(inputs if len(inputs) > 1 else inputs[0], model.settings(link_type), log_level=None)
+    tf = db_api.register(name_tf)
+    linker.table_management.register_term_frequency_lookup(tf, "name_norm")
+    pred = linker.inference.predict(threshold_match_weight=model.CANDIDATE_WEIGHT_FLOOR, warning_mode="never")
+    return pred.as_record_list()
+
+
+def _edge(row: dict) -> Edge:
+    levels, weights = {}, {}
+    for comp in model.COMPARISONS:
+        levels[comp] = model.level_labels(comp)[int(row[f"gamma_{comp}"])]
+        w = float(row[f"mw_{comp}"] or 0.0)
+        if comp == "name":
+            w += float(row.get("mw_tf_adj_name_norm") or row.get("mw_tf_adj_name") or 0.0)
+        weights[comp] = round(w, 6)
+    left, right = sorted((row["unique_id_l"], row["unique_id_r"]))
+    return Edge(left, right, round(float(row["match_weight"]), 6), round(float(row["match_probability"]), 9),
+                levels, weights)
+
+
+def score_residue(features: pa.Table, name_tf: pa.Table, engine: str = "duckdb", spark: Any = None) -> list[Edge]:
+    """Every blocked pair involving a residue record, scored, at or above the candidate floor."""
+    has_id = pc.is_valid(features.column("id_number"))
+    residue = features.filter(pc.invert(has_id))
+    with_id = features.filter(has_id)
+    if residue.num_rows == 0:
+        return []
+    db_api = _db_api(engine, spark)
+    rows: list[dict] = []
+    if with_id.num_rows:
+        rows += _predict(db_api, [residue, with_id], "link_only", name_tf)
+    if residue.num_rows > 1:
+        rows += _predict(db_api, [residue], "dedupe_only", name_tf)
+    edges = {}
+    for row in rows:
+        e = _edge(row)
+        edges[(e.left, e.right)] = e
+    return sorted(edges.values(), key=lambda e: (e.left, e.right))
