@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from jiuzhu.engine.intake.importer import BatchResult, Progress, import_paths
 from jiuzhu.engine.screening.findings import ClueFinding, ScreenResult
 from jiuzhu.engine.screening.ruleset import RuleSetting
 from jiuzhu.engine.screening.screen import screen
 
-__all__ = ["BatchResult", "ClueFinding", "RuleSetting", "ScreenResult", "ingest", "screen"]
+if TYPE_CHECKING:
+    from jiuzhu.engine.linkage import LinkResult
+
+__all__ = ["BatchResult", "ClueFinding", "RuleSetting", "ScreenResult", "ingest", "link", "screen"]
 
 
 def ingest(
@@ -28,3 +32,10 @@ def ingest(
     """Import files (or every file in a folder) as batches; one result per batch or per failed file."""
     return import_paths([Path(p) for p in paths], source=source, unit=unit, as_of=as_of, sheet=sheet,
                         allow_empty=allow_empty, imported_by=imported_by, progress=progress)
+
+
+def link(engine: str = "duckdb", *, spark: Any = None) -> LinkResult:
+    """Records → persons (person_index, persons, link_explanations): exact on valid IDs, Splink on the rest."""
+    from jiuzhu.engine.linkage import link as link_records  # Splink loads only when linking
+
+    return link_records(engine, spark=spark)

@@ -69,12 +69,7 @@ def link(engine: str = "duckdb", *, warehouse: str | Path | None = None, spark: 
     """Link every stored record of the warehouse (default ``$JIUZHU_HOME/warehouse.duckdb``)."""
     if engine not in ("duckdb", "spark"):
         raise ValueError(f"未知的计算引擎：{engine}（应为 duckdb 或 spark）")
-    if warehouse is None:
-        from jiuzhu.engine.home import warehouse_path
+    from jiuzhu.engine.warehouse.store import connect
 
-        warehouse = warehouse_path()
-    con = duckdb.connect(str(warehouse))
-    try:
+    with connect(Path(warehouse) if warehouse else None) as con:
         return link_connection(con, engine, spark)
-    finally:
-        con.close()
