@@ -10,15 +10,15 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-_EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug is before March)
-_MAX_SERIAL = 2958465  # 9999-12-31
+_EXCEL_EPOCH = date(1899, 12, 30)  # serial 61 = 1900-03-01
+_MAX_SERIAL = 99_999  # 2173-10-14: larger numbers are not dates anyone sends
 _FULLWIDTH = str.maketrans("０１２３４５６７８９－／．：", "0123456789-/.:")
 _SEPARATED = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _TIME_TAIL = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _MONTH_SEPARATED = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 _MONTH_COMPACT = re.compile(r"(\d{4})(\d{2})")
-_SERIAL = re.compile(r"\d{1,7}(?:\.\d+)?")
+_SERIAL = re.compile(r"\d{1,5}(?:\.\d+)?")
 _EARLIEST_YEAR = 1850
 
 
@@ -36,7 +36,10 @@ def from_excel_serial(serial: float | int | Decimal) -> date:
     days = int(serial)
     if days < 1 or days > _MAX_SERIAL:
         raise ValueError(f"不是有效的Excel日期序号：{serial}")
-    return _EXCEL_EPOCH + timedelta(days=days)
+    if days == 60:
+        raise ValueError("日期不存在：1900年2月29日（Excel日期序号60）")
+    # Excel counts a 1900-02-29 that never was: serials before it are one day later.
+    return _EXCEL_EPOCH + timedelta(days=days if days > 60 else days + 1)
 
 
 def parse_date(value: object, *, month_only: bool = False) -> date:

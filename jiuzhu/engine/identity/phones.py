@@ -31,8 +31,8 @@ def parse_phone(value: object) -> str:
         text = text.split(".")[0]
     text = re.sub(r"^(?:\+86|0086|86(?=-?1[3-9]\d{9}$))-?", "", text)
     text = re.sub(r"^\((0\d{2,3})\)", r"\1-", text)
-    if _MOBILE.fullmatch(text):
-        return text
+    if _MOBILE.fullmatch(digits := text.replace("-", "")):
+        return digits
     if m := _LANDLINE.fullmatch(text):
         return f"{m[1]}-{m[2]}"
     if re.fullmatch(r"[2-9]\d{6,7}", text):

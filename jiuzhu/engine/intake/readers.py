@@ -91,6 +91,7 @@ def _read_workbook(path: Path) -> list[Sheet]:
     return sheets
 
 
+_HAS_VALUE = re.compile(rb"<v>[^<]+</v>|<is>")  # openpyxl writes an empty <v></v> for an uncalculated formula
 _CELL = re.compile(rb"<c r=\"([A-Z]+)(\d+)\"[^>]*?(?:/>|>(.*?)</c>)", re.S)
 
 
@@ -118,7 +119,7 @@ def _formula_cells_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
                 cells = set()
                 for m in _CELL.finditer(data):
                     body = m.group(3) or b""
-                    if b"<f" in body and b"<v" not in body:
+                    if b"<f" in body and not _HAS_VALUE.search(body):
                         cells.add((int(m.group(2)), _column_index(m.group(1).decode())))
                 if cells:
                     out[_unescape(name)] = cells

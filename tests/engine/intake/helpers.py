@@ -1,0 +1,59 @@
+"""Helpers that write hand-made departmental files in tmp dirs (no binary fixtures in the repo)."""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import openpyxl
+
+from jiuzhu.engine.identity.idcard import make_id
+
+
+def ids(n: int, *, start: int = 1, division: str = "350425") -> list[str]:
+    """``n`` distinct valid 18-digit IDs."""
+    return [make_id(division, date(1960 + (i % 40), 1 + i % 12, 1 + i % 28), (start + i) % 1000) for i in range(n)]
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]], *, hidden: tuple[str, ...] = ()) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+        if name in hidden:
+            ws.sheet_state = "hidden"
+    wb.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[list], *, encoding: str = "utf-8", delimiter: str = ",") -> Path:
+    with path.open("w", encoding=encoding, newline="") as fh:
+        csv.writer(fh, delimiter=delimiter).writerows(rows)
+    return path
+
+
+def set_cached_value(path: Path, cell: str, value: str) -> None:
+    """Give a formula cell written by openpyxl a saved result, as Excel would after calculating."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rf'(<c r="{cell}"[^>]*>)(<f>.*?</f>)<v\s*/?>(</v>)?'.encode(),
+                              lambda m: m.group(1) + m.group(2) + f"<v>{value}</v>".encode(), data)
+            dst.writestr(item, data)
+    tmp.replace(path)
+
+
+def rows_of(home: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
