@@ -162,7 +162,7 @@ def stages(as_of: date, terms: Mapping[str, Any]) -> list[tuple[str, str]]:
         "hhs": f"SELECT person_key, MAX(CASE WHEN status = {literal(terms['dead_status'], 'text')} THEN 1 ELSE 0 END)"
                f" AS d, MAX(CASE WHEN status = {literal(terms['missing_status'], 'text')} THEN 1 ELSE 0 END) AS m "
                f"FROM s_household GROUP BY person_key",
-        "vic": "SELECT person_key, MAX(CASE WHEN compensation_judged > COALESCE(compensation_paid, 0) "
+        "vic": "SELECT person_key, MAX(CASE WHEN compensation_judged > compensation_paid "
                "THEN 1 ELSE 0 END) AS u FROM s_victim GROUP BY person_key",
         "unp": "SELECT person_key, COUNT(*) AS n, CAST(SUM(amount_unpaid) AS BIGINT) AS t, "
                "MAX(amount_unpaid) AS mx FROM s_enforcement WHERE amount_unpaid > 0 GROUP BY person_key",
@@ -204,7 +204,7 @@ def stages(as_of: date, terms: Mapping[str, Any]) -> list[tuple[str, str]]:
     out.append(("victim_case_subject", f"""
         SELECT v.person_key, {prof}, COALESCE(e.enforcement_no, e.record_id) AS trigger_key,
                l.victim_record, l.enforcement_record, l.link_by, {vf},
-               COALESCE(v.compensation_paid, 0) AS compensation_paid, {ef}
+               v.compensation_paid, {ef}
         FROM victim_links l JOIN s_victim v ON v.record_id = l.victim_record
         JOIN s_enforcement e ON e.record_id = l.enforcement_record
         JOIN profile pf ON pf.person_key = v.person_key"""))
@@ -213,8 +213,8 @@ def stages(as_of: date, terms: Mapping[str, Any]) -> list[tuple[str, str]]:
                COALESCE(v.judgment_no, concat(v.crime, '@', COALESCE(CAST(v.incident_date AS STRING), ''),
                         '@', COALESCE(v.defendant_name, '')))
                  AS trigger_key,
-               v.record_id AS victim_record, {vf}, COALESCE(v.compensation_paid, 0) AS compensation_paid,
-               (v.compensation_judged > COALESCE(v.compensation_paid, 0)) AS uncompensated,
+               v.record_id AS victim_record, {vf}, v.compensation_paid,
+               COALESCE(v.compensation_judged > v.compensation_paid, FALSE) AS uncompensated,
                {_age('pf.birth_date', 'v.incident_date')} AS age_at_incident,
                COALESCE(lu.n, 0) AS linked_unpaid_count, lu.t AS linked_unpaid_total, lu.mx AS linked_unpaid_max,
                lu.td AS linked_terminated_date,
@@ -287,7 +287,7 @@ def _membership_sql(D: str, relief_from: str, terms: Mapping[str, Any]) -> str:
         f"SELECT {lineage}, 'unpaid', concat(COALESCE(enforcement_no, ''), ' ', COALESCE(cause, '')), amount_unpaid,"
         f" terminated_date FROM s_enforcement WHERE amount_unpaid > 0",
         f"SELECT {lineage}, 'uncompensated', concat(COALESCE(judgment_no, ''), ' ', COALESCE(crime, '')), "
-        f"compensation_judged - COALESCE(compensation_paid, 0), judgment_date FROM s_victim "
-        f"WHERE compensation_judged > COALESCE(compensation_paid, 0)",
+        f"compensation_judged - compensation_paid, judgment_date FROM s_victim "
+        f"WHERE compensation_judged > compensation_paid",
     ]
     return " UNION ALL ".join(parts)
