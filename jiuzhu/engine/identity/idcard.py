@@ -133,6 +133,11 @@ def birth_date(id18: str) -> date:
     return d
 
 
+def age_on(birth: date, on: date) -> int:
+    """Age in whole years on a day (a person born on 29 February turns a year older on 1 March)."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
 def sex(id18: str) -> Literal["男", "女"]:
     return "男" if int(id18[16]) % 2 else "女"
 

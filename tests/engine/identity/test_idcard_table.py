@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from jiuzhu.engine.identity.idcard import (
+    age_on,
     birth_date,
     check_digit,
     division_code,
@@ -95,3 +96,11 @@ def test_upgrade_rejects_non_15_digit_text() -> None:
 def test_mask_keeps_region_and_last_four() -> None:
     assert mask("11010519491231002X") == "110105********002X"
     assert mask(None) == ""
+
+
+def test_age_on() -> None:
+    born = birth_date("11010519491231002X")
+    assert age_on(born, date(2025, 12, 30)) == 75
+    assert age_on(born, date(2025, 12, 31)) == 76
+    assert age_on(date(2008, 2, 29), date(2026, 2, 28)) == 17
+    assert age_on(date(2008, 2, 29), date(2026, 3, 1)) == 18
