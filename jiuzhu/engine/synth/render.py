@@ -1,0 +1,298 @@
+"""Registry records → rows of cells, with the dirt of real departmental files."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from jiuzhu.engine.synth import cells as cl
+from jiuzhu.engine.synth import names as nm
+from jiuzhu.engine.synth.config import Dirt, IdPoor
+from jiuzhu.engine.synth.layouts import DROPPABLE, Column, Layout
+from jiuzhu.engine.synth.population import RELATIONS, STATUSES, Population, to_date
+from jiuzhu.engine.synth.state import DISABILITY_GRADES, DISABILITY_KINDS
+from jiuzhu.engine.synth.writers import Frame, SheetWriter, open_writer
+
+VALID_FORMS = ("plain", "lower_x", "legacy15", "fullwidth", "spaces")
+FLAG_REASON = {"missing": "empty", "float": "corrupted", "invalid": "invalid"}
+GROUP_FIELDS = ("name", "sex", "id_number", "birth_date", "phone", "address")
+
+
+@dataclass
+class FileStyle:
+    serial: bool
+    columns: list[Column]
+    headers: list[str]
+    date_style: str
+    case_style: int
+    two_row: bool
+    totals: bool
+    notes: bool
+    serial_only_rows: int
+    units: dict[str, str] = field(default_factory=dict)  # amount field → "", 元, 万元
+
+
+class FileRenderer:
+    """One output file: its style is chosen once, rows are added chunk by chunk."""
+
+    def __init__(self, layout: Layout, fmt: str, path: Path, rng: np.random.Generator, dirt: Dirt,
+                 id_poor: IdPoor | None, place: str, as_of: date) -> None:
+        self.layout, self.fmt, self.path, self.rng, self.dirt, self.id_poor = layout, fmt, path, rng, dirt, id_poor
+        self.csv = fmt.startswith("csv")
+        self.as_of = as_of
+        self.counts: Counter[str] = Counter()
+        self.eligible: Counter[str] = Counter()
+        self.rows_written = 0
+        self.style = self._choose_style(rng, id_poor)
+        self.writer: SheetWriter = open_writer(path, fmt, self._frame(rng, place, as_of))
+        self.last_row: list[object] | None = None
+
+    # ---------------------------------------------------------------- file-level choices
+    def _choose_style(self, rng: np.random.Generator, id_poor: IdPoor | None) -> FileStyle:
+        layout = self.layout
+        force = {"phone", "address", "birth_date"} if id_poor and layout.source in ("victim", "enforcement") else set()
+        cols = [c for c in layout.columns if c.required or c.field in force or rng.random() < c.keep]
+        if force and layout.source == "enforcement" and not any(c.field == "birth_date" for c in cols):
+            cols.insert(5, Column("birth_date", ("申请执行人出生日期",), kind="date"))
+        if force and layout.source == "victim" and not any(c.field == "birth_date" for c in cols):
+            cols.insert(2, Column("birth_date", ("出生日期", "被害人出生日期"), kind="date"))
+        star = rng.random() < 0.3
+        breaks = rng.random() < 0.3
+        headers = []
+        units = {}
+        for c in cols:
+            h = c.headers[int(rng.integers(0, len(c.headers)))]
+            if c.kind == "amount":
+                units[c.field] = "万元" if "万元" in h else ("元" if "元" in h else "")
+            if breaks and len(h) >= 4 and rng.random() < 0.4:
+                cut = int(rng.integers(2, len(h) - 1))
+                if "(" not in h[cut - 1:cut + 1] and "（" not in h[cut - 1:cut + 1]:
+                    h = h[:cut] + "\n" + h[cut:]
+            if star and c.required:
+                h = "*" + h
+            headers.append(h)
+        serial = rng.random() < 0.6
+        two_row = self.fmt == "xlsx" and rng.random() < 0.4
+        date_style = str(rng.choice(cl.DATE_FORMATS_CSV if self.csv else ("cell", "cell", "iso", "slash", "cn")))
+        return FileStyle(serial=serial, columns=cols, headers=headers, date_style=date_style,
+                         case_style=int(rng.choice([0, 0, 1, 2])), two_row=two_row, totals=rng.random() < 0.5,
+                         notes=rng.random() < 0.5, serial_only_rows=int(rng.integers(2, 8)) if serial and rng.random() < 0.3 else 0,
+                         units=units)
+
+    def _frame(self, rng: np.random.Generator, place: str, as_of: date) -> Frame:
+        s = self.style
+        header = (["序号"] if s.serial else []) + s.headers
+        title_rows: list[list[object]] = []
+        if rng.random() < (0.85 if not self.csv else 0.6):
+            title_rows.append([f"{place}{as_of.year}年{as_of.month}月{self.layout.title}"])
+            if rng.random() < 0.5:
+                title_rows.append([f"填报单位：{place}{self.layout.office}    数据截止日期：{as_of.year}年{as_of.month}月{as_of.day}日"])
+            if rng.random() < 0.3:
+                title_rows.append([])
+        frame = Frame(title_rows=title_rows, header=header, sheet_name=str(rng.choice(["Sheet1", self.layout.title[:10], "花名册"])))
+        if s.two_row:
+            top: list[object] = []
+            off = 1 if s.serial else 0
+            grouped = [i + off for i, c in enumerate(s.columns) if c.field in GROUP_FIELDS]
+            span = (grouped[0], grouped[-1]) if grouped and grouped[-1] - grouped[0] + 1 == len(grouped) and len(grouped) > 1 else None
+            for i, h in enumerate(header):
+                if span and span[0] <= i <= span[1]:
+                    top.append(("基本信息" if self.layout.source not in ("victim", "enforcement") else "当事人信息") if i == span[0] else None)
+                else:
+                    top.append(h)
+                    frame.vertical.append(i)
+            if span:
+                frame.header_top = top
+                frame.merges_top = [span]
+            else:
+                frame.vertical = []
+                s.two_row = False
+        if self.fmt == "xlsx" and rng.random() < 0.4:
+            frame.instructions = ["填表说明：", "1. 身份证号码请填写18位，末位X大写。", "2. 日期格式为YYYY-MM-DD。",
+                                  "3. 金额单位为元。", "4. 本表由各乡镇汇总后报送。"]
+        if self.fmt == "xlsx" and rng.random() < 0.3:
+            frame.hidden_lists = [["男", "女"], ["是", "否"], ["城市", "农村"]]
+        return frame
+
+    # ---------------------------------------------------------------- rows
+    def id_form(self, id18: str, born: int, protected: bool, missing_rate: float, stripped: bool) -> str:
+        d, u = self.dirt, self.rng.random(7)
+        self.eligible["id_row"] += 1
+        if stripped:
+            return "missing"
+        if u[0] < missing_rate:
+            return "missing"
+        if not protected and id18[-1] != "X":
+            self.eligible["id_float"] += 1
+            if u[1] < d.id_float:
+                return "float"
+        if u[2] < d.id_invalid:
+            return "invalid"
+        if 1900 <= born <= 1999:
+            self.eligible["id_legacy15"] += 1
+            if u[3] < d.id_legacy15:
+                return "legacy15"
+        if u[4] < d.id_fullwidth:
+            return "fullwidth"
+        if u[5] < d.id_spaces:
+            return "spaces"
+        if id18[-1] == "X":
+            self.eligible["id_lower_x"] += 1
+            if u[6] < d.id_lower_x:
+                return "lower_x"
+        return "plain"
+
+    def date(self, d: date | None) -> object:
+        if d is None:
+            return ""
+        self.eligible["date_mixed"] += 1
+        style = self.style.date_style
+        if self.rng.random() < self.dirt.date_mixed:
+            options = [s for s in (cl.DATE_FORMATS_CSV if self.csv else cl.DATE_FORMATS_XLSX) if s != style]
+            style = options[int(self.rng.integers(0, len(options)))]
+            self.counts["date_mixed"] += 1
+        return cl.fmt_date(d, style, self.csv)
+
+    def amount(self, fen: int | None, fieldname: str) -> object:
+        if fen is None:
+            return ""
+        unit = self.style.units.get(fieldname, "")
+        mixed = False
+        if unit == "":
+            self.eligible["amount_mixed"] += 1
+            mixed = self.rng.random() < self.dirt.amount_mixed
+            if mixed:
+                self.counts["amount_mixed"] += 1
+        return cl.fmt_amount(fen, unit, self.rng, mixed, self.csv)
+
+    def render(self, values: dict[str, object], rejected: str | None, dropped: str | None) -> list[object]:
+        """``values``: canonical field → clean value; returns the cells of the row."""
+        out: list[object] = []
+        for c in self.style.columns:
+            v = values.get(c.field)
+            if c.field == rejected:
+                out.append(bad_value(c, v))
+                continue
+            if c.field == dropped:
+                out.append("2023-02-30" if self.rng.random() < 0.5 else "2023年13月5日")
+                continue
+            out.append(self.cell(c, v))
+        return out
+
+    def cell(self, c: Column, v: object) -> object:
+        if v is None:
+            return ""
+        k = c.kind
+        if k == "date":
+            return self.date(v)  # type: ignore[arg-type]
+        if k == "birth":
+            header = self.style.headers[self.style.columns.index(c)]
+            return cl.fmt_month(v, self.rng) if "出生年月" in header else self.date(v)  # type: ignore[arg-type]
+        if k == "amount":
+            return self.amount(v, c.field)  # type: ignore[arg-type]
+        if k == "case":
+            style = self.style.case_style if self.rng.random() > 0.1 else int(self.rng.integers(0, 4))
+            return cl.case_number(str(v), style)
+        if k == "sex":
+            variant = self.rng.random() < self.dirt.enum_variant
+            self.eligible["enum_variant"] += 1
+            self.counts["enum_variant"] += variant
+            return cl.sex_cell(bool(v), variant)
+        if k == "enum":
+            self.eligible["enum_variant"] += 1
+            if self.rng.random() < self.dirt.enum_variant:
+                self.counts["enum_variant"] += 1
+                if v in cl.GRADE_VARIANTS:
+                    return cl.GRADE_VARIANTS[str(v)][int(self.rng.integers(0, 2))]
+                if v in DISABILITY_KINDS:
+                    return f"{v}残疾"
+            return v
+        if k == "bool":
+            return "是" if v else "否"
+        if k == "int":
+            return v if self.csv else cl.Num(int(v))  # type: ignore[arg-type]
+        if k == "address" and self.csv and "组" in str(v):
+            self.eligible["multiline_cell"] += 1
+            if self.rng.random() < self.dirt.multiline_cell:
+                self.counts["multiline_cell"] += 1
+                s = str(v)
+                i = s.index("村") + 1 if "村" in s else s.index("组") - 1
+                return s[:i] + "\n" + s[i:]
+        return v
+
+    def add(self, row: list[object]) -> int:
+        if self.style.serial:
+            row = [self.rows_written + 1 if not self.csv else str(self.rows_written + 1)] + row
+        self.rows_written += 1
+        self.last_row = row
+        return self.writer.add(row)
+
+    def close(self) -> None:
+        s = self.style
+        tail: list[list[object]] = []
+        width = len(s.columns) + (1 if s.serial else 0)
+        for k in range(s.serial_only_rows):
+            tail.append([self.rows_written + k + 1])
+        if s.totals:
+            t: list[object] = [""] * width
+            t[0] = "合计" if self.rng.random() < 0.7 else "总计"
+            tail.append(t)
+        if s.notes:
+            tail.append([f"注：本表数据截止{self.as_of.year}年{self.as_of.month}月{self.as_of.day}日，共{self.rows_written}条。"])
+            tail.append(["填表人：林某某    审核人：陈某某"])
+        self.writer.close(tail)
+
+
+def bad_value(c: Column, v: object) -> object:
+    if c.kind == "date":
+        return "2024-02-30"
+    if c.kind == "amount":
+        return f"-{int(v) // 100}" if v else ""
+    if c.kind == "enum":
+        return "五级" if c.field == "disability_grade" else "其他类"
+    if c.kind == "bool":
+        return "待定"
+    if c.field in ("monitor_category", "care_category"):
+        return "待核实"
+    return ""
+
+
+def bad_reason(c: Column) -> str:
+    if c.kind in ("date", "amount", "enum", "bool") or c.field in ("monitor_category", "care_category"):
+        return "bad_value"
+    return "empty_required"
+
+
+def person_values(pop: Population, p: int) -> dict[str, object]:
+    hh = int(pop.household[p])
+    t = int(pop.hh_township[hh])
+    return {
+        "name": pop.name[p], "id_number": pop.id_number[p], "sex": bool(pop.male[p]),
+        "birth_date": to_date(int(pop.birth[p])), "phone": pop.phone[p] or None,
+        "township": pop.county.townships[t], "village": pop.county.villages[t][int(pop.hh_village[hh])],
+        "address": pop.hh_address[hh],
+    }
+
+
+def name_for(fr: FileRenderer, name: str, court: bool, valid_id: bool, stripped: bool) -> tuple[str, str]:
+    """(cell text, dirt kind or "")."""
+    rng, d = fr.rng, fr.dirt
+    fr.eligible["name_typo"] += 1
+    typo_rate = fr.id_poor.typo_when_stripped if stripped and fr.id_poor else d.name_typo
+    if rng.random() < typo_rate:
+        t = nm.typo(rng, name)
+        if t != name:
+            return t, "name_typo"
+    if court and valid_id:
+        fr.eligible["name_masked"] += 1
+        if rng.random() < d.name_masked:
+            return nm.mask(rng, name), "name_masked"
+    return name, ""
+
+
+__all__ = ["FileRenderer", "person_values", "name_for", "bad_reason", "DROPPABLE", "RELATIONS", "STATUSES",
+           "DISABILITY_GRADES"]
