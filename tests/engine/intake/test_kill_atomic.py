@@ -1,0 +1,57 @@
+"""An import killed mid-way (a real subprocess, SIGKILL) leaves the warehouse as it was; a re-run completes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from jiuzhu.engine.api import ingest
+from jiuzhu.engine.identity.idcard import make_id
+
+from .helpers import ids, rows_of, write_csv
+
+ROWS = 120_000
+
+
+def _big_csv(path: Path) -> Path:
+    from datetime import date
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write("姓名,身份证号,乡镇,供养方式\n")
+        for i in range(ROWS):
+            pid = make_id("350425", date(1940 + i % 60, 1 + i % 12, 1 + i % 28), i % 1000)
+            fh.write(f"人{i},{pid},均溪镇,分散\n")
+    return path
+
+
+def test_sigkill_mid_import_leaves_previous_state_and_rerun_completes(home, tmp_path):
+    small = write_csv(tmp_path / "特困-旧.csv", [["姓名", "身份证号", "乡镇", "供养方式"], ["甲", ids(1)[0], "均溪镇", "集中"]])
+    [first] = ingest([small])
+    assert first.rows_taken == 1
+    big = _big_csv(tmp_path / "特困-新.csv")
+    env = {**os.environ, "JIUZHU_HOME": str(home)}
+    proc = subprocess.Popen([sys.executable, "-m", "jiuzhu.cli.main", "ingest", "--progress", str(big)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    # Wait until it has written a few chunks inside its transaction, then kill it hard.
+    seen = 0
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "已写入" in line:
+            seen += 1
+            if seen == 2:
+                proc.send_signal(signal.SIGKILL)
+                break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert seen == 2
+    assert rows_of(home, "SELECT batch_id, rows_taken FROM batches") == [(first.batch_id, 1)]
+    assert rows_of(home, "SELECT count(*) FROM rec_tekun") == [(1,)]
+    assert rows_of(home, "SELECT count(*) FROM rejections") == [(0,)]
+
+    [again] = ingest([big])
+    assert (again.status, again.rows_taken, again.rows_rejected) == ("imported", ROWS, 0)
+    assert rows_of(home, "SELECT count(*) FROM cur_tekun") == [(ROWS,)]
+    assert rows_of(home, "SELECT count(*) FROM rec_tekun") == [(ROWS + 1,)]
