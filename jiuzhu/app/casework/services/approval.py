@@ -1,0 +1,115 @@
+"""审批: which levels a case needs, and who may sign at each."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jiuzhu.app.casework.models import Approval, ApprovalLevel, Case, CaseState, Proposal, TaskKind, add_event
+from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, open_task, snapshot, today
+from jiuzhu.app.casework.services.errors import CaseworkError
+
+
+def current_round(case: Case) -> int:
+    """Each 不同意 ends a round; the case is resubmitted in the next one."""
+    return 1 + case.approvals.filter(agreed=False).count()
+
+
+def over_cap(case: Case) -> bool:
+    report = getattr(case, "report", None)
+    return bool(report and report.proposal == Proposal.GRANT and report.amount_fen > 36 * report.wage_fen)
+
+
+def required_levels(case: Case) -> list[ApprovalLevel]:
+    """The chain for this case: every level whose threshold the amount reaches, plus the levels
+    for exceptional amounts when the amount is over the cap. A 先行救助 case is approved first
+    by the levels marked for it."""
+    report = case.report
+    amount_fen = report.amount_fen if report.proposal == Proposal.GRANT else 0
+    levels = []
+    for level in ApprovalLevel.objects.order_by("order"):
+        if case.urgent:
+            if level.for_urgent:
+                levels.append(level)
+            continue
+        reaches = amount_fen >= level.min_amount_fen and (level.min_amount_fen == 0 or amount_fen > 0)
+        if reaches or (level.for_exceptional and over_cap(case)):
+            levels.append(level)
+    if not levels:
+        raise CaseworkError("审批层级未配置，请数据管理员设置")
+    return levels
+
+
+def pending_level(case: Case) -> ApprovalLevel | None:
+    """The next level to sign in this round, or None when all have agreed."""
+    if case.state != CaseState.APPROVING:
+        return None
+    signed = set(case.approvals.filter(round=current_round(case)).values_list("level", flat=True))
+    for level in required_levels(case):
+        if level.order not in signed:
+            return level
+    return None
+
+
+def open_next(case: Case) -> None:
+    level = pending_level(case)
+    if level is not None:
+        open_task(TaskKind.APPROVE, f"{level.name}：{case.number}", case=case, role=level.role,
+                  due_on=case.review_due)
+
+
+def may_approve(user, case: Case) -> bool:
+    level = pending_level(case)
+    profile = getattr(user, "profile", None)
+    return bool(level and profile and profile.role == level.role and profile.unit_id == case.unit_id)
+
+
+@transaction.atomic
+def decide_level(case: Case, *, by, agreed: bool, opinion: str, at=None) -> Approval:
+    """One approver signs the pending level. 不同意 sends the case back to the handler."""
+    case = lock(case)
+    level = pending_level(case)
+    if level is None:
+        raise CaseworkError("该案件当前没有待审批的层级")
+    profile = getattr(by, "profile", None)
+    if profile is None or profile.role != level.role or profile.unit_id != case.unit_id:
+        raise CaseworkError(f"本级审批应由{level.name}办理")
+    if not opinion.strip():
+        raise CaseworkError("请填写审批意见")
+    at = at or timezone.now()
+    before = snapshot(case)
+    try:
+        with transaction.atomic():
+            signed = Approval.objects.create(case=case, level=level.order, level_name=level.name, role=level.role,
+                                             round=current_round(case), approver=by, agreed=agreed,
+                                             opinion=opinion, at=at)
+    except IntegrityError:
+        raise CaseworkError("本级已审批") from None
+    on = timezone.localdate(at) if timezone.is_aware(at) else today()
+    close_tasks(kind=TaskKind.APPROVE, case=case, on=on)
+    add_event(case, "approval", f"{level.name}：{'同意' if agreed else '不同意'}。{opinion}", actor=by, at=at)
+    if not agreed:
+        case.state = CaseState.REVIEWING
+        case.save(update_fields=["state", "updated_at"])
+        open_task(TaskKind.REVIEW, f"按审批意见补充后重新提交：{case.number}", case=case, assignee=case.handler,
+                  due_on=case.review_due)
+    elif pending_level(case) is None:
+        _approved(case, by, on)
+    else:
+        open_next(case)
+    audit_change(by, case, before, step=f"approve:{level.order}")
+    return signed
+
+
+def _approved(case: Case, by, on: date) -> None:
+    case.state = CaseState.APPROVED
+    case.save(update_fields=["state", "updated_at"])
+    open_task(TaskKind.DECIDE, f"制作并送达决定文书：{case.number}", case=case, assignee=case.handler,
+              limit_code="case_decide", start=on)
+    if case.urgent and case.urgent_paperwork_done_on is None:
+        from jiuzhu.app.casework.services.urgent import open_paperwork
+
+        open_paperwork(case, on)
+    add_event(case, "approved", "审批完成" + ("（先行救助，手续待补办）" if case.urgent else ""), actor=by)

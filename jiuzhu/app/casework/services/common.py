@@ -1,0 +1,74 @@
+"""What every transition does: today's date, limits, tasks, audit snapshots."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from jiuzhu.app.accounts import audit
+from jiuzhu.app.casework.models import Task, TimeLimit
+from jiuzhu.engine.identity.calendar import add_working_days
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def add_months(d: date, months: int) -> date:
+    """Same day `months` later, or the month's last day (1月31日 + 1 → 2月28/29日)."""
+    import calendar
+
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def limit(code: str) -> TimeLimit:
+    return TimeLimit.objects.get(code=code)
+
+
+def due_from(code: str, start: date) -> date:
+    """The last day of limit `code` counted from `start` (the start day itself never counts)."""
+    row = limit(code)
+    if row.months:
+        return add_months(start, row.months)
+    return add_working_days(start, row.working_days)
+
+
+def open_task(kind: str, title: str, *, case=None, clue=None, assignee=None, role: str = "",
+              limit_code: str = "", start: date | None = None, due_on: date | None = None) -> Task:
+    if due_on is None and limit_code:
+        due_on = due_from(limit_code, start or today())
+    return Task.objects.create(kind=kind, title=title, case=case, clue=clue, assignee=assignee, role=role,
+                               limit_code=limit_code, due_on=due_on)
+
+
+def close_tasks(*, kind: str, case=None, clue=None, on: date | None = None) -> int:
+    qs = Task.objects.filter(kind=kind, done_on__isnull=True)
+    qs = qs.filter(case=case) if case is not None else qs.filter(clue=clue)
+    return qs.update(done_on=on or today())
+
+
+CASE_FIELDS = ("state", "handler_id", "urgent", "urgent_paperwork_done_on", "closed_on")
+
+
+def snapshot(obj, fields=CASE_FIELDS) -> dict:
+    out = {}
+    for f in fields:
+        v = getattr(obj, f)
+        out[f] = v.isoformat() if isinstance(v, date) else v
+    return out
+
+
+def audit_change(who, obj, before: dict | None, *, action: str = "update", step: str = "",
+                 fields=CASE_FIELDS) -> None:
+    audit.record(who, action, obj, detail={"step": step} if step else None, before=before,
+                 after=snapshot(obj, fields))
+
+
+def lock(obj):
+    """Lock the row for this transaction and reload the caller's own instance, so that the
+    object a view or test holds shows the new state after the service returns."""
+    obj.refresh_from_db(from_queryset=type(obj).objects.select_for_update())
+    return obj
