@@ -1,0 +1,60 @@
+"""Tell people: an in-app notice once per (person, key); e-mail too when the deployment sets EMAIL_HOST."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+
+from jiuzhu.app.accounts.models import Profile, Role
+from jiuzhu.app.referrals.models import Notification, ResponsibilityList
+
+log = logging.getLogger(__name__)
+
+
+def notify(users: Iterable, key: str, text: str, *, link: str = "", referral=None) -> list[Notification]:
+    """Create the notice for each user who has not had this key yet; returns the new ones."""
+    made = []
+    seen = set()
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        if Notification.objects.filter(recipient=user, key=key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                note = Notification.objects.create(recipient=user, key=key, text=text, link=link, referral=referral)
+        except IntegrityError:  # a concurrent run made it first: still once
+            continue
+        if settings.EMAIL_HOST and user.email:
+            try:
+                send_mail(f"救助平台提醒：{text[:40]}", f"{text}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
+                note.emailed = True
+                note.save(update_fields=["emailed"])
+            except OSError:
+                log.warning("notice e-mail failed for notification %s", note.pk)
+        made.append(note)
+    return made
+
+
+def liaisons_of(unit) -> list:
+    """The unit's liaisons: those its 职责清单 names, else every member with the liaison role."""
+    duties = ResponsibilityList.objects.filter(unit=unit).first()
+    named = list(duties.liaisons.all()) if duties else []
+    if named:
+        return named
+    return [p.user for p in Profile.objects.filter(unit=unit, role=Role.LIAISON).select_related("user")]
+
+
+def leaders_of(unit) -> list:
+    """The unit's leader: as its 职责清单 names, else every member with the unit-leader role
+    (for the procuratorate, its department heads)."""
+    duties = ResponsibilityList.objects.filter(unit=unit).first()
+    if duties is not None and duties.leader_id:
+        return [duties.leader]
+    role = Role.DEPT_HEAD if unit.is_procuratorate else Role.UNIT_LEADER
+    return [p.user for p in Profile.objects.filter(unit=unit, role=role).select_related("user")]

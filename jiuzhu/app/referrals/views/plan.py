@@ -1,0 +1,76 @@
+"""救助方案: the unit's plan items, closing one, and a case's cooperation page (plan, referrals, timeline)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.access import role_required
+from jiuzhu.app.referrals.forms import CloseItemForm, PlanItemForm
+from jiuzhu.app.referrals.models import OPEN_PLAN_STATES
+from jiuzhu.app.referrals.services import plans, scope
+from jiuzhu.app.referrals.services.errors import ReferralError
+from jiuzhu.app.referrals.services.timeline import events_of
+from jiuzhu.app.referrals.views.common import case_or_deny, plan_item_or_deny
+
+
+@role_required()
+def plan_items(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    items = scope.plan_items_for(request.user).select_related("case", "unit", "referral")
+    show = request.GET.get("show", "open")
+    if show == "open":
+        items = items.filter(state__in=OPEN_PLAN_STATES)
+    rows = [{"item": i, "overdue": i.is_open and i.due_date < today} for i in items[:500]]
+    return render(request, "referrals/plan_items.html", {"rows": rows, "show": show})
+
+
+@role_required()
+def close_item(request: HttpRequest, pk: int) -> HttpResponse:
+    item = plan_item_or_deny(request, pk)
+    form = CloseItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plans.close_item(request.user, item, state=data["state"], result=data["result"], amount_fen=data["amount"])
+        except ReferralError as err:
+            messages.error(request, str(err))
+        else:
+            messages.success(request, "事项已办结")
+            return redirect("referrals:plan_items")
+    return render(request, "referrals/close_item.html", {"item": item, "form": form})
+
+
+@role_required()
+def case_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """协作: everything the units of one case share about it."""
+    case = case_or_deny(request, pk)
+    audit.record(request, "view", case, detail={"page": "cooperation"})
+    profile = request.profile
+    form = PlanItemForm(request.POST or None)
+    if request.method == "POST":
+        if not profile.in_procuratorate:
+            messages.error(request, "只有检察院可以制定救助方案")
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                item = plans.add_item(request.user, case, kind=data["kind"], description=data["description"],
+                                      due_date=data["due_date"], refer=data["refer"])
+            except ReferralError as err:
+                messages.error(request, str(err))
+            else:
+                messages.success(request, f"已增加事项“{item.get_kind_display()}”，由{item.unit.name}落实")
+                return redirect("referrals:case", pk=case.pk)
+    visible = scope.referrals_for(request.user)
+    return render(request, "referrals/case.html", {
+        "case": case,
+        "events": events_of(case),
+        "items": case.plan_items.select_related("unit", "referral"),
+        "referrals": case.referrals.select_related("to_unit", "from_unit"),
+        "visible_referrals": set(visible.filter(case=case).values_list("pk", flat=True)),
+        "units": [cu.unit for cu in case.case_units.select_related("unit")],
+        "form": form if profile.in_procuratorate else None,
+    })

@@ -1,0 +1,61 @@
+"""上传名单: a unit uploads its registry file; the page shows progress, the result and the rejection report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.access import deny, role_required
+from jiuzhu.app.accounts.models import Role
+from jiuzhu.app.referrals.forms import UploadForm
+from jiuzhu.app.referrals.models import RegistryUpload
+from jiuzhu.app.referrals.services.upload import SUFFIXES, save_upload, start_upload
+
+UPLOADERS = (Role.LIAISON, Role.UNIT_LEADER, Role.DATA_ADMIN)
+
+
+@role_required(*UPLOADERS)
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        if Path(f.name).suffix.lower() not in SUFFIXES:
+            messages.error(request, "只能上传 xlsx、xls 或 csv 文件")
+        else:
+            made = save_upload(request.user, request.profile.unit, f, source=form.cleaned_data["source"].strip(),
+                               as_of=form.cleaned_data["as_of"])
+            start_upload(made)
+            return redirect("referrals:upload_status", pk=made.pk)
+    recent = RegistryUpload.objects.filter(unit=request.profile.unit)[:20]
+    return render(request, "referrals/upload.html", {"form": form, "recent": recent})
+
+
+def _own_upload(request: HttpRequest, pk: int) -> RegistryUpload:
+    made = get_object_or_404(RegistryUpload, pk=pk)
+    if made.unit_id != request.profile.unit_id:
+        raise deny(request, "referrals.registryupload", str(pk))
+    return made
+
+
+@role_required(*UPLOADERS)
+def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
+    made = _own_upload(request, pk)
+    return render(request, "referrals/upload_status.html", {"u": made})
+
+
+@role_required(*UPLOADERS)
+def rejections(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rejection report of one batch of the upload (?batch=…; xlsx with ?format=xlsx)."""
+    made = _own_upload(request, pk)
+    batch = request.GET.get("batch", "")
+    fmt = "report_xlsx" if request.GET.get("format") == "xlsx" else "report_csv"
+    paths = [r.get(fmt) for r in made.results if r.get("batch_id") == batch]
+    if not paths or not paths[0] or not Path(paths[0]).is_file():
+        raise Http404("没有该批次的问题数据报告")
+    audit.record(request, "export", made, detail={"batch": batch, "report": fmt})
+    return FileResponse(open(paths[0], "rb"), as_attachment=True,
+                        filename=f"问题数据-{made.file_name}-{batch}{Path(paths[0]).suffix}")
