@@ -73,11 +73,12 @@ def today_shanghai() -> date:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders → every spreadsheet/CSV inside (sorted, hidden and ``~$`` lock files left out)."""
+    """Files as given; a folder → every spreadsheet/CSV directly in it (sorted; sub-folders, hidden files
+    and Excel's ``~$`` lock files are left out)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+            out.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES
                               and not f.name.startswith((".", "~$"))))
         else:
             out.append(p)
