@@ -283,17 +283,17 @@ def plant_namesakes(st: State, rng: np.random.Generator, config: SynthConfig) ->
 
 def _write_persons(w: csv.writer, pop: Population) -> None:
     county = pop.county
-    hh_no = [pop.household_no(h) for h in range(int(pop.household.max()) + 1)]
-    births = pop.birth.astype("datetime64[D]").astype(str)
-    town = pop.hh_township[pop.household]
-    vil = pop.hh_village[pop.household]
-    rel = np.array(RELATIONS, dtype=object)[pop.relation]
-    status = np.array(STATUSES, dtype=object)[pop.status]
-    w.writerows(
-        (pop.person_id(i), pop.id_number[i], pop.name[i], "男" if pop.male[i] else "女", births[i],
-         hh_no[pop.household[i]], rel[i], status[i], county.townships[town[i]], county.villages[town[i]][vil[i]],
-         pop.phone[i], county.division)
-        for i in range(pop.size))
+    n = pop.size
+    hh_no = np.array([pop.household_no(h) for h in range(int(pop.household.max()) + 1)], dtype=object)
+    village_of = np.array([county.villages[t][v] for t, v in zip(pop.hh_township.tolist(), pop.hh_village.tolist(),
+                                                                  strict=True)], dtype=object)
+    ids = [f"P{pop.person_offset + i:09d}" for i in range(n)]
+    w.writerows(zip(
+        ids, pop.id_number.tolist(), pop.name.tolist(), np.where(pop.male, "男", "女").tolist(),
+        pop.birth.astype("datetime64[D]").astype(str).tolist(), hh_no[pop.household].tolist(),
+        np.array(RELATIONS, dtype=object)[pop.relation].tolist(), np.array(STATUSES, dtype=object)[pop.status].tolist(),
+        np.array(county.townships, dtype=object)[pop.hh_township[pop.household]].tolist(),
+        village_of[pop.household].tolist(), pop.phone.tolist(), [county.division] * n, strict=True))
 
 
 def _render_household(fr: FileRenderer, pop: Population, records_w: csv.writer) -> None:
@@ -333,7 +333,8 @@ def _render_household(fr: FileRenderer, pop: Population, records_w: csv.writer) 
             first = first or got
     fr.rows_written += n
     name = fr.path.name
-    records_w.writerows((name, first + i, pop.person_id(i)) for i in range(n))
+    records_w.writerows(zip([name] * n, range(first, first + n), [f"P{pop.person_offset + i:09d}" for i in range(n)],
+                           strict=True))
 
 
 def _values(st: State, source: str, rec: dict, rng: np.random.Generator) -> dict[str, object]:

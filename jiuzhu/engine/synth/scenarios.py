@@ -37,23 +37,28 @@ class Planter:
         self.st, self.rng = st, rng
         self.pop = st.pop
         self.members = st.members  # type: ignore[attr-defined]
+        self._pools: dict[tuple, np.ndarray] = {}
+        self._children = np.flatnonzero((st.age < 16) & (st.age >= 1) & np.isin(st.pop.relation, (SON, DAUGHTER)))
 
     # -- people
     def fresh(self, lo: int = 18, hi: int = 59, mask: np.ndarray | None = None) -> int | None:
+        """Someone alive, of that age, whose household has no role yet."""
         st = self.st
-        ok = (self.pop.status == 0) & ~st.busy & (st.age >= lo) & (st.age <= hi)
-        if mask is not None:
-            ok &= mask
-        # a person whose household is already in a household-level registry is not fresh either
-        idx = np.flatnonzero(ok)
-        if len(idx) == 0:
-            return None
-        for _ in range(20):
+        key = (lo, hi, mask is not None)
+        if key not in self._pools:
+            ok = (st.age >= lo) & (st.age <= hi)
+            if mask is not None:
+                ok &= mask
+            self._pools[key] = np.flatnonzero(ok)
+        idx = self._pools[key]
+        for _ in range(200):
+            if len(idx) == 0:
+                return None
             p = int(idx[self.rng.integers(0, len(idx))])
-            if not st.busy[self.members[int(self.pop.household[p])]].any():
-                break
-        self.mark(p)
-        return p
+            if self.pop.status[p] == 0 and not st.busy[self.members[int(self.pop.household[p])]].any():
+                self.mark(p)
+                return p
+        return None
 
     def mark(self, *people: int) -> None:
         for p in people:
@@ -102,7 +107,7 @@ class Planter:
     def family(self) -> tuple[int, int, int] | None:
         """(child under 18 as 子/女, 户主, 配偶) of a household nobody has used yet."""
         pop, st = self.pop, self.st
-        cand = np.flatnonzero((st.age < 16) & (st.age >= 1) & np.isin(pop.relation, (SON, DAUGHTER)) & ~st.busy)
+        cand = self._children
         for _ in range(200):
             if len(cand) == 0:
                 return None

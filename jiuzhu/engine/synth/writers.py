@@ -89,60 +89,137 @@ class _Buffered(SheetWriter):
 
 
 class XlsxWriter(_Buffered):
-    def close(self, tail: list[list[object]]) -> None:
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font
-        from openpyxl.utils import get_column_letter
+    """A small OOXML writer (inline strings): openpyxl is too slow for a county's files."""
 
+    def close(self, tail: list[list[object]]) -> None:
         f = self.frame
-        wb = Workbook()
-        first = wb.active
+        width = max(1, len(f.header))
+        sheets: list[tuple[str, str, bool]] = []  # (name, xml, hidden)
         if f.instructions:
-            first.title = "填表说明"
-            for line in f.instructions:
-                first.append([line])
-            ws = wb.create_sheet(f.sheet_name)
-        else:
-            ws = first
-            ws.title = f.sheet_name
-        width = len(f.header)
-        for k, r in enumerate(f.title_rows, start=1):
-            ws.append([_xl(c) for c in r])
+            sheets.append(("填表说明", _sheet_xml([[line] for line in f.instructions], []), False))
+        merges: list[str] = []
+        rows: list[list[object]] = []
+        styles: dict[tuple[int, int], int] = {}
+        for k, r in enumerate(f.title_rows):
+            rows.append(list(r))
             if f.title_merge and r and r[0]:
-                ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=max(1, width))
-                ws.cell(k, 1).alignment = Alignment(horizontal="center")
-                ws.cell(k, 1).font = Font(bold=True, size=14)
+                merges.append(f"A{k + 1}:{_col(width - 1)}{k + 1}")
+                styles[(k, 0)] = 2
         if f.header_top is not None:
-            top = len(f.title_rows) + 1
-            ws.append(list(f.header_top))
-            ws.append([None if i in f.vertical else h for i, h in enumerate(f.header)])
-            for a, b in f.merges_top:
-                ws.merge_cells(start_row=top, start_column=a + 1, end_row=top, end_column=b + 1)
-            for i in f.vertical:
-                ws.merge_cells(start_row=top, start_column=i + 1, end_row=top + 1, end_column=i + 1)
+            top = len(rows)
+            rows.append(list(f.header_top))
+            rows.append([None if i in f.vertical else h for i, h in enumerate(f.header)])
+            merges += [f"{_col(a)}{top + 1}:{_col(b)}{top + 1}" for a, b in f.merges_top]
+            merges += [f"{_col(i)}{top + 1}:{_col(i)}{top + 2}" for i in f.vertical]
         else:
-            ws.append(list(f.header))
-        date_cols: set[int] = set()
-        for row in self.data:
-            out = []
-            for i, c in enumerate(row):
-                if isinstance(c, DateCell):
-                    date_cols.add(i)
-                out.append(_xl(c))
-            ws.append(out)
-        for r in tail:
-            ws.append([_xl(c) for c in r])
-        for i in date_cols:
-            col = get_column_letter(i + 1)
-            for cell in ws[col][self.rows_before_data:]:
-                if isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
+            rows.append(list(f.header))
+        rows += self.data
+        rows += tail
+        sheets.append((f.sheet_name, _sheet_xml(rows, merges, styles), False))
         if f.hidden_lists:
-            hs = wb.create_sheet("下拉选项")
-            for r in f.hidden_lists:
-                hs.append(r)
-            hs.sheet_state = "hidden"
-        wb.save(self.path)
+            sheets.append(("下拉选项", _sheet_xml(f.hidden_lists, []), True))
+        _write_book(self.path, sheets)
+
+
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="{_NS}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="宋体"/></font><font><b/><sz val="14"/><name val="宋体"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
+_COLS = [chr(65 + i) for i in range(26)] + [chr(65 + i) + chr(65 + j) for i in range(26) for j in range(26)]
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def _col(i: int) -> str:
+    return _COLS[i]
+
+
+def _cell(ref: str, c: object, style: int = 0) -> str:
+    if c is None or c == "":
+        return ""
+    s = f' s="{style}"' if style else ""
+    if isinstance(c, Num):
+        return f'<c r="{ref}"{s}><v>{c.value!r}</v></c>'
+    if isinstance(c, DateCell | date):
+        d = c.value if isinstance(c, DateCell) else c
+        return f'<c r="{ref}" s="1"><v>{(d - _EXCEL_EPOCH).days}</v></c>'
+    if isinstance(c, bool):
+        return f'<c r="{ref}" t="inlineStr"{s}><is><t>{c}</t></is></c>'
+    if isinstance(c, int | float):
+        return f'<c r="{ref}"{s}><v>{c!r}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{str(c).translate(_ESCAPE)}</t></is></c>'
+
+
+def _sheet_xml(rows: list[list[object]], merges: list[str], styles: dict[tuple[int, int], int] | None = None) -> str:
+    styles = styles or {}
+    out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_NS}" xmlns:r="{_RNS}"><sheetData>']
+    for r, row in enumerate(rows):
+        n = r + 1
+        cells = "".join(_cell(f"{_COLS[i]}{n}", c, styles.get((r, i), 0)) for i, c in enumerate(row))
+        out.append(f'<row r="{n}">{cells}</row>')
+    out.append("</sheetData>")
+    if merges:
+        out.append(f'<mergeCells count="{len(merges)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+                   + "</mergeCells>")
+    out.append("</worksheet>")
+    return "".join(out)
+
+
+def _write_book(path: Path, sheets: list[tuple[str, str, bool]]) -> None:
+    import zipfile
+
+    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+          '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/xl/workbook.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+          '<Override PartName="/xl/styles.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+          + "".join(f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" '
+                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                    for i in range(len(sheets)))
+          + "</Types>")
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    book = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{_NS}" xmlns:r="{_RNS}">'
+            "<bookViews><workbookView/></bookViews><sheets>"
+            + "".join(f'<sheet name="{name.translate(_ESCAPE)}" sheetId="{i + 1}" r:id="rId{i + 1}"'
+                      + (' state="hidden"' if hidden else "") + "/>"
+                      for i, (name, _, hidden) in enumerate(sheets))
+            + "</sheets></workbook>")
+    book_rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                 '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                 + "".join(f'<Relationship Id="rId{i + 1}" Type="{_RNS}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
+                           for i in range(len(sheets)))
+                 + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_RNS}/styles" Target="styles.xml"/>'
+                 "</Relationships>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        # fixed timestamps keep the bytes identical for a seed
+        def put(name: str, text: str) -> None:
+            z.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), text.encode("utf-8"),
+                       compress_type=zipfile.ZIP_DEFLATED)
+        put("[Content_Types].xml", ct)
+        put("_rels/.rels", rels)
+        put("xl/workbook.xml", book)
+        put("xl/_rels/workbook.xml.rels", book_rels)
+        put("xl/styles.xml", _STYLES)
+        for i, (_, xml, _) in enumerate(sheets):
+            put(f"xl/worksheets/sheet{i + 1}.xml", xml)
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def _xl(c: object) -> object:
