@@ -55,7 +55,7 @@ def test_bad_values_reject_required_and_drop_optional(home, tmp_path):
     path = write_csv(tmp_path / "残疾人.csv", [HEADER, *rows])
     [r] = ingest([path])
     assert (r.rows_taken, r.rows_rejected, r.values_dropped) == (1, 2, 2)
-    assert rows_of(home, "SELECT name, issued_date, phone, disability_grade FROM rec_disability") == [
+    assert rows_of(home, "SELECT name, issue_date, phone, disability_grade FROM rec_disability") == [
         ("乙", None, None, "二级")]
     assert rows_of(home, 'SELECT "row", "column", value, reason, kind FROM rejections ORDER BY "row", "column"') == [
         (2, "残疾等级", "五级", "“五级”不是可接受的值（可接受：一级、二级、三级、四级）", "rejected"),
