@@ -53,6 +53,19 @@ class Dirt:
     duplicate_row: float = 0.002  # identical row repeated (files without a 序号 column)
     multiline_cell: float = 0.01  # address with a line break inside a quoted CSV cell
     enum_variant: float = 0.2  # 二级 → 2级 / 2, 肢体 → 肢体残疾, 男 → 男性
+    # file-level: share of files (of those where the kind can occur) that have it
+    file_title: float = 0.85  # title row(s) above the header (CSV: 0.6 of this)
+    file_subtitle: float = 0.5  # a 填报单位/数据截止日期 row under the title
+    file_blank_row: float = 0.3  # a blank row between title and header
+    file_serial: float = 0.6  # a 序号 column
+    file_two_row_header: float = 0.4  # merged two-row header (xlsx)
+    file_header_breaks: float = 0.3  # line breaks inside header cells
+    file_required_star: float = 0.3  # `*` before required headers
+    file_totals: float = 0.5  # 合计/总计 row under the data
+    file_notes: float = 0.5  # 注：… and 填表人：… rows under the data
+    file_serial_only_rows: float = 0.3  # empty pre-numbered rows (with a 序号 column)
+    file_instructions_sheet: float = 0.4  # a 填表说明 sheet before the data (xlsx)
+    file_hidden_sheet: float = 0.3  # a hidden drop-down list sheet (xlsx)
 
 
 @dataclass(frozen=True)

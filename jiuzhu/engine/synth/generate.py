@@ -30,6 +30,7 @@ from jiuzhu.engine.synth.render import (
     bad_reason,
     name_for,
     person_values,
+    plan_file_dirt,
 )
 from jiuzhu.engine.synth.scenarios import RULES, plant
 from jiuzhu.engine.synth.state import (
@@ -152,15 +153,15 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
     chunks = counties_for(residents, province, plan_rng)
     place = "福建省" if province else chunks[0][0].name
 
+    formats = {s: LAYOUTS[s].fmt if not csv_only or LAYOUTS[s].fmt.startswith("csv") else "csv-utf8-bom"
+               for s in SOURCE_TYPES}
+    plan = plan_file_dirt(np.random.default_rng([seed, 3]), formats, config.dirt)
     renderers: dict[str, FileRenderer] = {}
     for k, source in enumerate(SOURCE_TYPES):
-        lay = LAYOUTS[source]
-        fmt = lay.fmt
-        if csv_only and not fmt.startswith("csv"):
-            fmt = "csv-utf8-bom"
+        fmt = formats[source]
         name = file_name(place, source, fmt, as_of)
-        renderers[source] = FileRenderer(lay, fmt, out / name, np.random.default_rng([seed, 1, k]), config.dirt,
-                                         config.id_poor, place, as_of)
+        renderers[source] = FileRenderer(LAYOUTS[source], fmt, out / name, np.random.default_rng([seed, 1, k]),
+                                         config.dirt, config.id_poor, place, as_of, plan[source])
 
     records_w = truth.writer("records.csv", ["file", "row", "person"])
     persons_w = truth.writer("persons.csv", ["person", "id_number", "name", "sex", "birth_date", "household_no",
@@ -173,7 +174,6 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
     rule_counts: Counter[str] = Counter()
     planted_counts: Counter[str] = Counter()
     near_miss_counts: Counter[str] = Counter()
-    dirt_counts: dict[str, Counter[str]] = {s: Counter() for s in SOURCE_TYPES}
     person_offset = household_offset = 0
 
     for ci, (county, n) in enumerate(chunks):
@@ -186,7 +186,7 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
         plant(st, rng, per_rule)
         if config.id_poor:
             plant_namesakes(st, rng, config)
-        mark_rejected(st, rng, config.dirt.rejected_row, dirt_counts)
+        mark_rejected(st, rng, config.dirt.rejected_row, renderers)
         clues = evaluate(st)
         protected = st.planted.copy()
         for people in clues.values():
@@ -196,7 +196,7 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
         _render_household(renderers["household"], pop, records_w)
         for source in SOURCE_TYPES[1:]:
             _render_registry(renderers[source], source, st, protected, records_w, corrupted_w, bad_w, dup_w,
-                             truth, config, dirt_counts[source])
+                             truth, config)
         _write_clues(clues_w, st, clues, rule_counts, planted_counts)
         for scenario, p, expect in st.scenarios:
             scen_w.writerow([scenario, expect, pop.person_id(p), pop.id_number[p]])
@@ -208,27 +208,32 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
             print(f"  {county.name}: {pop.size:,} 人 {time.monotonic() - t0:.1f}s", flush=True)
 
     files = {}
+    file_dirt: Counter[str] = Counter()
+    dirt_total: Counter[str] = Counter()
+    eligible_total: Counter[str] = Counter()
     for source, fr in renderers.items():
         fr.close()
         files[fr.path.name] = {"source": source, "format": fr.fmt, "rows": fr.rows_written,
-                               "first_data_row": fr.writer.rows_before_data + 1, "serial_column": fr.style.serial,
-                               "two_row_header": fr.style.two_row, "dirt": dict(sorted(
-                                   (dirt_counts[source] + fr.counts).items())),
-                               "eligible": dict(sorted(fr.eligible.items()))}
-    truth.close()
-    dirt_total: Counter[str] = Counter()
-    eligible_total: Counter[str] = Counter()
-    for fr in renderers.values():
-        eligible_total.update(fr.eligible)
+                               "first_data_row": fr.writer.rows_before_data + 1,
+                               "columns": (["serial"] if fr.style.serial else []) + [c.field for c in fr.style.columns],
+                               "headers": (["序号"] if fr.style.serial else []) + fr.style.headers,
+                               "file_dirt": sorted(fr.file_dirt),
+                               "dirt": dict(sorted(fr.counts.items())), "eligible": dict(sorted(fr.eligible.items()))}
+        file_dirt.update(fr.file_dirt)
         dirt_total.update(fr.counts)
-    for c in dirt_counts.values():
-        dirt_total.update(c)
+        eligible_total.update(fr.eligible)
+    truth.close()
+    rates = config.as_dict()["dirt"]
+    if config.id_poor:
+        rates["id_stripped"] = None  # victim 25 %, enforcement 20 % of rows: see config.id_poor
+        rates["name_typo_stripped"] = config.id_poor.typo_when_stripped
     manifest = {
         "seed": seed, "as_of": as_of.isoformat(), "scale": "province" if province else "county",
         "residents": residents, "region": place, "id_poor": config.id_poor is not None,
         "config": config.as_dict(), "files": files,
-        "dirt": {k: {"count": dirt_total[k], "eligible": eligible_total.get(_eligible_key(k), None)}
-                 for k in sorted(dirt_total)},
+        "dirt": {k: {"count": dirt_total[k], "eligible": eligible_total[k], "rate": rates.get(k)}
+                 for k in sorted(set(eligible_total) | set(dirt_total))},
+        "file_dirt": {k: file_dirt[k] for k in sorted(file_dirt)},
         "rules": {r: rule_counts[r] for r in RULES},
         "planted": {r: planted_counts[r] for r in RULES},
         "near_misses": dict(sorted(near_miss_counts.items())),
@@ -238,21 +243,18 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
     return manifest
 
 
-def _eligible_key(kind: str) -> str:
-    return {"id_missing": "id_row", "id_invalid": "id_row", "id_fullwidth": "id_row", "id_spaces": "id_row",
-            "id_stripped": "id_row", "rejected_row": "row", "duplicate_row": "row_no_serial",
-            "dropped_value": "row_droppable"}.get(kind, kind)
-
-
-def mark_rejected(st: State, rng: np.random.Generator, rate: float, counts: dict[str, Counter[str]]) -> None:
+def mark_rejected(st: State, rng: np.random.Generator, rate: float, renderers: dict[str, FileRenderer]) -> None:
     """Rows the importer must reject (a required cell empty or bad); never a planted person's."""
     for source, rows in st.records.items():
         fields = REJECTABLE.get(source, ())
+        fr = renderers[source]
         for r in rows:
             if st.planted[r["person"]]:
                 continue
+            fr.eligible["rejected_row"] += 1
             if rng.random() < rate:
                 r["rejected"] = fields[int(rng.integers(0, len(fields)))]
+                fr.counts["rejected_row"] += 1
 
 
 def plant_namesakes(st: State, rng: np.random.Generator, config: SynthConfig) -> None:
@@ -367,14 +369,14 @@ def _values(st: State, source: str, rec: dict, rng: np.random.Generator) -> dict
 
 def _render_registry(fr: FileRenderer, source: str, st: State, protected: np.ndarray, records_w: csv.writer,
                      corrupted_w: csv.writer, bad_w: csv.writer, dup_w: csv.writer, truth: Truth,
-                     config: SynthConfig, counts: Counter[str]) -> None:
+                     config: SynthConfig) -> None:
     pop = st.pop
     rng = fr.rng
     dirt = config.dirt
     name = fr.path.name
     court = source in ("victim", "enforcement")
-    missing_rate = {"victim": dirt.id_missing_victim, "enforcement": dirt.id_missing_enforcement}.get(source,
-                                                                                                     dirt.id_missing)
+    missing_kind = {"victim": "id_missing_victim", "enforcement": "id_missing_enforcement"}.get(source, "id_missing")
+    missing_rate = getattr(dirt, missing_kind)
     strip_rate = 0.0
     if config.id_poor:
         strip_rate = {"victim": config.id_poor.victim_stripped,
@@ -392,23 +394,18 @@ def _render_registry(fr: FileRenderer, source: str, st: State, protected: np.nda
         p = rec["person"]
         values = _values(st, source, rec, rng)
         stripped = strip_rate > 0 and rng.random() < strip_rate
+        if strip_rate > 0:
+            fr.eligible["id_stripped"] += 1
         born = to_date(int(pop.birth[p])).year
-        form = fr.id_form(pop.id_number[p], born, bool(protected[p]), missing_rate, stripped)
-        if stripped:
-            counts["id_stripped"] += 1
-        elif form != "plain":
-            counts[f"id_{form}" if form != "missing" else "id_missing"] += 1
-        shown, kind = name_for(fr, str(pop.name[p]), court, form in VALID_FORMS, stripped)
-        if kind:
-            counts[kind] += 1
-        values["name"] = shown
+        form = fr.id_form(pop.id_number[p], born, bool(protected[p]), missing_kind, missing_rate, stripped)
+        values["name"] = name_for(fr, str(pop.name[p]), court, form in VALID_FORMS, stripped)
         rejected = rec.get("rejected")
         dropped = None
         if droppable and not rejected:
-            counts["row_droppable"] += 0
+            fr.eligible["dropped_value"] += 1
             if rng.random() < dirt.dropped_value:
                 dropped = droppable
-                counts["dropped_value"] += 1
+                fr.counts["dropped_value"] += 1
         row = fr.render(values, rejected, dropped)
         # the ID cell carries its own dirt
         idx = fr.style.columns.index(id_col)
@@ -420,7 +417,6 @@ def _render_registry(fr: FileRenderer, source: str, st: State, protected: np.nda
         state_w.writerow([name, number, pop.person_id(p), pop.id_number[p], pop.name[p], rejected or ""]
                          + [_state_value(pop, k, rec.get(k)) for k in fields])
         if rejected:
-            counts["rejected_row"] += 1
             col = next(c for c in fr.style.columns if c.field == rejected)
             bad_w.writerow([name, number, header_of[rejected], rejected, bad_reason(col), "rejected"])
             continue
@@ -431,9 +427,12 @@ def _render_registry(fr: FileRenderer, source: str, st: State, protected: np.nda
             if form == "float":
                 corrupted_w.writerow([name, number, pop.person_id(p), pop.id_number[p], str(row[idx])])
             continue
-        if not fr.style.serial and rng.random() < dirt.duplicate_row:
+        if fr.style.serial:
+            continue
+        fr.eligible["duplicate_row"] += 1
+        if rng.random() < dirt.duplicate_row:
             again = fr.add(list(fr.last_row))  # type: ignore[arg-type]
-            counts["duplicate_row"] += 1
+            fr.counts["duplicate_row"] += 1
             records_w.writerow([name, again, pop.person_id(p)])
             state_w.writerow([name, again, pop.person_id(p), pop.id_number[p], pop.name[p], ""]
                              + [_state_value(pop, k, rec.get(k)) for k in fields])

@@ -129,7 +129,7 @@ LAYOUTS: dict[str, Layout] = {
         _c("relation", "与户主关系"),
         _c("township", TOWNSHIP, True),
         _c("village", VILLAGE),
-        _c("address", ADDRESS, kind="address", keep=0.6),
+        _c("address", ADDRESS, kind="address"),
         _c("persons_covered", "保障人数", kind="int"),
         _c("enrolled_date", "纳入日期", kind="date"),
         _c("category", "低保类别"),

@@ -40,13 +40,15 @@ class FileRenderer:
     """One output file: its style is chosen once, rows are added chunk by chunk."""
 
     def __init__(self, layout: Layout, fmt: str, path: Path, rng: np.random.Generator, dirt: Dirt,
-                 id_poor: IdPoor | None, place: str, as_of: date) -> None:
+                 id_poor: IdPoor | None, place: str, as_of: date, flags: set[str]) -> None:
         self.layout, self.fmt, self.path, self.rng, self.dirt, self.id_poor = layout, fmt, path, rng, dirt, id_poor
         self.csv = fmt.startswith("csv")
         self.as_of = as_of
         self.counts: Counter[str] = Counter()
         self.eligible: Counter[str] = Counter()
         self.rows_written = 0
+        self.file_dirt: set[str] = set()
+        self.flags = flags  # file-level dirt planned for this file (plan_file_dirt)
         self.style = self._choose_style(rng, id_poor)
         self.writer: SheetWriter = open_writer(path, fmt, self._frame(rng, place, as_of))
         self.last_row: list[object] | None = None
@@ -60,39 +62,47 @@ class FileRenderer:
             cols.insert(5, Column("birth_date", ("申请执行人出生日期",), kind="date"))
         if force and layout.source == "victim" and not any(c.field == "birth_date" for c in cols):
             cols.insert(2, Column("birth_date", ("出生日期", "被害人出生日期"), kind="date"))
-        star = rng.random() < 0.3
-        breaks = rng.random() < 0.3
+        d = self.dirt
+        star = "required_star" in self.flags
+        breaks = "header_line_breaks" in self.flags
+        del d
         headers = []
         units = {}
         for c in cols:
             h = c.headers[int(rng.integers(0, len(c.headers)))]
             if c.kind == "amount":
                 units[c.field] = "万元" if "万元" in h else ("元" if "元" in h else "")
-            if breaks and len(h) >= 4 and rng.random() < 0.4:
+            if breaks and len(h) >= 4 and (rng.random() < 0.4 or "header_line_breaks" not in self.file_dirt):
                 cut = int(rng.integers(2, len(h) - 1))
                 if "(" not in h[cut - 1:cut + 1] and "（" not in h[cut - 1:cut + 1]:
                     h = h[:cut] + "\n" + h[cut:]
+                    self.file_dirt.add("header_line_breaks")
             if star and c.required:
                 h = "*" + h
+                self.file_dirt.add("required_star")
             headers.append(h)
-        serial = rng.random() < 0.6
-        two_row = self.fmt == "xlsx" and rng.random() < 0.4
+        serial = "serial_column" in self.flags
+        two_row = "two_row_merged_header" in self.flags
         date_style = str(rng.choice(cl.DATE_FORMATS_CSV if self.csv else ("cell", "cell", "iso", "slash", "cn")))
         return FileStyle(serial=serial, columns=cols, headers=headers, date_style=date_style,
-                         case_style=int(rng.choice([0, 0, 1, 2])), two_row=two_row, totals=rng.random() < 0.5,
-                         notes=rng.random() < 0.5, serial_only_rows=int(rng.integers(2, 8)) if serial and rng.random() < 0.3 else 0,
+                         case_style=int(rng.choice([0, 0, 1, 2])), two_row=two_row, totals="totals_row" in self.flags,
+                         notes="notes_rows" in self.flags,
+                         serial_only_rows=int(rng.integers(2, 8)) if "serial_only_rows" in self.flags else 0,
                          units=units)
 
     def _frame(self, rng: np.random.Generator, place: str, as_of: date) -> Frame:
         s = self.style
         header = (["序号"] if s.serial else []) + s.headers
         title_rows: list[list[object]] = []
-        if rng.random() < (0.85 if not self.csv else 0.6):
+        if "title_row" in self.flags:
             title_rows.append([f"{place}{as_of.year}年{as_of.month}月{self.layout.title}"])
-            if rng.random() < 0.5:
+            self.file_dirt.add("title_row")
+            if "subtitle_row" in self.flags:
                 title_rows.append([f"填报单位：{place}{self.layout.office}    数据截止日期：{as_of.year}年{as_of.month}月{as_of.day}日"])
-            if rng.random() < 0.3:
+                self.file_dirt.add("subtitle_row")
+            if "blank_row" in self.flags:
                 title_rows.append([])
+                self.file_dirt.add("blank_row")
         frame = Frame(title_rows=title_rows, header=header, sheet_name=str(rng.choice(["Sheet1", self.layout.title[:10], "花名册"])))
         if s.two_row:
             top: list[object] = []
@@ -111,40 +121,53 @@ class FileRenderer:
             else:
                 frame.vertical = []
                 s.two_row = False
-        if self.fmt == "xlsx" and rng.random() < 0.4:
+        if s.serial:
+            self.file_dirt.add("serial_column")
+        if s.two_row:
+            self.file_dirt.add("two_row_merged_header")
+        if s.totals:
+            self.file_dirt.add("totals_row")
+        if s.notes:
+            self.file_dirt.add("notes_rows")
+        if s.serial_only_rows:
+            self.file_dirt.add("serial_only_rows")
+        if "instructions_sheet" in self.flags:
+            self.file_dirt.add("instructions_sheet")
             frame.instructions = ["填表说明：", "1. 身份证号码请填写18位，末位X大写。", "2. 日期格式为YYYY-MM-DD。",
                                   "3. 金额单位为元。", "4. 本表由各乡镇汇总后报送。"]
-        if self.fmt == "xlsx" and rng.random() < 0.3:
+        if "hidden_sheet" in self.flags:
+            self.file_dirt.add("hidden_sheet")
             frame.hidden_lists = [["男", "女"], ["是", "否"], ["城市", "农村"]]
         return frame
 
     # ---------------------------------------------------------------- rows
-    def id_form(self, id18: str, born: int, protected: bool, missing_rate: float, stripped: bool) -> str:
+    def id_form(self, id18: str, born: int, protected: bool, missing_kind: str, missing_rate: float,
+                stripped: bool) -> str:
+        """The form of the main subject's ID cell; counts each kind against the rows that could
+        have had it (checks run in a fixed order, so each kind's share is its configured rate)."""
         d, u = self.dirt, self.rng.random(7)
-        self.eligible["id_row"] += 1
         if stripped:
+            self.counts["id_stripped"] += 1
             return "missing"
-        if u[0] < missing_rate:
-            return "missing"
-        if not protected and id18[-1] != "X":
-            self.eligible["id_float"] += 1
-            if u[1] < d.id_float:
-                return "float"
-        if u[2] < d.id_invalid:
-            return "invalid"
-        if 1900 <= born <= 1999:
-            self.eligible["id_legacy15"] += 1
-            if u[3] < d.id_legacy15:
-                return "legacy15"
-        if u[4] < d.id_fullwidth:
-            return "fullwidth"
-        if u[5] < d.id_spaces:
-            return "spaces"
-        if id18[-1] == "X":
-            self.eligible["id_lower_x"] += 1
-            if u[6] < d.id_lower_x:
-                return "lower_x"
-        return "plain"
+        form = "plain"
+        steps = (
+            (missing_kind, missing_rate, True, "missing"),
+            ("id_float", d.id_float, not protected and id18[-1] != "X", "float"),
+            ("id_invalid", d.id_invalid, True, "invalid"),
+            ("id_legacy15", d.id_legacy15, 1900 <= born <= 1999, "legacy15"),
+            ("id_fullwidth", d.id_fullwidth, True, "fullwidth"),
+            ("id_spaces", d.id_spaces, True, "spaces"),
+            ("id_lower_x", d.id_lower_x, id18[-1] == "X", "lower_x"),
+        )
+        for (kind, rate, allowed, name), draw in zip(steps, u, strict=True):
+            if not allowed:
+                continue
+            self.eligible[kind] += 1
+            if draw < rate:
+                self.counts[kind] += 1
+                form = name
+                break
+        return form
 
     def date(self, d: date | None) -> object:
         if d is None:
@@ -278,21 +301,54 @@ def person_values(pop: Population, p: int) -> dict[str, object]:
     }
 
 
-def name_for(fr: FileRenderer, name: str, court: bool, valid_id: bool, stripped: bool) -> tuple[str, str]:
-    """(cell text, dirt kind or "")."""
+def name_for(fr: FileRenderer, name: str, court: bool, valid_id: bool, stripped: bool) -> str:
+    """The name as the office wrote it: sometimes mistyped, in court files sometimes masked."""
     rng, d = fr.rng, fr.dirt
-    fr.eligible["name_typo"] += 1
-    typo_rate = fr.id_poor.typo_when_stripped if stripped and fr.id_poor else d.name_typo
-    if rng.random() < typo_rate:
+    kind, rate = ("name_typo_stripped", fr.id_poor.typo_when_stripped) if stripped and fr.id_poor \
+        else ("name_typo", d.name_typo)
+    fr.eligible[kind] += 1
+    if rng.random() < rate:
         t = nm.typo(rng, name)
         if t != name:
-            return t, "name_typo"
+            fr.counts[kind] += 1
+            return t
     if court and valid_id:
         fr.eligible["name_masked"] += 1
         if rng.random() < d.name_masked:
-            return nm.mask(rng, name), "name_masked"
-    return name, ""
+            fr.counts["name_masked"] += 1
+            return nm.mask(rng, name)
+    return name
 
 
 __all__ = ["FileRenderer", "person_values", "name_for", "bad_reason", "DROPPABLE", "RELATIONS", "STATUSES",
            "DISABILITY_GRADES"]
+
+
+FILE_DIRT = {  # kind → (config rate field, formats it can occur in, kind it needs)
+    "title_row": ("file_title", None, None),
+    "subtitle_row": ("file_subtitle", None, "title_row"),
+    "blank_row": ("file_blank_row", None, "title_row"),
+    "serial_column": ("file_serial", None, None),
+    "serial_only_rows": ("file_serial_only_rows", None, "serial_column"),
+    "two_row_merged_header": ("file_two_row_header", ("xlsx",), None),
+    "header_line_breaks": ("file_header_breaks", None, None),
+    "required_star": ("file_required_star", None, None),
+    "totals_row": ("file_totals", None, None),
+    "notes_rows": ("file_notes", None, None),
+    "instructions_sheet": ("file_instructions_sheet", ("xlsx",), None),
+    "hidden_sheet": ("file_hidden_sheet", ("xlsx",), None),
+}
+
+
+def plan_file_dirt(rng: np.random.Generator, formats: dict[str, str], dirt: Dirt) -> dict[str, set[str]]:
+    """Which files get which file-level dirt: round(rate × eligible files), at least one file
+    when any is eligible, so every kind is present in every generated region."""
+    plan: dict[str, set[str]] = {s: set() for s in formats}
+    for kind, (rate_field, fmts, needs) in FILE_DIRT.items():
+        eligible = [s for s, f in formats.items() if (fmts is None or f in fmts) and (needs is None or needs in plan[s])]
+        if not eligible:
+            continue
+        k = max(1, round(getattr(dirt, rate_field) * len(eligible)))
+        for s in rng.choice(eligible, size=min(k, len(eligible)), replace=False).tolist():
+            plan[s].add(kind)
+    return plan
