@@ -64,6 +64,7 @@ def test_messy_text_normalises(id18: str) -> None:
 def test_a_float_never_validates(id18: str) -> None:
     as_float = float(int(id18))
     assert parse_id(as_float).status == "corrupted"
+    assert parse_id(float(id18[:15] + "000")).status == "corrupted"  # what Excel keeps
     for text in (repr(as_float), f"{as_float:.5E}", f"{as_float:.14e}", f"{as_float:.1f}"):
         parsed = parse_id(text)
         assert parsed.status == "corrupted", text
