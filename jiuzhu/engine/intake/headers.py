@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from jiuzhu.engine.identity.amounts import header_unit
 from jiuzhu.engine.intake.spec import SourceSpec
@@ -103,6 +103,11 @@ class HeaderFit:
     @property
     def data_start(self) -> int:
         return self.header_rows[-1] + 1
+
+    @cached_property
+    def named_labels(self) -> list[tuple[int, str]]:
+        """(column index, clean header) of the columns mapped to a field."""
+        return [(c.index, clean(c.label)) for c in self.columns if c.field]
 
 
 @dataclass

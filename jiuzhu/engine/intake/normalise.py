@@ -28,6 +28,7 @@ from jiuzhu.engine.intake.spec import Field
 
 MAX_CELL = 10_000  # sources.md §1: a longer cell is a bad value
 REPORT_VALUE = 200  # a value in a report is cut to this many characters
+_MASK_HINTS = "某*×✕╳○◯?xX"
 FORMULA_EMPTY = "公式单元格没有保存的计算结果，按空值处理"
 
 
@@ -183,7 +184,8 @@ class RowNormaliser:
             if not record.get("birth_date"):
                 record["birth_date"] = idcard.birth_date(number)
         name = record.get("name")
-        record["name_masked"] = bool(name) and is_masked(name)
+        # is_masked re-normalises; most names hold no mask character at all, so test that first.
+        record["name_masked"] = bool(name) and any(c in name for c in _MASK_HINTS) and is_masked(name)
 
     def _extra(self, row_no: int, cells: list, problems: list[Problem]) -> str | None:
         extra: dict[str, str] = {}

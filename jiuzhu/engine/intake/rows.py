@@ -39,9 +39,16 @@ def is_layout_row(cells: list, fit: HeaderFit) -> bool:
         numbers = [int(float(t)) for _, t in filled]
         if numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] in (0, 1):
             return True
-    named = [c for c in fit.columns if c.field]
-    if named:
-        same = sum(1 for c in named if c.index < len(texts) and clean(texts[c.index]) == clean(c.label))
-        if same * 2 >= len(named) and same >= 2:
-            return True
-    return False
+    return _repeats_header(texts, fit)
+
+
+def _repeats_header(texts: list[str], fit: HeaderFit) -> bool:
+    """A header printed again further down (every printed page)."""
+    named = fit.named_labels
+    if len(named) < 2:
+        return False
+    index, label = named[0]
+    if index >= len(texts) or clean(texts[index]) != label:  # cheap test first: most rows stop here
+        return False
+    same = sum(1 for i, lab in named if i < len(texts) and clean(texts[i]) == lab)
+    return same * 2 >= len(named)
