@@ -31,6 +31,10 @@ from jiuzhu.engine.identity.calendar import (
         ("2025-10-13", True),  # an ordinary Monday
         ("2026-02-14", True),  # Saturday, 2026 春节 make-up day
         ("2026-02-16", False),
+        ("2026-01-04", True),  # Sunday, 元旦 make-up day
+        ("2026-05-09", True),  # Saturday, 劳动节 make-up day
+        ("2026-10-10", True),  # Saturday, 国庆 make-up day
+        ("2026-10-07", False),
     ],
 )
 def test_fixed_points(day: str, working: bool) -> None:
