@@ -1,0 +1,133 @@
+"""Referrals, plan items and notices of the user's unit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema
+
+from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.access import profile_of, shown_id
+from jiuzhu.app.api.common import refuse
+from jiuzhu.app.referrals.models import Notification, Referral
+from jiuzhu.app.referrals.services import scope
+from jiuzhu.app.referrals.services.flow import describe_result
+
+router = Router(tags=["协作移送"])
+
+
+class ReferralOut(Schema):
+    id: int
+    number: str
+    kind: str
+    kind_label: str
+    from_unit: str
+    to_unit: str
+    state: str
+    state_label: str
+    case_id: int | None
+    person_name: str
+    sent_at: datetime
+    receipt_due: date
+    answer_due: date | None
+    due: date | None
+    overdue: bool
+    result: str
+    result_text: str
+    monthly_amount_fen: int | None
+    return_reason: str
+
+
+class ReferralDetailOut(ReferralOut):
+    person_id_number: str
+    facts: str
+    request: str
+    received_at: datetime | None
+    answered_at: datetime | None
+
+
+class PlanItemOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    kind_label: str
+    unit: str
+    due_date: date
+    state: str
+    state_label: str
+    result: str
+    amount_fen: int | None
+    referral_id: int | None
+
+
+class NotificationOut(Schema):
+    id: int
+    text: str
+    link: str
+    created_at: datetime
+    read: bool
+
+
+def _out(r: Referral, today: date) -> dict:
+    return {
+        "id": r.pk, "number": r.number, "kind": r.kind, "kind_label": r.get_kind_display(),
+        "from_unit": r.from_unit.code, "to_unit": r.to_unit.code, "state": r.state,
+        "state_label": r.get_state_display(), "case_id": r.case_id, "person_name": r.person_name,
+        "sent_at": r.sent_at, "receipt_due": r.receipt_due, "answer_due": r.answer_due, "due": r.due_date(),
+        "overdue": r.is_overdue(today), "result": r.result, "result_text": describe_result(r) if r.result else "",
+        "monthly_amount_fen": r.monthly_amount_fen, "return_reason": r.return_reason,
+    }
+
+
+@router.get("/referrals", response=list[ReferralOut], summary="本单位发出和收到的移送")
+def list_referrals(request: HttpRequest, state: str = "", direction: str = ""):
+    """`direction`: `in` (to the user's unit) or `out` (sent by it); empty for both."""
+    profile = profile_of(request.user)
+    rows = scope.referrals_for(request.user).select_related("from_unit", "to_unit")
+    if state:
+        rows = rows.filter(state=state)
+    if profile is not None and direction == "in":
+        rows = rows.filter(to_unit=profile.unit)
+    elif profile is not None and direction == "out":
+        rows = rows.filter(from_unit=profile.unit)
+    today = timezone.localdate()
+    return [_out(r, today) for r in rows[:1000]]
+
+
+@router.get("/referrals/{referral_id}", response=ReferralDetailOut, summary="一件移送")
+def get_referral(request: HttpRequest, referral_id: int):
+    r = get_object_or_404(Referral.objects.select_related("from_unit", "to_unit"), pk=referral_id)
+    if not scope.may_see_referral(request.user, r):
+        raise refuse(request, "referrals.referral", str(referral_id))
+    audit.record(request, "view", r, detail={"via": "api"})
+    return {**_out(r, timezone.localdate()), "person_id_number": shown_id(request.user, r.person_id_number),
+            "facts": r.facts, "request": r.request, "received_at": r.received_at, "answered_at": r.answered_at}
+
+
+@router.get("/plan-items", response=list[PlanItemOut], summary="本单位的救助方案事项")
+def list_plan_items(request: HttpRequest, open_only: bool = True):
+    items = scope.plan_items_for(request.user).select_related("unit")
+    if open_only:
+        items = items.open()
+    return [{"id": i.pk, "case_id": i.case_id, "kind": i.kind, "kind_label": i.get_kind_display(),
+             "unit": i.unit.code, "due_date": i.due_date, "state": i.state, "state_label": i.get_state_display(),
+             "result": i.result, "amount_fen": i.amount_fen, "referral_id": i.referral_id} for i in items[:1000]]
+
+
+@router.get("/notifications", response=list[NotificationOut], summary="我的通知")
+def list_notifications(request: HttpRequest):
+    notes = Notification.objects.filter(recipient=request.user)[:200]
+    return [{"id": n.pk, "text": n.text, "link": n.link, "created_at": n.created_at, "read": n.read_at is not None}
+            for n in notes]
+
+
+def get_case_or_refuse(request: HttpRequest, case_id: int):
+    from jiuzhu.app.casework.models import Case
+
+    case = get_object_or_404(Case, pk=case_id)
+    if not scope.may_see_case(request.user, case):
+        raise refuse(request, "casework.case", str(case_id))
+    return case

@@ -1,0 +1,16 @@
+"""/api/: one NinjaAPI; each part adds its router here. OpenAPI at /api/openapi.json, docs at /api/docs."""
+
+from __future__ import annotations
+
+from django.urls import path
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from jiuzhu.app.api import cases, referrals
+
+api = NinjaAPI(title="救助 API", version="1", auth=django_auth, urls_namespace="api",
+               description="司法救助与社会救助衔接平台。登录后以会话访问；每个单位只能看到本单位参与的移送和案件。")
+api.add_router("/", referrals.router)
+api.add_router("/cases", cases.router)
+
+urlpatterns = [path("", api.urls)]

@@ -1,0 +1,41 @@
+"""`jiuzhu referrals check-overdue [--today YYYY-MM-DD]`: flag overdue referrals and tell the sender and the
+unit leader once (run daily from cron or a systemd timer)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from jiuzhu.cli.django_setup import setup
+from jiuzhu.cli.errors import CommandError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("referrals", help="协作移送 / referrals between units")
+    rs = p.add_subparsers(dest="referrals_command", metavar="SUBCOMMAND")
+    check = rs.add_parser("check-overdue", help="标记超期移送并通知 / flag overdue referrals and notify")
+    check.add_argument("--today", default=None, help="按此日期判断 YYYY-MM-DD（默认今天）")
+    check.set_defaults(func=check_overdue)
+    p.set_defaults(func=lambda args: _usage(p))
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def check_overdue(args: argparse.Namespace) -> int:
+    try:
+        today = date.fromisoformat(args.today) if args.today else None
+    except ValueError:
+        raise CommandError(f"日期格式不对：{args.today}（应为 YYYY-MM-DD）",
+                           f"bad date {args.today!r} (expected YYYY-MM-DD)") from None
+    setup()
+    from jiuzhu.app.referrals.services.overdue import check_overdue as run
+
+    flags = run(today)
+    for f in flags:
+        what = "签收" if f.stage == "receipt" else "反馈"
+        print(f"{f.number}\t{f.to_unit}\t{what}超期（期限 {f.due:%Y-%m-%d}）\t通知 {f.notified} 人")
+    print(f"新标记超期移送 {len(flags)} 件 / {len(flags)} referral(s) newly overdue")
+    return 0

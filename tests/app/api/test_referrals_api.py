@@ -1,0 +1,58 @@
+"""The JSON API (/api/): session auth, scoped exactly like the pages, refusals audited, OpenAPI published."""
+
+from __future__ import annotations
+
+import pytest
+
+from jiuzhu.app.accounts.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_lists_only_the_units_referrals(client, world, frank):
+    client.force_login(frank)
+    rows = client.get("/api/referrals").json()
+    assert [r["id"] for r in rows] == [world["to_mz"].pk]
+    assert client.get(f"/api/referrals/{world['to_mz'].pk}").status_code == 200
+    assert client.get(f"/api/referrals/{world['to_cl_a'].pk}").status_code == 403
+    denied = AuditEvent.objects.get(username="frank", action="denied")
+    assert denied.object_id == str(world["to_cl_a"].pk)
+
+
+def test_api_shows_masked_id_to_liaison_and_full_to_handler(client, world, frank, alice):
+    client.force_login(frank)
+    assert client.get(f"/api/referrals/{world['to_mz'].pk}").json()["person_id_number"] == "350425********0018"
+    client.force_login(alice)
+    assert client.get(f"/api/referrals/{world['to_mz'].pk}").json()["person_id_number"] == "350425201503150018"
+
+
+def test_api_needs_login(client, world):
+    assert client.get("/api/referrals").status_code == 401
+    assert client.get(f"/api/cases/{world['a'].pk}/timeline").status_code == 401
+
+
+def test_openapi_document_lists_the_endpoints(client, frank):
+    client.force_login(frank)
+    doc = client.get("/api/openapi.json").json()
+    assert {"/api/referrals", "/api/referrals/{referral_id}", "/api/plan-items", "/api/notifications",
+            "/api/cases/{case_id}/timeline"} <= set(doc["paths"])
+    assert client.get("/api/docs").status_code == 200
+
+
+def test_api_timeline_and_plan_items(client, world, frank, grace):
+    from jiuzhu.app.referrals.services import flow
+
+    flow.sign(frank, world["to_mz"])
+    flow.answer(frank, world["to_mz"], result="enrolled_dibao", monthly_amount_fen=189100)
+    client.force_login(grace)
+    events = client.get(f"/api/cases/{world['a'].pk}/timeline").json()["events"]
+    assert [(e["kind"], e["unit"]) for e in events] == [
+        ("referral_sent", "procuratorate"), ("referral_sent", "procuratorate"),
+        ("referral_received", "civil_affairs"), ("referral_answered", "civil_affairs")]
+    assert events[-1]["text"].endswith("已纳入低保，月保障金额1,891.00元")
+    client.force_login(frank)
+    [row] = client.get("/api/referrals?direction=in").json()
+    assert (row["state"], row["result_text"], row["monthly_amount_fen"]) == ("answered", "已纳入低保，月保障金额1,891.00元", 189100)
+    assert client.get("/api/referrals?direction=out").json() == []
+    assert client.get("/api/plan-items").json() == []
+    assert [n["text"][:3] for n in client.get("/api/notifications").json()] == ["新移送"]

@@ -1,0 +1,88 @@
+"""三共享三互通 and no further: a unit sees the timeline of cases it takes part in, its own referrals and plan
+items — and a 民政 liaison cannot open a 残联 referral or a case 民政 is not part of, by URL or by API (audited)."""
+
+from __future__ import annotations
+
+import pytest
+
+from jiuzhu.app.accounts.models import AuditEvent
+from jiuzhu.app.referrals.services import flow, plans, scope
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(alice, units, make_case):
+    """Case A referred to 民政 and 残联; case B referred to 残联 only."""
+    a, b = make_case("卢某某"), make_case("郑某某")
+    to_mz = flow.send(alice, to_unit=units["civil_affairs"], kind="dibao", person_name="卢某某", facts="困难", case=a,
+                        person_id_number=a.person_id_number)
+    to_cl_a = flow.send(alice, to_unit=units["disability_federation"], kind="disability_subsidy",
+                        person_name="卢某某", facts="二级智力残疾", case=a)
+    to_cl_b = flow.send(alice, to_unit=units["disability_federation"], kind="rehabilitation",
+                        person_name="郑某某", facts="截肢", case=b)
+    item_b = plans.add_item(alice, b, kind="rehabilitation")
+    return {"a": a, "b": b, "to_mz": to_mz, "to_cl_a": to_cl_a, "to_cl_b": to_cl_b, "item_b": item_b}
+
+
+def _denials(user) -> int:
+    return AuditEvent.objects.filter(username=user.username, action="denied").count()
+
+
+def test_scope_functions(world, frank, grace, alice):
+    assert set(scope.referrals_for(frank)) == {world["to_mz"]}
+    assert set(scope.referrals_for(grace)) == {world["to_cl_a"], world["to_cl_b"]}
+    assert set(scope.referrals_for(alice)) == {world["to_mz"], world["to_cl_a"], world["to_cl_b"]}
+    assert set(scope.cases_for(frank)) == {world["a"]}
+    assert set(scope.cases_for(grace)) == {world["a"], world["b"]}
+    assert list(scope.plan_items_for(frank)) == []
+    assert list(scope.plan_items_for(grace)) == [world["item_b"]]
+
+
+@pytest.mark.parametrize("suffix", ["", "letter.docx", "answer/"])
+def test_liaison_cannot_open_another_units_referral_by_url(client, world, frank, suffix):
+    client.force_login(frank)
+    response = client.get(f"/referrals/{world['to_cl_a'].pk}/{suffix}")
+    assert response.status_code == 403
+    denied = AuditEvent.objects.get(username="frank", action="denied")
+    assert (denied.object_type, denied.object_id) == ("referrals.referral", str(world["to_cl_a"].pk))
+
+
+@pytest.mark.parametrize("step", ["sign", "start", "return"])
+def test_liaison_cannot_act_on_another_units_referral(client, world, frank, step):
+    client.force_login(frank)
+    response = client.post(f"/referrals/{world['to_cl_a'].pk}/{step}/", {"reason": "x"})
+    assert response.status_code == 403
+    world["to_cl_a"].refresh_from_db()
+    assert world["to_cl_a"].state == "sent"
+
+
+def test_liaison_cannot_open_a_case_the_unit_is_not_part_of(client, world, frank):
+    client.force_login(frank)
+    assert client.get(f"/referrals/cases/{world['b'].pk}/").status_code == 403
+    assert client.get(f"/api/cases/{world['b'].pk}/timeline").status_code == 403
+    assert _denials(frank) == 2
+
+
+def test_liaison_cannot_close_another_units_plan_item(client, world, frank):
+    client.force_login(frank)
+    assert client.get(f"/referrals/plan-items/{world['item_b'].pk}/close/").status_code == 403
+
+
+def test_liaison_sees_the_whole_shared_timeline_of_its_case(client, world, frank, grace):
+    """民政 reads 残联's progress on the case both take part in (三共享), though not 残联's referral page."""
+    flow.sign(grace, world["to_cl_a"])
+    client.force_login(frank)
+    page = client.get(f"/referrals/cases/{world['a'].pk}/").content.decode()
+    assert f"残联签收移送{world['to_cl_a'].number}，反馈期限" in page
+    data = client.get(f"/api/cases/{world['a'].pk}/timeline").json()
+    assert [e["kind"] for e in data["events"]] == ["referral_sent", "referral_sent", "referral_received"]
+    assert set(data["units"]) == {"procuratorate", "civil_affairs", "disability_federation"}
+    assert client.get(f"/referrals/{world['to_cl_a'].pk}/").status_code == 403
+
+
+def test_missing_things_are_404(client, world, frank):
+    client.force_login(frank)
+    assert client.get("/referrals/999999/").status_code == 404
+    assert client.get("/api/referrals/999999").status_code == 404
+    assert client.get("/api/cases/999999/timeline").status_code == 404
