@@ -21,17 +21,8 @@ def open_plan_items(case: Case) -> int:
     except LookupError:
         return 0
     items = PlanItem.objects.filter(case=case)
-    field_names = {f.name for f in PlanItem._meta.get_fields()}
-    if "is_open" in field_names:
-        return items.filter(is_open=True).count()
-    if "closed" in field_names:
-        return items.filter(closed=False).count()
-    if "closed_on" in field_names:
-        return items.filter(closed_on__isnull=True).count()
-    if "state" in field_names:
-        closed = getattr(PlanItem, "CLOSED_STATES", ("done", "closed", "cancelled"))
-        return items.exclude(state__in=list(closed)).count()
-    return 0
+    # The referrals app defines which states are open (`PlanItemQuerySet.open()`).
+    return items.open().count() if hasattr(items, "open") else 0
 
 
 def blockers(case: Case) -> list[str]:
