@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from jiuzhu.app.casework.models import TimeLimit
+from jiuzhu.app.referrals.defaults import TIME_LIMITS
 from jiuzhu.app.referrals.models import ANSWER_LIMIT, RECEIPT_LIMIT, ResponsibilityList
 from jiuzhu.engine.identity.calendar import add_working_days, working_days_between
 
@@ -19,7 +20,15 @@ def local_day(at: datetime | date) -> date:
 
 
 def limit_days(code: str) -> int:
-    return TimeLimit.objects.get(code=code).working_days
+    """The configured working days; a default row deleted by mistake (or by a test database flush) is put back."""
+    row = TimeLimit.objects.filter(code=code).first()
+    if row is None:
+        defaults = {c: (name, days, note) for c, name, days, note in TIME_LIMITS}
+        if code not in defaults:
+            raise TimeLimit.DoesNotExist(f"期限设置中没有代码为 {code} 的期限")
+        name, days, note = defaults[code]
+        row, _ = TimeLimit.objects.get_or_create(code=code, defaults={"name": name, "working_days": days, "note": note})
+    return row.working_days
 
 
 def limit_codes(unit) -> tuple[str, str]:
