@@ -76,12 +76,21 @@ def test_add_and_between_agree(start: date, n: int) -> None:
 
 
 def test_unknown_year_is_a_clear_error() -> None:
-    with pytest.raises(CalendarYearUnknown, match="2027年的法定节假日安排未知") as caught:
-        is_working_day(date(2027, 1, 4))
-    assert caught.value.year == 2027
+    with pytest.raises(CalendarYearUnknown, match="2028年的法定节假日安排未知") as caught:
+        is_working_day(date(2028, 1, 4))
+    assert caught.value.year == 2028
     with pytest.raises(CalendarYearUnknown):
-        add_working_days(date(2026, 12, 25), 10)
-    assert known_years() == list(range(2004, 2027))
+        add_working_days(date(2027, 12, 25), 10)
+    assert known_years() == list(range(2004, 2028))
+
+
+def test_2027_is_provisional_from_the_statutory_holidays() -> None:
+    # Until the State Council publishes 2027's 放假安排, the shipped table holds the statutory days
+    # of 《全国年节及纪念日放假办法》 with weekend days made up on the next weekdays (no 调休 known).
+    assert not is_working_day(date(2027, 1, 1))  # 元旦, a Friday
+    assert [is_working_day(date(2027, 2, d)) for d in (4, 5, 8, 9, 10, 11)] == [True, False, False, False, False, True]
+    assert not is_working_day(date(2027, 10, 5)) and is_working_day(date(2027, 10, 6))
+    assert add_working_days(date(2026, 12, 25), 10) == date(2027, 1, 11)
 
 
 def test_override_table_in_home(tmp_path, monkeypatch) -> None:
