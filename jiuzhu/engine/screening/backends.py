@@ -82,7 +82,11 @@ class SparkBackend:
             spark.read.parquet(str(path)).createOrReplaceTempView(name)
 
     def materialise(self, name: str, select: str) -> None:
-        self.spark.sql(select).localCheckpoint().createOrReplaceTempView(name)
+        df = self.spark.sql(select)
+        # The per-type projections are cheap to recompute; every later stage is computed once.
+        if not name.startswith("s_"):
+            df = df.localCheckpoint()
+        df.createOrReplaceTempView(name)
 
     def fetch(self, sql: str) -> list[dict[str, Any]]:
         return [row.asDict() for row in self.spark.sql(sql).collect()]
