@@ -39,7 +39,8 @@ def _db_api(engine: str, spark: Any = None):
     if engine == "spark":
         from splink import SparkAPI
 
-        return SparkAPI(spark_session=spark, register_udfs_automatically=False, break_lineage_method="persist")
+        return SparkAPI(spark_session=spark, register_udfs_automatically=False, break_lineage_method="persist",
+                        num_partitions_on_repartition=int(spark.conf.get("spark.sql.shuffle.partitions")))
     raise ValueError(f"未知的计算引擎：{engine}")
 
 

@@ -81,3 +81,45 @@ def registry(tmp_path) -> Registry:
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     yield Registry(con)
     con.close()
+
+
+def mixed_county(reg: Registry, people: int = 300, seed: int = 7) -> dict[str, str]:
+    """A little county: people with IDs in several registries, and ID-less records of some of them
+    (typos, homophones, masked names with case numbers) plus look-alikes. Returns record → person."""
+    import random
+
+    rnd = random.Random(seed)
+    surnames = "林陈黄张吴王李刘郑杨卢苏"
+    given = "建华秀英志强丽萍国平桂香明伟芳金水美玉春生德福丽琼"
+    homophones = {"英": "瑛", "华": "桦", "平": "萍", "明": "铭", "伟": "玮", "芳": "方"}
+    towns = ["均溪镇", "石牌镇", "上京镇", "济阳乡"]
+    truth: dict[str, str] = {}
+    for p in range(people):
+        name = rnd.choice(surnames) + "".join(rnd.choice(given) for _ in range(rnd.choice((1, 2, 2))))
+        birth = f"{rnd.randint(1940, 2010)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+        number = make_id(birth, rnd.randint(0, 999))
+        town = rnd.choice(towns)
+        phone = f"139{rnd.randint(0, 99999999):08d}" if rnd.random() < 0.6 else None
+        for k in range(rnd.choice((1, 1, 2, 3))):
+            rid = f"P{p:04d}-{k}"
+            reg.add(rid, name, id_number=number, township=town, phone=phone if k == 0 else None,
+                    source=("household", "dibao", "tekun")[k])
+            truth[rid] = number
+        roll = rnd.random()
+        if roll < 0.35:  # an ID-less record of the same person
+            variant = name
+            if rnd.random() < 0.3 and name[-1] in homophones:
+                variant = name[:-1] + homophones[name[-1]]
+            rid = f"R{p:04d}"
+            judgment = f"(2024)闽0425刑初{p}号"
+            reg.add(rid, variant, source="victim", birth=birth, sex=None, township=town,
+                    phone=phone if rnd.random() < 0.5 else None, judgment_no=judgment)
+            truth[rid] = number
+            if rnd.random() < 0.4:  # the enforcement of that judgment, applicant masked
+                reg.add(f"E{p:04d}", name[0] + "某某", source="enforcement", masked=True, basis_no=judgment)
+                truth[f"E{p:04d}"] = number
+        elif roll < 0.45:  # a look-alike without ID: same name, other birth date
+            rid = f"L{p:04d}"
+            reg.add(rid, name, source="temp_relief", birth=f"{rnd.randint(1940, 2010)}-06-15", township=town)
+            truth[rid] = rid
+    return truth

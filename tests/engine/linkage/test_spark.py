@@ -1,0 +1,41 @@
+"""DuckDB and Spark give the same person partition (the same Splink model, the same clustering)."""
+
+from __future__ import annotations
+
+import pytest
+
+from jiuzhu.engine.linkage.run import partition
+from tests.engine.linkage.conftest import mixed_county
+
+pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from jiuzhu.engine.linkage.spark import local_session
+
+    session = local_session(cores=2, memory="1g")
+    yield session
+    session.stop()
+
+
+def _groups(part) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for rid, root in part.cluster_of.items():
+        groups.setdefault(root, set()).add(rid)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_duckdb_and_spark_give_the_same_persons(registry, spark):
+    truth = mixed_county(registry)
+    con = registry.build()
+    _, on_duckdb = partition(con, "duckdb")
+    _, on_spark = partition(con, "spark", spark)
+    assert _groups(on_spark) == _groups(on_duckdb)
+    assert [(e.left, e.right, e.levels) for e in on_spark.links] == [(e.left, e.right, e.levels) for e in on_duckdb.links]
+    assert on_spark.id_of_cluster == on_duckdb.id_of_cluster
+    # And the partition is the true one on this county (records of one person together, look-alikes apart).
+    true_groups: dict[str, set[str]] = {}
+    for rid, person in truth.items():
+        true_groups.setdefault(person, set()).add(rid)
+    assert _groups(on_duckdb) == {frozenset(g) for g in true_groups.values()}
