@@ -44,8 +44,7 @@ from jiuzhu.engine.synth.state import (
 from jiuzhu.engine.synth.truth_rules import evaluate
 
 SCALES = {"county": 310_000, "province": 41_000_000}
-CSV_ONLY_ABOVE = 1_500_000  # residents: above this every file is CSV (xlsx would not stream)
-CHUNK = 600_000
+CHUNK = 600_000  # residents per chunk of a single county; above one chunk every file is CSV, streamed
 
 
 def parse_scale(text: str) -> int:
@@ -123,13 +122,14 @@ def file_name(place: str, source: str, fmt: str, as_of: date) -> str:
     return f"{place}{lay.office}_{lay.title}_{as_of.year}年{as_of.month}月.{ext}"
 
 
-def counties_for(residents: int, province: bool, rng: np.random.Generator) -> list[tuple[County, int]]:
+def counties_for(residents: int, province: bool, rng: np.random.Generator,
+                 chunk: int = CHUNK) -> list[tuple[County, int]]:
     """The chunks: (county, residents in it)."""
     if not province:
         r = current_region()
         county = County(r.division_code, r.county, r.court_prefix, r.townships,
                         village_names(rng, len(r.townships)), province=r.province, city=r.city)
-        parts = max(1, -(-residents // CHUNK))
+        parts = max(1, -(-residents // chunk))
         return [(county, residents // parts + (1 if i < residents % parts else 0)) for i in range(parts)]
     out = []
     per = residents // len(FUJIAN_COUNTIES)
@@ -140,72 +140,228 @@ def counties_for(residents: int, province: bool, rng: np.random.Generator) -> li
     return out
 
 
+@dataclass
+class Job:
+    """What one chunk needs; picklable, so province chunks can run in worker processes."""
+
+    out: Path
+    seed: int
+    as_of: date
+    config: SynthConfig
+    place: str
+    formats: dict[str, str]
+    plan: dict[str, set[str]]
+    ci: int
+    county: County
+    n: int
+    person_offset: int
+    household_first_row: int  # the row of this chunk's first household row in the final file
+    part_dir: Path | None = None
+    sharing: int = 1  # chunks that share this chunk's county (a large single county)
+
+
+@dataclass
+class ChunkResult:
+    rows: dict[str, int]
+    counts: dict[str, Counter[str]]
+    eligible: dict[str, Counter[str]]
+    rules: Counter[str]
+    planted: Counter[str]
+    near_misses: Counter[str]
+    seconds: float
+    county: str
+    residents: int
+
+
+TRUTH_HEADERS = {
+    "records.csv": ["file", "row", "person"],
+    "persons.csv": ["person", "id_number", "name", "sex", "birth_date", "household_no", "relation", "status",
+                    "township", "village", "phone", "county"],
+    "clues.csv": ["rule", "id_number", "person", "tags", "planted"],
+    "corrupted.csv": ["file", "row", "person", "id_number", "cell"],
+    "bad_rows.csv": ["file", "row", "column", "field", "reason", "kind"],
+    "duplicates.csv": ["file", "row", "first_row"],
+    "scenarios.csv": ["scenario", "expect", "person", "id_number"],
+}
+
+
+def _renderers(job: Job, part: bool) -> dict[str, FileRenderer]:
+    out = {}
+    for k, source in enumerate(SOURCE_TYPES):
+        fmt = job.formats[source]
+        name = file_name(job.place, source, fmt, job.as_of)
+        part_path = job.part_dir / f"{source}.part" if part and job.part_dir else None
+        out[source] = FileRenderer(LAYOUTS[source], fmt, job.out / name, np.random.default_rng([job.seed, 1, k]),
+                                   job.config.dirt, job.config.id_poor, job.place, job.as_of, job.plan[source],
+                                   part=part_path)
+    return out
+
+
+def run_chunk(job: Job, renderers: dict[str, FileRenderer] | None = None, truth: Truth | None = None) -> ChunkResult:
+    """Simulate one chunk and write its rows. Without ``renderers``/``truth`` (a worker), rows
+    go to part files in ``job.part_dir`` with row numbers local to the part (household rows
+    excepted: their final numbers are known in advance)."""
+    t0 = time.monotonic()
+    worker = renderers is None
+    if worker:
+        assert job.part_dir is not None
+        job.part_dir.mkdir(parents=True, exist_ok=True)
+        renderers = _renderers(job, part=True)
+        truth = Truth(job.part_dir / "truth")
+    assert truth is not None
+    for k, source in enumerate(SOURCE_TYPES):
+        fr = renderers[source]
+        fr.rng = np.random.default_rng([job.seed, 4, job.ci, k])
+        fr.counts.clear()
+        fr.eligible.clear()
+        fr.rows_written = 0 if worker else fr.rows_written
+    before = {s: fr.rows_written for s, fr in renderers.items()}
+    w = {name: truth.writer(name, header) for name, header in TRUTH_HEADERS.items()}
+    household_records = truth.writer("records_household.csv", TRUTH_HEADERS["records.csv"]) if worker \
+        else w["records.csv"]
+    config = job.config
+    rng = np.random.default_rng([job.seed, 2, job.ci])
+    pop = build_population(rng, job.county, job.n, job.as_of, job.person_offset, job.ci * 1_000_000,
+                           chunk=job.ci, sharing=job.sharing)
+    st = State(pop, job.as_of)
+    # chunks of one county share its court: their case numbers must not meet
+    st.case_seq_offset = job.ci * 20_000 if job.sharing > 1 else 0
+    background(st, rng, config.rates)
+    per_rule = max(config.rates.min_planted, round(job.n * config.rates.planted_per_rule / 100_000))
+    plant(st, rng, per_rule)
+    if config.id_poor:
+        plant_namesakes(st, rng, config)
+    mark_rejected(st, rng, config.dirt.rejected_row, renderers)
+    clues = evaluate(st)
+    protected = st.planted.copy()
+    for people in clues.values():
+        protected[list(people)] = True
+
+    _write_persons(w["persons.csv"], pop)
+    shift = job.household_first_row - 1 if worker else 0
+    _render_household(renderers["household"], pop, household_records, shift)
+    for source in SOURCE_TYPES[1:]:
+        _render_registry(renderers[source], source, st, protected, w["records.csv"], w["corrupted.csv"],
+                         w["bad_rows.csv"], w["duplicates.csv"], truth, config)
+    rules: Counter[str] = Counter()
+    planted: Counter[str] = Counter()
+    near: Counter[str] = Counter()
+    _write_clues(w["clues.csv"], st, clues, rules, planted)
+    for scenario, p, expect in st.scenarios:
+        w["scenarios.csv"].writerow([scenario, expect, pop.person_id(p), pop.id_number[p]])
+        if expect.startswith("not"):
+            near[scenario] += 1
+    result = ChunkResult(
+        rows={s: fr.rows_written - before[s] for s, fr in renderers.items()},
+        counts={s: Counter(fr.counts) for s, fr in renderers.items()},
+        eligible={s: Counter(fr.eligible) for s, fr in renderers.items()},
+        rules=rules, planted=planted, near_misses=near, seconds=time.monotonic() - t0,
+        county=job.county.name, residents=pop.size)
+    if worker:
+        for fr in renderers.values():
+            fr.writer._fh.close()  # type: ignore[attr-defined]
+        truth.close()
+    return result
+
+
+def _merge_part(job: Job, result: ChunkResult, renderers: dict[str, FileRenderer], truth: Truth) -> None:
+    """Append a worker's part files to the final files, shifting row numbers into place."""
+    import shutil
+
+    assert job.part_dir is not None
+    offset = {}
+    for source, fr in renderers.items():
+        offset[fr.path.name] = fr.writer.rows  # type: ignore[attr-defined]
+        fr.writer.append_part(job.part_dir / f"{source}.part", result.rows[source])  # type: ignore[attr-defined]
+        fr.rows_written += result.rows[source]
+    root = job.part_dir / "truth"
+    for name in ("persons.csv", "clues.csv", "scenarios.csv"):
+        truth.writer(name, TRUTH_HEADERS[name])
+        fh = truth.handles[name]
+        with open(root / name, encoding="utf-8") as src:
+            src.readline()
+            shutil.copyfileobj(src, fh)  # type: ignore[arg-type]
+    truth.writer("records.csv", TRUTH_HEADERS["records.csv"])
+    with open(root / "records_household.csv", encoding="utf-8") as src:
+        src.readline()
+        shutil.copyfileobj(src, truth.handles["records.csv"])  # type: ignore[arg-type]
+    shifted = ["records.csv", "corrupted.csv", "bad_rows.csv", "duplicates.csv"]
+    shifted += [f"state/{s}.csv" for s in SOURCE_TYPES[1:] if (root / "state" / f"{s}.csv").exists()]
+    for name in shifted:
+        with open(root / name, encoding="utf-8", newline="") as src:
+            reader = csv.reader(src)
+            header = next(reader)
+            out = truth.writer(name, header)
+            for row in reader:
+                row[1] = str(int(row[1]) + offset[row[0]])
+                if name == "duplicates.csv":
+                    row[2] = str(int(row[2]) + offset[row[0]])
+                out.writerow(row)
+    shutil.rmtree(job.part_dir)
+
+
 def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthConfig | None = None,
-             province: bool | None = None, progress: bool = False) -> dict:
+             province: bool | None = None, progress: bool = False, workers: int | None = None,
+             chunk: int = CHUNK) -> dict:
     """Write the files and truth/ into ``out``; return the manifest."""
+    import os
+
     started = time.monotonic()
     config = config or SynthConfig()
     province = residents >= 5_000_000 if province is None else province
-    csv_only = residents > CSV_ONLY_ABOVE
     out.mkdir(parents=True, exist_ok=True)
     truth = Truth(out / "truth")
-    plan_rng = np.random.default_rng([seed, 0])
-    chunks = counties_for(residents, province, plan_rng)
+    chunks = counties_for(residents, province, np.random.default_rng([seed, 0]), chunk)
+    csv_only = len(chunks) > 1
     place = "福建省" if province else chunks[0][0].name
-
     formats = {s: LAYOUTS[s].fmt if not csv_only or LAYOUTS[s].fmt.startswith("csv") else "csv-utf8-bom"
                for s in SOURCE_TYPES}
-    plan = plan_file_dirt(np.random.default_rng([seed, 3]), formats, config.dirt)
-    renderers: dict[str, FileRenderer] = {}
-    for k, source in enumerate(SOURCE_TYPES):
-        fmt = formats[source]
-        name = file_name(place, source, fmt, as_of)
-        renderers[source] = FileRenderer(LAYOUTS[source], fmt, out / name, np.random.default_rng([seed, 1, k]),
-                                         config.dirt, config.id_poor, place, as_of, plan[source])
+    plan = plan_file_dirt(np.random.default_rng([seed, 3]), formats, config.dirt, streamed=len(chunks) > 1)
+    base = Job(out, seed, as_of, config, place, formats, plan, 0, chunks[0][0], 0, 0, 0)
+    renderers = _renderers(base, part=False)
+    for name, header in TRUTH_HEADERS.items():
+        truth.writer(name, header)
+    jobs = []
+    person_offset = 0
+    household_row = renderers["household"].writer.rows_before_data + 1
+    for ci, (county, n) in enumerate(chunks):
+        jobs.append(Job(out, seed, as_of, config, place, formats, plan, ci, county, n, person_offset, household_row,
+                        out / ".parts" / f"{ci:03d}" if len(chunks) > 1 else None,
+                        sharing=1 if province else len(chunks)))
+        person_offset += n
+        household_row += n
 
-    records_w = truth.writer("records.csv", ["file", "row", "person"])
-    persons_w = truth.writer("persons.csv", ["person", "id_number", "name", "sex", "birth_date", "household_no",
-                                             "relation", "status", "township", "village", "phone", "county"])
-    clues_w = truth.writer("clues.csv", ["rule", "id_number", "person", "tags", "planted"])
-    corrupted_w = truth.writer("corrupted.csv", ["file", "row", "person", "id_number", "cell"])
-    bad_w = truth.writer("bad_rows.csv", ["file", "row", "column", "field", "reason", "kind"])
-    dup_w = truth.writer("duplicates.csv", ["file", "row", "first_row"])
-    scen_w = truth.writer("scenarios.csv", ["scenario", "expect", "person", "id_number"])
+    results: list[ChunkResult] = []
+
+    def report(r: ChunkResult) -> None:
+        results.append(r)
+        if progress:
+            print(f"  {r.county}: {r.residents:,} 人 {r.seconds:.1f}s", flush=True)
+
+    if len(chunks) == 1:
+        report(run_chunk(jobs[0], renderers, truth))
+    else:
+        import multiprocessing as mp
+
+        procs = workers or min(len(chunks), max(1, (os.cpu_count() or 1)))
+        with mp.get_context("fork").Pool(procs) as pool:
+            for job, r in zip(jobs, pool.imap(run_chunk, jobs), strict=True):
+                _merge_part(job, r, renderers, truth)
+                report(r)
+        (out / ".parts").rmdir()
+
     rule_counts: Counter[str] = Counter()
     planted_counts: Counter[str] = Counter()
     near_miss_counts: Counter[str] = Counter()
-    person_offset = household_offset = 0
-
-    for ci, (county, n) in enumerate(chunks):
-        t0 = time.monotonic()
-        rng = np.random.default_rng([seed, 2, ci])
-        pop = build_population(rng, county, n, as_of, person_offset, household_offset, band=(2 * ci) % 250)
-        st = State(pop, as_of)
-        background(st, rng, config.rates)
-        per_rule = max(config.rates.min_planted, round(n * config.rates.planted_per_rule / 100_000))
-        plant(st, rng, per_rule)
-        if config.id_poor:
-            plant_namesakes(st, rng, config)
-        mark_rejected(st, rng, config.dirt.rejected_row, renderers)
-        clues = evaluate(st)
-        protected = st.planted.copy()
-        for people in clues.values():
-            protected[list(people)] = True
-
-        _write_persons(persons_w, pop)
-        _render_household(renderers["household"], pop, records_w)
-        for source in SOURCE_TYPES[1:]:
-            _render_registry(renderers[source], source, st, protected, records_w, corrupted_w, bad_w, dup_w,
-                             truth, config)
-        _write_clues(clues_w, st, clues, rule_counts, planted_counts)
-        for scenario, p, expect in st.scenarios:
-            scen_w.writerow([scenario, expect, pop.person_id(p), pop.id_number[p]])
-            if expect.startswith("not"):
-                near_miss_counts[scenario] += 1
-        person_offset += pop.size
-        household_offset += int(pop.household.max()) + 1
-        if progress:
-            print(f"  {county.name}: {pop.size:,} 人 {time.monotonic() - t0:.1f}s", flush=True)
+    per_file_counts: dict[str, Counter[str]] = {s: Counter() for s in SOURCE_TYPES}
+    per_file_eligible: dict[str, Counter[str]] = {s: Counter() for s in SOURCE_TYPES}
+    for r in results:
+        rule_counts.update(r.rules)
+        planted_counts.update(r.planted)
+        near_miss_counts.update(r.near_misses)
+        for s in SOURCE_TYPES:
+            per_file_counts[s].update(r.counts[s])
+            per_file_eligible[s].update(r.eligible[s])
 
     files = {}
     file_dirt: Counter[str] = Counter()
@@ -218,10 +374,11 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
                                "columns": (["serial"] if fr.style.serial else []) + [c.field for c in fr.style.columns],
                                "headers": (["序号"] if fr.style.serial else []) + fr.style.headers,
                                "file_dirt": sorted(fr.file_dirt),
-                               "dirt": dict(sorted(fr.counts.items())), "eligible": dict(sorted(fr.eligible.items()))}
+                               "dirt": dict(sorted(per_file_counts[source].items())),
+                               "eligible": dict(sorted(per_file_eligible[source].items()))}
         file_dirt.update(fr.file_dirt)
-        dirt_total.update(fr.counts)
-        eligible_total.update(fr.eligible)
+        dirt_total.update(per_file_counts[source])
+        eligible_total.update(per_file_eligible[source])
     truth.close()
     rates = config.as_dict()["dirt"]
     if config.id_poor:
@@ -237,6 +394,7 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
         "rules": {r: rule_counts[r] for r in RULES},
         "planted": {r: planted_counts[r] for r in RULES},
         "near_misses": dict(sorted(near_miss_counts.items())),
+        "chunks": len(chunks),
         "seconds": round(time.monotonic() - started, 1),
     }
     (out / "truth" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -298,7 +456,7 @@ def _write_persons(w: csv.writer, pop: Population) -> None:
         village_of[pop.household].tolist(), pop.phone.tolist(), [county.division] * n, strict=True))
 
 
-def _render_household(fr: FileRenderer, pop: Population, records_w: csv.writer) -> None:
+def _render_household(fr: FileRenderer, pop: Population, records_w: csv.writer, shift: int = 0) -> None:
     """The fast path: the 公安 export is system-made and clean, written column by column."""
     from jiuzhu.engine.synth import cells as cl
 
@@ -335,7 +493,7 @@ def _render_household(fr: FileRenderer, pop: Population, records_w: csv.writer) 
             first = first or got
     fr.rows_written += n
     name = fr.path.name
-    records_w.writerows(zip([name] * n, range(first, first + n), [f"P{pop.person_offset + i:09d}" for i in range(n)],
+    records_w.writerows(zip([name] * n, range(first + shift, first + shift + n), [f"P{pop.person_offset + i:09d}" for i in range(n)],
                            strict=True))
 
 

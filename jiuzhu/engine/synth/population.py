@@ -91,32 +91,46 @@ def ages(birth: np.ndarray, as_of: date) -> np.ndarray:
     return as_of.year - y - before.astype(int)
 
 
-def _id_numbers(rng: np.random.Generator, division: np.ndarray, birth: np.ndarray, male: np.ndarray,
-                band: int) -> np.ndarray:
-    """Unique valid 18-digit numbers: within (division, birth date, sex) people are ranked
-    and numbered apart; ``band`` keeps migrants of different chunks apart (province scale)."""
+def _id_numbers(division: np.ndarray, birth: np.ndarray, male: np.ndarray, local: str, chunk: int,
+                sharing: int) -> np.ndarray:
+    """Unique valid 18-digit numbers. Within (division, birth date, sex) people are ranked and
+    numbered apart. The three sequence digits hold 250 numbers per sex: people born in the
+    chunk's own county use the first 125 (split between the ``sharing`` chunks of one county),
+    people born elsewhere the last 125 (one band per chunk), so chunks generated apart
+    (province scale) do not collide, except in the rare group larger than its band."""
     n = len(birth)
-    local_key = np.array([int(d) for d in division], dtype=np.int64)
-    order = np.lexsort((male, birth, local_key))
-    k = local_key[order] * 10**7 + birth[order].astype(np.int64) * 2 + male[order]
+    div_num = np.array([int(d) for d in division], dtype=np.int64)
+    order = np.lexsort((male, birth, div_num))
+    k = div_num[order] * 10**7 + birth[order].astype(np.int64) * 2 + male[order]
     starts = np.r_[True, k[1:] != k[:-1]]
     group_start = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n) - group_start
-    # one offset per group, so numbers do not all start at 001 (like police-station codes)
-    offset = np.empty(n, dtype=np.int64)
-    offset[order] = rng.integers(0, 40, n)[group_start]
-    seq = ((rank + band + offset) % 250) * 2 + male.astype(int)  # odd = male
-    bd = birth.astype("datetime64[D]").astype(str)
-    first17 = np.array([f"{dv}{b[:4]}{b[5:7]}{b[8:10]}{s:03d}" for dv, b, s in
-                        zip(division, bd, seq.tolist(), strict=True)], dtype=object)
-    digits = np.frombuffer("".join(first17).encode(), dtype=np.uint8).reshape(n, 17) - 48
+    # the same offset for a group in every chunk (so that the bands stay apart), varied
+    # between groups so that numbers do not all start at 001
+    offset = (birth.astype(np.int64) * 7 + div_num * 13 + male) % 125
+    is_local = division == local
+    width = max(1, 125 // max(1, sharing))
+    local_slot = (offset + (chunk % max(1, sharing)) * width + rank) % 125
+    migrant_slot = 125 + (offset + chunk + rank) % 125
+    seq = np.where(is_local, local_slot, migrant_slot) * 2 + male.astype(np.int64)  # odd = male
+    digits = np.zeros((n, 17), dtype=np.uint8)
+    digits[:, :6] = (div_num[:, None] // 10 ** np.arange(5, -1, -1)) % 10
+    b = birth.astype("datetime64[D]")
+    y = b.astype("datetime64[Y]").astype(np.int64) + 1970
+    m = b.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    d = (b - b.astype("datetime64[M]")).astype(np.int64) + 1
+    ymd = y * 10000 + m * 100 + d
+    digits[:, 6:14] = (ymd[:, None] // 10 ** np.arange(7, -1, -1)) % 10
+    digits[:, 14:17] = (seq[:, None] // 10 ** np.arange(2, -1, -1)) % 10
     total = (digits.astype(np.int64) * np.array(_WEIGHTS)).sum(axis=1) % 11
-    return first17 + _CHECK[total]
+    check = np.frombuffer(b"10X98765432", dtype=np.uint8)[total]
+    chars = np.concatenate([digits + 48, check[:, None]], axis=1).astype(np.uint8)
+    return chars.view("S18").ravel().astype("U18").astype(object)
 
 
 def build_population(rng: np.random.Generator, county: County, n: int, as_of: date,
-                     person_offset: int = 0, household_offset: int = 0, band: int = 0,
+                     person_offset: int = 0, household_offset: int = 0, chunk: int = 0, sharing: int = 1,
                      local_share: float = 0.9) -> Population:
     """About ``n`` residents (exactly n after trimming the last household)."""
     h = int(n / 2.9) + 50
@@ -211,7 +225,7 @@ def build_population(rng: np.random.Generator, county: County, n: int, as_of: da
     others = np.array([c for c, _ in FUJIAN_COUNTIES if c != county.division], dtype=object)
     division = np.where(rng.random(n) < local_share, county.division, others[rng.integers(0, len(others), n)])
     division = np.where(p_age < 18, county.division, division).astype(object)
-    id_number = _id_numbers(rng, division, birth, p_male, band)
+    id_number = _id_numbers(division, birth, p_male, county.division, chunk, sharing)
 
     status = np.zeros(n, dtype=np.int8)
     p_age_i = ages(birth, as_of)

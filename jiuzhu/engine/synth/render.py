@@ -40,7 +40,7 @@ class FileRenderer:
     """One output file: its style is chosen once, rows are added chunk by chunk."""
 
     def __init__(self, layout: Layout, fmt: str, path: Path, rng: np.random.Generator, dirt: Dirt,
-                 id_poor: IdPoor | None, place: str, as_of: date, flags: set[str]) -> None:
+                 id_poor: IdPoor | None, place: str, as_of: date, flags: set[str], part: Path | None = None) -> None:
         self.layout, self.fmt, self.path, self.rng, self.dirt, self.id_poor = layout, fmt, path, rng, dirt, id_poor
         self.csv = fmt.startswith("csv")
         self.as_of = as_of
@@ -50,7 +50,7 @@ class FileRenderer:
         self.file_dirt: set[str] = set()
         self.flags = flags  # file-level dirt planned for this file (plan_file_dirt)
         self.style = self._choose_style(rng, id_poor)
-        self.writer: SheetWriter = open_writer(path, fmt, self._frame(rng, place, as_of))
+        self.writer: SheetWriter = open_writer(path, fmt, self._frame(rng, place, as_of), part)
         self.last_row: list[object] | None = None
 
     # ---------------------------------------------------------------- file-level choices
@@ -340,11 +340,15 @@ FILE_DIRT = {  # kind → (config rate field, formats it can occur in, kind it n
 }
 
 
-def plan_file_dirt(rng: np.random.Generator, formats: dict[str, str], dirt: Dirt) -> dict[str, set[str]]:
+def plan_file_dirt(rng: np.random.Generator, formats: dict[str, str], dirt: Dirt,
+                   streamed: bool = False) -> dict[str, set[str]]:
     """Which files get which file-level dirt: round(rate × eligible files), at least one file
-    when any is eligible, so every kind is present in every generated region."""
+    when any is eligible, so every kind is present in every generated region. Streamed files
+    (province scale, written in parts) have no 序号 column: its numbers would span the parts."""
     plan: dict[str, set[str]] = {s: set() for s in formats}
     for kind, (rate_field, fmts, needs) in FILE_DIRT.items():
+        if streamed and kind in ("serial_column", "serial_only_rows"):
+            continue
         eligible = [s for s, f in formats.items() if (fmts is None or f in fmts) and (needs is None or needs in plan[s])]
         if not eligible:
             continue

@@ -72,6 +72,7 @@ class State:
     planted: np.ndarray | None = None  # persons in a planted scenario
     scenarios: list[tuple[str, int, str]] = field(default_factory=list)  # (scenario, person, expect)
     case_seq: dict[str, int] = field(default_factory=dict)
+    case_seq_offset: int = 0
 
     def __post_init__(self) -> None:
         self.busy = np.zeros(self.pop.size, dtype=bool)
@@ -86,7 +87,7 @@ class State:
 
     def case_number(self, year: int, word: str) -> str:
         key = f"{year}{word}"
-        self.case_seq[key] = self.case_seq.get(key, 0) + 1
+        self.case_seq[key] = self.case_seq.get(key, self.case_seq_offset) + 1
         return f"({year}){self.pop.county.court_prefix}{word}{self.case_seq[key]}号"
 
 

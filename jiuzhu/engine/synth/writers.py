@@ -38,13 +38,17 @@ class SheetWriter:
 
 
 class CsvWriter(SheetWriter):
-    def __init__(self, path: Path, frame: Frame, encoding: str, delimiter: str) -> None:
+    def __init__(self, path: Path, frame: Frame | None, encoding: str, delimiter: str) -> None:
+        """``frame`` None: a part file of data rows only (province scale, one per chunk)."""
         self.path = path
         self.encoding = encoding
         newline_bytes = "\r\n"
         self._fh = open(path, "w", encoding=encoding, newline="")  # noqa: SIM115
         self._csv = csv.writer(self._fh, delimiter=delimiter, lineterminator=newline_bytes)
         self.rows = 0
+        self.rows_before_data = 0
+        if frame is None:
+            return
         for r in frame.title_rows:
             self._csv.writerow([_text(c) for c in r])
             self.rows += 1
@@ -63,6 +67,15 @@ class CsvWriter(SheetWriter):
         self._csv.writerows(rows)
         self.rows += len(rows)
         return first
+
+    def append_part(self, part: Path, rows: int) -> None:
+        """Append a part file's bytes (same encoding, no BOM) and count its rows."""
+        import shutil
+
+        self._fh.flush()
+        with open(part, "rb") as src:
+            shutil.copyfileobj(src, self._fh.buffer, 16 * 1024 * 1024)
+        self.rows += rows
 
     def close(self, tail: list[list[object]]) -> None:
         for r in tail:
@@ -264,11 +277,13 @@ class XlsWriter(_Buffered):
         self.path.write_bytes(buf.getvalue())
 
 
-def open_writer(path: Path, fmt: str, frame: Frame) -> SheetWriter:
+def open_writer(path: Path, fmt: str, frame: Frame, part: Path | None = None) -> SheetWriter:
     if fmt == "xlsx":
         return XlsxWriter(path, frame)
     if fmt == "xls":
         return XlsWriter(path, frame)
     encoding = {"csv-gb18030": "gb18030", "csv-utf8-bom": "utf-8-sig", "csv-utf8": "utf-8"}[fmt]
     delimiter = "\t" if fmt == "csv-utf8" else ","
+    if part is not None:  # data rows only; the BOM belongs to the final file alone
+        return CsvWriter(part, None, "utf-8" if encoding == "utf-8-sig" else encoding, delimiter)
     return CsvWriter(path, frame, encoding, delimiter)
