@@ -1,0 +1,1 @@
+"""Case pages: small function views, each with its access check."""

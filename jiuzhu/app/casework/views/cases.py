@@ -1,0 +1,166 @@
+"""Case list, the case page (with its timeline and next steps), 受理, and documents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.access import deny, role_required, shown_id
+from jiuzhu.app.accounts.models import Role
+from jiuzhu.app.casework import access, deadlines, documents
+from jiuzhu.app.casework.forms import (
+    ApprovalForm,
+    CaseForm,
+    DateForm,
+    MeetingForm,
+    PaidForm,
+    ReportForm,
+    ScheduleForm,
+    TextForm,
+    VisitForm,
+)
+from jiuzhu.app.casework.models import CaseState, Origin
+from jiuzhu.app.casework.services import approval, closing
+from jiuzhu.app.casework.services.errors import CaseworkError
+from jiuzhu.app.casework.services.intake import accept_case
+from jiuzhu.app.casework.views.common import form_errors, visible_case
+from jiuzhu.app.clues.models import Clue
+
+ANY_ROLE = ()
+
+
+@role_required(*ANY_ROLE)
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = access.cases_for(request.user).select_related("handler__profile", "team")
+    state = request.GET.get("state", "")
+    if state in CaseState.values:
+        cases = cases.filter(state=state)
+    rows = [{"case": c, "due": c.review_due if c.state in (CaseState.REVIEWING, CaseState.APPROVING) else None}
+            for c in cases]
+    for row in rows:
+        row["status"] = deadlines.status(row["due"])
+    audit.record(request, "view", object_type="casework.case_list", detail={"count": len(rows)})
+    return render(request, "casework/case_list.html", {
+        "rows": rows, "states": CaseState.choices, "state": state,
+        "may_accept": access.can_accept(request.user)})
+
+
+@role_required(*ANY_ROLE)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = visible_case(request, pk)
+    audit.record(request, "view", case)
+    partner = access.is_partner(request.user)
+    context = {
+        "case": case,
+        "partner": partner,
+        "person_id": shown_id(request.user, case.person_id_number),
+        "timeline": case.timeline.select_related("unit", "actor__profile"),
+        "units": case.case_units.select_related("unit"),
+        "review_status": deadlines.status(case.review_due) if case.state in (
+            CaseState.REVIEWING, CaseState.APPROVING) else "",
+    }
+    if not partner:
+        context.update(_working_context(request, case))
+    return render(request, "casework/case_detail.html", context)
+
+
+def _working_context(request: HttpRequest, case) -> dict:
+    """What the procuratorate's users see and may do on the case page."""
+    user = request.user
+    report = getattr(case, "report", None) if hasattr(case, "report") else None
+    handles = access.can_handle(user, case)
+    pays = access.can_pay(user, case)
+    initial = {}
+    if report is not None:
+        initial = {f: getattr(report, f) for f in ReportForm.base_fields if hasattr(report, f)}
+        for f in ("loss_fen", "judged_compensation_fen", "compensation_received_fen", "amount_fen"):
+            if initial.get(f) is not None:
+                initial[f] = initial[f] / 100
+    payment = getattr(case, "payment", None) if hasattr(case, "payment") else None
+    tasks = case.tasks.order_by("done_on", "due_on", "id")
+    return {
+        "report": report,
+        "handles": handles,
+        "pays": pays,
+        "pending_level": approval.pending_level(case),
+        "may_approve": approval.may_approve(user, case),
+        "approvals": case.approvals.select_related("approver__profile"),
+        "meetings": case.meetings.prefetch_related("units"),
+        "follow_ups": case.follow_ups.all(),
+        "payment": payment,
+        "tasks": deadlines.annotate(tasks),
+        "documents": documents.available(case),
+        "blockers": closing.blockers(case) if case.state in (CaseState.PAID, CaseState.REFUSED) else [],
+        "report_form": ReportForm(initial=initial) if handles and case.state == CaseState.REVIEWING else None,
+        "meeting_form": MeetingForm() if handles and case.is_open else None,
+        "approval_form": ApprovalForm(),
+        "paid_form": PaidForm(),
+        "date_form": DateForm(),
+        "visit_form": VisitForm(),
+        "schedule_form": ScheduleForm(),
+        "text_form": TextForm(),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, procuratorate=True)
+def new_case(request: HttpRequest) -> HttpResponse:
+    """受理. With ?clue=ID the form starts from a clue the user may work on."""
+    profile = request.profile
+    clue = None
+    clue_id = request.GET.get("clue") or request.POST.get("clue")
+    if clue_id:
+        clue = get_object_or_404(Clue, pk=clue_id)
+        from jiuzhu.app.clues.access import can_work_clue
+
+        if not can_work_clue(request.user, clue):
+            raise deny(request, "clues.clue", str(clue.pk))
+    if request.method == "POST":
+        form = CaseForm(request.POST, unit=profile.unit)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            handler = data.pop("handler").user
+            on, tags = data.pop("accepted_on"), data.pop("tags")
+            name, category, origin = data.pop("person_name"), data.pop("category"), data.pop("origin")
+            if clue is not None:
+                data.pop("person_id_number")  # taken from the clue
+            try:
+                case = accept_case(by=request.user, handler=handler, person_name=name, category=category,
+                                   origin=origin, clue=clue, on=on, tags=tags, **data)
+            except CaseworkError as err:
+                messages.error(request, str(err))
+            else:
+                messages.success(request, f"已受理：{case.number}")
+                return redirect("casework:case_detail", pk=case.pk)
+        else:
+            form_errors(request, form)
+    else:
+        initial = {"handler": profile if profile.role == Role.HANDLER else None}
+        if clue is not None:
+            initial.update(origin=Origin.SCREENING, person_name=clue.person_name, tags=clue.tags,
+                           township=(clue.facts or {}).get("township", ""),
+                           underlying_case_no=(clue.facts or {}).get("judgment_no")
+                           or (clue.facts or {}).get("enforcement_no", ""))
+        form = CaseForm(initial=initial, unit=profile.unit)
+    return render(request, "casework/new_case.html", {"form": form, "clue": clue})
+
+
+@role_required(*ANY_ROLE)
+def document(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    case = visible_case(request, pk)
+    if access.is_partner(request.user) or slug not in documents.DOCUMENTS:
+        raise Http404
+    title, module = documents.DOCUMENTS[slug]
+    if not module.ready(case):
+        raise Http404
+    data = module.render(case)
+    audit.record(request, "export", case, detail={"document": slug})
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{title}-{case.number}.docx')}"
+    return response

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from jiuzhu.app.clues import views
+
+app_name = "clues"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/assign/", views.assign, name="assign"),
+    path("<int:pk>/conclude/", views.conclude, name="conclude"),
+]
