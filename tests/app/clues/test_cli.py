@@ -1,0 +1,55 @@
+"""`jiuzhu ingest` → `jiuzhu screen` → `jiuzhu clues export` on the small synthetic county."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from jiuzhu.app.clues.models import Clue, ScreeningRun
+from jiuzhu.cli.main import main
+from tests.engine.screening.truth import truth_pairs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_screen_and_export_from_the_command_line(small_county: Path, tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("JIUZHU_HOME", str(tmp_path / "home"))
+    assert main(["screen"]) == 1  # nothing imported yet
+    assert "请先运行 jiuzhu ingest" in capsys.readouterr().err
+    files = [str(p) for p in sorted(small_county.iterdir()) if p.is_file()]
+    assert main(["ingest", "--as-of", "2025-10-31", *files]) == 0
+    capsys.readouterr()
+
+    assert main(["screen", "--as-of", "2025-10-31"]) == 0
+    out = capsys.readouterr().out
+    run = ScreeningRun.objects.get()
+    for code, n in run.counts.items():
+        assert code in out
+        assert Clue.objects.filter(rule=code).count() == n
+    assert f"新增 {Clue.objects.count()}，更新 0，事实消失 0" in out
+    # Linkage is real here, so the pairs are checked loosely; bench/screening.py has the figures.
+    found = set(Clue.objects.values_list("rule", "person_id_number"))
+    expected = truth_pairs(small_county / "truth")
+    assert len(found & expected) >= 0.9 * len(expected)
+    assert len(found - expected) <= 0.03 * len(found)
+
+    assert main(["screen", "--as-of", "2025-10-31", "--no-link"]) == 0
+    assert f"新增 0，更新 {Clue.objects.count()}，事实消失 0" in capsys.readouterr().out
+
+    out_csv = tmp_path / "clues.csv"
+    assert main(["clues", "export", "--format", "csv", "--out", str(out_csv)]) == 0
+    with open(out_csv, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == Clue.objects.count()
+    assert list(rows[0]) == ["clue_id", "rule", "person_name", "person_id_number", "priority", "tags",
+                             "target_unit", "reason", "records"]
+    top = Clue.objects.order_by("-priority", "id").first()
+    assert rows[0]["clue_id"] == str(top.pk) and rows[0]["reason"] == top.reason
+    assert all(len(ref.split(":")) == 3 for ref in rows[0]["records"].split(";"))
+
+    from jiuzhu.app.accounts.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="clues.export")
+    assert event.detail == {"format": "csv", "file": "clues.csv", "rows": len(rows), "all": False}
