@@ -1,0 +1,144 @@
+"""The clue queue and clue page: who sees which clue, filters, team queue, assignment, outcomes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from jiuzhu.app.accounts.models import AuditEvent
+from jiuzhu.app.casework.models import Verification
+from jiuzhu.app.clues import evidence
+from jiuzhu.app.clues.models import ClueState
+from tests.fixtures.cases import make_clue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clues(db):
+    return {
+        "minor": make_clue(person_name="小红", tags=["未成年人"], priority=90, facts={"township": "均溪镇"}),
+        "disabled": make_clue(person_name="老李", tags=["残疾人"], priority=70, rule="SJ-03",
+                              facts={"township": "石牌镇"}),
+        "plain": make_clue(person_name="王五", tags=[], priority=40, facts={"township": "均溪镇"}),
+        "civil": make_clue(person_name="赵六", tags=[], target_unit="civil_affairs", rule="MZ-01"),
+    }
+
+
+def _names(client, url="/clues/"):
+    page = client.get(url)
+    assert page.status_code == 200
+    return [n for n in ("小红", "老李", "王五", "赵六") if n in page.content.decode()]
+
+
+def test_leader_sees_all_procuratorate_clues(client, people, clues):
+    client.force_login(people["bob"])
+    assert _names(client) == ["小红", "老李", "王五"]
+
+
+def test_handler_sees_own_team_and_untagged_unassigned(client, people, clues):
+    client.force_login(people["alice"])  # in the minors team, not the disabled team
+    assert _names(client) == ["小红", "王五"]
+    assert _names(client, "/clues/?queue=team") == ["小红"]
+    assert client.get(f"/clues/{clues['disabled'].pk}/").status_code == 403
+
+
+def test_partner_and_finance_have_no_queue(client, people, clues):
+    client.force_login(people["frank"])
+    assert client.get("/clues/").status_code == 403
+    client.force_login(people["erin"])
+    assert client.get("/clues/").status_code == 403
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("rule=SJ-03", ["老李"]),
+    ("tag=未成年人", ["小红"]),
+    ("priority=60", ["小红", "老李"]),
+    ("township=均溪镇", ["小红", "王五"]),
+    ("state=excluded", []),
+])
+def test_filters(client, people, clues, query, expected):
+    client.force_login(people["bob"])
+    assert _names(client, f"/clues/?{query}") == expected
+
+
+def test_due_filter(client, people, clues):
+    from jiuzhu.app.casework.services import verification
+
+    verification.assign(clues["plain"], people["alice"], by=people["bob"], on=date(2025, 9, 1))
+    client.force_login(people["bob"])
+    assert _names(client, "/clues/?due=overdue") == ["王五"]
+    assert _names(client, "/clues/?due=soon") == []
+
+
+def test_leader_assigns_and_handler_sees_it(client, people, clues):
+    client.force_login(people["bob"])
+    r = client.post(f"/clues/{clues['disabled'].pk}/assign/", {"handler": people["alice"].profile.pk})
+    assert r.status_code == 302
+    v = Verification.objects.get(clue=clues["disabled"])
+    assert v.handler == people["alice"]
+    client.force_login(people["alice"])
+    assert "老李" in _names(client)
+
+
+def test_handler_takes_an_unassigned_clue_but_cannot_assign_others(client, people, clues):
+    client.force_login(people["alice"])
+    client.post(f"/clues/{clues['plain'].pk}/assign/", {"handler": people["bob"].profile.pk})
+    assert Verification.objects.get(clue=clues["plain"]).handler == people["alice"]  # took it herself
+
+
+def test_exclude_with_reason_through_the_page(client, people, clues):
+    client.force_login(people["alice"])
+    url = f"/clues/{clues['plain'].pk}/conclude/"
+    client.post(url, {"outcome": "exclude", "reason": ""})
+    clues["plain"].refresh_from_db()
+    assert clues["plain"].state != ClueState.EXCLUDED
+    client.post(url, {"outcome": "exclude", "reason": "经核实已获全额赔偿"})
+    clues["plain"].refresh_from_db()
+    assert clues["plain"].state == ClueState.EXCLUDED
+
+
+def test_accept_leads_to_the_case_form_prefilled(client, people, clues):
+    client.force_login(people["alice"])
+    r = client.post(f"/clues/{clues['minor'].pk}/conclude/", {"outcome": "accept"})
+    assert r["Location"] == f"/casework/new/?clue={clues['minor'].pk}"
+    page = client.get(r["Location"]).content.decode()
+    assert 'value="小红"' in page and "均溪镇" in page
+    r = client.post(r["Location"], {"clue": clues["minor"].pk, "origin": "screening", "person_name": "小红",
+                                    "category": "severe_injury", "handler": people["alice"].profile.pk,
+                                    "accepted_on": "2025-09-26", "tags": ["未成年人"]})
+    clues["minor"].refresh_from_db()
+    assert clues["minor"].state == ClueState.ACCEPTED
+    assert r["Location"] == f"/casework/{clues['minor'].case.pk}/"
+
+
+def test_clue_page_shows_records_with_file_and_row_and_masks_nothing_for_handler(client, people, clues):
+    client.force_login(people["alice"])
+    page = client.get(f"/clues/{clues['minor'].pk}/").content.decode()
+    assert "被害人.xlsx" in page and "执行.xlsx" in page and "<td>5</td>" in page and "<td>9</td>" in page
+    assert "350425198001011237" in page
+    assert AuditEvent.objects.filter(action="view", object_type="clues.clue",
+                                     object_id=str(clues["minor"].pk)).exists()
+
+
+def test_linkage_explanation_read_from_warehouse(tmp_path, monkeypatch):
+    import duckdb
+
+    monkeypatch.setenv("JIUZHU_HOME", str(tmp_path))
+    assert evidence.explain("p1", ["a"]).available is False
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("CREATE TABLE person_index(record_id VARCHAR, source_type VARCHAR, person_key VARCHAR, "
+                "method VARCHAR)")
+    con.execute("CREATE TABLE link_explanations(record_id_l VARCHAR, record_id_r VARCHAR, match_weight DOUBLE, "
+                "match_probability DOUBLE, comparisons VARCHAR)")
+    con.execute("INSERT INTO person_index VALUES ('a','victim','p1','probabilistic'), "
+                "('b','dibao','p1','probabilistic'), ('c','dibao','p2','id')")
+    con.execute("""INSERT INTO link_explanations VALUES ('a','b',12.5,0.9994,
+                   '{"name": {"level": "拼音一致", "weight": 8.1}, "birth_date": {"level": "完全一致", "weight": 4.4}}')""")
+    con.close()
+    got = evidence.explain("p1", ["a", "b"])
+    assert got.available
+    assert got.methods == {"a": "概率匹配（姓名、出生日期等）", "b": "概率匹配（姓名、出生日期等）"}
+    assert got.links == [{"left": "a", "right": "b", "weight": 12.5, "probability": 99.9,
+                          "comparisons": [("name", "拼音一致", 8.1), ("birth_date", "完全一致", 4.4)]}]
