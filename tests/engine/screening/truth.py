@@ -1,27 +1,13 @@
-"""Screening a synthetic county with the true linkage, to test the rules apart from linkage."""
+"""Ground truth of a synthetic county, and its true linkage (bench.screening.oracle_linkage)."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-import duckdb
+from bench.screening import oracle_linkage as use_true_linkage
 
-
-def use_true_linkage(warehouse: Path, truth_dir: Path) -> None:
-    """person_index and persons from truth/: every record keyed by the person it really is."""
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute(f"""CREATE OR REPLACE TABLE person_index AS
-            SELECT s.record_id, s.source_type, concat('T', t.person) AS person_key, 'truth' AS method
-            FROM subjects s JOIN read_csv('{truth_dir / "records.csv"}', all_varchar=true) t
-              ON t.file = s.file_name AND CAST(t.row AS INTEGER) = s.row""")
-        con.execute(f"""CREATE OR REPLACE TABLE persons AS
-            SELECT concat('T', person) AS person_key, name, id_number, sex, CAST(birth_date AS DATE) AS birth_date,
-                   0 AS records
-            FROM read_csv('{truth_dir / "persons.csv"}', all_varchar=true)""")
-    finally:
-        con.close()
+__all__ = ["scenarios", "truth_pairs", "use_true_linkage"]
 
 
 def truth_pairs(truth_dir: Path) -> set[tuple[str, str]]:
