@@ -1,0 +1,32 @@
+"""`jiuzhu demo` cases: a handful in different states from screened clues, one overdue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from jiuzhu.app.casework.models import Case, CaseState
+from tests.fixtures.cases import make_clue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_populate_makes_cases_in_each_state(monkeypatch):
+    from jiuzhu.app.accounts.demo import create_demo_users
+    from jiuzhu.app.casework import deadlines, demo
+
+    monkeypatch.setattr(demo, "today", lambda: date(2025, 11, 20))
+    create_demo_users()
+    for i in range(4):
+        make_clue(person_name=f"演示{i}", tags=["残疾人"] if i == 1 else [], priority=90 - i)
+    numbers = demo.populate()
+    assert len(numbers) == 6
+    states = [Case.objects.get(number=n).state for n in numbers]
+    assert states == [CaseState.REVIEWING, CaseState.APPROVING, CaseState.CLOSED, CaseState.REFUSED,
+                      CaseState.PAYING, CaseState.APPROVED]
+    overdue = Case.objects.get(number=numbers[0])
+    assert deadlines.status(overdue.review_due, on=date(2025, 11, 20)) == "overdue"
+    assert Case.objects.get(number=numbers[1]).handler.username == "jcg_li"  # 残疾人 → the disabled team
+    assert Case.objects.get(number=numbers[5]).urgent
+    assert Case.objects.filter(origin="application").count() == 2  # more cases than clues
