@@ -1,0 +1,92 @@
+"""The leaders' dashboard: the 通报's figures and charts for a chosen quarter, and the two downloads."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.access import role_required
+from jiuzhu.app.accounts.models.profile import Role
+from jiuzhu.app.reports import export, tables, wording
+from jiuzhu.app.reports.figures import QuarterlyFigures, compute
+from jiuzhu.app.reports.periods import QUARTER_NAMES, current_quarter, default_start_year
+from jiuzhu.engine.identity.calendar import CalendarYearUnknown
+
+LEADERS = (Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.DATA_ADMIN)
+
+
+def _choice(request: HttpRequest) -> tuple[int, int, int]:
+    """Year, quarter and start year from the query, else the current quarter; nonsense falls back too."""
+    year, quarter = current_quarter(timezone.localdate())
+
+    def number(name: str, default: int, low: int, high: int) -> int:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() and low <= int(value) <= high else default
+
+    year = number("year", year, 2000, 2100)
+    quarter = number("quarter", quarter, 1, 4)
+    since = number("since", min(default_start_year(), year), 2000, year)
+    return year, quarter, since
+
+
+def _bars(table: tables.Table, column: int) -> list[dict]:
+    """CSS bars of one column of a table: label, value, width in percent of the largest."""
+    values = [(row[0], row[column]) for row in table.rows if isinstance(row[column], int)]
+    top = max((v for _, v in values), default=0) or 1
+    return [{"label": label, "value": v, "width": round(100 * v / top)} for label, v in values]
+
+
+def _charts(fig: QuarterlyFigures) -> list[dict]:
+    year_column = 2  # 今年以来 in the tables with one column per period
+    referral = tables.referrals(fig, ("year",))
+    return [
+        {"title": "今年以来线索（按筛查规则，条）", "bars": _bars(tables.clues_by_rule(fig), year_column)},
+        {"title": "今年以来线索（按数据来源，条）", "bars": _bars(tables.clues_by_source(fig), year_column)},
+        {"title": "今年以来不予救助理由（件）", "bars": [b for b in _bars(tables.refusals(fig), year_column) if b["value"]]},
+        {"title": "今年以来救助对象（按标签，人）", "bars": _bars(tables.tags(fig), year_column)},
+        {"title": "今年以来各单位接收移送（件）", "bars": _bars(referral, 1)},
+        {"title": "今年以来各单位超期移送（件）", "bars": [b for b in _bars(referral, 4) if b["value"]], "red": True},
+    ]
+
+
+@role_required(*LEADERS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    year, quarter, since = _choice(request)
+    try:
+        fig = compute(year, quarter, start_year=since)
+    except CalendarYearUnknown as err:
+        return render(request, "reports/dashboard.html", {
+            "year": year, "quarter": quarter, "since": since, "quarters": QUARTER_NAMES.items(),
+            "error": f"{err.year}年的法定节假日安排未知，无法计算工作日，请数据管理员补充。"}, status=200)
+    shown = [{"title": t.title, "headers": t.headers, "rows": [[tables.display(c) for c in row] for row in t.rows]}
+             for t in tables.all_tables(fig)]
+    return render(request, "reports/dashboard.html", {
+        "fig": fig, "title": wording.document_title(fig), "year": year, "quarter": quarter, "since": since,
+        "quarters": QUARTER_NAMES.items(), "overall": wording.overall(fig), "clue_line": wording.clues(fig),
+        "timeliness": wording.timeliness(fig), "overdue_line": wording.overdue_units(fig),
+        "any_overdue": any(row.overdue for row in fig.this_quarter.referrals.values()),
+        "follow_up_line": wording.follow_ups(fig), "tables": shown, "charts": _charts(fig),
+    })
+
+
+@role_required(*LEADERS)
+def download(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in export.FORMATS:
+        raise Http404("没有这种格式")
+    year, quarter, since = _choice(request)
+    fig = compute(year, quarter, start_year=since)
+    data = export.render(fig, fmt)
+    audit.record(request, "export", object_type="reports.quarterly", object_id=f"{year}Q{quarter}",
+                 detail={"format": fmt, "since": since})
+    response = HttpResponse(data, content_type=export.content_type(fmt))
+    response["Content-Disposition"] = _attachment(export.file_name(fig, fmt))
+    return response
+
+
+def _attachment(name: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = "quarterly-report." + name.rsplit(".", 1)[-1]
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

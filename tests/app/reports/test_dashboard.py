@@ -1,0 +1,107 @@
+"""The leaders' dashboard: refused to partner liaisons and handlers, shown to leaders, downloads audited."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from tests.fixtures.personas import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+QUERY = {"year": "2026", "quarter": "3", "since": "2024"}
+
+
+def _client(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def leader(personas, units):
+    """A data administrator (the fourth role the menu shows the dashboard to)."""
+    from django.contrib.auth import get_user_model
+
+    from jiuzhu.app.accounts.models import Profile
+
+    user = get_user_model().objects.create_user("ivan", password=PASSWORD)
+    Profile.objects.create(user=user, unit=units["procuratorate"], role="data_admin", display_name="伊管理员")
+    return user
+
+
+@pytest.mark.parametrize("who", ["frank", "alice", "erin"])
+def test_refused_to_liaison_handler_and_finance(client, personas, who):
+    from jiuzhu.app.accounts.models import AuditEvent
+
+    c = _client(client, personas[who])
+    assert c.get(reverse("reports:dashboard"), QUERY).status_code == 403
+    assert c.get(reverse("reports:download", args=["docx"]), QUERY).status_code == 403
+    assert AuditEvent.objects.filter(action="denied", username=who).count() == 2
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.parametrize("who", ["bob", "carol", "dave"])
+def test_shown_to_leaders_with_the_figures(client, personas, county, who, monkeypatch):
+    from jiuzhu.app.reports import views
+
+    monkeypatch.setattr(views.timezone, "localdate", lambda: __import__("datetime").date(2026, 10, 15))
+    response = _client(client, personas[who]).get(reverse("reports:dashboard"), QUERY)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "大田县人民检察院关于2026年第三季度司法救助工作情况的通报" in page
+    assert "2024年以来，共办理国家司法救助案件3件3人，发放救助金6.50万元。" in page
+    assert "本季度超过时限未签收或未反馈的移送事项：残联1件、民政局1件" in page
+    # the overview row of money paid, in 万元 for each period
+    assert re.search(r"<td>发放救助金金额</td><td>3\.00万元</td><td>4\.00万元</td><td>6\.50万元</td>", page)
+    # CSS bars: 残联 received the most referrals this year (2), so its bar is full; 教育局 half
+    assert re.search(r'title="残联">残联</span><span class="bar"><span style="width: 100%"></span></span>'
+                     r'<span class="value">2</span>', page)
+    assert re.search(r'title="教育局">教育局</span><span class="bar"><span style="width: 50%"></span>', page)
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+
+
+def test_menu_links_the_dashboard_for_leaders_only(client, personas, leader):
+    url = reverse("reports:dashboard")
+    assert f'href="{url}"' in _client(client, leader).get("/").content.decode()
+    client.logout()
+    assert f'href="{url}"' not in _client(client, personas["frank"]).get("/").content.decode()
+
+
+def test_defaults_to_the_current_quarter(client, leader, monkeypatch):
+    from datetime import date
+
+    from jiuzhu.app.reports import views
+
+    monkeypatch.setattr(views.timezone, "localdate", lambda: date(2026, 5, 20))
+    monkeypatch.delenv("JIUZHU_REPORT_START_YEAR", raising=False)
+    page = _client(client, leader).get(reverse("reports:dashboard"), {"quarter": "9"}).content.decode()
+    assert "关于2026年第二季度司法救助工作情况的通报" in page
+    assert "2022年以来" in page
+
+
+def test_downloads_are_audited(client, leader, county):
+    from jiuzhu.app.accounts.models import AuditEvent
+
+    c = _client(client, leader)
+    response = c.get(reverse("reports:download", args=["docx"]), QUERY)
+    assert response.status_code == 200
+    assert "filename*=UTF-8''2026" in response["Content-Disposition"]
+    doc = Document(io.BytesIO(response.content))
+    assert doc.paragraphs[0].text == "大田县人民检察院关于2026年第三季度司法救助工作情况的通报"
+    response = c.get(reverse("reports:download", args=["xlsx"]), QUERY)
+    assert response["Content-Type"].endswith("spreadsheetml.sheet")
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames[0] == "总体情况"
+    assert c.get(reverse("reports:download", args=["pdf"]), QUERY).status_code == 404
+    events = AuditEvent.objects.filter(action="export", username="ivan").order_by("id")
+    assert [(e.object_id, e.detail) for e in events] == [
+        ("2026Q3", {"format": "docx", "since": 2024}), ("2026Q3", {"format": "xlsx", "since": 2024})]
