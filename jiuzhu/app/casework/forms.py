@@ -30,7 +30,12 @@ def _today():
 
 
 class DateInput(forms.DateInput):
+    """An HTML date input needs ISO dates whatever the locale's display format is."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's parameter name
+        super().__init__(attrs, format=format)
 
 
 class CaseForm(forms.Form):

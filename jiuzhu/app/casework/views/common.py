@@ -12,6 +12,7 @@ from jiuzhu.app.accounts.access import deny
 from jiuzhu.app.casework import access
 from jiuzhu.app.casework.models import Case
 from jiuzhu.app.casework.services.errors import CaseworkError
+from jiuzhu.engine.identity.calendar import CalendarYearUnknown
 
 
 def visible_case(request: HttpRequest, pk: int) -> Case:
@@ -32,7 +33,7 @@ def checked_case(request: HttpRequest, pk: int, check: Callable) -> Case:
 def run_step(request: HttpRequest, case: Case, step: Callable[[], object], done: str) -> HttpResponse:
     try:
         step()
-    except CaseworkError as err:
+    except (CaseworkError, CalendarYearUnknown) as err:  # a year's holidays not yet entered: say so
         messages.error(request, str(err))
     else:
         messages.success(request, done)
