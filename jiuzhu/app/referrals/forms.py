@@ -22,7 +22,7 @@ class YuanField(forms.CharField):
             yuan = Decimal(str(value).replace(",", "").replace("元", "").strip())
         except InvalidOperation:
             raise forms.ValidationError("请填写金额，如 1891 或 1891.50") from None
-        if yuan < 0 or yuan.as_tuple().exponent < -2:
+        if not yuan.is_finite() or yuan < 0 or yuan.as_tuple().exponent < -2:
             raise forms.ValidationError("金额须为非负数，最多两位小数")
         return int(yuan * 100)
 
