@@ -11,15 +11,9 @@ def ready(case) -> bool:
 
 def render(case) -> bytes:
     d = case.decision
-    doc = layout.new_document()
-    layout.heading(doc)
-    layout.title(doc, "国家司法救助决定书")
-    layout.right(doc, d.document_number)
-    applicant = case.applicant_name or case.person_name
-    layout.para(doc, f"{applicant}：", indent=False)
-    layout.para(doc, f"你（单位）于{layout.chinese_date(case.accepted_on)}提出的国家司法救助申请（{case.number}），"
-                     f"本院已审查完毕。经审查，{case.person_name}属于《人民检察院开展国家司法救助工作细则》"
-                     f"规定的救助对象（{case.get_category_display()}）。")
+    doc = layout.letter(case, "国家司法救助决定书", d.document_number,
+                        f"{case.person_name}属于《人民检察院开展国家司法救助工作细则》规定的救助对象"
+                        f"（{case.get_category_display()}）。")
     layout.para(doc, f"根据《关于建立完善国家司法救助制度的意见（试行）》和《人民检察院开展国家司法救助工作细则》"
                      f"的规定，本院决定给予{case.person_name}国家司法救助金人民币{layout.money(d.amount_fen)}，"
                      f"大写：{layout.fen_to_capitals(d.amount_fen, currency=True)}。")

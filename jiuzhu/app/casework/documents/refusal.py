@@ -11,15 +11,9 @@ def ready(case) -> bool:
 
 def render(case) -> bytes:
     d = case.decision
-    doc = layout.new_document()
-    layout.heading(doc)
-    layout.title(doc, "不予救助通知书")
-    layout.right(doc, d.document_number)
-    applicant = case.applicant_name or case.person_name
-    layout.para(doc, f"{applicant}：", indent=False)
-    layout.para(doc, f"你（单位）于{layout.chinese_date(case.accepted_on)}提出的国家司法救助申请（{case.number}），"
-                     f"本院已审查完毕。经审查，{case.person_name}{d.reason_text}，"
-                     "根据《人民检察院开展国家司法救助工作细则》的规定，本院决定不予救助。")
+    doc = layout.letter(case, "不予救助通知书", d.document_number,
+                        f"{case.person_name}{d.reason_text}，根据《人民检察院开展国家司法救助工作细则》的规定，"
+                        "本院决定不予救助。")
     layout.para(doc, "如有生活困难，可向当地民政部门申请社会救助。特此通知。")
     layout.signature(doc, d.decided_on)
     return layout.to_bytes(doc)
