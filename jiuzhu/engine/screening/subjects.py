@@ -129,8 +129,10 @@ def stages(as_of: date, terms: Mapping[str, Any]) -> list[tuple[str, str]]:
     D = literal(as_of, "date")
     relief_from = literal(_minus_months(as_of, int(terms["temp_relief_months"])), "date")
     out: list[tuple[str, str]] = []
-    for st in SOURCE_COLUMNS:
-        out.append((f"s_{st}", f"SELECT r.*, COALESCE(pi.person_key, concat('r:', r.record_id)) AS person_key "
+    for st, own in SOURCE_COLUMNS.items():
+        # Only the columns screening reads: at province scale the household projection alone is 41 M rows.
+        cols = ", ".join(f"r.{c}" for c in (*COMMON_COLUMNS, *own))
+        out.append((f"s_{st}", f"SELECT {cols}, COALESCE(pi.person_key, concat('r:', r.record_id)) AS person_key "
                                f"FROM cur_{st} r LEFT JOIN person_index pi ON pi.record_id = r.record_id"))
     union = " UNION ALL ".join(
         f"SELECT person_key, name, id_number, sex, birth_date FROM s_{st}" for st in SOURCE_COLUMNS)
