@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "jiuzhu.app.referrals",
     "jiuzhu.app.reports",
     "jiuzhu.app.web",
+    "ninja",  # serves the API docs' Swagger files locally instead of from a CDN
 ]
 
 MIDDLEWARE = [
