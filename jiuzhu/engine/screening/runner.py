@@ -179,7 +179,8 @@ def _finding(rule: Rule, row: dict[str, Any], ctx: _Context, as_of: date, wage: 
     for col in rule.get("records", []):
         if row.get(col) and row[col] in ctx.lineage:
             add(_ref(ctx.lineage[row[col]]))
-    values = {k: v for k, v in row.items() if k in subject_schema(rule.subject).columns}
+    columns = subject_schema(rule.subject).columns
+    values = {k: v for k, v in row.items() if k in columns}
     values["name"] = masked_name(row.get("name"))
     hardship = _hardship(facts)
     values["hardship"] = join_labels([f["label"] for f in hardship]) or None
