@@ -69,6 +69,7 @@ def render(fig: QuarterlyFigures) -> bytes:
     for line in wording.overall(fig):
         layout.para(doc, line)
     _table(doc, tables.overview(fig))
+    _table(doc, tables.by_quarter(fig))
     _section(doc, 1, "线索发现情况")
     layout.para(doc, wording.clues(fig))
     _table(doc, tables.clues_by_rule(fig))

@@ -86,6 +86,17 @@ class PeriodFigures:
 
 
 @dataclass
+class QuarterRow:
+    """One quarter of the report's year, for the trend table and chart."""
+
+    quarter: int
+    cases_accepted: int = 0
+    granted_cases: int = 0
+    granted_fen: int = 0
+    paid_fen: int = 0
+
+
+@dataclass
 class QuarterlyFigures:
     year: int
     quarter: int
@@ -95,6 +106,7 @@ class QuarterlyFigures:
     review_limit_days: int
     approval_target_days: int
     periods: list[PeriodFigures]
+    quarters: list[QuarterRow] = field(default_factory=list)  # Q1 … the report's quarter
     # code → Chinese name, in the order tables list them
     rule_names: dict[str, str] = field(default_factory=dict)
     source_names: dict[str, str] = field(default_factory=dict)
@@ -146,6 +158,7 @@ def compute(year: int, quarter: int, *, start_year: int | None = None, today: da
         year=year, quarter=quarter, start_year=start_year, as_of=today, county=current_region().county,
         review_limit_days=limits[REVIEW_LIMIT], approval_target_days=limits[APPROVAL_TARGET],
         periods=[PeriodFigures(p.key, p.label, p.start, p.end) for p in periods],
+        quarters=[QuarterRow(n) for n in range(1, quarter + 1)],
     )
     widest = periods[2]
     _clues(result, widest)
@@ -164,6 +177,12 @@ def _each(result: QuarterlyFigures, d: date | None):
     for pf in result.periods:
         if pf.has(d):
             yield pf
+
+
+def _quarter_row(result: QuarterlyFigures, d: date) -> QuarterRow | None:
+    if d.year != result.year or not result.year_to_date.has(d):
+        return None
+    return result.quarters[(d.month - 1) // 3]
 
 
 def _clues(result: QuarterlyFigures, widest: Period) -> None:
@@ -193,6 +212,8 @@ def _cases(result: QuarterlyFigures, widest: Period) -> None:
     tagged: dict[tuple[str, str], set[str]] = defaultdict(set)
     for case_id, id_number, person_key, origin, urgent, tags, accepted_on in rows:
         who = _person(id_number, person_key, case_id)
+        if row := _quarter_row(result, accepted_on):
+            row.cases_accepted += 1
         for pf in _each(result, accepted_on):
             pf.cases_accepted += 1
             pf.urgent_cases += bool(urgent)
@@ -224,6 +245,9 @@ def _decisions(result: QuarterlyFigures, widest: Period) -> None:
         taken = working_days_between(accepted_on, decided_on)
         approval_days = (working_days_between(accepted_on, last_approval[case_id])
                          if case_id in last_approval else None)
+        if kind == Decision.Kind.GRANT and (row := _quarter_row(result, decided_on)):
+            row.granted_cases += 1
+            row.granted_fen += amount_fen
         for pf in _each(result, decided_on):
             if kind == Decision.Kind.GRANT:
                 pf.granted_cases += 1
@@ -254,6 +278,8 @@ def _payments(result: QuarterlyFigures, widest: Period) -> None:
     rows = Payment.objects.filter(state=PaymentState.PAID, paid_on__range=(widest.start, widest.end)) \
         .values_list("amount_fen", "paid_on")
     for amount_fen, paid_on in rows:
+        if row := _quarter_row(result, paid_on):
+            row.paid_fen += amount_fen
         for pf in _each(result, paid_on):
             pf.paid_cases += 1
             pf.paid_fen += amount_fen

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from jiuzhu.app.reports.figures import PeriodFigures, QuarterlyFigures, UnitPlanItems, UnitReferrals
+from jiuzhu.app.reports.periods import QUARTER_NAMES
 from jiuzhu.engine.identity.money import format_wan
 
 
@@ -87,6 +88,15 @@ def overview(fig: QuarterlyFigures) -> Table:
     return table
 
 
+def by_quarter(fig: QuarterlyFigures) -> Table:
+    table = Table("by_quarter", f"{fig.year}年分季度情况",
+                  ["季度", "受理案件（件）", "决定救助（件）", "决定救助金额", "发放救助金金额"])
+    for row in fig.quarters:
+        table.rows.append([QUARTER_NAMES[row.quarter], row.cases_accepted, row.granted_cases, Money(row.granted_fen),
+                           Money(row.paid_fen)])
+    return table
+
+
 def clues_by_rule(fig: QuarterlyFigures) -> Table:
     names = {code: f"{code} {name}" if name != code else code for code, name in fig.rule_names.items()}
     return _per_period("线索发现情况（按筛查规则）", "clues_by_rule", "筛查规则", names,
@@ -141,5 +151,5 @@ def plan_items(fig: QuarterlyFigures, keys: Iterable[str] = ALL_PERIODS) -> Tabl
 
 def all_tables(fig: QuarterlyFigures, unit_periods: Iterable[str] = ALL_PERIODS) -> list[Table]:
     unit_periods = tuple(unit_periods)
-    return [overview(fig), clues_by_rule(fig), clues_by_source(fig), refusals(fig), tags(fig),
+    return [overview(fig), by_quarter(fig), clues_by_rule(fig), clues_by_source(fig), refusals(fig), tags(fig),
             referrals(fig, unit_periods), plan_items(fig, unit_periods)]

@@ -9,8 +9,8 @@ from django.utils import timezone
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import role_required
 from jiuzhu.app.accounts.models.profile import Role
-from jiuzhu.app.reports import export, tables, wording
-from jiuzhu.app.reports.figures import QuarterlyFigures, compute
+from jiuzhu.app.reports import charts, export, tables, wording
+from jiuzhu.app.reports.figures import compute
 from jiuzhu.app.reports.periods import QUARTER_NAMES, current_quarter, default_start_year
 from jiuzhu.engine.identity.calendar import CalendarYearUnknown
 
@@ -31,26 +31,6 @@ def _choice(request: HttpRequest) -> tuple[int, int, int]:
     return year, quarter, since
 
 
-def _bars(table: tables.Table, column: int) -> list[dict]:
-    """CSS bars of one column of a table: label, value, width in percent of the largest."""
-    values = [(row[0], row[column]) for row in table.rows if isinstance(row[column], int)]
-    top = max((v for _, v in values), default=0) or 1
-    return [{"label": label, "value": v, "width": round(100 * v / top)} for label, v in values]
-
-
-def _charts(fig: QuarterlyFigures) -> list[dict]:
-    year_column = 2  # 今年以来 in the tables with one column per period
-    referral = tables.referrals(fig, ("year",))
-    return [
-        {"title": "今年以来线索（按筛查规则，条）", "bars": _bars(tables.clues_by_rule(fig), year_column)},
-        {"title": "今年以来线索（按数据来源，条）", "bars": _bars(tables.clues_by_source(fig), year_column)},
-        {"title": "今年以来不予救助理由（件）", "bars": [b for b in _bars(tables.refusals(fig), year_column) if b["value"]]},
-        {"title": "今年以来救助对象（按标签，人）", "bars": _bars(tables.tags(fig), year_column)},
-        {"title": "今年以来各单位接收移送（件）", "bars": _bars(referral, 1)},
-        {"title": "今年以来各单位超期移送（件）", "bars": [b for b in _bars(referral, 4) if b["value"]], "red": True},
-    ]
-
-
 @role_required(*LEADERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
     year, quarter, since = _choice(request)
@@ -67,7 +47,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "quarters": QUARTER_NAMES.items(), "overall": wording.overall(fig), "clue_line": wording.clues(fig),
         "timeliness": wording.timeliness(fig), "overdue_line": wording.overdue_units(fig),
         "any_overdue": any(row.overdue for row in fig.this_quarter.referrals.values()),
-        "follow_up_line": wording.follow_ups(fig), "tables": shown, "charts": _charts(fig),
+        "follow_up_line": wording.follow_ups(fig), "tables": shown, "charts": charts.for_dashboard(fig),
+        "money_chart": charts.money_by_quarter(fig),
     })
 
 

@@ -44,6 +44,8 @@ def quarterly(args: argparse.Namespace) -> int:
     except ValueError:
         parser.error(f"--as-of 日期格式不对（应为 YYYY-MM-DD）/ bad date: {args.as_of}")
     setup()
+    from django.db import DatabaseError
+
     from jiuzhu.app.reports import export
     from jiuzhu.app.reports.figures import compute
     from jiuzhu.app.reports.wording import document_title
@@ -56,6 +58,9 @@ def quarterly(args: argparse.Namespace) -> int:
                            f"cannot count working days: the statutory calendar of {err.year} is unknown") from None
     except ValueError as err:
         raise CommandError(f"无法生成通报：{err}", f"cannot build the report: {err}") from None
+    except DatabaseError:
+        raise CommandError("无法读取案件数据库：请先运行 jiuzhu init，并检查 DATABASE_URL",
+                           "cannot read the case database: run `jiuzhu init` first and check DATABASE_URL") from None
     data = export.render(fig, fmt)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -61,3 +62,13 @@ def test_cannot_write_exits_1_in_chinese_and_english(db, tmp_path, capsys):
     assert main([*ARGS, "--out", str(tmp_path / "afile" / "通报.docx")]) == 1
     err = capsys.readouterr().err
     assert "错误：无法写入文件" in err and "Error: cannot write" in err
+
+
+def test_uninitialised_database_exits_1(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["JIUZHU_HOME"] = str(tmp_path / "home")
+    run = subprocess.run([sys.executable, "-m", "jiuzhu.cli.main", *ARGS, "--out", str(tmp_path / "x.docx")],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 1
+    assert "错误：无法读取案件数据库" in run.stderr and "Error: cannot read the case database" in run.stderr
+    assert not (tmp_path / "x.docx").exists()

@@ -66,6 +66,10 @@ def test_shown_to_leaders_with_the_figures(client, personas, county, who, monkey
     assert re.search(r'title="残联">残联</span><span class="bar"><span style="width: 100%"></span></span>'
                      r'<span class="value">2</span>', page)
     assert re.search(r'title="教育局">教育局</span><span class="bar"><span style="width: 50%"></span>', page)
+    # inline SVG: money per quarter scaled to the largest (3万元 → 150 px of 150)
+    assert '<rect class="granted" x="200" y="20" width="22" height="150">' in page
+    assert '<rect class="granted" x="40" y="120" width="22" height="50">' in page
+    assert '<rect class="paid" x="146" y="120" width="22" height="50">' in page
     assert "<script" not in page and "http://" not in page and "https://" not in page
 
 

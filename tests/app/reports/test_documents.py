@@ -59,6 +59,9 @@ def test_docx_tables(figures):
     assert overview["受理至决定用时中位数（工作日）"] == ["7", "10.5", "8"]
     assert overview["受理至决定超过10个工作日（件）"] == ["1", "2", "2"]
     assert overview["其中：数据筛查线索（件）"] == ["1", "3", "4"]
+    assert _table(doc, "2026年分季度情况")[1:] == [["第一季度", "1", "1", "1.00万元", "0.00万元"],
+                                               ["第二季度", "1", "0", "0.00万元", "1.00万元"],
+                                               ["第三季度", "3", "1", "3.00万元", "3.00万元"]]
     assert _table(doc, "线索发现情况（按筛查规则）") == [
         ["筛查规则", "本季度", "今年以来", "2024年以来"],
         ["SJ-01 被害人因案致贫", "1", "1", "2"], ["SJ-02 残疾人因案致困", "1", "2", "2"]]
@@ -94,7 +97,7 @@ def test_docx_of_an_empty_quarter_prints(db):
 
 def test_xlsx_one_sheet_per_table(figures):
     wb = load_workbook(io.BytesIO(workbook.render(figures)))
-    assert wb.sheetnames == ["总体情况", "线索发现情况(按筛查规则)", "线索发现情况(按数据来源)", "不予救助理由",
+    assert wb.sheetnames == ["总体情况", "2026年分季度情况", "线索发现情况(按筛查规则)", "线索发现情况(按数据来源)", "不予救助理由",
                              "救助对象(按标签，人)", "协作单位移送办理情况(件)", "救助方案事项落实情况(项)"]
     rows = {r[0]: list(r[1:]) for r in wb["总体情况"].iter_rows(values_only=True) if r[0]}
     assert rows["项目"] == ["本季度", "今年以来", "2024年以来"]
@@ -104,6 +107,9 @@ def test_xlsx_one_sheet_per_table(figures):
     assert rows["金额单位：元"] == [None, None, None]
     paid_row = next(r for r in wb["总体情况"].iter_rows() if r[0].value == "发放救助金金额")
     assert [c.number_format for c in paid_row[1:]] == ["#,##0.00"] * 3
+    assert list(wb["2026年分季度情况"].iter_rows(values_only=True))[:4] == [
+        ("季度", "受理案件（件）", "决定救助（件）", "决定救助金额", "发放救助金金额"),
+        ("第一季度", 1, 1, 10000, 0), ("第二季度", 1, 0, 0, 10000), ("第三季度", 3, 1, 30000, 30000)]
     sources = list(wb["线索发现情况(按数据来源)"].iter_rows(values_only=True))
     assert sources == [("数据来源", "本季度", "今年以来", "2024年以来"), ("刑事被害人", 1, 1, 2),
                        ("终结本次执行程序案件", 1, 1, 1), ("低保对象", 0, 1, 1), ("持证残疾人", 1, 2, 2)]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from jiuzhu.app.reports.figures import DaysFigures, UnitPlanItems, UnitReferrals, compute
+from jiuzhu.app.reports.figures import DaysFigures, QuarterRow, UnitPlanItems, UnitReferrals, compute
 from tests.app.reports.conftest import START_YEAR, TODAY
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +67,14 @@ def test_payments_count_by_the_day_paid(figures):
     assert (y.paid_cases, y.paid_fen) == (2, 4_000_000)
     # K6 was decided in 2023 but paid on 2024-01-05; K2's money has only arrived
     assert (s.paid_cases, s.paid_fen) == (4, 6_500_000)
+
+
+def test_quarters_of_the_year(figures):
+    assert figures.quarters == [
+        QuarterRow(1, cases_accepted=1, granted_cases=1, granted_fen=1_000_000, paid_fen=0),
+        QuarterRow(2, cases_accepted=1, granted_cases=0, granted_fen=0, paid_fen=1_000_000),
+        QuarterRow(3, cases_accepted=3, granted_cases=1, granted_fen=3_000_000, paid_fen=3_000_000),
+    ]
 
 
 def test_working_days_from_acceptance_to_decision(figures):
