@@ -128,7 +128,7 @@ def test_case_page_adds_a_plan_item_and_refers_it(client, alice, case, units):
 def test_liaison_cannot_plan_on_the_case_page(client, frank, old, case):
     client.force_login(frank)
     page = client.post(f"/referrals/cases/{case.pk}/", {"kind": "dibao"}, follow=True).content.decode()
-    assert "只有检察院可以制定救助方案" in page
+    assert "只有检察院的检察官和负责人可以制定救助方案" in page
     assert case.plan_items.count() == 0
 
 

@@ -86,3 +86,27 @@ def test_missing_things_are_404(client, world, frank):
     assert client.get("/referrals/999999/").status_code == 404
     assert client.get("/api/referrals/999999").status_code == 404
     assert client.get("/api/cases/999999/timeline").status_code == 404
+
+
+def test_procuratorate_sees_only_the_cases_casework_lets_it_open(client, world, units, bob):
+    """Another handler, not on the case nor in its team, sees neither its referrals nor its timeline; the
+    department head sees all; the data administrator none."""
+    from django.contrib.auth import get_user_model
+
+    from jiuzhu.app.accounts.models import Profile
+
+    User = get_user_model()
+    other = User.objects.create_user("other")
+    Profile.objects.create(user=other, unit=units["procuratorate"], role="handler", display_name="另一检察官")
+    admin = User.objects.create_user("dataadmin")
+    Profile.objects.create(user=admin, unit=units["procuratorate"], role="data_admin", display_name="数据管理员")
+    clue = flow.send(other, to_unit=units["civil_affairs"], kind="dibao", person_name="无案件", facts="线索")
+    assert set(scope.referrals_for(other)) == {clue}
+    assert set(scope.referrals_for(bob)) == {world["to_mz"], world["to_cl_a"], world["to_cl_b"], clue}
+    assert list(scope.referrals_for(admin)) == []
+    assert list(scope.plan_items_for(other)) == []
+    client.force_login(other)
+    assert client.get(f"/referrals/{world['to_mz'].pk}/").status_code == 403
+    assert client.get(f"/referrals/cases/{world['a'].pk}/").status_code == 403
+    assert client.get(f"/api/cases/{world['a'].pk}/timeline").status_code == 403
+    assert _denials(other) == 3

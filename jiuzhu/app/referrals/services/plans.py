@@ -14,6 +14,7 @@ from jiuzhu.app.referrals.models import PlanItem, PlanItemState
 from jiuzhu.app.referrals.services import flow, limits
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.routing import unit_for
+from jiuzhu.app.referrals.services.scope import CLUE_ROLES
 from jiuzhu.app.referrals.services.timeline import record_event
 
 CLOSING_STATES = (PlanItemState.DONE, PlanItemState.NOT_POSSIBLE, PlanItemState.CANCELLED)
@@ -25,8 +26,8 @@ def add_item(user, case, *, kind: str, description: str = "", due_date: date | N
     """Add a plan item to the case. The unit is the one whose 职责清单 takes the kind; with `refer`, a
     referral carrying the item is sent to it now (items of the procuratorate itself are never referred)."""
     profile = profile_of(user)
-    if profile is None or not profile.in_procuratorate:
-        raise ReferralError("只有检察院可以制定救助方案")
+    if profile is None or not profile.in_procuratorate or profile.role not in CLUE_ROLES:
+        raise ReferralError("只有检察院的检察官和负责人可以制定救助方案")
     now = now or timezone.now()
     unit = unit_for(kind)
     item = PlanItem.objects.create(case=case, kind=kind, unit=unit, description=description,

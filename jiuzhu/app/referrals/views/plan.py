@@ -13,6 +13,7 @@ from jiuzhu.app.referrals.forms import CloseItemForm, PlanItemForm
 from jiuzhu.app.referrals.models import OPEN_PLAN_STATES
 from jiuzhu.app.referrals.services import plans, scope
 from jiuzhu.app.referrals.services.errors import ReferralError
+from jiuzhu.app.referrals.services.scope import CLUE_ROLES
 from jiuzhu.app.referrals.services.timeline import events_of
 from jiuzhu.app.referrals.views.common import case_or_deny, plan_item_or_deny
 
@@ -51,19 +52,16 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request, "view", case, detail={"page": "cooperation"})
     profile = request.profile
     form = PlanItemForm(request.POST or None)
-    if request.method == "POST":
-        if not profile.in_procuratorate:
-            messages.error(request, "只有检察院可以制定救助方案")
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                item = plans.add_item(request.user, case, kind=data["kind"], description=data["description"],
-                                      due_date=data["due_date"], refer=data["refer"])
-            except ReferralError as err:
-                messages.error(request, str(err))
-            else:
-                messages.success(request, f"已增加事项“{item.get_kind_display()}”，由{item.unit.name}落实")
-                return redirect("referrals:case", pk=case.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = plans.add_item(request.user, case, kind=data["kind"], description=data["description"],
+                                  due_date=data["due_date"], refer=data["refer"])
+        except ReferralError as err:
+            messages.error(request, str(err))
+        else:
+            messages.success(request, f"已增加事项“{item.get_kind_display()}”，由{item.unit.name}落实")
+            return redirect("referrals:case", pk=case.pk)
     visible = scope.referrals_for(request.user)
     return render(request, "referrals/case.html", {
         "case": case,
@@ -72,5 +70,5 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals": case.referrals.select_related("to_unit", "from_unit"),
         "visible_referrals": set(visible.filter(case=case).values_list("pk", flat=True)),
         "units": [cu.unit for cu in case.case_units.select_related("unit")],
-        "form": form if profile.in_procuratorate else None,
+        "form": form if profile.in_procuratorate and profile.role in CLUE_ROLES else None,
     })
