@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiuzhu.app.accounts.models import Unit
-from jiuzhu.app.casework.models import Case, Category
+from jiuzhu.app.casework.models import OPEN_CASE_STATES, Case, Category
 from jiuzhu.app.referrals.models import Referral, ResponsibilityList, ResultCode
 from jiuzhu.app.referrals.services import flow, plans
 from jiuzhu.app.referrals.services.overdue import check_overdue
@@ -55,7 +55,8 @@ def _contacts() -> None:
 
 
 def _cases(handler) -> list[Case]:
-    cases = list(Case.objects.order_by("id")[:3])
+    """Three open cases of casework's demo, or three accepted here when it made none."""
+    cases = list(Case.objects.filter(state__in=OPEN_CASE_STATES).order_by("id")[:3])
     if len(cases) >= 3:
         return cases
     from jiuzhu.app.casework.services.intake import accept_case
@@ -76,7 +77,7 @@ def populate() -> None:
     _contacts()
     lu, chen, zheng = _cases(handler)
     # 卢某某: the seed's child without de-facto care — referred, signed, answered (1,891元 a month)
-    care = plans.add_item(handler, lu, kind="child_care", refer=True, now=_working_days_ago(12),
+    care = plans.add_item(lu.handler, lu, kind="child_care", refer=True, now=_working_days_ago(12),
                           description="父亲服刑、母亲二级智力残疾，申请认定事实无人抚养儿童",
                           facts="救助对象之子因父亲在监狱服刑、母亲二级智力残疾，陷入事实无人抚养困境")
     flow.sign(mz, care.referral, now=_working_days_ago(11))
@@ -84,21 +85,21 @@ def populate() -> None:
     flow.answer(mz, care.referral, result=ResultCode.CHILD_RECOGNISED, monthly_amount_fen=189100,
                 note="每月发放基本生活保障金", now=_working_days_ago(6))
     # … and 低保 for the household: signed, being handled
-    dibao = plans.add_item(handler, lu, kind="dibao", refer=True, now=_working_days_ago(4),
+    dibao = plans.add_item(lu.handler, lu, kind="dibao", refer=True, now=_working_days_ago(4),
                            description="家庭收入低于低保标准，建议纳入低保", facts="家庭主要劳动力服刑，收入来源中断")
     flow.sign(mz, dibao.referral, now=_working_days_ago(3))
     # 陈某: counselling and a school transfer; the school transfer lies unsigned past its limit (overdue)
-    plans.add_item(handler, chen, kind="counselling", refer=True, now=_working_days_ago(1),
+    plans.add_item(chen.handler, chen, kind="counselling", refer=True, now=_working_days_ago(1),
                    description="遭受心理创伤，需一对一心理疏导", facts="被害人遭受心理创伤，学业难以继续")
-    plans.add_item(handler, chen, kind="school_transfer", refer=True, now=_working_days_ago(8),
+    plans.add_item(chen.handler, chen, kind="school_transfer", refer=True, now=_working_days_ago(8),
                    description="协调办理转学", facts="被害人需转学以离开原环境")
-    plans.add_item(handler, chen, kind="legal_aid", description="申请法律援助")
+    plans.add_item(chen.handler, chen, kind="legal_aid", description="申请法律援助")
     # 郑某某: two subsidies returned (already granted), rehabilitation in progress
-    subsidy = plans.add_item(handler, zheng, kind="disability_subsidy", refer=True, now=_working_days_ago(9),
+    subsidy = plans.add_item(zheng.handler, zheng, kind="disability_subsidy", refer=True, now=_working_days_ago(9),
                              description="核查残疾人两项补贴", facts="交通肇事致左小腿截肢")
     flow.return_referral(cl, subsidy.referral, reason="该对象已享受残疾人两项补贴，无需重复办理",
                          now=_working_days_ago(8))
-    rehab = plans.add_item(handler, zheng, kind="rehabilitation", refer=True, now=_working_days_ago(5),
+    rehab = plans.add_item(zheng.handler, zheng, kind="rehabilitation", refer=True, now=_working_days_ago(5),
                            description="假肢适配与康复训练", facts="交通肇事致左小腿截肢")
     flow.sign(cl, rehab.referral, now=_working_days_ago(4))
     flow.start(cl, rehab.referral, now=_working_days_ago(3))

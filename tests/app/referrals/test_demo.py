@@ -31,3 +31,24 @@ def test_populate(units):
     assert {"civil_affairs", "disability_federation", "education"} <= set(by_unit)
     demo.populate()  # a second run adds nothing
     assert Referral.objects.count() == 7
+
+
+def test_populate_after_casework_demo_uses_open_cases_and_their_handlers(units):
+    import importlib.util
+
+    if not importlib.util.find_spec("jiuzhu.app.casework.demo"):
+        pytest.skip("casework demo not there")
+    from jiuzhu.app.accounts.demo import create_demo_users
+    from jiuzhu.app.casework import demo as casework_demo
+    from jiuzhu.app.casework.models import OPEN_CASE_STATES
+    from jiuzhu.app.referrals import demo
+    from jiuzhu.app.referrals.services import scope
+
+    create_demo_users()
+    casework_demo.populate()
+    demo.populate()
+    for referral in Referral.objects.exclude(case=None):
+        assert referral.case.state in OPEN_CASE_STATES
+        assert referral.sender == referral.case.handler
+        assert scope.may_see_referral(referral.sender, referral)
+    assert Referral.objects.filter(state="sent").count() == 3
