@@ -8,12 +8,14 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of, shown_id
 from jiuzhu.app.api.common import refuse
 from jiuzhu.app.referrals.models import Notification, Referral
-from jiuzhu.app.referrals.services import scope
+from jiuzhu.app.referrals.services import flow, scope
+from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.flow import describe_result
 
 router = Router(tags=["协作移送"])
@@ -99,9 +101,7 @@ def list_referrals(request: HttpRequest, state: str = "", direction: str = ""):
 
 @router.get("/referrals/{referral_id}", response=ReferralDetailOut, summary="一件移送")
 def get_referral(request: HttpRequest, referral_id: int):
-    r = get_object_or_404(Referral.objects.select_related("from_unit", "to_unit"), pk=referral_id)
-    if not scope.may_see_referral(request.user, r):
-        raise refuse(request, "referrals.referral", str(referral_id))
+    r = _visible(request, referral_id)
     audit.record(request, "view", r, detail={"via": "api"})
     return {**_out(r, timezone.localdate()), "person_id_number": shown_id(request.user, r.person_id_number),
             "facts": r.facts, "request": r.request, "received_at": r.received_at, "answered_at": r.answered_at}
@@ -131,3 +131,54 @@ def get_case_or_refuse(request: HttpRequest, case_id: int):
     if not scope.may_see_case(request.user, case):
         raise refuse(request, "casework.case", str(case_id))
     return case
+
+
+class AnswerIn(Schema):
+    result: str
+    note: str = ""
+    monthly_amount_fen: int | None = None
+    once_amount_fen: int | None = None
+    effective_date: date | None = None
+
+
+class ReturnIn(Schema):
+    reason: str
+
+
+def _visible(request: HttpRequest, referral_id: int) -> Referral:
+    r = get_object_or_404(Referral.objects.select_related("from_unit", "to_unit"), pk=referral_id)
+    if not scope.may_see_referral(request.user, r):
+        raise refuse(request, "referrals.referral", str(referral_id))
+    return r
+
+
+def _do(request: HttpRequest, referral_id: int, step) -> dict:
+    """Run a step as on the page: 403 outside the user's scope, 409 with the Chinese reason when refused."""
+    r = _visible(request, referral_id)
+    try:
+        r = step(r)
+    except ReferralError as err:
+        raise HttpError(409, str(err)) from None
+    return _out(r, timezone.localdate())
+
+
+@router.post("/referrals/{referral_id}/sign", response=ReferralOut, summary="签收")
+def sign_referral(request: HttpRequest, referral_id: int):
+    return _do(request, referral_id, lambda r: flow.sign(request.user, r))
+
+
+@router.post("/referrals/{referral_id}/start", response=ReferralOut, summary="开始办理")
+def start_referral(request: HttpRequest, referral_id: int):
+    return _do(request, referral_id, lambda r: flow.start(request.user, r))
+
+
+@router.post("/referrals/{referral_id}/answer", response=ReferralOut, summary="反馈办理结果")
+def answer_referral(request: HttpRequest, referral_id: int, body: AnswerIn):
+    return _do(request, referral_id, lambda r: flow.answer(
+        request.user, r, result=body.result, note=body.note, monthly_amount_fen=body.monthly_amount_fen,
+        once_amount_fen=body.once_amount_fen, effective_date=body.effective_date))
+
+
+@router.post("/referrals/{referral_id}/return", response=ReferralOut, summary="退回")
+def return_referral(request: HttpRequest, referral_id: int, body: ReturnIn):
+    return _do(request, referral_id, lambda r: flow.return_referral(request.user, r, reason=body.reason))

@@ -58,3 +58,31 @@ def test_api_timeline_and_plan_items(client, world, frank, grace):
     assert client.get("/api/referrals?direction=out").json() == []
     assert client.get("/api/plan-items").json() == []
     assert [n["text"][:3] for n in client.get("/api/notifications").json()] == ["新移送"]
+
+
+def test_api_steps_sign_answer_and_refusals(client, world, frank, grace):
+    client.force_login(frank)
+    mz, cl = world["to_mz"].pk, world["to_cl_a"].pk
+    assert client.post(f"/api/referrals/{cl}/sign").status_code == 403  # another unit's referral
+    assert AuditEvent.objects.filter(username="frank", action="denied", object_id=str(cl)).count() == 1
+    answer = {"result": "enrolled_dibao", "monthly_amount_fen": 189100, "effective_date": "2025-11-01"}
+    early = client.post(f"/api/referrals/{mz}/answer", answer, content_type="application/json")
+    assert (early.status_code, early.json()["detail"]) == (409, "移送当前状态为“已发送”，不能反馈")
+    assert client.post(f"/api/referrals/{mz}/sign").json()["state"] == "received"
+    done = client.post(f"/api/referrals/{mz}/answer", answer, content_type="application/json").json()
+    assert (done["state"], done["result_text"]) == ("answered", "已纳入低保，月保障金额1,891.00元，自2025-11-01起")
+    client.force_login(grace)
+    back = client.post(f"/api/referrals/{cl}/return", {"reason": "已享受两项补贴"}, content_type="application/json")
+    assert back.json()["return_reason"] == "已享受两项补贴"
+    bad = client.post(f"/api/referrals/{world['to_cl_b'].pk}/return", {"reason": " "}, content_type="application/json")
+    assert (bad.status_code, bad.json()["detail"]) == (409, "退回须写明理由")
+
+
+def test_api_steps_need_csrf_with_a_session(world, frank):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(frank)
+    assert strict.post(f"/api/referrals/{world['to_mz'].pk}/sign").status_code == 403
+    world["to_mz"].refresh_from_db()
+    assert world["to_mz"].state == "sent"
