@@ -138,3 +138,23 @@ def test_seven_day_target_is_a_configuration_row_not_enforced():
 
     row = TimeLimit.objects.get(code="approval_target")
     assert (row.working_days, row.enforced) == (7, False)
+
+
+def test_approval_time_reported_against_the_configured_target(case_at, people, client):
+    from jiuzhu.app.casework import metrics
+    from jiuzhu.app.casework.models import TimeLimit
+    from tests.fixtures.cases import SHANGHAI
+
+    case = case_at("approving")
+    assert metrics.approval_against_target(case) is None
+    approval.decide_level(case, by=people["bob"], agreed=True, opinion="同意",
+                          at=datetime(2025, 10, 9, 9, tzinfo=SHANGHAI))
+    approval.decide_level(case, by=people["carol"], agreed=True, opinion="同意",
+                          at=datetime(2025, 10, 13, 9, tzinfo=SHANGHAI))
+    # Fri 26 Sep → Mon 13 Oct: 28 Sep, 29, 30, 9 Oct, 10, 11 (Sat, worked), 13 = 7 working days
+    assert metrics.approval_against_target(case) == {"days": 7, "target": 7, "met": True}
+    TimeLimit.objects.filter(code="approval_target").update(working_days=5)
+    assert metrics.approval_against_target(case) == {"days": 7, "target": 5, "met": False}
+    client.force_login(people["bob"])
+    page = client.get(f"/casework/{case.pk}/").content.decode()
+    assert "自受理至审批完成 7 个工作日（县院目标 5 个工作日，未达标）" in page

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import deny, role_required, shown_id
 from jiuzhu.app.accounts.models import Role
-from jiuzhu.app.casework import access, deadlines, documents
+from jiuzhu.app.casework import access, deadlines, documents, metrics
 from jiuzhu.app.casework.forms import (
     ApprovalForm,
     CaseForm,
@@ -88,6 +88,7 @@ def _working_context(request: HttpRequest, case) -> dict:
         "pending_level": approval.pending_level(case),
         "may_approve": approval.may_approve(user, case),
         "approvals": case.approvals.select_related("approver__profile"),
+        "approval_time": metrics.approval_against_target(case),
         "meetings": case.meetings.prefetch_related("units"),
         "follow_ups": case.follow_ups.all(),
         "payment": payment,
