@@ -96,3 +96,13 @@ def test_open_items_block_closing_until_closed(alice, heidi, grace, case):
     assert (item.state, item.amount_fen, case.plan_items.open().count()) == ("done", 150000, 0)
     with pytest.raises(ReferralError, match="已办结"):
         plans.close_item(heidi, item, state="done", result="again")
+
+
+def test_unit_liaison_is_told_of_a_plan_item_not_referred(alice, heidi, case):
+    from jiuzhu.app.referrals.models import Notification
+
+    item = plans.add_item(alice, case, kind="student_grant", due_date=date(2025, 12, 1))
+    [note] = Notification.objects.filter(recipient=heidi)
+    assert (note.key, note.text, note.link) == (f"plan-item-new-{item.pk}",
+                                                "新救助方案事项：田检救〔2025〕1号“助学金”，请于2025-12-01前落实",
+                                                "/referrals/plan-items/")

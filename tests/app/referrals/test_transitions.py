@@ -209,3 +209,13 @@ def test_negative_answer_closes_item_as_not_possible_and_return_reopens(alice, f
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, second.state, second.referral) == (PlanItemState.NOT_POSSIBLE, PlanItemState.OPEN, None)
+
+
+def test_numbers_count_per_sending_unit_and_year(alice, frank, units):
+    first = _send(alice, units, when=at(2025, 12, 30))
+    second = _send(alice, units, when=at(2026, 1, 5))
+    third = _send(alice, units, when=at(2026, 1, 6))
+    clue = flow.send(frank, to_unit=units["procuratorate"], kind="judicial_aid", person_name="吴某", facts="x",
+                     now=at(2026, 1, 6))
+    assert [r.number for r in (first, second, third, clue)] == [
+        "检移〔2025〕1号", "检移〔2026〕1号", "检移〔2026〕2号", "民政移〔2026〕1号"]

@@ -42,10 +42,10 @@ def _link(referral: Referral) -> str:
     return reverse("referrals:detail", args=[referral.pk])
 
 
-def _next_number(from_unit: Unit, year: int) -> str:
+def _next_number(from_unit: Unit, year: int, attempt: int = 0) -> str:
     prefix = "检移" if from_unit.is_procuratorate else f"{from_unit.name[:2]}移"
-    count = Referral.objects.filter(from_unit=from_unit, sent_at__year=year).count()
-    return f"{prefix}〔{year}〕{count + 1}号"
+    count = Referral.objects.filter(number__startswith=f"{prefix}〔{year}〕").count()
+    return f"{prefix}〔{year}〕{count + 1 + attempt}号"
 
 
 def may_act(user, referral: Referral) -> bool:
@@ -87,11 +87,11 @@ def send(
     if kind not in HelpKind.values:
         raise ReferralError("移送事项不在清单中")
     now = now or timezone.now()
-    for _attempt in range(5):
+    for attempt in range(5):
         try:
             with transaction.atomic():
                 referral = Referral.objects.create(
-                    number=_next_number(profile.unit, timezone.localtime(now).year),
+                    number=_next_number(profile.unit, timezone.localtime(now).year, attempt),
                     from_unit=profile.unit, to_unit=to_unit, kind=kind, case=case, clue=clue,
                     person_name=person_name, person_id_number=person_id_number, facts=facts, request=request,
                     sender=user, sent_at=now, receipt_due=limits.receipt_due(to_unit, now),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
@@ -13,6 +14,7 @@ from jiuzhu.app.casework.models import CaseUnit
 from jiuzhu.app.referrals.models import PlanItem, PlanItemState
 from jiuzhu.app.referrals.services import flow, limits
 from jiuzhu.app.referrals.services.errors import ReferralError
+from jiuzhu.app.referrals.services.notify import liaisons_of, notify
 from jiuzhu.app.referrals.services.routing import unit_for
 from jiuzhu.app.referrals.services.scope import CLUE_ROLES
 from jiuzhu.app.referrals.services.timeline import record_event
@@ -37,6 +39,10 @@ def add_item(user, case, *, kind: str, description: str = "", due_date: date | N
                  f"救助方案增加事项“{item.get_kind_display()}”，由{unit.name}落实，期限{item.due_date:%Y-%m-%d}",
                  actor=user, at=now, case=case)
     audit.record(user, "create", item, detail={"kind": kind, "unit": unit.code})
+    if not (refer and not unit.is_procuratorate):
+        notify(liaisons_of(unit), f"plan-item-new-{item.pk}",
+               f"新救助方案事项：{case.number}“{item.get_kind_display()}”，请于{item.due_date:%Y-%m-%d}前落实",
+               link=reverse("referrals:plan_items"))
     if refer and not unit.is_procuratorate:
         flow.send(user, to_unit=unit, kind=kind, person_name=case.person_name,
                   person_id_number=case.person_id_number, facts=facts or description or case.person_name,
