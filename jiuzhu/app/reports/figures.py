@@ -22,6 +22,7 @@ from jiuzhu.engine.region import current_region
 REVIEW_LIMIT = "case_review"  # 10 working days from 受理 (workflow.md §1)
 APPROVAL_TARGET = "approval_target"  # the county's 7-working-day target
 DEFAULT_DAYS = {REVIEW_LIMIT: 10, APPROVAL_TARGET: 7}
+NO_SOURCE = "none"
 
 
 @dataclass
@@ -193,6 +194,7 @@ def _clues(result: QuarterlyFigures, widest: Period) -> None:
     for rule, rule_name, records, state, first_seen in rows:
         result.rule_names.setdefault(rule, rule_name or rule)
         sources = {r.get("source_type") for r in records or [] if isinstance(r, dict) and r.get("source_type")}
+        sources = sources or {NO_SOURCE}  # a clue entered by hand, with no registry record behind it
         for pf in _each(result, local_date(first_seen)):
             pf.clues += 1
             pf.clues_accepted += state == ClueState.ACCEPTED
@@ -370,7 +372,9 @@ def _names(result: QuarterlyFigures) -> None:
     result.rule_names = dict(sorted(result.rule_names.items()))
     seen_sources = {s for pf in result.periods for s in pf.clues_by_source}
     result.source_names = {code: spec.title for code, spec in SPECS.items() if code in seen_sources}
-    result.source_names.update({s: s for s in sorted(seen_sources - set(SPECS))})
+    result.source_names.update({s: s for s in sorted(seen_sources - set(SPECS) - {NO_SOURCE})})
+    if NO_SOURCE in seen_sources:
+        result.source_names[NO_SOURCE] = "无数据记录（人工录入等）"
     result.origin_names = dict(Origin.choices)
     result.reason_names = dict(RefusalReason.choices)
     codes = {u for pf in result.periods for u in (*pf.referrals, *pf.plan_items)}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
@@ -39,7 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except CalendarYearUnknown as err:
         return render(request, "reports/dashboard.html", {
             "year": year, "quarter": quarter, "since": since, "quarters": QUARTER_NAMES.items(),
-            "error": f"{err.year}年的法定节假日安排未知，无法计算工作日，请数据管理员补充。"}, status=200)
+            "error": f"{err.year}年的法定节假日安排未知，无法计算工作日，请数据管理员补充。"})
     shown = [{"title": t.title, "headers": t.headers, "rows": [[tables.display(c) for c in row] for row in t.rows]}
              for t in tables.all_tables(fig)]
     return render(request, "reports/dashboard.html", {
@@ -57,7 +59,11 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in export.FORMATS:
         raise Http404("没有这种格式")
     year, quarter, since = _choice(request)
-    fig = compute(year, quarter, start_year=since)
+    try:
+        fig = compute(year, quarter, start_year=since)
+    except CalendarYearUnknown as err:
+        messages.error(request, f"{err.year}年的法定节假日安排未知，无法计算工作日，请数据管理员补充。")
+        return redirect(f"{reverse('reports:dashboard')}?year={year}&quarter={quarter}&since={since}")
     data = export.render(fig, fmt)
     audit.record(request, "export", object_type="reports.quarterly", object_id=f"{year}Q{quarter}",
                  detail={"format": fmt, "since": since})

@@ -109,3 +109,31 @@ def test_downloads_are_audited(client, leader, county):
     events = AuditEvent.objects.filter(action="export", username="ivan").order_by("id")
     assert [(e.object_id, e.detail) for e in events] == [
         ("2026Q3", {"format": "docx", "since": 2024}), ("2026Q3", {"format": "xlsx", "since": 2024})]
+
+
+@pytest.fixture
+def decided_in_an_unknown_year(personas, units):
+    """A decision in 2028, a year whose statutory calendar nobody has entered."""
+    from datetime import date
+
+    from jiuzhu.app.casework.models import Case, Decision
+
+    case = Case.objects.create(number="田检救〔2028〕1号", unit=units["procuratorate"], handler=personas["alice"],
+                               person_name="某某", category="other", accepted_on=date(2028, 1, 5),
+                               review_due=date(2028, 1, 19))
+    Decision.objects.create(case=case, kind="grant", amount_fen=100, document_number="决1",
+                            decided_on=date(2028, 1, 10), decided_by=personas["alice"])
+
+
+def test_unknown_calendar_year_is_said_not_crashed(client, leader, decided_in_an_unknown_year, tmp_path, capsys):
+    from jiuzhu.cli.main import main
+
+    query = {"year": "2028", "quarter": "1", "since": "2028"}
+    c = _client(client, leader)
+    page = c.get(reverse("reports:dashboard"), query).content.decode()
+    assert "2028年的法定节假日安排未知，无法计算工作日" in page
+    response = c.get(reverse("reports:download", args=["docx"]), query)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("reports:dashboard"))
+    assert main(["report", "quarterly", "--year", "2028", "--quarter", "1", "--since", "2028",
+                 "--out", str(tmp_path / "x.docx")]) == 1
+    assert "2028年的法定节假日安排未知" in capsys.readouterr().err

@@ -163,3 +163,13 @@ def test_empty_database_gives_zeros(db):
 def test_start_year_after_the_report_year_is_refused(db):
     with pytest.raises(ValueError, match="起始年度"):
         compute(2026, 3, start_year=2027, today=TODAY)
+
+
+def test_clue_without_records_counts_under_no_source(db):
+    from tests.app.reports.conftest import at, make_clue
+
+    clue = make_clue(1, "SJ-01", (), at(2026, 8, 1))
+    assert clue.records == []
+    fig = compute(2026, 3, start_year=2022, today=TODAY)
+    assert fig.this_quarter.clues_by_source == {"none": 1}
+    assert fig.source_names == {"none": "无数据记录（人工录入等）"}
