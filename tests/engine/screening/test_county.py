@@ -5,26 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
-from tests.engine.screening.truth import scenarios, truth_pairs, use_true_linkage
+from tests.engine.screening.truth import scenarios, truth_pairs
 from tests.fixtures.county import SMALL_COUNTY_AS_OF
-
-
-@pytest.fixture(scope="module")
-def county_warehouse(small_county: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from jiuzhu.engine.api import ingest
-
-    home = tmp_path_factory.mktemp("screen_home")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("JIUZHU_HOME", str(home))
-    try:
-        results = ingest(sorted(p for p in small_county.iterdir() if p.is_file()), as_of=SMALL_COUNTY_AS_OF)
-    finally:
-        mp.undo()
-    assert not [r.file_name for r in results if r.status == "failed"]
-    use_true_linkage(home / "warehouse.duckdb", small_county / "truth")
-    return home / "warehouse.duckdb"
 
 
 def test_true_linkage_gives_exactly_the_expected_clues(county_warehouse: Path, small_county: Path):
