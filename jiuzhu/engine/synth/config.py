@@ -51,7 +51,7 @@ class Dirt:
     rejected_row: float = 0.001  # empty required cell or bad required enumeration
     dropped_value: float = 0.002  # impossible date in an optional column
     duplicate_row: float = 0.002  # identical row repeated (files without a 序号 column)
-    multiline_cell: float = 0.01  # address with a line break inside a quoted CSV cell
+    multiline_cell: float = 0.03  # address with a line break inside a quoted CSV cell
     enum_variant: float = 0.2  # 二级 → 2级 / 2, 肢体 → 肢体残疾, 男 → 男性
     # file-level: share of files (of those where the kind can occur) that have it
     file_title: float = 0.85  # title row(s) above the header (CSV: 0.6 of this)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from jiuzhu.engine.region import current_region
+from jiuzhu.engine.synth.cells import fmt_date, id_cell
 from jiuzhu.engine.synth.config import SynthConfig
 from jiuzhu.engine.synth.layouts import LAYOUTS, REJECTABLE
 from jiuzhu.engine.synth.places import FUJIAN_COUNTIES, township_names, village_names
@@ -27,9 +28,9 @@ from jiuzhu.engine.synth.render import (
     FLAG_REASON,
     VALID_FORMS,
     FileRenderer,
+    PersonView,
     bad_reason,
     name_for,
-    person_values,
     plan_file_dirt,
 )
 from jiuzhu.engine.synth.scenarios import RULES, plant
@@ -42,6 +43,7 @@ from jiuzhu.engine.synth.state import (
     background,
 )
 from jiuzhu.engine.synth.truth_rules import evaluate
+from jiuzhu.engine.synth.writers import write_columns
 
 SCALES = {"county": 310_000, "province": 41_000_000}
 CHUNK = 600_000  # residents per chunk of a single county; above one chunk every file is CSV, streamed
@@ -217,8 +219,8 @@ def run_chunk(job: Job, renderers: dict[str, FileRenderer] | None = None, truth:
         fr.rows_written = 0 if worker else fr.rows_written
     before = {s: fr.rows_written for s, fr in renderers.items()}
     w = {name: truth.writer(name, header) for name, header in TRUTH_HEADERS.items()}
-    household_records = truth.writer("records_household.csv", TRUTH_HEADERS["records.csv"]) if worker \
-        else w["records.csv"]
+    if worker:
+        truth.writer("records_household.csv", TRUTH_HEADERS["records.csv"])
     config = job.config
     rng = np.random.default_rng([job.seed, 2, job.ci])
     pop = build_population(rng, job.county, job.n, job.as_of, job.person_offset, job.ci * 1_000_000,
@@ -237,9 +239,10 @@ def run_chunk(job: Job, renderers: dict[str, FileRenderer] | None = None, truth:
     for people in clues.values():
         protected[list(people)] = True
 
-    _write_persons(w["persons.csv"], pop)
+    st.view = PersonView(pop)  # type: ignore[attr-defined]
+    _write_persons(truth, pop)
     shift = job.household_first_row - 1 if worker else 0
-    _render_household(renderers["household"], pop, household_records, shift)
+    _render_household(renderers["household"], pop, truth, "records_household.csv" if worker else "records.csv", shift)
     for source in SOURCE_TYPES[1:]:
         _render_registry(renderers[source], source, st, protected, w["records.csv"], w["corrupted.csv"],
                          w["bad_rows.csv"], w["duplicates.csv"], truth, config)
@@ -441,25 +444,24 @@ def plant_namesakes(st: State, rng: np.random.Generator, config: SynthConfig) ->
             pop.name[y] = common
 
 
-def _write_persons(w: csv.writer, pop: Population) -> None:
+def _write_persons(truth: Truth, pop: Population) -> None:
     county = pop.county
     n = pop.size
     hh_no = np.array([pop.household_no(h) for h in range(int(pop.household.max()) + 1)], dtype=object)
     village_of = np.array([county.villages[t][v] for t, v in zip(pop.hh_township.tolist(), pop.hh_village.tolist(),
                                                                   strict=True)], dtype=object)
     ids = [f"P{pop.person_offset + i:09d}" for i in range(n)]
-    w.writerows(zip(
+    columns = [
         ids, pop.id_number.tolist(), pop.name.tolist(), np.where(pop.male, "男", "女").tolist(),
         pop.birth.astype("datetime64[D]").astype(str).tolist(), hh_no[pop.household].tolist(),
         np.array(RELATIONS, dtype=object)[pop.relation].tolist(), np.array(STATUSES, dtype=object)[pop.status].tolist(),
         np.array(county.townships, dtype=object)[pop.hh_township[pop.household]].tolist(),
-        village_of[pop.household].tolist(), pop.phone.tolist(), [county.division] * n, strict=True))
+        village_of[pop.household].tolist(), pop.phone.tolist(), [county.division] * n]
+    write_columns(truth.handles["persons.csv"], truth.writers["persons.csv"], columns, ",", "\n")
 
 
-def _render_household(fr: FileRenderer, pop: Population, records_w: csv.writer, shift: int = 0) -> None:
+def _render_household(fr: FileRenderer, pop: Population, truth: Truth, records: str, shift: int = 0) -> None:
     """The fast path: the 公安 export is system-made and clean, written column by column."""
-    from jiuzhu.engine.synth import cells as cl
-
     n = pop.size
     county = pop.county
     hh_no = np.array([pop.household_no(h) for h in range(int(pop.household.max()) + 1)], dtype=object)
@@ -470,8 +472,10 @@ def _render_household(fr: FileRenderer, pop: Population, records_w: csv.writer, 
     style = fr.style
     births = pop.birth.astype("datetime64[D]").astype(str)
     if style.date_style not in ("iso", "cell"):
-        births = np.array([cl.fmt_date(date.fromisoformat(b), style.date_style, True) for b in births.tolist()],
-                          dtype=object)
+        # format each distinct birth date once
+        uniq, inverse = np.unique(pop.birth, return_inverse=True)
+        texts = np.array([fmt_date(to_date(int(d)), style.date_style, True) for d in uniq.tolist()], dtype=object)
+        births = texts[inverse]
     cols = {
         "household_no": hh_no[pop.household], "name": pop.name, "sex": np.where(pop.male, "男", "女"),
         "id_number": pop.id_number, "birth_date": births, "relation": np.array(RELATIONS, dtype=object)[pop.relation],
@@ -482,25 +486,19 @@ def _render_household(fr: FileRenderer, pop: Population, records_w: csv.writer, 
     del vil
     arrays = [cols[c.field].tolist() for c in style.columns]
     if style.serial:
-        arrays.insert(0, list(range(fr.rows_written + 1, fr.rows_written + n + 1)))
-    rows = list(zip(*arrays, strict=True))
-    if hasattr(fr.writer, "add_many"):
-        first = fr.writer.add_many(rows)  # type: ignore[attr-defined]
-    else:
-        first = None
-        for r in rows:
-            got = fr.writer.add(list(r))
-            first = first or got
+        arrays.insert(0, [str(i) for i in range(fr.rows_written + 1, fr.rows_written + n + 1)])
+    first = fr.writer.add_columns(arrays)  # type: ignore[attr-defined]
     fr.rows_written += n
     name = fr.path.name
-    records_w.writerows(zip([name] * n, range(first + shift, first + shift + n), [f"P{pop.person_offset + i:09d}" for i in range(n)],
-                           strict=True))
+    write_columns(truth.handles[records], truth.writers[records],
+                  [[name] * n, [str(r) for r in range(first + shift, first + shift + n)],
+                   [f"P{pop.person_offset + i:09d}" for i in range(n)]], ",", "\n")
 
 
-def _values(st: State, source: str, rec: dict, rng: np.random.Generator) -> dict[str, object]:
+def _values(st: State, view: PersonView, source: str, rec: dict, rng: np.random.Generator) -> dict[str, object]:
     pop = st.pop
     p = rec["person"]
-    v = person_values(pop, p)
+    v = view.values(p)
     v.update({k: rec.get(k) for k in STATE_FIELDS[source] if k not in PERSON_FIELDS})
     if "head" in rec:
         v["head_name"] = pop.name[rec["head"]]
@@ -548,13 +546,15 @@ def _render_registry(fr: FileRenderer, source: str, st: State, protected: np.nda
     if droppable not in header_of:
         droppable = None
     id_col = next(c for c in fr.style.columns if c.field == "id_number")
+    idx = fr.style.columns.index(id_col)
+    view = st.view  # type: ignore[attr-defined]
     for rec in st.records[source]:
         p = rec["person"]
-        values = _values(st, source, rec, rng)
+        values = _values(st, view, source, rec, rng)
         stripped = strip_rate > 0 and rng.random() < strip_rate
         if strip_rate > 0:
             fr.eligible["id_stripped"] += 1
-        born = to_date(int(pop.birth[p])).year
+        born = view.birth(p).year
         form = fr.id_form(pop.id_number[p], born, bool(protected[p]), missing_kind, missing_rate, stripped)
         values["name"] = name_for(fr, str(pop.name[p]), court, form in VALID_FORMS, stripped)
         rejected = rec.get("rejected")
@@ -566,10 +566,8 @@ def _render_registry(fr: FileRenderer, source: str, st: State, protected: np.nda
                 fr.counts["dropped_value"] += 1
         row = fr.render(values, rejected, dropped)
         # the ID cell carries its own dirt
-        idx = fr.style.columns.index(id_col)
         if rejected != "id_number":
-            from jiuzhu.engine.synth.cells import id_cell
-            row[idx] = id_cell(pop.id_number[p], form, rng, fr.csv)
+            row[idx] = id_cell(view.id_number[p], form, rng, fr.csv)
         number = fr.add(row)
         records_w.writerow([name, number, pop.person_id(p)])
         state_w.writerow([name, number, pop.person_id(p), pop.id_number[p], pop.name[p], rejected or ""]

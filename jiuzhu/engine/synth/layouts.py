@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ID = ("身份证号", "身份证号码", "公民身份号码", "证件号码")
-TOWNSHIP = ("乡镇", "乡镇(街道)", "所属乡镇")
-VILLAGE = ("村(社区)", "村居", "所属村")
+TOWNSHIP = ("乡镇", "乡镇(街道)", "乡镇（街道）", "所属乡镇")
+VILLAGE = ("村(社区)", "村（社区）", "村居", "所属村")
 ADDRESS = ("住址", "家庭住址", "户籍地址")
 PHONE = ("联系电话", "手机号", "电话")
 
@@ -185,7 +185,7 @@ LAYOUTS: dict[str, Layout] = {
         _c("discharge_date", "退役日期", kind="date"),
         _c("veteran_category", "人员类别"),
         _c("periodic_benefit", "享受定期抚恤补助", kind="bool"),
-        _c("address", ADDRESS, kind="address", keep=0.5),
+        _c("address", ADDRESS, kind="address"),
     )),
     "unemployment": Layout("unemployment", "人力资源和社会保障局", "失业登记人员名单", "csv-utf8", (
         _c("name", ("姓名", "名字"), True, "name"),

@@ -17,6 +17,7 @@ from jiuzhu.engine.synth.population import RELATIONS, STATUSES, Population, to_d
 from jiuzhu.engine.synth.state import DISABILITY_GRADES, DISABILITY_KINDS
 from jiuzhu.engine.synth.writers import Frame, SheetWriter, open_writer
 
+_PLAIN = frozenset(("text", "name", "id", "other_id", "phone", "cert"))
 VALID_FORMS = ("plain", "lower_x", "legacy15", "fullwidth", "spaces")
 FLAG_REASON = {"missing": "empty", "float": "corrupted", "invalid": "invalid"}
 GROUP_FIELDS = ("name", "sex", "id_number", "birth_date", "phone", "address")
@@ -72,7 +73,9 @@ class FileRenderer:
             h = c.headers[int(rng.integers(0, len(c.headers)))]
             if c.kind == "amount":
                 units[c.field] = "万元" if "万元" in h else ("元" if "元" in h else "")
-            if breaks and len(h) >= 4 and (rng.random() < 0.4 or "header_line_breaks" not in self.file_dirt):
+            if breaks and len(h) == 2 and rng.random() < 0.5:  # 姓  名, as forms space short headers
+                h = h[0] + "  " + h[1]
+            elif breaks and len(h) >= 4 and (rng.random() < 0.4 or "header_line_breaks" not in self.file_dirt):
                 cut = int(rng.integers(2, len(h) - 1))
                 if "(" not in h[cut - 1:cut + 1] and "（" not in h[cut - 1:cut + 1]:
                     h = h[:cut] + "\n" + h[cut:]
@@ -195,15 +198,20 @@ class FileRenderer:
     def render(self, values: dict[str, object], rejected: str | None, dropped: str | None) -> list[object]:
         """``values``: canonical field → clean value; returns the cells of the row."""
         out: list[object] = []
+        csv = self.csv
         for c in self.style.columns:
-            v = values.get(c.field)
-            if c.field == rejected:
+            f = c.field
+            v = values.get(f)
+            if f == rejected:
                 out.append(bad_value(c, v))
-                continue
-            if c.field == dropped:
+            elif f == dropped:
                 out.append("2023-02-30" if self.rng.random() < 0.5 else "2023年13月5日")
-                continue
-            out.append(self.cell(c, v))
+            elif v is None:
+                out.append("")
+            elif c.kind in _PLAIN or (c.kind == "address" and not csv):
+                out.append(v)
+            else:
+                out.append(self.cell(c, v))
         return out
 
     def cell(self, c: Column, v: object) -> object:
@@ -290,15 +298,37 @@ def bad_reason(c: Column) -> str:
     return "empty_required"
 
 
-def person_values(pop: Population, p: int) -> dict[str, object]:
-    hh = int(pop.household[p])
-    t = int(pop.hh_township[hh])
-    return {
-        "name": pop.name[p], "id_number": pop.id_number[p], "sex": bool(pop.male[p]),
-        "birth_date": to_date(int(pop.birth[p])), "phone": pop.phone[p] or None,
-        "township": pop.county.townships[t], "village": pop.county.villages[t][int(pop.hh_village[hh])],
-        "address": pop.hh_address[hh],
-    }
+class PersonView:
+    """The §2 values of a chunk's residents as plain lists (numpy scalar access is slow per row)."""
+
+    def __init__(self, pop: Population) -> None:
+        county = pop.county
+        hh = pop.household
+        town = pop.hh_township[hh]
+        village_of = [county.villages[t][v] for t, v in zip(pop.hh_township.tolist(), pop.hh_village.tolist(),
+                                                              strict=True)]
+        self.name = pop.name.tolist()
+        self.id_number = pop.id_number.tolist()
+        self.male = pop.male.tolist()
+        self.birth_days = pop.birth.tolist()
+        self.phone = pop.phone.tolist()
+        self.township = [county.townships[t] for t in town.tolist()]
+        self.village = [village_of[h] for h in hh.tolist()]
+        self.address = pop.hh_address[hh].tolist()
+        self._births: dict[int, date] = {}
+
+    def birth(self, p: int) -> date:
+        b = self._births.get(p)
+        if b is None:
+            b = self._births[p] = to_date(self.birth_days[p])
+        return b
+
+    def values(self, p: int) -> dict[str, object]:
+        return {
+            "name": self.name[p], "id_number": self.id_number[p], "sex": self.male[p], "birth_date": self.birth(p),
+            "phone": self.phone[p] or None, "township": self.township[p], "village": self.village[p],
+            "address": self.address[p],
+        }
 
 
 def name_for(fr: FileRenderer, name: str, court: bool, valid_id: bool, stripped: bool) -> str:
@@ -320,7 +350,7 @@ def name_for(fr: FileRenderer, name: str, court: bool, valid_id: bool, stripped:
     return name
 
 
-__all__ = ["FileRenderer", "person_values", "name_for", "bad_reason", "DROPPABLE", "RELATIONS", "STATUSES",
+__all__ = ["FileRenderer", "PersonView", "name_for", "bad_reason", "DROPPABLE", "RELATIONS", "STATUSES",
            "DISABILITY_GRADES"]
 
 

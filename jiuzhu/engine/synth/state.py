@@ -91,6 +91,12 @@ class State:
         return f"({year}){self.pop.county.court_prefix}{word}{self.case_seq[key]}号"
 
 
+def pick(rng: np.random.Generator, weights: tuple[float, ...] | list[float] | np.ndarray) -> int:
+    """Index drawn with the given weights (much faster than Generator.choice for one draw)."""
+    cum = np.cumsum(weights)
+    return int(np.searchsorted(cum, rng.random() * cum[-1], side="right"))
+
+
 def _fen(yuan: float) -> int:
     return int(round(yuan)) * 100
 
@@ -156,8 +162,8 @@ def add_watch_household(st: State, rng: np.random.Generator, hh: int, members: d
         return []
     heads = members[hh][pop.relation[members[hh]] == HEAD]
     head = int(heads[0]) if len(heads) else int(alive[0])
-    category = WATCH_CATEGORIES[int(rng.choice(3, p=[0.4, 0.4, 0.2]))]
-    risk = RISKS[int(rng.choice(len(RISKS), p=[0.35, 0.2, 0.1, 0.08, 0.1, 0.12, 0.05]))]
+    category = WATCH_CATEGORIES[pick(rng, (0.4, 0.4, 0.2))]
+    risk = RISKS[pick(rng, (0.35, 0.2, 0.1, 0.08, 0.1, 0.12, 0.05))]
     if eliminated is None:
         eliminated = bool(rng.random() < 0.6)
     identified = random_day(rng, st.as_of - timedelta(days=4 * 365), st.as_of - timedelta(days=10))
@@ -170,9 +176,9 @@ def add_watch_household(st: State, rng: np.random.Generator, hh: int, members: d
 def add_disability(st: State, rng: np.random.Generator, p: int, kind: int | None = None,
                    grade: int | None = None) -> dict:
     if kind is None:
-        kind = int(rng.choice(7, p=[0.10, 0.12, 0.02, 0.50, 0.08, 0.10, 0.08]))
+        kind = pick(rng, (0.10, 0.12, 0.02, 0.50, 0.08, 0.10, 0.08))
     if grade is None:
-        grade = int(rng.choice(4, p=[0.10, 0.25, 0.30, 0.35]))
+        grade = pick(rng, (0.10, 0.25, 0.30, 0.35))
     issued = random_day(rng, st.as_of - timedelta(days=10 * 365), st.as_of - timedelta(days=5))
     return st.add("disability", p, disability_kind=DISABILITY_KINDS[kind], disability_grade=DISABILITY_GRADES[grade],
                   issue_date=issued)
@@ -203,7 +209,7 @@ def add_victim(st: State, rng: np.random.Generator, p: int, crime: str | None = 
     if crime is None:
         names = list(CRIMES)
         w = np.array([CRIMES[c][0] for c in names])
-        crime = names[int(rng.choice(len(names), p=w / w.sum()))]
+        crime = names[pick(rng, w)]
     if injury is None:
         options = CRIMES[crime][1]
         injury = options[int(rng.integers(0, len(options)))]
@@ -215,7 +221,7 @@ def add_victim(st: State, rng: np.random.Generator, p: int, crime: str | None = 
             "死亡": (300_000, 1_200_000)}[injury]
     judged = _fen(rng.integers(base[0] // 100, base[1] // 100) * 100)
     if paid is None:
-        paid = str(rng.choice(["full", "partial", "none", "nojudged"], p=[0.35, 0.2, 0.35, 0.1]))
+        paid = ("full", "partial", "none", "nojudged")[pick(rng, (0.35, 0.2, 0.35, 0.1))]
     if paid == "nojudged":
         judged_v, paid_v = None, None
     else:
@@ -301,7 +307,7 @@ def background(st: State, rng: np.random.Generator, rates: Rates) -> None:
     cand = alive & not_dibao & (((age >= 60) & alone) | (disabled & (age >= 16)))
     for p in _pick(rng, cand, int(rates.tekun * per)).tolist():
         st.add("tekun", p, support_mode="集中" if rng.random() < 0.25 else "分散",
-               self_care=("全自理", "半护理", "全护理")[int(rng.choice(3, p=[0.5, 0.3, 0.2]))],
+               self_care=("全自理", "半护理", "全护理")[pick(rng, (0.5, 0.3, 0.2))],
                enrolled_date=random_day(rng, d - timedelta(days=10 * 365), d - timedelta(days=20)))
 
     # 临时救助: events over two years, half of them older than twelve months
@@ -311,7 +317,7 @@ def background(st: State, rng: np.random.Generator, rates: Rates) -> None:
 
     vet = alive & pop.male & (age >= 22) & (age <= 85)
     for p in _pick(rng, vet, int(rates.veteran * per)).tolist():
-        cat = int(rng.choice(4, p=[0.85, 0.05, 0.04, 0.06]))
+        cat = pick(rng, (0.85, 0.05, 0.04, 0.06))
         st.add("veteran", p, discharge_date=random_day(rng, date(max(1960, d.year - int(age[p]) + 20), 1, 1),
                                                          d - timedelta(days=30)),
                veteran_category=VETERAN_CATEGORIES[cat], periodic_benefit=cat in (1, 2) or rng.random() < 0.05)
@@ -350,7 +356,7 @@ def background(st: State, rng: np.random.Generator, rates: Rates) -> None:
     elderly = np.flatnonzero(alive & (age >= 60))
     kids = np.flatnonzero(alive & (age >= 3) & (age < 18))
     for _ in range(max(0, enforcement_target)):
-        cause = causes[int(rng.choice(len(causes), p=cw / cw.sum()))]
+        cause = causes[pick(rng, cw)]
         pool = elderly if cause == "赡养费纠纷" else (kids if cause == "抚养费纠纷" and rng.random() < 0.5 else adults)
         p = int(pool[rng.integers(0, len(pool))])
         applied = _fen(int(rng.integers(20, 5000)) * 100) if cause not in SUPPORT else _fen(int(rng.integers(6, 120)) * 500)
@@ -376,7 +382,7 @@ def add_child_care(st: State, rng: np.random.Generator, c: int, category: str) -
     guardians = [int(q) for q in mem if pop.status[q] == 0 and st.age[q] >= 18 and q != c]
     guardian = pop.name[guardians[0]] if guardians else None
     return st.add("child_care", c, care_category=category, guardian_name=guardian,
-                  monthly_amount=int(rng.choice([1450, 1200, 1100])) * 100 if rng.random() < 0.9 else None,
+                  monthly_amount=(1450, 1200, 1100)[int(rng.integers(0, 3))] * 100 if rng.random() < 0.9 else None,
                   enrolled_date=random_day(rng, st.as_of - timedelta(days=6 * 365), st.as_of - timedelta(days=20)))
 
 

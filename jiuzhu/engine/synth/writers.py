@@ -68,6 +68,13 @@ class CsvWriter(SheetWriter):
         self.rows += len(rows)
         return first
 
+    def add_columns(self, columns: list[list[str]]) -> int:
+        """Columns of text (the fastest path); returns the row number of the first row."""
+        first = self.rows + 1
+        write_columns(self._fh, self._csv, columns, self._csv.dialect.delimiter, "\r\n")
+        self.rows += len(columns[0]) if columns else 0
+        return first
+
     def append_part(self, part: Path, rows: int) -> None:
         """Append a part file's bytes (same encoding, no BOM) and count its rows."""
         import shutil
@@ -81,6 +88,20 @@ class CsvWriter(SheetWriter):
         for r in tail:
             self.add(r)
         self._fh.close()
+
+
+def write_columns(fh: object, writer: object, columns: list[list[str]], delimiter: str, newline: str) -> None:
+    """Join columns into lines without the csv module when no cell needs quoting (checked),
+    else fall back to the csv writer."""
+    if not columns or not columns[0]:
+        return
+    n, k = len(columns[0]), len(columns)
+    text = newline.join(map(delimiter.join, zip(*columns, strict=True))) + newline
+    if text.count(delimiter) == n * (k - 1) and '"' not in text and text.count("\n") == n and "\r" not in \
+            text.replace("\r\n", ""):
+        fh.write(text)  # type: ignore[attr-defined]
+    else:
+        writer.writerows(zip(*columns, strict=True))  # type: ignore[attr-defined]
 
 
 def _text(c: object) -> str:

@@ -44,7 +44,7 @@ def id_kind(cell: object) -> str:
     text = str(cell)
     if text == "":
         return "missing"
-    if re.fullmatch(r"\d\.\d+E\+17", text):
+    if re.fullmatch(r"\d\.\d+E\+17", text) or (len(text) == 18 and text.endswith("000") and check_digit(text[:17]) != text[17]):
         return "float"
     if re.search(r"[０-９]", text):
         return "fullwidth"
