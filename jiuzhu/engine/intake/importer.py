@@ -126,9 +126,10 @@ def _plan(path: Path, *, source: str | None, sheet_name: str | None) -> tuple[li
     return plans, skipped
 
 
-def _row_digest(cells: list, skip: int | None) -> bytes:
+def _row_digest(cells: list, skip: int | None) -> int:
+    """64 bits of the row's text (序号 left out): compact enough to remember tens of millions of rows."""
     text = "\x1f".join(cell_text(c) for i, c in enumerate(cells) if i != skip).rstrip("\x1f")
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 @dataclass
@@ -233,26 +234,25 @@ def _fill_counts(con, result: BatchResult) -> None:
 def _write_batch(con, w: _BatchWork, path: Path, sha: str, as_of: date, imported_by: str,
                  progress: Progress | None) -> None:
     res = w.result
-    seen: dict[bytes, tuple[str, int]] = {}
+    seen: dict[int, int] = {}  # row digest → sheet position << 32 | row number of its first occurrence
     chunk: list[dict] = []
-    read = 0
-    for plan in w.plans:
+    for position, plan in enumerate(w.plans):
         normaliser = RowNormaliser(plan.fit, blank_formulas=plan.sheet.blank_formulas,
                                    column_offset=plan.sheet.column_offset)
         sheet_name = plan.sheet.name
         for row_no, cells in plan.rows:
             if is_layout_row(cells, plan.fit):
                 continue
-            read += 1
             digest = _row_digest(cells, plan.fit.sequence_column)
             first = seen.get(digest)
             if first is not None:
                 res.rows_duplicate += 1
-                where = f"第{first[1]}行" if first[0] == sheet_name else f"工作表“{first[0]}”第{first[1]}行"
+                first_sheet, first_row = w.plans[first >> 32].sheet.name, first & 0xFFFFFFFF
+                where = f"第{first_row}行" if first_sheet == sheet_name else f"工作表“{first_sheet}”第{first_row}行"
                 w.rejections.append((w.batch_id, path.name, sheet_name, row_no, "", "",
                                      f"与{where}完全相同，只保存一次", "duplicate"))
                 continue
-            seen[digest] = (sheet_name, row_no)
+            seen[digest] = position << 32 | row_no
             record, problems = normaliser.normalise(row_no, cells)
             _note(w, path.name, sheet_name, row_no, problems)
             if record is None:

@@ -34,18 +34,19 @@ def test_merged_two_row_header_totals_notes_and_sequence_only_rows(home, tmp_pat
 
 def test_header_text_spaces_breaks_width_stars_prefixes_and_units(home, tmp_path):
     people = ids(2)
-    header = ["执行\n案号*", "执行依据文书号", "案 由", "申请执行人", "申请执行人证件号码", "申请执行人联系电话",
-              "被执行人", "被执行人身份证号", "申请执行标的金额（万元）", "未履行金额(万元)", "终本日期", "立案日期"]
+    header = ["执行\n案号*", "执行依据文书号", "＊案　由", "申请执行人", "申请执行人证件号码", "申请执行人联系电话",
+              "被执行人", "被执行人身份证号", "申请执行标的金额（万元）", "未履行金额(万元)", "终本日期", "立案日期",
+              "乡镇（街道）", "所属村（社区）"]
     row = ["（2025）闽0425执123号", "(2024)闽0425刑初45号", "机动车交通事故责任纠纷", "吴某某", people[0],
-           "138 1234 5678", "郑二", people[1], "3.5", 2, "2025年9月30日", "20250105"]
+           "138 1234 5678", "郑二", people[1], "3.5", 2, "2025年9月30日", "20250105", "均溪镇", "城关社区"]
     path = write_csv(tmp_path / "终本.csv", [header, row])
     [r] = ingest([path])
     assert (r.source_type, r.unit, r.rows_taken) == ("enforcement", "court", 1)
     assert rows_of(home, "SELECT enforcement_no, basis_no, cause, name, name_masked, id_number, phone, "
                          "respondent_name, respondent_id_number, amount_applied, amount_unpaid, "
-                         "terminated_date::VARCHAR, filed_date::VARCHAR FROM rec_enforcement") == [
+                         "terminated_date::VARCHAR, filed_date::VARCHAR, township, village FROM rec_enforcement") == [
         ("(2025)闽0425执123号", "(2024)闽0425刑初45号", "机动车交通事故责任纠纷", "吴某某", True, people[0],
-         "13812345678", "郑二", people[1], 3_500_000, 2_000_000, "2025-09-30", "2025-01-05")]
+         "13812345678", "郑二", people[1], 3_500_000, 2_000_000, "2025-09-30", "2025-01-05", "均溪镇", "城关社区")]
 
 
 def test_victim_with_defendant_and_prefixed_id_header(home, tmp_path):
