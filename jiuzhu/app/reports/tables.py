@@ -120,7 +120,7 @@ def tags(fig: QuarterlyFigures) -> Table:
     return _per_period("救助对象（按标签，人）", "tags", "标签", names, lambda pf: pf.persons_by_tag, fig)
 
 
-REFERRAL_COLUMNS = (("sent", "移送"), ("answered", "反馈"), ("returned", "退回"), ("overdue", "超期"))
+REFERRAL_COLUMNS = (("sent", "接收"), ("answered", "反馈"), ("returned", "退回"), ("overdue", "超期"))
 PLAN_COLUMNS = (("added", "新增"), ("done", "已落实"), ("not_possible", "无法落实"))
 
 
