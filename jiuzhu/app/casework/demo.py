@@ -43,13 +43,25 @@ def _approve_all(case, u, on) -> None:
         approval.decide_level(case, by=by_role[level.role], agreed=True, opinion="同意", at=_at(on))
 
 
+def _pick_clues() -> list[Clue]:
+    """Six clues by priority, with a 未成年人 and a 残疾人/退役军人 one first when there are any,
+    so that both special teams have a case to show."""
+    pool = list(Clue.objects.filter(target_unit="procuratorate", state=ClueState.NEW).order_by("-priority", "id"))
+    first = []
+    for wanted in ({"未成年人"}, {"残疾人", "退役军人"}):
+        hit = next((c for c in pool if wanted & set(c.tags or ()) and c not in first), None)
+        if hit is not None:
+            first.append(hit)
+    return (first + [c for c in pool if c not in first])[:6]
+
+
 @transaction.atomic
 def populate() -> list[str]:
     """Create the demo cases; returns their numbers."""
     u = _users()
     if len(u) < 6:
         return []
-    clues = list(Clue.objects.filter(target_unit="procuratorate", state=ClueState.NEW).order_by("-priority")[:6])
+    clues = _pick_clues()
     now = today()
 
     def open_case(i: int, days_ago: int):

@@ -19,7 +19,7 @@ def test_populate_makes_cases_in_each_state(monkeypatch):
     monkeypatch.setattr(demo, "today", lambda: date(2025, 11, 20))
     create_demo_users()
     for i in range(4):
-        make_clue(person_name=f"演示{i}", tags=["残疾人"] if i == 1 else [], priority=90 - i)
+        make_clue(person_name=f"演示{i}", tags=["残疾人"] if i == 3 else [], priority=90 - i)
     numbers = demo.populate()
     assert len(numbers) == 6
     states = [Case.objects.get(number=n).state for n in numbers]
@@ -27,6 +27,8 @@ def test_populate_makes_cases_in_each_state(monkeypatch):
                       CaseState.PAYING, CaseState.APPROVED]
     overdue = Case.objects.get(number=numbers[0])
     assert deadlines.status(overdue.review_due, on=date(2025, 11, 20)) == "overdue"
-    assert Case.objects.get(number=numbers[1]).handler.username == "jcg_li"  # 残疾人 → the disabled team
+    # no 未成年人 clue here; the 残疾人 one comes first and goes to the disabled team's handler
+    assert Case.objects.get(number=numbers[0]).handler.username == "jcg_li"
+    assert Case.objects.get(number=numbers[0]).person_name == "演示3"
     assert Case.objects.get(number=numbers[5]).urgent
     assert Case.objects.filter(origin="application").count() == 2  # more cases than clues
