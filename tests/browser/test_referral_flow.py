@@ -74,6 +74,10 @@ def test_refer_sign_answer_and_see_it_on_the_timeline(live_server, case, alice, 
             expect(procurator.locator("#timeline")).to_contain_text(
                 re.compile(r"民政局反馈移送检移〔\d{4}〕1号：已纳入低保，月保障金额1,891\.00元"))
             expect(procurator.locator("#plan td.state")).to_have_text("已落实")
+            # … and on casework's own case page, which reads the same shared timeline
+            procurator.goto(f"{base}/casework/{case.pk}/")
+            expect(procurator.locator("main")).to_contain_text(
+                re.compile(r"民政局反馈移送检移〔\d{4}〕1号：已纳入低保，月保障金额1,891\.00元"))
         finally:
             browser.close()
     assert case.plan_items.open().count() == 0
