@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiuzhu.app.referrals.views import inbox, new, notifications, plan, referral, upload
+from jiuzhu.app.referrals.views import duties, inbox, new, notifications, plan, referral, upload
 
 app_name = "referrals"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("plan-items/", plan.plan_items, name="plan_items"),
     path("plan-items/<int:pk>/close/", plan.close_item, name="close_item"),
     path("cases/<int:pk>/", plan.case_page, name="case"),
+    path("duties/", duties.duties, name="duties"),
     path("notifications/", notifications.notifications, name="notifications"),
     path("upload/", upload.upload, name="upload"),
     path("upload/<int:pk>/", upload.upload_status, name="upload_status"),

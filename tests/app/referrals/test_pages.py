@@ -155,3 +155,15 @@ def test_menu_links_for_liaison(client, frank):
     client.force_login(frank)
     home = client.get("/").content.decode()
     assert 'href="/referrals/"' in home and 'href="/referrals/plan-items/"' in home and 'href="/referrals/upload/"' in home
+
+
+def test_duties_page_lists_each_unit_with_kinds_contacts_and_limits(client, frank, units):
+    from jiuzhu.app.accounts.models import Profile
+
+    Profile.objects.filter(user=frank).update(phone="0598-7000001")
+    client.force_login(frank)
+    page = client.get("/referrals/duties/").content.decode()
+    row = re.search(r'<tr data-unit="civil_affairs">.*?</tr>', page, re.S).group(0)
+    assert all(k in row for k in ("民政局", "低保", "事实无人抚养儿童认定", "方联络员 0598-7000001", "3个工作日", "15个工作日"))
+    rural = re.search(r'<tr data-unit="rural_revitalization">.*?</tr>', page, re.S).group(0)
+    assert "5个工作日" in rural

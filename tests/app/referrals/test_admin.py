@@ -1,0 +1,52 @@
+"""The 职责清单 in the admin: kinds as check boxes, limits chosen from the configured rows, no kind twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from jiuzhu.app.referrals.admin import ResponsibilityListForm
+from jiuzhu.app.referrals.models import ResponsibilityList
+
+pytestmark = pytest.mark.django_db
+
+
+def _data(duties: ResponsibilityList, **change) -> dict:
+    data = {"unit": duties.unit_id, "kinds": list(duties.kinds), "duties": "", "liaisons": [], "leader": "",
+            "receipt_limit_code": duties.receipt_limit_code, "answer_limit_code": duties.answer_limit_code,
+            "active": "on"}
+    return data | change
+
+
+def test_limit_choices_are_the_configured_rows(units):
+    form = ResponsibilityListForm(instance=ResponsibilityList.objects.get(unit=units["education"]))
+    codes = [c for c, _ in form.fields["answer_limit_code"].choices]
+    assert {"referral_receipt", "referral_answer", "referral_answer_rural"} <= set(codes)
+    assert "follow_up_first" not in codes  # counted in months, not a referral limit
+
+
+def test_kind_already_taken_by_another_unit_is_refused(units):
+    duties = ResponsibilityList.objects.get(unit=units["education"])
+    form = ResponsibilityListForm(_data(duties, kinds=[*duties.kinds, "dibao"]), instance=duties)
+    assert not form.is_valid()
+    assert form.non_field_errors() == ["同一事项只能由一个单位承接：“低保”已列在民政局"]
+
+
+def test_moving_a_kind_saves(units):
+    duties = ResponsibilityList.objects.get(unit=units["education"])
+    form = ResponsibilityListForm(_data(duties, kinds=["school_transfer"], answer_limit_code="referral_answer_rural"),
+                                  instance=duties)
+    assert form.is_valid(), form.errors
+    form.save()
+    duties.refresh_from_db()
+    assert (duties.kinds, duties.answer_limit_code) == (["school_transfer"], "referral_answer_rural")
+
+
+def test_admin_page_opens_for_the_data_administrator(client, units):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", password="correct-horse-9")
+    client.force_login(admin)
+    page = client.get(f"/admin/referrals/responsibilitylist/{ResponsibilityList.objects.get(unit=units['civil_affairs']).pk}/change/")
+    assert page.status_code == 200
+    assert "承接事项" in page.content.decode() and "事实无人抚养儿童认定" in page.content.decode()
+    assert client.get("/admin/referrals/responsibilitylist/").status_code == 200
