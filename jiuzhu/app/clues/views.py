@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -139,14 +140,36 @@ def conclude(request: HttpRequest, pk: int) -> HttpResponse:
     d = form.cleaned_data
     if d["outcome"] == Outcome.ACCEPT:  # 立案 is 受理: the case form, prefilled from the clue
         return redirect(reverse("casework:new_case") + f"?clue={clue.pk}")
-    if not hasattr(clue, "verification"):
-        verification.assign(clue, request.user, by=request.user)
     try:
-        verification.conclude(clue, d["outcome"], by=request.user, reason=d["reason"], findings=d["findings"],
-                              refer_to=d["refer_to"])
+        with transaction.atomic():
+            if not hasattr(clue, "verification"):
+                verification.assign(clue, request.user, by=request.user)
+            verification.conclude(clue, d["outcome"], by=request.user, reason=d["reason"],
+                                  findings=d["findings"], refer_to=d["refer_to"])
+            sent = _send_referral(request.user, clue, d) if d["outcome"] == Outcome.REFER else ""
     except CaseworkError as err:
         messages.error(request, str(err))
     else:
-        messages.success(request, f"核查结论已记录：{Outcome(d['outcome']).label}")
+        messages.success(request, f"核查结论已记录：{Outcome(d['outcome']).label}{sent}")
     return redirect("clues:detail", pk=clue.pk)
+
+
+def _send_referral(user, clue: Clue, d: dict) -> str:
+    """移送他单位 delivers the clue to the unit's inbox through the referrals app (issue 8), as the
+    first kind of help on that unit's 职责清单. Without the referrals app the outcome alone is kept."""
+    try:
+        from jiuzhu.app.referrals.services.errors import ReferralError
+        from jiuzhu.app.referrals.services.flow import send
+        from jiuzhu.app.referrals.services.routing import kinds_taken_by
+    except ImportError:
+        return ""
+    kinds = kinds_taken_by(d["refer_to"])
+    if not kinds:
+        raise CaseworkError(f"{d['refer_to'].name}的职责清单未列帮扶事项，无法移送，请数据管理员设置")
+    try:
+        referral = send(user, to_unit=d["refer_to"], kind=kinds[0], person_name=clue.person_name,
+                        person_id_number=clue.person_id_number, facts=clue.reason, request=d["reason"], clue=clue)
+    except ReferralError as err:
+        raise CaseworkError(str(err)) from err
+    return f"，已向{d['refer_to'].name}发出移送函（{referral.number}）"
 

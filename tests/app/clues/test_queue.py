@@ -142,3 +142,16 @@ def test_linkage_explanation_read_from_warehouse(tmp_path, monkeypatch):
     assert got.methods == {"a": "概率匹配（姓名、出生日期等）", "b": "概率匹配（姓名、出生日期等）"}
     assert got.links == [{"left": "a", "right": "b", "weight": 12.5, "probability": 99.9,
                           "comparisons": [("name", "拼音一致", 8.1), ("birth_date", "完全一致", 4.4)]}]
+
+
+def test_refer_sends_a_referral_to_the_unit(client, people, clues, units):
+    from jiuzhu.app.referrals.models import Referral
+
+    client.force_login(people["alice"])
+    r = client.post(f"/clues/{clues['plain'].pk}/conclude/", {
+        "outcome": "refer", "reason": "属低保范围，请民政核查", "refer_to": units["civil_affairs"].pk}, follow=True)
+    referral = Referral.objects.get(clue=clues["plain"])
+    assert (referral.to_unit.code, referral.request) == ("civil_affairs", "属低保范围，请民政核查")
+    assert f"已向民政局发出移送函（{referral.number}）" in r.content.decode()
+    clues["plain"].refresh_from_db()
+    assert clues["plain"].state == ClueState.REFERRED
