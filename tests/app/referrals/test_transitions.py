@@ -219,3 +219,32 @@ def test_numbers_count_per_sending_unit_and_year(alice, frank, units):
                      now=at(2026, 1, 6))
     assert [r.number for r in (first, second, third, clue)] == [
         "检移〔2025〕1号", "检移〔2026〕1号", "检移〔2026〕2号", "民政移〔2026〕1号"]
+
+
+def _clue(**extra):
+    from django.utils import timezone
+
+    from jiuzhu.app.clues.models import Clue
+
+    now = timezone.now()
+    return Clue.objects.create(key="MZ-01:p1:r1", rule="MZ-01", rule_version="1", person_key="p1",
+                               person_name="郑某某", person_id_number="350425198001010011", target_unit="civil_affairs",
+                               reason="低保边缘户，判决赔偿未执行到位", as_of=date(2025, 10, 31), first_seen=now,
+                               last_seen=now, **extra)
+
+
+def test_refer_clue_picks_the_kind_the_suggestion_names(alice, units):
+    clue = _clue(suggested_help="建议民政部门核查是否符合临时救助条件")
+    referral = flow.refer_clue(alice, clue, units["civil_affairs"], now=at(2025, 11, 5))
+    assert (referral.kind, referral.clue, referral.letter_title, referral.facts, referral.person_id_number) == (
+        "temp_relief", clue, "线索移送函", "低保边缘户，判决赔偿未执行到位", "350425198001010011")
+
+
+def test_refer_clue_falls_back_to_the_units_first_kind(alice, units):
+    referral = flow.refer_clue(alice, _clue(suggested_help=""), units["disability_federation"])
+    assert referral.kind == "disability_subsidy"
+
+
+def test_refer_clue_to_a_unit_with_an_empty_list_needs_a_kind(alice, units):
+    with pytest.raises(ReferralError, match="法院的职责清单没有承接事项"):
+        flow.refer_clue(alice, _clue(), units["court"])

@@ -238,3 +238,20 @@ def return_referral(user, referral: Referral, *, reason: str, now: datetime | No
            f"{referral.to_unit.name}退回了移送{referral.number}，请另行处理",
            link=_link(referral), referral=referral)
     return referral
+
+
+def refer_clue(user, clue, to_unit: Unit, *, kind: str | None = None, facts: str = "", request: str = "",
+               now: datetime | None = None) -> Referral:
+    """A clue 核查 concluded as 移送他单位: a 线索移送函 to the unit, carrying the clue's reason and suggestion.
+    The kind defaults to the first one on the unit's 职责清单 that the clue's suggestion names, else its first."""
+    if kind is None:
+        from jiuzhu.app.referrals.services.routing import kinds_taken_by
+
+        taken = kinds_taken_by(to_unit)
+        if not taken:
+            raise ReferralError(f"{to_unit.name}的职责清单没有承接事项，请选择移送事项")
+        named = [k for k in taken if HelpKind(k).label in (clue.suggested_help or "")]
+        kind = (named or taken)[0]
+    return send(user, to_unit=to_unit, kind=kind, person_name=clue.person_name,
+                person_id_number=clue.person_id_number, facts=facts or clue.reason,
+                request=request or clue.suggested_help, clue=clue, now=now)
