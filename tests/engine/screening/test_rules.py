@@ -124,7 +124,7 @@ def test_sj02_death_lists_close_relatives_and_yields_to_sj01():
     w.add("household", "pW", household_no="H1", relation="配偶", status="正常")
     (clue,) = w.screen(rules=["SJ-02"]).clues
     assert clue.reason == ("被害人郑某某(交通肇事罪，死亡)在(2024)闽0425刑初45号中，关联终本案件未履行金额220,000元，"
-                           "近亲属：配偶李某某")
+                           "同户近亲属：配偶李某某")
     assert [x["source_type"] for x in clue.records] == ["victim", "enforcement", "household"]
     w.add("dibao", "pV")  # now SJ-01 holds for the victim: no SJ-02 as well
     assert pairs(w.screen(rules=["SJ-01", "SJ-02"])) == {("SJ-01", "pV")}
