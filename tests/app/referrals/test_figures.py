@@ -30,9 +30,38 @@ def test_quarter_figures(alice, frank, grace, units, case):
     plans.add_item(alice, case, kind="legal_aid")
     today = timezone.localdate()
     q4 = {f.unit_code: f for f in unit_figures(date(2025, 10, 1), max(today, date(2025, 12, 31)))}
-    assert q4["civil_affairs"] == UnitFigures("civil_affairs", "民政局", 2, 1, 0, 1, 1, 0)
+    # overdue: 乙 (flagged) and 丁 (never signed, so late by the period's end even without the daily check)
+    assert q4["civil_affairs"] == UnitFigures("civil_affairs", "民政局", 2, 1, 0, 2, 1, 0)
     assert q4["disability_federation"] == UnitFigures("disability_federation", "残联", 1, 0, 1, 0, 0, 0)
     assert q4["justice_bureau"].plan_items_open == 1
     assert "education" not in q4
     q3 = {f.unit_code: f for f in unit_figures(date(2025, 7, 1), date(2025, 9, 30))}
     assert (q3["civil_affairs"].referrals_received, q3["civil_affairs"].referrals_answered) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("steps", "as_of", "late"),
+    [
+        ([], date(2025, 10, 11), False),  # due Sat 11 Oct (调休), unsigned: not yet late
+        ([], date(2025, 10, 12), True),
+        ([("sign", (2025, 10, 11))], date(2025, 10, 31), False),  # signed on the due day; answer due 31 Oct
+        ([("sign", (2025, 10, 13))], date(2025, 12, 31), True),  # signed late, never flagged
+        ([("sign", (2025, 10, 9)), ("answer", (2025, 10, 30))], date(2025, 12, 31), False),  # due 30 Oct
+        ([("sign", (2025, 10, 9)), ("answer", (2025, 10, 31))], date(2025, 12, 31), True),
+        ([("sign", (2025, 10, 9))], date(2025, 10, 31), True),  # still owing after 30 Oct
+        ([("sign", (2025, 10, 9))], date(2025, 10, 30), False),
+        ([("return", (2025, 10, 10))], date(2025, 12, 31), False),
+        ([("return", (2025, 10, 14))], date(2025, 12, 31), True),
+    ],
+)
+def test_was_overdue_without_the_daily_check(alice, frank, units, steps, as_of, late):
+    r = flow.send(alice, to_unit=units["civil_affairs"], kind="dibao", person_name="甲", facts="x", now=at(2025, 9, 30))
+    for step, ymd in steps:
+        when = at(*ymd)
+        if step == "sign":
+            r = flow.sign(frank, r, now=when)
+        elif step == "answer":
+            r = flow.answer(frank, r, result="service_provided", now=when)
+        else:
+            r = flow.return_referral(frank, r, reason="不属本单位", now=when)
+    assert r.was_overdue(as_of) is late

@@ -120,3 +120,20 @@ class Referral(models.Model):
     def is_overdue(self, today=None) -> bool:
         due = self.due_date()
         return due is not None and due < (today or timezone.localdate())
+
+    def was_overdue(self, as_of) -> bool:
+        """Past a limit at any time up to `as_of` — signed, answered or returned late, or still owing after
+        its due date — whether or not the daily check ran (for reports)."""
+        if self.receipt_overdue_at or self.answer_overdue_at:
+            return True
+
+        def day(moment):
+            return timezone.localdate(moment) if moment else None
+
+        receipt_end = day(self.received_at) or day(self.returned_at) or as_of
+        if min(receipt_end, as_of) > self.receipt_due:
+            return True
+        if self.answer_due is None:
+            return False
+        answer_end = day(self.answered_at) or day(self.returned_at) or as_of
+        return min(answer_end, as_of) > self.answer_due

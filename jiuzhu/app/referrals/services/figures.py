@@ -22,7 +22,7 @@ class UnitFigures:
     referrals_received: int  # sent to the unit in the period
     referrals_answered: int  # answered by the unit in the period
     referrals_returned: int  # returned by the unit in the period
-    referrals_overdue: int  # of those sent in the period: flagged overdue at receipt or answer
+    referrals_overdue: int  # of those sent in the period: past a limit by the period's end (Referral.was_overdue)
     plan_items_done: int  # closed as 已落实 in the period
     plan_items_open: int  # open at the end of the period, whenever made
 
@@ -50,8 +50,7 @@ def unit_figures(start: date, end: date) -> list[UnitFigures]:
                                                        answered_at__gte=lo, answered_at__lt=hi).count(),
             referrals_returned=Referral.objects.filter(to_unit=unit, state=ReferralState.RETURNED,
                                                        returned_at__gte=lo, returned_at__lt=hi).count(),
-            referrals_overdue=received.filter(Q(receipt_overdue_at__isnull=False)
-                                              | Q(answer_overdue_at__isnull=False)).count(),
+            referrals_overdue=sum(r.was_overdue(end) for r in received),
             plan_items_done=items.filter(state=PlanItemState.DONE, closed_at__gte=lo, closed_at__lt=hi).count(),
             plan_items_open=items.filter(created_at__lt=hi).filter(
                 Q(closed_at__isnull=True) | Q(closed_at__gte=hi)).count(),
