@@ -240,6 +240,8 @@ def _write_batch(con, w: _BatchWork, path: Path, sha: str, as_of: date, imported
         normaliser = RowNormaliser(plan.fit, blank_formulas=plan.sheet.blank_formulas,
                                    column_offset=plan.sheet.column_offset)
         sheet_name = plan.sheet.name
+        if progress:
+            progress(f"{path.name}: 正在导入工作表“{sheet_name}”（{w.spec.title}） / importing sheet {sheet_name}")
         for row_no, cells in plan.rows:
             if is_layout_row(cells, plan.fit):
                 continue
