@@ -46,10 +46,10 @@ def test_quarter_figures(alice, frank, grace, units, case):
         ([], date(2025, 10, 12), True),
         ([("sign", (2025, 10, 11))], date(2025, 10, 31), False),  # signed on the due day; answer due 31 Oct
         ([("sign", (2025, 10, 13))], date(2025, 12, 31), True),  # signed late, never flagged
-        ([("sign", (2025, 10, 9)), ("answer", (2025, 10, 30))], date(2025, 12, 31), False),  # due 30 Oct
-        ([("sign", (2025, 10, 9)), ("answer", (2025, 10, 31))], date(2025, 12, 31), True),
-        ([("sign", (2025, 10, 9))], date(2025, 10, 31), True),  # still owing after 30 Oct
-        ([("sign", (2025, 10, 9))], date(2025, 10, 30), False),
+        ([("sign", (2025, 10, 9)), ("answer", (2025, 10, 29))], date(2025, 12, 31), False),  # due 29 Oct
+        ([("sign", (2025, 10, 9)), ("answer", (2025, 10, 30))], date(2025, 12, 31), True),
+        ([("sign", (2025, 10, 9))], date(2025, 10, 30), True),  # still owing after 29 Oct
+        ([("sign", (2025, 10, 9))], date(2025, 10, 29), False),
         ([("return", (2025, 10, 10))], date(2025, 12, 31), False),
         ([("return", (2025, 10, 14))], date(2025, 12, 31), True),
     ],
