@@ -33,7 +33,7 @@ class Layout:
     source: str
     office: str  # who sends it (file name prefix)
     title: str  # registry name in file and title row
-    fmt: str  # xlsx, xls, csv-gb18030, csv-utf8-bom, csv-utf8
+    fmt: str  # xlsx, xls, csv-gb18030, csv-utf8-bom, csv-utf8 (tab-delimited), csv-utf16 (with BOM)
     columns: tuple[Column, ...]
 
 
@@ -177,7 +177,7 @@ LAYOUTS: dict[str, Layout] = {
         _c("enrolled_date", "纳入日期", kind="date"),
         _c("township", TOWNSHIP, keep=0.7),
     )),
-    "veteran": Layout("veteran", "退役军人事务局", "退役军人信息采集表", "csv-gb18030", (
+    "veteran": Layout("veteran", "退役军人事务局", "退役军人信息采集表", "csv-utf16", (
         _c("name", "姓名", True, "name"),
         _c("sex", "性别", kind="sex", keep=0.5),
         _c("id_number", ID, True, "id"),

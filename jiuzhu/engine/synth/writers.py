@@ -303,8 +303,8 @@ def open_writer(path: Path, fmt: str, frame: Frame, part: Path | None = None) ->
         return XlsxWriter(path, frame)
     if fmt == "xls":
         return XlsWriter(path, frame)
-    encoding = {"csv-gb18030": "gb18030", "csv-utf8-bom": "utf-8-sig", "csv-utf8": "utf-8"}[fmt]
+    encoding = {"csv-gb18030": "gb18030", "csv-utf8-bom": "utf-8-sig", "csv-utf8": "utf-8", "csv-utf16": "utf-16"}[fmt]
     delimiter = "\t" if fmt == "csv-utf8" else ","
     if part is not None:  # data rows only; the BOM belongs to the final file alone
-        return CsvWriter(part, None, "utf-8" if encoding == "utf-8-sig" else encoding, delimiter)
+        return CsvWriter(part, None, {"utf-8-sig": "utf-8", "utf-16": "utf-16-le"}.get(encoding, encoding), delimiter)
     return CsvWriter(path, frame, encoding, delimiter)

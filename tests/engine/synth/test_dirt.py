@@ -21,7 +21,7 @@ ROW_KINDS = ("id_float", "id_invalid", "id_legacy15", "id_fullwidth", "id_spaces
              "enum_variant", "rejected_row", "dropped_value", "duplicate_row", "multiline_cell")
 FILE_KINDS = ("title_row", "subtitle_row", "blank_row", "serial_column", "serial_only_rows", "two_row_merged_header",
               "header_line_breaks", "required_star", "totals_row", "notes_rows", "instructions_sheet", "hidden_sheet")
-ENCODING = {"csv-gb18030": "gb18030", "csv-utf8-bom": "utf-8-sig", "csv-utf8": "utf-8"}
+ENCODING = {"csv-gb18030": "gb18030", "csv-utf8-bom": "utf-8-sig", "csv-utf8": "utf-8", "csv-utf16": "utf-16"}
 
 
 def manifest(root: Path) -> dict:
