@@ -86,6 +86,8 @@ def test_letter_docx(client, frank, alice, old):
     client.force_login(frank)
     response = client.get(f"/referrals/{old.pk}/letter.docx")
     assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f"attachment; filename*=UTF-8''%E7%A4%BE%E4%BC%9A%E6%95%91%E5%8A%A9%E5%BB%BA%E8%AE%AE%E5%87%BD-{old.pk}.docx")
     text = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
     assert text[:3] == ["大田县人民检察院", "社会救助建议函", "检移〔2025〕1号"]
     assert "民政局：" in text
@@ -167,3 +169,9 @@ def test_duties_page_lists_each_unit_with_kinds_contacts_and_limits(client, fran
     assert all(k in row for k in ("民政局", "低保", "事实无人抚养儿童认定", "方联络员 0598-7000001", "3个工作日", "15个工作日"))
     rural = re.search(r'<tr data-unit="rural_revitalization">.*?</tr>', page, re.S).group(0)
     assert "5个工作日" in rural
+
+
+def test_referral_page_counts_working_days_left(client, frank, fresh):
+    client.force_login(frank)
+    page = client.get(f"/referrals/{fresh.pk}/").content.decode()
+    assert f"签收期限 {fresh.receipt_due:%Y-%m-%d}（剩余 3 个工作日）" in page
