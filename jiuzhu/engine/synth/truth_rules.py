@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+import numpy as np
+
 from jiuzhu.engine.identity.casenumbers import normalise_case_number
 from jiuzhu.engine.synth.population import DAUGHTER, HEAD, SON, SPOUSE
 from jiuzhu.engine.synth.state import PERSONAL_INJURY, SEXUAL_OR_DOMESTIC, SUPPORT, VIOLENT_SEXUAL, State
@@ -89,22 +91,35 @@ def evaluate(st: State) -> dict[str, set[int]]:
     severe = {r["person"] for r in recs["disability"]
               if r["disability_grade"] in ("一级", "二级") or r["disability_kind"] in ("智力", "精神")}
     in_care = {r["person"] for r in recs["child_care"]}
-    members = st.members  # type: ignore[attr-defined]
-    for c in range(pop.size):
-        if pop.relation[c] not in (SON, DAUGHTER) or st.age[c] >= 18 or c in in_care:
-            continue
-        mem = members[int(pop.household[c])]
-        heads = [int(q) for q in mem if pop.relation[q] == HEAD]
-        spouses = [int(q) for q in mem if pop.relation[q] == SPOUSE]
-        if len(heads) != 1 or len(spouses) != 1:
-            continue
-        parents = (heads[0], spouses[0])
-        gone = [pop.status[q] in (1, 2) or q in imprisoned for q in parents]
-        heavy = [q in severe for q in parents]
-        if all(g or h for g, h in zip(gone, heavy, strict=True)) and any(gone):
-            out["MZ-01"].add(c)
-        elif all(heavy) and not any(gone):
-            out["MZ-02"].add(c)
+    # the MZ rules, over all children at once
+    n = pop.size
+    households = int(pop.household.max()) + 1
+    is_head = pop.relation == HEAD
+    is_spouse = pop.relation == SPOUSE
+    heads = np.bincount(pop.household[is_head], minlength=households)
+    spouses = np.bincount(pop.household[is_spouse], minlength=households)
+    head_of = np.full(households, -1, dtype=np.int64)
+    head_of[pop.household[is_head]] = np.flatnonzero(is_head)
+    spouse_of = np.full(households, -1, dtype=np.int64)
+    spouse_of[pop.household[is_spouse]] = np.flatnonzero(is_spouse)
+    flag = np.zeros(n, dtype=bool)
+    jailed = flag.copy()
+    jailed[list(imprisoned)] = True
+    heavy = flag.copy()
+    heavy[list(severe)] = True
+    cared = flag.copy()
+    cared[list(in_care)] = True
+    gone = (pop.status == 1) | (pop.status == 2) | jailed
+    child = np.isin(pop.relation, (SON, DAUGHTER)) & (st.age < 18) & ~cared
+    hh = pop.household
+    child &= (heads[hh] == 1) & (spouses[hh] == 1)
+    a, b = head_of[hh], spouse_of[hh]
+    a = np.where(child, a, 0)
+    b = np.where(child, b, 0)
+    mz01 = child & (gone[a] | heavy[a]) & (gone[b] | heavy[b]) & (gone[a] | gone[b])
+    mz02 = child & ~mz01 & heavy[a] & heavy[b] & ~gone[a] & ~gone[b]
+    out["MZ-01"].update(np.flatnonzero(mz01).tolist())
+    out["MZ-02"].update(np.flatnonzero(mz02).tolist())
     return out
 
 
