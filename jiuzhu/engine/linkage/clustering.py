@@ -3,7 +3,9 @@
 Rules enforced here, whatever the weights say:
 - a link needs a compatible name (never on birth date, phone or address alone);
 - a masked name (`卢某某`) links only with strong other evidence (birth date, phone or case);
-- a person never holds two different valid ID numbers.
+- a person never holds two different valid ID numbers;
+- a record without ID that fits two ID-bearing persons about equally well (two 林华兰 in one
+  village) joins neither: within ``AMBIGUITY_MARGIN`` bits of each other is a tie.
 Edges are taken strongest first (ties by record ids), so the result depends only on the edges.
 """
 
@@ -14,6 +16,26 @@ from dataclasses import dataclass
 
 from jiuzhu.engine.linkage import model
 from jiuzhu.engine.linkage.scoring import Edge
+
+AMBIGUITY_MARGIN = 3.0
+
+
+def _unambiguous(edges: list[Edge], id_numbers: dict[str, str]) -> list[Edge]:
+    """Drop the links of a record without ID to ID-bearing persons when two of them tie."""
+    best: dict[str, dict[str, float]] = {}
+    for e in edges:
+        for residue, other in ((e.left, e.right), (e.right, e.left)):
+            if residue not in id_numbers and other in id_numbers:
+                per_person = best.setdefault(residue, {})
+                num = id_numbers[other]
+                per_person[num] = max(per_person.get(num, e.match_weight), e.match_weight)
+    tied = set()
+    for residue, per_person in best.items():
+        top = sorted(per_person.values(), reverse=True)
+        if len(top) > 1 and top[0] - top[1] < AMBIGUITY_MARGIN:
+            tied.add(residue)
+    return [e for e in edges
+            if not ((e.left in tied and e.right in id_numbers) or (e.right in tied and e.left in id_numbers))]
 
 
 def acceptable(edge: Edge, threshold: float = model.MATCH_WEIGHT_THRESHOLD) -> bool:
@@ -62,7 +84,8 @@ def cluster(record_ids: list[str], id_numbers: dict[str, str], edges: list[Edge]
             first_with[num] = rid
     # Probabilistic pass, strongest first.
     links = []
-    for e in sorted((e for e in edges if acceptable(e, threshold)), key=lambda e: (-e.match_weight, e.left, e.right)):
+    accepted = _unambiguous([e for e in edges if acceptable(e, threshold)], id_numbers)
+    for e in sorted(accepted, key=lambda e: (-e.match_weight, e.left, e.right)):
         a, b = uf.find(e.left), uf.find(e.right)
         if a == b:
             links.append(e)

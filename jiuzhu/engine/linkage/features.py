@@ -1,11 +1,12 @@
 """Read the main subject of every stored record and derive the columns linkage compares.
 
-The same feature table feeds both engines, so DuckDB and Spark compare identical values.
+Name keys (pinyin, variant fold, surname, mask) are computed once per distinct name in Python;
+everything per record is SQL in an in-memory DuckDB. The same feature table feeds both engines,
+so DuckDB and Spark compare identical values.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import duckdb
@@ -13,11 +14,16 @@ import pyarrow as pa
 
 from jiuzhu.engine.linkage.namekeys import name_keys
 
+# Priors and name frequencies never assume fewer people than a small county: a handful of records
+# (a test, a first import) must not make every shared name look rare or every pair likely.
+MIN_POPULATION = 20_000
+
 # Columns handed to Splink (one row per record), in this order.
 FEATURE_COLUMNS = (
     "unique_id", "id_number", "name_norm", "name_fold", "pinyin", "surname", "name_masked",
     "name_len", "name_head", "name_tail", "birth_date", "birth_ym", "birth_year", "sex", "phone",
-    "township", "village", "judgment_no", "basis_no",
+    "township", "village", "judgment_no", "basis_no", "name_id_persons", "name_town_id_persons",
+    "name_village_id_persons",
 )
 
 
@@ -27,7 +33,8 @@ class Subjects:
 
     lineage: pa.Table  # record_id, source_type, file_name, sheet, row, id_status, id_number, name, …
     features: pa.Table  # FEATURE_COLUMNS
-    name_tf: pa.Table  # name_norm, tf_name_norm (share of records bearing that name)
+    name_tf: pa.Table  # name_norm, tf_name_norm (share of the population bearing that name)
+    population: int  # estimated persons: distinct valid IDs + records without one, at least MIN_POPULATION
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -56,61 +63,95 @@ def read_subjects(con: duckdb.DuckDBPyConnection) -> Subjects:
         LEFT JOIN ({_case_numbers(con)}) c USING (record_id)
         ORDER BY s.record_id
     """).to_arrow_table()
-    return Subjects(lineage, build_features(lineage), name_frequencies(lineage))
+    return derive(lineage)
 
 
-def _blank(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = str(value).strip()
-    return value or None
-
-
-def build_features(lineage: pa.Table) -> pa.Table:
-    cols: dict[str, list] = {c: [] for c in FEATURE_COLUMNS}
-    rows = lineage.select(
-        ["record_id", "id_number", "name", "name_masked", "birth_date", "sex", "phone", "township",
-         "village", "judgment_no", "basis_no"]
-    ).to_pylist()
-    for r in rows:
-        keys = name_keys(r["name"])
-        masked = bool(r["name_masked"]) or (keys is not None and keys.masked)
-        birth = _blank(r["birth_date"])
-        cols["unique_id"].append(r["record_id"])
-        cols["id_number"].append(r["id_number"])
-        cols["name_norm"].append(keys.norm if keys else None)
-        cols["name_fold"].append(keys.fold if keys and not masked else None)
-        cols["pinyin"].append(keys.pinyin if keys and not masked else None)
-        cols["surname"].append(keys.surname if keys else None)
-        cols["name_masked"].append(masked)
-        cols["name_len"].append(keys.length if keys else None)
-        # Blocking keys for a one-character typo: the name minus its last / its middle.
-        full = keys.fold if keys and not masked else None
-        cols["name_head"].append(full[:-1] if full and len(full) >= 2 else None)
-        cols["name_tail"].append(full[:1] + full[-1:] if full and len(full) >= 3 else None)
-        cols["birth_date"].append(birth)
-        cols["birth_ym"].append(birth[:7] if birth else None)
-        cols["birth_year"].append(birth[:4] if birth else None)
-        cols["sex"].append(_blank(r["sex"]))
-        cols["phone"].append(_blank(r["phone"]))
-        cols["township"].append(_blank(r["township"]))
-        cols["village"].append(_blank(r["village"]))
-        cols["judgment_no"].append(_blank(r["judgment_no"]))
-        cols["basis_no"].append(_blank(r["basis_no"]))
-    types = {"name_masked": pa.bool_(), "name_len": pa.int32()}
+def _name_table(lineage: pa.Table) -> pa.Table:
+    cols: dict[str, list] = {k: [] for k in ("name", "norm", "fold", "pinyin", "surname", "masked", "length")}
+    for name in sorted({n for n in lineage.column("name").to_pylist() if n}):
+        keys = name_keys(name)
+        if keys is None:
+            continue
+        cols["name"].append(name)
+        cols["norm"].append(keys.norm)
+        cols["fold"].append(keys.fold)
+        cols["pinyin"].append(keys.pinyin or None)
+        cols["surname"].append(keys.surname or None)
+        cols["masked"].append(keys.masked)
+        cols["length"].append(keys.length)
+    types = {"masked": pa.bool_(), "length": pa.int32()}
     return pa.table({c: pa.array(v, type=types.get(c, pa.string())) for c, v in cols.items()})
 
 
-def name_frequencies(lineage: pa.Table) -> pa.Table:
-    """Share of all records bearing each name: the term frequencies for common names (王伟)."""
-    counts: Counter[str] = Counter()
-    for name in lineage.column("name").to_pylist():
-        keys = name_keys(name)
-        if keys and not keys.masked:
-            counts[keys.norm] += 1
-    total = sum(counts.values()) or 1
-    names = sorted(counts)
-    return pa.table({
-        "name_norm": pa.array(names, pa.string()),
-        "tf_name_norm": pa.array([counts[n] / total for n in names], pa.float64()),
-    })
+_RECORDS = """
+CREATE TEMP TABLE rec AS
+SELECT l.record_id, l.id_number,
+       k.norm, k.fold, k.pinyin, k.surname, k.length,
+       coalesce(l.name_masked, false) OR coalesce(k.masked, false) AS masked,
+       nullif(trim(l.birth_date), '') AS birth, nullif(trim(l.sex), '') AS sex,
+       nullif(trim(l.phone), '') AS phone, nullif(trim(l.township), '') AS township,
+       nullif(trim(l.village), '') AS village,
+       nullif(trim(l.judgment_no), '') AS judgment_no, nullif(trim(l.basis_no), '') AS basis_no
+FROM lineage l LEFT JOIN names k ON k.name = l.name
+"""
+
+# Who bears each name, counted in persons (a person in five registries counts once).
+_COUNTS = """
+CREATE TEMP TABLE by_name AS
+SELECT norm, count(DISTINCT id_number) AS id_persons, count(*) FILTER (WHERE id_number IS NULL) AS residue
+FROM rec WHERE norm IS NOT NULL AND NOT masked GROUP BY norm;
+CREATE TEMP TABLE by_town AS
+SELECT norm, township, count(DISTINCT id_number) AS n FROM rec
+WHERE id_number IS NOT NULL AND NOT masked AND township IS NOT NULL GROUP BY ALL;
+CREATE TEMP TABLE by_village AS
+SELECT norm, village, count(DISTINCT id_number) AS n FROM rec
+WHERE id_number IS NOT NULL AND NOT masked AND village IS NOT NULL GROUP BY ALL;
+"""
+
+_FEATURES = """
+SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
+       CASE WHEN NOT r.masked THEN r.fold END AS name_fold,
+       CASE WHEN NOT r.masked THEN r.pinyin END AS pinyin,
+       r.surname, r.masked AS name_masked, r.length::INTEGER AS name_len,
+       -- blocking keys for a one-character typo: the name minus its last / its middle character
+       CASE WHEN NOT r.masked AND length(r.fold) >= 2 THEN substr(r.fold, 1, length(r.fold) - 1) END AS name_head,
+       CASE WHEN NOT r.masked AND length(r.fold) >= 3
+            THEN substr(r.fold, 1, 1) || substr(r.fold, length(r.fold), 1) END AS name_tail,
+       r.birth AS birth_date, substr(r.birth, 1, 7) AS birth_ym, substr(r.birth, 1, 4) AS birth_year,
+       r.sex, r.phone, r.township, r.village, r.judgment_no, r.basis_no,
+       -- how many ID-bearing persons this name could be: in the county, the township, the village
+       CASE WHEN NOT r.masked AND r.norm IS NOT NULL THEN coalesce(n.id_persons, 0) END::INTEGER AS name_id_persons,
+       CASE WHEN NOT r.masked AND r.norm IS NOT NULL AND r.township IS NOT NULL
+            THEN coalesce(t.n, 0) END::INTEGER AS name_town_id_persons,
+       CASE WHEN NOT r.masked AND r.norm IS NOT NULL AND r.village IS NOT NULL
+            THEN coalesce(v.n, 0) END::INTEGER AS name_village_id_persons
+FROM rec r
+LEFT JOIN by_name n ON n.norm = r.norm
+LEFT JOIN by_town t ON t.norm = r.norm AND t.township = r.township
+LEFT JOIN by_village v ON v.norm = r.norm AND v.village = r.village
+ORDER BY r.record_id
+"""
+
+# Term frequencies: a name held by ID-bearing persons counts those persons; a name seen only on
+# records without an ID counts those records (they may be one person or several).
+_TF = """
+SELECT norm AS name_norm, (CASE WHEN id_persons > 0 THEN id_persons ELSE residue END) / {population}::DOUBLE AS tf_name_norm
+FROM by_name ORDER BY norm
+"""
+
+
+def derive(lineage: pa.Table) -> Subjects:
+    work = duckdb.connect()
+    try:
+        work.register("lineage", lineage)
+        work.register("names", _name_table(lineage))
+        work.execute(_RECORDS)
+        work.execute(_COUNTS)
+        population = work.sql(
+            "SELECT count(DISTINCT id_number) + count(*) FILTER (WHERE id_number IS NULL) FROM rec").fetchall()[0][0]
+        population = max(int(population), MIN_POPULATION)
+        features = work.sql(_FEATURES).to_arrow_table().select(list(FEATURE_COLUMNS))
+        name_tf = work.sql(_TF.format(population=population)).to_arrow_table()
+    finally:
+        work.close()
+    return Subjects(lineage, features, name_tf, population)

@@ -14,10 +14,11 @@ import splink.comparison_library as cl
 from splink import SettingsCreator
 
 # A pair is linked when its match weight reaches this (log2 Bayes factor, prior included).
-MATCH_WEIGHT_THRESHOLD = 6.0
+MATCH_WEIGHT_THRESHOLD = 4.0
 # Pairs below this are not even returned by the engine.
 CANDIDATE_WEIGHT_FLOOR = 0.0
-PRIOR = 1e-4  # chance that two blocked-together random records are one person
+# The prior that two random records are one person is 1 / (estimated persons), set per run:
+# with term frequencies also counted in persons, a name's weight does not drift with county size.
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,12 @@ class Level:
 
 def _null(col: str) -> Level:
     return Level("缺失", f"{col}_l IS NULL OR {col}_r IS NULL", null=True)
+
+
+def _residue_side(condition: str) -> str:
+    """``condition`` on whichever side of the pair has no valid ID (``{s}`` → ``_l`` / ``_r``)."""
+    return (f"((id_number_l IS NULL AND {condition.format(s='_l')}) OR "
+            f"(id_number_r IS NULL AND {condition.format(s='_r')}))")
 
 
 _CASE_PAIR = (
@@ -55,6 +62,19 @@ COMPARISONS: dict[str, list[Level]] = {
         Level("同音", "pinyin_l = pinyin_r", 0.04, 0.0003),
         Level("一字之差", "name_len_l = name_len_r AND levenshtein(name_fold_l, name_fold_r) = 1", 0.05, 0.003),
         Level("姓名不同", "ELSE", 0.01, 0.9922),
+    ],
+    # One-candidate evidence: the name on a record without ID is held by exactly one ID-bearing
+    # person in the county, or in the township / village both records name (namesakes planted in
+    # the same township fail this). Only for pairs of equal names with one side bearing an ID.
+    "name_unique": [
+        Level("不适用", "name_norm_l IS NULL OR name_norm_r IS NULL OR name_norm_l <> name_norm_r "
+              "OR (id_number_l IS NULL AND id_number_r IS NULL)", null=True),
+        Level("全县唯一同名", _residue_side("name_id_persons{s} = 1"), 0.7, 0.02),
+        Level("本乡镇唯一同名", "township_l = township_r AND " + _residue_side("name_town_id_persons{s} = 1"),
+              0.15, 0.01),
+        Level("本村唯一同名", "village_l = village_r AND " + _residue_side("name_village_id_persons{s} = 1"),
+              0.05, 0.004),
+        Level("同名不止一人", "ELSE", 0.1, 0.964),
     ],
     "birth_date": [
         _null("birth_date"),
@@ -109,11 +129,11 @@ def _level(level: Level):
         return lv.configure(is_null_level=True)
     opts = {"m_probability": level.m, "u_probability": level.u}
     if level.tf:
-        opts.update(tf_adjustment_column=level.tf, tf_minimum_u_value=1e-6)
+        opts.update(tf_adjustment_column=level.tf, tf_minimum_u_value=1e-9)
     return lv.configure(**opts)
 
 
-def settings(link_type: str) -> SettingsCreator:
+def settings(link_type: str, population: int) -> SettingsCreator:
     """Splink settings for ``link_only`` (residue × ID records) or ``dedupe_only`` (residue)."""
     return SettingsCreator(
         link_type=link_type,
@@ -122,7 +142,7 @@ def settings(link_type: str) -> SettingsCreator:
             for name, levels in COMPARISONS.items()
         ],
         blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
-        probability_two_random_records_match=PRIOR,
+        probability_two_random_records_match=1.0 / max(population, 2),
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=True,
         additional_columns_to_retain=["id_number", "name_masked"],

@@ -34,7 +34,7 @@ def partition(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any
     subjects = read_subjects(con)
     ids = subjects.lineage.column("record_id").to_pylist()
     numbers = {r: n for r, n in zip(ids, subjects.lineage.column("id_number").to_pylist(), strict=True) if n}
-    edges = score_residue(subjects.features, subjects.name_tf, engine=engine, spark=spark)
+    edges = score_residue(subjects.features, subjects.name_tf, subjects.population, engine=engine, spark=spark)
     return subjects, cluster(ids, numbers, edges, threshold)
 
 

@@ -44,9 +44,9 @@ def _db_api(engine: str, spark: Any = None):
     raise ValueError(f"未知的计算引擎：{engine}")
 
 
-def _predict(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Table) -> list[dict]:
+def _predict(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Table, population: int) -> list[dict]:
     inputs = [db_api.register(t) for t in tables]
-    linker = Linker(inputs if len(inputs) > 1 else inputs[0], model.settings(link_type), log_level=None)
+    linker = Linker(inputs if len(inputs) > 1 else inputs[0], model.settings(link_type, population), log_level=None)
     tf = db_api.register(name_tf)
     linker.table_management.register_term_frequency_lookup(tf, "name_norm")
     pred = linker.inference.predict(threshold_match_weight=model.CANDIDATE_WEIGHT_FLOOR, warning_mode="never")
@@ -66,7 +66,8 @@ def _edge(row: dict) -> Edge:
                 levels, weights)
 
 
-def score_residue(features: pa.Table, name_tf: pa.Table, engine: str = "duckdb", spark: Any = None) -> list[Edge]:
+def score_residue(features: pa.Table, name_tf: pa.Table, population: int, engine: str = "duckdb",
+                  spark: Any = None) -> list[Edge]:
     """Every blocked pair involving a residue record, scored, at or above the candidate floor."""
     has_id = pc.is_valid(features.column("id_number"))
     residue = features.filter(pc.invert(has_id))
@@ -76,9 +77,9 @@ def score_residue(features: pa.Table, name_tf: pa.Table, engine: str = "duckdb",
     db_api = _db_api(engine, spark)
     rows: list[dict] = []
     if with_id.num_rows:
-        rows += _predict(db_api, [residue, with_id], "link_only", name_tf)
+        rows += _predict(db_api, [residue, with_id], "link_only", name_tf, population)
     if residue.num_rows > 1:
-        rows += _predict(db_api, [residue], "dedupe_only", name_tf)
+        rows += _predict(db_api, [residue], "dedupe_only", name_tf, population)
     edges = {}
     for row in rows:
         e = _edge(row)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
-from datetime import date
 
 import duckdb
 import pyarrow as pa
 
-from jiuzhu.engine.identity import idcard
 from jiuzhu.engine.linkage.clustering import Partition
 
 
@@ -21,54 +18,61 @@ def person_key(id_number: str | None, smallest_record_id: str) -> str:
     return "r" + hashlib.sha256(smallest_record_id.encode()).hexdigest()[:16]
 
 
-def _most_common(values: list) -> object | None:
-    counts = Counter(v for v in values if v)
-    if not counts:
-        return None
-    return min(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[0]
+_OUTPUTS = """
+CREATE TEMP TABLE m AS
+SELECT l.record_id, l.source_type, l.id_number, l.name, coalesce(l.name_masked, false) AS masked, l.sex,
+       l.birth_date, c.root, c.ident
+FROM lineage l JOIN clusters c USING (record_id);
+CREATE TEMP TABLE keys AS
+SELECT root, ident, count(*) AS records,
+       CASE WHEN ident IS NOT NULL THEN 'p' || substr(sha256(ident), 1, 16)
+            ELSE 'r' || substr(sha256(min(record_id)), 1, 16) END AS person_key
+FROM m GROUP BY root, ident;
+"""
+
+_INDEX = """
+SELECT m.record_id, m.source_type, k.person_key,
+       CASE WHEN m.id_number IS NOT NULL THEN 'id' WHEN k.records > 1 THEN 'probabilistic' ELSE 'single' END AS method
+FROM m JOIN keys k USING (root) ORDER BY m.record_id
+"""
+
+# Best values: the name most used (unmasked first, then on ID-bearing records); sex and birth date
+# from the ID number when there is one, else the most frequent.
+_PERSONS = """
+WITH names AS (
+    SELECT root, name, bool_and(masked) AS masked, count(id_number) AS on_id, count(*) AS n
+    FROM m WHERE name IS NOT NULL GROUP BY root, name),
+best_name AS (
+    SELECT root, arg_min(name, (masked, -on_id, -n, name)) AS name FROM names GROUP BY root),
+sexes AS (SELECT root, arg_min(sex, (-n, sex)) AS sex
+          FROM (SELECT root, sex, count(*) AS n FROM m WHERE sex IS NOT NULL GROUP BY ALL) GROUP BY root),
+births AS (SELECT root, arg_min(birth_date, (-n, birth_date)) AS birth_date
+           FROM (SELECT root, birth_date, count(*) AS n FROM m WHERE birth_date IS NOT NULL GROUP BY ALL) GROUP BY root)
+SELECT k.person_key, b.name, k.ident AS id_number,
+       CASE WHEN k.ident IS NOT NULL THEN CASE WHEN substr(k.ident, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END
+            ELSE s.sex END AS sex,
+       CASE WHEN k.ident IS NOT NULL THEN strptime(substr(k.ident, 7, 8), '%Y%m%d')::DATE
+            ELSE try_cast(bd.birth_date AS DATE) END AS birth_date,
+       k.records::INTEGER AS records
+FROM keys k LEFT JOIN best_name b USING (root) LEFT JOIN sexes s USING (root) LEFT JOIN births bd USING (root)
+ORDER BY k.person_key
+"""
 
 
 def build_tables(lineage: pa.Table, part: Partition) -> tuple[pa.Table, pa.Table, pa.Table]:
-    rows = lineage.select(["record_id", "source_type", "id_number", "name", "name_masked", "sex",
-                           "birth_date"]).to_pylist()
-    members: dict[str, list[dict]] = {}
-    for r in rows:
-        members.setdefault(part.cluster_of[r["record_id"]], []).append(r)
-    key_of_root = {}
-    for root, recs in members.items():
-        key_of_root[root] = person_key(part.id_of_cluster[root], min(r["record_id"] for r in recs))
-
-    index = {"record_id": [], "source_type": [], "person_key": [], "method": []}
-    for r in rows:
-        root = part.cluster_of[r["record_id"]]
-        index["record_id"].append(r["record_id"])
-        index["source_type"].append(r["source_type"])
-        index["person_key"].append(key_of_root[root])
-        if r["id_number"]:
-            method = "id"
-        else:
-            method = "probabilistic" if len(members[root]) > 1 else "single"
-        index["method"].append(method)
-
-    persons = {"person_key": [], "name": [], "id_number": [], "sex": [], "birth_date": [], "records": []}
-    for root in sorted(members, key=lambda x: key_of_root[x]):
-        recs = members[root]
-        number = part.id_of_cluster[root]
-        with_id = [r for r in recs if r["id_number"]]
-        names = [r["name"] for r in (with_id or recs) if not r["name_masked"]]
-        name = _most_common(names) or _most_common([r["name"] for r in recs])
-        if number:
-            sex, birth = idcard.sex(number), idcard.birth_date(number)
-        else:
-            sex = _most_common([r["sex"] for r in recs])
-            b = _most_common([r["birth_date"] for r in recs])
-            birth = date.fromisoformat(b) if b else None
-        persons["person_key"].append(key_of_root[root])
-        persons["name"].append(name)
-        persons["id_number"].append(number)
-        persons["sex"].append(sex)
-        persons["birth_date"].append(birth)
-        persons["records"].append(len(recs))
+    ids = list(part.cluster_of)
+    roots = [part.cluster_of[r] for r in ids]
+    clusters = pa.table({"record_id": pa.array(ids, pa.string()), "root": pa.array(roots, pa.string()),
+                         "ident": pa.array([part.id_of_cluster[r] for r in roots], pa.string())})
+    work = duckdb.connect()
+    try:
+        work.register("lineage", lineage)
+        work.register("clusters", clusters)
+        work.execute(_OUTPUTS)
+        index = work.sql(_INDEX).to_arrow_table()
+        persons = work.sql(_PERSONS).to_arrow_table()
+    finally:
+        work.close()
 
     expl = {"record_id_l": [], "record_id_r": [], "match_weight": [], "match_probability": [], "comparisons": []}
     for e in sorted(part.links, key=lambda e: (e.left, e.right)):
@@ -78,12 +82,9 @@ def build_tables(lineage: pa.Table, part: Partition) -> tuple[pa.Table, pa.Table
         expl["match_probability"].append(e.match_probability)
         expl["comparisons"].append(json.dumps(
             {c: {"level": e.levels[c], "weight": e.weights[c]} for c in e.levels}, ensure_ascii=False))
-
     return (
-        pa.table(index, schema=pa.schema([(c, pa.string()) for c in index])),
-        pa.table(persons, schema=pa.schema([("person_key", pa.string()), ("name", pa.string()),
-                                            ("id_number", pa.string()), ("sex", pa.string()),
-                                            ("birth_date", pa.date32()), ("records", pa.int32())])),
+        index,
+        persons,
         pa.table(expl, schema=pa.schema([("record_id_l", pa.string()), ("record_id_r", pa.string()),
                                          ("match_weight", pa.float64()), ("match_probability", pa.float64()),
                                          ("comparisons", pa.string())])),

@@ -66,26 +66,29 @@ def test_traditional_form_is_the_same_name_and_variant_form_has_its_own_level(re
     assert explanation(con, "d2", "t2")["name"]["level"] == "繁简/异体字相同"
 
 
-def test_one_character_different_needs_more_than_the_birth_date(registry):
+def test_one_character_different_links_with_birth_date_not_without(registry):
     background(registry)
     registry.add("d1", "林建华", id_number=make_id("1975-06-09", 41), phone="13905981234", township="均溪镇")
     registry.add("v1", "林建平", source="victim", birth="1975-06-09", sex="男", phone="13905981234")
-    registry.add("d2", "黄志明", id_number=make_id("1980-01-20", 51))
-    registry.add("v2", "黄志强", source="victim", birth="1980-01-20", sex="男")
+    registry.add("d2", "黄晓东", id_number=make_id("1980-01-20", 51), township="石牌镇")
+    registry.add("v2", "黄晓南", source="victim", birth="1980-01-20", sex="男")
+    registry.add("d3", "吴德福", id_number=make_id("1966-02-02", 71), township="石牌镇")
+    registry.add("v3", "吴德富", source="victim", sex="男", township="石牌镇")
     con = registry.build()
     link_connection(con)
     p = persons(con)
-    assert p["v1"] == p["d1"]
+    assert p["v1"] == p["d1"] and p["v2"] == p["d2"]
     assert explanation(con, "d1", "v1")["name"]["level"] == "一字之差"
-    assert p["v2"] != p["d2"]  # a typo-like name and a birth date alone: could be a sibling
+    assert explanation(con, "d2", "v2")["name"]["level"] == "一字之差"
+    assert p["v3"] != p["d3"]  # one character off and nothing but sex and township: not enough
 
 
 def test_case_context_links_enforcement_applicant_to_victim(registry):
     background(registry)
     judgment = "(2024)闽0425刑初45号"
-    registry.add("v1", "郑美玉", source="victim", birth="1966-09-30", sex="女", judgment_no=judgment)
-    registry.add("e1", "郑美玉", source="enforcement", basis_no=judgment)
-    registry.add("e2", "郑美玉", source="enforcement", basis_no="(2023)闽0425民初9号")
+    registry.add("v1", "郑雅琴", source="victim", birth="1966-09-30", sex="女", judgment_no=judgment)
+    registry.add("e1", "郑雅琴", source="enforcement", basis_no=judgment)
+    registry.add("e2", "郑雅琴", source="enforcement", basis_no="(2023)闽0425民初9号")
     con = registry.build()
     link_connection(con)
     p = persons(con)
@@ -126,8 +129,8 @@ def test_never_rules_hold_whatever_the_weight():
 def test_corrupted_or_invalid_id_is_never_linked_through(registry):
     background(registry)
     # Excel turned both IDs into the same 3.50425197003E+17: not evidence of anything.
-    registry.add("c1", "王伟", id_status="corrupted", id_number="3.50425197003E+17", source="tekun")
-    registry.add("c2", "王伟", id_status="corrupted", id_number="3.50425197003E+17", source="unemployment")
+    registry.add("c1", "蔡文昌", id_status="corrupted", id_number="3.50425197003E+17", source="tekun")
+    registry.add("c2", "蔡文昌", id_status="corrupted", id_number="3.50425197003E+17", source="unemployment")
     # A valid ID typed with a wrong check digit elsewhere: still no link through the cell.
     number = make_id("1988-07-01", 61)
     wrong = number[:17] + ("0" if number[17] != "0" else "1")
@@ -163,16 +166,16 @@ def test_term_frequency_makes_a_rare_name_count_more(registry):
     registry.add("x2", "欧阳雪凝", source="veteran", phone="13800000092")
     con = registry.build()
     subjects = read_subjects(con)
-    edges = {(e.left, e.right): e for e in score_residue(subjects.features, subjects.name_tf)}
+    edges = {(e.left, e.right): e for e in score_residue(subjects.features, subjects.name_tf, subjects.population)}
     common, rare = edges[("d1", "x1")], edges[("d2", "x2")]
     assert common.levels["name"] == rare.levels["name"] == "姓名相同"
-    assert rare.weights["name"] > common.weights["name"] + 3
-    assert rare.match_weight - common.match_weight == pytest.approx(rare.weights["name"] - common.weights["name"], abs=1e-5)
+    assert rare.weights["name"] == pytest.approx(common.weights["name"] + 5, abs=1e-5)  # 32 王伟 : 1 欧阳雪凝
+    assert (common.levels["name_unique"], rare.levels["name_unique"]) == ("同名不止一人", "全县唯一同名")
 
 
-def test_one_person_never_holds_two_valid_ids(registry):
+def test_a_record_fitting_two_persons_equally_joins_neither(registry):
     background(registry)
-    # Twins: same name in two registries, same birth date and phone; the residue record fits both.
+    # Two 林建华 with the same birth date and phone (twins); the record without ID fits both.
     registry.add("d1", "林建华", id_number=make_id("1990-10-10", 13), phone="13905980000", township="均溪镇")
     registry.add("d2", "林建华", id_number=make_id("1990-10-10", 15), phone="13905980000", township="均溪镇")
     registry.add("v1", "林建华", source="victim", birth="1990-10-10", sex="男", phone="13905980000")
@@ -180,6 +183,22 @@ def test_one_person_never_holds_two_valid_ids(registry):
     link_connection(con)
     p = persons(con)
     assert p["d1"] != p["d2"]
-    assert p["v1"] in (p["d1"], p["d2"])
-    ids = con.sql("SELECT count(DISTINCT id_number) FROM persons WHERE person_key = ?", params=[p["v1"]]).fetchall()
-    assert ids == [(1,)]
+    assert p["v1"] not in (p["d1"], p["d2"])
+
+
+def test_one_person_never_holds_two_valid_ids(registry):
+    background(registry)
+    # Two ID-less records: v1 clearly d1's (phone), v2 clearly d2's (village); v1–v2 agree on all
+    # they share. Merging v1–v2 would make one person of two ID numbers: the weaker link loses.
+    registry.add("d1", "林建华", id_number=make_id("1990-10-10", 13), phone="13905980000", township="均溪镇")
+    registry.add("d2", "林建华", id_number=make_id("1990-10-10", 15), township="均溪镇", village="城关村")
+    registry.add("v1", "林建华", source="victim", birth="1990-10-10", sex="男", phone="13905980000")
+    registry.add("v2", "林建华", source="temp_relief", birth="1990-10-10", sex="男", village="城关村")
+    con = registry.build()
+    link_connection(con)
+    p = persons(con)
+    assert p["d1"] != p["d2"]
+    keys = con.sql("SELECT person_key, count(DISTINCT id_number) FROM persons GROUP BY ALL "
+                   "HAVING count(DISTINCT id_number) > 1").fetchall()
+    assert keys == []
+    assert p["v1"] != p["v2"]

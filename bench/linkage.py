@@ -1,0 +1,190 @@
+"""Linkage against ground truth: synth → ingest → link → `persons export` → pairwise precision/recall.
+
+    python -m bench.linkage [--residents N | --scale county] [--seeds S ...] [--engine duckdb|spark]
+                            [--no-baseline] [--keep DIR]
+
+For each seed an ordinary county and an ID-poor one (`jiuzhu synth --id-poor`) are generated.
+Seeds default to ones never used while choosing the model's parameters and threshold (tuning
+used 1001/1002 and the tests' fixtures; see docs/linkage.md). Measured:
+
+- pairwise precision and recall over all exported records: a pair is two records of one true
+  person (truth/records.csv), predicted when they share a person_key;
+- recall over records without a valid ID: the true pairs with at least one such record;
+- our linkage time (api.link) and, side by side in the same process on the same records, a
+  plain Splink deduplication with Splink's default name comparisons (trained by Splink's usual
+  u-sampling + EM), its time and F1.
+
+Figures go to stdout and bench/out/linkage.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date
+from math import comb
+from pathlib import Path
+
+BENCH_SEEDS = (71001,)
+AS_OF = date(2025, 10, 31)
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def pairwise(records: list[tuple[str, str, bool]]) -> dict:
+    """``records``: (predicted person, true person, has a valid ID). Pair counts by contingency."""
+    pred = Counter(p for p, _, _ in records)
+    true = Counter(t for _, t, _ in records)
+    both = Counter((p, t) for p, t, _ in records)
+    tp = sum(comb(n, 2) for n in both.values())
+    pp, tt = sum(comb(n, 2) for n in pred.values()), sum(comb(n, 2) for n in true.values())
+    # True pairs with at least one record without a valid ID: all true pairs minus ID-only ones.
+    true_id = Counter(t for _, t, has in records if has)
+    both_id = Counter((p, t) for p, t, has in records if has)
+    tt_noid = tt - sum(comb(n, 2) for n in true_id.values())
+    tp_noid = tp - sum(comb(n, 2) for n in both_id.values())
+    precision = tp / pp if pp else 1.0
+    recall = tp / tt if tt else 1.0
+    return {
+        "records": len(records),
+        "records_without_id": sum(1 for _, _, has in records if not has),
+        "true_pairs": tt, "predicted_pairs": pp, "true_positive_pairs": tp,
+        "precision": round(precision, 5), "recall": round(recall, 5),
+        "f1": round(2 * precision * recall / (precision + recall), 5) if precision + recall else 0.0,
+        "true_pairs_without_id": tt_noid,
+        "recall_without_id": round(tp_noid / tt_noid, 5) if tt_noid else 1.0,
+    }
+
+
+def score_export(export_csv: Path, truth_dir: Path) -> dict:
+    truth = {(r["file"], r["row"]): r["person"] for r in _read(truth_dir / "records.csv")}
+    rows = [(r["person_key"], truth.get((r["file"], r["row"])), bool(r["id_number"])) for r in _read(export_csv)]
+    scored = [r for r in rows if r[1] is not None]
+    out = pairwise(scored)
+    out["exported_without_truth"] = len(rows) - len(scored)
+    return out
+
+
+def baseline(warehouse: Path, truth_dir: Path) -> dict:
+    """A plain Splink dedupe of the same records: Splink's default comparisons, usual training."""
+    import duckdb
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    table = con.sql("""
+        SELECT record_id AS unique_id, file_name, "row", name,
+               CASE WHEN id_status = 'valid' THEN id_number END AS id_number,
+               sex, strftime(birth_date, '%Y-%m-%d') AS birth_date, phone, township, village
+        FROM subjects""").to_arrow_table()
+    con.close()
+    started = time.perf_counter()
+    db_api = DuckDBAPI()
+    df = db_api.register(table)
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.ExactMatch("id_number"),
+            cl.NameComparison("name"),
+            cl.DateOfBirthComparison("birth_date", input_is_string=True),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("phone"),
+            cl.ExactMatch("township"),
+            cl.ExactMatch("village"),
+        ],
+        blocking_rules_to_generate_predictions=[block_on("id_number"), block_on("name"),
+                                                block_on("birth_date"), block_on("phone")],
+    )
+    linker = Linker(df, settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match([block_on("id_number")], recall=0.95)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("name"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
+    pred = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold_match_probability=0.9)
+    rows = clusters.as_pyarrow_table().select(["unique_id", "cluster_id"]).to_pylist()
+    seconds = time.perf_counter() - started
+    lineage = {r["unique_id"]: (r["file_name"], str(r["row"]), bool(r["id_number"])) for r in table.to_pylist()}
+    truth = {(r["file"], r["row"]): r["person"] for r in _read(truth_dir / "records.csv")}
+    scored = []
+    for r in rows:
+        file, row, has = lineage[r["unique_id"]]
+        if (file, row) in truth:
+            scored.append((r["cluster_id"], truth[(file, row)], has))
+    return {"seconds": round(seconds, 2), **pairwise(scored)}
+
+
+def run_one(residents: int, seed: int, id_poor: bool, engine: str, work: Path, with_baseline: bool) -> dict:
+    from jiuzhu.cli.main import main as cli
+    from jiuzhu.engine import api
+    from jiuzhu.engine.synth.config import IdPoor, SynthConfig
+    from jiuzhu.engine.synth.generate import generate
+
+    label = f"{seed}{'-id-poor' if id_poor else ''}"
+    county, home = work / f"county-{label}", work / f"home-{label}"
+    shutil.rmtree(county, ignore_errors=True)
+    shutil.rmtree(home, ignore_errors=True)
+    os.environ["JIUZHU_HOME"] = str(home)
+    generate(county, residents, seed, AS_OF, SynthConfig(id_poor=IdPoor() if id_poor else None))
+    t = time.perf_counter()
+    api.ingest([county], as_of=AS_OF)
+    ingest_s = time.perf_counter() - t
+    result = api.link(engine)
+    export = work / f"persons-{label}.csv"
+    assert cli(["persons", "export", "--out", str(export)]) == 0
+    out = {"seed": seed, "id_poor": id_poor, "residents": residents, "engine": engine,
+           "ingest_seconds": round(ingest_s, 2), "link_seconds": result.seconds,
+           "link": {k: v for k, v in result.__dict__.items() if k not in ("engine", "seconds")},
+           "ours": score_export(export, county / "truth")}
+    if with_baseline:
+        out["splink_default"] = baseline(home / "warehouse.duckdb", county / "truth")
+        out["speed_up"] = round(out["splink_default"]["seconds"] / result.seconds, 1)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.linkage")
+    parser.add_argument("--residents", type=int, default=20_000)
+    parser.add_argument("--scale", choices=("county",), help="county ≈ 310,000 residents")
+    parser.add_argument("--seeds", type=int, nargs="*", default=list(BENCH_SEEDS))
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--only", choices=("ordinary", "id-poor"))
+    parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
+    args = parser.parse_args(argv)
+    residents = 310_000 if args.scale == "county" else args.residents
+    work = args.keep or Path(tempfile.mkdtemp(prefix="jiuzhu-bench-linkage-"))
+    results = []
+    kinds = [k for k in (False, True) if args.only is None or args.only == ("id-poor" if k else "ordinary")]
+    for seed in args.seeds:
+        for id_poor in kinds:
+            r = run_one(residents, seed, id_poor, args.engine, work, not args.no_baseline)
+            results.append(r)
+            print(json.dumps(r, ensure_ascii=False), flush=True)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    summary = {"date": date.today().isoformat(), "cores": os.cpu_count(), "peak_rss_mb": round(peak_mb),
+               "runs": results}
+    out = Path(__file__).parent / "out"
+    out.mkdir(exist_ok=True)
+    (out / "linkage.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    ok = all(r["ours"]["precision"] >= 0.999 and r["ours"]["recall"] >= 0.995
+             and r["ours"]["recall_without_id"] >= 0.95 for r in results)
+    print(f"targets {'met' if ok else 'NOT met'}; peak RSS {peak_mb:.0f} MB; bench/out/linkage.json")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
