@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from django.utils import timezone
 
+from jiuzhu.app.referrals.services.figures import UnitFigures
 from jiuzhu.app.reports.periods import Period, default_start_year, local_date, periods_of
 from jiuzhu.engine.identity.calendar import working_days_between
 from jiuzhu.engine.region import current_region
@@ -36,21 +37,6 @@ class DaysFigures:
     # 受理 → the last agreeing approval, against the county's target (counted, never flagged)
     approvals_measured: int = 0
     approvals_within_target: int = 0
-
-
-@dataclass
-class UnitReferrals:
-    sent: int = 0
-    answered: int = 0
-    returned: int = 0
-    overdue: int = 0
-
-
-@dataclass
-class UnitPlanItems:
-    added: int = 0
-    done: int = 0
-    not_possible: int = 0
 
 
 @dataclass
@@ -77,8 +63,9 @@ class PeriodFigures:
     paid_fen: int = 0
     persons_by_tag: dict[str, int] = field(default_factory=dict)
     days: DaysFigures = field(default_factory=DaysFigures)
-    referrals: dict[str, UnitReferrals] = field(default_factory=dict)
-    plan_items: dict[str, UnitPlanItems] = field(default_factory=dict)
+    # unit code → referrals received/answered/returned/overdue and plan items done/open, as the referrals
+    # app counts them (one definition of 超期 for its pages and this report)
+    units: dict[str, UnitFigures] = field(default_factory=dict)
     follow_ups_done: int = 0
     follow_ups_late: int = 0
 
@@ -166,8 +153,7 @@ def compute(year: int, quarter: int, *, start_year: int | None = None, today: da
     _cases(result, widest)
     _decisions(result, widest)
     _payments(result, widest)
-    _referrals(result, widest, today)
-    _plan_items(result, widest)
+    _units(result, today)
     _follow_ups(result, widest, today)
     _names(result)
     return result
@@ -287,15 +273,6 @@ def _payments(result: QuarterlyFigures, widest: Period) -> None:
             pf.paid_fen += amount_fen
 
 
-def _add(rows: dict, unit: str, counts: UnitReferrals | UnitPlanItems) -> None:
-    """Add one row's counts to the unit's totals; a unit with nothing in the period is not listed."""
-    if not any(asdict(counts).values()):
-        return
-    total = rows.setdefault(unit, type(counts)())
-    for name in (f.name for f in fields(counts)):
-        setattr(total, name, getattr(total, name) + getattr(counts, name))
-
-
 def _missed(due: date | None, done: date | None, today: date) -> bool:
     """A limit is missed when the step came after its last day, or has not come and the day is past."""
     if due is None:
@@ -303,51 +280,16 @@ def _missed(due: date | None, done: date | None, today: date) -> bool:
     return done > due if done is not None else due < today
 
 
-def _referrals(result: QuarterlyFigures, widest: Period, today: date) -> None:
-    from django.db.models import Q
+def _units(result: QuarterlyFigures, today: date) -> None:
+    """Per unit, from the referrals app. A period not over yet is judged on `today`, not on its last day."""
+    from jiuzhu.app.referrals.services.figures import unit_figures
 
-    from jiuzhu.app.referrals.models import Referral
-
-    since, until = widest.begins_at(), widest.ends_before()
-    rows = Referral.objects.filter(
-        Q(sent_at__gte=since, sent_at__lt=until) | Q(answered_at__gte=since, answered_at__lt=until)
-        | Q(returned_at__gte=since, returned_at__lt=until)
-        | Q(receipt_due__range=(widest.start, widest.end)) | Q(answer_due__range=(widest.start, widest.end))
-    ).values_list("to_unit__code", "sent_at", "received_at", "answered_at", "returned_at", "receipt_due",
-                  "answer_due")
-    for unit, sent_at, received_at, answered_at, returned_at, receipt_due, answer_due in rows:
-        sent, received = local_date(sent_at), local_date(received_at)
-        answered, returned = local_date(answered_at), local_date(returned_at)
-        # Signing is done by signing, or by answering or returning without signing first.
-        signed = received or answered or returned
-        missed_days = set()
-        if _missed(receipt_due, signed, today):
-            missed_days.add(receipt_due)
-        if _missed(answer_due, answered or returned, today):
-            missed_days.add(answer_due)
-        for pf in result.periods:
-            # A referral late at both steps in one period is one overdue referral there.
-            _add(pf.referrals, unit, UnitReferrals(
-                sent=int(pf.has(sent)), answered=int(pf.has(answered)), returned=int(pf.has(returned)),
-                overdue=int(any(pf.has(d) for d in missed_days))))
-
-
-def _plan_items(result: QuarterlyFigures, widest: Period) -> None:
-    from django.db.models import Q
-
-    from jiuzhu.app.referrals.models import PlanItem, PlanItemState
-
-    since, until = widest.begins_at(), widest.ends_before()
-    rows = PlanItem.objects.filter(Q(created_at__gte=since, created_at__lt=until)
-                                   | Q(closed_at__gte=since, closed_at__lt=until)) \
-        .values_list("unit__code", "state", "created_at", "closed_at")
-    for unit, state, created_at, closed_at in rows:
-        created, closed = local_date(created_at), local_date(closed_at)
-        for pf in result.periods:
-            _add(pf.plan_items, unit, UnitPlanItems(
-                added=int(pf.has(created)),
-                done=int(state == PlanItemState.DONE and pf.has(closed)),
-                not_possible=int(state == PlanItemState.NOT_POSSIBLE and pf.has(closed))))
+    for pf in result.periods:
+        if pf.start > today:
+            continue
+        pf.units = {row.unit_code: row for row in unit_figures(pf.start, min(pf.end, today))}
+        for row in pf.units.values():
+            result.unit_names.setdefault(row.unit_code, row.unit_name)
 
 
 def _follow_ups(result: QuarterlyFigures, widest: Period, today: date) -> None:
@@ -377,7 +319,6 @@ def _names(result: QuarterlyFigures) -> None:
         result.source_names[NO_SOURCE] = "无数据记录（人工录入等）"
     result.origin_names = dict(Origin.choices)
     result.reason_names = dict(RefusalReason.choices)
-    codes = {u for pf in result.periods for u in (*pf.referrals, *pf.plan_items)}
-    result.unit_names = {code: name for code, name in Unit.objects.order_by("id").values_list("code", "name")
-                         if code in codes}
-    result.unit_names.update({c: c for c in sorted(codes - set(result.unit_names))})
+    order = list(Unit.objects.order_by("id").values_list("code", flat=True))
+    result.unit_names = dict(sorted(result.unit_names.items(),
+                                    key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from jiuzhu.app.reports.figures import PeriodFigures, QuarterlyFigures, UnitPlanItems, UnitReferrals
+from jiuzhu.app.reports.figures import PeriodFigures, QuarterlyFigures
 from jiuzhu.app.reports.periods import QUARTER_NAMES
 from jiuzhu.engine.identity.money import format_wan
 
@@ -120,33 +120,31 @@ def tags(fig: QuarterlyFigures) -> Table:
     return _per_period("救助对象（按标签，人）", "tags", "标签", names, lambda pf: pf.persons_by_tag, fig)
 
 
-REFERRAL_COLUMNS = (("sent", "接收"), ("answered", "反馈"), ("returned", "退回"), ("overdue", "超期"))
-PLAN_COLUMNS = (("added", "新增"), ("done", "已落实"), ("not_possible", "无法落实"))
+REFERRAL_COLUMNS = (("referrals_received", "接收"), ("referrals_answered", "反馈"), ("referrals_returned", "退回"),
+                    ("referrals_overdue", "超期"))
+PLAN_COLUMNS = (("plan_items_done", "已落实"), ("plan_items_open", "未落实"))
 
 
-def _per_unit(fig: QuarterlyFigures, key: str, title: str, columns, rows_of: Callable[[PeriodFigures], dict],
-              empty, keys: Iterable[str]) -> Table:
+def _per_unit(fig: QuarterlyFigures, key: str, title: str, columns, keys: Iterable[str]) -> Table:
     periods = _periods(fig, keys)
     table = Table(key, title, ["单位", *(f"{pf.label}{label}" for pf in periods for _, label in columns)])
     for code, name in fig.unit_names.items():
-        if not any(code in rows_of(pf) for pf in periods):
+        rows = [pf.units.get(code) for pf in periods]
+        if not any(rows):
             continue
-        cells: list[Cell] = [name]
-        for pf in periods:
-            row = rows_of(pf).get(code, empty)
-            cells.extend(getattr(row, attr) for attr, _ in columns)
-        table.rows.append(cells)
+        cells = [getattr(row, attr) if row else 0 for row in rows for attr, _ in columns]
+        if any(cells):  # a unit listed for its plan items has no line in the referrals table, and back
+            table.rows.append([name, *cells])
     return table
 
 
 def referrals(fig: QuarterlyFigures, keys: Iterable[str] = ALL_PERIODS) -> Table:
-    return _per_unit(fig, "referrals", "协作单位移送办理情况（件）", REFERRAL_COLUMNS, lambda pf: pf.referrals,
-                     UnitReferrals(), keys)
+    return _per_unit(fig, "referrals", "协作单位移送办理情况（件）", REFERRAL_COLUMNS, keys)
 
 
 def plan_items(fig: QuarterlyFigures, keys: Iterable[str] = ALL_PERIODS) -> Table:
-    return _per_unit(fig, "plan_items", "救助方案事项落实情况（项）", PLAN_COLUMNS, lambda pf: pf.plan_items,
-                     UnitPlanItems(), keys)
+    """已落实 in the period; 未落实 = still open at the period's end (or today), whenever made."""
+    return _per_unit(fig, "plan_items", "救助方案事项落实情况（项）", PLAN_COLUMNS, keys)
 
 
 def all_tables(fig: QuarterlyFigures, unit_periods: Iterable[str] = ALL_PERIODS) -> list[Table]:

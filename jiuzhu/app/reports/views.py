@@ -19,9 +19,14 @@ from jiuzhu.engine.identity.calendar import CalendarYearUnknown
 LEADERS = (Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.DATA_ADMIN)
 
 
+def _today():
+    """The day overdue limits are judged on (a function, so tests can fix it)."""
+    return timezone.localdate()
+
+
 def _choice(request: HttpRequest) -> tuple[int, int, int]:
     """Year, quarter and start year from the query, else the current quarter; nonsense falls back too."""
-    year, quarter = current_quarter(timezone.localdate())
+    year, quarter = current_quarter(_today())
 
     def number(name: str, default: int, low: int, high: int) -> int:
         value = request.GET.get(name, "")
@@ -37,7 +42,7 @@ def _choice(request: HttpRequest) -> tuple[int, int, int]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     year, quarter, since = _choice(request)
     try:
-        fig = compute(year, quarter, start_year=since)
+        fig = compute(year, quarter, start_year=since, today=_today())
     except CalendarYearUnknown as err:
         return render(request, "reports/dashboard.html", {
             "year": year, "quarter": quarter, "since": since, "quarters": QUARTER_NAMES.items(),
@@ -48,7 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "fig": fig, "title": wording.document_title(fig), "year": year, "quarter": quarter, "since": since,
         "quarters": QUARTER_NAMES.items(), "overall": wording.overall(fig), "clue_line": wording.clues(fig),
         "timeliness": wording.timeliness(fig), "overdue_line": wording.overdue_units(fig),
-        "any_overdue": any(row.overdue for row in fig.this_quarter.referrals.values()),
+        "any_overdue": any(row.referrals_overdue for row in fig.this_quarter.units.values()),
         "follow_up_line": wording.follow_ups(fig), "tables": shown, "charts": charts.for_dashboard(fig),
         "money_chart": charts.money_by_quarter(fig),
     })
@@ -60,7 +65,7 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404("没有这种格式")
     year, quarter, since = _choice(request)
     try:
-        fig = compute(year, quarter, start_year=since)
+        fig = compute(year, quarter, start_year=since, today=_today())
     except CalendarYearUnknown as err:
         messages.error(request, f"{err.year}年的法定节假日安排未知，无法计算工作日，请数据管理员补充。")
         return redirect(f"{reverse('reports:dashboard')}?year={year}&quarter={quarter}&since={since}")

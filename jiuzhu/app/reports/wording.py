@@ -58,12 +58,12 @@ def timeliness(fig: QuarterlyFigures) -> str:
 
 
 def overdue_units(fig: QuarterlyFigures) -> str:
-    late = [(fig.unit_names.get(code, code), row.overdue) for code, row in fig.this_quarter.referrals.items()
-            if row.overdue]
+    late = [(row.unit_name, row.referrals_overdue) for row in fig.this_quarter.units.values()
+            if row.referrals_overdue]
     if not late:
-        return "本季度各单位均在时限内签收、反馈移送事项。"
+        return "本季度移送各单位的事项均在时限内签收、反馈。"
     parts = "、".join(f"{name}{n}件" for name, n in sorted(late, key=lambda x: (-x[1], x[0])))
-    return f"本季度超过时限未签收或未反馈的移送事项：{parts}，请相关单位抓紧办理。"
+    return f"本季度移送的事项中，超过时限签收或反馈的：{parts}，请相关单位抓紧办理。"
 
 
 def follow_ups(fig: QuarterlyFigures) -> str:

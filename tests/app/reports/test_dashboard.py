@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -53,13 +54,13 @@ def test_anonymous_is_sent_to_login(client, db):
 def test_shown_to_leaders_with_the_figures(client, personas, county, who, monkeypatch):
     from jiuzhu.app.reports import views
 
-    monkeypatch.setattr(views.timezone, "localdate", lambda: __import__("datetime").date(2026, 10, 15))
+    monkeypatch.setattr(views, "_today", lambda: date(2026, 10, 15))
     response = _client(client, personas[who]).get(reverse("reports:dashboard"), QUERY)
     assert response.status_code == 200
     page = response.content.decode()
     assert "大田县人民检察院关于2026年第三季度司法救助工作情况的通报" in page
     assert "2024年以来，共办理国家司法救助案件3件3人，发放救助金6.50万元。" in page
-    assert "本季度超过时限未签收或未反馈的移送事项：残联1件、民政局1件" in page
+    assert '<p class="overdue">本季度移送的事项中，超过时限签收或反馈的：残联1件' in page
     # the overview row of money paid, in 万元 for each period
     assert re.search(r"<td>发放救助金金额</td><td>3\.00万元</td><td>4\.00万元</td><td>6\.50万元</td>", page)
     # CSS bars: 残联 received the most referrals this year (2), so its bar is full; 教育局 half
@@ -81,11 +82,9 @@ def test_menu_links_the_dashboard_for_leaders_only(client, personas, leader):
 
 
 def test_defaults_to_the_current_quarter(client, leader, monkeypatch):
-    from datetime import date
-
     from jiuzhu.app.reports import views
 
-    monkeypatch.setattr(views.timezone, "localdate", lambda: date(2026, 5, 20))
+    monkeypatch.setattr(views, "_today", lambda: date(2026, 5, 20))
     monkeypatch.delenv("JIUZHU_REPORT_START_YEAR", raising=False)
     page = _client(client, leader).get(reverse("reports:dashboard"), {"quarter": "9"}).content.decode()
     assert "关于2026年第二季度司法救助工作情况的通报" in page

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from jiuzhu.app.reports.figures import DaysFigures, QuarterRow, UnitPlanItems, UnitReferrals, compute
+from jiuzhu.app.referrals.services.figures import UnitFigures
+from jiuzhu.app.reports.figures import DaysFigures, QuarterRow, compute
 from tests.app.reports.conftest import START_YEAR, TODAY
 
 pytestmark = pytest.mark.django_db
@@ -90,38 +91,29 @@ def test_working_days_from_acceptance_to_decision(figures):
                                  approvals_within_target=2)
 
 
-def test_referrals_per_unit(figures):
+def test_units_as_the_referrals_app_counts_them(figures):
     q, y, s = figures.periods
-    assert q.referrals == {
-        "civil_affairs": UnitReferrals(sent=1, answered=2, returned=0, overdue=1),
-        "disability_federation": UnitReferrals(sent=2, answered=0, returned=0, overdue=1),
-        "education": UnitReferrals(sent=1, answered=0, returned=1, overdue=0),
+    # received, answered, returned, overdue (of those received in the period), plan items done, open
+    assert q.units == {
+        "civil_affairs": UnitFigures("civil_affairs", "民政局", 1, 2, 0, 0, 1, 1),
+        "disability_federation": UnitFigures("disability_federation", "残联", 2, 0, 0, 1, 0, 0),
+        "human_resources": UnitFigures("human_resources", "人社局", 0, 0, 0, 0, 0, 0),
+        "education": UnitFigures("education", "教育局", 1, 0, 1, 0, 0, 0),
+        "womens_federation": UnitFigures("womens_federation", "妇联", 0, 0, 0, 0, 1, 0),
     }
-    assert y.referrals["civil_affairs"] == UnitReferrals(sent=2, answered=2, returned=0, overdue=1)
-    assert y.referrals["disability_federation"] == q.referrals["disability_federation"]
-    assert s.referrals["civil_affairs"] == UnitReferrals(sent=3, answered=3, returned=0, overdue=2)
-    assert set(s.referrals) == {"civil_affairs", "disability_federation", "education"}
+    # R2 was sent on 30 June (Shanghai) and signed late: it counts in the year, not the quarter
+    assert y.units["civil_affairs"] == UnitFigures("civil_affairs", "民政局", 2, 2, 0, 1, 1, 1)
+    assert s.units["civil_affairs"] == UnitFigures("civil_affairs", "民政局", 3, 3, 0, 2, 1, 1)
+    assert s.units["human_resources"].plan_items_done == 1
 
 
 def test_overdue_is_judged_on_the_given_day(county):
     # On 2026-09-23 itself R3's answer is not yet late, and F4 (due 09-30) is not late either.
     early = compute(2026, 3, start_year=START_YEAR, today=date(2026, 9, 23))
-    assert early.this_quarter.referrals["disability_federation"].overdue == 0
+    assert early.this_quarter.units["disability_federation"].referrals_overdue == 0
     assert early.this_quarter.follow_ups_late == 0
     later = compute(2026, 3, start_year=START_YEAR, today=date(2026, 9, 24))
-    assert later.this_quarter.referrals["disability_federation"].overdue == 1
-
-
-def test_plan_items_per_unit(figures):
-    q, y, s = figures.periods
-    assert q.plan_items == {
-        "civil_affairs": UnitPlanItems(added=2, done=1, not_possible=0),
-        "womens_federation": UnitPlanItems(added=0, done=1, not_possible=0),
-        "education": UnitPlanItems(added=1, done=0, not_possible=1),
-    }
-    assert y.plan_items["womens_federation"] == UnitPlanItems(added=1, done=1, not_possible=0)
-    assert s.plan_items["human_resources"] == UnitPlanItems(added=1, done=1, not_possible=0)
-    assert len(s.plan_items) == 4
+    assert later.this_quarter.units["disability_federation"].referrals_overdue == 1
 
 
 def test_follow_ups(figures):
@@ -140,8 +132,9 @@ def test_unit_names_in_unit_order(figures):
 def test_as_dict_is_plain(figures):
     data = figures.as_dict()
     assert data["periods"][0]["granted_fen"] == 3_000_000
-    assert data["periods"][2]["referrals"]["civil_affairs"] == {"sent": 3, "answered": 3, "returned": 0,
-                                                                "overdue": 2}
+    assert data["periods"][2]["units"]["civil_affairs"] == {
+        "unit_code": "civil_affairs", "unit_name": "民政局", "referrals_received": 3, "referrals_answered": 3,
+        "referrals_returned": 0, "referrals_overdue": 2, "plan_items_done": 1, "plan_items_open": 1}
     assert data["as_of"] == TODAY
 
 
@@ -156,7 +149,7 @@ def test_start_year_defaults_to_2022_and_reads_the_environment(county, monkeypat
 def test_empty_database_gives_zeros(db):
     fig = compute(2026, 3, start_year=2022, today=TODAY)
     q = fig.this_quarter
-    assert (q.clues, q.cases_accepted, q.granted_fen, q.paid_fen, q.referrals, q.plan_items) == (0, 0, 0, 0, {}, {})
+    assert (q.clues, q.cases_accepted, q.granted_fen, q.paid_fen, q.units) == (0, 0, 0, 0, {})
     assert q.days == DaysFigures()
 
 
