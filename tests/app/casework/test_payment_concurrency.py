@@ -81,3 +81,19 @@ def test_simultaneous_requests_and_payments_give_one_payment(case_at, people):
     assert TimelineEvent.objects.filter(case_id=pk, kind="paid").count() == 1
     assert TimelineEvent.objects.filter(case_id=pk, kind="funds_requested").count() == 1
     assert Case.objects.get(pk=pk).follow_ups.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_approvals_give_one_opinion_per_level(case_at, people):
+    from jiuzhu.app.casework.models import Approval
+    from jiuzhu.app.casework.services import approval
+
+    case = case_at("approving")
+    pk, bob = case.pk, people["bob"]
+
+    def sign() -> None:
+        approval.decide_level(Case.objects.get(pk=pk), by=bob, agreed=True, opinion="同意")
+
+    _one_winner(_race(sign), "本级审批应由分管副检察长审批办理", sign)
+    assert list(Approval.objects.filter(case_id=pk).values_list("level", flat=True)) == [1]
+    assert TimelineEvent.objects.filter(case_id=pk, kind="approval").count() == 1
