@@ -128,7 +128,7 @@ def county(personas, units):
              answer_due=date(2026, 7, 27), answered=at(2026, 7, 27, 17), state="answered")  # signed late
     referral(3, "disability_federation", at(2026, 9, 1), date(2026, 9, 4), received=at(2026, 9, 2),
              answer_due=date(2026, 9, 23), state="in_progress")  # answer still owed
-    referral(4, "disability_federation", at(2026, 9, 28), date(2026, 10, 9))  # late in Q4 only
+    referral(4, "disability_federation", at(2026, 9, 28), date(2026, 10, 9))  # due in Q4: not late by 30 Sep
     referral(5, "education", at(2026, 8, 3), date(2026, 8, 6), returned=at(2026, 8, 5), state="returned")
     referral(6, "civil_affairs", at(2025, 3, 3), date(2025, 3, 5), received=at(2025, 3, 7),
              answer_due=date(2025, 3, 24), answered=at(2025, 4, 1), state="answered")  # late twice, one referral
