@@ -14,10 +14,7 @@ def ready(case) -> bool:
 
 def render(case) -> bytes:
     r = case.report
-    doc = layout.new_document()
-    layout.heading(doc)
-    layout.title(doc, "国家司法救助审批表")
-    layout.right(doc, case.number)
+    doc = layout.headed("国家司法救助审批表", case.number)
     proposal = (f"建议救助{layout.money(r.amount_fen)}" if r.proposal == Proposal.GRANT else "建议不予救助")
     rows = [
         ("救助对象", case.person_name),

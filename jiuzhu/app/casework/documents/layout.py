@@ -87,13 +87,19 @@ def table(doc, rows: list[tuple[str, str]], *, widths=(Cm(4), Cm(11.6))) -> None
             _font(cell.paragraphs[0].add_run(text), BODY_FONT, TABLE_SIZE)
 
 
-def letter(case, doc_title: str, document_number: str, finding: str):
-    """A decision letter's head: the procuratorate, the title, the number, the addressee and the
-    opening paragraph ending with `finding`. Returns the document to continue."""
+def headed(doc_title: str, number: str):
+    """A new document with the procuratorate's name, the title and the number on the right."""
     doc = new_document()
     heading(doc)
     title(doc, doc_title)
-    right(doc, document_number)
+    right(doc, number)
+    return doc
+
+
+def letter(case, doc_title: str, document_number: str, finding: str):
+    """A decision letter's head: the procuratorate, the title, the number, the addressee and the
+    opening paragraph ending with `finding`. Returns the document to continue."""
+    doc = headed(doc_title, document_number)
     para(doc, f"{case.applicant_name or case.person_name}：", indent=False)
     para(doc, f"你（单位）于{chinese_date(case.accepted_on)}提出的国家司法救助申请（{case.number}），本院已审查完毕。"
               f"经审查，{finding}")

@@ -12,10 +12,7 @@ def ready(case) -> bool:
 def render(case) -> bytes:
     p = case.payment
     d = case.decision
-    doc = layout.new_document()
-    layout.heading(doc)
-    layout.title(doc, "国家司法救助金发放表")
-    layout.right(doc, case.number)
+    doc = layout.headed("国家司法救助金发放表", case.number)
     layout.table(doc, [
         ("救助对象", case.person_name),
         ("领款人", case.applicant_name or case.person_name),

@@ -12,10 +12,7 @@ def ready(case) -> bool:
 
 def render(case) -> bytes:
     r = case.report
-    doc = layout.new_document()
-    layout.heading(doc)
-    layout.title(doc, "国家司法救助审查报告")
-    layout.right(doc, case.number)
+    doc = layout.headed("国家司法救助审查报告", case.number)
     layout.table(doc, [
         ("救助对象", case.person_name),
         ("申请人", f"{case.applicant_name or case.person_name}（{case.applicant_relation or '本人'}）"),
