@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jiuzhu.app.casework.documents import approval_form, decision, payment_form, refusal, review_report
 
-# slug → (title, module, whether the case has what the document needs)
+# slug → (title, module); each module has ready(case) and render(case)
 DOCUMENTS = {
     "review-report": ("审查报告", review_report),
     "approval-form": ("国家司法救助审批表", approval_form),
