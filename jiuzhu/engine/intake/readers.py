@@ -56,6 +56,11 @@ def read_sheets(path: Path) -> list[Sheet]:
     if suffix in CSV_SUFFIXES:
         return [read_csv(path)]
     if suffix in SPREADSHEETS:
+        with path.open("rb") as fh:
+            magic = fh.read(8)
+        if not magic.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            # Many systems export tab- or comma-separated text under an .xls name.
+            return [read_csv(path)]
         return _read_workbook(path)
     raise UnreadableFile(f"不支持的文件类型：{path.name}（支持 .xlsx .xls .csv）",
                          f"unsupported file type: {path.name} (use .xlsx, .xls or .csv)")
@@ -65,13 +70,17 @@ def read_sheets(path: Path) -> list[Sheet]:
 
 def _read_workbook(path: Path) -> list[Sheet]:
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            book = calamine.CalamineWorkbook.from_path(str(path))
+        except Exception:  # the suffix may lie (an .xlsx saved as .xls): let calamine sniff the content
+            with path.open("rb") as fh:
+                book = calamine.CalamineWorkbook.from_filelike(fh)
         metadata = book.sheets_metadata
     except Exception as err:  # calamine raises several error types for damaged files
         raise UnreadableFile(f"无法打开电子表格，文件可能已损坏：{path.name}",
                              f"cannot open the spreadsheet, the file may be damaged: {path.name} ({type(err).__name__})"
                              ) from None
-    blanks = _formula_cells_without_value(path) if path.suffix.lower() in {".xlsx", ".xlsm"} else {}
+    blanks = _formula_cells_without_value(path) if zipfile.is_zipfile(path) else {}
     sheets = []
     for meta in metadata:
         if meta.visible != calamine.SheetVisibleEnum.Visible:

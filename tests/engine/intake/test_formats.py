@@ -125,3 +125,13 @@ def test_fifty_columns_with_the_wanted_ones_at_the_end(home, tmp_path):
     assert extra.startswith('{"备用字段0": "x0", "备用字段1": "x1"') and extra.count("备用字段") == 44
     assert rows_of(home, 'SELECT "row", "column", value, reason FROM rejections') == [
         (3, "救助金额（元）", "八百", "无法识别的金额：八百")]
+
+
+def test_a_suffix_that_lies(home, tmp_path):
+    real_xlsx = write_xlsx(tmp_path / "a.xlsx", {"名单": [HEADER, *_relief_rows(1)]})
+    as_xls = tmp_path / "其实是xlsx.xls"
+    as_xls.write_bytes(real_xlsx.read_bytes())
+    text_xls = write_csv(tmp_path / "其实是文本.xls", [HEADER, *_relief_rows(2)], delimiter="\t")
+    results = ingest([as_xls, text_xls])
+    assert [(r.file_name, r.status, r.rows_taken) for r in results] == [("其实是xlsx.xls", "imported", 1),
+                                                                        ("其实是文本.xls", "imported", 2)]
