@@ -19,6 +19,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from jiuzhu.engine.warehouse.store import WarehouseBusy
+
+    try:
+        return _run(args)
+    except WarehouseBusy:
+        raise CommandError("数据仓库正被另一个进程写入，请稍后再试", "the warehouse is busy; try again later") from None
+
+
+def _run(args: argparse.Namespace) -> int:
     from jiuzhu.engine.intake.report import write_csv
     from jiuzhu.engine.warehouse.batches import list_batches, rejections
     from jiuzhu.engine.warehouse.store import connect

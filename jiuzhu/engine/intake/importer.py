@@ -32,7 +32,7 @@ from jiuzhu.engine.intake.rows import is_layout_row
 from jiuzhu.engine.intake.spec import SourceSpec
 from jiuzhu.engine.intake.specs import SPECS, get_spec
 from jiuzhu.engine.warehouse import batches as wb
-from jiuzhu.engine.warehouse.store import connect
+from jiuzhu.engine.warehouse.store import WarehouseBusy, connect
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CHUNK = 20_000  # records per insert
@@ -213,6 +213,9 @@ def import_file(
                 raise
     except UnreadableFile as err:  # raised part-way through reading (e.g. a bad byte deep in a CSV)
         return [_fail(path, err.zh, err.en, skipped)]
+    except WarehouseBusy:
+        return [_fail(path, "数据仓库正被另一个进程写入，请稍后再导入", "the warehouse is busy (another process is "
+                      "writing it); import again later", skipped)]
 
     for w in todo:
         _write_reports(w)

@@ -55,3 +55,22 @@ def test_sigkill_mid_import_leaves_previous_state_and_rerun_completes(home, tmp_
     assert (again.status, again.rows_taken, again.rows_rejected) == ("imported", ROWS, 0)
     assert rows_of(home, "SELECT count(*) FROM cur_tekun") == [(ROWS,)]
     assert rows_of(home, "SELECT count(*) FROM rec_tekun") == [(ROWS + 1,)]
+
+
+def test_a_busy_warehouse_fails_the_file_with_a_message(home, tmp_path, monkeypatch):
+    from jiuzhu.engine.warehouse import store
+
+    small = write_csv(tmp_path / "特困.csv", [["姓名", "身份证号", "乡镇", "供养方式"], ["甲", ids(1)[0], "均溪镇", "集中"]])
+    ingest([small])  # creates the file
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(60)", str(home / "warehouse.duckdb")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.3)
+        other = write_csv(tmp_path / "特困2.csv", [["姓名", "身份证号", "乡镇", "供养方式"], ["乙", ids(2)[1], "均溪镇", "集中"]])
+        [r] = ingest([other])
+        assert (r.status, r.message_zh) == ("failed", "数据仓库正被另一个进程写入，请稍后再导入")
+    finally:
+        holder.kill()
+        holder.wait()
