@@ -118,8 +118,10 @@ def mixed_county(reg: Registry, people: int = 300, seed: int = 7) -> dict[str, s
             if rnd.random() < 0.4:  # the enforcement of that judgment, applicant masked
                 reg.add(f"E{p:04d}", name[0] + "某某", source="enforcement", masked=True, basis_no=judgment)
                 truth[f"E{p:04d}"] = number
-        elif roll < 0.45:  # a look-alike without ID: same name, other birth date
+        elif roll < 0.45:  # a namesake without ID in the same township, a generation apart
             rid = f"L{p:04d}"
-            reg.add(rid, name, source="temp_relief", birth=f"{rnd.randint(1940, 2010)}-06-15", township=town)
+            year = int(birth[:4])
+            other = year + 25 if year < 1975 else year - 25
+            reg.add(rid, name, source="temp_relief", birth=f"{other}-06-15", township=town)
             truth[rid] = rid
     return truth
