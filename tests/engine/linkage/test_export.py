@@ -88,3 +88,12 @@ def test_export_before_linking_is_an_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("JIUZHU_HOME", str(tmp_path / "home"))
     assert main(["persons", "export", "--out", str(tmp_path / "p.csv")]) == 1
     assert "jiuzhu ingest" in capsys.readouterr().err
+
+
+def test_linking_an_empty_warehouse_gives_empty_tables(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIUZHU_HOME", str(tmp_path / "home"))
+    result = api.link()
+    assert (result.records, result.persons, result.links) == (0, 0, 0)
+    out = tmp_path / "p.csv"
+    assert main(["persons", "export", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == "person_key,source_type,file,row,name,id_number,sheet\n"
