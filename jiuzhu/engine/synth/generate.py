@@ -160,6 +160,7 @@ class Job:
     household_first_row: int  # the row of this chunk's first household row in the final file
     part_dir: Path | None = None
     sharing: int = 1  # chunks that share this chunk's county (a large single county)
+    province: bool = False
 
 
 @dataclass
@@ -224,7 +225,7 @@ def run_chunk(job: Job, renderers: dict[str, FileRenderer] | None = None, truth:
     config = job.config
     rng = np.random.default_rng([job.seed, 2, job.ci])
     pop = build_population(rng, job.county, job.n, job.as_of, job.person_offset, job.ci * 1_000_000,
-                           chunk=job.ci, sharing=job.sharing)
+                           chunk=job.ci, sharing=job.sharing, province=job.province)
     st = State(pop, job.as_of)
     # chunks of one county share its court: their case numbers must not meet
     st.case_seq_offset = job.ci * 20_000 if job.sharing > 1 else 0
@@ -330,7 +331,7 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
     for ci, (county, n) in enumerate(chunks):
         jobs.append(Job(out, seed, as_of, config, place, formats, plan, ci, county, n, person_offset, household_row,
                         out / ".parts" / f"{ci:03d}" if len(chunks) > 1 else None,
-                        sharing=1 if province else len(chunks)))
+                        sharing=1 if province else len(chunks), province=province))
         person_offset += n
         household_row += n
 

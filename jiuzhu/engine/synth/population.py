@@ -92,12 +92,15 @@ def ages(birth: np.ndarray, as_of: date) -> np.ndarray:
 
 
 def _id_numbers(division: np.ndarray, birth: np.ndarray, male: np.ndarray, local: str, chunk: int,
-                sharing: int) -> np.ndarray:
+                sharing: int, province: bool) -> np.ndarray:
     """Unique valid 18-digit numbers. Within (division, birth date, sex) people are ranked and
-    numbered apart. The three sequence digits hold 250 numbers per sex: people born in the
-    chunk's own county use the first 125 (split between the ``sharing`` chunks of one county),
-    people born elsewhere the last 125 (one band per chunk), so chunks generated apart
-    (province scale) do not collide, except in the rare group larger than its band."""
+    numbered apart. The three sequence digits hold 250 numbers per sex. One county in one
+    chunk: everyone draws from all 250. One county split into ``sharing`` chunks: people born
+    in it take every ``sharing``-th of the first 240 (interleaved by chunk), people born
+    elsewhere the last 10. Province (one chunk per county): people born in the chunk's county
+    take the first 125, people born elsewhere the last 125, one offset per chunk. Chunks made
+    apart therefore do not collide unless one (date, sex) group outgrows its share (which
+    needs a single county of several million residents)."""
     n = len(birth)
     div_num = np.array([int(d) for d in division], dtype=np.int64)
     order = np.lexsort((male, birth, div_num))
@@ -108,12 +111,15 @@ def _id_numbers(division: np.ndarray, birth: np.ndarray, male: np.ndarray, local
     rank[order] = np.arange(n) - group_start
     # the same offset for a group in every chunk (so that the bands stay apart), varied
     # between groups so that numbers do not all start at 001
-    offset = (birth.astype(np.int64) * 7 + div_num * 13 + male) % 125
+    offset = (birth.astype(np.int64) * 7 + div_num * 13 + male) % 250
     is_local = division == local
-    width = max(1, 125 // max(1, sharing))
-    local_slot = (offset + (chunk % max(1, sharing)) * width + rank) % 125
-    migrant_slot = 125 + (offset + chunk + rank) % 125
-    seq = np.where(is_local, local_slot, migrant_slot) * 2 + male.astype(np.int64)  # odd = male
+    if sharing <= 1 and province:
+        slot = np.where(is_local, (offset + rank) % 125, 125 + (offset + chunk + rank) % 125)
+    elif sharing <= 1:
+        slot = (offset + rank) % 250
+    else:
+        slot = np.where(is_local, (offset + chunk % sharing + rank * sharing) % 240, 240 + (offset + chunk + rank) % 10)
+    seq = slot * 2 + male.astype(np.int64)  # odd = male
     digits = np.zeros((n, 17), dtype=np.uint8)
     digits[:, :6] = (div_num[:, None] // 10 ** np.arange(5, -1, -1)) % 10
     b = birth.astype("datetime64[D]")
@@ -131,7 +137,7 @@ def _id_numbers(division: np.ndarray, birth: np.ndarray, male: np.ndarray, local
 
 def build_population(rng: np.random.Generator, county: County, n: int, as_of: date,
                      person_offset: int = 0, household_offset: int = 0, chunk: int = 0, sharing: int = 1,
-                     local_share: float = 0.9) -> Population:
+                     province: bool = False, local_share: float = 0.9) -> Population:
     """About ``n`` residents (exactly n after trimming the last household)."""
     h = int(n / 2.9) + 50
     kind = rng.choice(7, size=h, p=[0.12, 0.15, 0.42, 0.05, 0.14, 0.07, 0.05])
@@ -225,7 +231,7 @@ def build_population(rng: np.random.Generator, county: County, n: int, as_of: da
     others = np.array([c for c, _ in FUJIAN_COUNTIES if c != county.division], dtype=object)
     division = np.where(rng.random(n) < local_share, county.division, others[rng.integers(0, len(others), n)])
     division = np.where(p_age < 18, county.division, division).astype(object)
-    id_number = _id_numbers(division, birth, p_male, county.division, chunk, sharing)
+    id_number = _id_numbers(division, birth, p_male, county.division, chunk, sharing, province)
 
     status = np.zeros(n, dtype=np.int8)
     p_age_i = ages(birth, as_of)
