@@ -201,7 +201,8 @@ class RowNormaliser:
                                         "dropped"))
                 continue
             extra.setdefault(col.label, text)
-        for index in self.unnamed_columns:
+        # Columns without a header — inside the header's width or beyond it — are kept under their letter.
+        for index in (*self.unnamed_columns, *range(len(self.fit.columns), width)):
             if index < width and (text := cell_text(cells[index])) and len(text) <= MAX_CELL:
                 extra.setdefault(f"{column_letter(index + self.offset)}列", text)
         return json.dumps(extra, ensure_ascii=False) if extra else None

@@ -135,3 +135,11 @@ def test_a_suffix_that_lies(home, tmp_path):
     results = ingest([as_xls, text_xls])
     assert [(r.file_name, r.status, r.rows_taken) for r in results] == [("其实是xlsx.xls", "imported", 1),
                                                                         ("其实是文本.xls", "imported", 2)]
+
+
+def test_cells_without_a_header_are_kept_under_their_column_letter(home, tmp_path):
+    rows = _relief_rows(1)
+    rows[0] += ["", "电话已停机"]  # typed to the right of the table, no header
+    path = write_csv(tmp_path / "救助.csv", [HEADER, *rows])
+    ingest([path])
+    assert rows_of(home, "SELECT extra FROM rec_temp_relief") == [('{"I列": "电话已停机"}',)]

@@ -94,9 +94,11 @@ def test_source_given_and_a_required_column_missing(home, tmp_path):
 
 
 def test_sheets_empty_hidden_and_without_header_are_skipped_and_named(home, tmp_path):
-    people = ids(2)
+    from datetime import date
+
+    people = ids(3)
     good = [["姓名", "身份证号", "失业登记日期", "就业困难人员"], ["甲", people[0], "2025-01-02", "是"],
-            ["乙", people[1], 45660, "否"]]
+            ["乙", people[1], 45660, "否"], ["丙", people[2], date(2025, 1, 4), "√"]]  # text, serial, date cell
     path = write_xlsx(tmp_path / "失业.xlsx", {
         "填表说明": [["请按要求填写"], ["身份证号请设为文本格式"]],
         "空表": [],
@@ -104,11 +106,11 @@ def test_sheets_empty_hidden_and_without_header_are_skipped_and_named(home, tmp_
         "下拉选项": [["是"], ["否"]],
     }, hidden=("下拉选项",))
     [r] = ingest([path])
-    assert (r.status, r.source_type, r.rows_taken, r.sheets) == ("imported", "unemployment", 2, ["名单"])
+    assert (r.status, r.source_type, r.rows_taken, r.sheets) == ("imported", "unemployment", 3, ["名单"])
     assert r.skipped_sheets == [{"sheet": "填表说明", "reason": "找不到表头"}, {"sheet": "空表", "reason": "空工作表"},
                                 {"sheet": "下拉选项", "reason": "隐藏工作表"}]
     assert rows_of(home, "SELECT name, registered_date::VARCHAR, hard_to_employ FROM rec_unemployment ORDER BY name") \
-        == [("乙", "2025-01-03", False), ("甲", "2025-01-02", True)]
+        == [("丙", "2025-01-04", True), ("乙", "2025-01-03", False), ("甲", "2025-01-02", True)]
 
 
 def test_sheet_option_reads_just_one(home, tmp_path):
