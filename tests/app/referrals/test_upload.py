@@ -80,3 +80,26 @@ def test_other_units_upload_is_refused_and_handler_cannot_upload(client, frank, 
     assert client.get(f"/referrals/upload/{made.pk}/").status_code == 403
     client.force_login(alice)
     assert client.get("/referrals/upload/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_background_import_finishes_and_the_page_stops_refreshing(client, frank, settings):
+    import threading
+
+    settings.JIUZHU_UPLOADS_INLINE = False
+    client.force_login(frank)
+    client.post("/referrals/upload/", {"file": SimpleUploadedFile("特困人员.csv", _tekun_csv())})
+    made = RegistryUpload.objects.get()
+    for worker in [t for t in threading.enumerate() if t.name == f"upload-{made.pk}"]:
+        worker.join(timeout=120)
+    made.refresh_from_db()
+    assert (made.state, made.results[0]["rows_taken"]) == ("done", 2)
+    assert 'http-equiv="refresh"' not in client.get(f"/referrals/upload/{made.pk}/").content.decode()
+
+
+def test_page_refreshes_and_shows_progress_while_importing(client, frank, units):
+    made = RegistryUpload.objects.create(unit=units["civil_affairs"], uploaded_by=frank, file_name="低保.xlsx",
+                                         path="/nowhere", state="running", progress="正在写入 低保对象 第 20000 行")
+    client.force_login(frank)
+    page = client.get(f"/referrals/upload/{made.pk}/").content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page and "导入中" in page and "正在写入 低保对象 第 20000 行" in page

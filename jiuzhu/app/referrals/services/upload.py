@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connection
 from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
@@ -83,6 +83,6 @@ def start_upload(upload: RegistryUpload) -> None:
         try:
             run_upload(upload.pk)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection; nobody else will close it
 
     threading.Thread(target=work, name=f"upload-{upload.pk}", daemon=True).start()
