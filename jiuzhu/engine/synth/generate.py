@@ -21,7 +21,7 @@ import numpy as np
 from jiuzhu.engine.region import current_region
 from jiuzhu.engine.synth.cells import fmt_date, id_cell
 from jiuzhu.engine.synth.config import SynthConfig
-from jiuzhu.engine.synth.layouts import LAYOUTS, REJECTABLE
+from jiuzhu.engine.synth.layouts import DROPPABLE, LAYOUTS, REJECTABLE
 from jiuzhu.engine.synth.places import FUJIAN_COUNTIES, township_names, village_names
 from jiuzhu.engine.synth.population import RELATIONS, STATUSES, County, Population, build_population, to_date
 from jiuzhu.engine.synth.render import (
@@ -541,9 +541,7 @@ def _render_registry(fr: FileRenderer, source: str, st: State, protected: np.nda
     fields = STATE_FIELDS[source]
     state_w = truth.writer(f"state/{source}.csv", ["file", "row", "person", "id_number", "name", "rejected"] + fields)
     header_of = dict(zip((c.field for c in fr.style.columns), fr.style.headers, strict=True))
-    droppable = {"disability": "issue_date", "dibao": "enrolled_date", "tekun": "enrolled_date",
-                 "dibao_edge": "enrolled_date", "poverty_watch": "identified_date", "child_care": "enrolled_date",
-                 "veteran": "discharge_date", "enforcement": "filed_date"}.get(source)
+    droppable = DROPPABLE.get(source)
     if droppable not in header_of:
         droppable = None
     id_col = next(c for c in fr.style.columns if c.field == "id_number")

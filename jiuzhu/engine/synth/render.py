@@ -12,9 +12,9 @@ import numpy as np
 from jiuzhu.engine.synth import cells as cl
 from jiuzhu.engine.synth import names as nm
 from jiuzhu.engine.synth.config import Dirt, IdPoor
-from jiuzhu.engine.synth.layouts import DROPPABLE, Column, Layout
-from jiuzhu.engine.synth.population import RELATIONS, STATUSES, Population, to_date
-from jiuzhu.engine.synth.state import DISABILITY_GRADES, DISABILITY_KINDS
+from jiuzhu.engine.synth.layouts import Column, Layout
+from jiuzhu.engine.synth.population import Population, to_date
+from jiuzhu.engine.synth.state import DISABILITY_KINDS
 from jiuzhu.engine.synth.writers import Frame, SheetWriter, open_writer
 
 _PLAIN = frozenset(("text", "name", "id", "other_id", "phone", "cert"))
@@ -348,10 +348,6 @@ def name_for(fr: FileRenderer, name: str, court: bool, valid_id: bool, stripped:
             fr.counts["name_masked"] += 1
             return nm.mask(rng, name)
     return name
-
-
-__all__ = ["FileRenderer", "PersonView", "name_for", "bad_reason", "DROPPABLE", "RELATIONS", "STATUSES",
-           "DISABILITY_GRADES"]
 
 
 FILE_DIRT = {  # kind → (config rate field, formats it can occur in, kind it needs)
