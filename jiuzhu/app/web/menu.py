@@ -16,6 +16,8 @@ ENTRIES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("发放", "casework:payments", frozenset({Role.FINANCE})),
     ("移送收件箱", "referrals:inbox", frozenset()),
     ("救助方案事项", "referrals:plan_items", frozenset()),
+    ("通知", "referrals:notifications", frozenset()),
+    ("职责清单", "referrals:duties", frozenset()),
     ("上传名单", "referrals:upload", frozenset({Role.LIAISON, Role.UNIT_LEADER, Role.DATA_ADMIN})),
     ("季度通报", "reports:dashboard", frozenset({Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.DATA_ADMIN})),
     ("数据管理", "admin:index", frozenset({Role.DATA_ADMIN})),
