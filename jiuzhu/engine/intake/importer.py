@@ -207,6 +207,18 @@ def import_file(
                     return [_fail(path, f"文件只有表头没有数据行（{names}），未导入任何数据；确需导入空名单请加 --allow-empty",
                                   "the file has a header but no data rows; nothing imported "
                                   "(use --allow-empty to import an empty registry)", skipped)]
+                unusable = [w for w in todo if w.result.rows_taken == 0]
+                if unusable and not allow_empty:
+                    # Every row rejected: storing it would empty the registry's current snapshot.
+                    con.execute("ROLLBACK")
+                    for w in unusable:
+                        _write_reports(w)
+                    w = unusable[0]
+                    failed = _fail(path, f"全部{w.result.rows_rejected}行都被拒收，未导入任何数据；问题报告：{w.result.report_csv}",
+                                   f"all {w.result.rows_rejected} rows were rejected; nothing imported; "
+                                   f"see {w.result.report_csv}", skipped)
+                    failed.report_csv, failed.report_xlsx = w.result.report_csv, w.result.report_xlsx
+                    return [failed]
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

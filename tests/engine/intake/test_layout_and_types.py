@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from jiuzhu.engine.api import ingest
 
 from .helpers import ids, rows_of, write_csv, write_xlsx
@@ -172,3 +174,18 @@ def test_each_type_is_detected_from_its_own_headers(home, tmp_path):
         path = write_csv(tmp_path / f"{spec.code}.csv", [header, row])
         [r] = ingest([path])
         assert (r.status, r.source_type, r.rows_taken, r.rows_rejected) == ("imported", spec.code, 1, 0), r.message_zh
+
+
+def test_a_file_whose_every_row_is_rejected_does_not_empty_the_registry(home, tmp_path):
+    header = ["姓名", "身份证号", "救助日期", "救助金额"]
+    good = write_csv(tmp_path / "救助-9月.csv", [header, ["甲", ids(1)[0], "2025-09-01", "500"]])
+    bad = write_csv(tmp_path / "救助-10月.csv", [header, ["乙", ids(2)[1], "2025-10-01", "五百"],
+                                                 ["丙", ids(3)[2], "2025-10-02", "六百"]])
+    [first] = ingest([good])
+    [r] = ingest([bad])
+    assert r.status == "failed"
+    assert r.message_zh.startswith("全部2行都被拒收，未导入任何数据；问题报告：")
+    report = r.message_zh.split("问题报告：")[1]
+    assert report == r.report_csv and report.endswith("-rejections.csv")
+    assert len(Path(report).read_text(encoding="utf-8").splitlines()) == 3
+    assert rows_of(home, "SELECT batch_id FROM current_batches") == [(first.batch_id,)]
