@@ -1,13 +1,16 @@
 """Time `jiuzhu synth` and its peak memory: `python -m bench.synth [--province] [--keep DIR]`.
 
 Runs the command in a child process and samples the resident memory of its whole process
-tree (the province scale uses worker processes) every 0.2 s. Figures go to docs/performance.md.
+tree (the province scale uses worker processes) every 0.2 s; also reports the CPU seconds of the
+tree and the load average at the end (wall time on a shared machine says little without them).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -35,6 +38,9 @@ def _tree_rss_kib(pid: int) -> int:
 def run(scale: str, seed: int, out: Path, as_of: str) -> dict:
     cmd = [sys.executable, "-m", "jiuzhu.cli.main", "synth", "--scale", scale, "--seed", str(seed), "--out", str(out),
            "--as-of", as_of, "--quiet"]
+
+
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
@@ -43,6 +49,9 @@ def run(scale: str, seed: int, out: Path, as_of: str) -> dict:
         time.sleep(0.2)
     seconds = time.monotonic() - start
     _, err = proc.communicate()
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU time of the whole tree (workers included): a figure that a loaded machine does not inflate
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"synth failed: {err.decode()[-2000:]}")
     manifest = json.loads((out / "truth" / "manifest.json").read_text(encoding="utf-8"))
@@ -50,6 +59,7 @@ def run(scale: str, seed: int, out: Path, as_of: str) -> dict:
     household = sum(f["rows"] for f in manifest["files"].values() if f["source"] == "household")
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return {"scale": scale, "residents": manifest["residents"], "seconds": round(seconds, 1),
+            "cpu_seconds": round(cpu, 1), "load_average": round(os.getloadavg()[0], 1),
             "peak_rss_mib": round(peak / 1024), "rows": rows, "registry_rows": rows - household,
             "output_gib": round(size / 2**30, 2), "clues": manifest["rules"]}
 
