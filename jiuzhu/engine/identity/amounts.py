@@ -7,6 +7,7 @@ A negative amount, or one with a fraction of a 分, is a bad value (``ValueError
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -40,8 +41,8 @@ def parse_amount(value: object, *, unit: Decimal | None = None) -> int:
         raise ValueError("金额为空" if value is None else f"不是金额：{value}")
     per = unit if unit is not None else YUAN
     if isinstance(value, int | float | Decimal):
-        if isinstance(value, float) and value != value:
-            raise ValueError("不是金额：NaN")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"不是金额：{value}")
         amount = _decimal_of_number(value) * per
     else:
         amount = _parse_text(str(value), per)

@@ -6,6 +6,7 @@ An impossible date raises ``ValueError`` with a Chinese reason.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -76,6 +77,8 @@ def parse_date(value: object, *, month_only: bool = False) -> date:
 
 def _from_number(value: float | int | Decimal, month_only: bool) -> date:
     """A number cell: ``20251001`` written as a number, ``198807`` for a month, or an Excel serial."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"不是日期：{value}")
     if value != int(value):
         return from_excel_serial(value)  # a date-time serial: the fraction is the time
     n = int(value)

@@ -162,7 +162,7 @@ class RowNormaliser:
                 continue
             try:
                 record[f.name] = parser(value)  # type: ignore[misc]
-            except ValueError as err:
+            except (ValueError, ArithmeticError, TypeError) as err:  # e.g. an infinite number cell
                 if f.required:
                     rejected = True
                     problems.append(Problem(label, report_value(value), str(err), "rejected"))

@@ -37,7 +37,7 @@ def test_month_only_for_birth_month():
 @pytest.mark.parametrize(("value", "reason"), [
     ("2025-02-30", "日期不存在"), ("2025年13月1日", "日期不存在"), ("20250230", "日期不存在"),
     ("1700-01-01", "年份不合理"), ("明天", "无法识别"), ("", "日期为空"), (None, "日期为空"), (0, "Excel日期序号"),
-    ("198813", "无法识别"),
+    ("198813", "无法识别"), (float("inf"), "不是日期"),
 ])
 def test_impossible_dates_have_a_chinese_reason(value, reason):
     with pytest.raises(ValueError, match=reason):
