@@ -43,7 +43,7 @@ def test_another_seed_gives_other_people(tmp_path: Path) -> None:
 
 
 def test_ids_are_unique_and_valid(tmp_path: Path) -> None:
-    from jiuzhu.engine.identity.idcard import birth_date, is_valid, sex
+    from jiuzhu.engine.identity.idcard import birth_date, is_valid, make_id, sex
 
     generate(tmp_path / "a", 5_000, 13, AS_OF)
     persons = read(tmp_path / "a" / "truth" / "persons.csv")
@@ -52,3 +52,5 @@ def test_ids_are_unique_and_valid(tmp_path: Path) -> None:
         assert is_valid(p["id_number"])
         assert birth_date(p["id_number"]).isoformat() == p["birth_date"]
         assert sex(p["id_number"]) == p["sex"]
+        # the vectorised numbers are exactly what identity.idcard.make_id builds
+        assert make_id(p["id_number"][:6], birth_date(p["id_number"]), int(p["id_number"][14:17])) == p["id_number"]
