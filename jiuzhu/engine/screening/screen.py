@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,16 @@ from jiuzhu.engine.screening.backends import DuckBackend, SparkBackend
 from jiuzhu.engine.screening.findings import ScreenResult
 from jiuzhu.engine.screening.ruleset import RuleSetting
 from jiuzhu.engine.screening.runner import DEFAULT_MONTHLY_WAGE_FEN, Progress, _noop, run
+
+
+def memory_limit_mb() -> int:
+    """DuckDB's memory cap for a screening: ``JIUZHU_SCREEN_MEMORY_MB``, else half the machine's memory
+    up to 10 GB. Above it DuckDB spills to ``<warehouse>.tmp`` instead of taking all memory."""
+    configured = os.environ.get("JIUZHU_SCREEN_MEMORY_MB", "")
+    if configured.isdigit():
+        return int(configured)
+    total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    return max(1024, min(10 * 1024, total_mb // 2))
 
 
 def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: str = "duckdb",
@@ -47,6 +58,7 @@ def screen(as_of: date | None = None, *, engine: str = "duckdb", rules: Iterable
 
         warehouse = warehouse_path()
     con = duckdb.connect(str(warehouse))
+    con.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
     try:
         return screen_connection(con, as_of, engine=engine, rules=rules, settings=settings,
                                  monthly_wage_fen=monthly_wage_fen, spark=spark, progress=progress)
