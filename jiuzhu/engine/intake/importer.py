@@ -126,9 +126,9 @@ def _plan(path: Path, *, source: str | None, sheet_name: str | None) -> tuple[li
     return plans, skipped
 
 
-def _row_digest(cells: list, skip: int | None) -> int:
+def _row_digest(texts: list[str], skip: int | None) -> int:
     """64 bits of the row's text (序号 left out): compact enough to remember tens of millions of rows."""
-    text = "\x1f".join(cell_text(c) for i, c in enumerate(cells) if i != skip).rstrip("\x1f")
+    text = "\x1f".join(t for i, t in enumerate(texts) if i != skip).rstrip("\x1f")
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
@@ -258,9 +258,10 @@ def _write_batch(con, w: _BatchWork, path: Path, sha: str, as_of: date, imported
         if progress:
             progress(f"{path.name}: 正在导入工作表“{sheet_name}”（{w.spec.title}） / importing sheet {sheet_name}")
         for row_no, cells in plan.rows:
-            if is_layout_row(cells, plan.fit):
+            texts = [cell_text(c) for c in cells]
+            if is_layout_row(texts, plan.fit):
                 continue
-            digest = _row_digest(cells, plan.fit.sequence_column)
+            digest = _row_digest(texts, plan.fit.sequence_column)
             first = seen.get(digest)
             if first is not None:
                 res.rows_duplicate += 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from jiuzhu.engine.intake.headers import HeaderFit, cell_text, clean
+from jiuzhu.engine.intake.headers import HeaderFit, clean
 
 TOTALS = ("合计", "总计", "小计", "共计", "总合计")
 NOTES = ("注:", "注：", "备注:", "说明:", "填表说明", "填表人", "填报人", "制表人", "审核人", "审批人",
@@ -19,8 +19,9 @@ def _numeric(text: str) -> bool:
     return text.replace(".", "", 1).isdigit()
 
 
-def is_layout_row(cells: list, fit: HeaderFit) -> bool:
-    texts = [cell_text(c).strip() for c in cells]
+def is_layout_row(texts: list[str], fit: HeaderFit) -> bool:
+    """``texts``: the row's cells as text (``headers.cell_text``)."""
+    texts = [t.strip() for t in texts]
     filled = [(i, t) for i, t in enumerate(texts) if t]
     if not filled:
         return True
