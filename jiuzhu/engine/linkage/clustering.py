@@ -11,7 +11,6 @@ Edges are taken strongest first (ties by record ids), so the result depends only
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jiuzhu.engine.linkage import model
@@ -57,45 +56,44 @@ class Partition:
 
 
 class _UnionFind:
-    def __init__(self, ids: Iterable[str]) -> None:
-        self.parent = {i: i for i in ids}
+    """Over labels: ``#<ID number>`` for a valid ID (the exact pass, for free), the record id otherwise."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
 
     def find(self, x: str) -> str:
+        parent = self.parent
         root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
         return root
 
 
 def cluster(record_ids: list[str], id_numbers: dict[str, str], edges: list[Edge],
             threshold: float = model.MATCH_WEIGHT_THRESHOLD) -> Partition:
     """``id_numbers``: record_id → valid ID for the ID-bearing records."""
-    uf = _UnionFind(record_ids)
-    ident: dict[str, str | None] = {r: id_numbers.get(r) for r in record_ids}
-    # Exact pass: one person per valid ID number.
-    first_with: dict[str, str] = {}
-    for rid in sorted(id_numbers):
-        num = id_numbers[rid]
-        if num in first_with:
-            uf.parent[uf.find(rid)] = uf.find(first_with[num])
-        else:
-            first_with[num] = rid
-    # Probabilistic pass, strongest first.
+    uf = _UnionFind()
+
+    def label(rid: str) -> str:
+        num = id_numbers.get(rid)
+        return "#" + num if num else rid
+
+    # Probabilistic pass, strongest first. A root is the smallest label, so an ID-bearing
+    # person's root is its `#ID` ('#' sorts first) and two of them never meet.
     links = []
     accepted = _unambiguous([e for e in edges if acceptable(e, threshold)], id_numbers)
     for e in sorted(accepted, key=lambda e: (-e.match_weight, e.left, e.right)):
-        a, b = uf.find(e.left), uf.find(e.right)
+        a, b = uf.find(label(e.left)), uf.find(label(e.right))
         if a == b:
             links.append(e)
             continue
-        ia, ib = ident[a], ident[b]
-        if ia and ib and ia != ib:
+        if a.startswith("#") and b.startswith("#"):
             continue  # would make one person of two ID numbers
         root, child = (a, b) if a < b else (b, a)
         uf.parent[child] = root
-        ident[root] = ia or ib
         links.append(e)
-    cluster_of = {r: uf.find(r) for r in record_ids}
-    return Partition(cluster_of, {root: ident[root] for root in set(cluster_of.values())}, links)
+    cluster_of = {r: uf.find(label(r)) for r in record_ids}
+    roots = set(cluster_of.values())
+    return Partition(cluster_of, {root: root[1:] if root.startswith("#") else None for root in roots}, links)

@@ -59,7 +59,7 @@ def _edge(row: dict) -> Edge:
         levels[comp] = model.level_labels(comp)[int(row[f"gamma_{comp}"])]
         w = float(row[f"mw_{comp}"] or 0.0)
         if comp == "name":
-            w += float(row.get("mw_tf_adj_name_norm") or row.get("mw_tf_adj_name") or 0.0)
+            w += float(row.get("mw_tf_adj_name") or 0.0)  # the term-frequency part of the name weight
         weights[comp] = round(w, 6)
     left, right = sorted((row["unique_id_l"], row["unique_id_r"]))
     return Edge(left, right, round(float(row["match_weight"]), 6), round(float(row["match_probability"]), 9),
