@@ -125,7 +125,8 @@ def baseline(warehouse: Path, truth_dir: Path) -> dict:
     return {"seconds": round(seconds, 2), **pairwise(scored)}
 
 
-def run_one(residents: int, seed: int, id_poor: bool, engine: str, work: Path, with_baseline: bool) -> dict:
+def run_one(residents: int, seed: int, id_poor: bool, engine: str, work: Path, with_baseline: bool,
+            reuse: bool = False) -> dict:
     from jiuzhu.cli.main import main as cli
     from jiuzhu.engine import api
     from jiuzhu.engine.synth.config import IdPoor, SynthConfig
@@ -133,18 +134,20 @@ def run_one(residents: int, seed: int, id_poor: bool, engine: str, work: Path, w
 
     label = f"{seed}{'-id-poor' if id_poor else ''}"
     county, home = work / f"county-{label}", work / f"home-{label}"
-    shutil.rmtree(county, ignore_errors=True)
-    shutil.rmtree(home, ignore_errors=True)
     os.environ["JIUZHU_HOME"] = str(home)
-    generate(county, residents, seed, AS_OF, SynthConfig(id_poor=IdPoor() if id_poor else None))
-    t = time.perf_counter()
-    api.ingest([county], as_of=AS_OF)
-    ingest_s = time.perf_counter() - t
+    ingest_s = None
+    if not (reuse and (home / "warehouse.duckdb").exists()):
+        shutil.rmtree(county, ignore_errors=True)
+        shutil.rmtree(home, ignore_errors=True)
+        generate(county, residents, seed, AS_OF, SynthConfig(id_poor=IdPoor() if id_poor else None))
+        t = time.perf_counter()
+        api.ingest([county], as_of=AS_OF)
+        ingest_s = round(time.perf_counter() - t, 2)
     result = api.link(engine)
     export = work / f"persons-{label}.csv"
     assert cli(["persons", "export", "--out", str(export)]) == 0
     out = {"seed": seed, "id_poor": id_poor, "residents": residents, "engine": engine,
-           "ingest_seconds": round(ingest_s, 2), "link_seconds": result.seconds,
+           "ingest_seconds": ingest_s, "link_seconds": result.seconds,
            "link": {k: v for k, v in result.__dict__.items() if k not in ("engine", "seconds")},
            "ours": score_export(export, county / "truth")}
     if with_baseline:
@@ -162,6 +165,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--only", choices=("ordinary", "id-poor"))
     parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: link again the counties already ingested there")
     args = parser.parse_args(argv)
     residents = 310_000 if args.scale == "county" else args.residents
     work = args.keep or Path(tempfile.mkdtemp(prefix="jiuzhu-bench-linkage-"))
@@ -169,7 +173,7 @@ def main(argv: list[str]) -> int:
     kinds = [k for k in (False, True) if args.only is None or args.only == ("id-poor" if k else "ordinary")]
     for seed in args.seeds:
         for id_poor in kinds:
-            r = run_one(residents, seed, id_poor, args.engine, work, not args.no_baseline)
+            r = run_one(residents, seed, id_poor, args.engine, work, not args.no_baseline, args.reuse and bool(args.keep))
             results.append(r)
             print(json.dumps(r, ensure_ascii=False), flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
