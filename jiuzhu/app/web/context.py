@@ -6,5 +6,10 @@ from jiuzhu.app.web.menu import menu_for
 
 
 def navigation(request: HttpRequest) -> dict:
+    """The menu, with the one entry whose address is the longest prefix of this page marked on."""
     user = getattr(request, "user", None)
-    return {"nav": menu_for(user) if user is not None else []}
+    items = menu_for(user) if user is not None else []
+    path = getattr(request, "path", "")
+    matches = [url for _, url in items if path.startswith(url)]
+    current = max(matches, key=len) if matches else None
+    return {"nav": [(label, url, url == current) for label, url in items]}

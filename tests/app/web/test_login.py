@@ -37,3 +37,11 @@ def test_wrong_password_message(client, alice):
 def test_static_css_served_locally(client):
     response = client.get("/static/jiuzhu/site.css")
     assert response.status_code == 200
+
+
+def test_menu_marks_only_the_current_entry(client, alice):
+    client.force_login(alice)
+    text = client.get("/casework/deadlines/").content.decode()
+    nav = text[text.index("<nav>"): text.index("</nav>")]
+    assert nav.count('class="on"') == 1
+    assert '<a href="/casework/deadlines/" class="on">我的期限</a>' in nav
