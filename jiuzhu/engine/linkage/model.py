@@ -14,7 +14,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator
 
 # A pair is linked when its match weight reaches this (log2 Bayes factor, prior included).
-MATCH_WEIGHT_THRESHOLD = 4.0
+MATCH_WEIGHT_THRESHOLD = 2.0
 # Pairs below this are not even returned by the engine.
 CANDIDATE_WEIGHT_FLOOR = 0.0
 # The prior that two random records are one person is 1 / (estimated persons), set per run:
@@ -65,16 +65,17 @@ COMPARISONS: dict[str, list[Level]] = {
     ],
     # One-candidate evidence: the name on a record without ID is held by exactly one ID-bearing
     # person in the county, or in the township / village both records name (namesakes planted in
-    # the same township fail this). Only for pairs of equal names with one side bearing an ID.
+    # the same township fail this). For pairs of equal names where at least one side has no ID.
     "name_unique": [
-        Level("不适用", "name_norm_l IS NULL OR name_norm_r IS NULL OR name_norm_l <> name_norm_r "
-              "OR (id_number_l IS NULL AND id_number_r IS NULL)", null=True),
+        Level("不适用", "name_norm_l IS NULL OR name_norm_r IS NULL OR name_norm_l <> name_norm_r", null=True),
         Level("全县唯一同名", _residue_side("name_id_persons{s} = 1"), 0.7, 0.02),
         Level("本乡镇唯一同名", "township_l = township_r AND " + _residue_side("name_town_id_persons{s} = 1"),
               0.15, 0.01),
         Level("本村唯一同名", "village_l = village_r AND " + _residue_side("name_village_id_persons{s} = 1"),
               0.05, 0.004),
-        Level("同名不止一人", "ELSE", 0.1, 0.964),
+        # Two records without ID, a name no ID-bearing person holds: no evidence either way.
+        Level("无持证同名者", _residue_side("name_id_persons{s} = 0"), 0.05, 0.05),
+        Level("同名不止一人", "ELSE", 0.05, 0.916),
     ],
     "birth_date": [
         _null("birth_date"),
