@@ -82,7 +82,9 @@ COMPARISONS: dict[str, list[Level]] = {
         Level("出生日期相同", "birth_date_l = birth_date_r", 0.93, 0.00005),
         Level("出生年月相同", "birth_ym_l = birth_ym_r", 0.03, 0.0015),
         Level("出生年相同", "birth_year_l = birth_year_r", 0.02, 0.02),
-        Level("出生日期不同", "ELSE", 0.02, 0.97845),
+        Level("出生年相差一年", "abs(CAST(birth_year_l AS INT) - CAST(birth_year_r AS INT)) = 1", 0.015, 0.04),
+        # A typo rarely moves a birth year further: a namesake a generation apart is someone else.
+        Level("出生年份相差较大", "ELSE", 0.005, 0.93845),
     ],
     "sex": [
         _null("sex"),
