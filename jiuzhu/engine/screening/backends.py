@@ -35,16 +35,28 @@ def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
 class DuckBackend:
     engine = "duckdb"
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, scratch: Path | None = None) -> None:
+        """With ``scratch`` (a file path), stages are tables of a scratch database there: DuckDB pages
+        them to disk under its memory cap, where temporary tables must fit in memory (province scale)."""
         self.con = con
+        self.scratch = scratch
+        self.home_db = con.execute("SELECT current_database()").fetchone()[0]
         have = _existing(con)
         for name, cols in INPUTS.items():
             if name not in have:
                 spec = ", ".join(f"CAST(NULL AS {_duck_type(k)}) AS {c}" for c, k in cols.items())
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {spec} WHERE FALSE")
 
+        if scratch is not None:
+            scratch.unlink(missing_ok=True)
+            con.execute(f"ATTACH '{scratch}' AS screen_scratch")
+            con.execute("USE screen_scratch")
+            con.execute(f"SET search_path = 'screen_scratch.main,{self.home_db}.main'")
+            con.execute("SET preserve_insertion_order = false")
+        self.kind = "TABLE" if scratch is not None else "TEMP TABLE"
+
     def materialise(self, name: str, select: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
+        self.con.execute(f"CREATE OR REPLACE {self.kind} {name} AS {select}")
 
     def fetch(self, sql: str) -> list[dict[str, Any]]:
         cur = self.con.execute(sql)
@@ -53,10 +65,14 @@ class DuckBackend:
 
     def register_keys(self, name: str, keys: list[str]) -> None:
         # One statement with a list parameter: executemany costs a round trip per key.
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT unnest(?::VARCHAR[]) AS k", [keys])
+        self.con.execute(f"CREATE OR REPLACE {self.kind} {name} AS SELECT unnest(?::VARCHAR[]) AS k", [keys])
 
     def close(self) -> None:
-        pass
+        if self.scratch is not None:
+            self.con.execute(f"USE {self.home_db}")
+            self.con.execute("DETACH screen_scratch")
+            self.scratch.unlink(missing_ok=True)
+            Path(f"{self.scratch}.wal").unlink(missing_ok=True)
 
 
 class SparkBackend:

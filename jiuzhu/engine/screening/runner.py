@@ -19,6 +19,7 @@ from jiuzhu.engine.screening.texts import join_labels, masked_name, render
 DEFAULT_MONTHLY_WAGE_FEN = 800_000
 _SEVERE_INJURIES = ("死亡", "重伤")
 Progress = Callable[[str, int, int], None]
+_ORDER = ("person_key", "trigger_key", "victim_record", "enforcement_record", "child_record")
 
 
 def _noop(step: str, done: int, total: int) -> None:
@@ -44,7 +45,8 @@ def run(backend: Any, as_of: date, *, settings: Iterable[RuleSetting] = (), rule
                  for k, h in enumerate(rule.get("help", [])) if "when" in h]
         sql = (f"SELECT s.*{''.join(helps)} FROM {rule.subject}_subject s "
                f"WHERE {compiler.compile(rule.definition['when'])}")
-        selected[rule.code] = backend.fetch(sql)
+        # A fixed order, whatever order the engine returns rows in: the first row of a key wins.
+        selected[rule.code] = sorted(backend.fetch(sql), key=lambda r: tuple(str(r.get(c)) for c in _ORDER))
 
     progress("证据与标签", len(plan) + len(ruleset), total)
     context = _Context.gather(backend, selected)
