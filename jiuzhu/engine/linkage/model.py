@@ -68,14 +68,14 @@ COMPARISONS: dict[str, list[Level]] = {
     # the same township fail this). For pairs of equal names where at least one side has no ID.
     "name_unique": [
         Level("不适用", "name_norm_l IS NULL OR name_norm_r IS NULL OR name_norm_l <> name_norm_r", null=True),
-        Level("全县唯一同名", _residue_side("name_id_persons{s} = 1"), 0.7, 0.02),
+        Level("全县唯一同名", _residue_side("name_id_persons{s} = 1"), 0.4, 0.02),
         Level("本乡镇唯一同名", "township_l = township_r AND " + _residue_side("name_town_id_persons{s} = 1"),
               0.15, 0.01),
         Level("本村唯一同名", "village_l = village_r AND " + _residue_side("name_village_id_persons{s} = 1"),
               0.05, 0.004),
         # Two records without ID, a name no ID-bearing person holds: no evidence either way.
         Level("无持证同名者", _residue_side("name_id_persons{s} = 0"), 0.05, 0.05),
-        Level("同名不止一人", "ELSE", 0.05, 0.916),
+        Level("同名不止一人", "ELSE", 0.35, 0.916),
     ],
     "birth_date": [
         _null("birth_date"),
