@@ -21,6 +21,8 @@ def record(
     after: dict | None = None,
 ) -> AuditEvent:
     """`who` is a request, a user, or None (the command line)."""
+    if action not in AuditEvent.Action.values:  # SQLite would store it; PostgreSQL would not
+        raise ValueError(f"unknown audit action {action!r}")
     request = who if hasattr(who, "user") and hasattr(who, "META") else None
     user = request.user if request is not None else who
     if user is not None and not getattr(user, "is_authenticated", False):

@@ -33,7 +33,7 @@ def export(args: argparse.Namespace) -> int:
         record = None
     if record is not None:
         # Exporting people's data is audited: who, when, how many, where to (never the rows themselves).
-        record(None, "clues.export", object_type="clues.clue",
+        record(None, "export", object_type="clues.clue",
                detail={"format": args.format, "file": args.out.name, "rows": n, "all": bool(args.all)})
     print(f"已导出 {n} 条线索到 {args.out} / exported {n} clues to {args.out}")
     return 0

@@ -35,3 +35,10 @@ def test_audit_record_keeps_no_pii(alice, rf):
     stored = AuditEvent.objects.get(pk=event.pk)
     assert (stored.username, stored.action, stored.object_id, stored.detail) == ("alice", "view", "p123", {"records": 3})
     assert stored.ip == "127.0.0.1"
+
+
+def test_audit_refuses_unknown_actions_on_every_database(alice):
+    from jiuzhu.app.accounts import audit
+
+    with pytest.raises(ValueError, match="unknown audit action"):
+        audit.record(alice, "clues.export")

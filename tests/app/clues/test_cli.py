@@ -51,5 +51,5 @@ def test_screen_and_export_from_the_command_line(small_county: Path, tmp_path: P
 
     from jiuzhu.app.accounts.models import AuditEvent
 
-    event = AuditEvent.objects.get(action="clues.export")
+    event = AuditEvent.objects.get(action="export", object_type="clues.clue")
     assert event.detail == {"format": "csv", "file": "clues.csv", "rows": len(rows), "all": False}
