@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from tests.fixtures.personas import PASSWORD
+
+
+def login(browser, base: str, username: str):
+    """A new browser context (a separate person) logged in as `username`; returns its page."""
+    page = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
