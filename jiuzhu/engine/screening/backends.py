@@ -51,7 +51,7 @@ class DuckBackend:
             scratch.unlink(missing_ok=True)
             con.execute(f"ATTACH '{scratch}' AS screen_scratch")
             con.execute("USE screen_scratch")
-            con.execute(f"SET search_path = 'screen_scratch.main,{self.home_db}.main'")
+            con.execute(f"SET search_path = 'screen_scratch.main,\"{self.home_db}\".main'")
             con.execute("SET preserve_insertion_order = false")
         self.kind = "TABLE" if scratch is not None else "TEMP TABLE"
 
@@ -69,7 +69,7 @@ class DuckBackend:
 
     def close(self) -> None:
         if self.scratch is not None:
-            self.con.execute(f"USE {self.home_db}")
+            self.con.execute(f'USE "{self.home_db}"')
             self.con.execute("DETACH screen_scratch")
             self.scratch.unlink(missing_ok=True)
             Path(f"{self.scratch}.wal").unlink(missing_ok=True)
