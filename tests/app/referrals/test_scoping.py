@@ -12,17 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(alice, units, make_case):
-    """Case A referred to 民政 and 残联; case B referred to 残联 only."""
-    a, b = make_case("卢某某"), make_case("郑某某")
-    to_mz = flow.send(alice, to_unit=units["civil_affairs"], kind="dibao", person_name="卢某某", facts="困难", case=a,
-                        person_id_number=a.person_id_number)
-    to_cl_a = flow.send(alice, to_unit=units["disability_federation"], kind="disability_subsidy",
-                        person_name="卢某某", facts="二级智力残疾", case=a)
-    to_cl_b = flow.send(alice, to_unit=units["disability_federation"], kind="rehabilitation",
-                        person_name="郑某某", facts="截肢", case=b)
-    item_b = plans.add_item(alice, b, kind="rehabilitation")
-    return {"a": a, "b": b, "to_mz": to_mz, "to_cl_a": to_cl_a, "to_cl_b": to_cl_b, "item_b": item_b}
+def world(world, alice):
+    """The shared world (conftest), plus a plan item of case B routed to 残联."""
+    world["item_b"] = plans.add_item(alice, world["b"], kind="rehabilitation")
+    return world
 
 
 def _denials(user) -> int:
