@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiuzhu.app.casework.views import cases, inbox, steps
+from jiuzhu.app.casework.views import calendar, cases, inbox, steps
 
 app_name = "casework"
 urlpatterns = [
@@ -25,4 +25,8 @@ urlpatterns = [
     path("approvals/", inbox.approvals, name="approvals"),
     path("payments/", inbox.payments, name="payments"),
     path("deadlines/", inbox.my_deadlines, name="deadlines"),
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/add/", calendar.calendar_add, name="calendar_add"),
+    path("calendar/remove/", calendar.calendar_remove, name="calendar_remove"),
+    path("calendar/upload/", calendar.calendar_upload, name="calendar_upload"),
 ]

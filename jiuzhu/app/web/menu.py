@@ -20,6 +20,7 @@ ENTRIES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("职责清单", "referrals:duties", frozenset()),
     ("上传名单", "referrals:upload", frozenset({Role.LIAISON, Role.UNIT_LEADER, Role.DATA_ADMIN})),
     ("季度通报", "reports:dashboard", frozenset({Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.DATA_ADMIN})),
+    ("工作日历", "casework:calendar", frozenset({Role.DATA_ADMIN})),
     ("数据管理", "admin:index", frozenset({Role.DATA_ADMIN})),
 )
 

@@ -1,16 +1,21 @@
 """Working days on the statutory calendar (法定节假日 and 调休 make-up working days).
 
-Sources, first match wins:
-1. ``$JIUZHU_HOME/calendar_overrides.csv`` — the administrator's table, when present;
-2. ``data/calendar_overrides.csv`` — shipped with the code;
-3. the chinesecalendar package (its data covers 2004–2026 in version 1.11).
+Sources:
+1. the chinesecalendar package (its data covers 2004–2026 in version 1.11): the official
+   放假安排 of the years it knows;
+2. ``$JIUZHU_HOME/calendar_overrides.csv`` — the administrator's table (edited on the 工作日历
+   page, ``calendar_table.py``): for a year the package knows, its rows correct single dates; for a
+   year the package does not know, its rows are that year's whole 放假安排 and replace (1 row or
+   more) the shipped estimate of the year;
+3. ``data/calendar_overrides.csv`` — shipped with the code: provisional (预估) rows for years the
+   package does not know yet, used only while the administrator has not entered that year.
 
 An override table lists only exceptions, one row per date: ``date,kind,note`` with kind
 ``holiday`` (a weekday off) or ``workday`` (a weekend day worked, 调休). A year with at least one
 row in an override table counts as known; other days of it follow the week (Mon–Fri work).
-When the State Council publishes a new year's 放假安排 before chinesecalendar does, add every
-holiday and make-up day of that year to the table. A date whose year neither source knows
-raises :class:`CalendarYearUnknown` rather than guessing.
+When the State Council publishes a new year's 放假安排 before chinesecalendar does, enter every
+holiday and make-up day of that year. A date whose year no source knows raises
+:class:`CalendarYearUnknown` rather than guessing.
 
 Counting follows 民事诉讼法 期间 rules: the starting day does not count. A limit of *n*
 working days starting on day *d* ends at the end of ``add_working_days(d, n)``.
@@ -18,13 +23,14 @@ working days starting on day *d* ends at the end of ``add_working_days(d, n)``.
 
 from __future__ import annotations
 
-import csv
-import os
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
 import chinese_calendar
+from chinese_calendar.constants import Holiday
+
+from jiuzhu.engine.identity.calendar_table import admin_table_path, parse_table
 
 _SHIPPED = Path(__file__).parent / "data" / "calendar_overrides.csv"
 
@@ -54,30 +60,21 @@ def _package_years() -> frozenset[int]:
 @cache
 def _read_overrides(path: str, mtime: float) -> dict[date, bool]:
     """date → is a working day. ``mtime`` makes an edited file be read again."""
-    out: dict[date, bool] = {}
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        for line, row in enumerate(csv.DictReader(f), start=2):
-            kind = (row.get("kind") or "").strip()
-            if kind not in ("holiday", "workday"):
-                raise ValueError(f"{path} 第{line}行: kind 应为 holiday 或 workday，这里是 {kind!r}")
-            out[date.fromisoformat(row["date"].strip())] = kind == "workday"
-    return out
+    text = Path(path).read_text(encoding="utf-8-sig")
+    return {e.day: e.working for e in parse_table(text, Path(path).name)}
 
 
-def _override_files() -> list[Path]:
-    files = []
-    home = os.environ.get("JIUZHU_HOME")
-    if home and (Path(home) / "calendar_overrides.csv").is_file():
-        files.append(Path(home) / "calendar_overrides.csv")
-    files.append(_SHIPPED)
-    return files
+def _table(path: Path) -> dict[date, bool]:
+    return _read_overrides(str(path), path.stat().st_mtime) if path.is_file() else {}
 
 
 def _overrides() -> tuple[dict[date, bool], frozenset[int]]:
-    merged: dict[date, bool] = {}
-    for path in reversed(_override_files()):  # the administrator's file wins
-        if path.is_file():
-            merged.update(_read_overrides(str(path), path.stat().st_mtime))
+    admin = _table(admin_table_path())
+    package = _package_years()
+    admin_years = {d.year for d in admin}
+    # The shipped estimate of a year counts only while neither the package nor the administrator knows it.
+    merged = {d: w for d, w in _table(_SHIPPED).items() if d.year not in package and d.year not in admin_years}
+    merged.update(admin)
     return merged, frozenset(d.year for d in merged)
 
 
@@ -93,10 +90,10 @@ def known_years() -> list[int]:
 def _working(d: date, table: dict[date, bool], years: frozenset[int]) -> bool:
     if d in table:
         return table[d]
-    if d.year in years:
-        return d.weekday() < 5
     if d.year in _package_years():
         return chinese_calendar.is_workday(d)
+    if d.year in years:
+        return d.weekday() < 5
     raise CalendarYearUnknown(d.year)
 
 
@@ -128,3 +125,27 @@ def working_days_between(a: date | datetime, b: date | datetime) -> int:
         return -working_days_between(b, a)
     table, years = _overrides()
     return sum(_working(a + timedelta(days=i), table, years) for i in range(1, (b - a).days + 1))
+
+
+SOURCE_PACKAGE, SOURCE_ADMIN, SOURCE_SHIPPED = "国家日历数据包", "管理员登记", "随程序预估"
+_HOLIDAY_NAMES = {h.value: h.chinese for h in Holiday}
+
+
+def year_exceptions(year: int) -> list[tuple[date, bool, str, str]]:
+    """The days of ``year`` that differ from the plain week, as counted now:
+    (date, is a working day, note, source) — for the administrator's 工作日历 page."""
+    table, _ = _overrides()
+    admin = _table(admin_table_path())
+    notes = {e.day: e.note for path in (_SHIPPED, admin_table_path()) if path.is_file()
+             for e in parse_table(path.read_text(encoding="utf-8-sig"), path.name)}
+    out = {}
+    if year in _package_years():
+        for d, name in (*chinese_calendar.holidays.items(), *chinese_calendar.workdays.items()):
+            working = d in chinese_calendar.workdays
+            if d.year == year and (d.weekday() >= 5) == working:
+                label = _HOLIDAY_NAMES.get(str(name), str(name))
+                out[d] = (d, working, f"{label}调休上班" if working else label, SOURCE_PACKAGE)
+    for d, working in table.items():
+        if d.year == year:
+            out[d] = (d, working, notes.get(d, ""), SOURCE_ADMIN if d in admin else SOURCE_SHIPPED)
+    return [out[d] for d in sorted(out)]

@@ -110,5 +110,26 @@ def test_override_table_in_home(tmp_path, monkeypatch) -> None:
 def test_override_table_rejects_unknown_kinds(tmp_path, monkeypatch) -> None:
     (tmp_path / "calendar_overrides.csv").write_text("date,kind\n2027-01-01,off\n", encoding="utf-8")
     monkeypatch.setenv("JIUZHU_HOME", str(tmp_path))
-    with pytest.raises(ValueError, match="kind 应为 holiday 或 workday"):
+    with pytest.raises(ValueError, match="第2行: 类型应为 holiday（休）或 workday（班），这里是“off”"):
         is_working_day(date(2027, 1, 1))
+
+
+def test_a_correction_in_a_package_year_keeps_the_rest_of_that_year(tmp_path, monkeypatch) -> None:
+    (tmp_path / "calendar_overrides.csv").write_text("date,kind,note\n2025-10-13,holiday,correction\n",
+                                                     encoding="utf-8")
+    monkeypatch.setenv("JIUZHU_HOME", str(tmp_path))
+    assert not is_working_day(date(2025, 10, 13))
+    assert not is_working_day(date(2025, 10, 1))  # 国庆 still comes from the package
+    assert is_working_day(date(2025, 9, 28))  # and so does its 调休 Sunday
+
+
+def test_the_administrators_year_replaces_the_shipped_estimate(tmp_path, monkeypatch) -> None:
+    # The shipped 2027 estimate has 2027-02-09 off; the official list entered here does not.
+    assert not is_working_day(date(2027, 2, 9))
+    (tmp_path / "calendar_overrides.csv").write_text(
+        "date,kind,note\n2027-02-10,holiday,春节\n2027-02-20,workday,调休\n", encoding="utf-8")
+    monkeypatch.setenv("JIUZHU_HOME", str(tmp_path))
+    assert is_working_day(date(2027, 2, 9))
+    assert not is_working_day(date(2027, 2, 10))
+    assert is_working_day(date(2027, 2, 20))
+    assert is_working_day(date(2027, 1, 1)) is True  # the estimate's 元旦 is gone with it (a Friday)
