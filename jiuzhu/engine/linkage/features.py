@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from jiuzhu.engine.identity.addresses import AddressIndex
 from jiuzhu.engine.linkage.namekeys import name_keys
+from jiuzhu.engine.region import current_region
 
 # Priors and name frequencies never assume fewer people than a small county: a handful of records
 # (a test, a first import) must not make every shared name look rare or every pair likely.
@@ -57,7 +59,7 @@ def read_subjects(con: duckdb.DuckDBPyConnection) -> Subjects:
         SELECT s.record_id, s.source_type, s.file_name, s.sheet, s."row", s.id_status,
                CASE WHEN s.id_status = 'valid' THEN s.id_number END AS id_number,
                s.name, coalesce(s.name_masked, false) AS name_masked, s.sex,
-               strftime(s.birth_date, '%Y-%m-%d') AS birth_date, s.phone, s.township, s.village,
+               strftime(s.birth_date, '%Y-%m-%d') AS birth_date, s.phone, s.township, s.village, s.address,
                c.judgment_no, c.basis_no
         FROM subjects s
         LEFT JOIN ({_case_numbers(con)}) c USING (record_id)
@@ -140,10 +142,54 @@ FROM by_name ORDER BY norm
 """
 
 
+def _blank(value: object) -> bool:
+    return value is None or not str(value).strip()
+
+
+def places_from_addresses(lineage: pa.Table) -> pa.Table:
+    """``lineage`` with empty township / village filled from the address text where it names them.
+
+    退役军人 and 服刑 files, and court parties, carry an address but no 乡镇/村 columns. The known
+    townships are the region's plus those seen in the data; the known villages of a township are
+    those seen with it. A given township is never overwritten: a village is filled only when the
+    address names the same township the row gives (or the row gives none).
+    """
+    if "address" not in lineage.column_names:
+        return lineage
+    towns = lineage.column("township").to_pylist()
+    villages = lineage.column("village").to_pylist()
+    addresses = lineage.column("address").to_pylist()
+    todo = [i for i, a in enumerate(addresses) if not _blank(a) and (_blank(towns[i]) or _blank(villages[i]))]
+    if not todo:
+        return lineage
+    seen = lineage.select(["township", "village"]).group_by(["township", "village"]).aggregate([]).to_pylist()
+    known: dict[str, set[str]] = {}
+    for row in seen:
+        if not _blank(row["township"]):
+            known.setdefault(row["township"].strip(), set())
+            if not _blank(row["village"]):
+                known[row["township"].strip()].add(row["village"].strip())
+    region = current_region()
+    index = AddressIndex(set(region.townships) | set(known), known, (region.province, region.city, region.county))
+    towns, villages = list(towns), list(villages)
+    for i in todo:
+        place = index.locate(addresses[i])
+        if place is None:
+            continue
+        if _blank(towns[i]):
+            towns[i] = place.township
+        if _blank(villages[i]) and place.village and towns[i].strip() == place.township:
+            villages[i] = place.village
+    at = lineage.column_names.index
+    lineage = lineage.set_column(at("township"), "township", pa.array(towns, pa.string()))
+    return lineage.set_column(at("village"), "village", pa.array(villages, pa.string()))
+
+
 def derive(lineage: pa.Table) -> Subjects:
     work = duckdb.connect()
     try:
-        work.register("lineage", lineage)
+        # compared values only: the lineage kept for the outputs stays as stored
+        work.register("lineage", places_from_addresses(lineage))
         work.register("names", _name_table(lineage))
         work.execute(_RECORDS)
         work.execute(_COUNTS)

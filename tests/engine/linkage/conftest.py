@@ -31,7 +31,7 @@ class Registry:
     def add(self, rid: str, name: str, *, source: str = "dibao", id_number: str | None = None,
             id_status: str | None = None, sex: str | None = None, birth: str | None = None,
             phone: str | None = None, township: str | None = None, village: str | None = None,
-            masked: bool = False, judgment_no: str | None = None, basis_no: str | None = None) -> str:
+            address: str | None = None, masked: bool = False, judgment_no: str | None = None, basis_no: str | None = None) -> str:
         if id_number and id_status is None:
             id_status = "valid"
         status = id_status or "empty"
@@ -43,7 +43,7 @@ class Registry:
             "sheet": "Sheet1", "row": len(self.rows) + 2, "id_status": status,
             "id_raw": id_number or "", "name": name, "id_number": id_number if status == "valid" else None,
             "sex": sex, "birth_date": birth, "phone": phone, "township": township, "village": village,
-            "address": None, "name_masked": masked,
+            "address": address, "name_masked": masked,
         })
         if judgment_no or basis_no:
             self.case[rid] = {"judgment_no": judgment_no, "basis_no": basis_no}

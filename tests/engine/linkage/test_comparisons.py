@@ -42,6 +42,25 @@ def test_exact_name_and_birth_date_joins_a_record_without_id(registry):
     assert why["village"] == {"level": "缺失", "weight": 0.0}
 
 
+def test_address_text_gives_the_village_that_tells_namesakes_apart(registry):
+    background(registry)
+    # Two 陈秀英 with IDs in two villages of one township; a 退役军人-style row has no 乡镇/村
+    # columns, only an address in the 村委会 form, which names 桥石村.
+    registry.add("d1", "陈秀英", id_number=make_id("1950-05-05", 72), township="广平镇", village="桥石村")
+    registry.add("d2", "陈秀英", id_number=make_id("1961-08-15", 82), township="广平镇", village="万筹村")
+    registry.add("x1", "陈秀英", source="veteran", sex="女", address="福建省大田县广平镇桥石村委会3组")
+    registry.add("x2", "陈秀英", source="veteran", sex="女", address="福建省尤溪县广平镇桥石村")  # another county
+    con = registry.build()
+    link_connection(con)
+    p = persons(con)
+    assert p["x1"] == p["d1"] != p["d2"]
+    assert p["x2"] not in (p["d1"], p["d2"])
+    why = explanation(con, "d1", "x1")
+    assert (why["township"]["level"], why["village"]["level"]) == ("乡镇相同", "村居相同")
+    stored = con.sql("SELECT township, village FROM subjects WHERE record_id = 'x1'").fetchall()
+    assert stored == [(None, None)]  # the warehouse is not changed, only the compared values
+
+
 def test_homophone_name_links_with_birth_date(registry):
     background(registry)
     registry.add("d1", "陈秀英", id_number=make_id("1970-03-05", 12), township="均溪镇")

@@ -1,0 +1,169 @@
+"""Find the township (乡镇/街道) and village (村/社区) a free-text Chinese address names.
+
+Registries that keep no 乡镇/村 columns (退役军人, 服刑人员, court parties) still write an address:
+``福建省三明市大田县广平镇桥石村10组18号``, ``大田县均溪镇城东社区居委会``, ``广平镇 桥石村委会``.
+Linkage compares township and village, so an address is read back into them — but only against
+the places the deployment knows, and never by guessing: two townships named equally → nothing.
+
+Rules (see docs/linkage.md "Township and village from the address"):
+
+- text is NFKC-folded (full-width → half-width), traditional → simplified, spaces and line breaks
+  removed; ``村民委员会``/``村委会``/``村委`` read as ``村``, ``社区居民委员会``/``社区居委会`` as ``社区``;
+- a township is found by its full name (``广平镇``); failing that, by its stem (``广平``) when the
+  stem is followed by another township suffix (``乡``/``镇``/``街道``: 乡改镇) or by one of its own
+  villages; overlapping hits keep the longest; two different townships → ``None``;
+- text before the township may name our province, city and county in any abbreviation, or nothing;
+  naming another county (``尤溪县``) there → ``None`` (township names repeat between counties);
+- the village is searched after the township, among that township's villages only; two different
+  villages → township only. Without a township, a village name found in exactly one township gives
+  both; a village name several townships have → ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+from jiuzhu.engine.identity.names import to_simplified
+
+_SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+# Committee forms first (longest first): 村民委员会 → 村, 社区居民委员会 → 社区, 居委会 → 社区.
+_COMMITTEES = (
+    ("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村民委员会", "村"), ("居民委员会", "社区"),
+    ("村委会", "村"), ("居委会", "社区"), ("村委", "村"),
+)
+_TOWN_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+# Levels above a township: a name ending in one of these before the township names a county, a
+# district or a city — ours (removed first), or another one.
+_COUNTY_MARK = re.compile(r"(县|区|旗|市)")
+
+
+def clean(text: str) -> str:
+    """The address as compared: half-width, simplified, no spaces, committee forms shortened."""
+    out = _SPACE.sub("", to_simplified(unicodedata.normalize("NFKC", text)))
+    for long, short in _COMMITTEES:
+        out = out.replace(long, short)
+    return out
+
+
+def _stem(township: str) -> str:
+    for suffix in _TOWN_SUFFIXES:
+        if township.endswith(suffix) and len(township) - len(suffix) >= 2:
+            return township[: -len(suffix)]
+    return ""
+
+
+def _hits(text: str, needle: str) -> list[tuple[int, int]]:
+    """Every (start, end) of needle in text."""
+    spans, at = [], text.find(needle)
+    while at >= 0:
+        spans.append((at, at + len(needle)))
+        at = text.find(needle, at + 1)
+    return spans
+
+
+def _longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop a hit lying inside a longer one (华兴镇 hides 兴镇)."""
+    return [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
+                                        for o in spans)]
+
+
+class Place(NamedTuple):
+    township: str
+    village: str | None
+
+
+class AddressIndex:
+    """The known places of one county; ``locate(address)`` reads an address against them."""
+
+    def __init__(self, townships: Iterable[str], villages: Mapping[str, Iterable[str]] | None = None,
+                 region_names: Iterable[str] = ()) -> None:
+        # cleaned name → the value as the data spells it (the first spelling wins, sorted for determinism)
+        self.townships: dict[str, str] = {}
+        for t in sorted({t for t in townships if t and t.strip()}):
+            self.townships.setdefault(clean(t), t)
+        self.stems: dict[str, set[str]] = {}
+        for key in self.townships:
+            if stem := _stem(key):
+                self.stems.setdefault(stem, set()).add(key)
+        self.villages: dict[str, dict[str, str]] = {}  # township key → village key → value
+        self.village_towns: dict[str, set[str]] = {}  # village key → township keys holding it
+        for town, names in sorted((villages or {}).items()):
+            tkey = clean(town) if town else ""
+            if tkey not in self.townships:
+                continue
+            for v in sorted({v for v in names if v and v.strip()}):
+                vkey = clean(v)
+                if len(vkey) < 2:
+                    continue
+                self.villages.setdefault(tkey, {}).setdefault(vkey, v)
+                self.village_towns.setdefault(vkey, set()).add(tkey)
+        # our own province/city/county, full and short (福建省/福建, 大田县/大田), longest first
+        names = {clean(n) for n in region_names if n}
+        names |= {n[:-1] for n in names if len(n) >= 3 and n[-1] in "省市县区"}
+        names |= {n[:-3] for n in names if n.endswith("自治区") or n.endswith("自治县")}
+        self.region_names = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+
+    # ------------------------------------------------------------------ pieces
+    def _township_hits(self, text: str) -> list[tuple[int, int, str]]:
+        spans = [(a, b, key) for key in self.townships for a, b in _hits(text, key)]
+        if not spans:  # the stem, only where what follows confirms it
+            for stem, keys in self.stems.items():
+                for a, b in _hits(text, stem):
+                    rest = text[b:]
+                    if rest.startswith(("乡", "镇", "街道")):
+                        spans.extend((a, b, k) for k in keys)
+                    else:
+                        spans.extend((a, b, k) for k in keys
+                                     if any(rest.startswith(v) for v in self.villages.get(k, ())))
+        return _longest(spans)
+
+    def _foreign_prefix(self, prefix: str) -> bool:
+        """True when the text before the township names a county other than ours."""
+        for n in self.region_names:
+            prefix = prefix.replace(n, "")
+        return bool(_COUNTY_MARK.search(prefix))
+
+    def _village(self, text: str, town: str) -> str | None:
+        spans = _longest([(a, b, v) for v in self.villages.get(town, {}) for a, b in _hits(text, v)])
+        found = {v for _, _, v in spans}
+        return self.villages[town][found.pop()] if len(found) == 1 else None
+
+    # ------------------------------------------------------------------ the answer
+    def locate(self, address: object) -> Place | None:
+        """(township, village or None) the address names, or None when it names none or several."""
+        if address is None:
+            return None
+        text = clean(str(address))
+        if not text:
+            return None
+        spans = self._township_hits(text)
+        towns = {key for _, _, key in spans}
+        if len(towns) > 1:
+            return None  # two townships named equally: never guess
+        if towns:
+            town = towns.pop()
+            start = min(a for a, _, _ in spans)
+            end = max(b for _, b, _ in spans)
+            if self._foreign_prefix(text[:start]):
+                return None
+            return Place(self.townships[town], self._village(text[end:], town))
+        # no township: a village name that only one township has
+        spans = _longest([(a, b, v) for v in self.village_towns for a, b in _hits(text, v)])
+        found = {v for _, _, v in spans}
+        if len(found) != 1:
+            return None
+        vkey = found.pop()
+        holders = self.village_towns[vkey]
+        if len(holders) != 1 or self._foreign_prefix(text[:min(a for a, _, _ in spans)]):
+            return None
+        town = next(iter(holders))
+        return Place(self.townships[town], self.villages[town][vkey])
+
+
+def locate(address: object, townships: Iterable[str], villages: Mapping[str, Iterable[str]] | None = None,
+           region_names: Iterable[str] = ()) -> Place | None:
+    """One address against the given places (build an ``AddressIndex`` once for many addresses)."""
+    return AddressIndex(townships, villages, region_names).locate(address)
