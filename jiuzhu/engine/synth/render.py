@@ -37,6 +37,10 @@ class FileStyle:
     units: dict[str, str] = field(default_factory=dict)  # amount field → "", 元, 万元
 
 
+# The role prefix of the main subject's columns in the court files.
+_PARTY = {"victim": "被害人", "enforcement": "申请执行人"}
+
+
 class FileRenderer:
     """One output file: its style is chosen once, rows are added chunk by chunk."""
 
@@ -50,26 +54,40 @@ class FileRenderer:
         self.rows_written = 0
         self.file_dirt: set[str] = set()
         self.flags = flags  # file-level dirt planned for this file (plan_file_dirt)
-        self.style = self._choose_style(rng, id_poor)
+        self.style = self._choose_style(rng)
         self.writer: SheetWriter = open_writer(path, fmt, self._frame(rng, place, as_of), part)
         self.last_row: list[object] | None = None
 
     # ---------------------------------------------------------------- file-level choices
-    def _choose_style(self, rng: np.random.Generator, id_poor: IdPoor | None) -> FileStyle:
+    def _choose_style(self, rng: np.random.Generator) -> FileStyle:
         layout = self.layout
-        force = {"phone", "address", "birth_date"} if id_poor and layout.source in ("victim", "enforcement") else set()
-        cols = [c for c in layout.columns if c.required or c.field in force or rng.random() < c.keep]
-        if force and layout.source == "enforcement" and not any(c.field == "birth_date" for c in cols):
-            cols.insert(5, Column("birth_date", ("申请执行人出生日期",), kind="date"))
-        if force and layout.source == "victim" and not any(c.field == "birth_date" for c in cols):
-            cols.insert(2, Column("birth_date", ("出生日期", "被害人出生日期"), kind="date"))
-        d = self.dirt
+        # Court files always carry birth date, phone and address (ordinary and --id-poor alike): a
+        # party whose ID is missing still leaves them (issue 5; docs/synth.md "Court files").
+        force = {"phone", "address", "birth_date"} if layout.source in ("victim", "enforcement") else set()
+        # The keep draw is made for every optional column, and a column present only because it is
+        # forced takes no draw for its header: the file's other choices (headers, dirt, date style)
+        # use the same random numbers as when these columns were optional.
+        cols, forced = [], []
+        for c in layout.columns:
+            kept = c.required or rng.random() < c.keep
+            if kept or c.field in force:
+                cols.append(c)
+                if not kept:
+                    forced.append(c)
+        if force and not any(c.field == "birth_date" for c in cols):  # neither layout has one
+            prefix = _PARTY[layout.source]
+            added = Column("birth_date", (prefix + "出生日期",) if layout.source == "enforcement" else
+                           ("出生日期", prefix + "出生日期"), kind="date")
+            cols.insert(5 if layout.source == "enforcement" else 2, added)
+            forced.append(added)
         star = "required_star" in self.flags
         breaks = "header_line_breaks" in self.flags
-        del d
         headers = []
         units = {}
         for c in cols:
+            if any(c is f for f in forced):
+                headers.append("")  # chosen below, once the file's other headers are known
+                continue
             h = c.headers[int(rng.integers(0, len(c.headers)))]
             if c.kind == "amount":
                 units[c.field] = "万元" if "万元" in h else ("元" if "元" in h else "")
@@ -84,6 +102,13 @@ class FileRenderer:
                 h = "*" + h
                 self.file_dirt.add("required_star")
             headers.append(h)
+        if forced:
+            # role-prefixed (被害人联系电话) when another optional column of the file is prefixed
+            prefix = _PARTY[layout.source]
+            prefixed = any(h.startswith(prefix) for h, c in zip(headers, cols, strict=True) if h and not c.required)
+            for c in forced:
+                fits = [h for h in c.headers if h.startswith(prefix) == prefixed] or list(c.headers)
+                headers[next(i for i, x in enumerate(cols) if x is c)] = fits[0]
         serial = "serial_column" in self.flags
         two_row = "two_row_merged_header" in self.flags
         date_style = str(rng.choice(cl.DATE_FORMATS_CSV if self.csv else ("cell", "cell", "iso", "slash", "cn")))

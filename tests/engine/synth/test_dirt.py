@@ -145,6 +145,13 @@ def test_id_poor_county_strips_court_ids(small_county_id_poor: Path) -> None:
         assert {"birth_date", "phone", "address"} <= set(info["columns"])
 
 
+def test_ordinary_county_court_files_carry_birth_date_phone_and_address(small_county: Path) -> None:
+    # as in the ID-poor county: a court row whose ID is missing still leaves other evidence
+    by_source = {info["source"]: info for info in manifest(small_county)["files"].values()}
+    for source in ("victim", "enforcement"):
+        assert {"birth_date", "phone", "address"} <= set(by_source[source]["columns"])
+
+
 def test_id_poor_county_has_namesakes_in_one_township(small_county_id_poor: Path) -> None:
     persons = read(small_county_id_poor / "truth" / "persons.csv")
     same = Counter((p["name"], p["township"]) for p in persons)
