@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jiuzhu.engine.screening.conditions import Related, Schema, literal
+
+if TYPE_CHECKING:
+    from jiuzhu.engine.screening.scope import Scope
 
 # The source types screening reads, with the columns it uses beyond the common ones (and their kinds).
 SOURCE_COLUMNS: dict[str, dict[str, str]] = {
@@ -124,23 +127,36 @@ def _list(values: list[str]) -> str:
     return ", ".join(literal(v, "text") for v in values)
 
 
-def stages(as_of: date, terms: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(table name, SELECT) in the order to materialise them."""
+_PERSON_KEY = "COALESCE(pi.person_key, concat('r:', r.record_id)) AS person_key"
+
+
+def _projection(st: str) -> str:
+    # Only the columns screening reads: at province scale the household projection alone is 41 M rows.
+    return ", ".join(f"r.{c}" for c in (*COMMON_COLUMNS, *SOURCE_COLUMNS[st]))
+
+
+def stages(as_of: date, terms: Mapping[str, Any], scope: Scope | None = None) -> list[tuple[str, str]]:
+    """(table name, SELECT) in the order to materialise them.
+
+    ``scope`` (scope.py): build the profile only for the people the rules can concern; None: everyone."""
     D = literal(as_of, "date")
     relief_from = literal(_minus_months(as_of, int(terms["temp_relief_months"])), "date")
     out: list[tuple[str, str]] = []
-    for st, own in SOURCE_COLUMNS.items():
-        # Only the columns screening reads: at province scale the household projection alone is 41 M rows.
-        cols = ", ".join(f"r.{c}" for c in (*COMMON_COLUMNS, *own))
-        out.append((f"s_{st}", f"SELECT {cols}, COALESCE(pi.person_key, concat('r:', r.record_id)) AS person_key "
+    for st in SOURCE_COLUMNS:
+        if scope is not None and st == "household":
+            continue
+        out.append((f"s_{st}", f"SELECT {_projection(st)}, {_PERSON_KEY} "
                                f"FROM cur_{st} r LEFT JOIN person_index pi ON pi.record_id = r.record_id"))
+    if scope is not None:
+        out.extend(_scope_stages(terms, scope))
     union = " UNION ALL ".join(
         f"SELECT person_key, name, id_number, sex, birth_date FROM s_{st}" for st in SOURCE_COLUMNS)
+    within = "" if scope is None else "JOIN scope_people sp ON sp.person_key = u.person_key"
     out.append(("people", f"""
         SELECT k.person_key, COALESCE(p.name, k.name) AS name, COALESCE(p.id_number, k.id_number) AS id_number,
                COALESCE(p.sex, k.sex) AS sex, COALESCE(p.birth_date, k.birth_date) AS birth_date
-        FROM (SELECT person_key, MIN(name) AS name, MIN(id_number) AS id_number, MIN(sex) AS sex,
-                     MIN(birth_date) AS birth_date FROM ({union}) u GROUP BY person_key) k
+        FROM (SELECT u.person_key, MIN(name) AS name, MIN(id_number) AS id_number, MIN(sex) AS sex,
+                     MIN(birth_date) AS birth_date FROM ({union}) u {within} GROUP BY u.person_key) k
         LEFT JOIN persons p ON p.person_key = k.person_key"""))
 
     grade = ("CASE disability_grade WHEN '一级' THEN 1 WHEN '二级' THEN 2 WHEN '三级' THEN 3 "
@@ -233,10 +249,6 @@ def stages(as_of: date, terms: Mapping[str, Any]) -> list[tuple[str, str]]:
                e.record_id AS enforcement_record, {ef}
         FROM s_enforcement e JOIN profile pf ON pf.person_key = e.person_key"""))
 
-    def parent(rel: str) -> str:
-        return (f"SELECT household_no, MIN(person_key) AS pk, MIN(record_id) AS rid, MIN(relation) AS rel "
-                f"FROM s_household WHERE relation = {literal(terms[rel], 'text')} GROUP BY household_no")
-
     def parent_cols(a: str) -> str:
         return (f"{a}.pk AS {a}_key, {a}.rid AS {a}_record, {a}.rel AS {a}_relation, {a}p.sex AS {a}_sex, "
                 f"{a}p.dead AS {a}_dead, {a}p.missing AS {a}_missing, {a}p.imprisoned AS {a}_imprisoned, "
@@ -249,13 +261,65 @@ def stages(as_of: date, terms: Mapping[str, Any]) -> list[tuple[str, str]]:
                  AS known_parents,
                {parent_cols('pa')}, {parent_cols('pb')}
         FROM s_household c JOIN profile pf ON pf.person_key = c.person_key
-        LEFT JOIN ({parent('head_relation')}) pa ON pa.household_no = c.household_no
+        LEFT JOIN ({_parent('s_household', terms['head_relation'])}) pa ON pa.household_no = c.household_no
         LEFT JOIN profile pap ON pap.person_key = pa.pk
-        LEFT JOIN ({parent('spouse_relation')}) pb ON pb.household_no = c.household_no
+        LEFT JOIN ({_parent('s_household', terms['spouse_relation'])}) pb ON pb.household_no = c.household_no
         LEFT JOIN profile pbp ON pbp.person_key = pb.pk
+        {"" if scope is None else "JOIN child_scope cs ON cs.record_id = c.record_id"}
         WHERE c.relation IN ({_list(terms['child_relations'])})"""))
     out.append(("membership", _membership_sql(D, relief_from, terms)))
     return out
+
+
+def _parent(table: str, relation: str) -> str:
+    """The parent of each 户 in one role (户主 or 配偶): the least person key when a 户 has several."""
+    return (f"SELECT household_no, MIN(person_key) AS pk, MIN(record_id) AS rid, MIN(relation) AS rel "
+            f"FROM {table} WHERE relation = {literal(relation, 'text')} GROUP BY household_no")
+
+
+def _scope_stages(terms: Mapping[str, Any], scope: Scope) -> list[tuple[str, str]]:
+    """The people the rules can concern (scope.py), then the household rows their profiles need.
+
+    ``scope_people``: everyone with a fact, and the child, 户主 and 配偶 of every child row a child
+    rule needs. ``s_household``: every row of every 户 one of them belongs to (whole 户: a clue
+    cites relatives and parents), and their rows without a 户号."""
+    facts = " UNION ALL ".join(f"SELECT person_key FROM s_{st}" for st in SOURCE_COLUMNS if st != "household")
+    gone = f"{literal(terms['dead_status'], 'text')}, {literal(terms['missing_status'], 'text')}"
+    flag = {"self": "fc.person_key IS NOT NULL", "pa": "fa.person_key IS NOT NULL",
+            "pb": "fb.person_key IS NOT NULL"}
+    alternatives = [" AND ".join(flag[r] for r in sorted(roles)) if roles else " OR ".join(flag.values())
+                    for roles in scope.child]
+    wanted = " OR ".join(f"({a})" for a in alternatives) or "FALSE"
+
+    return [
+        ("hh_keys", f"SELECT r.record_id, r.household_no, r.relation, r.status, {_PERSON_KEY} "
+                    f"FROM cur_household r LEFT JOIN person_index pi ON pi.record_id = r.record_id"),
+        ("fact_people", f"SELECT person_key FROM ({facts} UNION ALL SELECT person_key FROM hh_keys "
+                        f"WHERE status IN ({gone})) u GROUP BY person_key"),
+        # Whole 户 with someone who has a fact: the only 户 where a child rule's row can be needed.
+        ("scope_rows", "SELECT h.* FROM hh_keys h JOIN (SELECT k.household_no FROM hh_keys k JOIN fact_people f "
+                       "ON f.person_key = k.person_key GROUP BY k.household_no) fh ON fh.household_no = h.household_no"),
+        ("child_scope", f"""
+            SELECT c.record_id, c.person_key, pa.pk AS pa_key, pb.pk AS pb_key
+            FROM scope_rows c
+            LEFT JOIN ({_parent('scope_rows', terms['head_relation'])}) pa ON pa.household_no = c.household_no
+            LEFT JOIN ({_parent('scope_rows', terms['spouse_relation'])}) pb ON pb.household_no = c.household_no
+            LEFT JOIN fact_people fc ON fc.person_key = c.person_key
+            LEFT JOIN fact_people fa ON fa.person_key = pa.pk
+            LEFT JOIN fact_people fb ON fb.person_key = pb.pk
+            WHERE c.relation IN ({_list(terms['child_relations'])}) AND ({wanted})"""),
+        ("scope_people", "SELECT person_key FROM fact_people UNION SELECT person_key FROM child_scope "
+                         "UNION SELECT pa_key FROM child_scope WHERE pa_key IS NOT NULL "
+                         "UNION SELECT pb_key FROM child_scope WHERE pb_key IS NOT NULL"),
+        ("scope_households", "SELECT h.household_no FROM hh_keys h JOIN scope_people sp ON sp.person_key = h.person_key "
+                             "WHERE h.household_no IS NOT NULL GROUP BY h.household_no"),
+        ("s_household", f"""
+            SELECT {_projection('household')}, k.person_key FROM cur_household r
+            JOIN (SELECT h.record_id, h.person_key FROM hh_keys h
+                  LEFT JOIN scope_households sh ON sh.household_no = h.household_no
+                  LEFT JOIN scope_people sp ON sp.person_key = h.person_key
+                  WHERE sh.household_no IS NOT NULL OR sp.person_key IS NOT NULL) k ON k.record_id = r.record_id"""),
+    ]
 
 
 def _membership_sql(D: str, relief_from: str, terms: Mapping[str, Any]) -> str:
