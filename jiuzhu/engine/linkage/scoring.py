@@ -7,9 +7,11 @@ valid IDs are never compared — the exact pass already decided them.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from splink import Linker
@@ -66,14 +68,43 @@ def _edge(row: dict) -> Edge:
                 levels, weights)
 
 
+def _swap_sides(rule: str) -> str:
+    """``l.a = r.b`` → ``r.a = l.b``."""
+    return re.sub(r"\b([lr])\.", lambda m: ("r." if m.group(1) == "l" else "l."), rule)
+
+
+def blocked_candidates(residue: pa.Table, with_id: pa.Table) -> pa.Table:
+    """The ID-bearing records some blocking rule pairs with a residue record, in their input order.
+
+    Splink would form exactly the same residue × ID pairs from these as from all of ``with_id``
+    (every rule is tried both ways round, so this is a superset of what it blocks); handing it a
+    few thousand rows instead of the whole county is what keeps ``link_only`` cheap, and at
+    province scale keeps tens of millions of rows out of the engine altogether.
+    """
+    rules: dict[frozenset, str] = {}
+    for rule in (*model.BLOCKING_RULES, *(_swap_sides(r) for r in model.BLOCKING_RULES)):
+        # ``l.x = r.x`` swapped is the same rule: join once.
+        rules.setdefault(frozenset(frozenset(eq.split(" = ")) for eq in rule.split(" AND ")), rule)
+    # A semi-join per rule, the residue as the (small) build side: no pair is materialised here.
+    hits = " OR ".join(f"EXISTS (SELECT 1 FROM residue l WHERE {rule})" for rule in rules.values())
+    work = duckdb.connect()
+    try:
+        work.register("residue", residue)
+        work.register("with_id", with_id.append_column("_pos", pa.array(range(with_id.num_rows), pa.int64())))
+        pos = work.sql(f"SELECT _pos FROM with_id r WHERE {hits} ORDER BY _pos").to_arrow_table()
+    finally:
+        work.close()
+    return with_id.take(pos.column("_pos"))
+
+
 def score_residue(features: pa.Table, name_tf: pa.Table, population: int, engine: str = "duckdb",
                   spark: Any = None) -> list[Edge]:
     """Every blocked pair involving a residue record, scored, at or above the candidate floor."""
     has_id = pc.is_valid(features.column("id_number"))
     residue = features.filter(pc.invert(has_id))
-    with_id = features.filter(has_id)
     if residue.num_rows == 0:
         return []
+    with_id = blocked_candidates(residue, features.filter(has_id))
     db_api = _db_api(engine, spark)
     rows: list[dict] = []
     if with_id.num_rows:
