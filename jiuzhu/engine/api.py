@@ -28,10 +28,14 @@ def ingest(
     allow_empty: bool = False,
     imported_by: str = "cli",
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> list[BatchResult]:
-    """Import files (or every file in a folder) as batches; one result per batch or per failed file."""
+    """Import files (or every file in a folder) as batches; one result per batch or per failed file.
+
+    ``jobs``: processes reading files side by side (default one per core, at most one per file; 1 = serial).
+    The outcome is the same for any value."""
     return import_paths([Path(p) for p in paths], source=source, unit=unit, as_of=as_of, sheet=sheet,
-                        allow_empty=allow_empty, imported_by=imported_by, progress=progress)
+                        allow_empty=allow_empty, imported_by=imported_by, progress=progress, jobs=jobs)
 
 
 def link(engine: str = "duckdb", *, spark: Any = None) -> LinkResult:

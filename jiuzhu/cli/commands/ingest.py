@@ -1,4 +1,4 @@
-"""`jiuzhu ingest [--source TYPE] [--department NAME] [--as-of DATE] [--sheet NAME] [--allow-empty] PATH...`"""
+"""`jiuzhu ingest [--source TYPE] [--department NAME] [--as-of DATE] [--sheet NAME] [--allow-empty] [--jobs N] PATH...`"""
 
 from __future__ import annotations
 
@@ -20,7 +20,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sheet", help="只读这个工作表 / read only this sheet")
     p.add_argument("--allow-empty", action="store_true", help="允许导入没有数据行的文件 / import a header-only file")
     p.add_argument("--progress", action="store_true", help="显示写入进度 / show progress on stderr")
+    p.add_argument("--jobs", type=_jobs, metavar="N",
+                   help="同时读取文件的进程数（默认CPU核数，不超过文件数；1为逐个读取）/ "
+                        "processes reading files side by side (default: CPU cores, at most the number of files)")
     p.set_defaults(func=run)
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--jobs 应为正整数：{text} / must be a positive integer")
+    return n
 
 
 def _as_of(text: str | None) -> date | None:
@@ -52,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr, flush=True)
 
     results = ingest(paths, source=args.source, unit=unit, as_of=as_of, sheet=args.sheet,
-                     allow_empty=args.allow_empty, progress=progress if args.progress else None)
+                     allow_empty=args.allow_empty, progress=progress if args.progress else None, jobs=args.jobs)
     failed = 0
     for r in results:
         if r.status == "failed":

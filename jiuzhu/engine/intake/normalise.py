@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import mul
 
 from jiuzhu.engine.identity import idcard
 from jiuzhu.engine.identity.amounts import parse_amount
@@ -28,8 +29,14 @@ from jiuzhu.engine.intake.spec import Field
 
 MAX_CELL = 10_000  # sources.md §1: a longer cell is a bad value
 REPORT_VALUE = 200  # a value in a report is cut to this many characters
-_MASK_HINTS = "某*×✕╳○◯?xX"
+_MASK_HINTS = frozenset("某*×✕╳○◯?xX")
 FORMULA_EMPTY = "公式单元格没有保存的计算结果，按空值处理"
+_CACHE_LIMIT = 50_000  # distinct text values remembered per column before the memo starts over
+_ID18 = re.compile(r"[0-9]{17}[0-9X]")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_ZERO = 48 * sum(_ID_WEIGHTS)  # the weighted sum of ASCII codes is off by this from that of the digits
+_ID_CHECK = "10X98765432"
+_PARSE_ERRORS = (ValueError, ArithmeticError, TypeError)  # a parser's "bad value" (reported, never raised)
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,65 @@ def _parser(f: Field, unit: Decimal | None) -> Callable[[object], object]:
     raise ValueError(f"unknown field kind {kind}")
 
 
+_VALID = object()  # marks an ID cell the fast path proved valid
+
+
+class _Memo:
+    """A column's parser with its results for repeated text cells (the same township, date or enum value
+    on thousands of rows). Parsers are pure for text, so a remembered result or error message is exact."""
+
+    __slots__ = ("parse", "seen")
+
+    def __init__(self, parse: Callable[[object], object]) -> None:
+        self.parse = parse
+        self.seen: dict[str, tuple[bool, object]] = {}
+
+    def __call__(self, value: object) -> object:
+        if value.__class__ is not str:
+            return self.parse(value)
+        hit = self.seen.get(value)  # type: ignore[call-overload]
+        if hit is None:
+            try:
+                hit = (True, self.parse(value))
+            except _PARSE_ERRORS as err:
+                hit = (False, str(err))
+            if len(self.seen) >= _CACHE_LIMIT:
+                self.seen.clear()
+            self.seen[value] = hit  # type: ignore[index]
+        if hit[0]:
+            return hit[1]
+        raise ValueError(hit[1])
+
+
+class _IdParser:
+    """``idcard.parse_id`` with a fast path for the common cell: 18 ASCII digits (or a final ``X``) whose
+    check digit and birth date hold. Anything else goes to ``parse_id`` itself, so every outcome and
+    reason is the one ``parse_id`` gives."""
+
+    __slots__ = ("births",)
+
+    def __init__(self) -> None:
+        self.births: dict[str, bool] = {}  # yyyymmdd → a possible birth date (idcard._birth)
+
+    def valid(self, value: object) -> bool:
+        if value.__class__ is not str or not _ID18.fullmatch(value):  # type: ignore[call-overload]
+            return False
+        text: str = value  # type: ignore[assignment]
+        total = sum(map(mul, text[:17].encode(), _ID_WEIGHTS)) - _ID_ZERO
+        if _ID_CHECK[total % 11] != text[17]:
+            return False
+        digits8 = text[6:14]
+        ok = self.births.get(digits8)
+        if ok is None:
+            try:
+                idcard.birth_date(text)
+                ok = True
+            except ValueError:
+                ok = False
+            self.births[digits8] = ok
+        return ok
+
+
 class RowNormaliser:
     """Turns the data rows of one sheet (one header fit) into records."""
 
@@ -108,11 +174,14 @@ class RowNormaliser:
             if f.name in fit.fields:
                 col = fit.columns[fit.fields[f.name]]
                 parser = None if f.kind == "id" else _parser(f, col.unit)
+                if parser is not None and f.kind != "text":  # _text is cheaper than a memo look-up
+                    parser = _Memo(parser)
                 self.plan.append((col.index, f, col.label, parser))
         self.extra_columns = [c for c in fit.columns
                               if c.field is None and c.index != fit.sequence_column and c.label]
         self.unnamed_columns = [c.index for c in fit.columns if not c.label and c.index != fit.sequence_column]
         self.id_column = fit.fields.get("id_number")
+        self._ids = _IdParser()
 
     def _is_blank_formula(self, row_no: int, index: int) -> bool:
         return bool(self.blank_formulas) and (row_no, index + self.offset) in self.blank_formulas
@@ -125,8 +194,13 @@ class RowNormaliser:
         width = len(cells)
         for index, f, label, parser in self.plan:
             value = cells[index] if index < width else ""
-            empty = value is None or (isinstance(value, str) and not value.strip())
-            if empty:
+            if isinstance(value, str):
+                if not value or value.isspace():  # empty: the same test as ``not value.strip()``
+                    value = None
+                elif len(value) > MAX_CELL:
+                    rejected |= self._too_long(record, problems, f, label, value)
+                    continue
+            if value is None:
                 formula = self._is_blank_formula(row_no, index)
                 if f.kind == "id" and f.name == "id_number":
                     record["id_status"], record["id_raw"] = "empty", ""
@@ -137,18 +211,13 @@ class RowNormaliser:
                 elif formula:
                     problems.append(Problem(label, "", FORMULA_EMPTY, "dropped"))
                 continue
-            if isinstance(value, str) and len(value) > MAX_CELL:
-                reason = f"单元格内容超过{MAX_CELL}字（{len(value)}字）"
-                if f.name == "id_number":
-                    record["id_status"], record["id_raw"] = "invalid", ""
-                    problems.append(Problem(label, report_value(value), reason, "flagged"))
-                elif f.required:
-                    rejected = True
-                    problems.append(Problem(label, report_value(value), reason, "rejected"))
-                else:
-                    problems.append(Problem(label, report_value(value), reason, "dropped"))
-                continue
-            if f.kind == "id":
+            if parser is None:  # an ID column
+                if self._ids.valid(value):
+                    if f.name == "id_number":
+                        record["id_status"], record["id_raw"], record["id_number"] = "valid", value, value
+                    else:
+                        record[f.name] = value
+                    continue
                 parsed = idcard.parse_id(value)
                 if f.name == "id_number":
                     record["id_status"], record["id_raw"] = parsed.status, cell_text(value)
@@ -161,8 +230,8 @@ class RowNormaliser:
                     problems.append(Problem(label, report_value(value), parsed.reason or "身份证号码不可用", "dropped"))
                 continue
             try:
-                record[f.name] = parser(value)  # type: ignore[misc]
-            except (ValueError, ArithmeticError, TypeError) as err:  # e.g. an infinite number cell
+                record[f.name] = parser(value)
+            except _PARSE_ERRORS as err:  # e.g. an infinite number cell
                 if f.required:
                     rejected = True
                     problems.append(Problem(label, report_value(value), str(err), "rejected"))
@@ -171,8 +240,26 @@ class RowNormaliser:
         if rejected:
             return None, problems
         self._derive(record)
-        record["extra"] = self._extra(row_no, cells, problems)
+        record["extra"] = self._extra(row_no, cells, problems) if self._has_extra(width) else None
         return record, problems
+
+    @staticmethod
+    def _too_long(record: dict, problems: list[Problem], f: Field, label: str, value: str) -> bool:
+        """Report a cell over MAX_CELL characters; True when that rejects the row."""
+        reason = f"单元格内容超过{MAX_CELL}字（{len(value)}字）"
+        if f.name == "id_number":
+            record["id_status"], record["id_raw"] = "invalid", ""
+            problems.append(Problem(label, report_value(value), reason, "flagged"))
+            return False
+        if f.required:
+            problems.append(Problem(label, report_value(value), reason, "rejected"))
+            return True
+        problems.append(Problem(label, report_value(value), reason, "dropped"))
+        return False
+
+    def _has_extra(self, width: int) -> bool:
+        """Whether the row can have anything for ``extra`` (most files have no extra column at all)."""
+        return bool(self.extra_columns or self.unnamed_columns) or width > len(self.fit.columns)
 
     def _derive(self, record: dict) -> None:
         if "id_status" not in record:
@@ -185,7 +272,7 @@ class RowNormaliser:
                 record["birth_date"] = idcard.birth_date(number)
         name = record.get("name")
         # is_masked re-normalises; most names hold no mask character at all, so test that first.
-        record["name_masked"] = bool(name) and any(c in name for c in _MASK_HINTS) and is_masked(name)
+        record["name_masked"] = bool(name) and not _MASK_HINTS.isdisjoint(name) and is_masked(name)
 
     def _extra(self, row_no: int, cells: list, problems: list[Problem]) -> str | None:
         extra: dict[str, str] = {}

@@ -44,6 +44,7 @@ class Sheet:
     blank_formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, col) of formulas with no value
     column_offset: int = 0  # index of the first column read (calamine drops leading empty columns)
     note: str = ""  # e.g. the detected CSV encoding, for messages
+    text_only: bool = False  # every cell is a str (CSV): a row is its own text
 
 
 def read_sheets(path: Path) -> list[Sheet]:
@@ -233,4 +234,4 @@ def read_csv(path: Path) -> Sheet:
                 raise UnreadableFile(f"CSV格式错误：{err}", f"malformed CSV: {err}") from None
 
     name = path.stem
-    return Sheet(name, rows(), note=f"{encoding}, {'TAB' if delimiter == chr(9) else delimiter}")
+    return Sheet(name, rows(), note=f"{encoding}, {'TAB' if delimiter == chr(9) else delimiter}", text_only=True)

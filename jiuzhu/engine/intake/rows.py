@@ -21,18 +21,18 @@ def _numeric(text: str) -> bool:
 
 def is_layout_row(texts: list[str], fit: HeaderFit) -> bool:
     """``texts``: the row's cells as text (``headers.cell_text``)."""
-    texts = [t.strip() for t in texts]
-    filled = [(i, t) for i, t in enumerate(texts) if t]
+    # ``t and not t.isspace()`` is the test ``t.strip()`` makes, without building the stripped row.
+    filled = [(i, t.strip()) for i, t in enumerate(texts) if t and not t.isspace()]
     if not filled:
         return True
     first = unicodedata.normalize("NFKC", filled[0][1]).replace(" ", "").replace("\u3000", "")
-    if any(first.startswith(n) for n in NOTES):
+    if first.startswith(NOTES):
         return True
     for _, t in filled[:3]:
         if "".join(t.split()).startswith(TOTALS):
             return True
     seq = fit.sequence_column
-    if all(i == seq for i, _ in filled):
+    if len(filled) == 1 and filled[0][0] == seq:  # the cells' indexes differ: "all are the 序号" is this
         return True
     if len(filled) == 1 and seq is None and filled[0][0] == 0 and _numeric(filled[0][1]):
         return True
@@ -49,7 +49,7 @@ def _repeats_header(texts: list[str], fit: HeaderFit) -> bool:
     if len(named) < 2:
         return False
     index, label = named[0]
-    if index >= len(texts) or clean(texts[index]) != label:  # cheap test first: most rows stop here
+    if index >= len(texts) or clean(texts[index].strip()) != label:  # cheap test first: most rows stop here
         return False
-    same = sum(1 for i, lab in named if i < len(texts) and clean(texts[i]) == lab)
+    same = sum(1 for i, lab in named if i < len(texts) and clean(texts[i].strip()) == lab)
     return same * 2 >= len(named)

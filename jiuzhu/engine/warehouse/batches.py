@@ -44,18 +44,25 @@ def _arrow_type(sql: str) -> pa.DataType:
     return _ARROW[sql.split()[0]]
 
 
-def insert_records(con: duckdb.DuckDBPyConnection, source_type: str, records: list[dict]) -> None:
-    """Append records (dicts keyed by column name; missing keys are NULL) to ``rec_<type>``."""
-    if not records:
-        return
+def records_table(source_type: str, records: list[dict]) -> pa.Table:
+    """Records (dicts keyed by column name; missing keys are NULL) as an Arrow table of ``rec_<type>``'s columns."""
     cols = record_columns(get_spec(source_type))
-    arrays = {name: pa.array([r.get(name) for r in records], type=_arrow_type(sql)) for name, sql in cols}
-    table = pa.table(arrays)
+    return pa.table({name: pa.array([r.get(name) for r in records], type=_arrow_type(sql)) for name, sql in cols})
+
+
+def insert_table(con: duckdb.DuckDBPyConnection, source_type: str, table: pa.Table) -> None:
+    """Append an Arrow table of ``records_table``'s shape to ``rec_<type>``."""
     con.register("incoming_records", table)
     try:
         con.execute(f"INSERT INTO rec_{source_type} BY NAME SELECT * FROM incoming_records")
     finally:
         con.unregister("incoming_records")
+
+
+def insert_records(con: duckdb.DuckDBPyConnection, source_type: str, records: list[dict]) -> None:
+    """Append records (dicts keyed by column name; missing keys are NULL) to ``rec_<type>``."""
+    if records:
+        insert_table(con, source_type, records_table(source_type, records))
 
 
 def insert_rejections(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
