@@ -10,24 +10,45 @@ import pyarrow as pa
 
 from jiuzhu.engine.linkage.clustering import Partition
 
+# What a record of a person without ID says, independent of the file it came in: the source type
+# and the main subject's values (sources.md §2) with the court's case numbers. Record ids name the
+# batch, so a new snapshot of the same registry gives the same rows new ids but the same content.
+CONTENT_FIELDS = ("source_type", "name", "sex", "birth_date", "phone", "township", "village", "address",
+                  "judgment_no", "basis_no")
+_SEP = "\x1f"
 
-def person_key(id_number: str | None, smallest_record_id: str) -> str:
-    """``p`` + 16 hex of sha256(ID) for a person with a valid ID, else ``r`` + 16 hex of its first record."""
+
+def record_content(record: dict[str, object]) -> str:
+    """The content key of one record (the Python twin of the SQL below, for tests and tools)."""
+    return _SEP.join("" if record.get(f) is None else str(record[f]) for f in CONTENT_FIELDS)
+
+
+def person_key(id_number: str | None, smallest_content: str = "", collision: int = 1) -> str:
+    """``p`` + 16 hex of sha256(ID) for a person with a valid ID; else ``r`` + 16 hex of sha256 of the
+    smallest content key of its records (``#k`` appended for the k-th person, k ≥ 2, by smallest
+    record id, whose smallest content key is the same)."""
     if id_number:
         return "p" + hashlib.sha256(id_number.encode()).hexdigest()[:16]
-    return "r" + hashlib.sha256(smallest_record_id.encode()).hexdigest()[:16]
+    text = smallest_content + (f"{_SEP}{collision}" if collision > 1 else "")
+    return "r" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-_OUTPUTS = """
+_CONTENT_SQL = " || chr(31) || ".join(f"coalesce(l.{f}::VARCHAR, '')" for f in CONTENT_FIELDS)
+
+_OUTPUTS = f"""
 CREATE TEMP TABLE m AS
 SELECT l.record_id, l.source_type, l.id_number, l.name, coalesce(l.name_masked, false) AS masked, l.sex,
-       l.birth_date, c.root, c.ident
+       l.birth_date, {_CONTENT_SQL} AS content, c.root, c.ident
 FROM lineage l JOIN clusters c USING (record_id);
-CREATE TEMP TABLE keys AS
-SELECT root, ident, count(*) AS records,
-       CASE WHEN ident IS NOT NULL THEN 'p' || substr(sha256(ident), 1, 16)
-            ELSE 'r' || substr(sha256(min(record_id)), 1, 16) END AS person_key
+CREATE TEMP TABLE cl AS
+SELECT root, ident, count(*) AS records, min(content) AS content, min(record_id) AS first_record
 FROM m GROUP BY root, ident;
+CREATE TEMP TABLE keys AS
+SELECT root, ident, records,
+       CASE WHEN ident IS NOT NULL THEN 'p' || substr(sha256(ident), 1, 16)
+            ELSE 'r' || substr(sha256(content || CASE WHEN k > 1 THEN chr(31) || k::VARCHAR ELSE '' END), 1, 16)
+       END AS person_key
+FROM (SELECT *, row_number() OVER (PARTITION BY ident IS NULL, content ORDER BY first_record) AS k FROM cl);
 """
 
 _INDEX = """

@@ -7,6 +7,7 @@ import hashlib
 from datetime import date
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from jiuzhu.cli.main import main
@@ -97,3 +98,50 @@ def test_linking_an_empty_warehouse_gives_empty_tables(tmp_path, monkeypatch):
     out = tmp_path / "p.csv"
     assert main(["persons", "export", "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == "person_key,source_type,file,row,name,id_number,sheet\n"
+
+
+def test_key_of_a_person_without_id_survives_a_new_snapshot(county, tmp_path):
+    # The victim file arrives twice more, a month apart, the second time with its rows reordered
+    # and one added: every record id changes (new batch, other rows); the ID-less 欧阳雪凝, whom
+    # nobody with an ID matches, keeps her key (and so would her clues).
+    header = ["被害人姓名", "被害人身份证号", "罪名", "判决案号", "出生日期", "性别", "乡镇"]
+    ouyang = ["欧阳雪凝", "", "诈骗罪", "(2024)闽0425刑初50号", "1991-02-03", "女", "石牌镇"]
+    chen = ["陈秀瑛", "", "故意伤害罪", "（2024）闽0425刑初45号", "1978-01-01", "女", "均溪镇"]
+    wu = ["吴美玉", "", "诈骗罪", "(2024)闽0425刑初77号", "1990-03-03", "女", "济阳乡"]
+
+    def snapshot(folder: str, rows: list[list[str]], day: date) -> tuple[set[str], dict[str, str]]:
+        (tmp_path / folder).mkdir()
+        _write(tmp_path / folder / "被害人.csv", [header, *rows])
+        api.ingest([tmp_path / folder / "被害人.csv"], as_of=day)
+        api.link()
+        con = duckdb.connect(str(tmp_path / "home" / "warehouse.duckdb"), read_only=True)
+        ids = {r for (r,) in con.sql("SELECT record_id FROM subjects WHERE source_type = 'victim'").fetchall()}
+        con.close()
+        return ids, {r["name"]: r["person_key"] for r in _export(tmp_path) if r["source_type"] == "victim"}
+
+    ids_1, keys_1 = snapshot("m1", [ouyang, chen], date(2099, 1, 1))
+    ids_2, keys_2 = snapshot("m2", [wu, chen, ouyang], date(2099, 2, 1))
+    assert len(ids_1) == 2 and len(ids_2) == 3 and not ids_1 & ids_2
+    assert keys_1["欧阳雪凝"].startswith("r") and keys_2["欧阳雪凝"] == keys_1["欧阳雪凝"]
+    assert keys_2["陈秀瑛"] == keys_1["陈秀瑛"] == "p" + hashlib.sha256(county["chen"].encode()).hexdigest()[:16]
+    assert keys_2["吴美玉"] not in (keys_2["欧阳雪凝"], keys_2["陈秀瑛"])
+
+
+def test_key_without_id_is_the_smallest_content_and_never_shared():
+    from jiuzhu.engine.linkage.clustering import Partition
+    from jiuzhu.engine.linkage.store import build_tables, person_key, record_content
+
+    base = {"source_type": "temp_relief", "id_number": None, "name": "黄金水", "name_masked": False, "sex": "男",
+            "birth_date": None, "phone": None, "township": "济阳乡", "village": None, "address": None,
+            "judgment_no": None, "basis_no": None}
+    # two different people whose rows say the same (kept apart, e.g. by the tie rule), and a third
+    lineage = [dict(base, record_id="b2:Sheet1:3"), dict(base, record_id="b1:Sheet1:9"),
+               dict(base, record_id="b1:Sheet1:2", name="黄金木")]
+    table = pa.Table.from_pylist(lineage)
+    part = Partition({r["record_id"]: r["record_id"] for r in lineage}, {r["record_id"]: None for r in lineage}, [])
+    index, _, _ = build_tables(table, part)
+    got = dict(zip(index.column("record_id").to_pylist(), index.column("person_key").to_pylist(), strict=True))
+    same = record_content(base)
+    assert got == {"b1:Sheet1:9": person_key(None, same), "b2:Sheet1:3": person_key(None, same, 2),
+                   "b1:Sheet1:2": person_key(None, record_content(dict(base, name="黄金木")))}
+    assert len(set(got.values())) == 3
