@@ -1,7 +1,7 @@
 """Linkage against ground truth: synth → ingest → link → `persons export` → pairwise precision/recall.
 
     python -m bench.linkage [--residents N | --scale county] [--seeds S ...] [--engine duckdb|spark]
-                            [--no-baseline] [--keep DIR]
+                            [--no-baseline] [--keep DIR] [--reuse] [--replicate K ...]
 
 For each seed an ordinary county and an ID-poor one (`jiuzhu synth --id-poor`) are generated.
 Seeds default to ones never used while choosing the model's parameters and threshold (tuning
@@ -13,6 +13,11 @@ used 1001/1002 and the tests' fixtures; see docs/linkage.md). Measured:
 - our linkage time (api.link) and, side by side in the same process on the same records, a
   plain Splink deduplication with Splink's default name comparisons (trained by Splink's usual
   u-sampling + EM), its time and F1.
+
+With ``--replicate K``, the ingested county warehouse is then copied K times (record ids, ID numbers,
+phones, case numbers and township names suffixed per copy, so each copy is a county of distinct
+people whose names repeat across copies as across a province's counties) and linked alone: time,
+CPU seconds, peak memory, and whether any link crosses two copies (none should).
 
 Figures go to stdout and bench/out/linkage.json.
 """
@@ -125,6 +130,80 @@ def baseline(warehouse: Path, truth_dir: Path) -> dict:
     return {"seconds": round(seconds, 2), **pairwise(scored)}
 
 
+# Columns that identify a person, a household, a case or a phone line: suffixed per copy.
+_SUFFIXED = ("record_id", "id_number", "id_raw", "phone", "household_no", "judgment_no", "basis_no",
+             "enforcement_no", "defendant_id_number", "respondent_id_number", "head_id_number",
+             "disability_cert_no", "township")
+
+
+def replicate(src: Path, dst: Path, times: int) -> int:
+    """``dst``: the warehouse ``src`` with every ``rec_*`` table copied ``times`` times (copy 0 as it is,
+    copy i with ``#i`` after each identifying value and after each township name, in the address text
+    too, as a province's counties name their own townships). Returns the records written."""
+    import duckdb
+
+    dst.unlink(missing_ok=True)
+    shutil.copyfile(src, dst)
+    con = duckdb.connect(str(dst))
+    try:
+        towns = [r[0] for r in con.sql("SELECT DISTINCT township FROM subjects WHERE township IS NOT NULL "
+                                       "ORDER BY length(township) DESC, township").fetchall()]
+        tables = [r[0] for r in con.sql("SELECT table_name FROM information_schema.tables "
+                                        "WHERE starts_with(table_name, 'rec_') AND table_type = 'BASE TABLE'").fetchall()]
+        total = 0
+        for table in tables:
+            cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                              "ORDER BY ordinal_position", [table]).fetchall()]
+            address = "address"
+            for town in towns:  # longest first, so 城关镇 is not rewritten inside a longer name
+                address = f"replace({address}, '{town}', '{town}#' || t.i)"
+            select = []
+            for c in cols:
+                if c in _SUFFIXED:
+                    select.append(f"CASE WHEN t.i = 0 THEN \"{c}\" ELSE \"{c}\" || '#' || t.i END AS \"{c}\"")
+                elif c == "address":
+                    select.append(f"CASE WHEN t.i = 0 THEN address ELSE {address} END AS address")
+                else:
+                    select.append(f'"{c}"')
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(select)} FROM {table}, range({times}) t(i)")
+            total += con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        # The county's own tables: a new linkage replaces them.
+        for stale in ("person_index", "persons", "link_explanations"):
+            con.execute(f"DROP TABLE IF EXISTS {stale}")
+        con.execute("CHECKPOINT")
+        return total
+    finally:
+        con.close()
+
+
+def run_replicated(src: Path, work: Path, times: int, engine: str) -> dict:
+    """Link a ``times``-fold copy of an ingested county alone: time, CPU, peak memory, cross-copy links."""
+    import duckdb
+
+    from jiuzhu.engine.linkage import link
+
+    dst = work / f"replicated-{times}.duckdb"
+    t0 = time.perf_counter()
+    records = replicate(src, dst, times)
+    t1, cpu1 = time.perf_counter(), time.process_time()
+    result = link(engine, warehouse=dst)
+    t2, cpu2 = time.perf_counter(), time.process_time()
+    con = duckdb.connect(str(dst), read_only=True)
+    try:
+        # A copy's records end in #i (copy 0: no #); a link between two copies is a wrong link.
+        copy = "coalesce(nullif(regexp_extract({c}, '#([0-9]+)$', 1), ''), '0')"
+        crossing = con.sql(f"SELECT count(*) FROM link_explanations "
+                           f"WHERE {copy.format(c='record_id_l')} <> {copy.format(c='record_id_r')}").fetchall()[0][0]
+    finally:
+        con.close()
+    return {"times": times, "records": records, "engine": engine,
+            "link": {k: v for k, v in result.__dict__.items() if k not in ("engine",)},
+            "cross_copy_links": crossing,
+            "seconds": {"replicate": round(t1 - t0, 1), "link_wall": round(t2 - t1, 1),
+                        "link_cpu": round(cpu2 - cpu1, 1)},
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+
+
 def run_one(residents: int, seed: int, id_poor: bool, engine: str, work: Path, with_baseline: bool,
             reuse: bool = False) -> dict:
     from jiuzhu.cli.main import main as cli
@@ -166,6 +245,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", choices=("ordinary", "id-poor"))
     parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
     parser.add_argument("--reuse", action="store_true", help="with --keep: link again the counties already ingested there")
+    parser.add_argument("--replicate", type=int, nargs="*", default=[], metavar="K",
+                        help="then link a K-fold copy of each county's warehouse alone (province scale), for each K")
     args = parser.parse_args(argv)
     residents = 310_000 if args.scale == "county" else args.residents
     work = args.keep or Path(tempfile.mkdtemp(prefix="jiuzhu-bench-linkage-"))
@@ -176,6 +257,12 @@ def main(argv: list[str]) -> int:
             r = run_one(residents, seed, id_poor, args.engine, work, not args.no_baseline, args.reuse and bool(args.keep))
             results.append(r)
             print(json.dumps(r, ensure_ascii=False), flush=True)
+            label = f"{seed}{'-id-poor' if id_poor else ''}"
+            for times in args.replicate:
+                scaled = run_replicated(work / f"home-{label}" / "warehouse.duckdb", work, times, args.engine)
+                r.setdefault("replicated", []).append(scaled)
+                print(json.dumps(scaled, ensure_ascii=False), flush=True)
+                (work / f"replicated-{times}.duckdb").unlink(missing_ok=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     summary = {"date": date.today().isoformat(), "cores": os.cpu_count(), "peak_rss_mb": round(peak_mb),
                "runs": results}
