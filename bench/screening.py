@@ -1,6 +1,7 @@
 """Screening against ground truth: synth → ingest → link → screen → compare with truth/clues.csv.
 
     python -m bench.screening [--residents N | --scale county] [--seed S ...] [--engine duckdb|spark]
+    python -m bench.screening --replicate K --warehouse W [--keep DIR [--reuse]]   (screening alone, K × W)
 
 Seeds default to ones never used while developing the rules (the tests use 20251031/20251101).
 A clue is scored as the pair (rule, id_number): the clue's id_number, or — for a person whose
@@ -101,9 +102,12 @@ def replicate(src: Path, dst: Path, times: int) -> int:
     import duckdb
 
     from jiuzhu.engine.screening.backends import INPUTS
+    from jiuzhu.engine.screening.screen import memory_limit_mb
 
     con = duckdb.connect(str(dst))
     try:
+        con.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
+        con.execute("SET preserve_insertion_order = false")
         con.execute(f"ATTACH '{src}' AS src (READ_ONLY)")
         total = 0
         for name in INPUTS:
@@ -120,19 +124,50 @@ def replicate(src: Path, dst: Path, times: int) -> int:
         con.close()
 
 
-def run_scaled(src: Path, work: Path, times: int, engine: str) -> dict:
-    """Screen a ``times``-fold copy of a screened county; time and peak memory of screening alone."""
+def _cpu_seconds() -> float:
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
+def run_scaled(src: Path, work: Path, times: int, engine: str, reuse: bool = False) -> dict:
+    """Screen a ``times``-fold copy of a screened county; time, CPU and peak memory of screening alone.
+
+    ``reuse``: screen ``work/scaled-<times>.duckdb`` again when it is there (made by an earlier run)."""
     from jiuzhu.engine import api
+    from jiuzhu.engine.screening.screen import memory_limit_mb
 
     dst = work / f"scaled-{times}.duckdb"
     t0 = time.perf_counter()
-    rows = replicate(src, dst, times)
+    if reuse and dst.exists():
+        import duckdb
+
+        from jiuzhu.engine.screening.backends import INPUTS
+
+        con = duckdb.connect(str(dst), read_only=True)
+        rows = sum(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in INPUTS)
+        con.close()
+    else:
+        rows = replicate(src, dst, times)
     t1 = time.perf_counter()
-    result = api.screen(AS_OF, engine=engine, warehouse=dst)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    cpu0 = _cpu_seconds()
+    steps: list[tuple[str, float]] = []
+    mark = [time.perf_counter(), "setup"]
+
+    def progress(step: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        steps.append((str(mark[1]), round(now - float(mark[0]), 1)))
+        mark[:] = [now, step]
+
+    result = api.screen(AS_OF, engine=engine, warehouse=dst, progress=progress)
     t2 = time.perf_counter()
-    return {"times": times, "rows": rows, "engine": engine, "clues": len(result.clues),
-            "seconds": {"replicate": round(t1 - t0, 1), "screen": round(t2 - t1, 1)},
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+    return {"times": times, "rows": rows, "engine": engine, "clues": len(result.clues), "counts": result.counts,
+            "memory_limit_mb": memory_limit_mb(),
+            "seconds": {"replicate": round(t1 - t0, 1), "screen": round(t2 - t1, 1),
+                        "screen_cpu": round(_cpu_seconds() - cpu0, 1)},
+            "steps": steps,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+            "peak_rss_before_screen_mb": rss_before}
 
 
 def run_one(residents: int, seed: int, engine: str, work: Path, province: bool = False,
@@ -199,6 +234,31 @@ def _print(fig: dict) -> None:
                 print(f"    {rule}: precision {r['precision']:.4f} recall {r['recall']:.4f}")
 
 
+def _print_scaled(scaled: dict) -> None:
+    s = scaled["seconds"]
+    print(f"  {scaled['times']}× copy: {scaled['rows']:,} rows, {scaled['clues']:,} clues, screening {s['screen']} s "
+          f"wall, {s['screen_cpu']} s CPU (replicate {s['replicate']} s), peak RSS {scaled['peak_rss_mb']} MB, "
+          f"DuckDB memory cap {scaled['memory_limit_mb']} MB")
+    print("  steps (s): " + ", ".join(f"{name} {sec}" for name, sec in scaled["steps"] if sec >= 0.5))
+
+
+def _scaled_only(args: argparse.Namespace) -> int:
+    """Screening alone at K-fold scale, from a warehouse already ingested and linked (no synth)."""
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-screening-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        scaled = run_scaled(args.warehouse, work, args.replicate, args.engine, args.reuse)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    _print_scaled(scaled)
+    out = Path(__file__).parent / "out"
+    out.mkdir(exist_ok=True)
+    (out / f"screening-scaled-{args.replicate}.json").write_text(json.dumps(scaled, ensure_ascii=False, indent=1),
+                                                                 encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.screening")
     ap.add_argument("--residents", type=int, default=None)
@@ -209,7 +269,15 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--oracle", action="store_true", help="also screen with the true linkage (screening alone)")
     ap.add_argument("--replicate", type=int, default=0, metavar="K",
                     help="then screen a K-fold copy of the county's warehouse (screening alone at scale)")
+    ap.add_argument("--warehouse", type=Path, default=None,
+                    help="with --replicate: copy this ingested, linked warehouse instead of making a county")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --replicate and --keep: screen the K-fold copy kept by an earlier run again")
     args = ap.parse_args(argv)
+    if args.warehouse is not None:
+        if not args.replicate:
+            ap.error("--warehouse goes with --replicate")
+        return _scaled_only(args)
     from jiuzhu.engine.synth.generate import parse_scale
 
     residents = args.residents or parse_scale(args.scale or "county")
@@ -225,10 +293,8 @@ def main(argv: list[str]) -> int:
             if args.replicate:
                 from jiuzhu.engine.home import warehouse_path
 
-                scaled = run_scaled(warehouse_path(), work, args.replicate, args.engine)
-                fig["scaled"] = scaled
-                print(f"  {args.replicate}× copy: {scaled['rows']:,} rows, {scaled['clues']:,} clues, screening "
-                      f"{scaled['seconds']['screen']} s, peak RSS {scaled['peak_rss_mb']} MB")
+                fig["scaled"] = run_scaled(warehouse_path(), work, args.replicate, args.engine, args.reuse)
+                _print_scaled(fig["scaled"])
             worst = min(r["precision"] for r in fig["per_rule"].values())
             ok &= fig["overall_recall"] >= 0.995 and worst >= 0.97 and not fig["planted_missed"] \
                 and not fig["near_miss_flagged"]

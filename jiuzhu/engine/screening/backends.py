@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from jiuzhu.engine.screening.subjects import COMMON_COLUMNS, SOURCE_COLUMNS, SQL_TYPES
+from jiuzhu.engine.screening.subjects import COMMON_COLUMNS, SOURCE_COLUMNS, SQL_TYPES, VIEWS
 
 # The inputs screening reads, with the columns it needs when a table is missing (nothing ingested yet).
 INPUTS: dict[str, dict[str, str]] = {
@@ -60,7 +60,8 @@ class DuckBackend:
         self.kind = "TABLE" if scratch is not None else "TEMP TABLE"
 
     def materialise(self, name: str, select: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE {self.kind} {name} AS {select}")
+        kind = self.kind.replace("TABLE", "VIEW") if name in VIEWS else self.kind
+        self.con.execute(f"CREATE OR REPLACE {kind} {name} AS {select}")
 
     def fetch(self, sql: str) -> list[dict[str, Any]]:
         cur = self.con.execute(sql)
@@ -105,8 +106,8 @@ class SparkBackend:
 
     def materialise(self, name: str, select: str) -> None:
         df = self.spark.sql(select)
-        # The per-type projections are cheap to recompute; every later stage is computed once.
-        if not name.startswith("s_"):
+        # The per-type projections and the views are cheap to recompute; every other stage is computed once.
+        if not name.startswith("s_") and name not in VIEWS:
             df = df.localCheckpoint()
         df.createOrReplaceTempView(name)
 

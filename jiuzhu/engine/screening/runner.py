@@ -13,7 +13,7 @@ from jiuzhu.engine.screening.findings import ClueFinding, ScreenResult
 from jiuzhu.engine.screening.priority import PriorityInputs, priority
 from jiuzhu.engine.screening.ruleset import Rule, RuleSetting, load_rules, shared_file
 from jiuzhu.engine.screening.scope import Scope, rule_need, scope_of
-from jiuzhu.engine.screening.subjects import HARDSHIP_COLUMNS, PROFILE, stages, subject_schema
+from jiuzhu.engine.screening.subjects import HARDSHIP_COLUMNS, PERSON_KEY, PROFILE, stages, subject_schema
 from jiuzhu.engine.screening.texts import join_labels, masked_name, render
 
 # Default local average wage (三明市 城镇非私营单位, about 96,000 元 a year); callers pass the configured one.
@@ -52,21 +52,25 @@ def run(backend: Any, as_of: date, *, settings: Iterable[RuleSetting] = (), rule
     progress("证据与标签", len(plan) + len(ruleset), total)
     context = _Context.gather(backend, selected)
     findings: dict[str, ClueFinding] = {}
-    by_rule: dict[str, list[ClueFinding]] = defaultdict(list)
+    # (rule, person) → findings: exclusions look up one person, not every finding of a rule (province: 10⁵).
+    by_person: dict[tuple[str, str], list[ClueFinding]] = defaultdict(list)
+    counts: dict[str, int] = dict.fromkeys((r.code for r in ruleset), 0)
     priority_weights = shared_file("priority")["parameters"]
     for rule in ruleset:
         for row in selected[rule.code]:
-            finding = _finding(rule, row, context, as_of, monthly_wage_fen, priority_weights)
-            if finding.key in findings or _excluded(rule, row, finding, by_rule):
+            key = _key(rule, row)
+            if key in findings or _excluded(rule, row, by_person):
                 continue
-            findings[finding.key] = finding
-            by_rule[rule.code].append(finding)
+            finding = _finding(rule, row, context, as_of, monthly_wage_fen, priority_weights)
+            findings[key] = finding
+            by_person[(rule.code, finding.person_key)].append(finding)
+            counts[rule.code] += 1
     progress("完成", total, total)
     clues = sorted(findings.values(), key=lambda f: f.key)
     return ScreenResult(
         as_of=as_of, engine=backend.engine, clues=clues,
         rule_versions={r.code: r.version for r in ruleset},
-        counts={r.code: len(by_rule[r.code]) for r in ruleset},
+        counts=counts,
         seconds=time.perf_counter() - started,
     )
 
@@ -77,12 +81,15 @@ def _scope(ruleset: list[Rule]) -> Scope | None:
                                                    r.get("conditions", {}))) for r in ruleset})
 
 
-def _excluded(rule: Rule, row: dict[str, Any], finding: ClueFinding,
-              by_rule: dict[str, list[ClueFinding]]) -> bool:
+def _key(rule: Rule, row: dict[str, Any]) -> str:
+    return f"{rule.code}|{row['person_key']}|{row['trigger_key']}"
+
+
+def _excluded(rule: Rule, row: dict[str, Any], by_person: dict[tuple[str, str], list[ClueFinding]]) -> bool:
     excl = rule.get("exclude")
     if not excl:
         return False
-    others = [f for code in excl["rules"] for f in by_rule.get(code, []) if f.person_key == finding.person_key]
+    others = [f for code in excl["rules"] for f in by_person.get((code, row["person_key"]), [])]
     if excl["same"] == "person":
         return bool(others)
     record = row[excl["record"]]
@@ -124,11 +131,18 @@ class _Context:
                 "JOIN s_enforcement e ON e.record_id = l.enforcement_record WHERE e.amount_unpaid > 0 "
                 "ORDER BY l.victim_record, e.record_id"):
             ctx.linked_unpaid[r["victim_record"]].append(r)
-        for r in backend.fetch(
-                "SELECT h1.person_key AS of_person, h2.person_key, h2.record_id, h2.source_type, h2.file_name, "
-                "h2.sheet, h2.row, h2.name, h2.relation FROM s_household h1 JOIN screen_people k ON k.k = h1.person_key "
-                "JOIN s_household h2 ON h2.household_no = h1.household_no AND h2.person_key <> h1.person_key "
-                "ORDER BY h1.person_key, h2.record_id"):
+        # The whole 户 from the registry itself: s_household holds only the rows screening needs.
+        for r in backend.fetch(f"""
+                WITH h1 AS (SELECT s.person_key, s.household_no FROM s_household s
+                            JOIN screen_people k ON k.k = s.person_key),
+                     h2 AS (SELECT r.record_id, r.household_no, r.source_type, r.file_name, r.sheet, r.row, r.name,
+                                   r.relation FROM cur_household r
+                            WHERE r.household_no IN (SELECT household_no FROM h1)),
+                     keyed AS (SELECT r.*, {PERSON_KEY} FROM h2 r LEFT JOIN person_index pi ON pi.record_id = r.record_id)
+                SELECT h1.person_key AS of_person, h2.person_key, h2.record_id, h2.source_type, h2.file_name,
+                       h2.sheet, h2.row, h2.name, h2.relation
+                FROM h1 JOIN keyed h2 ON h2.household_no = h1.household_no AND h2.person_key <> h1.person_key
+                ORDER BY h1.person_key, h2.record_id"""):
             ctx.relatives[r["of_person"]].append(r)
         record_ids = sorted({row[c] for rows in selected.values() for row in rows
                              for c in ("victim_record", "enforcement_record", "child_record", "pa_record",
@@ -249,7 +263,7 @@ def _finding(rule: Rule, row: dict[str, Any], ctx: _Context, as_of: date, wage: 
         **extra,
     })
     return ClueFinding(
-        key=f"{rule.code}|{person}|{row['trigger_key']}",
+        key=_key(rule, row),
         rule=rule.code,
         rule_name=rule.name,
         rule_version=rule.version,

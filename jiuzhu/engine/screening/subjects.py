@@ -46,6 +46,9 @@ COMMON_COLUMNS: dict[str, str] = {
     "birth_date": "date", "township": "text", "village": "text",
 }
 SQL_TYPES = {"text": "STRING", "int": "BIGINT", "bool": "BOOLEAN", "date": "DATE"}
+# Stages a backend keeps as views, not tables: read once, for a few people (writing them out is a
+# copy of the whole profile, resp. of every registry row).
+VIEWS = frozenset(("person_subject", "membership"))
 
 PROFILE: dict[str, str] = {
     "person_key": "text", "name": "text", "id_number": "text", "sex": "text", "birth_date": "date",
@@ -127,7 +130,8 @@ def _list(values: list[str]) -> str:
     return ", ".join(literal(v, "text") for v in values)
 
 
-_PERSON_KEY = "COALESCE(pi.person_key, concat('r:', r.record_id)) AS person_key"
+# A record linkage has not indexed is a person of its own (``r`` the record, ``pi`` its person_index row).
+PERSON_KEY = "COALESCE(pi.person_key, concat('r:', r.record_id)) AS person_key"
 
 
 def _projection(st: str) -> str:
@@ -145,7 +149,7 @@ def stages(as_of: date, terms: Mapping[str, Any], scope: Scope | None = None) ->
     for st in SOURCE_COLUMNS:
         if scope is not None and st == "household":
             continue
-        out.append((f"s_{st}", f"SELECT {_projection(st)}, {_PERSON_KEY} "
+        out.append((f"s_{st}", f"SELECT {_projection(st)}, {PERSON_KEY} "
                                f"FROM cur_{st} r LEFT JOIN person_index pi ON pi.record_id = r.record_id"))
     if scope is not None:
         out.extend(_scope_stages(terms, scope))
@@ -281,24 +285,37 @@ def _scope_stages(terms: Mapping[str, Any], scope: Scope) -> list[tuple[str, str
     """The people the rules can concern (scope.py), then the household rows their profiles need.
 
     ``scope_people``: everyone with a fact, and the child, 户主 and 配偶 of every child row a child
-    rule needs. ``s_household``: every row of every 户 one of them belongs to (whole 户: a clue
-    cites relatives and parents), and their rows without a 户号."""
+    rule needs. ``s_household``: every household row of these people, and every row of a 户 where
+    a child rule may need a child (its parents are found there). Nothing here joins all 41 M
+    household rows of a province to the person index: only the rows of people with facts."""
     facts = " UNION ALL ".join(f"SELECT person_key FROM s_{st}" for st in SOURCE_COLUMNS if st != "household")
     gone = f"{literal(terms['dead_status'], 'text')}, {literal(terms['missing_status'], 'text')}"
+    relations = {"self": _list(terms["child_relations"]), "pa": literal(terms["head_relation"], "text"),
+                 "pb": literal(terms["spouse_relation"], "text")}
+    # A 户 can hold a needed child row only if people with facts hold the roles the rule needs there.
+    holds = {r: f"MAX(CASE WHEN r.relation IN ({rel}) THEN 1 ELSE 0 END) = 1" for r, rel in relations.items()}
     flag = {"self": "fc.person_key IS NOT NULL", "pa": "fa.person_key IS NOT NULL",
             "pb": "fb.person_key IS NOT NULL"}
-    alternatives = [" AND ".join(flag[r] for r in sorted(roles)) if roles else " OR ".join(flag.values())
-                    for roles in scope.child]
-    wanted = " OR ".join(f"({a})" for a in alternatives) or "FALSE"
 
+    def either(parts: Mapping[str, str], roles: frozenset[str]) -> str:
+        return "(" + (" AND ".join(parts[r] for r in sorted(roles)) if roles else " OR ".join(parts.values())) + ")"
+
+    candidate = " OR ".join(either(holds, roles) for roles in scope.child) or "FALSE"
+    wanted = " OR ".join(either(flag, roles) for roles in scope.child) or "FALSE"
+    household = literal("household", "text")
     return [
-        ("hh_keys", f"SELECT r.record_id, r.household_no, r.relation, r.status, {_PERSON_KEY} "
-                    f"FROM cur_household r LEFT JOIN person_index pi ON pi.record_id = r.record_id"),
-        ("fact_people", f"SELECT person_key FROM ({facts} UNION ALL SELECT person_key FROM hh_keys "
-                        f"WHERE status IN ({gone})) u GROUP BY person_key"),
-        # Whole 户 with someone who has a fact: the only 户 where a child rule's row can be needed.
-        ("scope_rows", "SELECT h.* FROM hh_keys h JOIN (SELECT k.household_no FROM hh_keys k JOIN fact_people f "
-                       "ON f.person_key = k.person_key GROUP BY k.household_no) fh ON fh.household_no = h.household_no"),
+        ("fact_people", f"SELECT person_key FROM ({facts} UNION ALL SELECT {PERSON_KEY} FROM cur_household r "
+                        f"LEFT JOIN person_index pi ON pi.record_id = r.record_id WHERE r.status IN ({gone})) u "
+                        f"GROUP BY person_key"),
+        # Every household row of a person with a fact (an unindexed one is a 死亡/失踪 row itself).
+        ("fact_records", f"SELECT pi.record_id FROM person_index pi JOIN fact_people f ON f.person_key = pi.person_key "
+                         f"WHERE pi.source_type = {household} "
+                         f"UNION SELECT record_id FROM cur_household WHERE status IN ({gone})"),
+        ("child_households", f"SELECT r.household_no FROM cur_household r JOIN fact_records fr "
+                             f"ON fr.record_id = r.record_id GROUP BY r.household_no HAVING {candidate}"),
+        ("scope_rows", f"SELECT r.record_id, r.household_no, r.relation, {PERSON_KEY} FROM cur_household r "
+                       f"JOIN child_households ch ON ch.household_no = r.household_no "
+                       f"LEFT JOIN person_index pi ON pi.record_id = r.record_id"),
         ("child_scope", f"""
             SELECT c.record_id, c.person_key, pa.pk AS pa_key, pb.pk AS pb_key
             FROM scope_rows c
@@ -311,14 +328,17 @@ def _scope_stages(terms: Mapping[str, Any], scope: Scope) -> list[tuple[str, str
         ("scope_people", "SELECT person_key FROM fact_people UNION SELECT person_key FROM child_scope "
                          "UNION SELECT pa_key FROM child_scope WHERE pa_key IS NOT NULL "
                          "UNION SELECT pb_key FROM child_scope WHERE pb_key IS NOT NULL"),
-        ("scope_households", "SELECT h.household_no FROM hh_keys h JOIN scope_people sp ON sp.person_key = h.person_key "
-                             "WHERE h.household_no IS NOT NULL GROUP BY h.household_no"),
+        ("scope_records", f"SELECT pi.record_id FROM person_index pi JOIN scope_people sp "
+                          f"ON sp.person_key = pi.person_key WHERE pi.source_type = {household} "
+                          f"UNION SELECT record_id FROM fact_records "
+                          f"UNION SELECT s.record_id FROM scope_rows s JOIN scope_people sp ON sp.person_key = s.person_key"),
         ("s_household", f"""
-            SELECT {_projection('household')}, k.person_key FROM cur_household r
-            JOIN (SELECT h.record_id, h.person_key FROM hh_keys h
-                  LEFT JOIN scope_households sh ON sh.household_no = h.household_no
-                  LEFT JOIN scope_people sp ON sp.person_key = h.person_key
-                  WHERE sh.household_no IS NOT NULL OR sp.person_key IS NOT NULL) k ON k.record_id = r.record_id"""),
+            SELECT {_projection('household')}, {PERSON_KEY}
+            FROM (SELECT r.* FROM cur_household r
+                  LEFT JOIN child_households ch ON ch.household_no = r.household_no
+                  LEFT JOIN scope_records sr ON sr.record_id = r.record_id
+                  WHERE ch.household_no IS NOT NULL OR sr.record_id IS NOT NULL) r
+            LEFT JOIN person_index pi ON pi.record_id = r.record_id"""),
     ]
 
 

@@ -85,19 +85,23 @@ def table(w: Warehouse, name: str) -> list[str]:
     return [r[0] for r in w.con.execute(f"SELECT person_key FROM {name} ORDER BY 1").fetchall()]
 
 
-def test_profile_covers_people_with_facts_and_the_whole_household_of_a_needed_child():
+def records(w: Warehouse, name: str) -> list[str]:
+    return [r[0] for r in w.con.execute(f"SELECT record_id FROM {name} ORDER BY 1").fetchall()]
+
+
+def test_profile_covers_people_with_facts_and_the_household_of_a_needed_child():
     w = Warehouse()
     two_households(w)
     w.screen()
     assert table(w, "fact_people") == ["b1", "b4"]
     assert table(w, "profile") == ["b1", "b4"]  # MZ rules need both parents with a fact: b2 has none
     assert table(w, "child_subject") == []
+    assert records(w, "s_household") == ["bhousehold:Sheet1:5", "bhousehold:Sheet1:8"]  # their own rows only
     w.add("disability", "b2", disability_kind="肢体", disability_grade="一级")
     r = w.screen()
     assert table(w, "profile") == ["b1", "b2", "b3", "b4"]
     assert table(w, "child_subject") == ["b3"]
-    assert [x[0] for x in w.con.execute("SELECT record_id FROM s_household ORDER BY 1").fetchall()] == [
-        "bhousehold:Sheet1:5", "bhousehold:Sheet1:6", "bhousehold:Sheet1:7", "bhousehold:Sheet1:8"]
+    assert records(w, "s_household") == [f"bhousehold:Sheet1:{n}" for n in (5, 6, 7, 8)]  # the whole 户 H2
     assert pairs(r) == {("MZ-01", "b3")}
 
 
