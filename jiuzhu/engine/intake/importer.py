@@ -325,9 +325,17 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_rows(w: _BatchWork, path: Path, sink: Callable[[pa.Table], None], progress: Progress | None) -> None:
+def written_line(path: Path, rows: int) -> str:
+    return f"{path.name}: 已写入 {rows} 行 / {rows} rows written"
+
+
+def _parse_rows(w: _BatchWork, path: Path, sink: Callable[[pa.Table], None], progress: Progress | None, *,
+                span: tuple[int, int] | None = None, trace: tuple[list[int], list[int]] | None = None) -> None:
     """Read, check and normalise every data row of the batch's sheets; records go to ``sink`` as Arrow
-    tables of up to CHUNK rows, problems to ``w.rejections``, counts to ``w.result``."""
+    tables of up to CHUNK rows, problems to ``w.rejections``, counts to ``w.result``.
+
+    ``span``: only the rows numbered lo ≤ row < hi (one part of a one-sheet file parsed in parts);
+    ``trace``: gets the number and digest of every data row, for the duplicates between parts."""
     res = w.result
     seen: dict[int, int] = {}  # row digest → sheet position << 32 | row number of its first occurrence
     chunk: list[dict] = []
@@ -341,11 +349,19 @@ def _parse_rows(w: _BatchWork, path: Path, sink: Callable[[pa.Table], None], pro
             if progress:
                 progress(f"{path.name}: 正在导入工作表“{sheet_name}”（{w.spec.title}） / importing sheet {sheet_name}")
             for row_no, cells in plan.rows:
+                if span is not None:
+                    if row_no < span[0]:
+                        continue
+                    if row_no >= span[1]:
+                        break
                 # A CSV row is text already: cell_text would give back every cell unchanged.
                 texts = cells if text_only else [cell_text(c) for c in cells]
                 if is_layout_row(texts, fit):
                     continue
                 digest = _row_digest(texts, fit.sequence_column)
+                if trace is not None:
+                    trace[0].append(row_no)
+                    trace[1].append(digest)
                 first = seen.get(digest)
                 if first is not None:
                     res.rows_duplicate += 1
@@ -371,7 +387,7 @@ def _parse_rows(w: _BatchWork, path: Path, sink: Callable[[pa.Table], None], pro
                     sink(wb.records_table(w.spec.code, chunk))
                     chunk = []
                     if progress:
-                        progress(f"{path.name}: 已写入 {res.rows_taken} 行 / {res.rows_taken} rows written")
+                        progress(written_line(path, res.rows_taken))
         if chunk:
             sink(wb.records_table(w.spec.code, chunk))
 
@@ -404,21 +420,17 @@ def _write_reports(w: _BatchWork) -> None:
     w.result.report_csv, w.result.report_xlsx = str(csv_path), str(xlsx_path)
 
 
-def default_jobs(files: int) -> int:
-    """Worker processes for ``files`` files: one per core, at most one per file."""
-    return max(1, min(os.cpu_count() or 1, files))
-
-
 def import_paths(paths: Iterable[Path], *, jobs: int | None = None, **options) -> list[BatchResult]:
-    """Import files and folders in order. With ``jobs`` > 1 (default: one per core, at most one per file)
-    worker processes read and normalise files side by side while this process writes each finished file
-    in its own transaction, in the order given — the warehouse ends exactly as after a serial run."""
+    """Import files and folders in order. With ``jobs`` > 1 (default: one per core) worker processes read
+    and normalise files side by side — a large CSV in parts — while this process writes each finished file
+    in its own transaction, in the order given: the warehouse ends exactly as after a serial run."""
     files = expand_paths(paths)
-    jobs = default_jobs(len(files)) if jobs is None else max(1, min(jobs, len(files)))
-    if jobs > 1:
-        from jiuzhu.engine.intake.parallel import import_parallel
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    if jobs > 1 and files:
+        from jiuzhu.engine.intake import parallel
 
-        return import_parallel(files, jobs, **options)
+        if len(files) > 1 or parallel.splittable(files[0]):
+            return parallel.import_parallel(files, jobs, **options)
     results: list[BatchResult] = []
     with _Warehouse() as warehouse:
         for p in files:

@@ -4,6 +4,10 @@ DuckDB takes one writing process, and the CPU of an import is in reading and nor
 worker plans and parses whole files (largest first) and spools the records of each batch to an Arrow IPC
 file, with the progress lines it would have printed; this process then stores the files one by one in
 the order given, each in its own transaction, replaying the spooled records and lines in their order.
+
+A large CSV (one sheet) is parsed in parts, one per worker: every part reads the file from the start (the
+row numbers and the quoting of line breaks need it) but normalises only its own rows. A row that repeats
+one of an earlier part is then made a duplicate here, exactly as a serial import would have reported it.
 The warehouse ends exactly as after a serial import: same rows, rejections, batches and reports.
 """
 
@@ -12,22 +16,31 @@ from __future__ import annotations
 import multiprocessing
 import tempfile
 import threading
+from array import array
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jiuzhu.engine.intake import importer as im
-from jiuzhu.engine.intake.readers import UnreadableFile
+from jiuzhu.engine.intake.readers import CSV_SUFFIXES, UnreadableFile
 from jiuzhu.engine.warehouse import batches as wb
+
+SPLIT_BYTES = 8 << 20  # a CSV this large is parsed in parts, one per worker
+MAX_PARTS = 4  # every part reads the file from its start: more parts, more reading twice
+_SAMPLE = 1 << 20  # bytes read to guess a CSV's number of rows
 
 
 @dataclass
 class _Spool:
-    path: str  # Arrow IPC file of the batch's records ("" when the batch has none)
+    path: str  # Arrow IPC file of one part's records of a batch ("" when it has none)
     events: list[tuple[str, object]] = field(default_factory=list)  # ("line", text) | ("chunk", record batches)
+    rows: array = field(default_factory=lambda: array("q"))  # number and digest of every data row (parts only)
+    digests: array = field(default_factory=lambda: array("Q"))
+    drop: set[int] = field(default_factory=set)  # rows found to repeat an earlier part's: not stored
 
 
 @dataclass
@@ -36,11 +49,13 @@ class _Parsed:
     works: dict[str, im._BatchWork] = field(default_factory=dict)
     skipped: list[dict] = field(default_factory=list)
     sha: str = ""
-    spools: dict[str, _Spool] = field(default_factory=dict)  # source type → its spooled records
+    spools: dict[str, list[_Spool]] = field(default_factory=dict)  # source type → its spooled parts
 
 
-def _parse_file(path: Path, position: int, folder: str, existing: set[str], options: dict) -> _Parsed:
-    """In a worker: plan the file and parse its batches not in ``existing`` into spool files."""
+def _parse_file(path: Path, name: str, span: tuple[int, int] | None, folder: str, existing: set[str],
+                options: dict) -> _Parsed:
+    """In a worker: plan the file and parse its batches not in ``existing`` (only the rows of ``span``,
+    when given) into spool files named after ``name``."""
     planned = im._plan_file(path, source=options["source"], unit=options["unit"], as_of=options["as_of"],
                             sheet=options["sheet"])
     if isinstance(planned, list):
@@ -50,7 +65,7 @@ def _parse_file(path: Path, position: int, folder: str, existing: set[str], opti
     for code, w in works.items():
         if w.batch_id in existing:
             continue
-        spool = _Spool(str(Path(folder) / f"{position}-{code}.arrow"))
+        spool = _Spool(str(Path(folder) / f"{name}-{code}.arrow"))
         writer: pa.RecordBatchFileWriter | None = None
 
         def sink(table: pa.Table, spool: _Spool = spool) -> None:
@@ -62,8 +77,10 @@ def _parse_file(path: Path, position: int, folder: str, existing: set[str], opti
                 writer.write_batch(batch)
             spool.events.append(("chunk", len(batches)))
 
+        trace: tuple[list[int], list[int]] | None = ([], []) if span else None
         try:
-            im._parse_rows(w, path, sink, lambda line, spool=spool: spool.events.append(("line", line)))
+            im._parse_rows(w, path, sink, lambda line, spool=spool: spool.events.append(("line", line)),
+                           span=span, trace=trace)
         except UnreadableFile as err:  # part-way through reading, as in a serial import
             return _Parsed(failed=[im._fail(path, err.zh, err.en, skipped)])
         finally:
@@ -71,10 +88,100 @@ def _parse_file(path: Path, position: int, folder: str, existing: set[str], opti
                 writer.close()
         if writer is None:
             spool.path = ""
-        parsed.spools[code] = spool
+        if trace is not None:
+            spool.rows, spool.digests = array("q", trace[0]), array("Q", trace[1])
+        parsed.spools[code] = [spool]
     for w in works.values():
         w.plans = []  # row iterators stay here; the rest goes back to the writer
     return parsed
+
+
+def splittable(path: Path) -> bool:
+    """A CSV large enough to be parsed in parts."""
+    try:
+        return path.suffix.lower() in CSV_SUFFIXES and path.stat().st_size >= SPLIT_BYTES
+    except OSError:
+        return False
+
+
+def _spans(path: Path, jobs: int) -> list[tuple[int, int]] | None:
+    """Row ranges splitting a large CSV into parts of about equal size, or None (parse it whole)."""
+    parts = min(jobs, MAX_PARTS)
+    if parts < 2 or not splittable(path):
+        return None
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            sample = fh.read(_SAMPLE)
+    except OSError:
+        return None
+    rows = max(1, sample.count(b"\n")) * size // max(1, len(sample))  # a guess: any split is exact, some even
+    bounds = [0, *(rows * k // parts for k in range(1, parts)), 1 << 62]
+    return [(bounds[k], bounds[k + 1]) for k in range(parts)]
+
+
+def _merge(parts: list[_Parsed], spans: list[tuple[int, int]]) -> _Parsed:
+    """One file's parts as one parse: counts added, rejections and records in row order, and the rows that
+    repeat a row of an earlier part turned into duplicates of it (the first part's result is kept)."""
+    for part in parts:
+        if part.failed is not None:  # each part reads the file from its start: the first failure is the file's
+            return part
+    whole = parts[0]
+    for code, w in whole.works.items():
+        if code not in whole.spools:
+            continue  # stored already when the workers looked
+        seen: dict[int, int] = {}  # digest → row of its first occurrence
+        for k, (part, (lo, _hi)) in enumerate(zip(parts, spans, strict=True)):
+            spool = part.spools[code][0]
+            repeats: dict[int, int] = {}  # row → the earlier part's row it repeats
+            for row, digest in zip(spool.rows, spool.digests, strict=True):
+                first = seen.get(digest)
+                if first is None:
+                    seen[digest] = row
+                elif first < lo:
+                    repeats[row] = first
+            if k == 0:
+                continue
+            pw = part.works[code]
+            if repeats:
+                _make_duplicates(pw, repeats, spool)
+            r, o = w.result, pw.result
+            r.rows_taken += o.rows_taken
+            r.rows_rejected += o.rows_rejected
+            r.rows_flagged += o.rows_flagged
+            r.rows_duplicate += o.rows_duplicate
+            r.values_dropped += o.values_dropped
+            w.rejections.extend(pw.rejections)
+            whole.spools[code].append(spool)
+    return whole
+
+
+def _make_duplicates(w: im._BatchWork, repeats: dict[int, int], spool: _Spool) -> None:
+    """Rows of one part that repeat an earlier part's row become duplicates of it (one sheet: one name)."""
+    res = w.result
+    by_row: dict[int, list[tuple]] = {}
+    kept = []
+    for entry in w.rejections:
+        if entry[3] in repeats:
+            by_row.setdefault(entry[3], []).append(entry)
+        else:
+            kept.append(entry)
+    for row, first in repeats.items():
+        kinds = [e[7] for e in by_row.get(row, ())]
+        if "duplicate" in kinds:
+            res.rows_duplicate -= 1
+        elif "rejected" in kinds:
+            res.rows_rejected -= 1
+        else:
+            res.rows_taken -= 1
+            res.rows_flagged -= "flagged" in kinds
+            spool.drop.add(row)
+        res.values_dropped -= kinds.count("dropped")
+        res.rows_duplicate += 1
+        kept.append((w.batch_id, w.result.file_name, w.result.sheets[0], row, "", "",
+                     f"与第{first}行完全相同，只保存一次", "duplicate"))
+    kept.sort(key=lambda e: e[3])  # stable: a row's own problems keep their order
+    w.rejections = kept
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -91,19 +198,23 @@ def import_parallel(files: list[Path], jobs: int, **options) -> list[im.BatchRes
     options["as_of"] = options["as_of"] or im.today_shanghai()
     progress = options["progress"]
     worker_options = {k: options[k] for k in ("source", "unit", "as_of", "sheet")}
-    order = sorted(range(len(files)), key=lambda i: -_size(files[i]))  # the longest parse starts first
+    spans = {i: _spans(path, jobs) for i, path in enumerate(files)}
+    tasks = [(i, k, span) for i in range(len(files)) for k, span in enumerate(spans[i] or [None])]
+    tasks.sort(key=lambda t: -_size(files[t[0]]) // len(spans[t[0]] or [None]))  # the longest parse first
     results: list[im.BatchResult] = []
     with (tempfile.TemporaryDirectory(prefix="jiuzhu-ingest-") as folder,
-          ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool):
+          ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_context()) as pool):
         pool.submit(int).result()  # start the workers before this process opens DuckDB (and its threads)
         with im._Warehouse() as warehouse:
             existing = _existing_batches(warehouse)
-            futures: dict[int, Future[_Parsed]] = {
-                i: pool.submit(_parse_file, files[i], i, folder, existing, worker_options) for i in order}
+            futures: dict[tuple[int, int], Future[_Parsed]] = {
+                (i, k): pool.submit(_parse_file, files[i], f"{i}.{k}", span, folder, existing, worker_options)
+                for i, k, span in tasks}
             try:
                 for i, path in enumerate(files):
                     try:
-                        parsed: _Parsed | None = futures.pop(i).result()
+                        parts = [futures.pop((i, k)).result() for k in range(len(spans[i] or [None]))]
+                        parsed: _Parsed | None = _merge(parts, spans[i]) if spans[i] else parts[0]
                     except BrokenProcessPool:  # a worker died (e.g. out of memory): do this file here
                         parsed = None
                     if parsed is None:
@@ -137,20 +248,31 @@ def _size(path: Path) -> int:
 def _store(path: Path, parsed: _Parsed, warehouse: im._Warehouse, options: dict,
            progress: im.Progress | None) -> list[im.BatchResult]:
     def write(con, w: im._BatchWork) -> None:
-        spool = parsed.spools.get(w.spec.code)
-        if spool is None:  # stored when the worker looked, gone now: parse it here instead
+        spools = parsed.spools.get(w.spec.code)
+        if spools is None:  # stored when the worker looked, gone now: parse it here instead
             raise im._NeedsSerial
-        reader = pa.ipc.open_file(pa.memory_map(spool.path)) if spool.path else None
-        taken = 0
-        for kind, value in spool.events:
-            if kind == "line":
-                if progress:
-                    progress(str(value))
-                continue
-            assert reader is not None
-            table = pa.Table.from_batches([reader.get_batch(taken + k) for k in range(int(value))])  # type: ignore[call-overload]
-            taken += int(value)  # type: ignore[call-overload]
-            wb.insert_table(con, w.spec.code, table)
+        written = 0
+        for k, spool in enumerate(spools):
+            reader = pa.ipc.open_file(pa.memory_map(spool.path)) if spool.path else None
+            taken = 0
+            for kind, value in spool.events:
+                if kind == "line":
+                    if not progress:
+                        continue
+                    # A file in parts: its first line (the sheet) as it is, the counts said below instead.
+                    if len(spools) == 1 or (k == 0 and written == 0):
+                        progress(str(value))
+                    continue
+                assert reader is not None
+                count = int(value)  # type: ignore[call-overload]
+                table = pa.Table.from_batches([reader.get_batch(taken + j) for j in range(count)])
+                taken += count
+                if spool.drop:
+                    table = table.filter(pc.invert(pc.is_in(table["row"], pa.array(sorted(spool.drop), pa.int32()))))
+                wb.insert_table(con, w.spec.code, table)
+                written += table.num_rows
+                if progress and len(spools) > 1:
+                    progress(im.written_line(path, written))
 
     try:
         return im._store(path, parsed.works, parsed.skipped, parsed.sha, as_of=options["as_of"],

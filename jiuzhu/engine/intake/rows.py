@@ -11,6 +11,7 @@ import unicodedata
 from jiuzhu.engine.intake.headers import HeaderFit, clean
 
 TOTALS = ("合计", "总计", "小计", "共计", "总合计")
+_TOTAL_FIRST = frozenset(t[0] for t in TOTALS)
 NOTES = ("注:", "注：", "备注:", "说明:", "填表说明", "填表人", "填报人", "制表人", "审核人", "审批人",
          "单位负责人", "负责人:", "填表日期", "填报日期", "制表日期", "填报单位", "制表单位", "统计人")
 
@@ -19,27 +20,40 @@ def _numeric(text: str) -> bool:
     return text.replace(".", "", 1).isdigit()
 
 
+def _filled(texts: list[str], limit: int) -> list[tuple[int, str]]:
+    """(index, stripped text) of the first ``limit`` non-blank cells."""
+    out = []
+    for i, t in enumerate(texts):
+        if t and not t.isspace():  # the test ``t.strip()`` makes, without stripping every cell
+            out.append((i, t.strip()))
+            if len(out) == limit:
+                break
+    return out
+
+
 def is_layout_row(texts: list[str], fit: HeaderFit) -> bool:
     """``texts``: the row's cells as text (``headers.cell_text``)."""
-    # ``t and not t.isspace()`` is the test ``t.strip()`` makes, without building the stripped row.
-    filled = [(i, t.strip()) for i, t in enumerate(texts) if t and not t.isspace()]
+    filled = _filled(texts, 3)  # most rows are decided by their first three filled cells
     if not filled:
         return True
     first = unicodedata.normalize("NFKC", filled[0][1]).replace(" ", "").replace("\u3000", "")
     if first.startswith(NOTES):
         return True
-    for _, t in filled[:3]:
-        if "".join(t.split()).startswith(TOTALS):
+    for _, t in filled:
+        if t[0] in _TOTAL_FIRST and "".join(t.split()).startswith(TOTALS):
             return True
-    seq = fit.sequence_column
-    if len(filled) == 1 and filled[0][0] == seq:  # the cells' indexes differ: "all are the 序号" is this
-        return True
-    if len(filled) == 1 and seq is None and filled[0][0] == 0 and _numeric(filled[0][1]):
-        return True
-    if len(filled) >= 3 and all(_numeric(t) for _, t in filled):
-        numbers = [int(float(t)) for _, t in filled]
-        if numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] in (0, 1):
+    if len(filled) == 1:  # the only filled cell
+        index, text = filled[0]
+        if index == fit.sequence_column:
             return True
+        if fit.sequence_column is None and index == 0 and _numeric(text):
+            return True
+    if len(filled) == 3 and all(_numeric(t) for _, t in filled):
+        filled = _filled(texts, len(texts))
+        if all(_numeric(t) for _, t in filled):
+            numbers = [int(float(t)) for _, t in filled]
+            if numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] in (0, 1):
+                return True
     return _repeats_header(texts, fit)
 
 
