@@ -1,9 +1,10 @@
-"""Import throughput: ``python -m bench.ingest --files DIR`` (rows/s and wall time per file and in total).
+"""Import throughput: ``python -m bench.ingest --files DIR`` (rows/s, wall and CPU time in total).
 
 Without ``--files`` it makes its own input: a synthetic county (``--residents``, default 310000, the size
-of 大田县) via ``jiuzhu synth``; ``--csv-rows N`` instead writes one household CSV of N rows (the shape of
-the province files). Every run imports into a fresh, temporary ``JIUZHU_HOME``.
-Figures go to stdout and to ``bench/out/ingest.json``.
+of 大田县; ``--seed``) via ``jiuzhu synth``; ``--csv-rows N`` instead writes one household CSV of N rows
+(the shape of the province files). Every run imports into a fresh, temporary ``JIUZHU_HOME``.
+``--jobs N`` as ``jiuzhu ingest --jobs`` (default one per core); ``--jobs 1`` also times each file.
+CPU seconds include the worker processes. Figures go to stdout and to ``bench/out/ingest.json``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -44,7 +46,7 @@ def _make_input(args: argparse.Namespace, work: Path) -> Path:
     from jiuzhu.cli.main import main as jiuzhu
 
     started = time.perf_counter()
-    jiuzhu(["synth", "--scale", str(args.residents), "--seed", "1", "--out", str(folder), "--quiet"])
+    jiuzhu(["synth", "--scale", str(args.residents), "--seed", str(args.seed), "--out", str(folder), "--quiet"])
     print(f"synth {args.residents} residents: {time.perf_counter() - started:.1f} s", flush=True)
     return folder
 
@@ -53,38 +55,56 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest")
     parser.add_argument("--files", help="folder (or file) to import")
     parser.add_argument("--residents", type=int, default=310_000, help="synthetic county size without --files")
+    parser.add_argument("--seed", type=int, default=1, help="synth seed without --files")
     parser.add_argument("--csv-rows", type=int, default=0, help="one household CSV of N rows instead")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         work = Path(tmp)
         source = _make_input(args, work)
         os.environ["JIUZHU_HOME"] = str(work / "home")
-        from jiuzhu.engine.intake.importer import expand_paths, import_file
+        from jiuzhu.engine.api import ingest
+        from jiuzhu.engine.intake.importer import expand_paths
 
         files = expand_paths([source])
         per_file = []
-        total_rows, started = 0, time.perf_counter()
-        for path in files:
+        total_rows = 0
+        cpu_before = _cpu_seconds()
+        started = time.perf_counter()
+        for path in files if args.jobs == 1 else [source]:  # --jobs 1: one file at a time, each timed
             t0 = time.perf_counter()
-            results = import_file(path)
+            results = ingest([path], jobs=args.jobs)
             seconds = time.perf_counter() - t0
-            rows = sum(r.rows_taken + r.rows_rejected + r.rows_duplicate for r in results)
-            total_rows += rows
-            per_file.append({"file": path.name, "rows": rows, "seconds": round(seconds, 3),
-                             "rows_per_s": round(rows / seconds) if seconds else None,
-                             "status": [r.status for r in results]})
-            print(f"{path.name}: {rows} rows in {seconds:.2f} s ({rows / seconds:,.0f} rows/s)", flush=True)
+            for name in dict.fromkeys(r.file_name for r in results):
+                mine = [r for r in results if r.file_name == name]
+                rows = sum(r.rows_taken + r.rows_rejected + r.rows_duplicate for r in mine)
+                total_rows += rows
+                per_file.append({"file": name, "rows": rows, "status": [r.status for r in mine]}
+                                | ({"seconds": round(seconds, 3)} if args.jobs == 1 else {}))
+                if args.jobs == 1:
+                    print(f"{name}: {rows} rows in {seconds:.2f} s ({rows / seconds:,.0f} rows/s)", flush=True)
         wall = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu_before
         size = (work / "home" / "warehouse.duckdb").stat().st_size
-    summary = {"files": len(files), "rows": total_rows, "wall_s": round(wall, 2),
-               "rows_per_s": round(total_rows / wall) if wall else None, "warehouse_bytes": size,
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    load = os.getloadavg()
+    summary = {"files": len(files), "rows": total_rows, "jobs": args.jobs, "wall_s": round(wall, 2),
+               "cpu_s": round(cpu, 2), "rows_per_s": round(total_rows / wall) if wall else None,
+               "peak_rss_mb": round(peak / 1024), "warehouse_bytes": size, "load_avg": [round(x, 2) for x in load],
                "cpus": os.cpu_count(), "python": platform.python_version(), "per_file": per_file}
-    print(f"TOTAL {total_rows} rows, {len(files)} files, {wall:.1f} s wall, {summary['rows_per_s']:,} rows/s, "
-          f"warehouse {size / 1e6:.1f} MB, {os.cpu_count()} CPUs")
+    print(f"TOTAL {total_rows} rows, {len(files)} files, jobs {args.jobs or 'default'}: {wall:.1f} s wall, "
+          f"{cpu:.1f} CPU s, {summary['rows_per_s']:,} rows/s, peak RSS {peak / 1024:.0f} MB (largest process), "
+          f"warehouse {size / 1e6:.1f} MB, {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     OUT.mkdir(exist_ok=True)
     (OUT / "ingest.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU of this process and of its finished children (the import's workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 if __name__ == "__main__":

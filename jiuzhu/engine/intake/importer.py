@@ -355,7 +355,7 @@ def _parse_rows(w: _BatchWork, path: Path, sink: Callable[[pa.Table], None], pro
                     if row_no >= span[1]:
                         break
                 # A CSV row is text already: cell_text would give back every cell unchanged.
-                texts = cells if text_only else [cell_text(c) for c in cells]
+                texts = cells if text_only else [c if c.__class__ is str else cell_text(c) for c in cells]
                 if is_layout_row(texts, fit):
                     continue
                 digest = _row_digest(texts, fit.sequence_column)

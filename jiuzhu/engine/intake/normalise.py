@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from operator import mul
 
@@ -102,7 +103,7 @@ def _parser(f: Field, unit: Decimal | None) -> Callable[[object], object]:
     raise ValueError(f"unknown field kind {kind}")
 
 
-_VALID = object()  # marks an ID cell the fast path proved valid
+_ID, _TEXT, _PARSE = 0, 1, 2  # how RowNormaliser reads a mapped column
 
 
 class _Memo:
@@ -140,25 +141,28 @@ class _IdParser:
     __slots__ = ("births",)
 
     def __init__(self) -> None:
-        self.births: dict[str, bool] = {}  # yyyymmdd → a possible birth date (idcard._birth)
+        self.births: dict[str, date | None] = {}  # yyyymmdd → idcard.birth_date of an ID holding it
+
+    def birth(self, id18: str) -> date | None:
+        """``idcard.birth_date(id18)``, None where it raises; remembered per date (a county has ~30,000)."""
+        digits8 = id18[6:14]
+        try:
+            return self.births[digits8]
+        except KeyError:
+            pass
+        try:
+            born: date | None = idcard.birth_date(id18)
+        except ValueError:
+            born = None
+        self.births[digits8] = born
+        return born
 
     def valid(self, value: object) -> bool:
         if value.__class__ is not str or not _ID18.fullmatch(value):  # type: ignore[call-overload]
             return False
         text: str = value  # type: ignore[assignment]
         total = sum(map(mul, text[:17].encode(), _ID_WEIGHTS)) - _ID_ZERO
-        if _ID_CHECK[total % 11] != text[17]:
-            return False
-        digits8 = text[6:14]
-        ok = self.births.get(digits8)
-        if ok is None:
-            try:
-                idcard.birth_date(text)
-                ok = True
-            except ValueError:
-                ok = False
-            self.births[digits8] = ok
-        return ok
+        return _ID_CHECK[total % 11] == text[17] and self.birth(text) is not None
 
 
 class RowNormaliser:
@@ -170,13 +174,20 @@ class RowNormaliser:
         self.blank_formulas = blank_formulas
         self.offset = column_offset
         self.plan: list[tuple[int, Field, str, Callable[[object], object] | None]] = []
+        # Per mapped column: index, field, header, step (_ID, _TEXT or _PARSE), parser, its memo's results.
+        self._steps: list[tuple[int, Field, str, int, Callable[[object], object] | None, dict | None]] = []
         for f in self.spec.fields:
             if f.name in fit.fields:
                 col = fit.columns[fit.fields[f.name]]
                 parser = None if f.kind == "id" else _parser(f, col.unit)
-                if parser is not None and f.kind != "text":  # _text is cheaper than a memo look-up
-                    parser = _Memo(parser)
                 self.plan.append((col.index, f, col.label, parser))
+                if parser is None:
+                    self._steps.append((col.index, f, col.label, _ID, None, None))
+                elif f.kind == "text":  # _text is cheaper than a memo look-up
+                    self._steps.append((col.index, f, col.label, _TEXT, parser, None))
+                else:
+                    memo = _Memo(parser)
+                    self._steps.append((col.index, f, col.label, _PARSE, memo, memo.seen))
         self.extra_columns = [c for c in fit.columns
                               if c.field is None and c.index != fit.sequence_column and c.label]
         self.unnamed_columns = [c.index for c in fit.columns if not c.label and c.index != fit.sequence_column]
@@ -192,7 +203,7 @@ class RowNormaliser:
         problems: list[Problem] = []
         rejected = False
         width = len(cells)
-        for index, f, label, parser in self.plan:
+        for index, f, label, step, parser, seen in self._steps:
             value = cells[index] if index < width else ""
             if isinstance(value, str):
                 if not value or value.isspace():  # empty: the same test as ``not value.strip()``
@@ -200,6 +211,14 @@ class RowNormaliser:
                 elif len(value) > MAX_CELL:
                     rejected |= self._too_long(record, problems, f, label, value)
                     continue
+                elif step == _TEXT:
+                    record[f.name] = value.strip()  # what _text gives for a text cell
+                    continue
+                elif seen is not None:
+                    hit = seen.get(value)  # the memo's look-up, without a call for the common hit
+                    if hit is not None and hit[0]:
+                        record[f.name] = hit[1]
+                        continue
             if value is None:
                 formula = self._is_blank_formula(row_no, index)
                 if f.kind == "id" and f.name == "id_number":
@@ -211,7 +230,7 @@ class RowNormaliser:
                 elif formula:
                     problems.append(Problem(label, "", FORMULA_EMPTY, "dropped"))
                 continue
-            if parser is None:  # an ID column
+            if step == _ID:
                 if self._ids.valid(value):
                     if f.name == "id_number":
                         record["id_status"], record["id_raw"], record["id_number"] = "valid", value, value
@@ -230,7 +249,7 @@ class RowNormaliser:
                     problems.append(Problem(label, report_value(value), parsed.reason or "身份证号码不可用", "dropped"))
                 continue
             try:
-                record[f.name] = parser(value)
+                record[f.name] = parser(value)  # type: ignore[misc]
             except _PARSE_ERRORS as err:  # e.g. an infinite number cell
                 if f.required:
                     rejected = True
@@ -269,7 +288,8 @@ class RowNormaliser:
             if not record.get("sex"):
                 record["sex"] = idcard.sex(number)
             if not record.get("birth_date"):
-                record["birth_date"] = idcard.birth_date(number)
+                born = self._ids.birth(number)  # type: ignore[arg-type]
+                record["birth_date"] = born if born is not None else idcard.birth_date(number)  # raises as before
         name = record.get("name")
         # is_masked re-normalises; most names hold no mask character at all, so test that first.
         record["name_masked"] = bool(name) and not _MASK_HINTS.isdisjoint(name) and is_masked(name)
