@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from jiuzhu.engine.identity.addresses import AddressIndex
 from jiuzhu.engine.linkage.namekeys import name_keys
+from jiuzhu.engine.linkage.scoring import paired_with
 from jiuzhu.engine.region import current_region
 
 # Priors and name frequencies never assume fewer people than a small county: a handful of records
@@ -34,7 +35,7 @@ class Subjects:
     """The records to link: lineage for the outputs, features for the comparisons."""
 
     lineage: pa.Table  # record_id, source_type, file_name, sheet, row, id_status, id_number, name, …
-    features: pa.Table  # FEATURE_COLUMNS
+    features: pa.Table  # FEATURE_COLUMNS of the residue and of the ID-bearing records blocking pairs with it
     name_tf: pa.Table  # name_norm, tf_name_norm (share of the population bearing that name)
     population: int  # estimated persons: distinct valid IDs + records without one, at least MIN_POPULATION
 
@@ -54,8 +55,9 @@ def _case_numbers(con: duckdb.DuckDBPyConnection) -> str:
     return " UNION ALL ".join(parts)
 
 
-def read_subjects(con: duckdb.DuckDBPyConnection) -> Subjects:
-    lineage = con.sql(f"""
+def lineage_query(con: duckdb.DuckDBPyConnection) -> str:
+    """SQL for the records to link, one row per stored record (its main subject), in no order."""
+    return f"""
         SELECT s.record_id, s.source_type, s.file_name, s.sheet, s."row", s.id_status,
                CASE WHEN s.id_status = 'valid' THEN s.id_number END AS id_number,
                s.name, coalesce(s.name_masked, false) AS name_masked, s.sex,
@@ -63,14 +65,16 @@ def read_subjects(con: duckdb.DuckDBPyConnection) -> Subjects:
                c.judgment_no, c.basis_no
         FROM subjects s
         LEFT JOIN ({_case_numbers(con)}) c USING (record_id)
-        ORDER BY s.record_id
-    """).to_arrow_table()
-    return derive(lineage)
+    """
 
 
-def _name_table(lineage: pa.Table) -> pa.Table:
+def read_subjects(con: duckdb.DuckDBPyConnection) -> Subjects:
+    return derive(con.sql(lineage_query(con) + " ORDER BY s.record_id").to_arrow_table())
+
+
+def _name_table(distinct_names: list[str]) -> pa.Table:
     cols: dict[str, list] = {k: [] for k in ("name", "norm", "fold", "pinyin", "surname", "masked", "length")}
-    for name in sorted({n for n in lineage.column("name").to_pylist() if n}):
+    for name in distinct_names:
         keys = name_keys(name)
         if keys is None:
             continue
@@ -94,7 +98,7 @@ SELECT l.record_id, l.id_number,
        nullif(trim(l.phone), '') AS phone, nullif(trim(l.township), '') AS township,
        nullif(trim(l.village), '') AS village,
        nullif(trim(l.judgment_no), '') AS judgment_no, nullif(trim(l.basis_no), '') AS basis_no
-FROM lineage l LEFT JOIN names k ON k.name = l.name
+FROM compared l LEFT JOIN names k ON k.name = l.name
 """
 
 # Who bears each name, counted in persons (a person in five registries counts once).
@@ -146,58 +150,89 @@ def _blank(value: object) -> bool:
     return value is None or not str(value).strip()
 
 
-def places_from_addresses(lineage: pa.Table) -> pa.Table:
-    """``lineage`` with empty township / village filled from the address text where it names them.
+# Python's str.isspace() set, so that SQL picks every row _blank() would call empty.
+_SPACE_ONLY = r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\p{Z}]*"
+
+
+def _places(work: duckdb.DuckDBPyConnection) -> None:
+    """View ``compared``: relation ``lineage`` with empty township / village filled from the address
+    text where it names them.
 
     退役军人 and 服刑 files, and court parties, carry an address but no 乡镇/村 columns. The known
     townships are the region's plus those seen in the data; the known villages of a township are
     those seen with it. A given township is never overwritten: a village is filled only when the
-    address names the same township the row gives (or the row gives none).
+    address names the same township the row gives (or the row gives none). Only the rows with an
+    address and an empty place are read into Python.
     """
-    if "address" not in lineage.column_names:
-        return lineage
-    towns = lineage.column("township").to_pylist()
-    villages = lineage.column("village").to_pylist()
-    addresses = lineage.column("address").to_pylist()
-    todo = [i for i, a in enumerate(addresses) if not _blank(a) and (_blank(towns[i]) or _blank(villages[i]))]
-    if not todo:
-        return lineage
-    seen = lineage.select(["township", "village"]).group_by(["township", "village"]).aggregate([]).to_pylist()
-    known: dict[str, set[str]] = {}
-    for row in seen:
-        if not _blank(row["township"]):
-            known.setdefault(row["township"].strip(), set())
-            if not _blank(row["village"]):
-                known[row["township"].strip()].add(row["village"].strip())
-    region = current_region()
-    index = AddressIndex(set(region.townships) | set(known), known, (region.province, region.city, region.county))
-    towns, villages = list(towns), list(villages)
-    for i in todo:
-        place = index.locate(addresses[i])
-        if place is None:
-            continue
-        if _blank(towns[i]):
-            towns[i] = place.township
-        if _blank(villages[i]) and place.village and towns[i].strip() == place.township:
-            villages[i] = place.village
-    at = lineage.column_names.index
-    lineage = lineage.set_column(at("township"), "township", pa.array(towns, pa.string()))
-    return lineage.set_column(at("village"), "village", pa.array(villages, pa.string()))
+    columns = [c for c, *_ in work.sql("DESCRIBE lineage").fetchall()]
+    if "address" not in columns:
+        work.execute("CREATE OR REPLACE TEMP VIEW compared AS SELECT * FROM lineage")
+        return
+    def blank(col: str) -> str:
+        return f"({col} IS NULL OR regexp_full_match({col}, '{_SPACE_ONLY}'))"
+
+    todo = work.sql(f"""
+        SELECT record_id, township, village, address FROM lineage
+        WHERE address IS NOT NULL AND ({blank("township")} OR {blank("village")})
+        ORDER BY record_id""").fetchall()
+    todo = [r for r in todo if not _blank(r[3]) and (_blank(r[1]) or _blank(r[2]))]
+    filled: dict[str, list] = {"record_id": [], "township": [], "village": []}
+    if todo:
+        known: dict[str, set[str]] = {}
+        for town, village in work.sql("SELECT DISTINCT township, village FROM lineage").fetchall():
+            if not _blank(town):
+                known.setdefault(town.strip(), set())
+                if not _blank(village):
+                    known[town.strip()].add(village.strip())
+        region = current_region()
+        index = AddressIndex(set(region.townships) | set(known), known, (region.province, region.city, region.county))
+        for record_id, town, village, address in todo:
+            place = index.locate(address)
+            if place is None:
+                continue
+            if _blank(town):
+                town = place.township
+            if _blank(village) and place.village and town.strip() == place.township:
+                village = place.village
+            for col, value in (("record_id", record_id), ("township", town), ("village", village)):
+                filled[col].append(value)
+    work.register("places", pa.table({c: pa.array(v, pa.string()) for c, v in filled.items()}))
+    work.execute("""
+        CREATE OR REPLACE TEMP VIEW compared AS
+        SELECT l.* REPLACE (CASE WHEN p.record_id IS NULL THEN l.township ELSE p.township END AS township,
+                            CASE WHEN p.record_id IS NULL THEN l.village ELSE p.village END AS village)
+        FROM lineage l LEFT JOIN places p USING (record_id)""")
 
 
 def derive(lineage: pa.Table) -> Subjects:
     work = duckdb.connect()
     try:
-        # compared values only: the lineage kept for the outputs stays as stored
-        work.register("lineage", places_from_addresses(lineage))
-        work.register("names", _name_table(lineage))
-        work.execute(_RECORDS)
-        work.execute(_COUNTS)
-        population = work.sql(
-            "SELECT count(DISTINCT id_number) + count(*) FILTER (WHERE id_number IS NULL) FROM rec").fetchall()[0][0]
-        population = max(int(population), MIN_POPULATION)
-        features = work.sql(_FEATURES).to_arrow_table().select(list(FEATURE_COLUMNS))
-        name_tf = work.sql(_TF.format(population=population)).to_arrow_table()
+        work.register("lineage", lineage)
+        features, name_tf, population = derive_in(work)
     finally:
         work.close()
     return Subjects(lineage, features, name_tf, population)
+
+
+def derive_in(work: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table, int]:
+    """Features, name frequencies and population of the records in relation ``lineage`` of ``work``.
+
+    Every per-record step is SQL in ``work`` (a province's 49 M records never become Python
+    objects); the features returned are only the records Splink may compare: the residue (no valid
+    ID) and the ID-bearing records some blocking rule pairs with it (``scoring.paired_with``).
+    """
+    _places(work)  # compared values only: the lineage kept for the outputs stays as stored
+    names = [n for (n,) in work.sql("SELECT DISTINCT name FROM lineage WHERE name <> '' ORDER BY name").fetchall()]
+    work.register("names", _name_table(names))
+    work.execute(_RECORDS)
+    work.execute(_COUNTS)
+    population = work.sql(
+        "SELECT count(DISTINCT id_number) + count(*) FILTER (WHERE id_number IS NULL) FROM rec").fetchall()[0][0]
+    population = max(int(population), MIN_POPULATION)
+    work.execute(f"CREATE TEMP TABLE features AS {_FEATURES}")
+    features = work.sql(f"""
+        SELECT {", ".join(FEATURE_COLUMNS)} FROM features r
+        WHERE r.id_number IS NULL OR {paired_with("(SELECT * FROM features WHERE id_number IS NULL)")}
+        ORDER BY r.unique_id""").to_arrow_table()
+    name_tf = work.sql(_TF.format(population=population)).to_arrow_table()
+    return features, name_tf, population

@@ -1,19 +1,29 @@
-"""``link()``: the whole linkage — read subjects, exact pass, Splink on the residue, cluster, store."""
+"""``link()``: the whole linkage — read subjects, exact pass, Splink on the residue, cluster, store.
+
+Every per-record step is SQL in a scratch DuckDB beside the warehouse connection, under a memory
+cap, spilling to a temporary folder (a province's 49 M records never become Python objects); only
+distinct names, addresses to read, the residue and its candidates pass through Python and Splink.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from jiuzhu.engine.linkage import model
-from jiuzhu.engine.linkage.clustering import cluster
-from jiuzhu.engine.linkage.features import read_subjects
+from jiuzhu.engine.linkage.clustering import Partition, cluster
+from jiuzhu.engine.linkage.features import derive_in, lineage_query, read_subjects
 from jiuzhu.engine.linkage.scoring import score_residue
-from jiuzhu.engine.linkage.store import build_tables, write_tables
+from jiuzhu.engine.linkage.store import build_in, write_tables
 
 
 @dataclass(frozen=True)
@@ -28,14 +38,47 @@ class LinkResult:
     seconds: float
 
 
+def memory_limit_mb() -> int:
+    """DuckDB's memory cap for linkage: ``JIUZHU_LINK_MEMORY_MB``, else half the machine up to 10 GB."""
+    configured = os.environ.get("JIUZHU_LINK_MEMORY_MB", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    return max(256, min(total // 2, 10_240))
+
+
+def _touched(features: pa.Table, name_tf: pa.Table, population: int, engine: str, spark: Any,
+             threshold: float) -> Partition:
+    """Clusters of the records linkage may touch: the residue and its candidates (``features``)."""
+    ids = features.column("unique_id").to_pylist()
+    numbers = {r: n for r, n in zip(ids, features.column("id_number").to_pylist(), strict=True) if n}
+    edges = score_residue(features, name_tf, population, engine=engine, spark=spark)
+    return cluster(ids, numbers, edges, threshold)
+
+
 def partition(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any = None,
               threshold: float = model.MATCH_WEIGHT_THRESHOLD):
-    """The person partition of the subjects in ``con`` (nothing written)."""
+    """The person partition of the records linkage touches in ``con`` (nothing written). A record not
+    in ``cluster_of`` is an ID-bearing record no residue record could meet: a person of its ID alone."""
     subjects = read_subjects(con)
-    ids = subjects.lineage.column("record_id").to_pylist()
-    numbers = {r: n for r, n in zip(ids, subjects.lineage.column("id_number").to_pylist(), strict=True) if n}
-    edges = score_residue(subjects.features, subjects.name_tf, subjects.population, engine=engine, spark=spark)
-    return subjects, cluster(ids, numbers, edges, threshold)
+    return subjects, _touched(subjects.features, subjects.name_tf, subjects.population, engine, spark, threshold)
+
+
+@contextmanager
+def _workspace(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A scratch DuckDB holding every record as relation ``lineage``, streamed from the warehouse."""
+    with tempfile.TemporaryDirectory(prefix="jiuzhu-link-") as spill:
+        work = duckdb.connect()
+        try:
+            work.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
+            work.execute(f"SET temp_directory = '{Path(spill)}'")
+            work.execute("SET enable_progress_bar = false")
+            work.register("_stream", con.sql(lineage_query(con)).to_arrow_reader())
+            work.execute("CREATE TEMP TABLE lineage AS SELECT * FROM _stream")
+            work.unregister("_stream")
+            yield work
+        finally:
+            work.close()
 
 
 def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any = None) -> LinkResult:
@@ -46,20 +89,27 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
 
         spark = local_session()
     try:
-        subjects, part = partition(con, engine, spark)
+        with _workspace(con) as work:
+            features, name_tf, population = derive_in(work)
+            part = _touched(features, name_tf, population, engine, spark, model.MATCH_WEIGHT_THRESHOLD)
+            if own_spark:
+                spark.stop()
+                own_spark = False
+            expl = build_in(work, part)
+            write_tables(con, lambda: work.sql("FROM out_index").to_arrow_reader(),
+                         lambda: work.sql("FROM out_persons").to_arrow_reader(), expl)
+            methods = dict(work.sql("SELECT method, count(*) FROM out_index GROUP BY method").fetchall())
+            persons = work.sql("SELECT count(*) FROM out_persons").fetchall()[0][0]
     finally:
         if own_spark:
             spark.stop()
-    index, persons, expl = build_tables(subjects.lineage, part)
-    write_tables(con, index, persons, expl)
-    methods = index.column("method").to_pylist()
     return LinkResult(
         engine=engine,
-        records=index.num_rows,
-        persons=persons.num_rows,
-        records_with_id=methods.count("id"),
-        records_linked=methods.count("probabilistic"),
-        records_single=methods.count("single"),
+        records=sum(methods.values()),
+        persons=persons,
+        records_with_id=methods.get("id", 0),
+        records_linked=methods.get("probabilistic", 0),
+        records_single=methods.get("single", 0),
         links=expl.num_rows,
         seconds=round(time.perf_counter() - started, 3),
     )

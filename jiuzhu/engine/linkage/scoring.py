@@ -73,25 +73,29 @@ def _swap_sides(rule: str) -> str:
     return re.sub(r"\b([lr])\.", lambda m: ("r." if m.group(1) == "l" else "l."), rule)
 
 
-def blocked_candidates(residue: pa.Table, with_id: pa.Table) -> pa.Table:
-    """The ID-bearing records some blocking rule pairs with a residue record, in their input order.
+def paired_with(residue: str) -> str:
+    """SQL condition on an ID-bearing record ``r``: some blocking rule pairs it with a record of ``residue``.
 
-    Splink would form exactly the same residue × ID pairs from these as from all of ``with_id``
-    (every rule is tried both ways round, so this is a superset of what it blocks); handing it a
-    few thousand rows instead of the whole county is what keeps ``link_only`` cheap, and at
-    province scale keeps tens of millions of rows out of the engine altogether.
+    Splink forms exactly the same residue × ID pairs from the records meeting it as from all of them
+    (every rule is tried both ways round, so this is a superset of what it blocks). A semi-join per
+    rule, the residue as the small build side: no pair is materialised here.
     """
     rules: dict[frozenset, str] = {}
     for rule in (*model.BLOCKING_RULES, *(_swap_sides(r) for r in model.BLOCKING_RULES)):
         # ``l.x = r.x`` swapped is the same rule: join once.
         rules.setdefault(frozenset(frozenset(eq.split(" = ")) for eq in rule.split(" AND ")), rule)
-    # A semi-join per rule, the residue as the (small) build side: no pair is materialised here.
-    hits = " OR ".join(f"EXISTS (SELECT 1 FROM residue l WHERE {rule})" for rule in rules.values())
+    return "(" + " OR ".join(f"EXISTS (SELECT 1 FROM {residue} l WHERE {rule})" for rule in rules.values()) + ")"
+
+
+def blocked_candidates(residue: pa.Table, with_id: pa.Table) -> pa.Table:
+    """The rows of ``with_id`` that :func:`paired_with` the residue, in their input order.
+
+    Handing Splink these instead of the whole county keeps ``link_only`` cheap."""
     work = duckdb.connect()
     try:
         work.register("residue", residue)
         work.register("with_id", with_id.append_column("_pos", pa.array(range(with_id.num_rows), pa.int64())))
-        pos = work.sql(f"SELECT _pos FROM with_id r WHERE {hits} ORDER BY _pos").to_arrow_table()
+        pos = work.sql(f"SELECT _pos FROM with_id r WHERE {paired_with('residue')} ORDER BY _pos").to_arrow_table()
     finally:
         work.close()
     return with_id.take(pos.column("_pos"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -80,20 +81,28 @@ ORDER BY k.person_key
 """
 
 
-def build_tables(lineage: pa.Table, part: Partition) -> tuple[pa.Table, pa.Table, pa.Table]:
+# Every record's cluster: those linkage touched as clustering left them; any other record is an
+# ID-bearing record alone with its ID (root ``#ID``), exactly as cluster() would have put it.
+_CLUSTERS = """
+CREATE OR REPLACE TEMP VIEW clusters AS
+SELECT l.record_id, coalesce(t.root, '#' || l.id_number, l.record_id) AS root,
+       CASE WHEN t.record_id IS NULL THEN l.id_number ELSE t.ident END AS ident
+FROM lineage l LEFT JOIN touched t USING (record_id)
+"""
+
+
+def build_in(work: duckdb.DuckDBPyConnection, part: Partition) -> pa.Table:
+    """Temp tables ``out_index`` and ``out_persons`` in ``work``, from its relation ``lineage`` (every
+    record) and ``part`` (which may list only the records linkage touched); returns the explanations."""
     ids = list(part.cluster_of)
     roots = [part.cluster_of[r] for r in ids]
-    clusters = pa.table({"record_id": pa.array(ids, pa.string()), "root": pa.array(roots, pa.string()),
-                         "ident": pa.array([part.id_of_cluster[r] for r in roots], pa.string())})
-    work = duckdb.connect()
-    try:
-        work.register("lineage", lineage)
-        work.register("clusters", clusters)
-        work.execute(_OUTPUTS)
-        index = work.sql(_INDEX).to_arrow_table()
-        persons = work.sql(_PERSONS).to_arrow_table()
-    finally:
-        work.close()
+    work.register("touched", pa.table({
+        "record_id": pa.array(ids, pa.string()), "root": pa.array(roots, pa.string()),
+        "ident": pa.array([part.id_of_cluster[r] for r in roots], pa.string())}))
+    work.execute(_CLUSTERS)
+    work.execute(_OUTPUTS)
+    work.execute(f"CREATE TEMP TABLE out_index AS {_INDEX}")
+    work.execute(f"CREATE TEMP TABLE out_persons AS {_PERSONS}")
 
     expl = {"record_id_l": [], "record_id_r": [], "match_weight": [], "match_probability": [], "comparisons": []}
     for e in sorted(part.links, key=lambda e: (e.left, e.right)):
@@ -103,21 +112,29 @@ def build_tables(lineage: pa.Table, part: Partition) -> tuple[pa.Table, pa.Table
         expl["match_probability"].append(e.match_probability)
         expl["comparisons"].append(json.dumps(
             {c: {"level": e.levels[c], "weight": e.weights[c]} for c in e.levels}, ensure_ascii=False))
-    return (
-        index,
-        persons,
-        pa.table(expl, schema=pa.schema([("record_id_l", pa.string()), ("record_id_r", pa.string()),
-                                         ("match_weight", pa.float64()), ("match_probability", pa.float64()),
-                                         ("comparisons", pa.string())])),
-    )
+    return pa.table(expl, schema=pa.schema([("record_id_l", pa.string()), ("record_id_r", pa.string()),
+                                            ("match_weight", pa.float64()), ("match_probability", pa.float64()),
+                                            ("comparisons", pa.string())]))
 
 
-def write_tables(con: duckdb.DuckDBPyConnection, index: pa.Table, persons: pa.Table, expl: pa.Table) -> None:
-    """Replace the three tables together: a reader sees the old linkage or the new, never half."""
+def build_tables(lineage: pa.Table, part: Partition) -> tuple[pa.Table, pa.Table, pa.Table]:
+    work = duckdb.connect()
+    try:
+        work.register("lineage", lineage)
+        expl = build_in(work, part)
+        return work.sql("FROM out_index").to_arrow_table(), work.sql("FROM out_persons").to_arrow_table(), expl
+    finally:
+        work.close()
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, index: Any, persons: Any, expl: Any) -> None:
+    """Replace the three tables together: a reader sees the old linkage or the new, never half.
+    Each table is Arrow, or a function giving it when its turn comes (a record batch reader streamed
+    from a scratch database: a province's index is never whole in memory)."""
     con.execute("BEGIN TRANSACTION")
     try:
         for name, table in (("person_index", index), ("persons", persons), ("link_explanations", expl)):
-            con.register("_linkage_out", table)
+            con.register("_linkage_out", table() if callable(table) else table)
             con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _linkage_out")
             con.unregister("_linkage_out")
         con.execute("COMMIT")
