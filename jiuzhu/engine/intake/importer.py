@@ -338,7 +338,9 @@ def _parse_rows(w: _BatchWork, path: Path, sink: Callable[[pa.Table], None], pro
     ``trace``: gets the number and digest of every data row, for the duplicates between parts."""
     res = w.result
     seen: dict[int, int] = {}  # row digest → sheet position << 32 | row number of its first occurrence
-    chunk: list[dict] = []
+    chunk: list[dict] = []  # records of the rows taken, with their row numbers and sheets
+    chunk_rows: list[int] = []
+    chunk_sheets: list[str] = []
     with _gc_paused():
         for position, plan in enumerate(w.plans):
             normaliser = RowNormaliser(plan.fit, blank_formulas=plan.sheet.blank_formulas,
@@ -380,16 +382,26 @@ def _parse_rows(w: _BatchWork, path: Path, sink: Callable[[pa.Table], None], pro
                 if problems and any(p.kind == "flagged" for p in problems):
                     res.rows_flagged += 1
                 res.rows_taken += 1
-                record.update(record_id=f"{w.batch_id}:{sheet_name}:{row_no}", batch_id=w.batch_id,
-                              source_type=w.spec.code, file_name=path.name, sheet=sheet_name, row=row_no)
                 chunk.append(record)
+                chunk_rows.append(row_no)
+                chunk_sheets.append(sheet_name)
                 if len(chunk) >= CHUNK:
-                    sink(wb.records_table(w.spec.code, chunk))
-                    chunk = []
+                    sink(_chunk_table(w, path, chunk, chunk_rows, chunk_sheets))
+                    chunk, chunk_rows, chunk_sheets = [], [], []
                     if progress:
                         progress(written_line(path, res.rows_taken))
         if chunk:
-            sink(wb.records_table(w.spec.code, chunk))
+            sink(_chunk_table(w, path, chunk, chunk_rows, chunk_sheets))
+
+
+def _chunk_table(w: _BatchWork, path: Path, records: list[dict], rows: list[int], sheets: list[str]) -> pa.Table:
+    """The records with their lineage columns (built here as whole columns, not per record)."""
+    n = len(records)
+    bid = w.batch_id
+    lineage = {"record_id": [f"{bid}:{s}:{r}" for s, r in zip(sheets, rows, strict=True)],
+               "batch_id": [bid] * n, "source_type": [w.spec.code] * n, "file_name": [path.name] * n,
+               "sheet": sheets, "row": rows}
+    return wb.records_table(w.spec.code, records, lineage)
 
 
 def _finish_batch(con, w: _BatchWork, path: Path, sha: str, as_of: date, imported_by: str) -> None:

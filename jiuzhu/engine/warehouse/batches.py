@@ -44,10 +44,13 @@ def _arrow_type(sql: str) -> pa.DataType:
     return _ARROW[sql.split()[0]]
 
 
-def records_table(source_type: str, records: list[dict]) -> pa.Table:
-    """Records (dicts keyed by column name; missing keys are NULL) as an Arrow table of ``rec_<type>``'s columns."""
+def records_table(source_type: str, records: list[dict], columns: dict[str, list] | None = None) -> pa.Table:
+    """Records (dicts keyed by column name; missing keys are NULL) as an Arrow table of ``rec_<type>``'s columns;
+    ``columns``: whole columns given as lists instead (e.g. the lineage, the same for every record)."""
+    given = columns or {}
     cols = record_columns(get_spec(source_type))
-    return pa.table({name: pa.array([r.get(name) for r in records], type=_arrow_type(sql)) for name, sql in cols})
+    return pa.table({name: pa.array(given[name] if name in given else [r.get(name) for r in records],
+                                    type=_arrow_type(sql)) for name, sql in cols})
 
 
 def insert_table(con: duckdb.DuckDBPyConnection, source_type: str, table: pa.Table) -> None:
