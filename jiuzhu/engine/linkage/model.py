@@ -115,8 +115,16 @@ COMPARISONS: dict[str, list[Level]] = {
 }
 
 # A residue record is compared with every record meeting one of these (same SQL on both engines).
+# The same pinyin alone is no rule: across a province a residue 王伟 would meet every 王伟 (pairs
+# growing with the square of the region). A same-pinyin pair needs one more agreement that can carry
+# it over the threshold — township, village, birth month — or a name at most one ID-bearing person
+# holds (the one-candidate evidence); without any of them it scores below the threshold whatever
+# the population (tests/engine/linkage/test_scale_blocking.py), so no link is lost.
 BLOCKING_RULES: list[str] = [
-    "l.pinyin = r.pinyin",
+    "l.pinyin = r.pinyin AND l.township = r.township",
+    "l.pinyin = r.pinyin AND l.village = r.village",
+    "l.pinyin = r.pinyin AND l.birth_ym = r.birth_ym",
+    "l.name_norm = r.name_norm AND l.name_id_persons <= 1",
     "l.surname = r.surname AND l.birth_date = r.birth_date",
     "l.phone = r.phone",
     "l.judgment_no = r.basis_no",
