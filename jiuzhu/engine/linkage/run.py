@@ -48,11 +48,11 @@ def memory_limit_mb() -> int:
 
 
 def _touched(features: pa.Table, name_tf: pa.Table, population: int, engine: str, spark: Any,
-             threshold: float) -> Partition:
+             threshold: float, work: duckdb.DuckDBPyConnection | None = None) -> Partition:
     """Clusters of the records linkage may touch: the residue and its candidates (``features``)."""
     ids = features.column("unique_id").to_pylist()
     numbers = {r: n for r, n in zip(ids, features.column("id_number").to_pylist(), strict=True) if n}
-    edges = score_residue(features, name_tf, population, engine=engine, spark=spark)
+    edges = score_residue(features, name_tf, population, engine=engine, spark=spark, connection=work)
     return cluster(ids, numbers, edges, threshold)
 
 
@@ -91,7 +91,7 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
     try:
         with _workspace(con) as work:
             features, name_tf, population = derive_in(work)
-            part = _touched(features, name_tf, population, engine, spark, model.MATCH_WEIGHT_THRESHOLD)
+            part = _touched(features, name_tf, population, engine, spark, model.MATCH_WEIGHT_THRESHOLD, work)
             if own_spark:
                 spark.stop()
                 own_spark = False

@@ -33,11 +33,12 @@ class Edge:
     weights: dict[str, float] = field(default_factory=dict)  # comparison → match weight (bits)
 
 
-def _db_api(engine: str, spark: Any = None):
+def _db_api(engine: str, spark: Any = None, connection: duckdb.DuckDBPyConnection | None = None):
     if engine == "duckdb":
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        # In the caller's DuckDB when given: one memory cap and spill folder for the whole linkage.
+        return DuckDBAPI(connection) if connection is not None else DuckDBAPI()
     if engine == "spark":
         from splink import SparkAPI
 
@@ -102,14 +103,14 @@ def blocked_candidates(residue: pa.Table, with_id: pa.Table) -> pa.Table:
 
 
 def score_residue(features: pa.Table, name_tf: pa.Table, population: int, engine: str = "duckdb",
-                  spark: Any = None) -> list[Edge]:
+                  spark: Any = None, connection: duckdb.DuckDBPyConnection | None = None) -> list[Edge]:
     """Every blocked pair involving a residue record, scored, at or above the candidate floor."""
     has_id = pc.is_valid(features.column("id_number"))
     residue = features.filter(pc.invert(has_id))
     if residue.num_rows == 0:
         return []
     with_id = blocked_candidates(residue, features.filter(has_id))
-    db_api = _db_api(engine, spark)
+    db_api = _db_api(engine, spark, connection)
     rows: list[dict] = []
     if with_id.num_rows:
         rows += _predict(db_api, [residue, with_id], "link_only", name_tf, population)
