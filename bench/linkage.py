@@ -146,6 +146,7 @@ def replicate(src: Path, dst: Path, times: int) -> int:
     shutil.copyfile(src, dst)
     con = duckdb.connect(str(dst))
     try:
+        con.execute("SET memory_limit = '2GB'")  # copying spills; the linkage measured after has its own cap
         towns = [r[0] for r in con.sql("SELECT DISTINCT township FROM subjects WHERE township IS NOT NULL "
                                        "ORDER BY length(township) DESC, township").fetchall()]
         tables = [r[0] for r in con.sql("SELECT table_name FROM information_schema.tables "
@@ -181,6 +182,7 @@ def run_replicated(src: Path, work: Path, times: int, engine: str) -> dict:
     import duckdb
 
     from jiuzhu.engine.linkage import link
+    from jiuzhu.engine.linkage.run import memory_limit_mb
 
     dst = work / f"replicated-{times}.duckdb"
     t0 = time.perf_counter()
@@ -198,7 +200,7 @@ def run_replicated(src: Path, work: Path, times: int, engine: str) -> dict:
         con.close()
     return {"times": times, "records": records, "engine": engine,
             "link": {k: v for k, v in result.__dict__.items() if k not in ("engine",)},
-            "cross_copy_links": crossing,
+            "cross_copy_links": crossing, "duckdb_memory_limit_mb": memory_limit_mb(),
             "seconds": {"replicate": round(t1 - t0, 1), "link_wall": round(t2 - t1, 1),
                         "link_cpu": round(cpu2 - cpu1, 1)},
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
@@ -235,6 +237,32 @@ def run_one(residents: int, seed: int, id_poor: bool, engine: str, work: Path, w
     return out
 
 
+def _replicated(work: Path, label: str, times: list[int], engine: str) -> list[dict]:
+    out = []
+    for k in times:
+        scaled = run_replicated(work / f"home-{label}" / "warehouse.duckdb", work, k, engine)
+        print(json.dumps({"county": label, **scaled}, ensure_ascii=False), flush=True)
+        out.append(scaled)
+        (work / f"replicated-{k}.duckdb").unlink(missing_ok=True)
+    return out
+
+
+def _replicate_only(args: argparse.Namespace) -> int:
+    if not args.keep:
+        raise SystemExit("--replicate-only needs --keep DIR with counties ingested by an earlier run")
+    runs = []
+    for seed in args.seeds:
+        for kind in ("", "-id-poor"):
+            if args.only in (None, "id-poor" if kind else "ordinary"):
+                runs.append({"county": f"{seed}{kind}",
+                             "replicated": _replicated(args.keep, f"{seed}{kind}", args.replicate, args.engine)})
+    out = Path(__file__).parent / "out"
+    out.mkdir(exist_ok=True)
+    (out / "linkage-replicated.json").write_text(json.dumps({"date": date.today().isoformat(), "runs": runs},
+                                                            ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.linkage")
     parser.add_argument("--residents", type=int, default=20_000)
@@ -247,7 +275,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--reuse", action="store_true", help="with --keep: link again the counties already ingested there")
     parser.add_argument("--replicate", type=int, nargs="*", default=[], metavar="K",
                         help="then link a K-fold copy of each county's warehouse alone (province scale), for each K")
+    parser.add_argument("--replicate-only", action="store_true",
+                        help="with --keep: only the K-fold copies of the counties ingested there (peak RSS is theirs)")
     args = parser.parse_args(argv)
+    if args.replicate_only:
+        return _replicate_only(args)
     residents = 310_000 if args.scale == "county" else args.residents
     work = args.keep or Path(tempfile.mkdtemp(prefix="jiuzhu-bench-linkage-"))
     results = []
@@ -258,11 +290,7 @@ def main(argv: list[str]) -> int:
             results.append(r)
             print(json.dumps(r, ensure_ascii=False), flush=True)
             label = f"{seed}{'-id-poor' if id_poor else ''}"
-            for times in args.replicate:
-                scaled = run_replicated(work / f"home-{label}" / "warehouse.duckdb", work, times, args.engine)
-                r.setdefault("replicated", []).append(scaled)
-                print(json.dumps(scaled, ensure_ascii=False), flush=True)
-                (work / f"replicated-{times}.duckdb").unlink(missing_ok=True)
+            r["replicated"] = _replicated(work, label, args.replicate, args.engine)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     summary = {"date": date.today().isoformat(), "cores": os.cpu_count(), "peak_rss_mb": round(peak_mb),
                "runs": results}
