@@ -235,4 +235,6 @@ def derive_in(work: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table, int]
         WHERE r.id_number IS NULL OR {paired_with("(SELECT * FROM features WHERE id_number IS NULL)")}
         ORDER BY r.unique_id""").to_arrow_table()
     name_tf = work.sql(_TF.format(population=population)).to_arrow_table()
+    for table in ("features", "rec", "by_name", "by_town", "by_village"):  # memory for the outputs
+        work.execute(f"DROP TABLE {table}")
     return features, name_tf, population

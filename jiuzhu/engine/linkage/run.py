@@ -73,7 +73,9 @@ def _workspace(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnec
             work.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
             work.execute(f"SET temp_directory = '{Path(spill)}'")
             work.execute("SET enable_progress_bar = false")
-            work.register("_stream", con.sql(lineage_query(con)).to_arrow_reader())
+            # Where a record sits in its file is for the export (read from the warehouse), not for us.
+            query = f"SELECT * EXCLUDE (file_name, sheet, \"row\", id_status) FROM ({lineage_query(con)})"
+            work.register("_stream", con.sql(query).to_arrow_reader())
             work.execute("CREATE TEMP TABLE lineage AS SELECT * FROM _stream")
             work.unregister("_stream")
             yield work

@@ -39,17 +39,17 @@ _CONTENT_SQL = " || chr(31) || ".join(f"coalesce(l.{f}::VARCHAR, '')" for f in C
 _OUTPUTS = f"""
 CREATE TEMP TABLE m AS
 SELECT l.record_id, l.source_type, l.id_number, l.name, coalesce(l.name_masked, false) AS masked, l.sex,
-       l.birth_date, {_CONTENT_SQL} AS content, c.root, c.ident
+       l.birth_date, CASE WHEN c.ident IS NULL THEN {_CONTENT_SQL} END AS content, c.root, c.ident
 FROM lineage l JOIN clusters c USING (record_id);
 CREATE TEMP TABLE cl AS
 SELECT root, ident, count(*) AS records, min(content) AS content, min(record_id) AS first_record
 FROM m GROUP BY root, ident;
 CREATE TEMP TABLE keys AS
+SELECT root, ident, records, 'p' || substr(sha256(ident), 1, 16) AS person_key FROM cl WHERE ident IS NOT NULL
+UNION ALL
 SELECT root, ident, records,
-       CASE WHEN ident IS NOT NULL THEN 'p' || substr(sha256(ident), 1, 16)
-            ELSE 'r' || substr(sha256(content || CASE WHEN k > 1 THEN chr(31) || k::VARCHAR ELSE '' END), 1, 16)
-       END AS person_key
-FROM (SELECT *, row_number() OVER (PARTITION BY ident IS NULL, content ORDER BY first_record) AS k FROM cl);
+       'r' || substr(sha256(content || CASE WHEN k > 1 THEN chr(31) || k::VARCHAR ELSE '' END), 1, 16)
+FROM (SELECT *, row_number() OVER (PARTITION BY content ORDER BY first_record) AS k FROM cl WHERE ident IS NULL);
 """
 
 _INDEX = """
@@ -59,7 +59,8 @@ FROM m JOIN keys k USING (root) ORDER BY m.record_id
 """
 
 # Best values: the name most used (unmasked first, then on ID-bearing records); sex and birth date
-# from the ID number when there is one, else the most frequent.
+# from the ID number when there is one, else the most frequent (counted only where needed: persons
+# without ID; likewise the content key above).
 _PERSONS = """
 WITH names AS (
     SELECT root, name, bool_and(masked) AS masked, count(id_number) AS on_id, count(*) AS n
@@ -67,9 +68,11 @@ WITH names AS (
 best_name AS (
     SELECT root, arg_min(name, (masked, -on_id, -n, name)) AS name FROM names GROUP BY root),
 sexes AS (SELECT root, arg_min(sex, (-n, sex)) AS sex
-          FROM (SELECT root, sex, count(*) AS n FROM m WHERE sex IS NOT NULL GROUP BY ALL) GROUP BY root),
+          FROM (SELECT root, sex, count(*) AS n FROM m WHERE sex IS NOT NULL AND ident IS NULL GROUP BY ALL)
+          GROUP BY root),
 births AS (SELECT root, arg_min(birth_date, (-n, birth_date)) AS birth_date
-           FROM (SELECT root, birth_date, count(*) AS n FROM m WHERE birth_date IS NOT NULL GROUP BY ALL) GROUP BY root)
+           FROM (SELECT root, birth_date, count(*) AS n FROM m WHERE birth_date IS NOT NULL AND ident IS NULL
+                 GROUP BY ALL) GROUP BY root)
 SELECT k.person_key, b.name, k.ident AS id_number,
        CASE WHEN k.ident IS NOT NULL THEN CASE WHEN substr(k.ident, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END
             ELSE s.sex END AS sex,
