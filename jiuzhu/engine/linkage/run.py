@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jiuzhu.engine.linkage import model
 from jiuzhu.engine.linkage.clustering import Partition, cluster
@@ -49,10 +50,14 @@ def memory_limit_mb() -> int:
 
 def _touched(features: pa.Table, name_tf: pa.Table, population: int, engine: str, spark: Any,
              threshold: float, work: duckdb.DuckDBPyConnection | None = None) -> Partition:
-    """Clusters of the records linkage may touch: the residue and its candidates (``features``)."""
-    ids = features.column("unique_id").to_pylist()
-    numbers = {r: n for r, n in zip(ids, features.column("id_number").to_pylist(), strict=True) if n}
+    """Clusters of the records linkage may touch: the residue (in ``features``, with its candidates)
+    and the ID-bearing records some scored pair names; any other record stays alone with its ID."""
     edges = score_residue(features, name_tf, population, engine=engine, spark=spark, connection=work)
+    paired = pa.array(sorted({r for e in edges for r in (e.left, e.right)}), pa.string())
+    touched = features.filter(pc.or_(pc.is_null(features.column("id_number")),
+                                     pc.is_in(features.column("unique_id"), value_set=paired)))
+    ids = touched.column("unique_id").to_pylist()
+    numbers = {r: n for r, n in zip(ids, touched.column("id_number").to_pylist(), strict=True) if n}
     return cluster(ids, numbers, edges, threshold)
 
 
