@@ -1,7 +1,7 @@
 """Import several files side by side: worker processes read and normalise, this process writes.
 
 DuckDB takes one writing process, and the CPU of an import is in reading and normalising rows. So each
-worker plans and parses whole files (largest first) and spools the records of each batch to an Arrow IPC
+worker plans and parses whole files (in the order given) and spools the records of each batch to an Arrow IPC
 file, with the progress lines it would have printed; this process then stores the files one by one in
 the order given, each in its own transaction, replaying the spooled records and lines in their order.
 
@@ -14,8 +14,11 @@ The warehouse ends exactly as after a serial import: same rows, rejections, batc
 from __future__ import annotations
 
 import multiprocessing
+import os
+import shutil
 import tempfile
 import threading
+import time
 from array import array
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -184,6 +187,37 @@ def _make_duplicates(w: im._BatchWork, repeats: dict[int, int], spool: _Spool) -
     w.rejections = kept
 
 
+def _watch_parent(parent: int) -> None:
+    """Worker initializer: end the worker when the importing process is gone (killed, say), instead of
+    leaving it waiting for work forever."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+_FOLDER_PREFIX = "jiuzhu-ingest-"
+
+
+def _spool_folder() -> tempfile.TemporaryDirectory:
+    """A temporary folder for the spools, named after this process; folders of import processes that are
+    gone (killed mid-import) are removed first."""
+    base = Path(tempfile.gettempdir())
+    for old in base.glob(f"{_FOLDER_PREFIX}*-*"):
+        try:
+            pid = int(old.name[len(_FOLDER_PREFIX):].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except (ValueError, OSError):
+            continue  # not ours, or a live process of another user
+    return tempfile.TemporaryDirectory(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-")
+
+
 def _context() -> multiprocessing.context.BaseContext:
     # fork starts a worker at once (spawn re-imports everything, ≈ 1 s); it is safe only while this
     # process runs no other thread (a web server's thread could hold a lock the child inherits).
@@ -199,11 +233,14 @@ def import_parallel(files: list[Path], jobs: int, **options) -> list[im.BatchRes
     progress = options["progress"]
     worker_options = {k: options[k] for k in ("source", "unit", "as_of", "sheet")}
     spans = {i: _spans(path, jobs) for i, path in enumerate(files)}
+    # In the order given, which is the order of storing: this process stores each file as soon as the
+    # workers are done with it (largest first would leave every store to the end); a large CSV's parts
+    # run side by side.
     tasks = [(i, k, span) for i in range(len(files)) for k, span in enumerate(spans[i] or [None])]
-    tasks.sort(key=lambda t: -_size(files[t[0]]) // len(spans[t[0]] or [None]))  # the longest parse first
     results: list[im.BatchResult] = []
-    with (tempfile.TemporaryDirectory(prefix="jiuzhu-ingest-") as folder,
-          ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_context()) as pool):
+    with (_spool_folder() as folder,
+          ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_context(),
+                              initializer=_watch_parent, initargs=(os.getpid(),)) as pool):
         pool.submit(int).result()  # start the workers before this process opens DuckDB (and its threads)
         with im._Warehouse() as warehouse:
             existing = _existing_batches(warehouse)
@@ -223,6 +260,10 @@ def import_parallel(files: list[Path], jobs: int, **options) -> list[im.BatchRes
                         results.extend(parsed.failed)
                     else:
                         results.extend(_store(path, parsed, warehouse, options, progress))
+                        for spools in parsed.spools.values():  # stored: free the disk at once
+                            for spool in spools:
+                                if spool.path:
+                                    Path(spool.path).unlink(missing_ok=True)
             finally:
                 for future in futures.values():  # an error above: do not parse what will not be stored
                     future.cancel()
@@ -236,13 +277,6 @@ def _existing_batches(warehouse: im._Warehouse) -> set[str]:
     except im.WarehouseBusy:
         return set()  # each file then fails with the busy message, as in a serial import
     return {r[0] for r in con.execute("SELECT batch_id FROM batches").fetchall()}
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _store(path: Path, parsed: _Parsed, warehouse: im._Warehouse, options: dict,
