@@ -194,9 +194,11 @@ def _finding(rule: Rule, row: dict[str, Any], ctx: _Context, as_of: date, wage: 
     person = row["person_key"]
     facts = ctx.facts.get(person, [])
     refs: list[dict[str, Any]] = []
+    cited: set[str] = set()
 
     def add(ref: dict[str, Any]) -> None:
-        if ref["record_id"] not in {r["record_id"] for r in refs}:
+        if ref["record_id"] not in cited:
+            cited.add(ref["record_id"])
             refs.append(ref)
 
     for col in rule.get("records", []):

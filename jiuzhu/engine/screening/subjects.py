@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from jiuzhu.engine.screening.conditions import Related, Schema, literal
@@ -105,6 +106,7 @@ _RELATED = {
 }
 
 
+@cache
 def subject_schema(subject: str) -> Schema:
     return Schema({**PROFILE, **_OWN[subject]}, _RELATED)
 
@@ -253,6 +255,9 @@ def stages(as_of: date, terms: Mapping[str, Any], scope: Scope | None = None) ->
                e.record_id AS enforcement_record, {ef}
         FROM s_enforcement e JOIN profile pf ON pf.person_key = e.person_key"""))
 
+    # With a scope, a needed child's whole 户 is in scope_rows (fewer rows than s_household).
+    parents = "s_household" if scope is None else "scope_rows"
+
     def parent_cols(a: str) -> str:
         return (f"{a}.pk AS {a}_key, {a}.rid AS {a}_record, {a}.rel AS {a}_relation, {a}p.sex AS {a}_sex, "
                 f"{a}p.dead AS {a}_dead, {a}p.missing AS {a}_missing, {a}p.imprisoned AS {a}_imprisoned, "
@@ -265,9 +270,9 @@ def stages(as_of: date, terms: Mapping[str, Any], scope: Scope | None = None) ->
                  AS known_parents,
                {parent_cols('pa')}, {parent_cols('pb')}
         FROM s_household c JOIN profile pf ON pf.person_key = c.person_key
-        LEFT JOIN ({_parent('s_household', terms['head_relation'])}) pa ON pa.household_no = c.household_no
+        LEFT JOIN ({_parent(parents, terms['head_relation'])}) pa ON pa.household_no = c.household_no
         LEFT JOIN profile pap ON pap.person_key = pa.pk
-        LEFT JOIN ({_parent('s_household', terms['spouse_relation'])}) pb ON pb.household_no = c.household_no
+        LEFT JOIN ({_parent(parents, terms['spouse_relation'])}) pb ON pb.household_no = c.household_no
         LEFT JOIN profile pbp ON pbp.person_key = pb.pk
         {"" if scope is None else "JOIN child_scope cs ON cs.record_id = c.record_id"}
         WHERE c.relation IN ({_list(terms['child_relations'])})"""))
@@ -304,13 +309,14 @@ def _scope_stages(terms: Mapping[str, Any], scope: Scope) -> list[tuple[str, str
     wanted = " OR ".join(either(flag, roles) for roles in scope.child) or "FALSE"
     household = literal("household", "text")
     return [
-        ("fact_people", f"SELECT person_key FROM ({facts} UNION ALL SELECT {PERSON_KEY} FROM cur_household r "
-                        f"LEFT JOIN person_index pi ON pi.record_id = r.record_id WHERE r.status IN ({gone})) u "
+        ("gone_rows", f"SELECT r.record_id, {PERSON_KEY}, pi.record_id IS NOT NULL AS indexed FROM cur_household r "
+                      f"LEFT JOIN person_index pi ON pi.record_id = r.record_id WHERE r.status IN ({gone})"),
+        ("fact_people", f"SELECT person_key FROM ({facts} UNION ALL SELECT person_key FROM gone_rows) u "
                         f"GROUP BY person_key"),
         # Every household row of a person with a fact (an unindexed one is a 死亡/失踪 row itself).
-        ("fact_records", f"SELECT pi.record_id FROM person_index pi JOIN fact_people f ON f.person_key = pi.person_key "
-                         f"WHERE pi.source_type = {household} "
-                         f"UNION SELECT record_id FROM cur_household WHERE status IN ({gone})"),
+        ("fact_records", f"SELECT pi.record_id, pi.person_key FROM person_index pi JOIN fact_people f "
+                         f"ON f.person_key = pi.person_key WHERE pi.source_type = {household} "
+                         f"UNION ALL SELECT record_id, person_key FROM gone_rows WHERE NOT indexed"),
         ("child_households", f"SELECT r.household_no FROM cur_household r JOIN fact_records fr "
                              f"ON fr.record_id = r.record_id GROUP BY r.household_no HAVING {candidate}"),
         ("scope_rows", f"SELECT r.record_id, r.household_no, r.relation, {PERSON_KEY} FROM cur_household r "
@@ -328,17 +334,13 @@ def _scope_stages(terms: Mapping[str, Any], scope: Scope) -> list[tuple[str, str
         ("scope_people", "SELECT person_key FROM fact_people UNION SELECT person_key FROM child_scope "
                          "UNION SELECT pa_key FROM child_scope WHERE pa_key IS NOT NULL "
                          "UNION SELECT pb_key FROM child_scope WHERE pb_key IS NOT NULL"),
-        ("scope_records", f"SELECT pi.record_id FROM person_index pi JOIN scope_people sp "
+        # The rows s_household keeps, with their person keys: no second pass of the person index.
+        ("scope_records", f"SELECT record_id, person_key FROM scope_rows "
+                          f"UNION SELECT pi.record_id, pi.person_key FROM person_index pi JOIN scope_people sp "
                           f"ON sp.person_key = pi.person_key WHERE pi.source_type = {household} "
-                          f"UNION SELECT record_id FROM fact_records "
-                          f"UNION SELECT s.record_id FROM scope_rows s JOIN scope_people sp ON sp.person_key = s.person_key"),
-        ("s_household", f"""
-            SELECT {_projection('household')}, {PERSON_KEY}
-            FROM (SELECT r.* FROM cur_household r
-                  LEFT JOIN child_households ch ON ch.household_no = r.household_no
-                  LEFT JOIN scope_records sr ON sr.record_id = r.record_id
-                  WHERE ch.household_no IS NOT NULL OR sr.record_id IS NOT NULL) r
-            LEFT JOIN person_index pi ON pi.record_id = r.record_id"""),
+                          f"UNION SELECT record_id, person_key FROM fact_records"),
+        ("s_household", f"SELECT {_projection('household')}, k.person_key FROM cur_household r "
+                        f"JOIN scope_records k ON k.record_id = r.record_id"),
     ]
 
 
