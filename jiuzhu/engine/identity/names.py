@@ -38,6 +38,8 @@ _VARIANTS = {
     "乹": "乾", "沖": "冲", "涼": "凉", "況": "况", "呌": "叫", "仝": "同", "兪": "俞", "舘": "馆",
 }  # fmt: skip
 
+_VARIANT_ORDS = {ord(k): v for k, v in _VARIANTS.items()}
+
 # Two-character surnames (复姓). A three-or-more-character name starting with one has it.
 _COMPOUND = """欧阳 太史 端木 上官 司马 东方 独孤 南宫 万俟 闻人 夏侯 诸葛 尉迟 公羊 赫连 澹台 皇甫 宗政 濮阳
     公冶 太叔 申屠 公孙 慕容 仲孙 钟离 长孙 宇文 司徒 鲜于 司空 闾丘 子车 亓官 司寇 巫马 公西 颛孙
@@ -106,15 +108,19 @@ def _has_han(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+_MASK_CHAR = re.compile("[某*×✕╳○◯?]")
+_LATIN_X_MASK = re.compile(r"(?<=[\u3400-\u9fff])[xX]+(?=[\u3400-\u9fff]|$)")
+
+
 def is_masked(name: object) -> bool:
     """True for names a source has masked: 卢某某, 卢某, 郑**, 陈×, 王XX, 李○○, 某某."""
     text = normalise_name(name)
     if not text:
         return False
-    if any(c in text for c in "某*×✕╳○◯?"):
+    if _MASK_CHAR.search(text):
         return True
     # Latin X masks only count next to Han characters (王XX), not in a foreign name (ALEX).
-    return _has_han(text) and bool(re.search(r"(?<=[\u3400-\u9fff])[xX]+(?=[\u3400-\u9fff]|$)", text))
+    return _has_han(text) and bool(_LATIN_X_MASK.search(text))
 
 
 def _visible_prefix(text: str) -> str:
@@ -193,7 +199,7 @@ def pinyin_key(name: object) -> str:
 def fold_variants(name: object) -> str:
     """A matching form: :func:`normalise_name` then 异体字 folded (囯 → 国, 榮 → 荣, 堃 → 坤).
     For comparisons only; keep the normalised name for display."""
-    return "".join(_VARIANTS.get(c, c) for c in normalise_name(name))
+    return normalise_name(name).translate(_VARIANT_ORDS)
 
 
 def one_char_different(a: object, b: object) -> bool:
