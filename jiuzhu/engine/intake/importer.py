@@ -432,12 +432,20 @@ def _write_reports(w: _BatchWork) -> None:
     w.result.report_csv, w.result.report_xlsx = str(csv_path), str(xlsx_path)
 
 
+def cpu_cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def import_paths(paths: Iterable[Path], *, jobs: int | None = None, **options) -> list[BatchResult]:
     """Import files and folders in order. With ``jobs`` > 1 (default: one per core) worker processes read
     and normalise files side by side — a large CSV in parts — while this process writes each finished file
     in its own transaction, in the order given: the warehouse ends exactly as after a serial run."""
     files = expand_paths(paths)
-    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    jobs = cpu_cores() if jobs is None else jobs
     if jobs > 1 and files:
         from jiuzhu.engine.intake import parallel
 
