@@ -74,3 +74,50 @@ def test_a_busy_warehouse_fails_the_file_with_a_message(home, tmp_path, monkeypa
     finally:
         holder.kill()
         holder.wait()
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_of_a_killed_parallel_import_end_and_the_warehouse_is_as_before(home, tmp_path):
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_csv(folder / "a-特困.csv", [["姓名", "身份证号", "乡镇", "供养方式"], ["甲", ids(1)[0], "均溪镇", "集中"]])
+    _big_csv(folder / "b-特困.csv")
+    env = {**os.environ, "JIUZHU_HOME": str(home)}
+    proc = subprocess.Popen([sys.executable, "-m", "jiuzhu.cli.main", "ingest", "--progress", "--jobs", "2",
+                             str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "正在导入工作表" in line:  # the first file is being stored; workers are still parsing the second
+            break
+    workers = _children(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert len(workers) == 2
+    deadline = time.monotonic() + 10
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(w) for w in workers)
+    assert rows_of(home, "SELECT count(*) FROM rec_tekun") in ([(0,)], [(1,)])  # the first file, or nothing
+    [again] = [r for r in ingest([folder]) if r.file_name == "b-特困.csv"]
+    assert (again.status, again.rows_taken) == ("imported", ROWS)
