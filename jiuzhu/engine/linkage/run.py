@@ -70,9 +70,20 @@ def partition(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any
 
 
 @contextmanager
+def _capped(con: duckdb.DuckDBPyConnection, mb: int) -> Iterator[None]:
+    """The warehouse only streams records out and tables in meanwhile: a quarter of the cap, restored after."""
+    before = con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"SET memory_limit = '{max(256, mb // 4)}MB'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{before}'")
+
+
+@contextmanager
 def _workspace(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A scratch DuckDB holding every record as relation ``lineage``, streamed from the warehouse."""
-    with tempfile.TemporaryDirectory(prefix="jiuzhu-link-") as spill:
+    with tempfile.TemporaryDirectory(prefix="jiuzhu-link-") as spill, _capped(con, memory_limit_mb()):
         work = duckdb.connect()
         try:
             work.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
