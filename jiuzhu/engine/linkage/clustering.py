@@ -4,6 +4,8 @@ Rules enforced here, whatever the weights say:
 - a link needs a compatible name (never on birth date, phone or address alone);
 - a masked name (`卢某某`) links only with strong other evidence (birth date, phone or case);
 - a person never holds two different valid ID numbers;
+- a record without ID never joins a person born outside its registry's eligibility window (a
+  失业登记 row and an 80-year-old; ``model.ELIGIBILITY``) — not directly, nor through other records;
 - a record without ID that fits two ID-bearing persons about equally well (two 林华兰 in one
   village) joins neither: within ``AMBIGUITY_MARGIN`` bits of each other is a tie.
 Edges are taken strongest first (ties by record ids), so the result depends only on the edges.
@@ -38,7 +40,7 @@ def _unambiguous(edges: list[Edge], id_numbers: dict[str, str]) -> list[Edge]:
 
 
 def acceptable(edge: Edge, threshold: float = model.MATCH_WEIGHT_THRESHOLD) -> bool:
-    if edge.match_weight < threshold:
+    if edge.match_weight < threshold or edge.levels.get("eligibility") == model.INELIGIBLE_LEVEL:
         return False
     name = edge.levels.get("name")
     if name not in model.NAME_COMPATIBLE:
@@ -71,10 +73,34 @@ class _UnionFind:
         return root
 
 
+Window = tuple[str | None, str | None]  # earliest and latest birth date allowed (ISO text), None: open
+
+
+def _birth_of(id_number: str) -> str:
+    return f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}"
+
+
+def _narrower(a: Window, b: Window) -> Window:
+    return (max((x for x in (a[0], b[0]) if x), default=None), min((x for x in (a[1], b[1]) if x), default=None))
+
+
+def _allows(window: Window, birth: str) -> bool:
+    return (window[0] is None or birth >= window[0]) and (window[1] is None or birth <= window[1])
+
+
+def windows_of(record_ids: list[str | None], births_from: list[str | None],
+               births_to: list[str | None]) -> dict[str, Window]:
+    """The eligibility windows (feature columns ``birth_from``, ``birth_to``) of the records having one."""
+    return {r: (f, t) for r, f, t in zip(record_ids, births_from, births_to, strict=True) if r and (f or t)}
+
+
 def cluster(record_ids: list[str], id_numbers: dict[str, str], edges: list[Edge],
-            threshold: float = model.MATCH_WEIGHT_THRESHOLD) -> Partition:
-    """``id_numbers``: record_id → valid ID for the ID-bearing records."""
+            threshold: float = model.MATCH_WEIGHT_THRESHOLD, windows: dict[str, Window] | None = None) -> Partition:
+    """``id_numbers``: record_id → valid ID for the ID-bearing records; ``windows``: record_id → the
+    birth dates its registry allows, for records without ID (a person never gets a birth outside one)."""
     uf = _UnionFind()
+    # Per root without ID: the narrowest window of its records (a root with an ID has its birth date).
+    window_of: dict[str, Window] = dict(windows or {})
 
     def label(rid: str) -> str:
         num = id_numbers.get(rid)
@@ -92,6 +118,12 @@ def cluster(record_ids: list[str], id_numbers: dict[str, str], edges: list[Edge]
         if a.startswith("#") and b.startswith("#"):
             continue  # would make one person of two ID numbers
         root, child = (a, b) if a < b else (b, a)
+        if child in window_of:
+            if root.startswith("#"):
+                if not _allows(window_of[child], _birth_of(root[1:])):
+                    continue  # a record of the group could not be this person's (registry eligibility)
+            else:
+                window_of[root] = _narrower(window_of.get(root, (None, None)), window_of[child])
         uf.parent[child] = root
         links.append(e)
     cluster_of = {r: uf.find(label(r)) for r in record_ids}

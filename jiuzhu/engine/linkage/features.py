@@ -13,6 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from jiuzhu.engine.identity.addresses import AddressIndex
+from jiuzhu.engine.linkage import model
 from jiuzhu.engine.linkage.namekeys import name_keys
 from jiuzhu.engine.linkage.scoring import paired_with
 from jiuzhu.engine.region import current_region
@@ -26,7 +27,7 @@ FEATURE_COLUMNS = (
     "unique_id", "id_number", "name_norm", "name_fold", "pinyin", "surname", "name_masked",
     "name_len", "name_head", "name_tail", "birth_date", "birth_ym", "birth_year", "sex", "phone",
     "township", "village", "judgment_no", "basis_no", "name_id_persons", "name_town_id_persons",
-    "name_village_id_persons",
+    "name_village_id_persons", "id_birth", "birth_from", "birth_to",
 )
 
 
@@ -55,16 +56,37 @@ def _case_numbers(con: duckdb.DuckDBPyConnection) -> str:
     return " UNION ALL ".join(parts)
 
 
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    sql = "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
+    return {c for (c,) in con.execute(sql, [table]).fetchall()}
+
+
+def _event_dates(con: duckdb.DuckDBPyConnection) -> str:
+    """SQL giving each record its reference date for registry eligibility: the earliest of its own
+    dates about the person (``model.ELIGIBILITY``), for the types that give one."""
+    parts = ["SELECT NULL::VARCHAR AS record_id, NULL::DATE AS event_date WHERE false"]
+    for source, rule in model.ELIGIBILITY.items():
+        cols = [c for c in rule.dates if c in _columns(con, f"rec_{source}")]
+        if cols:
+            earliest = f"least({', '.join(cols)})" if len(cols) > 1 else cols[0]
+            parts.append(f"SELECT record_id, {earliest}::DATE FROM rec_{source} WHERE {earliest} IS NOT NULL")
+    return " UNION ALL ".join(parts)
+
+
 def lineage_query(con: duckdb.DuckDBPyConnection) -> str:
     """SQL for the records to link, one row per stored record (its main subject), in no order."""
+    as_of = "b.as_of" if {"batch_id", "as_of"} <= _columns(con, "batches") else "NULL::DATE"
+    batches = "LEFT JOIN batches b ON b.batch_id = s.batch_id" if as_of != "NULL::DATE" else ""
     return f"""
         SELECT s.record_id, s.source_type, s.file_name, s.sheet, s."row", s.id_status,
                CASE WHEN s.id_status = 'valid' THEN s.id_number END AS id_number,
                s.name, coalesce(s.name_masked, false) AS name_masked, s.sex,
                strftime(s.birth_date, '%Y-%m-%d') AS birth_date, s.phone, s.township, s.village, s.address,
-               c.judgment_no, c.basis_no
+               c.judgment_no, c.basis_no, e.event_date, {as_of} AS as_of
         FROM subjects s
         LEFT JOIN ({_case_numbers(con)}) c USING (record_id)
+        LEFT JOIN ({_event_dates(con)}) e USING (record_id)
+        {batches}
     """
 
 
@@ -89,9 +111,29 @@ def _name_table(distinct_names: list[str]) -> pa.Table:
     return pa.table({c: pa.array(v, type=types.get(c, pa.string())) for c, v in cols.items()})
 
 
-_RECORDS = """
+def _per_source(attr: str) -> str:
+    """SQL ``CASE`` giving ``model.ELIGIBILITY``'s ``attr`` for the record's source type."""
+    default = getattr(model.DEFAULT_ELIGIBILITY, attr)
+    whens = " ".join(f"WHEN '{source}' THEN {getattr(rule, attr)}" for source, rule in model.ELIGIBILITY.items()
+                     if getattr(rule, attr) is not None)
+    return f"CASE l.source_type {whens} ELSE {'NULL' if default is None else default} END::INTEGER"
+
+
+# The birth dates a record without ID allows (registry eligibility, model.ELIGIBILITY), as ISO text
+# like birth_date: born at the latest ``min_age`` years before the reference date (its own date,
+# else the as-of date), at the earliest ``below_age`` years before its own date.
+_WINDOW = f"""
+       CASE WHEN l.id_number IS NOT NULL
+            THEN strftime(try_strptime(substr(l.id_number, 7, 8), '%Y%m%d'), '%Y-%m-%d') END AS id_birth,
+       CASE WHEN l.id_number IS NULL
+            THEN strftime(coalesce(l.event_date, l.as_of) - to_years({_per_source("min_age")}), '%Y-%m-%d')
+            END AS birth_to,
+       CASE WHEN l.id_number IS NULL
+            THEN strftime(l.event_date - to_years({_per_source("below_age")}), '%Y-%m-%d') END AS birth_from,"""
+
+_RECORDS = f"""
 CREATE TEMP TABLE rec AS
-SELECT l.record_id, l.id_number,
+SELECT l.record_id, l.id_number,{_WINDOW}
        k.norm, k.fold, k.pinyin, k.surname, k.length,
        coalesce(l.name_masked, false) OR coalesce(k.masked, false) AS masked,
        nullif(trim(l.birth_date), '') AS birth, nullif(trim(l.sex), '') AS sex,
@@ -114,6 +156,26 @@ SELECT norm, village, count(DISTINCT id_number) AS n FROM rec
 WHERE id_number IS NOT NULL AND NOT masked AND village IS NOT NULL GROUP BY ALL;
 """
 
+# For a record without ID, only the namesakes its registry could list count (a 失业登记 row named
+# 陈秀英 where one 陈秀英 is of working age and the other 80 has one candidate): per record, since
+# the window depends on its dates. Only names some such record bears are joined.
+_ELIGIBLE_COUNTS = """
+CREATE TEMP TABLE windowed AS
+SELECT record_id, norm, township, village, birth_from, birth_to FROM rec
+WHERE id_number IS NULL AND NOT masked AND norm IS NOT NULL AND (birth_from IS NOT NULL OR birth_to IS NOT NULL);
+CREATE TEMP TABLE holders AS
+SELECT DISTINCT norm, id_number, id_birth, township, village FROM rec
+WHERE id_number IS NOT NULL AND NOT masked AND norm IN (SELECT norm FROM windowed);
+CREATE TEMP TABLE by_eligible AS
+SELECT w.record_id, count(DISTINCT h.id_number) AS n,
+       count(DISTINCT h.id_number) FILTER (WHERE h.township = w.township) AS n_town,
+       count(DISTINCT h.id_number) FILTER (WHERE h.village = w.village) AS n_village
+FROM windowed w
+LEFT JOIN holders h ON h.norm = w.norm AND h.id_birth >= coalesce(w.birth_from, h.id_birth)
+                   AND h.id_birth <= coalesce(w.birth_to, h.id_birth)
+GROUP BY w.record_id;
+"""
+
 _FEATURES = """
 SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
        CASE WHEN NOT r.masked THEN r.fold END AS name_fold,
@@ -126,15 +188,18 @@ SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
        r.birth AS birth_date, substr(r.birth, 1, 7) AS birth_ym, substr(r.birth, 1, 4) AS birth_year,
        r.sex, r.phone, r.township, r.village, r.judgment_no, r.basis_no,
        -- how many ID-bearing persons this name could be: in the county, the township, the village
-       CASE WHEN NOT r.masked AND r.norm IS NOT NULL THEN coalesce(n.id_persons, 0) END::INTEGER AS name_id_persons,
+       -- (for a record without ID, only those its registry could list)
+       CASE WHEN NOT r.masked AND r.norm IS NOT NULL THEN coalesce(e.n, n.id_persons, 0) END::INTEGER AS name_id_persons,
        CASE WHEN NOT r.masked AND r.norm IS NOT NULL AND r.township IS NOT NULL
-            THEN coalesce(t.n, 0) END::INTEGER AS name_town_id_persons,
+            THEN coalesce(e.n_town, t.n, 0) END::INTEGER AS name_town_id_persons,
        CASE WHEN NOT r.masked AND r.norm IS NOT NULL AND r.village IS NOT NULL
-            THEN coalesce(v.n, 0) END::INTEGER AS name_village_id_persons
+            THEN coalesce(e.n_village, v.n, 0) END::INTEGER AS name_village_id_persons,
+       r.id_birth, r.birth_from, r.birth_to
 FROM rec r
 LEFT JOIN by_name n ON n.norm = r.norm
 LEFT JOIN by_town t ON t.norm = r.norm AND t.township = r.township
 LEFT JOIN by_village v ON v.norm = r.norm AND v.village = r.village
+LEFT JOIN by_eligible e ON e.record_id = r.record_id
 ORDER BY r.record_id
 """
 
@@ -226,6 +291,7 @@ def derive_in(work: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table, int]
     work.register("names", _name_table(names))
     work.execute(_RECORDS)
     work.execute(_COUNTS)
+    work.execute(_ELIGIBLE_COUNTS)
     population = work.sql(
         "SELECT count(DISTINCT id_number) + count(*) FILTER (WHERE id_number IS NULL) FROM rec").fetchall()[0][0]
     population = max(int(population), MIN_POPULATION)
@@ -235,6 +301,6 @@ def derive_in(work: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table, int]
         WHERE r.id_number IS NULL OR {paired_with("(SELECT * FROM features WHERE id_number IS NULL)")}
         ORDER BY r.unique_id""").to_arrow_table()
     name_tf = work.sql(_TF.format(population=population)).to_arrow_table()
-    for table in ("features", "rec", "by_name", "by_town", "by_village"):  # memory for the outputs
+    for table in ("features", "rec", "by_name", "by_town", "by_village", "windowed", "holders", "by_eligible"):  # memory for the outputs
         work.execute(f"DROP TABLE {table}")
     return features, name_tf, population

@@ -41,9 +41,52 @@ def _residue_side(condition: str) -> str:
             f"(id_number_r IS NULL AND {condition.format(s='_r')}))")
 
 
+def _residue_side_of_id(condition: str) -> str:
+    """``condition`` with ``{s}`` the side without valid ID and ``{o}`` the other (which has one)."""
+    return (f"((id_number_l IS NULL AND id_number_r IS NOT NULL AND {condition.format(s='_l', o='_r')}) OR "
+            f"(id_number_r IS NULL AND id_number_l IS NOT NULL AND {condition.format(s='_r', o='_l')}))")
+
+
 _CASE_PAIR = (
     "(judgment_no_l IS NOT NULL AND basis_no_r IS NOT NULL) OR (basis_no_l IS NOT NULL AND judgment_no_r IS NOT NULL)"
 )
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who a registry can list, by its own rules: the age, in completed years (周岁), of a person at
+    the record's own date. The birthday itself always counts in the person's favour (on the 16th
+    birthday one is 16; on the 18th birthday one is still "under 18"), so a rule never excludes
+    someone a registry might list. Legal basis of each rule: docs/linkage.md "Registry eligibility".
+    """
+
+    # The record's own dates about this person (columns of ``rec_<type>``); the earliest is the
+    # reference date. When none is given, the batch's 数据截止日期 (as-of) is used for ``min_age``.
+    dates: tuple[str, ...] = ()
+    min_age: int = 0  # reached by the reference date; 0: born by then
+    # Not yet this age at the record's own date (not checked against the as-of date: a person
+    # ages on the roster after being listed).
+    below_age: int | None = None
+
+
+# Per source type. Any type not named here (户籍, 低保, 低保边缘, 防止返贫监测: their dates are the
+# household's, and a child born after the household was enrolled carries them) is born by the
+# batch's as-of date, nothing more.
+ELIGIBILITY: dict[str, Eligibility] = {
+    "victim": Eligibility(("incident_date", "judgment_date")),
+    "enforcement": Eligibility(("filed_date", "terminated_date")),
+    "prisoner": Eligibility(("sentence_start",), min_age=12),  # 刑法 §17: no criminal liability under 12
+    "tekun": Eligibility(("enrolled_date",)),
+    "temp_relief": Eligibility(("relief_date",)),
+    "disability": Eligibility(("issue_date",)),
+    "child_care": Eligibility(("enrolled_date",), below_age=18),  # 儿童: under 18 when enrolled
+    "veteran": Eligibility(("discharge_date",), min_age=16),  # conservative: enlistment is 17–18
+    # 法定劳动年龄: 16 (劳动法 §15) up to retirement; 65 is generous (2025 reform: men 63, women 55/58,
+    # by 2040; flexible retirement up to 3 years later)
+    "unemployment": Eligibility(("registered_date",), min_age=16, below_age=66),
+}
+DEFAULT_ELIGIBILITY = Eligibility()
+
+INELIGIBLE_LEVEL = "年龄不符"
 
 # Name levels that make a pair eligible to link at all (the rest never link, whatever else agrees).
 NAME_COMPATIBLE = ("姓名相同", "繁简/异体字相同", "同音", "一字之差", "隐名兼容")
@@ -106,6 +149,17 @@ COMPARISONS: dict[str, list[Level]] = {
         Level("村居相同", "village_l = village_r AND (township_l IS NULL OR township_r IS NULL "
               "OR township_l = township_r)", 0.9, 0.004),
         Level("村居不同", "ELSE", 0.1, 0.996),
+    ],
+    # Registry eligibility: a residue record can only be a person its registry may list at that age
+    # (ELIGIBILITY); the ID-bearing side's birth date is read from its ID number. Outside the window
+    # never links (clustering); inside is no evidence by itself here — it counts in name_unique,
+    # whose namesakes are only the eligible ones.
+    "eligibility": [
+        Level("不适用", "NOT (" + _residue_side_of_id(
+            "(birth_from{s} IS NOT NULL OR birth_to{s} IS NOT NULL) AND id_birth{o} IS NOT NULL") + ")", null=True),
+        Level(INELIGIBLE_LEVEL, _residue_side_of_id("(id_birth{o} < birth_from{s} OR id_birth{o} > birth_to{s})"),
+              0.001, 0.25),
+        Level("年龄相符", "ELSE", 0.5, 0.5),
     ],
     "case": [
         Level("无案号可比", f"NOT ({_CASE_PAIR})", null=True),

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jiuzhu.engine.linkage import model
-from jiuzhu.engine.linkage.clustering import Partition, cluster
+from jiuzhu.engine.linkage.clustering import Partition, cluster, windows_of
 from jiuzhu.engine.linkage.features import derive_in, lineage_query, read_subjects
 from jiuzhu.engine.linkage.scoring import score_residue
 from jiuzhu.engine.linkage.store import build_in, write_tables
@@ -58,7 +58,8 @@ def _touched(features: pa.Table, name_tf: pa.Table, population: int, engine: str
                                      pc.is_in(features.column("unique_id"), value_set=paired)))
     ids = touched.column("unique_id").to_pylist()
     numbers = {r: n for r, n in zip(ids, touched.column("id_number").to_pylist(), strict=True) if n}
-    return cluster(ids, numbers, edges, threshold)
+    windows = windows_of(ids, touched.column("birth_from").to_pylist(), touched.column("birth_to").to_pylist())
+    return cluster(ids, numbers, edges, threshold, windows)
 
 
 def partition(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any = None,

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from jiuzhu.engine.identity import idcard
+from jiuzhu.engine.linkage import model
 
 SUBJECT_COLUMNS = (
     "record_id VARCHAR, batch_id VARCHAR, source_type VARCHAR, file_name VARCHAR, sheet VARCHAR, "
@@ -20,18 +21,30 @@ def make_id(birth: str, seq: int) -> str:
     return idcard.make_id("350425", date.fromisoformat(birth), seq)
 
 
-class Registry:
-    """Adds records one by one; `build()` writes subjects (+ rec_victim / rec_enforcement)."""
+# The type-specific columns linkage reads: case numbers and the dates registry eligibility uses.
+TYPE_COLUMNS: dict[str, list[str]] = {source: list(rule.dates) for source, rule in model.ELIGIBILITY.items()}
+TYPE_COLUMNS["victim"] = ["judgment_no", *TYPE_COLUMNS["victim"]]
+TYPE_COLUMNS["enforcement"] = ["basis_no", *TYPE_COLUMNS["enforcement"]]
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+
+class Registry:
+    """Adds records one by one; `build()` writes subjects, batches (one, as of ``as_of``) and the
+    type columns linkage reads (``rec_<type>``: case numbers, the record's own dates)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, as_of: str = "2025-10-31") -> None:
         self.con = con
+        self.as_of = as_of
         self.rows: list[dict] = []
         self.case: dict[str, dict] = {}
+        self.dates: dict[str, dict[str, str]] = {}
 
     def add(self, rid: str, name: str, *, source: str = "dibao", id_number: str | None = None,
             id_status: str | None = None, sex: str | None = None, birth: str | None = None,
             phone: str | None = None, township: str | None = None, village: str | None = None,
-            address: str | None = None, masked: bool = False, judgment_no: str | None = None, basis_no: str | None = None) -> str:
+            address: str | None = None, masked: bool = False, judgment_no: str | None = None, basis_no: str | None = None,
+            when: str | None = None, **dates: str) -> str:
+        """``when``: the record's own date (its type's first eligibility date column: 失业登记日期,
+        纳入日期 …); ``dates``: any of those columns by name."""
         if id_number and id_status is None:
             id_status = "valid"
         status = id_status or "empty"
@@ -47,6 +60,10 @@ class Registry:
         })
         if judgment_no or basis_no:
             self.case[rid] = {"judgment_no": judgment_no, "basis_no": basis_no}
+        if when:
+            dates = {model.ELIGIBILITY[source].dates[0]: when, **dates}
+        if dates:
+            self.dates[rid] = dates
         return rid
 
     def build(self) -> duckdb.DuckDBPyConnection:
@@ -55,13 +72,16 @@ class Registry:
         cols = [c.split()[0].strip('"') for c in SUBJECT_COLUMNS.split(", ")]
         for r in self.rows:
             con.execute(f"INSERT INTO subjects VALUES ({', '.join('?' * len(cols))})", [r[c] for c in cols])
-        con.execute("CREATE OR REPLACE TABLE rec_victim (record_id VARCHAR, judgment_no VARCHAR)")
-        con.execute("CREATE OR REPLACE TABLE rec_enforcement (record_id VARCHAR, basis_no VARCHAR)")
-        for rid, c in self.case.items():
-            if c["judgment_no"]:
-                con.execute("INSERT INTO rec_victim VALUES (?, ?)", [rid, c["judgment_no"]])
-            if c["basis_no"]:
-                con.execute("INSERT INTO rec_enforcement VALUES (?, ?)", [rid, c["basis_no"]])
+        con.execute("CREATE OR REPLACE TABLE batches (batch_id VARCHAR, as_of DATE)")
+        con.execute("INSERT INTO batches VALUES ('b0', ?)", [self.as_of])
+        for source, columns in TYPE_COLUMNS.items():
+            types = ", ".join(f"{c} {'VARCHAR' if c.endswith('_no') else 'DATE'}" for c in columns)
+            con.execute(f"CREATE OR REPLACE TABLE rec_{source} (record_id VARCHAR, {types})")
+            for r in self.rows:
+                if r["source_type"] == source:
+                    values = {**self.case.get(r["record_id"], {}), **self.dates.get(r["record_id"], {})}
+                    con.execute(f"INSERT INTO rec_{source} VALUES ({', '.join('?' * (len(columns) + 1))})",
+                                [r["record_id"], *(values.get(c) for c in columns)])
         return con
 
 
@@ -124,4 +144,18 @@ def mixed_county(reg: Registry, people: int = 300, seed: int = 7) -> dict[str, s
             other = year + 25 if year < 1975 else year - 25
             reg.add(rid, name, source="temp_relief", birth=f"{other}-06-15", township=town)
             truth[rid] = rid
+    # Registry eligibility (a surname the people above never have): a 失业登记 row with name and
+    # township only, whose namesake there is of working age, the other 80 — and one whose only
+    # namesake is 80 (someone else).
+    for k, given_name in enumerate(("雪凝", "振邦", "丽娟", "德胜")):
+        name, town = "欧阳" + given_name, towns[k % len(towns)]
+        young, old = make_id(f"198{k}-03-1{k}", 500 + k), make_id(f"194{k}-07-2{k}", 510 + k)
+        reg.add(f"Y{k}", name, id_number=young, township=town, source="household")
+        reg.add(f"O{k}", name, id_number=old, township=town, source="household")
+        reg.add(f"U{k}", name, source="unemployment", township=town, when=f"2025-0{k + 1}-15")
+        truth.update({f"Y{k}": young, f"O{k}": old, f"U{k}": young})
+    old = make_id("1944-12-12", 520)
+    reg.add("O9", "欧阳振华", id_number=old, township="均溪镇", source="household")
+    reg.add("U9", "欧阳振华", source="unemployment", township="均溪镇", when="2025-02-02")
+    truth.update({"O9": old, "U9": "U9"})
     return truth
