@@ -64,6 +64,29 @@ def _hits(text: str, needle: str) -> list[tuple[int, int]]:
     return spans
 
 
+class _Needles:
+    """Every place of every name of a set in a text, without trying each name (a province knows
+    ~10³ townships, and reads millions of addresses): names indexed by their first two characters."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.by_head: dict[str, list[str]] = {}
+        self.short: list[str] = []
+        for name in sorted(set(names)):
+            if len(name) >= 2:
+                self.by_head.setdefault(name[:2], []).append(name)
+            elif name:
+                self.short.append(name)
+
+    def hits(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, name) for every occurrence, overlapping ones included (as :func:`_hits`)."""
+        spans = [(a, b, n) for n in self.short for a, b in _hits(text, n)]
+        for i in range(len(text) - 1):
+            for name in self.by_head.get(text[i:i + 2], ()):
+                if text.startswith(name, i):
+                    spans.append((i, i + len(name), name))
+        return spans
+
+
 def _longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Drop a hit lying inside a longer one (华兴镇 hides 兴镇)."""
     return [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
@@ -105,19 +128,22 @@ class AddressIndex:
         names |= {n[:-1] for n in names if len(n) >= 3 and n[-1] in "省市县区"}
         names |= {n[:-3] for n in names if n.endswith("自治区") or n.endswith("自治县")}
         self.region_names = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+        self._towns = _Needles(self.townships)
+        self._stems = _Needles(self.stems)
+        self._villages = _Needles(self.village_towns)
+        self._villages_of = {t: _Needles(vs) for t, vs in self.villages.items()}
 
     # ------------------------------------------------------------------ pieces
     def _township_hits(self, text: str) -> list[tuple[int, int, str]]:
-        spans = [(a, b, key) for key in self.townships for a, b in _hits(text, key)]
+        spans = self._towns.hits(text)
         if not spans:  # the stem, only where what follows confirms it
-            for stem, keys in self.stems.items():
-                for a, b in _hits(text, stem):
-                    rest = text[b:]
-                    if rest.startswith(("乡", "镇", "街道")):
-                        spans.extend((a, b, k) for k in keys)
-                    else:
-                        spans.extend((a, b, k) for k in keys
-                                     if any(rest.startswith(v) for v in self.villages.get(k, ())))
+            for a, b, stem in self._stems.hits(text):
+                keys, rest = self.stems[stem], text[b:]
+                if rest.startswith(("乡", "镇", "街道")):
+                    spans.extend((a, b, k) for k in keys)
+                else:
+                    spans.extend((a, b, k) for k in keys
+                                 if any(rest.startswith(v) for v in self.villages.get(k, ())))
         return _longest(spans)
 
     def _foreign_prefix(self, prefix: str) -> bool:
@@ -127,8 +153,9 @@ class AddressIndex:
         return bool(_COUNTY_MARK.search(prefix))
 
     def _village(self, text: str, town: str) -> str | None:
-        spans = _longest([(a, b, v) for v in self.villages.get(town, {}) for a, b in _hits(text, v)])
-        found = {v for _, _, v in spans}
+        if town not in self._villages_of:
+            return None
+        found = {v for _, _, v in _longest(self._villages_of[town].hits(text))}
         return self.villages[town][found.pop()] if len(found) == 1 else None
 
     # ------------------------------------------------------------------ the answer
@@ -151,7 +178,7 @@ class AddressIndex:
                 return None
             return Place(self.townships[town], self._village(text[end:], town))
         # no township: a village name that only one township has
-        spans = _longest([(a, b, v) for v in self.village_towns for a, b in _hits(text, v)])
+        spans = _longest(self._villages.hits(text))
         found = {v for _, _, v in spans}
         if len(found) != 1:
             return None
