@@ -52,7 +52,10 @@ def _touched(features: pa.Table, name_tf: pa.Table, population: int, engine: str
              threshold: float, work: duckdb.DuckDBPyConnection | None = None) -> Partition:
     """Clusters of the records linkage may touch: the residue (in ``features``, with its candidates)
     and the ID-bearing records some scored pair names; any other record stays alone with its ID."""
-    edges = score_residue(features, name_tf, population, engine=engine, spark=spark, connection=work)
+    # Only pairs at the threshold can link (clustering drops the rest first); a hair below it, since
+    # weights are compared rounded to 10⁻⁶.
+    edges = score_residue(features, name_tf, population, engine=engine, spark=spark, connection=work,
+                          floor=threshold - 1e-5)
     paired = pa.array(sorted({r for e in edges for r in (e.left, e.right)}), pa.string())
     touched = features.filter(pc.or_(pc.is_null(features.column("id_number")),
                                      pc.is_in(features.column("unique_id"), value_set=paired)))

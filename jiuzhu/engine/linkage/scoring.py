@@ -47,12 +47,13 @@ def _db_api(engine: str, spark: Any = None, connection: duckdb.DuckDBPyConnectio
     raise ValueError(f"未知的计算引擎：{engine}")
 
 
-def _predict(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Table, population: int) -> list[dict]:
+def _predict(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Table, population: int,
+             floor: float) -> list[dict]:
     inputs = [db_api.register(t) for t in tables]
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], model.settings(link_type, population), log_level=None)
     tf = db_api.register(name_tf)
     linker.table_management.register_term_frequency_lookup(tf, "name_norm")
-    pred = linker.inference.predict(threshold_match_weight=model.CANDIDATE_WEIGHT_FLOOR, warning_mode="never")
+    pred = linker.inference.predict(threshold_match_weight=floor, warning_mode="never")
     return pred.as_record_list()
 
 
@@ -103,8 +104,10 @@ def blocked_candidates(residue: pa.Table, with_id: pa.Table) -> pa.Table:
 
 
 def score_residue(features: pa.Table, name_tf: pa.Table, population: int, engine: str = "duckdb",
-                  spark: Any = None, connection: duckdb.DuckDBPyConnection | None = None) -> list[Edge]:
-    """Every blocked pair involving a residue record, scored, at or above the candidate floor."""
+                  spark: Any = None, connection: duckdb.DuckDBPyConnection | None = None,
+                  floor: float = model.CANDIDATE_WEIGHT_FLOOR) -> list[Edge]:
+    """Every blocked pair involving a residue record, scored, at or above ``floor`` (the candidate floor;
+    linkage passes its threshold: at province scale millions of pairs score a little above 0)."""
     has_id = pc.is_valid(features.column("id_number"))
     residue = features.filter(pc.invert(has_id))
     if residue.num_rows == 0:
@@ -113,9 +116,9 @@ def score_residue(features: pa.Table, name_tf: pa.Table, population: int, engine
     db_api = _db_api(engine, spark, connection)
     rows: list[dict] = []
     if with_id.num_rows:
-        rows += _predict(db_api, [residue, with_id], "link_only", name_tf, population)
+        rows += _predict(db_api, [residue, with_id], "link_only", name_tf, population, floor)
     if residue.num_rows > 1:
-        rows += _predict(db_api, [residue], "dedupe_only", name_tf, population)
+        rows += _predict(db_api, [residue], "dedupe_only", name_tf, population, floor)
     edges = {}
     for row in rows:
         e = _edge(row)
