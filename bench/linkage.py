@@ -177,8 +177,9 @@ def replicate(src: Path, dst: Path, times: int) -> int:
         con.close()
 
 
-def run_replicated(src: Path, work: Path, times: int, engine: str) -> dict:
-    """Link a ``times``-fold copy of an ingested county alone: time, CPU, peak memory, cross-copy links."""
+def run_replicated(src: Path, work: Path, times: int, engine: str, reuse: bool = False) -> dict:
+    """Link a ``times``-fold copy of an ingested county alone: time, CPU, peak memory, cross-copy links.
+    ``reuse``: link again a copy an earlier run left in ``work``."""
     import duckdb
 
     from jiuzhu.engine.linkage import link
@@ -186,7 +187,12 @@ def run_replicated(src: Path, work: Path, times: int, engine: str) -> dict:
 
     dst = work / f"replicated-{times}.duckdb"
     t0 = time.perf_counter()
-    records = replicate(src, dst, times)
+    if reuse and dst.exists():
+        con = duckdb.connect(str(dst), read_only=True)
+        records = con.sql("SELECT count(*) FROM subjects").fetchall()[0][0]
+        con.close()
+    else:
+        records = replicate(src, dst, times)
     t1, cpu1 = time.perf_counter(), time.process_time()
     result = link(engine, warehouse=dst)
     t2, cpu2 = time.perf_counter(), time.process_time()
@@ -237,13 +243,15 @@ def run_one(residents: int, seed: int, id_poor: bool, engine: str, work: Path, w
     return out
 
 
-def _replicated(work: Path, label: str, times: list[int], engine: str) -> list[dict]:
+def _replicated(work: Path, label: str, times: list[int], engine: str, reuse: bool = False) -> list[dict]:
+    """``reuse``: copies are kept in ``work`` and linked again next time (else made and removed)."""
     out = []
     for k in times:
-        scaled = run_replicated(work / f"home-{label}" / "warehouse.duckdb", work, k, engine)
+        scaled = run_replicated(work / f"home-{label}" / "warehouse.duckdb", work, k, engine, reuse)
         print(json.dumps({"county": label, **scaled}, ensure_ascii=False), flush=True)
         out.append(scaled)
-        (work / f"replicated-{k}.duckdb").unlink(missing_ok=True)
+        if not reuse:
+            (work / f"replicated-{k}.duckdb").unlink(missing_ok=True)
     return out
 
 
@@ -255,7 +263,8 @@ def _replicate_only(args: argparse.Namespace) -> int:
         for kind in ("", "-id-poor"):
             if args.only in (None, "id-poor" if kind else "ordinary"):
                 runs.append({"county": f"{seed}{kind}",
-                             "replicated": _replicated(args.keep, f"{seed}{kind}", args.replicate, args.engine)})
+                             "replicated": _replicated(args.keep, f"{seed}{kind}", args.replicate, args.engine,
+                                                       args.reuse)})
     out = Path(__file__).parent / "out"
     out.mkdir(exist_ok=True)
     (out / "linkage-replicated.json").write_text(json.dumps({"date": date.today().isoformat(), "runs": runs},
