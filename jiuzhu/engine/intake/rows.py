@@ -63,7 +63,12 @@ def _repeats_header(texts: list[str], fit: HeaderFit) -> bool:
     if len(named) < 2:
         return False
     index, label = named[0]
-    if index >= len(texts) or clean(texts[index].strip()) != label:  # cheap test first: most rows stop here
+    if index >= len(texts):
+        return False
+    first = texts[index]
+    if first.isascii() and not label.isascii():  # clean() keeps ASCII text ASCII: it cannot be the label
+        return False
+    if clean(first.strip()) != label:  # cheap test first: most rows stop here
         return False
     same = sum(1 for i, lab in named if i < len(texts) and clean(texts[i].strip()) == lab)
     return same * 2 >= len(named)
