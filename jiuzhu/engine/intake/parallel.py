@@ -123,7 +123,7 @@ def _spans(path: Path, jobs: int) -> list[tuple[int, int]] | None:
     return [(bounds[k], bounds[k + 1]) for k in range(parts)]
 
 
-def _merge(parts: list[_Parsed], spans: list[tuple[int, int]]) -> _Parsed:
+def _merge(parts: list[_Parsed]) -> _Parsed:
     """One file's parts as one parse: counts added, rejections and records in row order, and the rows that
     repeat a row of an earlier part turned into duplicates of it (the first part's result is kept)."""
     for part in parts:
@@ -133,16 +133,16 @@ def _merge(parts: list[_Parsed], spans: list[tuple[int, int]]) -> _Parsed:
     for code, w in whole.works.items():
         if code not in whole.spools:
             continue  # stored already when the workers looked
-        seen: dict[int, int] = {}  # digest → row of its first occurrence
-        for k, (part, (lo, _hi)) in enumerate(zip(parts, spans, strict=True)):
+        seen: dict[int, int] = {}  # digest → row of its first occurrence in the parts so far
+        for k, part in enumerate(parts):
             spool = part.spools[code][0]
-            repeats: dict[int, int] = {}  # row → the earlier part's row it repeats
-            for row, digest in zip(spool.rows, spool.digests, strict=True):
-                first = seen.get(digest)
-                if first is None:
-                    seen[digest] = row
-                elif first < lo:
-                    repeats[row] = first
+            # Built back to front, a dict keeps each digest's first row (C loops, no Python per row).
+            firsts = dict(zip(spool.digests[::-1], spool.rows[::-1], strict=True))
+            again = firsts.keys() & seen.keys()  # digests an earlier part has already: usually none
+            repeats = {row: seen[d] for row, d in zip(spool.rows, spool.digests, strict=True) if d in again} \
+                if again else {}  # row → the earlier part's row it repeats
+            firsts.update(seen)
+            seen = firsts
             if k == 0:
                 continue
             pw = part.works[code]
@@ -251,7 +251,7 @@ def import_parallel(files: list[Path], jobs: int, **options) -> list[im.BatchRes
                 for i, path in enumerate(files):
                     try:
                         parts = [futures.pop((i, k)).result() for k in range(len(spans[i] or [None]))]
-                        parsed: _Parsed | None = _merge(parts, spans[i]) if spans[i] else parts[0]
+                        parsed: _Parsed | None = _merge(parts) if spans[i] else parts[0]
                     except BrokenProcessPool:  # a worker died (e.g. out of memory): do this file here
                         parsed = None
                     if parsed is None:
