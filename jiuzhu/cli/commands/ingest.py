@@ -21,8 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-empty", action="store_true", help="允许导入没有数据行的文件 / import a header-only file")
     p.add_argument("--progress", action="store_true", help="显示写入进度 / show progress on stderr")
     p.add_argument("--jobs", type=_jobs, metavar="N",
-                   help="同时读取文件的进程数（默认CPU核数，不超过文件数；1为逐个读取）/ "
-                        "processes reading files side by side (default: CPU cores, at most the number of files)")
+                   help="同时读取文件的进程数（默认CPU核数；1为逐个读取）/ "
+                        "processes reading files side by side (default: CPU cores; 1 = one file after another)")
     p.set_defaults(func=run)
 
 
