@@ -335,10 +335,14 @@ def _scope_stages(terms: Mapping[str, Any], scope: Scope) -> list[tuple[str, str
                          "UNION SELECT pa_key FROM child_scope WHERE pa_key IS NOT NULL "
                          "UNION SELECT pb_key FROM child_scope WHERE pb_key IS NOT NULL"),
         # The rows s_household keeps, with their person keys: no second pass of the person index.
+        # fact_records already holds the rows of people with facts; only the few children and parents
+        # without facts are looked up in the person index again.
         ("scope_records", f"SELECT record_id, person_key FROM scope_rows "
-                          f"UNION SELECT pi.record_id, pi.person_key FROM person_index pi JOIN scope_people sp "
-                          f"ON sp.person_key = pi.person_key WHERE pi.source_type = {household} "
-                          f"UNION SELECT record_id, person_key FROM fact_records"),
+                          f"UNION SELECT record_id, person_key FROM fact_records "
+                          f"UNION SELECT pi.record_id, pi.person_key FROM person_index pi "
+                          f"JOIN (SELECT sp.person_key FROM scope_people sp LEFT JOIN fact_people f "
+                          f"ON f.person_key = sp.person_key WHERE f.person_key IS NULL) x ON x.person_key = pi.person_key "
+                          f"WHERE pi.source_type = {household}"),
         ("s_household", f"SELECT {_projection('household')}, k.person_key FROM cur_household r "
                         f"JOIN scope_records k ON k.record_id = r.record_id"),
     ]
