@@ -116,13 +116,13 @@ def score_residue(features: pa.Table, name_tf: pa.Table, population: int, engine
         return []
     with_id = blocked_candidates(residue, features.filter(has_id))
     db_api = _db_api(engine, spark, connection)
-    rows: list[dict] = []
-    if with_id.num_rows:
-        rows += _predict(db_api, [residue, with_id], "link_only", name_tf, population, floor)
-    if residue.num_rows > 1:
-        rows += _predict(db_api, [residue], "dedupe_only", name_tf, population, floor)
+    # One Splink run: the residue against itself and its candidates. Every comparison is symmetric,
+    # so a residue pair met both ways round scores the same twice; a record met with itself is dropped.
+    rows = _predict(db_api, [residue, pa.concat_tables([residue, with_id])], "link_only", name_tf, population, floor)
     edges = {}
     for row in rows:
+        if row["unique_id_l"] == row["unique_id_r"]:
+            continue
         e = _edge(row)
         edges[(e.left, e.right)] = e
     return sorted(edges.values(), key=lambda e: (e.left, e.right))
