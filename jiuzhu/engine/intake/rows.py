@@ -17,7 +17,8 @@ NOTES = ("注:", "注：", "备注:", "说明:", "填表说明", "填表人", "�
 
 
 def _numeric(text: str) -> bool:
-    return text.replace(".", "", 1).isdigit()
+    # isdecimal, not isdigit: "²" is a digit to Python but no number (int(float("²")) fails)
+    return text.replace(".", "", 1).isdecimal()
 
 
 def _filled(texts: list[str], limit: int) -> list[tuple[int, str]]:

@@ -189,3 +189,14 @@ def test_a_file_whose_every_row_is_rejected_does_not_empty_the_registry(home, tm
     assert report == r.report_csv and report.endswith("-rejections.csv")
     assert len(Path(report).read_text(encoding="utf-8").splitlines()) == 3
     assert rows_of(home, "SELECT batch_id FROM current_batches") == [(first.batch_id,)]
+
+
+def test_superscript_digits_are_cells_not_numbers(home, tmp_path):
+    """"²" is a digit to Python's isdigit but no number: a row of them is data to check, not a crash."""
+    people = ids(1)
+    header = ["户号", "姓名", "身份证号", "与户主关系"]
+    path = write_csv(tmp_path / "户籍.csv", [header, ["H1", "陈大", people[0], "户主"], ["²", "²", "²", "²"]])
+    [r] = ingest([path])
+    assert (r.status, r.rows_taken, r.rows_rejected) == ("imported", 1, 1)
+    reasons = rows_of(home, 'SELECT "row", "column" FROM rejections ORDER BY "column"')
+    assert reasons and all(row == 3 for row, _ in reasons)
