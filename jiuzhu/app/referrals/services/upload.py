@@ -53,9 +53,11 @@ def run_upload(upload_id: int) -> RegistryUpload:
     # the procuratorate's data administrator imports on behalf of the registry's own unit
     unit = None if upload.unit.is_procuratorate else upload.unit.code
     try:
+        # One process (jobs=1): the web server's cores serve its users; no worker processes are
+        # started from a request thread. `jiuzhu ingest` uses every core for big files.
         results = api.ingest([upload.path], source=upload.source or None, unit=unit, as_of=upload.as_of,
                              imported_by=upload.uploaded_by.username if upload.uploaded_by else "web",
-                             progress=progress)
+                             progress=progress, jobs=1)
     except Exception:  # the engine failed unexpectedly: tell the user, keep the trace in the log (no data)
         log.exception("registry upload %s failed", upload_id)
         upload.state = UploadState.FAILED
