@@ -158,22 +158,38 @@ WHERE id_number IS NOT NULL AND NOT masked AND village IS NOT NULL GROUP BY ALL;
 
 # For a record without ID, only the namesakes its registry could list count (a 失业登记 row named
 # 陈秀英 where one 陈秀英 is of working age and the other 80 has one candidate): per record, since
-# the window depends on its dates. Only names some such record bears are joined.
-_ELIGIBLE_COUNTS = """
+# the window depends on its dates. Joining each such record with every namesake grows with the
+# square of the region (a province's residue 王伟 × its thousands of 王伟), so per place level the
+# namesakes' birth dates get a running count of persons and each window reads two of them (ASOF):
+# persons born up to its latest date minus those born before its earliest.
+def _eligible_level(key: str, level: str) -> str:
+    keys = ", ".join(f"{k}" for k in ("norm", *([key] if key else [])))
+    on = " AND ".join(f"w.{k} = {{a}}.{k}" for k in ("norm", *([key] if key else [])))
+    return f"""
+CREATE TEMP TABLE cum_{level} AS
+SELECT {keys}, id_birth, sum(n) OVER (PARTITION BY {keys} ORDER BY id_birth ROWS UNBOUNDED PRECEDING) AS cum
+FROM (SELECT {keys}, id_birth, count(*) AS n
+      FROM (SELECT DISTINCT {keys}, id_number, id_birth FROM holders {f"WHERE {key} IS NOT NULL" if key else ""})
+      GROUP BY ALL);
+CREATE TEMP TABLE n_{level} AS
+SELECT w.record_id, coalesce(a.cum, 0) - coalesce(b.cum, 0) AS n
+FROM windowed w
+ASOF LEFT JOIN cum_{level} a ON {on.format(a="a")} AND coalesce(w.birth_to, '9999-12-31') >= a.id_birth
+ASOF LEFT JOIN cum_{level} b ON {on.format(a="b")} AND coalesce(w.birth_from, '0000-01-01') > b.id_birth;
+"""
+
+
+_ELIGIBLE_COUNTS = f"""
 CREATE TEMP TABLE windowed AS
 SELECT record_id, norm, township, village, birth_from, birth_to FROM rec
 WHERE id_number IS NULL AND NOT masked AND norm IS NOT NULL AND (birth_from IS NOT NULL OR birth_to IS NOT NULL);
 CREATE TEMP TABLE holders AS
 SELECT DISTINCT norm, id_number, id_birth, township, village FROM rec
-WHERE id_number IS NOT NULL AND NOT masked AND norm IN (SELECT norm FROM windowed);
+WHERE id_number IS NOT NULL AND NOT masked AND id_birth IS NOT NULL AND norm IN (SELECT norm FROM windowed);
+{_eligible_level("", "county")}{_eligible_level("township", "town")}{_eligible_level("village", "village")}
 CREATE TEMP TABLE by_eligible AS
-SELECT w.record_id, count(DISTINCT h.id_number) AS n,
-       count(DISTINCT h.id_number) FILTER (WHERE h.township = w.township) AS n_town,
-       count(DISTINCT h.id_number) FILTER (WHERE h.village = w.village) AS n_village
-FROM windowed w
-LEFT JOIN holders h ON h.norm = w.norm AND h.id_birth >= coalesce(w.birth_from, h.id_birth)
-                   AND h.id_birth <= coalesce(w.birth_to, h.id_birth)
-GROUP BY w.record_id;
+SELECT record_id, c.n, t.n AS n_town, v.n AS n_village
+FROM n_county c JOIN n_town t USING (record_id) JOIN n_village v USING (record_id);
 """
 
 _FEATURES = """
@@ -301,6 +317,7 @@ def derive_in(work: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table, int]
         WHERE r.id_number IS NULL OR {paired_with("(SELECT * FROM features WHERE id_number IS NULL)")}
         ORDER BY r.unique_id""").to_arrow_table()
     name_tf = work.sql(_TF.format(population=population)).to_arrow_table()
-    for table in ("features", "rec", "by_name", "by_town", "by_village", "windowed", "holders", "by_eligible"):  # memory for the outputs
+    for table in ("features", "rec", "by_name", "by_town", "by_village", "windowed", "holders", "by_eligible",
+                  *(f"{t}_{lv}" for t in ("cum", "n") for lv in ("county", "town", "village"))):  # memory for the outputs
         work.execute(f"DROP TABLE {table}")
     return features, name_tf, population
