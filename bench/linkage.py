@@ -2,6 +2,7 @@
 
     python -m bench.linkage [--residents N | --scale county] [--seeds S ...] [--engine duckdb|spark]
                             [--no-baseline] [--keep DIR] [--reuse] [--replicate K ...]
+    python -m bench.linkage --keep DIR [--seeds S] [--only id-poor] --replicate-only [--reuse] --replicate K ...
 
 For each seed an ordinary county and an ID-poor one (`jiuzhu synth --id-poor`) are generated.
 Seeds default to ones never used while choosing the model's parameters and threshold (tuning
@@ -17,7 +18,10 @@ used 1001/1002 and the tests' fixtures; see docs/linkage.md). Measured:
 With ``--replicate K``, the ingested county warehouse is then copied K times (record ids, ID numbers,
 phones, case numbers and township names suffixed per copy, so each copy is a county of distinct
 people whose names repeat across copies as across a province's counties) and linked alone: time,
-CPU seconds, peak memory, and whether any link crosses two copies (none should).
+CPU seconds, peak memory, and whether any link crosses two copies (none should). ``--replicate-only``
+does only that, on the counties an earlier ``--keep DIR`` run ingested (so the peak RSS is the copy's);
+with ``--reuse`` the copies stay in DIR and are linked again next time. Set ``JIUZHU_LINK_MEMORY_MB``
+for the linkage's DuckDB cap (the warehouse connection gets a quarter of it besides).
 
 Figures go to stdout and bench/out/linkage.json.
 """
