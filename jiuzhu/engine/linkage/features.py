@@ -62,8 +62,8 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
 
 
 def _event_dates(con: duckdb.DuckDBPyConnection) -> str:
-    """SQL giving each record its reference date for registry eligibility: the earliest of its own
-    dates about the person (``model.ELIGIBILITY``), for the types that give one."""
+    """SQL giving each record its own date for registry eligibility (the earliest of its type's
+    ``model.ELIGIBILITY`` dates), for the types that have one."""
     parts = ["SELECT NULL::VARCHAR AS record_id, NULL::DATE AS event_date WHERE false"]
     for source, rule in model.ELIGIBILITY.items():
         cols = [c for c in rule.dates if c in _columns(con, f"rec_{source}")]
@@ -120,13 +120,14 @@ def _per_source(attr: str) -> str:
 
 
 # The birth dates a record without ID allows (registry eligibility, model.ELIGIBILITY), as ISO text
-# like birth_date: born at the latest ``min_age`` years before the reference date (its own date,
-# else the as-of date), at the earliest ``below_age`` years before its own date.
+# like birth_date: born at the latest ``min_age`` years before its own date (the as-of date when it
+# gives none, or when the rule is only "born"), at the earliest ``below_age`` years before its own date.
 _WINDOW = f"""
        CASE WHEN l.id_number IS NOT NULL
             THEN strftime(try_strptime(substr(l.id_number, 7, 8), '%Y%m%d'), '%Y-%m-%d') END AS id_birth,
        CASE WHEN l.id_number IS NULL
-            THEN strftime(coalesce(l.event_date, l.as_of) - to_years({_per_source("min_age")}), '%Y-%m-%d')
+            THEN strftime(coalesce(CASE WHEN {_per_source("min_age")} > 0 THEN l.event_date END, l.as_of)
+                          - to_years({_per_source("min_age")}), '%Y-%m-%d')
             END AS birth_to,
        CASE WHEN l.id_number IS NULL
             THEN strftime(l.event_date - to_years({_per_source("below_age")}), '%Y-%m-%d') END AS birth_from,"""

@@ -59,25 +59,21 @@ class Eligibility:
     someone a registry might list. Legal basis of each rule: docs/linkage.md "Registry eligibility".
     """
 
-    # The record's own dates about this person (columns of ``rec_<type>``); the earliest is the
-    # reference date. When none is given, the batch's 数据截止日期 (as-of) is used for ``min_age``.
+    # The record's own date for the rule (a column of ``rec_<type>``); when the row gives none, the
+    # batch's 数据截止日期 (as-of) is used for ``min_age``.
     dates: tuple[str, ...] = ()
-    min_age: int = 0  # reached by the reference date; 0: born by then
+    min_age: int = 0  # reached by the record's date; 0: born by the as-of date (see below)
     # Not yet this age at the record's own date (not checked against the as-of date: a person
     # ages on the roster after being listed).
     below_age: int | None = None
 
 
-# Per source type. Any type not named here (户籍, 低保, 低保边缘, 防止返贫监测: their dates are the
-# household's, and a child born after the household was enrolled carries them) is born by the
-# batch's as-of date, nothing more.
+# Per source type; any other type only says the person was born by the batch's as-of date. "Born
+# by the record's own date" (a 发证日期, 救助日期 before the birth) is true but not used: it only
+# excludes the youngest namesakes, and one wrong date would then make an older namesake elsewhere
+# the only candidate — a false join (docs/linkage.md).
 ELIGIBILITY: dict[str, Eligibility] = {
-    "victim": Eligibility(("incident_date", "judgment_date")),
-    "enforcement": Eligibility(("filed_date", "terminated_date")),
     "prisoner": Eligibility(("sentence_start",), min_age=12),  # 刑法 §17: no criminal liability under 12
-    "tekun": Eligibility(("enrolled_date",)),
-    "temp_relief": Eligibility(("relief_date",)),
-    "disability": Eligibility(("issue_date",)),
     "child_care": Eligibility(("enrolled_date",), below_age=18),  # 儿童: under 18 when enrolled
     "veteran": Eligibility(("discharge_date",), min_age=16),  # conservative: enlistment is 17–18
     # 法定劳动年龄: 16 (劳动法 §15) up to retirement; 65 is generous (2025 reform: men 63, women 55/58,

@@ -23,8 +23,8 @@ def make_id(birth: str, seq: int) -> str:
 
 # The type-specific columns linkage reads: case numbers and the dates registry eligibility uses.
 TYPE_COLUMNS: dict[str, list[str]] = {source: list(rule.dates) for source, rule in model.ELIGIBILITY.items()}
-TYPE_COLUMNS["victim"] = ["judgment_no", *TYPE_COLUMNS["victim"]]
-TYPE_COLUMNS["enforcement"] = ["basis_no", *TYPE_COLUMNS["enforcement"]]
+TYPE_COLUMNS["victim"] = ["judgment_no"]
+TYPE_COLUMNS["enforcement"] = ["basis_no"]
 
 
 class Registry:
@@ -43,8 +43,8 @@ class Registry:
             phone: str | None = None, township: str | None = None, village: str | None = None,
             address: str | None = None, masked: bool = False, judgment_no: str | None = None, basis_no: str | None = None,
             when: str | None = None, **dates: str) -> str:
-        """``when``: the record's own date (its type's first eligibility date column: 失业登记日期,
-        纳入日期 …); ``dates``: any of those columns by name."""
+        """``when``: the record's own date (its type's eligibility date column: 失业登记日期, 纳入日期 …);
+        ``dates``: such columns by name."""
         if id_number and id_status is None:
             id_status = "valid"
         status = id_status or "empty"

@@ -27,13 +27,10 @@ BOUNDARIES = [
     ("prisoner: no 刑期起日, 12 on the as-of date", "prisoner", {}, "2013-10-31", "年龄相符"),
     ("veteran: discharged the day before the 16th birthday", "veteran", {"when": "2015-12-31"}, "2000-01-01", "年龄不符"),
     ("veteran: discharged on the 16th birthday", "veteran", {"when": "2016-01-01"}, "2000-01-01", "年龄相符"),
-    ("temp_relief: relief the day before birth", "temp_relief", {"when": "2020-01-01"}, "2020-01-02", "年龄不符"),
-    ("temp_relief: relief on the day of birth", "temp_relief", {"when": "2020-01-01"}, "2020-01-01", "年龄相符"),
-    ("victim: incident before birth, judgment after", "victim",
-     {"incident_date": "2019-05-05", "judgment_date": "2020-01-01"}, "2019-06-01", "年龄不符"),
-    ("dibao: 纳入日期 is the household's, before birth is fine", "dibao", {"enrolled_date": "2015-01-01"},
-     "2018-04-04", "年龄相符"),
-    ("dibao: born after the as-of date", "dibao", {}, "2025-11-01", "年龄不符"),
+    ("disability: born the day after the as-of date", "disability", {}, "2025-11-01", "年龄不符"),
+    ("disability: born on the as-of date", "disability", {}, "2025-10-31", "年龄相符"),
+    ("child_care: 纳入日期 before birth is not used (born by the as-of date)", "child_care", {"when": "2019-01-01"},
+     "2020-02-02", "年龄相符"),
 ]
 
 SURNAMES = "赵钱孙李周吴郑冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
@@ -72,7 +69,7 @@ def test_windows_as_features(registry):
     con = registry.build()
     rows = {r["unique_id"]: r for r in read_subjects(con).features.to_pylist()}
     window = {rid: (rows[rid]["birth_from"], rows[rid]["birth_to"]) for rid in ("u1", "c1", "c2", "p1")}
-    assert window == {"u1": ("1958-05-10", "2008-05-10"), "c1": ("2006-03-01", "2024-03-01"),
+    assert window == {"u1": ("1958-05-10", "2008-05-10"), "c1": ("2006-03-01", "2025-10-31"),
                       "c2": (None, "2025-10-31"), "p1": (None, "2013-10-31")}
     assert (rows["d1"]["id_birth"], rows["d1"]["birth_from"], rows["d1"]["birth_to"]) == ("1990-01-02", None, None)
     assert rows["u1"]["id_birth"] is None
