@@ -7,11 +7,14 @@ so DuckDB and Spark compare identical values.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
+from jiuzhu.engine.identity import idcard
 from jiuzhu.engine.identity.addresses import AddressIndex
 from jiuzhu.engine.linkage import model
 from jiuzhu.engine.linkage.namekeys import name_keys
@@ -27,7 +30,7 @@ FEATURE_COLUMNS = (
     "unique_id", "id_number", "name_norm", "name_fold", "pinyin", "surname", "name_masked",
     "name_len", "name_head", "name_tail", "birth_date", "birth_ym", "birth_year", "sex", "phone",
     "township", "village", "judgment_no", "basis_no", "name_id_persons", "name_town_id_persons",
-    "name_village_id_persons", "id_birth", "birth_from", "birth_to",
+    "name_village_id_persons", "id_birth", "birth_from", "birth_to", "alt_id",
 )
 
 
@@ -73,6 +76,33 @@ def _event_dates(con: duckdb.DuckDBPyConnection) -> str:
     return " UNION ALL ".join(parts)
 
 
+# Another cell of the row naming the subject's own ID number, read only when the subject's ID is not
+# valid (the corrupted cell itself is never used): the 残疾证号 (ID number + 类别 + 等级 digit,
+# sources.md §3), and the 户主身份证号 of a 低保/低保边缘/监测 row whether the member is the head.
+# Relation ``HEAD_RELATION`` where the type has a 与户主关系 column; 防止返贫监测 has none (see _ALT_ID).
+CERT_SOURCES = ("disability",)
+HEAD_SOURCES = ("dibao", "dibao_edge", "poverty_watch")
+HEAD_RELATION = "户主"
+
+
+def _alt_cells(con: duckdb.DuckDBPyConnection) -> str:
+    """SQL giving, per record without a valid ID, ``alt_kind`` (cert / head), ``alt_raw`` (the cell as
+    stored), ``alt_head_name`` and ``alt_relation`` (NULL when the type has no such column)."""
+    parts = ["SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS alt_kind, NULL::VARCHAR AS alt_raw, "
+             "NULL::VARCHAR AS alt_head_name, NULL::VARCHAR AS alt_relation WHERE false"]
+    for source in CERT_SOURCES:
+        if "disability_cert_no" in _columns(con, f"rec_{source}"):
+            parts.append(f"SELECT record_id, 'cert', disability_cert_no, NULL, NULL FROM rec_{source} "
+                         "WHERE disability_cert_no IS NOT NULL")
+    for source in HEAD_SOURCES:
+        cols = _columns(con, f"rec_{source}")
+        if {"head_id_number", "head_name"} <= cols:
+            relation = "relation" if "relation" in cols else "NULL"
+            parts.append(f"SELECT record_id, 'head', head_id_number, head_name, {relation} FROM rec_{source} "
+                         "WHERE head_id_number IS NOT NULL")
+    return " UNION ALL ".join(parts)
+
+
 def lineage_query(con: duckdb.DuckDBPyConnection) -> str:
     """SQL for the records to link, one row per stored record (its main subject), in no order."""
     as_of = "b.as_of" if {"batch_id", "as_of"} <= _columns(con, "batches") else "NULL::DATE"
@@ -82,9 +112,11 @@ def lineage_query(con: duckdb.DuckDBPyConnection) -> str:
                CASE WHEN s.id_status = 'valid' THEN s.id_number END AS id_number,
                s.name, coalesce(s.name_masked, false) AS name_masked, s.sex,
                strftime(s.birth_date, '%Y-%m-%d') AS birth_date, s.phone, s.township, s.village, s.address,
-               c.judgment_no, c.basis_no, e.event_date, {as_of} AS as_of
+               c.judgment_no, c.basis_no, e.event_date, {as_of} AS as_of,
+               a.alt_kind, a.alt_raw, a.alt_head_name, a.alt_relation
         FROM subjects s
         LEFT JOIN ({_case_numbers(con)}) c USING (record_id)
+        LEFT JOIN ({_alt_cells(con)}) a ON a.record_id = s.record_id AND s.id_status <> 'valid'
         LEFT JOIN ({_event_dates(con)}) e USING (record_id)
         {batches}
     """
@@ -111,6 +143,29 @@ def _name_table(distinct_names: list[str]) -> pa.Table:
     return pa.table({c: pa.array(v, type=types.get(c, pa.string())) for c, v in cols.items()})
 
 
+_CERT = re.compile(r"\d{17}[\dX][1-7][1-4]")  # ID number + 类别 (1–7) + 等级 (1–4) digit
+
+
+def alt_number(kind: str, raw: str | None) -> str | None:
+    """The valid ID number another cell of the row gives: a 残疾证号 (``cert``) of exactly 20
+    characters whose first 18 are a valid ID (check digit, real birth date); a 户主身份证号 (``head``)
+    read like any ID cell (a 15-digit number upgraded; a corrupted or invalid one gives none)."""
+    if raw is None:
+        return None
+    if kind == "head":
+        return idcard.parse_id(raw).number
+    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", raw)).upper()  # full-width digits, spaces
+    if kind == "cert" and _CERT.fullmatch(text) and idcard.is_valid(text[:18]):
+        return text[:18]
+    return None
+
+
+def _alt_table(cells: list[tuple[str, str]]) -> pa.Table:
+    rows = [(kind, raw, alt_number(kind, raw)) for kind, raw in cells]
+    rows = [r for r in rows if r[2]]
+    return pa.table({c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(("kind", "raw", "number"))})
+
+
 def _per_source(attr: str) -> str:
     """SQL ``CASE`` giving ``model.ELIGIBILITY``'s ``attr`` for the record's source type."""
     default = getattr(model.DEFAULT_ELIGIBILITY, attr)
@@ -132,9 +187,28 @@ _WINDOW = f"""
        CASE WHEN l.id_number IS NULL
             THEN strftime(l.event_date - to_years({_per_source("below_age")}), '%Y-%m-%d') END AS birth_from,"""
 
+# alt_id: the ID number another cell of the row gives (alt_number), kept only when nothing on the row
+# contradicts it: its birth date and sex agree with the row's when given, and for a 户主身份证号 the
+# member is the head — 与户主关系 户主 and a 户主姓名 compatible with the member's (same characters,
+# variant, pinyin or one character apart: a typo on one of the two cells); with no 与户主关系 (防止返贫
+# 监测 has none) the two names must be identical, and the row's name not masked either way.
+_ALT_ID = f"""
+       CASE WHEN l.id_number IS NULL AND x.number IS NOT NULL
+             AND (l.birth_date IS NULL OR trim(l.birth_date) = ''
+                  OR trim(l.birth_date) = strftime(strptime(substr(x.number, 7, 8), '%Y%m%d'), '%Y-%m-%d'))
+             AND (nullif(trim(l.sex), '') IS NULL
+                  OR trim(l.sex) = CASE WHEN substr(x.number, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END)
+             AND (l.alt_kind = 'cert'
+                  OR (NOT coalesce(l.name_masked, false) AND NOT coalesce(k.masked, true) AND NOT coalesce(h.masked, true)
+                      AND CASE WHEN nullif(trim(l.alt_relation), '') IS NULL THEN h.norm = k.norm
+                               ELSE trim(l.alt_relation) = '{HEAD_RELATION}'
+                                    AND (h.norm = k.norm OR h.fold = k.fold OR h.pinyin = k.pinyin
+                                         OR (h.length = k.length AND levenshtein(h.fold, k.fold) = 1)) END))
+            THEN x.number END AS alt_id,"""
+
 _RECORDS = f"""
 CREATE TEMP TABLE rec AS
-SELECT l.record_id, l.id_number,{_WINDOW}
+SELECT l.record_id, l.id_number,{_WINDOW}{_ALT_ID}
        k.norm, k.fold, k.pinyin, k.surname, k.length,
        coalesce(l.name_masked, false) OR coalesce(k.masked, false) AS masked,
        nullif(trim(l.birth_date), '') AS birth, nullif(trim(l.sex), '') AS sex,
@@ -142,6 +216,8 @@ SELECT l.record_id, l.id_number,{_WINDOW}
        nullif(trim(l.village), '') AS village,
        nullif(trim(l.judgment_no), '') AS judgment_no, nullif(trim(l.basis_no), '') AS basis_no
 FROM compared l LEFT JOIN names k ON k.name = l.name
+LEFT JOIN names h ON h.name = l.alt_head_name
+LEFT JOIN alts x ON x.kind = l.alt_kind AND x.raw = l.alt_raw
 """
 
 # Who bears each name, counted in persons (a person in five registries counts once).
@@ -211,7 +287,7 @@ SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
             THEN coalesce(e.n_town, t.n, 0) END::INTEGER AS name_town_id_persons,
        CASE WHEN NOT r.masked AND r.norm IS NOT NULL AND r.village IS NOT NULL
             THEN coalesce(e.n_village, v.n, 0) END::INTEGER AS name_village_id_persons,
-       r.id_birth, r.birth_from, r.birth_to
+       r.id_birth, r.birth_from, r.birth_to, r.alt_id
 FROM rec r
 LEFT JOIN by_name n ON n.norm = r.norm
 LEFT JOIN by_town t ON t.norm = r.norm AND t.township = r.township
@@ -304,8 +380,13 @@ def derive_in(work: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table, int]
     ID) and the ID-bearing records some blocking rule pairs with it (``scoring.paired_with``).
     """
     _places(work)  # compared values only: the lineage kept for the outputs stays as stored
-    names = [n for (n,) in work.sql("SELECT DISTINCT name FROM lineage WHERE name <> '' ORDER BY name").fetchall()]
+    names = [n for (n,) in work.sql("""
+        SELECT DISTINCT name FROM (SELECT name FROM lineage UNION ALL SELECT alt_head_name FROM lineage)
+        WHERE name <> '' ORDER BY name""").fetchall()]
     work.register("names", _name_table(names))
+    # Only the rows without a valid ID carry an alt cell (lineage_query): few, read once in Python.
+    cells = work.sql("SELECT DISTINCT alt_kind, alt_raw FROM lineage WHERE alt_raw IS NOT NULL ORDER BY ALL").fetchall()
+    work.register("alts", _alt_table(cells))
     work.execute(_RECORDS)
     work.execute(_COUNTS)
     work.execute(_ELIGIBLE_COUNTS)

@@ -88,7 +88,14 @@ INELIGIBLE_LEVEL = "年龄不符"
 NAME_COMPATIBLE = ("姓名相同", "繁简/异体字相同", "同音", "一字之差", "隐名兼容")
 MASKED_LEVEL = "隐名兼容"
 # A masked name links only with one of these (never on the name alone).
-STRONG_EVIDENCE = {"birth_date": "出生日期相同", "phone": "电话相同", "case": "判决案号=执行依据"}
+ALT_ID_LEVEL = "同行证件含此身份证号"
+STRONG_EVIDENCE = {"birth_date": "出生日期相同", "phone": "电话相同", "case": "判决案号=执行依据", "alt_id": ALT_ID_LEVEL}
+
+# The ID number a record names: its own valid one, else the one another cell of its row gives
+# (features.alt_number: 残疾证号, 户主身份证号 of the head's own row).
+_NAMED_ID = "coalesce(id_number{s}, alt_id{s})"
+_ALT_PAIR = (f"(alt_id_l IS NOT NULL AND {_NAMED_ID.format(s='_r')} IS NOT NULL) OR "
+             f"(alt_id_r IS NOT NULL AND {_NAMED_ID.format(s='_l')} IS NOT NULL)")
 
 COMPARISONS: dict[str, list[Level]] = {
     "name": [
@@ -157,6 +164,16 @@ COMPARISONS: dict[str, list[Level]] = {
               0.001, 0.25),
         Level("年龄相符", "ELSE", 0.5, 0.5),
     ],
+    # Another cell of a residue row carries an ID number: equal to the other side's (valid or also
+    # such) is near-certain — m: a 残疾证号 or 户主 cell typed wrong while the ID cell broke is rare;
+    # u: two persons share it only if the cell names someone else's number and that person has this
+    # name too (the name must still be compatible: clustering). Different is evidence against: the
+    # row names another person's number (m 0.05 allows a mistyped certificate).
+    "alt_id": [
+        Level("无同行证件可比", f"NOT ({_ALT_PAIR})", null=True),
+        Level(ALT_ID_LEVEL, f"{_NAMED_ID.format(s='_l')} = {_NAMED_ID.format(s='_r')}", 0.95, 1e-7),
+        Level("同行证件号不同", "ELSE", 0.05, 0.9999999),
+    ],
     "case": [
         Level("无案号可比", f"NOT ({_CASE_PAIR})", null=True),
         Level("判决案号=执行依据", "judgment_no_l = basis_no_r OR basis_no_l = judgment_no_r", 0.85, 0.00001),
@@ -181,6 +198,9 @@ BLOCKING_RULES: list[str] = [
     "l.basis_no = r.judgment_no",
     "l.name_head = r.name_head AND l.township = r.township",
     "l.name_tail = r.name_tail AND l.township = r.township",
+    "l.alt_id = r.id_number",
+    "l.id_number = r.alt_id",
+    "l.alt_id = r.alt_id",
 ]
 
 

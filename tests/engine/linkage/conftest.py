@@ -25,6 +25,11 @@ def make_id(birth: str, seq: int) -> str:
 TYPE_COLUMNS: dict[str, list[str]] = {source: list(rule.dates) for source, rule in model.ELIGIBILITY.items()}
 TYPE_COLUMNS["victim"] = ["judgment_no"]
 TYPE_COLUMNS["enforcement"] = ["basis_no"]
+# Cells of the row that may carry the subject's ID number (features.alt_number); 防止返贫监测 has no 与户主关系.
+TYPE_COLUMNS["disability"] = ["disability_cert_no"]
+TYPE_COLUMNS["dibao"] = ["head_name", "head_id_number", "relation"]
+TYPE_COLUMNS["poverty_watch"] = ["head_name", "head_id_number"]
+DATE_COLUMNS = {c for rule in model.ELIGIBILITY.values() for c in rule.dates}
 
 
 class Registry:
@@ -44,7 +49,7 @@ class Registry:
             address: str | None = None, masked: bool = False, judgment_no: str | None = None, basis_no: str | None = None,
             when: str | None = None, **dates: str) -> str:
         """``when``: the record's own date (its type's eligibility date column: 失业登记日期, 纳入日期 …);
-        ``dates``: such columns by name."""
+        ``dates``: such columns by name, or any other column of ``TYPE_COLUMNS`` (残疾证号, 户主身份证号 …)."""
         if id_number and id_status is None:
             id_status = "valid"
         status = id_status or "empty"
@@ -75,7 +80,7 @@ class Registry:
         con.execute("CREATE OR REPLACE TABLE batches (batch_id VARCHAR, as_of DATE)")
         con.execute("INSERT INTO batches VALUES ('b0', ?)", [self.as_of])
         for source, columns in TYPE_COLUMNS.items():
-            types = ", ".join(f"{c} {'VARCHAR' if c.endswith('_no') else 'DATE'}" for c in columns)
+            types = ", ".join(f"{c} {'DATE' if c in DATE_COLUMNS else 'VARCHAR'}" for c in columns)
             con.execute(f"CREATE OR REPLACE TABLE rec_{source} (record_id VARCHAR, {types})")
             for r in self.rows:
                 if r["source_type"] == source:
@@ -158,4 +163,18 @@ def mixed_county(reg: Registry, people: int = 300, seed: int = 7) -> dict[str, s
     reg.add("O9", "欧阳振华", id_number=old, township="均溪镇", source="household")
     reg.add("U9", "欧阳振华", source="unemployment", township="均溪镇", when="2025-02-02")
     truth.update({"O9": old, "U9": "U9"})
+    # Another cell of the row naming the ID (alt_id): two namesakes in one township, a 残疾证 row
+    # without ID whose certificate names the second, one whose certificate has a wrong check digit
+    # (alone: a tie), and the head's own 低保 row without ID naming 户主身份证号.
+    first, second = make_id("1962-03-07", 530), make_id("1976-09-23", 531)
+    for rid, number in (("S1", first), ("S2", second)):
+        reg.add(rid, "司马秀英", id_number=number, township="石牌镇", source="household")
+    reg.add("S3", "司马秀英", source="disability", township="石牌镇", disability_cert_no=second + "43")
+    wrong = second[:17] + ("0" if second[17] != "0" else "1")
+    reg.add("S4", "司马秀英", source="disability", township="石牌镇", disability_cert_no=wrong + "43")
+    head = make_id("1958-01-20", 532)
+    reg.add("S5", "司马德福", id_number=head, township="石牌镇", source="household")
+    reg.add("S6", "司马德福", source="dibao", township="石牌镇", head_name="司马德福", head_id_number=head,
+            relation="户主")
+    truth.update({"S1": first, "S2": second, "S3": second, "S4": "S4", "S5": head, "S6": head})
     return truth
