@@ -31,6 +31,7 @@ FEATURE_COLUMNS = (
     "name_len", "name_head", "name_tail", "birth_date", "birth_ym", "birth_year", "sex", "phone",
     "township", "village", "judgment_no", "basis_no", "name_id_persons", "name_town_id_persons",
     "name_village_id_persons", "id_birth", "birth_from", "birth_to", "alt_id",
+    "hh_id",
 )
 
 
@@ -103,6 +104,13 @@ def _alt_cells(con: duckdb.DuckDBPyConnection) -> str:
     return " UNION ALL ".join(parts)
 
 
+def _households(con: duckdb.DuckDBPyConnection) -> str:
+    """SQL giving the 户号 of each 户籍 record (for the head's household, ``hh_id``)."""
+    if "household_no" in _columns(con, "rec_household"):
+        return "SELECT record_id, household_no FROM rec_household WHERE household_no IS NOT NULL"
+    return "SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS household_no WHERE false"
+
+
 def lineage_query(con: duckdb.DuckDBPyConnection) -> str:
     """SQL for the records to link, one row per stored record (its main subject), in no order."""
     as_of = "b.as_of" if {"batch_id", "as_of"} <= _columns(con, "batches") else "NULL::DATE"
@@ -113,10 +121,11 @@ def lineage_query(con: duckdb.DuckDBPyConnection) -> str:
                s.name, coalesce(s.name_masked, false) AS name_masked, s.sex,
                strftime(s.birth_date, '%Y-%m-%d') AS birth_date, s.phone, s.township, s.village, s.address,
                c.judgment_no, c.basis_no, e.event_date, {as_of} AS as_of,
-               a.alt_kind, a.alt_raw, a.alt_head_name, a.alt_relation
+               a.alt_kind, a.alt_raw, a.alt_head_name, a.alt_relation, h.household_no
         FROM subjects s
         LEFT JOIN ({_case_numbers(con)}) c USING (record_id)
         LEFT JOIN ({_alt_cells(con)}) a ON a.record_id = s.record_id AND s.id_status <> 'valid'
+        LEFT JOIN ({_households(con)}) h ON h.record_id = s.record_id
         LEFT JOIN ({_event_dates(con)}) e USING (record_id)
         {batches}
     """
@@ -192,19 +201,43 @@ _WINDOW = f"""
 # member is the head — 与户主关系 户主 and a 户主姓名 compatible with the member's (same characters,
 # variant, pinyin or one character apart: a typo on one of the two cells); with no 与户主关系 (防止返贫
 # 监测 has none) the two names must be identical, and the row's name not masked either way.
+def _agrees(number: str, birth: str, sex: str) -> str:
+    """SQL: the row's birth date (ISO text) and sex, when given, are those of ID ``number``."""
+    return f"""(nullif(trim({birth}), '') IS NULL
+                  OR trim({birth}) = strftime(strptime(substr({number}, 7, 8), '%Y%m%d'), '%Y-%m-%d'))
+             AND (nullif(trim({sex}), '') IS NULL
+                  OR trim({sex}) = CASE WHEN substr({number}, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END)"""
+
+
 _ALT_ID = f"""
        CASE WHEN l.id_number IS NULL AND x.number IS NOT NULL
-             AND (l.birth_date IS NULL OR trim(l.birth_date) = ''
-                  OR trim(l.birth_date) = strftime(strptime(substr(x.number, 7, 8), '%Y%m%d'), '%Y-%m-%d'))
-             AND (nullif(trim(l.sex), '') IS NULL
-                  OR trim(l.sex) = CASE WHEN substr(x.number, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END)
+             AND {_agrees("x.number", "l.birth_date", "l.sex")}
              AND (l.alt_kind = 'cert'
                   OR (NOT coalesce(l.name_masked, false) AND NOT coalesce(k.masked, true) AND NOT coalesce(h.masked, true)
                       AND CASE WHEN nullif(trim(l.alt_relation), '') IS NULL THEN h.norm = k.norm
                                ELSE trim(l.alt_relation) = '{HEAD_RELATION}'
                                     AND (h.norm = k.norm OR h.fold = k.fold OR h.pinyin = k.pinyin
                                          OR (h.length = k.length AND levenshtein(h.fold, k.fold) = 1)) END))
-            THEN x.number END AS alt_id,"""
+            THEN x.number END AS alt_id,
+       CASE WHEN l.id_number IS NULL AND l.alt_kind = 'head' THEN x.number END AS alt_head,
+       l.household_no,"""
+
+# hh_id, the household version: a 低保/低保边缘/监测 member without ID who is not the head (no alt_id)
+# but whose row names a valid 户主身份证号 — among the ID-bearing persons of the head's 户 (户籍 户号
+# of a record with that number), the one with a compatible name (same characters, variant or
+# pinyin) whose birth date and sex agree with the row's when given. Exactly one, else none.
+_HOUSEHOLD_IDS = f"""
+CREATE TEMP TABLE hh AS
+SELECT w.record_id, min(m.id_number) AS hh_id
+FROM rec w
+JOIN (SELECT DISTINCT id_number, household_no FROM rec WHERE household_no IS NOT NULL AND id_number IS NOT NULL) hd
+  ON hd.id_number = w.alt_head
+JOIN rec m ON m.household_no = hd.household_no AND m.id_number IS NOT NULL AND m.id_number <> w.alt_head
+     AND NOT m.masked AND (m.norm = w.norm OR m.fold = w.fold OR m.pinyin = w.pinyin)
+     AND {_agrees("m.id_number", "w.birth", "w.sex")}
+WHERE w.alt_id IS NULL AND w.alt_head IS NOT NULL AND NOT w.masked AND w.norm IS NOT NULL
+GROUP BY w.record_id HAVING count(DISTINCT m.id_number) = 1
+"""
 
 _RECORDS = f"""
 CREATE TEMP TABLE rec AS
@@ -287,8 +320,9 @@ SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
             THEN coalesce(e.n_town, t.n, 0) END::INTEGER AS name_town_id_persons,
        CASE WHEN NOT r.masked AND r.norm IS NOT NULL AND r.village IS NOT NULL
             THEN coalesce(e.n_village, v.n, 0) END::INTEGER AS name_village_id_persons,
-       r.id_birth, r.birth_from, r.birth_to, r.alt_id
+       r.id_birth, r.birth_from, r.birth_to, r.alt_id, hh.hh_id
 FROM rec r
+LEFT JOIN hh ON hh.record_id = r.record_id
 LEFT JOIN by_name n ON n.norm = r.norm
 LEFT JOIN by_town t ON t.norm = r.norm AND t.township = r.township
 LEFT JOIN by_village v ON v.norm = r.norm AND v.village = r.village
@@ -388,6 +422,7 @@ def derive_in(work: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table, int]
     cells = work.sql("SELECT DISTINCT alt_kind, alt_raw FROM lineage WHERE alt_raw IS NOT NULL ORDER BY ALL").fetchall()
     work.register("alts", _alt_table(cells))
     work.execute(_RECORDS)
+    work.execute(_HOUSEHOLD_IDS)
     work.execute(_COUNTS)
     work.execute(_ELIGIBLE_COUNTS)
     population = work.sql(
@@ -399,7 +434,7 @@ def derive_in(work: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table, int]
         WHERE r.id_number IS NULL OR {paired_with("(SELECT * FROM features WHERE id_number IS NULL)")}
         ORDER BY r.unique_id""").to_arrow_table()
     name_tf = work.sql(_TF.format(population=population)).to_arrow_table()
-    for table in ("features", "rec", "by_name", "by_town", "by_village", "windowed", "holders", "by_eligible",
+    for table in ("features", "rec", "hh", "by_name", "by_town", "by_village", "windowed", "holders", "by_eligible",
                   *(f"{t}_{lv}" for t in ("cum", "n") for lv in ("county", "town", "village"))):  # memory for the outputs
         work.execute(f"DROP TABLE {table}")
     return features, name_tf, population

@@ -89,6 +89,7 @@ NAME_COMPATIBLE = ("姓名相同", "繁简/异体字相同", "同音", "一字�
 MASKED_LEVEL = "隐名兼容"
 # A masked name links only with one of these (never on the name alone).
 ALT_ID_LEVEL = "同行证件含此身份证号"
+HOUSEHOLD_LEVEL = "户主同户同名"
 STRONG_EVIDENCE = {"birth_date": "出生日期相同", "phone": "电话相同", "case": "判决案号=执行依据", "alt_id": ALT_ID_LEVEL}
 
 # The ID number a record names: its own valid one, else the one another cell of its row gives
@@ -96,6 +97,8 @@ STRONG_EVIDENCE = {"birth_date": "出生日期相同", "phone": "电话相同", 
 _NAMED_ID = "coalesce(id_number{s}, alt_id{s})"
 _ALT_PAIR = (f"(alt_id_l IS NOT NULL AND {_NAMED_ID.format(s='_r')} IS NOT NULL) OR "
              f"(alt_id_r IS NOT NULL AND {_NAMED_ID.format(s='_l')} IS NOT NULL)")
+# A member's row names the head; the head's 户 holds one ID-bearing person of that name (features.hh_id).
+_HOUSEHOLD_PAIR = "(hh_id_l IS NOT NULL AND id_number_r IS NOT NULL) OR (hh_id_r IS NOT NULL AND id_number_l IS NOT NULL)"
 
 COMPARISONS: dict[str, list[Level]] = {
     "name": [
@@ -169,9 +172,13 @@ COMPARISONS: dict[str, list[Level]] = {
     # u: two persons share it only if the cell names someone else's number and that person has this
     # name too (the name must still be compatible: clustering). Different is evidence against: the
     # row names another person's number (m 0.05 allows a mistyped certificate).
+    # 户主同户同名: the one compatible name in the head's 户 — u: the 户籍 lists a member, yet the
+    # row's member is another person of that name (a namesake relative outside the 户 while the
+    # one inside is not on the 低保 roll): rare, 1e-6; m 0.9 as the 户 may have changed since.
     "alt_id": [
-        Level("无同行证件可比", f"NOT ({_ALT_PAIR})", null=True),
+        Level("无同行证件可比", f"NOT ({_ALT_PAIR} OR {_HOUSEHOLD_PAIR})", null=True),
         Level(ALT_ID_LEVEL, f"{_NAMED_ID.format(s='_l')} = {_NAMED_ID.format(s='_r')}", 0.95, 1e-7),
+        Level(HOUSEHOLD_LEVEL, "hh_id_l = id_number_r OR hh_id_r = id_number_l", 0.9, 1e-6),
         Level("同行证件号不同", "ELSE", 0.05, 0.9999999),
     ],
     "case": [
@@ -201,6 +208,8 @@ BLOCKING_RULES: list[str] = [
     "l.alt_id = r.id_number",
     "l.id_number = r.alt_id",
     "l.alt_id = r.alt_id",
+    "l.hh_id = r.id_number",
+    "l.id_number = r.hh_id",
 ]
 
 

@@ -29,6 +29,7 @@ TYPE_COLUMNS["enforcement"] = ["basis_no"]
 TYPE_COLUMNS["disability"] = ["disability_cert_no"]
 TYPE_COLUMNS["dibao"] = ["head_name", "head_id_number", "relation"]
 TYPE_COLUMNS["poverty_watch"] = ["head_name", "head_id_number"]
+TYPE_COLUMNS["household"] = ["household_no"]  # 户号: the head's 户 (hh_id)
 DATE_COLUMNS = {c for rule in model.ELIGIBILITY.values() for c in rule.dates}
 
 

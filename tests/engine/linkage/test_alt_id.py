@@ -6,7 +6,7 @@ from __future__ import annotations
 from jiuzhu.engine.identity import idcard
 from jiuzhu.engine.linkage import link_connection
 from jiuzhu.engine.linkage.features import alt_number, read_subjects
-from jiuzhu.engine.linkage.model import ALT_ID_LEVEL
+from jiuzhu.engine.linkage.model import ALT_ID_LEVEL, HOUSEHOLD_LEVEL
 from jiuzhu.engine.linkage.run import partition
 from tests.engine.linkage.conftest import background, make_id
 
@@ -100,3 +100,31 @@ def test_certificate_links_to_the_right_namesake(registry):
     assert links[("b", "c")].levels["alt_id"] == ALT_ID_LEVEL
     assert links[("h", "i")].levels["alt_id"] == ALT_ID_LEVEL
     assert ("a", "c") not in links and ("h2", "i") not in links
+
+
+def test_household_version(registry):
+    """A member who is not the head: the one ID-bearing person of that name in the head's 户."""
+    background(registry)
+    head, son, namesake = make_id("1958-01-20", 311), make_id("1985-04-04", 313), make_id("1986-02-02", 315)
+    registry.add("h", "郑德福", id_number=head, township="均溪镇", source="household", household_no="H1")
+    registry.add("s", "郑小明", id_number=son, township="均溪镇", source="household", household_no="H1")
+    registry.add("n", "郑小明", id_number=namesake, township="均溪镇", source="household", household_no="H2")
+    registry.add("m", "郑小明", source="dibao", township="均溪镇", head_name="郑德福", head_id_number=head, relation="子")
+    registry.add("m_born", "郑小明", source="dibao", township="均溪镇", birth="1986-02-02", head_name="郑德福",
+                 head_id_number=head, relation="子")
+    # two of that name in the head's 户: none
+    head2, a, b = make_id("1950-05-05", 317), make_id("1975-06-06", 319), make_id("1978-07-07", 321)
+    registry.add("h2", "吴国平", id_number=head2, source="household", household_no="H3")
+    registry.add("a2", "吴建华", id_number=a, source="household", household_no="H3")
+    registry.add("b2", "吴建桦", id_number=b, source="household", household_no="H3")  # same pinyin
+    registry.add("m2", "吴建华", source="dibao", head_name="吴国平", head_id_number=head2, relation="子")
+    # a head whose number no 户籍 record holds: none
+    registry.add("m3", "郑小明", source="poverty_watch", head_name="郑德胜", head_id_number=make_id("1957-03-03", 323))
+    con = registry.build()
+    rows = {r["unique_id"]: r for r in read_subjects(con).features.to_pylist()}
+    assert {k: (rows[k]["alt_id"], rows[k]["hh_id"]) for k in ("m", "m_born", "m2", "m3")} == {
+        "m": (None, son), "m_born": (None, None), "m2": (None, None), "m3": (None, None)}
+    _, part = partition(con)
+    links = {(e.left, e.right): e for e in part.links}
+    assert links[("m", "s")].levels["alt_id"] == HOUSEHOLD_LEVEL
+    assert ("m", "n") not in links
