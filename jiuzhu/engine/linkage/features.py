@@ -105,10 +105,23 @@ def _alt_cells(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _households(con: duckdb.DuckDBPyConnection) -> str:
-    """SQL giving the 户号 of each 户籍 record (for the head's household, ``hh_id``)."""
-    if "household_no" in _columns(con, "rec_household"):
-        return "SELECT record_id, household_no FROM rec_household WHERE household_no IS NOT NULL"
-    return "SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS household_no WHERE false"
+    """SQL giving the 户号 of the 户籍 records ``hh_id`` may read: those of a 户 whose member holds a
+    户主身份证号 named on a row without a valid ID. Not every 户籍 record: at province scale that would
+    stream tens of millions of 户号 for a few thousand rows. The number is matched as written
+    (trimmed, upper-case); one written otherwise (15 digits, full-width) only loses the household version."""
+    empty = "SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS household_no WHERE false"
+    if "household_no" not in _columns(con, "rec_household"):
+        return empty
+    heads = [f"SELECT upper(trim(r.head_id_number)) AS head FROM rec_{source} r JOIN subjects s USING (record_id) "
+             "WHERE s.id_status <> 'valid' AND r.head_id_number IS NOT NULL"
+             for source in HEAD_SOURCES if "head_id_number" in _columns(con, f"rec_{source}")]
+    if not heads:
+        return empty
+    return f"""
+        SELECT h.record_id, h.household_no FROM rec_household h
+        WHERE h.household_no IN (
+            SELECT h2.household_no FROM rec_household h2 JOIN subjects s2 USING (record_id)
+            WHERE s2.id_status = 'valid' AND s2.id_number IN ({" UNION ALL ".join(heads)}))"""
 
 
 def lineage_query(con: duckdb.DuckDBPyConnection) -> str:

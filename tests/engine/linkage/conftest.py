@@ -174,8 +174,15 @@ def mixed_county(reg: Registry, people: int = 300, seed: int = 7) -> dict[str, s
     wrong = second[:17] + ("0" if second[17] != "0" else "1")
     reg.add("S4", "司马秀英", source="disability", township="石牌镇", disability_cert_no=wrong + "43")
     head = make_id("1958-01-20", 532)
-    reg.add("S5", "司马德福", id_number=head, township="石牌镇", source="household")
+    reg.add("S5", "司马德福", id_number=head, township="石牌镇", source="household", household_no="H9")
     reg.add("S6", "司马德福", source="dibao", township="石牌镇", head_name="司马德福", head_id_number=head,
             relation="户主")
     truth.update({"S1": first, "S2": second, "S3": second, "S4": "S4", "S5": head, "S6": head})
+    # … and a member without ID who is not the head: the one 司马小明 in the head's 户 (hh_id), not
+    # the namesake of another 户
+    son, other = make_id("1985-04-04", 533), make_id("1986-02-02", 534)
+    reg.add("S7", "司马小明", id_number=son, township="石牌镇", source="household", household_no="H9")
+    reg.add("S8", "司马小明", id_number=other, township="石牌镇", source="household", household_no="H8")
+    reg.add("S9", "司马小明", source="dibao", township="石牌镇", head_name="司马德福", head_id_number=head, relation="子")
+    truth.update({"S7": son, "S8": other, "S9": son})
     return truth
