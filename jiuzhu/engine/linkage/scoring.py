@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-from splink import Linker
+from splink import DuckDBAPI, Linker
 
 from jiuzhu.engine.linkage import model
 
@@ -35,8 +35,6 @@ class Edge:
 
 def _db_api(engine: str, spark: Any = None, connection: duckdb.DuckDBPyConnection | None = None):
     if engine == "duckdb":
-        from splink import DuckDBAPI
-
         # In the caller's DuckDB when given: one memory cap and spill folder for the whole linkage.
         return DuckDBAPI(connection) if connection is not None else DuckDBAPI()
     if engine == "spark":
@@ -56,7 +54,18 @@ def _predict(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Table, 
     tf = db_api.register(name_tf)
     linker.table_management.register_term_frequency_lookup(tf, "name_norm")
     pred = linker.inference.predict(threshold_match_weight=floor, warning_mode="never")
-    return pred.as_record_list()
+    # Only the columns an Edge reads: the prediction also retains every compared value of both
+    # records, several times the memory as Python dicts at province scale.
+    columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "mw_tf_adj_name",
+               *(f"{p}_{c}" for c in model.COMPARISONS for p in ("gamma", "mw"))]
+    rows = linker.misc.query_sql(f"SELECT {', '.join(columns)} FROM {pred.physical_name}").as_record_list()
+    if isinstance(db_api, DuckDBAPI):
+        # The caller's database outlives the run: drop Splink's tables and let go of the Arrow inputs
+        # (a registered table keeps its Arrow buffers alive), so the outputs built next have the room.
+        db_api.delete_tables_created_by_splink_from_db()
+        for sdf in (*inputs, tf):
+            db_api.duckdb_con.unregister(sdf.physical_name)
+    return rows
 
 
 def _edge(row: dict) -> Edge:
@@ -91,34 +100,22 @@ def paired_with(residue: str) -> str:
     return "(" + " OR ".join(f"EXISTS (SELECT 1 FROM {residue} l WHERE {rule})" for rule in rules.values()) + ")"
 
 
-def blocked_candidates(residue: pa.Table, with_id: pa.Table) -> pa.Table:
-    """The rows of ``with_id`` that :func:`paired_with` the residue, in their input order.
-
-    Handing Splink these instead of the whole county keeps ``link_only`` cheap."""
-    work = duckdb.connect()
-    try:
-        work.register("residue", residue)
-        work.register("with_id", with_id.append_column("_pos", pa.array(range(with_id.num_rows), pa.int64())))
-        pos = work.sql(f"SELECT _pos FROM with_id r WHERE {paired_with('residue')} ORDER BY _pos").to_arrow_table()
-    finally:
-        work.close()
-    return with_id.take(pos.column("_pos"))
-
-
 def score_residue(features: pa.Table, name_tf: pa.Table, population: int, engine: str = "duckdb",
                   spark: Any = None, connection: duckdb.DuckDBPyConnection | None = None,
                   floor: float = model.CANDIDATE_WEIGHT_FLOOR) -> list[Edge]:
     """Every blocked pair involving a residue record, scored, at or above ``floor`` (the candidate floor;
-    linkage passes its threshold: at province scale millions of pairs score a little above 0)."""
-    has_id = pc.is_valid(features.column("id_number"))
-    residue = features.filter(pc.invert(has_id))
+    linkage passes its threshold: at province scale millions of pairs score a little above 0).
+
+    ``features``: the residue and ID-bearing records — ``derive_in`` gives only those some blocking
+    rule pairs with the residue (:func:`paired_with`); any other would only be blocked out by Splink."""
+    residue = features.filter(pc.is_null(features.column("id_number")))
     if residue.num_rows == 0:
         return []
-    with_id = blocked_candidates(residue, features.filter(has_id))
     db_api = _db_api(engine, spark, connection)
-    # One Splink run: the residue against itself and its candidates. Every comparison is symmetric,
-    # so a residue pair met both ways round scores the same twice; a record met with itself is dropped.
-    rows = _predict(db_api, [residue, pa.concat_tables([residue, with_id])], "link_only", name_tf, population, floor)
+    # One Splink run: the residue against itself and its candidates, as given (no copy of the
+    # ID-bearing rows: at province scale they are millions). Every comparison is symmetric, so a
+    # residue pair met both ways round scores the same twice; a record met with itself is dropped.
+    rows = _predict(db_api, [residue, features], "link_only", name_tf, population, floor)
     edges = {}
     for row in rows:
         if row["unique_id_l"] == row["unique_id_r"]:
