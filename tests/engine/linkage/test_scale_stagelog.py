@@ -1,0 +1,48 @@
+"""The optional stage log of a linkage run (JIUZHU_LINK_STAGES): stages in order, sizes only, no PII."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from jiuzhu.engine import api
+from jiuzhu.engine.identity.idcard import make_id
+
+STAGES = ["stream lineage", "derive features", "score", "cluster", "build outputs", "write tables"]
+
+
+def _ingest(tmp_path, monkeypatch) -> list[str]:
+    monkeypatch.setenv("JIUZHU_HOME", str(tmp_path / "home"))
+    lin = make_id("350425", date(1975, 6, 9), 41)
+    rows = [["大田县低保对象花名册"], ["户主姓名", "户主身份证号", "成员姓名", "成员身份证号", "乡镇", "村(社区)"],
+            ["林建华", lin, "林建华", lin, "均溪镇", "城关村"]]
+    victims = [["被害人姓名", "被害人身份证号", "罪名", "判决案号", "出生日期", "性别", "乡镇"],
+               ["林建华", "", "盗窃罪", "(2024)闽0425刑初46号", "1975-06-09", "男", "均溪镇"]]
+    for name, lines in (("低保.csv", rows), ("被害人.csv", victims)):
+        with (tmp_path / name).open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(lines)
+    api.ingest([tmp_path / "低保.csv", tmp_path / "被害人.csv"])
+    return ["林建华", lin, "均溪镇"]
+
+
+def test_stage_log_lists_each_stage_with_sizes_and_no_record_content(tmp_path, monkeypatch):
+    pii = _ingest(tmp_path, monkeypatch)
+    log = tmp_path / "stages.log"
+    monkeypatch.setenv("JIUZHU_LINK_STAGES", str(log))
+    result = api.link()
+    assert (result.records, result.records_with_id, result.records_linked) == (2, 1, 1)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    fields = [dict(kv.split("=", 1) for kv in line.split(" ") if "=" in kv) for line in lines]
+    assert [line.split(" wall_s=")[0].removeprefix("stage=") for line in lines] == STAGES
+    for f in fields:
+        assert {"wall_s", "cpu_s", "rss_mb", "peak_mb", "duckdb_mb", "spill_mb"} <= f.keys()
+    assert fields[1]["feature_rows"] == "2" and fields[2]["edges"] == "1" and fields[3]["touched"] == "2"
+    text = log.read_text(encoding="utf-8")
+    assert not any(value in text for value in pii)
+
+
+def test_no_stage_log_unless_asked(tmp_path, monkeypatch, capsys):
+    _ingest(tmp_path, monkeypatch)
+    monkeypatch.delenv("JIUZHU_LINK_STAGES", raising=False)
+    api.link()
+    assert "stage=" not in capsys.readouterr().err
