@@ -62,12 +62,6 @@ def insert_table(con: duckdb.DuckDBPyConnection, source_type: str, table: pa.Tab
         con.unregister("incoming_records")
 
 
-def insert_records(con: duckdb.DuckDBPyConnection, source_type: str, records: list[dict]) -> None:
-    """Append records (dicts keyed by column name; missing keys are NULL) to ``rec_<type>``."""
-    if records:
-        insert_table(con, source_type, records_table(source_type, records))
-
-
 def insert_rejections(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
     """Rows in the order of ``REJECTION_COLUMNS``."""
     if not rows:
