@@ -30,7 +30,7 @@ from pathlib import Path
 import chinese_calendar
 from chinese_calendar.constants import Holiday
 
-from jiuzhu.engine.identity.calendar_table import admin_table_path, parse_table
+from jiuzhu.engine.identity.calendar_table import CalendarEntry, admin_table_path, parse_table
 
 _SHIPPED = Path(__file__).parent / "data" / "calendar_overrides.csv"
 
@@ -58,14 +58,18 @@ def _package_years() -> frozenset[int]:
 
 
 @cache
-def _read_overrides(path: str, mtime: float) -> dict[date, bool]:
-    """date → is a working day. ``mtime`` makes an edited file be read again."""
+def _read_overrides(path: str, mtime: float) -> dict[date, CalendarEntry]:
+    """date → the table's entry. ``mtime`` makes an edited file be read again."""
     text = Path(path).read_text(encoding="utf-8-sig")
-    return {e.day: e.working for e in parse_table(text, Path(path).name)}
+    return {e.day: e for e in parse_table(text, Path(path).name)}
+
+
+def _entries(path: Path) -> dict[date, CalendarEntry]:
+    return _read_overrides(str(path), path.stat().st_mtime) if path.is_file() else {}
 
 
 def _table(path: Path) -> dict[date, bool]:
-    return _read_overrides(str(path), path.stat().st_mtime) if path.is_file() else {}
+    return {d: e.working for d, e in _entries(path).items()}
 
 
 def _overrides() -> tuple[dict[date, bool], frozenset[int]]:
@@ -135,9 +139,8 @@ def year_exceptions(year: int) -> list[tuple[date, bool, str, str]]:
     """The days of ``year`` that differ from the plain week, as counted now:
     (date, is a working day, note, source) — for the administrator's 工作日历 page."""
     table, _ = _overrides()
-    admin = _table(admin_table_path())
-    notes = {e.day: e.note for path in (_SHIPPED, admin_table_path()) if path.is_file()
-             for e in parse_table(path.read_text(encoding="utf-8-sig"), path.name)}
+    admin = _entries(admin_table_path())
+    notes = {d: e.note for d, e in (*_entries(_SHIPPED).items(), *admin.items())}
     out = {}
     if year in _package_years():
         for d, name in (*chinese_calendar.holidays.items(), *chinese_calendar.workdays.items()):
