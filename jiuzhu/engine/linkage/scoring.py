@@ -20,6 +20,11 @@ from jiuzhu.engine.linkage import model
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
+# On DuckDB, Splink scores the candidates in slices of about this many records (hash of the record
+# id, Splink's own chunking): the blocked pairs of a province's residue (tens of millions) never
+# exist at once, so neither memory nor the spill folder grows with the whole. A county is one slice.
+SCORE_CHUNK_ROWS = 1_000_000
+
 
 @dataclass(frozen=True)
 class Edge:
@@ -46,14 +51,17 @@ def _db_api(engine: str, spark: Any = None, connection: duckdb.DuckDBPyConnectio
 
 
 def _predict(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Table, population: int,
-             floor: float) -> list[dict]:
+             floor: float, chunk_rows: int = SCORE_CHUNK_ROWS) -> list[dict]:
     inputs = [db_api.register(t) for t in tables]
     # Fixed settings: skip Splink's validation, which only logs doubtful columns (≈ 0.5 s of SQL parsing).
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], model.settings(link_type, population), log_level=None,
                     validate_settings=False)
     tf = db_api.register(name_tf)
     linker.table_management.register_term_frequency_lookup(tf, "name_norm")
-    pred = linker.inference.predict(threshold_match_weight=floor, warning_mode="never")
+    # Slices of the last table (the candidates); every pair falls in exactly one slice.
+    chunks = -(-tables[-1].num_rows // chunk_rows) if isinstance(db_api, DuckDBAPI) else 1
+    pred = linker.inference.predict(threshold_match_weight=floor, warning_mode="never",
+                                    num_chunks_left=1, num_chunks_right=max(chunks, 1))
     # Only the columns an Edge reads: the prediction also retains every compared value of both
     # records, several times the memory as Python dicts at province scale.
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "mw_tf_adj_name",
@@ -102,7 +110,7 @@ def paired_with(residue: str) -> str:
 
 def score_residue(features: pa.Table, name_tf: pa.Table, population: int, engine: str = "duckdb",
                   spark: Any = None, connection: duckdb.DuckDBPyConnection | None = None,
-                  floor: float = model.CANDIDATE_WEIGHT_FLOOR) -> list[Edge]:
+                  floor: float = model.CANDIDATE_WEIGHT_FLOOR, chunk_rows: int = SCORE_CHUNK_ROWS) -> list[Edge]:
     """Every blocked pair involving a residue record, scored, at or above ``floor`` (the candidate floor;
     linkage passes its threshold: at province scale millions of pairs score a little above 0).
 
@@ -115,7 +123,7 @@ def score_residue(features: pa.Table, name_tf: pa.Table, population: int, engine
     # One Splink run: the residue against itself and its candidates, as given (no copy of the
     # ID-bearing rows: at province scale they are millions). Every comparison is symmetric, so a
     # residue pair met both ways round scores the same twice; a record met with itself is dropped.
-    rows = _predict(db_api, [residue, features], "link_only", name_tf, population, floor)
+    rows = _predict(db_api, [residue, features], "link_only", name_tf, population, floor, chunk_rows)
     edges = {}
     for row in rows:
         if row["unique_id_l"] == row["unique_id_r"]:
