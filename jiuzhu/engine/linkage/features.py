@@ -149,20 +149,14 @@ def read_subjects(con: duckdb.DuckDBPyConnection) -> Subjects:
 
 
 def _name_table(distinct_names: list[str]) -> pa.Table:
-    cols: dict[str, list] = {k: [] for k in ("name", "norm", "fold", "pinyin", "surname", "masked", "length")}
-    for name in distinct_names:
-        keys = name_keys(name)
-        if keys is None:
-            continue
-        cols["name"].append(name)
-        cols["norm"].append(keys.norm)
-        cols["fold"].append(keys.fold)
-        cols["pinyin"].append(keys.pinyin or None)
-        cols["surname"].append(keys.surname or None)
-        cols["masked"].append(keys.masked)
-        cols["length"].append(keys.length)
-    types = {"masked": pa.bool_(), "length": pa.int32()}
-    return pa.table({c: pa.array(v, type=types.get(c, pa.string())) for c, v in cols.items()})
+    rows = [(name, *keys) for name in distinct_names if (keys := name_keys(name)) is not None]
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 7
+    types = (pa.string(),) * 3 + (pa.string(), pa.string(), pa.bool_(), pa.int32())
+    # Empty pinyin / surname (a masked name, 阿不都·热合曼) are NULL: they never make two names alike.
+    empty_null = (False, False, False, True, True, False, False)
+    return pa.table({c: pa.array([v or None for v in col] if blank else col, type=t)
+                     for c, col, t, blank in zip(("name", "norm", "fold", "pinyin", "surname", "masked", "length"),
+                                                 cols, types, empty_null, strict=True)})
 
 
 _CERT = re.compile(r"\d{17}[\dX][1-7][1-4]")  # ID number + 类别 (1–7) + 等级 (1–4) digit
@@ -340,7 +334,6 @@ LEFT JOIN by_name n ON n.norm = r.norm
 LEFT JOIN by_town t ON t.norm = r.norm AND t.township = r.township
 LEFT JOIN by_village v ON v.norm = r.norm AND v.village = r.village
 LEFT JOIN by_eligible e ON e.record_id = r.record_id
-ORDER BY r.record_id
 """
 
 # Term frequencies: a name held by ID-bearing persons counts those persons; a name seen only on
@@ -429,7 +422,7 @@ def derive_in(work: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table, int]
     _places(work)  # compared values only: the lineage kept for the outputs stays as stored
     names = [n for (n,) in work.sql("""
         SELECT DISTINCT name FROM (SELECT name FROM lineage UNION ALL SELECT alt_head_name FROM lineage)
-        WHERE name <> '' ORDER BY name""").fetchall()]
+        WHERE name <> ''""").fetchall()]
     work.register("names", _name_table(names))
     # Only the rows without a valid ID carry an alt cell (lineage_query): few, read once in Python.
     cells = work.sql("SELECT DISTINCT alt_kind, alt_raw FROM lineage WHERE alt_raw IS NOT NULL ORDER BY ALL").fetchall()

@@ -152,6 +152,8 @@ def _workspace(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnec
             work.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
             work.execute(f"SET temp_directory = '{Path(spill)}'")
             work.execute("SET enable_progress_bar = false")
+            # Every result linkage reads in an order says ORDER BY; the rest need not keep one.
+            work.execute("SET preserve_insertion_order = false")
             # DuckDB's allocator keeps freed pages until some thread allocates again; its background
             # threads give them back, else memory a stage freed still counts in the process's RSS
             # (measured: 4.9 GB held after derive_in at 16 copies of a county, 1.1 GB with them).

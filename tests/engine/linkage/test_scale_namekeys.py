@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jiuzhu.engine.identity import names
-from jiuzhu.engine.linkage.namekeys import NameKeys, name_keys
+from jiuzhu.engine.linkage.namekeys import NameKeys, general_name_keys, name_keys
 
 
 class _Text(str):
@@ -31,3 +31,22 @@ def test_name_keys_of_plain_and_other_names():
     assert name_keys("卢某某") == NameKeys("卢某某", "卢某某", "", "卢", True, None)
     assert name_keys(" 陈 秀英 ") == name_keys("陈秀英")
     assert name_keys("") is None
+
+
+# Characters every rule of the plain-Han path touches, each kind drawn as often as the others:
+# traditional forms, 异体字 (some fold to a form trad → simp changes again), 某, 复姓 and surnames
+# with their own reading, ordinary characters.
+def _kind(chars) -> st.SearchStrategy[str]:
+    return st.sampled_from(sorted(c for c in set(chars) if names._PLAIN_HAN.fullmatch(c)))
+
+
+_CHAR = st.one_of(_kind(list(names._trad_simp())[:300]), _kind(names._VARIANTS), _kind(names._VARIANTS.values()),
+                  st.just("某"), _kind("".join(names.COMPOUND_SURNAMES)),
+                  _kind(s for s in names.SURNAME_READINGS if len(s) == 1), _kind("陈林王伟秀英建华"))
+_PLAIN = st.lists(_CHAR, min_size=1, max_size=5).map("".join)
+
+
+@given(st.one_of(_PLAIN, st.builds(lambda s, rest: s + rest, st.sampled_from(sorted(names.COMPOUND_SURNAMES)), _PLAIN)))
+def test_plain_han_keys_are_the_general_rules_keys(text):
+    name_keys.cache_clear()
+    assert name_keys(text) == general_name_keys(text)
