@@ -260,17 +260,23 @@ LEFT JOIN names h ON h.name = l.alt_head_name
 LEFT JOIN alts x ON x.kind = l.alt_kind AND x.raw = l.alt_raw
 """
 
-# Who bears each name, counted in persons (a person in five registries counts once).
+# Who bears each name, counted in persons (a person in five registries counts once). Only the names
+# some record without a valid ID bears: every count (and name frequency) is read for such a record,
+# or for a record compared with one on an equal name; a county's other ~10⁵ names need none.
 _COUNTS = """
+CREATE TEMP TABLE residue_names AS
+SELECT DISTINCT norm FROM rec WHERE id_number IS NULL AND norm IS NOT NULL AND NOT masked;
 CREATE TEMP TABLE by_name AS
 SELECT norm, count(DISTINCT id_number) AS id_persons, count(*) FILTER (WHERE id_number IS NULL) AS residue
-FROM rec WHERE norm IS NOT NULL AND NOT masked GROUP BY norm;
+FROM rec WHERE norm IN (SELECT norm FROM residue_names) AND NOT masked GROUP BY norm;
 CREATE TEMP TABLE by_town AS
 SELECT norm, township, count(DISTINCT id_number) AS n FROM rec
-WHERE id_number IS NOT NULL AND NOT masked AND township IS NOT NULL GROUP BY ALL;
+WHERE id_number IS NOT NULL AND NOT masked AND township IS NOT NULL AND norm IN (SELECT norm FROM residue_names)
+GROUP BY ALL;
 CREATE TEMP TABLE by_village AS
 SELECT norm, village, count(DISTINCT id_number) AS n FROM rec
-WHERE id_number IS NOT NULL AND NOT masked AND village IS NOT NULL GROUP BY ALL;
+WHERE id_number IS NOT NULL AND NOT masked AND village IS NOT NULL AND norm IN (SELECT norm FROM residue_names)
+GROUP BY ALL;
 """
 
 # For a record without ID, only the namesakes its registry could list count (a 失业登记 row named
@@ -321,11 +327,12 @@ SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
        r.birth AS birth_date, substr(r.birth, 1, 7) AS birth_ym, substr(r.birth, 1, 4) AS birth_year,
        r.sex, r.phone, r.township, r.village, r.judgment_no, r.basis_no,
        -- how many ID-bearing persons this name could be: in the county, the township, the village
-       -- (for a record without ID, only those its registry could list)
-       CASE WHEN NOT r.masked AND r.norm IS NOT NULL THEN coalesce(e.n, n.id_persons, 0) END::INTEGER AS name_id_persons,
-       CASE WHEN NOT r.masked AND r.norm IS NOT NULL AND r.township IS NOT NULL
+       -- (for a record without ID, only those its registry could list); NULL for a name no record
+       -- without ID bears (_COUNTS)
+       CASE WHEN NOT r.masked AND n.norm IS NOT NULL THEN coalesce(e.n, n.id_persons, 0) END::INTEGER AS name_id_persons,
+       CASE WHEN NOT r.masked AND n.norm IS NOT NULL AND r.township IS NOT NULL
             THEN coalesce(e.n_town, t.n, 0) END::INTEGER AS name_town_id_persons,
-       CASE WHEN NOT r.masked AND r.norm IS NOT NULL AND r.village IS NOT NULL
+       CASE WHEN NOT r.masked AND n.norm IS NOT NULL AND r.village IS NOT NULL
             THEN coalesce(e.n_village, v.n, 0) END::INTEGER AS name_village_id_persons,
        r.id_birth, r.birth_from, r.birth_to, r.alt_id, hh.hh_id
 FROM rec r
@@ -440,7 +447,7 @@ def derive_in(work: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table, int]
         WHERE r.id_number IS NULL OR {paired_with("(SELECT * FROM features WHERE id_number IS NULL)")}
         ORDER BY r.unique_id""").to_arrow_table()
     name_tf = work.sql(_TF.format(population=population)).to_arrow_table()
-    for table in ("features", "rec", "hh", "by_name", "by_town", "by_village", "windowed", "holders", "by_eligible",
+    for table in ("features", "rec", "hh", "residue_names", "by_name", "by_town", "by_village", "windowed", "holders", "by_eligible",
                   *(f"{t}_{lv}" for t in ("cum", "n") for lv in ("county", "town", "village"))):  # memory for the outputs
         work.execute(f"DROP TABLE {table}")
     return features, name_tf, population

@@ -133,36 +133,41 @@ def partition(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any
 
 
 @contextmanager
-def _capped(con: duckdb.DuckDBPyConnection, mb: int) -> Iterator[None]:
-    """The warehouse only streams records out and tables in meanwhile: a quarter of the cap, restored after."""
-    before = con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0]
-    con.execute(f"SET memory_limit = '{max(256, mb // 4)}MB'")
+def _set(con: duckdb.DuckDBPyConnection, **settings: object) -> Iterator[None]:
+    """DuckDB settings of ``con`` for the block, restored after."""
+    before = {name: con.sql(f"SELECT current_setting('{name}')").fetchall()[0][0] for name in settings}
+    for name, value in settings.items():
+        con.execute(f"SET {name} = '{value}'")
     try:
         yield
     finally:
-        con.execute(f"SET memory_limit = '{before}'")
+        for name, value in before.items():
+            con.execute(f"SET {name} = '{value}'")
 
 
 @contextmanager
 def _workspace(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A scratch DuckDB holding every record as relation ``lineage``, streamed from the warehouse."""
-    with tempfile.TemporaryDirectory(prefix="jiuzhu-link-") as spill, _capped(con, memory_limit_mb()):
+    # The warehouse only streams records out and tables in meanwhile: a quarter of the cap.
+    with (tempfile.TemporaryDirectory(prefix="jiuzhu-link-") as spill,
+          _set(con, memory_limit=f"{max(256, memory_limit_mb() // 4)}MB")):
         work = duckdb.connect()
         try:
             work.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
             work.execute(f"SET temp_directory = '{Path(spill)}'")
             work.execute("SET enable_progress_bar = false")
-            # Every result linkage reads in an order says ORDER BY; the rest need not keep one.
-            work.execute("SET preserve_insertion_order = false")
             # DuckDB's allocator keeps freed pages until some thread allocates again; its background
             # threads give them back, else memory a stage freed still counts in the process's RSS
             # (measured: 4.9 GB held after derive_in at 16 copies of a county, 1.1 GB with them).
             work.execute("SET allocator_background_threads = true")
             # Where a record sits in its file is for the export (read from the warehouse), not for us.
             query = f"SELECT * EXCLUDE (file_name, sheet, \"row\", id_status) FROM ({lineage_query(con)})"
-            work.register("_stream", con.sql(query).to_arrow_reader())
-            work.execute("CREATE TEMP TABLE lineage AS SELECT * FROM _stream")
-            work.unregister("_stream")
+            # Records in no particular order: a province's 49 M, joined with their case numbers and
+            # dates, ran out of the warehouse's 1.2 GB keeping their order.
+            with _set(con, preserve_insertion_order=False):
+                work.register("_stream", con.sql(query).to_arrow_reader())
+                work.execute("CREATE TEMP TABLE lineage AS SELECT * FROM _stream")
+                work.unregister("_stream")
             yield work
         finally:
             work.close()
