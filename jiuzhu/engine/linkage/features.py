@@ -148,7 +148,8 @@ def read_subjects(con: duckdb.DuckDBPyConnection) -> Subjects:
     return derive(con.sql(lineage_query(con) + " ORDER BY s.record_id").to_arrow_table())
 
 
-def _name_table(distinct_names: list[str]) -> pa.Table:
+def name_table(distinct_names: list[str]) -> pa.Table:
+    """The keys of each name (``namekeys``): columns name, norm, fold, pinyin, surname, masked, length."""
     rows = [(name, *keys) for name in distinct_names if (keys := name_keys(name)) is not None]
     cols = list(zip(*rows, strict=True)) if rows else [()] * 7
     types = (pa.string(),) * 3 + (pa.string(), pa.string(), pa.bool_(), pa.int32())
@@ -419,7 +420,7 @@ def derive(lineage: pa.Table) -> Subjects:
     return Subjects(lineage, features, name_tf, population)
 
 
-def derive_in(work: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table, int]:
+def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = None) -> tuple[pa.Table, pa.Table, int]:
     """Features, name frequencies and population of the records in relation ``lineage`` of ``work``.
 
     Every per-record step is SQL in ``work`` (a province's 49 M records never become Python
@@ -427,10 +428,15 @@ def derive_in(work: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table, int]
     ID) and the ID-bearing records some blocking rule pairs with it (``scoring.paired_with``).
     """
     _places(work)  # compared values only: the lineage kept for the outputs stays as stored
+    # ``known_names``: a name_table computed meanwhile (run.py reads the warehouse's names while the
+    # records stream in); only the names it lacks are read here.
+    known = known_names if known_names is not None else name_table([])
+    work.register("known_names", known)
     names = [n for (n,) in work.sql("""
         SELECT DISTINCT name FROM (SELECT name FROM lineage UNION ALL SELECT alt_head_name FROM lineage)
-        WHERE name <> ''""").fetchall()]
-    work.register("names", _name_table(names))
+        WHERE name <> '' AND name NOT IN (SELECT name FROM known_names)""").fetchall()]
+    work.register("names", pa.concat_tables([known, name_table(names)]))
+    work.unregister("known_names")
     # Only the rows without a valid ID carry an alt cell (lineage_query): few, read once in Python.
     cells = work.sql("SELECT DISTINCT alt_kind, alt_raw FROM lineage WHERE alt_raw IS NOT NULL ORDER BY ALL").fetchall()
     work.register("alts", _alt_table(cells))

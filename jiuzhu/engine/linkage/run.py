@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ import pyarrow.compute as pc
 
 from jiuzhu.engine.linkage import model
 from jiuzhu.engine.linkage.clustering import Partition, cluster, windows_of
-from jiuzhu.engine.linkage.features import derive_in, lineage_query, read_subjects
+from jiuzhu.engine.linkage.features import derive_in, lineage_query, name_table, read_subjects
 from jiuzhu.engine.linkage.scoring import score_residue
 from jiuzhu.engine.linkage.store import build_in, write_tables
 
@@ -173,6 +174,15 @@ def _workspace(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnec
             work.close()
 
 
+def _names_of(cursor: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The keys of every name the warehouse's records give their main subject (``cursor``: a
+    connection of its own, as this runs in a thread while the records stream out)."""
+    try:
+        return name_table([n for (n,) in cursor.sql("SELECT DISTINCT name FROM subjects WHERE name <> ''").fetchall()])
+    finally:
+        cursor.close()
+
+
 def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any = None) -> LinkResult:
     started = time.perf_counter()
     own_spark = engine == "spark" and spark is None
@@ -182,22 +192,26 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
         spark = local_session()
     try:
         log = StageLog()
-        with _workspace(con) as work:
-            log.mark("stream lineage", work)
-            features, name_tf, population = derive_in(work)
-            log.mark("derive features", work, feature_rows=features.num_rows)
-            part = _touched(features, name_tf, population, engine, spark, model.MATCH_WEIGHT_THRESHOLD, work, log)
-            del features, name_tf  # millions of rows at province scale: not kept while the outputs are built
-            if own_spark:
-                spark.stop()
-                own_spark = False
-            expl = build_in(work, part)
-            log.mark("build outputs", work)
-            write_tables(con, lambda: work.sql("FROM out_index").to_arrow_reader(),
-                         lambda: work.sql("FROM out_persons").to_arrow_reader(), expl)
-            log.mark("write tables", work)
-            methods = dict(work.sql("SELECT method, count(*) FROM out_index GROUP BY method").fetchall())
-            persons = work.sql("SELECT count(*) FROM out_persons").fetchall()[0][0]
+        # Name keys are Python (~10⁵ names a county): computed in a thread while DuckDB, which
+        # releases the GIL, streams the records into the scratch database.
+        with ThreadPoolExecutor(1) as pool:
+            names = pool.submit(_names_of, con.cursor())
+            with _workspace(con) as work:
+                log.mark("stream lineage", work)
+                features, name_tf, population = derive_in(work, names.result())
+                log.mark("derive features", work, feature_rows=features.num_rows)
+                part = _touched(features, name_tf, population, engine, spark, model.MATCH_WEIGHT_THRESHOLD, work, log)
+                del features, name_tf  # millions of rows at province scale: not kept while the outputs are built
+                if own_spark:
+                    spark.stop()
+                    own_spark = False
+                expl = build_in(work, part)
+                log.mark("build outputs", work)
+                write_tables(con, lambda: work.sql("FROM out_index").to_arrow_reader(),
+                             lambda: work.sql("FROM out_persons").to_arrow_reader(), expl)
+                log.mark("write tables", work)
+                methods = dict(work.sql("SELECT method, count(*) FROM out_index GROUP BY method").fetchall())
+                persons = work.sql("SELECT count(*) FROM out_persons").fetchall()[0][0]
     finally:
         if own_spark:
             spark.stop()
