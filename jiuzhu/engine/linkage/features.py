@@ -458,13 +458,17 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
     population = work.sql(
         "SELECT count(DISTINCT id_number) + count(*) FILTER (WHERE id_number IS NULL) FROM rec").fetchall()[0][0]
     population = max(int(population), MIN_POPULATION)
-    work.execute(f"CREATE TEMP TABLE features AS {_FEATURES}")
+    # A view: every record's features are never stored at once (a province's 49 M rows of 27 columns
+    # were tens of GB of spill), only the residue's and, streaming through, those paired with it.
+    work.execute(f"CREATE TEMP VIEW features AS {_FEATURES}")
+    work.execute("CREATE TEMP TABLE residue_features AS SELECT * FROM features WHERE id_number IS NULL")
     features = work.sql(f"""
         SELECT {", ".join(FEATURE_COLUMNS)} FROM features r
-        WHERE r.id_number IS NULL OR {paired_with("(SELECT * FROM features WHERE id_number IS NULL)")}
+        WHERE r.id_number IS NULL OR {paired_with("residue_features")}
         ORDER BY r.unique_id""").to_arrow_table()
     name_tf = work.sql(_TF.format(population=population)).to_arrow_table()
-    for table in ("features", "rec", "hh", "residue_names", "by_name", "by_town", "by_village", "windowed", "holders", "by_eligible",
+    work.execute("DROP VIEW features")
+    for table in ("residue_features", "rec", "hh", "residue_names", "by_name", "by_town", "by_village", "windowed", "holders", "by_eligible",
                   *(f"{t}_{lv}" for t in ("cum", "n") for lv in ("county", "town", "village"))):  # memory for the outputs
         work.execute(f"DROP TABLE {table}")
     return features, name_tf, population
