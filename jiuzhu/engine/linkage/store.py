@@ -36,11 +36,16 @@ def person_key(id_number: str | None, smallest_content: str = "", collision: int
 
 _CONTENT_SQL = " || chr(31) || ".join(f"coalesce(l.{f}::VARCHAR, '')" for f in CONTENT_FIELDS)
 
+# Every record's cluster: those linkage touched (``touched``) as clustering left them; any other record
+# is an ID-bearing record alone with its ID (root ``#ID``), exactly as cluster() would have put it.
+_IDENT = "CASE WHEN t.record_id IS NULL THEN l.id_number ELSE t.ident END"
+
 _OUTPUTS = f"""
 CREATE TEMP TABLE m AS
 SELECT l.record_id, l.source_type, l.id_number, l.name, coalesce(l.name_masked, false) AS masked, l.sex,
-       l.birth_date, CASE WHEN c.ident IS NULL THEN {_CONTENT_SQL} END AS content, c.root, c.ident
-FROM lineage l JOIN clusters c USING (record_id);
+       l.birth_date, CASE WHEN {_IDENT} IS NULL THEN {_CONTENT_SQL} END AS content,
+       coalesce(t.root, '#' || l.id_number, l.record_id) AS root, {_IDENT} AS ident
+FROM lineage l LEFT JOIN touched t USING (record_id);
 CREATE TEMP TABLE cl AS
 SELECT root, ident, count(*) AS records, min(content) AS content, min(record_id) AS first_record
 FROM m GROUP BY root, ident;
@@ -84,16 +89,6 @@ ORDER BY k.person_key
 """
 
 
-# Every record's cluster: those linkage touched as clustering left them; any other record is an
-# ID-bearing record alone with its ID (root ``#ID``), exactly as cluster() would have put it.
-_CLUSTERS = """
-CREATE OR REPLACE TEMP VIEW clusters AS
-SELECT l.record_id, coalesce(t.root, '#' || l.id_number, l.record_id) AS root,
-       CASE WHEN t.record_id IS NULL THEN l.id_number ELSE t.ident END AS ident
-FROM lineage l LEFT JOIN touched t USING (record_id)
-"""
-
-
 def build_in(work: duckdb.DuckDBPyConnection, part: Partition) -> pa.Table:
     """Temp tables ``out_index`` and ``out_persons`` in ``work``, from its relation ``lineage`` (every
     record) and ``part`` (which may list only the records linkage touched); returns the explanations."""
@@ -102,7 +97,6 @@ def build_in(work: duckdb.DuckDBPyConnection, part: Partition) -> pa.Table:
     work.register("touched", pa.table({
         "record_id": pa.array(ids, pa.string()), "root": pa.array(roots, pa.string()),
         "ident": pa.array([part.id_of_cluster[r] for r in roots], pa.string())}))
-    work.execute(_CLUSTERS)
     work.execute(_OUTPUTS)
     work.execute(f"CREATE TEMP TABLE out_index AS {_INDEX}")
     work.execute(f"CREATE TEMP TABLE out_persons AS {_PERSONS}")
