@@ -60,7 +60,7 @@ FROM (SELECT *, row_number() OVER (PARTITION BY content ORDER BY first_record) A
 _INDEX = """
 SELECT m.record_id, m.source_type, k.person_key,
        CASE WHEN m.id_number IS NOT NULL THEN 'id' WHEN k.records > 1 THEN 'probabilistic' ELSE 'single' END AS method
-FROM m JOIN keys k USING (root) ORDER BY m.record_id
+FROM m JOIN keys k USING (root)
 """
 
 # Best values: the name most used (unmasked first, then on ID-bearing records); sex and birth date
@@ -85,7 +85,6 @@ SELECT k.person_key, b.name, k.ident AS id_number,
             ELSE try_cast(bd.birth_date AS DATE) END AS birth_date,
        k.records::INTEGER AS records
 FROM keys k LEFT JOIN best_name b USING (root) LEFT JOIN sexes s USING (root) LEFT JOIN births bd USING (root)
-ORDER BY k.person_key
 """
 
 
