@@ -163,8 +163,8 @@ def _workspace(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnec
             work.execute("SET allocator_background_threads = true")
             # Where a record sits in its file is for the export (read from the warehouse), not for us.
             query = f"SELECT * EXCLUDE (file_name, sheet, \"row\", id_status) FROM ({lineage_query(con)})"
-            # Records in no particular order: a province's 49 M, joined with their case numbers and
-            # dates, ran out of the warehouse's 1.2 GB keeping their order.
+            # In no particular order: the warehouse need not hold back batches to keep one (what ran a
+            # province's stream out of its 1.2 GB was the joined type cells: features._without_id).
             with _set(con, preserve_insertion_order=False):
                 work.register("_stream", con.sql(query).to_arrow_reader())
                 work.execute("CREATE TEMP TABLE lineage AS SELECT * FROM _stream")
