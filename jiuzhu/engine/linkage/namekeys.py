@@ -19,9 +19,14 @@ class NameKeys(NamedTuple):  # a tuple: built ~10⁵ times per county, 6× cheap
     length: int | None  # characters of the real name; None when a 某 mask hides it (卢某某 may be 卢明)
 
 
-@lru_cache(maxsize=20_000)
+_SYLLABLES: dict[str, str] = {}  # character → toneless syllable (a region holds ~10⁴ characters)
+
+
 def _syllable(char: str) -> str:
-    return "".join(lazy_pinyin(char, style=Style.NORMAL, errors="ignore")).lower()
+    syllable = _SYLLABLES.get(char)
+    if syllable is None:
+        syllable = _SYLLABLES[char] = "".join(lazy_pinyin(char, style=Style.NORMAL, errors="ignore")).lower()
+    return syllable
 
 
 @lru_cache(maxsize=20_000)
@@ -37,9 +42,6 @@ def _pinyin(norm: str, surname: str) -> str:
     return f"{head} {rest}".strip()
 
 
-_SYLLABLES: dict[str, str] = {}  # character → toneless syllable, for the plain-Han path
-
-
 def _plain_han_keys(name: str) -> NameKeys:
     """``name_keys`` of a name of CJK Unified Ideographs only (``names._PLAIN_HAN``: most names),
     each rule applied once: for such text ``normalise_name`` is only traditional → simplified, the
@@ -51,16 +53,7 @@ def _plain_han_keys(name: str) -> NameKeys:
     fold = norm.translate(names._VARIANT_ORDS)
     # As surname(fold) does: it normalises again (no folded variant is a traditional form today).
     surname = _surname_of(names.to_simplified(fold))
-    syllables = _SYLLABLES
-    rest = []
-    for c in fold[len(surname):]:
-        s = syllables.get(c)
-        if s is None:
-            s = syllables[c] = _syllable(c)
-        if s:
-            rest.append(s)
-    head = _surname_reading(surname) if surname else ""
-    return NameKeys(norm, fold, f"{head} {' '.join(rest)}".strip(), surname, False, len(norm))
+    return NameKeys(norm, fold, _pinyin(fold, surname), surname, False, len(norm))
 
 
 def _surname_of(text: str) -> str:
