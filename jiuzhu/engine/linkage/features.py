@@ -65,14 +65,11 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {c for (c,) in con.execute(sql, [table]).fetchall()}
 
 
-# The records whose main subject has no valid ID, as a condition on a ``rec_<type>`` row. Type cells
-# only they use are read through it: the warehouse streams a province's 49 M records joined with them
+# Type cells only records without a valid ID use are read for those rows alone (their own id_status,
+# as every intake table has it): the warehouse streams a province's 49 M records joined with them
 # under a 1.2 GB cap, so each joined side must be the few (a side of every 残疾/低保/服刑 row ran it
-# out of memory). The row's own id_status where the table has it (the intake's do), else a semi-join.
-def _without_id(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    if "id_status" in _columns(con, table):
-        return "id_status <> 'valid'"
-    return "record_id IN (SELECT record_id FROM subjects WHERE id_status <> 'valid')"
+# out of memory).
+_WITHOUT_ID = "id_status <> 'valid'"
 
 
 def _event_dates(con: duckdb.DuckDBPyConnection) -> str:
@@ -84,7 +81,7 @@ def _event_dates(con: duckdb.DuckDBPyConnection) -> str:
         if cols:
             earliest = f"least({', '.join(cols)})" if len(cols) > 1 else cols[0]
             parts.append(f"SELECT record_id, {earliest}::DATE FROM rec_{source} WHERE {earliest} IS NOT NULL "
-                         f"AND {_without_id(con, f'rec_{source}')}")
+                         f"AND {_WITHOUT_ID}")
     return " UNION ALL ".join(parts)
 
 
@@ -105,13 +102,13 @@ def _alt_cells(con: duckdb.DuckDBPyConnection) -> str:
     for source in CERT_SOURCES:
         if "disability_cert_no" in _columns(con, f"rec_{source}"):
             parts.append(f"SELECT record_id, 'cert', disability_cert_no, NULL, NULL FROM rec_{source} "
-                         f"WHERE disability_cert_no IS NOT NULL AND {_without_id(con, f'rec_{source}')}")
+                         f"WHERE disability_cert_no IS NOT NULL AND {_WITHOUT_ID}")
     for source in HEAD_SOURCES:
         cols = _columns(con, f"rec_{source}")
         if {"head_id_number", "head_name"} <= cols:
             relation = "relation" if "relation" in cols else "NULL"
             parts.append(f"SELECT record_id, 'head', head_id_number, head_name, {relation} FROM rec_{source} "
-                         f"WHERE head_id_number IS NOT NULL AND {_without_id(con, f'rec_{source}')}")
+                         f"WHERE head_id_number IS NOT NULL AND {_WITHOUT_ID}")
     return " UNION ALL ".join(parts)
 
 
@@ -124,7 +121,7 @@ def _households(con: duckdb.DuckDBPyConnection) -> str:
     if "household_no" not in _columns(con, "rec_household"):
         return empty
     heads = [f"SELECT upper(trim(head_id_number)) AS head FROM rec_{source} "
-             f"WHERE head_id_number IS NOT NULL AND {_without_id(con, f'rec_{source}')}"
+             f"WHERE head_id_number IS NOT NULL AND {_WITHOUT_ID}"
              for source in HEAD_SOURCES if "head_id_number" in _columns(con, f"rec_{source}")]
     if not heads:
         return empty

@@ -82,12 +82,13 @@ class Registry:
         con.execute("INSERT INTO batches VALUES ('b0', ?)", [self.as_of])
         for source, columns in TYPE_COLUMNS.items():
             types = ", ".join(f"{c} {'DATE' if c in DATE_COLUMNS else 'VARCHAR'}" for c in columns)
-            con.execute(f"CREATE OR REPLACE TABLE rec_{source} (record_id VARCHAR, {types})")
+            # record_id and id_status as every intake table has them, then the type's own columns
+            con.execute(f"CREATE OR REPLACE TABLE rec_{source} (record_id VARCHAR, id_status VARCHAR, {types})")
             for r in self.rows:
                 if r["source_type"] == source:
                     values = {**self.case.get(r["record_id"], {}), **self.dates.get(r["record_id"], {})}
-                    con.execute(f"INSERT INTO rec_{source} VALUES ({', '.join('?' * (len(columns) + 1))})",
-                                [r["record_id"], *(values.get(c) for c in columns)])
+                    con.execute(f"INSERT INTO rec_{source} VALUES ({', '.join('?' * (len(columns) + 2))})",
+                                [r["record_id"], r["id_status"], *(values.get(c) for c in columns)])
         return con
 
 
