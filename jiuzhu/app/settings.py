@@ -5,7 +5,9 @@ DATABASE_URL       postgresql://… to use PostgreSQL instead of SQLite in JIUZH
 JIUZHU_SECRET_KEY  the secret key (default: generated once into JIUZHU_HOME/secret_key)
 JIUZHU_DEBUG       1 to turn on Django's debug pages (never in production)
 JIUZHU_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
-EMAIL_HOST …       Django's mail settings, for overdue notices by e-mail when configured
+EMAIL_HOST …       Django's mail settings (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+                   EMAIL_USE_TLS=1, EMAIL_USE_SSL=1, DEFAULT_FROM_EMAIL): notices are e-mailed when EMAIL_HOST is set
+JIUZHU_SITE_URL    the platform's address, for whole links in notice e-mails
 """
 
 from __future__ import annotations
@@ -126,6 +128,13 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jiuzhu@localhost")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# The address users open the platform at, so that links in notice e-mails are whole (e.g. https://jiuzhu.example)
+SITE_URL = os.environ.get("JIUZHU_SITE_URL", "")
 
 # Personal data stays out of logs: only warnings and errors, no request bodies.
 LOGGING = {

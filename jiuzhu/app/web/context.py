@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from jiuzhu.app.referrals.services.notify import unread_count
 from jiuzhu.app.web.menu import menu_for
 
 
@@ -12,4 +13,5 @@ def navigation(request: HttpRequest) -> dict:
     path = getattr(request, "path", "")
     matches = [url for _, url in items if path.startswith(url)]
     current = max(matches, key=len) if matches else None
-    return {"nav": [(label, url, url == current) for label, url in items]}
+    unread = unread_count(user) if items else 0
+    return {"nav": [(label, url, url == current) for label, url in items], "unread": unread}

@@ -1,5 +1,6 @@
-"""`jiuzhu referrals check-overdue [--today YYYY-MM-DD]`: flag overdue referrals and tell the sender and the
-unit leader once (run daily from cron or a systemd timer)."""
+"""`jiuzhu referrals check-overdue [--today YYYY-MM-DD]`: flag overdue referrals and overdue case and clue
+tasks (核查, 审查, 审批, 通知, 发放, 回访 …) and tell the owner and the unit leader once (run daily from cron
+or a systemd timer)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from jiuzhu.cli.errors import CommandError
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("referrals", help="协作移送 / referrals between units")
     rs = p.add_subparsers(dest="referrals_command", metavar="SUBCOMMAND")
-    check = rs.add_parser("check-overdue", help="标记超期移送并通知 / flag overdue referrals and notify")
+    check = rs.add_parser("check-overdue", help="标记超期移送和超期办案事项并通知 / flag overdue referrals and case tasks and notify")
     check.add_argument("--today", default=None, help="按此日期判断 YYYY-MM-DD（默认今天）")
     check.set_defaults(func=check_overdue)
     p.set_defaults(func=lambda args: _usage(p))
@@ -31,6 +32,8 @@ def check_overdue(args: argparse.Namespace) -> int:
         raise CommandError(f"日期格式不对：{args.today}（应为 YYYY-MM-DD）",
                            f"bad date {args.today!r} (expected YYYY-MM-DD)") from None
     setup()
+    from jiuzhu.app.casework.models import TaskKind
+    from jiuzhu.app.casework.services.notices import check_overdue_tasks
     from jiuzhu.app.referrals.services.overdue import check_overdue as run
 
     flags = run(today)
@@ -38,4 +41,8 @@ def check_overdue(args: argparse.Namespace) -> int:
         what = "签收" if f.stage == "receipt" else "反馈"
         print(f"{f.number}\t{f.to_unit}\t{what}超期（期限 {f.due:%Y-%m-%d}）\t通知 {f.notified} 人")
     print(f"新标记超期移送 {len(flags)} 件 / {len(flags)} referral(s) newly overdue")
+    tasks = check_overdue_tasks(today)
+    for t in tasks:
+        print(f"{t.what}\t{TaskKind(t.kind).label}超期（期限 {t.due:%Y-%m-%d}）\t通知 {t.notified} 人")
+    print(f"新标记超期办案事项 {len(tasks)} 项 / {len(tasks)} case task(s) newly overdue")
     return 0

@@ -71,10 +71,11 @@ def test_leader_falls_back_to_unit_leader_role(sent, units):
     assert Notification.objects.filter(recipient=boss, key=f"overdue-receipt-{sent.pk}").count() == 1
 
 
-def test_email_sent_when_mail_is_configured(sent, mz_leader, settings):
+def test_email_sent_when_mail_is_configured(sent, mz_leader, settings, django_capture_on_commit_callbacks):
     settings.EMAIL_HOST = "smtp.example.org"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    check_overdue(date(2025, 10, 12))
+    with django_capture_on_commit_callbacks(execute=True):
+        check_overdue(date(2025, 10, 12))
     assert [m.to for m in mail.outbox] == [["lead@mz.example"]]  # alice has no e-mail address
     assert "签收已超期" in mail.outbox[0].subject
     assert Notification.objects.get(recipient=mz_leader).emailed is True

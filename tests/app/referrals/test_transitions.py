@@ -178,7 +178,7 @@ def test_unit_sends_clue_to_procuratorate(frank, alice, units):
         units["civil_affairs"], "民政移〔2025〕1号", "线索移送函")
     referral = flow.sign(alice, referral, now=at(2025, 11, 6))
     referral = flow.answer(alice, referral, result=ResultCode.JUDICIAL_AID_ACCEPTED, now=at(2025, 11, 7))
-    assert Notification.objects.filter(recipient=frank, referral=referral).count() == 1
+    assert Notification.objects.filter(recipient=frank, referral=referral).count() == 2  # signed, answered
 
 
 def test_each_step_is_audited(alice, frank, units):

@@ -33,6 +33,8 @@ class Task(models.Model):
     due_on = models.DateField("期限", null=True, blank=True)
     done_on = models.DateField("完成日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    overdue_at = models.DateTimeField("超期提醒时间", null=True, blank=True,
+                                      help_text="超期后首次提醒承办人和负责人的时间；只提醒一次")
 
     class Meta:
         verbose_name = "待办事项"
@@ -41,4 +43,11 @@ class Task(models.Model):
         indexes = [models.Index(fields=["done_on", "due_on"], name="task_open_due")]
 
     def __str__(self) -> str:
+        return self.title
+
+    @property
+    def label(self) -> str:
+        """The title without the case number, for the case's own page: "部门负责人审核", not "审批"."""
+        if self.case_id and self.title.endswith(f"：{self.case.number}"):
+            return self.title[: -len(self.case.number) - 1]
         return self.title

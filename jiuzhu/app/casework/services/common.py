@@ -38,10 +38,15 @@ def due_from(code: str, start: date) -> date:
 
 def open_task(kind: str, title: str, *, case=None, clue=None, assignee=None, role: str = "",
               limit_code: str = "", start: date | None = None, due_on: date | None = None) -> Task:
+    """A step someone owes; its owners are told at once (casework.services.notices)."""
+    from jiuzhu.app.casework.services.notices import task_opened  # notices reads tasks: imported late
+
     if due_on is None and limit_code:
         due_on = due_from(limit_code, start or today())
-    return Task.objects.create(kind=kind, title=title, case=case, clue=clue, assignee=assignee, role=role,
+    task = Task.objects.create(kind=kind, title=title, case=case, clue=clue, assignee=assignee, role=role,
                                limit_code=limit_code, due_on=due_on)
+    task_opened(task)
+    return task
 
 
 def close_tasks(*, kind: str, case=None, clue=None, on: date | None = None) -> int:

@@ -132,6 +132,9 @@ def sign(user, referral: Referral, *, now: datetime | None = None) -> Referral:
                  f"{referral.to_unit.name}签收移送{referral.number}，反馈期限{referral.answer_due:%Y-%m-%d}",
                  actor=user, at=now)
     audit.record(user, "update", referral, detail={"state": referral.state})
+    notify([referral.sender], f"referral-received-{referral.pk}",
+           f"{referral.to_unit.name}已签收移送{referral.number}，反馈期限{referral.answer_due:%Y-%m-%d}",
+           link=_link(referral), referral=referral)
     return referral
 
 
@@ -146,6 +149,8 @@ def start(user, referral: Referral, *, now: datetime | None = None) -> Referral:
     record_event(referral, "referral_in_progress", f"{referral.to_unit.name}开始办理移送{referral.number}",
                  actor=user, at=now)
     audit.record(user, "update", referral, detail={"state": referral.state})
+    notify([referral.sender], f"referral-started-{referral.pk}",
+           f"{referral.to_unit.name}已开始办理移送{referral.number}", link=_link(referral), referral=referral)
     return referral
 
 

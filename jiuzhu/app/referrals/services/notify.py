@@ -31,14 +31,29 @@ def notify(users: Iterable, key: str, text: str, *, link: str = "", referral=Non
         except IntegrityError:  # a concurrent run made it first: still once
             continue
         if settings.EMAIL_HOST and user.email:
-            try:
-                send_mail(f"救助平台提醒：{text[:40]}", f"{text}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
-                note.emailed = True
-                note.save(update_fields=["emailed"])
-            except OSError:
-                log.warning("notice e-mail failed for notification %s", note.pk)
+            # after the step commits: a rolled-back step sends no mail, and a slow mail server holds no locks
+            transaction.on_commit(lambda note=note, to=user.email: _email(note, to))
         made.append(note)
     return made
+
+
+def unread_count(user) -> int:
+    """The number in the menu next to 通知."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def _email(note: Notification, to: str) -> None:
+    link = note.link
+    if link.startswith("/") and getattr(settings, "SITE_URL", ""):
+        link = settings.SITE_URL.rstrip("/") + link
+    try:
+        send_mail(f"救助平台提醒：{note.text[:40]}", f"{note.text}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [to])
+    except OSError:
+        log.warning("notice e-mail failed for notification %s", note.pk)
+        return
+    Notification.objects.filter(pk=note.pk).update(emailed=True)
 
 
 def liaisons_of(unit) -> list:
