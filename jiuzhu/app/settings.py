@@ -8,6 +8,10 @@ JIUZHU_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
 EMAIL_HOST …       Django's mail settings (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
                    EMAIL_USE_TLS=1, EMAIL_USE_SSL=1, DEFAULT_FROM_EMAIL): notices are e-mailed when EMAIL_HOST is set
 JIUZHU_SITE_URL    the platform's address, for whole links in notice e-mails
+JIUZHU_UPLOAD_MAX_MB      largest registry file accepted on the upload page and the API (default 100)
+JIUZHU_IMPORTS_AT_ONCE    imports the background workers run at the same time (default 1)
+JIUZHU_HOLD_BELOW         a new snapshot with fewer rows than this share of the current one is held (default 0.5)
+JIUZHU_PARSE_MEMORY_MB, JIUZHU_PARSE_SECONDS   limits of the process that reads one file (docs/intake.md)
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
     "jiuzhu.app.referrals",
     "jiuzhu.app.reports",
     "jiuzhu.app.web",
+    "jiuzhu.app.jobs",
     "ninja",  # serves the API docs' Swagger files locally instead of from a CDN
 ]
 
@@ -135,6 +140,10 @@ EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 # The address users open the platform at, so that links in notice e-mails are whole (e.g. https://jiuzhu.example)
 SITE_URL = os.environ.get("JIUZHU_SITE_URL", "")
+
+# Uploads and background jobs (docs/intake.md "Limits").
+JIUZHU_UPLOAD_MAX_MB = int(os.environ.get("JIUZHU_UPLOAD_MAX_MB", "100"))
+JIUZHU_IMPORTS_AT_ONCE = int(os.environ.get("JIUZHU_IMPORTS_AT_ONCE", "1"))
 
 # Personal data stays out of logs: only warnings and errors, no request bodies.
 LOGGING = {

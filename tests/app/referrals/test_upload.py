@@ -20,7 +20,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def own_home(tmp_path, monkeypatch, settings):
     monkeypatch.setenv("JIUZHU_HOME", str(tmp_path / "home"))
-    settings.JIUZHU_UPLOADS_INLINE = True
+
+
+def drain() -> int:
+    """What `jiuzhu worker --once` does: run every queued job."""
+    from jiuzhu.app.jobs.queue import work
+
+    return work(once=True)
 
 
 def _tekun_csv() -> bytes:
@@ -40,6 +46,9 @@ def test_upload_imports_and_offers_the_rejection_report(client, frank):
     response = client.post("/referrals/upload/", {"file": SimpleUploadedFile("特困人员.csv", _tekun_csv()),
                                                   "as_of": "2025-10-31"})
     made = RegistryUpload.objects.get()
+    assert (made.state, made.job.kind, made.job.state) == ("queued", "import", "queued")  # not in the request
+    drain()
+    made.refresh_from_db()
     assert response["Location"] == f"/referrals/upload/{made.pk}/"
     assert (made.state, made.progress, made.unit.code) == ("done", "导入完成", "civil_affairs")
     [result] = made.results
@@ -67,6 +76,7 @@ def test_wrong_file_type_refused(client, frank):
 def test_unreadable_file_is_reported_failed(client, frank):
     client.force_login(frank)
     client.post("/referrals/upload/", {"file": SimpleUploadedFile("名单.xlsx", b"not a workbook")})
+    drain()
     made = RegistryUpload.objects.get()
     assert (made.state, made.results[0]["status"]) == ("failed", "failed")
     assert made.results[0]["message_zh"]
@@ -82,18 +92,15 @@ def test_other_units_upload_is_refused_and_handler_cannot_upload(client, frank, 
     assert client.get("/referrals/upload/").status_code == 403
 
 
-@pytest.mark.django_db(transaction=True)
-def test_background_import_finishes_and_the_page_stops_refreshing(client, frank, settings):
-    import threading
-
-    settings.JIUZHU_UPLOADS_INLINE = False
+def test_worker_finishes_the_import_and_the_page_stops_refreshing(client, frank):
     client.force_login(frank)
     client.post("/referrals/upload/", {"file": SimpleUploadedFile("特困人员.csv", _tekun_csv())})
     made = RegistryUpload.objects.get()
-    for worker in [t for t in threading.enumerate() if t.name == f"upload-{made.pk}"]:
-        worker.join(timeout=120)
+    assert 'http-equiv="refresh"' in client.get(f"/referrals/upload/{made.pk}/").content.decode()
+    assert drain() == 2  # the import, then the screening it queued
     made.refresh_from_db()
-    assert (made.state, made.results[0]["rows_taken"]) == ("done", 2)
+    assert (made.state, made.results[0]["rows_taken"], made.job.state) == ("done", 2, "done")
+    assert (made.screen_job.kind, made.screen_job.state) == ("screen", "done")
     assert 'http-equiv="refresh"' not in client.get(f"/referrals/upload/{made.pk}/").content.decode()
 
 

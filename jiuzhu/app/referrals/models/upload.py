@@ -10,6 +10,7 @@ class UploadState(models.TextChoices):
     QUEUED = "queued", "排队中"
     RUNNING = "running", "导入中"
     DONE = "done", "已完成"
+    HELD = "held", "待确认"  # imported, but far smaller than the current snapshot: the data administrator confirms
     FAILED = "failed", "失败"
 
 
@@ -24,6 +25,11 @@ class RegistryUpload(models.Model):
     state = models.CharField("状态", max_length=10, choices=UploadState.choices, default=UploadState.QUEUED)
     progress = models.CharField("进度", max_length=300, blank=True)
     results = models.JSONField("导入结果", default=list, blank=True)
+    submitted_by = models.CharField("提交人", max_length=150, blank=True)  # user name, or the API token's name
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                            verbose_name="导入任务")
+    screen_job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="导入后的筛查")
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 

@@ -1,20 +1,24 @@
-"""A unit's registry file through intake (`jiuzhu.engine.api.ingest`): saved, imported in the background,
-progress and results kept on the RegistryUpload row the status page reads."""
+"""A unit's registry file through intake (`jiuzhu.engine.api.ingest`): stored, queued as an ``import`` job
+that the background worker (`jiuzhu worker`) runs — never in the request thread — with progress and results
+kept on the RegistryUpload row the status page reads. An accepted import queues one screening (coalesced).
+
+The interface the page and the token API share: ``store_file``, ``submit_import``; ``run_upload`` is the
+worker's."""
 
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings
-from django.db import connection
+from django.db import transaction
 from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
+from jiuzhu.app.jobs.models import Job, JobKind
+from jiuzhu.app.jobs.queue import submit, submit_screen
 from jiuzhu.app.referrals.models import RegistryUpload, UploadState
 from jiuzhu.engine import api
 from jiuzhu.engine.home import jiuzhu_home
@@ -26,7 +30,9 @@ _RESULT_FIELDS = ("file_name", "status", "batch_id", "unit", "source_type", "row
                   "report_xlsx", "message_zh")
 
 
-def save_upload(user, unit, uploaded_file, *, source: str = "", as_of: date | None = None) -> RegistryUpload:
+def store_file(uploaded_file) -> Path:
+    """Write an uploaded file (Django's UploadedFile, or anything with ``name`` and ``chunks()``) under
+    ``$JIUZHU_HOME/uploads/registry/<random>/``; returns its path."""
     name = Path(uploaded_file.name).name
     folder = jiuzhu_home() / "uploads" / "registry" / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
@@ -34,14 +40,36 @@ def save_upload(user, unit, uploaded_file, *, source: str = "", as_of: date | No
     with open(target, "wb") as out:
         for chunk in uploaded_file.chunks():
             out.write(chunk)
-    upload = RegistryUpload.objects.create(unit=unit, uploaded_by=user, file_name=name, path=str(target),
-                                           source=source, as_of=as_of)
-    audit.record(user, "import", upload, detail={"unit": unit.code})
+    return target
+
+
+def submit_import(path: str | Path, source: str, as_of: date | None, unit, submitted_by, *,
+                  who=None) -> RegistryUpload:
+    """Queue the import of a stored file for ``unit`` (an accounts.Unit); ``submitted_by`` a User or a name
+    (e.g. an API token's); ``who`` what the audit entry names (a request, a user, or None). Returns the
+    upload row (state ``queued``; ``upload.job`` the job)."""
+    path = Path(path)
+    user = submitted_by if hasattr(submitted_by, "get_username") else None
+    name = user.get_username() if user is not None else str(submitted_by or "")
+    with transaction.atomic():
+        upload = RegistryUpload.objects.create(unit=unit, uploaded_by=user, submitted_by=name, file_name=path.name,
+                                               path=str(path), source=source or "", as_of=as_of,
+                                               progress="排队等待导入")
+        upload.job = submit(JobKind.IMPORT, {"upload_id": upload.pk}, submitted_by=name)
+        upload.save(update_fields=["job"])
+        audit.record(who if who is not None else user, "import", upload,
+                     detail={"unit": unit.code, "source": source or "", "job": upload.job.pk})
     return upload
 
 
+def save_upload(user, unit, uploaded_file, *, source: str = "", as_of: date | None = None,
+                who=None) -> RegistryUpload:
+    """The upload page's path: store the file and queue its import."""
+    return submit_import(store_file(uploaded_file), source, as_of, unit, user, who=who)
+
+
 def run_upload(upload_id: int) -> RegistryUpload:
-    """Import the saved file; never raises (a failure is recorded on the row for the user to read)."""
+    """Import the saved file (in the worker); never raises (a failure is recorded on the row for the user)."""
     upload = RegistryUpload.objects.get(pk=upload_id)
     upload.state = UploadState.RUNNING
     upload.progress = "正在读取文件"
@@ -53,38 +81,39 @@ def run_upload(upload_id: int) -> RegistryUpload:
     # the procuratorate's data administrator imports on behalf of the registry's own unit
     unit = None if upload.unit.is_procuratorate else upload.unit.code
     try:
-        # One process (jobs=1): the web server's cores serve its users; no worker processes are
-        # started from a request thread. `jiuzhu ingest` uses every core for big files.
+        # One reading process: the machine's cores serve the web users too.
         results = api.ingest([upload.path], source=upload.source or None, unit=unit, as_of=upload.as_of,
-                             imported_by=upload.uploaded_by.username if upload.uploaded_by else "web",
-                             progress=progress, jobs=1)
-    except Exception:  # the engine failed unexpectedly: tell the user, keep the trace in the log (no data)
-        log.exception("registry upload %s failed", upload_id)
+                             imported_by=upload.submitted_by or "web", progress=progress, jobs=1)
+    except Exception as err:  # the engine failed unexpectedly: tell the user, keep the type in the log (no data)
+        log.exception("registry upload %s failed: %s", upload_id, type(err).__name__)
         upload.state = UploadState.FAILED
         upload.progress = "导入出错，请联系数据管理员"
     else:
         upload.results = [{k: _plain(asdict(r).get(k)) for k in _RESULT_FIELDS} for r in results]
-        upload.state = UploadState.FAILED if all(r.status == "failed" for r in results) else UploadState.DONE
-        upload.progress = "导入完成" if upload.state == UploadState.DONE else "导入失败"
+        upload.state, upload.progress = _outcome(results)
     upload.finished_at = timezone.now()
-    upload.save(update_fields=["state", "progress", "results", "finished_at"])
+    if any(r.get("status") == "imported" for r in upload.results):
+        upload.screen_job = submit_screen(submitted_by=upload.submitted_by or "worker",
+                                          reason=f"upload {upload.pk}")
+    upload.save(update_fields=["state", "progress", "results", "finished_at", "screen_job"])
     return upload
+
+
+def _outcome(results: list) -> tuple[str, str]:
+    statuses = {r.status for r in results}
+    if statuses <= {"failed"}:
+        failed = next((r for r in results if r.message_zh), None)
+        return UploadState.FAILED, f"导入失败：{failed.message_zh}" if failed else "导入失败"
+    if "held" in statuses:
+        return UploadState.HELD, "已导入，但行数远少于当前名单，等待数据管理员确认后才生效"
+    return UploadState.DONE, "导入完成"
+
+
+def mark_interrupted(job: Job) -> None:
+    """The worker died while importing: the upload fails with the job's message (the file left no trace)."""
+    RegistryUpload.objects.filter(job=job, state__in=(UploadState.QUEUED, UploadState.RUNNING)).update(
+        state=UploadState.FAILED, progress=job.message[:300], finished_at=timezone.now())
 
 
 def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
-
-
-def start_upload(upload: RegistryUpload) -> None:
-    """In the background, so the page can show progress; at once when settings ask (tests, the CLI)."""
-    if getattr(settings, "JIUZHU_UPLOADS_INLINE", False):
-        run_upload(upload.pk)
-        return
-
-    def work() -> None:
-        try:
-            run_upload(upload.pk)
-        finally:
-            connection.close()  # this thread's own connection; nobody else will close it
-
-    threading.Thread(target=work, name=f"upload-{upload.pk}", daemon=True).start()

@@ -13,7 +13,7 @@ from jiuzhu.app.accounts.access import deny, role_required
 from jiuzhu.app.accounts.models import Role
 from jiuzhu.app.referrals.forms import UploadForm
 from jiuzhu.app.referrals.models import RegistryUpload
-from jiuzhu.app.referrals.services.upload import SUFFIXES, save_upload, start_upload
+from jiuzhu.app.referrals.services.upload import SUFFIXES, save_upload
 
 UPLOADERS = (Role.LIAISON, Role.UNIT_LEADER, Role.DATA_ADMIN)
 
@@ -27,8 +27,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             messages.error(request, "只能上传 xlsx、xls 或 csv 文件")
         else:
             made = save_upload(request.user, request.profile.unit, f, source=form.cleaned_data["source"].strip(),
-                               as_of=form.cleaned_data["as_of"])
-            start_upload(made)
+                               as_of=form.cleaned_data["as_of"], who=request)
             return redirect("referrals:upload_status", pk=made.pk)
     recent = RegistryUpload.objects.filter(unit=request.profile.unit)[:20]
     return render(request, "referrals/upload.html", {"form": form, "recent": recent})
