@@ -3,6 +3,7 @@
 JIUZHU_HOME        where the embedded default keeps its files (default ./var)
 DATABASE_URL       postgresql://… to use PostgreSQL instead of SQLite in JIUZHU_HOME
 JIUZHU_SECRET_KEY  the secret key (default: generated once into JIUZHU_HOME/secret_key)
+JIUZHU_AUDIT_KEY   the audit chain's key (default: generated once into JIUZHU_HOME/audit_key; back it up)
 JIUZHU_DEBUG       1 to turn on Django's debug pages (never in production)
 JIUZHU_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
 EMAIL_HOST …       Django's mail settings (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
@@ -27,17 +28,22 @@ HOME = jiuzhu_home()
 BASE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
-def _secret_key() -> str:
-    if os.environ.get("JIUZHU_SECRET_KEY"):
-        return os.environ["JIUZHU_SECRET_KEY"]
-    path = HOME / "secret_key"
+def _home_secret(env: str, file_name: str) -> str:
+    """From the environment, else generated once into JIUZHU_HOME (owner-only)."""
+    if os.environ.get(env):
+        return os.environ[env]
+    path = HOME / file_name
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(secrets.token_urlsafe(50))
     return path.read_text(encoding="utf-8").strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _home_secret("JIUZHU_SECRET_KEY", "secret_key")
+# Keys the audit chain and the keyed hashes of personal values in it (accounts/chain.py). Kept out of the
+# database on purpose: whoever can write the database but lacks this key cannot forge the trail.
+JIUZHU_AUDIT_KEY = _home_secret("JIUZHU_AUDIT_KEY", "audit_key")
 DEBUG = os.environ.get("JIUZHU_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("JIUZHU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 

@@ -32,7 +32,9 @@ def test_writes_docx_and_xlsx(county, tmp_path, capsys):
     assert overview["发放救助金金额"] == (30000, 40000, 65000)
     events = AuditEvent.objects.filter(action="export", object_type="reports.quarterly")
     assert sorted(e.detail["format"] for e in events) == ["docx", "xlsx"]
-    assert {(e.username, e.object_id) for e in events} == {("cli", "2026Q3")}
+    import getpass  # the command line's entries name the OS user who ran it
+
+    assert {(e.username, e.object_id) for e in events} == {(f"cli:{getpass.getuser()}", "2026Q3")}
     assert not list(tmp_path.glob("**/*.part"))
 
 
