@@ -9,6 +9,7 @@ from django.utils import timezone
 from jiuzhu.app.accounts.access import role_required
 from jiuzhu.app.referrals.models import PENDING_STATES, ReferralState
 from jiuzhu.app.referrals.services import scope
+from jiuzhu.app.web import workday
 
 
 def _rows(referrals, today):
@@ -24,7 +25,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if state in ReferralState.values:
         mine = mine.filter(state=state)
     received = mine.filter(to_unit=profile.unit)
-    to_do = sorted((r for r in received if r.state in PENDING_STATES), key=lambda r: (r.due_date(), r.pk))
+    if state:
+        to_do = sorted((r for r in received if r.state in PENDING_STATES), key=lambda r: (r.due_date(), r.pk))
+    else:  # the landing page counts this list
+        to_do = workday.referrals_to_do(request.user)
     return render(request, "referrals/inbox.html", {
         "to_do": _rows(to_do, today),
         "done": _rows(received.exclude(state__in=PENDING_STATES)[:100], today),
