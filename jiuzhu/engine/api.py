@@ -15,7 +15,23 @@ from jiuzhu.engine.screening.screen import screen
 if TYPE_CHECKING:
     from jiuzhu.engine.linkage import LinkResult
 
-__all__ = ["BatchResult", "ClueFinding", "RuleSetting", "ScreenResult", "ingest", "link", "screen"]
+__all__ = ["BatchResult", "ClueFinding", "RuleSetting", "ScreenResult", "ingest", "link", "screen", "source_title",
+           "unit_name"]
+
+
+def source_title(code: str) -> str:
+    """A source type's Chinese name (``dibao`` → its spec title); an unknown code is shown as it is."""
+    from jiuzhu.engine.intake.specs import SPECS
+
+    spec = SPECS.get(code)
+    return spec.title if spec is not None else code
+
+
+def unit_name(code: str) -> str:
+    """A unit kind's Chinese name (``civil_affairs`` → ``民政局``); an unknown code is shown as it is."""
+    from jiuzhu.engine.units import UNIT_NAMES
+
+    return UNIT_NAMES.get(code, code)
 
 
 def ingest(

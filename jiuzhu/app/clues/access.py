@@ -1,4 +1,10 @@
-"""Which clues a user sees and works on (the queue and the clue page ask these)."""
+"""Which clues a user sees and works on (the queues, the clue page and the token API ask these).
+
+- a unit's clues: those it is the target of, those its rule names it as second unit (FP-01: the
+  procuratorate), and those it answered (a clue it sent on to the procuratorate stays in its view);
+- procuratorate leaders see every clue; procuratorate handlers the procuratorate's clues assigned to
+  them or unassigned and not another special team's (workflow.md §5);
+- partner liaisons and leaders their unit's clues; everybody else none."""
 
 from __future__ import annotations
 
@@ -9,40 +15,55 @@ from jiuzhu.app.accounts.models import Role, Team
 from jiuzhu.app.clues.models import Clue
 
 LEADERS = (Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF)
+PARTNER_ROLES = (Role.LIAISON, Role.UNIT_LEADER)
+PROCURATORATE = "procuratorate"
 
 
-def with_any_tag(qs: QuerySet[Clue], tags) -> Q:
-    """Clues of `qs` carrying any of `tags`. JSON list containment has no lookup on SQLite, so
-    the tags are read and matched here (a county holds hundreds of open clues, not millions)."""
-    tags = set(tags)
-    return Q(pk__in=[pk for pk, t in qs.values_list("pk", "tags") if tags & set(t or ())])
+def with_any_tag(tags) -> Q:
+    """Clues carrying any of `tags` (matched in the database on the `|tag|` text)."""
+    q = Q(pk__in=[])
+    for tag in tags:
+        q |= Q(tag_text__contains=f"|{tag}|")
+    return q
+
+
+def unit_q(unit_code: str) -> Q:
+    return Q(target_unit=unit_code) | Q(second_unit=unit_code) | Q(answered_unit=unit_code)
+
+
+def unit_clues(unit) -> QuerySet[Clue]:
+    """Every clue of a unit (a Unit or its code): what its liaison, and a token of the unit, sees."""
+    code = getattr(unit, "code", unit)
+    return Clue.objects.filter(unit_q(code))
 
 
 def clues_for(user) -> QuerySet[Clue]:
-    """Leaders: every clue for their unit. Handlers: clues assigned to them, and unassigned clues
-    that are not a special team's, or are one of their teams' (workflow.md §5). Others: none."""
+    """The clues `user` may see (module docstring)."""
     profile = profile_of(user)
-    if profile is None or not profile.in_procuratorate:
+    if profile is None:
         return Clue.objects.none()
-    own_unit = Clue.objects.filter(target_unit=profile.unit.code)
+    if not profile.in_procuratorate:
+        return unit_clues(profile.unit) if profile.role in PARTNER_ROLES else Clue.objects.none()
     if profile.role in LEADERS:
-        return own_unit
+        return Clue.objects.all()
     if profile.role != Role.HANDLER:
         return Clue.objects.none()
+    own_unit = unit_clues(PROCURATORATE)
     my_tags = set(Team.objects.filter(members=user).values_list("tag", flat=True))
     other_team_tags = [t for t in Team.objects.values_list("tag", flat=True) if t not in my_tags]
-    unassigned = own_unit.filter(verification__isnull=True)
-    not_mine = with_any_tag(unassigned, other_team_tags)
-    return own_unit.filter(Q(verification__handler=user) | (Q(verification__isnull=True) & ~not_mine))
+    return own_unit.filter(Q(verification__handler=user)
+                           | (Q(verification__isnull=True) & ~with_any_tag(other_team_tags)))
+
+
+clues_visible = clues_for
 
 
 def team_queue(user) -> QuerySet[Clue]:
-    """The special-team queue: unassigned open clues carrying a tag of one of the user's teams."""
+    """The special-team queue: unassigned clues carrying a tag of one of the user's teams."""
     tags = list(Team.objects.filter(members=user).values_list("tag", flat=True))
     if not tags:
         return Clue.objects.none()
-    unassigned = clues_for(user).filter(verification__isnull=True)
-    return unassigned.filter(with_any_tag(unassigned, tags))
+    return clues_for(user).filter(verification__isnull=True).filter(with_any_tag(tags))
 
 
 def can_view_clue(user, clue: Clue) -> bool:
@@ -54,12 +75,19 @@ def can_assign(user) -> bool:
     return profile is not None and profile.in_procuratorate and profile.role in LEADERS
 
 
+def is_procuratorate_clue(clue: Clue) -> bool:
+    """The procuratorate verifies it: its target, or its rule's second unit."""
+    return PROCURATORATE in (clue.target_unit, clue.second_unit)
+
+
 def can_work_clue(user, clue: Clue) -> bool:
-    """Verify, conclude, accept as a case: a leader, the assigned handler, or a handler taking an
-    unassigned clue of their queue."""
-    if not can_view_clue(user, clue):
+    """Verify, conclude, accept as a case (the procuratorate's work): a leader, the assigned handler, or a
+    handler taking an unassigned clue of their queue — on a clue the procuratorate works."""
+    if not is_procuratorate_clue(clue) or not can_view_clue(user, clue):
         return False
     profile = profile_of(user)
+    if not profile.in_procuratorate:
+        return False
     if profile.role in LEADERS:
         return True
     verification = getattr(clue, "verification", None) if hasattr(clue, "verification") else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -13,6 +14,27 @@ class ClueState(models.TextChoices):
     REFERRED = "referred", "已移送"
     EXCLUDED = "excluded", "已排除"
     LAPSED = "lapsed", "事实已消失"
+    ANSWERED = "answered", "单位已答复"
+
+
+class ClueSource(models.TextChoices):
+    """How a clue came in: screening, or entered by hand (workflow.md §1)."""
+
+    SCREENING = "screening", "筛查"
+    APPLICATION = "application", "申请"
+    TRANSFER = "transfer", "移送"
+    PETITION = "petition", "信访"
+    HOTLINE = "12309", "12309"
+    OTHER = "other", "其他"
+
+
+class UnitOutcome(models.TextChoices):
+    """A partner unit's answer to its clue (api.md `POST /api/v1/clues/{id}/conclusion`)."""
+
+    TAKEN_UP = "taken_up", "纳入帮扶"
+    NOT_ELIGIBLE = "not_eligible", "不符合条件"
+    ALREADY_COVERED = "already_covered", "已在册"
+    TO_PROCURATORATE = "to_procuratorate", "转检察院"
 
 
 # States in which a person is still waiting for someone to act (the export's "open clues").
@@ -24,7 +46,14 @@ HANDLED_STATES = (
     ClueState.ACCEPTED,
     ClueState.REFERRED,
     ClueState.EXCLUDED,
+    ClueState.ANSWERED,
 )
+
+
+def tag_text(tags) -> str:
+    """Tags as one searchable string, `|未成年人|残疾人|`: a portable `contains` filter on SQLite and
+    PostgreSQL (JSON containment is not), so the queue filters 100,000 clues in the database."""
+    return "|" + "|".join(tags or ()) + "|" if tags else ""
 
 
 class Clue(models.Model):
@@ -54,12 +83,42 @@ class Clue(models.Model):
     last_seen = models.DateTimeField("最近发现")
     lapsed_at = models.DateTimeField("事实消失时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    tag_text = models.CharField("标签（检索用）", max_length=200, blank=True, editable=False)
+    source = models.CharField("来源", max_length=16, choices=ClueSource.choices, default=ClueSource.SCREENING)
+    second_unit = models.CharField("共同承办单位", max_length=32, blank=True,
+                                   help_text="规则的第二承办单位（如 FP-01 的检察院），也办理该线索")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="录入人")
+    contact = models.CharField("联系电话", max_length=40, blank=True)
+    address = models.CharField("住址", max_length=200, blank=True)
+    # A partner unit's answer (api.md): open for its unit until answered, within the answer limit.
+    answer_due = models.DateField("答复期限", null=True, blank=True)
+    overdue_at = models.DateTimeField("超期提醒时间", null=True, blank=True)
+    unit_outcome = models.CharField("单位答复", max_length=20, choices=UnitOutcome.choices, blank=True)
+    unit_note = models.TextField("答复说明", blank=True)
+    answered_unit = models.CharField("答复单位", max_length=32, blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="答复人")
 
     class Meta:
         verbose_name = "线索"
         verbose_name_plural = "线索"
         ordering = ["-priority", "id"]
-        indexes = [models.Index(fields=["state", "-priority"], name="clue_state_priority")]
+        indexes = [
+            models.Index(fields=["state", "-priority"], name="clue_state_priority"),
+            models.Index(fields=["target_unit", "state", "-priority"], name="clue_unit_state_priority"),
+            models.Index(fields=["second_unit", "state", "-priority"], name="clue_second_state_priority"),
+            models.Index(fields=["person_id_number"], name="clue_id_number"),
+            models.Index(fields=["person_name"], name="clue_person_name"),
+            models.Index(fields=["answer_due", "unit_outcome"], name="clue_answer_due"),
+        ]
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.tag_text = tag_text(self.tags)
+        if kwargs.get("update_fields") is not None and "tags" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "tag_text"}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.rule} {self.person_name}"
@@ -67,6 +126,11 @@ class Clue(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def waits_for_unit(self) -> bool:
+        """A partner unit still owes its answer."""
+        return self.target_unit != "procuratorate" and not self.unit_outcome and self.is_open
 
 
 class RuleSetting(models.Model):

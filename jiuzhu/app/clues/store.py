@@ -17,13 +17,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from jiuzhu.app.clues.models import Clue, ClueState, RuleSetting, ScreeningRun
+from jiuzhu.app.clues.models import Clue, ClueState, RuleSetting, ScreeningRun, tag_text
+from jiuzhu.app.clues.services import answer_due_for
 from jiuzhu.engine.api import ClueFinding, ScreenResult
 from jiuzhu.engine.api import RuleSetting as EngineRuleSetting
 
 _UPDATED = ("rule_name", "person_key", "person_name", "person_id_number", "priority", "tags", "target_unit",
             "suggested_help", "reason", "records", "facts", "as_of", "last_seen", "facts_current", "lapsed_at",
-            "state")
+            "state", "tag_text", "second_unit", "answer_due")
 
 
 def rule_settings() -> list[EngineRuleSetting]:
@@ -48,7 +49,8 @@ def monthly_wage_fen() -> int | None:
 
 
 def _fields(f: ClueFinding, as_of: date) -> dict[str, Any]:
-    return {"rule_name": f.rule_name, "person_key": f.person_key, "person_name": f.person_name,
+    also = [u for u in f.facts.get("also_units", []) if u != f.target_unit]
+    return {"tag_text": tag_text(f.tags), "second_unit": also[0] if also else "","rule_name": f.rule_name, "person_key": f.person_key, "person_name": f.person_name,
             "person_id_number": f.person_id_number or "", "priority": f.priority, "tags": list(f.tags),
             "target_unit": f.target_unit, "suggested_help": f.suggested_help, "reason": f.reason,
             "records": f.records, "facts": {**f.facts, "seen_rule_version": f.rule_version}, "as_of": as_of}
@@ -57,6 +59,7 @@ def _fields(f: ClueFinding, as_of: date) -> dict[str, Any]:
 @transaction.atomic
 def store_result(result: ScreenResult, *, started_by: str = "cli", started_at: Any = None) -> ScreeningRun:
     now = timezone.now()
+    due = answer_due_for()
     run = ScreeningRun(as_of=result.as_of, engine=result.engine, started_at=started_at or now, finished_at=now,
                        rule_versions=result.rule_versions, counts=result.counts, started_by=started_by)
     existing = {c.key: c for c in Clue.objects.filter(rule__in=list(result.rule_versions))}
@@ -64,11 +67,18 @@ def store_result(result: ScreenResult, *, started_by: str = "cli", started_at: A
     for f in result.clues:
         clue = existing.pop(f.key, None)
         if clue is None:
-            new.append(Clue(key=f.key, rule=f.rule, rule_version=f.rule_version, state=ClueState.NEW,
-                            first_seen=now, last_seen=now, **_fields(f, result.as_of)))
+            clue = Clue(key=f.key, rule=f.rule, rule_version=f.rule_version, state=ClueState.NEW,
+                        first_seen=now, last_seen=now, **_fields(f, result.as_of))
+            clue.answer_due = due(clue.target_unit, now)
+            new.append(clue)
             continue
-        for name, value in _fields(f, result.as_of).items():
+        fields = _fields(f, result.as_of)
+        if clue.unit_outcome:  # a unit answered (to_procuratorate moved it): its routing stays
+            fields.pop("target_unit")
+        for name, value in fields.items():
             setattr(clue, name, value)
+        if clue.answer_due is None and not clue.unit_outcome:
+            clue.answer_due = due(clue.target_unit, clue.first_seen)
         clue.last_seen, clue.facts_current, clue.lapsed_at = now, True, None
         if clue.state == ClueState.LAPSED:
             clue.state = ClueState.NEW

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("<int:pk>/conclude/", views.conclude, name="conclude"),
+    path("<int:pk>/answer/", views.answer, name="answer"),
 ]

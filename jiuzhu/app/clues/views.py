@@ -19,13 +19,20 @@ from jiuzhu.app.casework.models import Outcome
 from jiuzhu.app.casework.services import verification
 from jiuzhu.app.casework.services.common import today
 from jiuzhu.app.casework.services.errors import CaseworkError
-from jiuzhu.app.clues import access, evidence
-from jiuzhu.app.clues.models import Clue, ClueState
+from jiuzhu.app.clues import access, evidence, services
+from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueState, UnitOutcome
 from jiuzhu.engine.identity.calendar import add_working_days
 from jiuzhu.engine.region import current_region
 
 PROCURATORATE = (Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF)
+CLUE_ROLES = (*PROCURATORATE, Role.LIAISON, Role.UNIT_LEADER)
 PAGE = 200
+
+
+class AnswerForm(forms.Form):
+    outcome = forms.ChoiceField(label="答复", choices=UnitOutcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label="说明（不符合条件、转检察院须写明理由）", widget=forms.Textarea(attrs={"rows": 2}),
+                           required=False)
 
 
 class ConcludeForm(forms.Form):
@@ -38,18 +45,21 @@ class ConcludeForm(forms.Form):
 
 def _filtered(request: HttpRequest, clues):
     f = request.GET
+    partner = not request.profile.in_procuratorate
     if f.get("rule"):
         clues = clues.filter(rule=f["rule"])
     if f.get("tag"):
-        clues = clues.filter(access.with_any_tag(clues, [f["tag"]]))
+        clues = clues.filter(access.with_any_tag([f["tag"]]))
     if f.get("priority", "").isdigit():
         clues = clues.filter(priority__gte=int(f["priority"]))
     if f.get("township"):
         clues = clues.filter(facts__township=f["township"])
     if f.get("state") in ClueState.values:
         clues = clues.filter(state=f["state"])
+    elif not f.get("state") and partner:  # a partner's to-do: what its unit still owes an answer to
+        clues = clues.filter(target_unit=request.profile.unit.code, unit_outcome="", state__in=OPEN_STATES)
     elif not f.get("state"):
-        clues = clues.filter(state__in=[ClueState.NEW, ClueState.ASSIGNED, ClueState.VERIFYING])
+        clues = clues.filter(state__in=OPEN_STATES)
     on = today()
     if f.get("due") == "overdue":
         clues = clues.filter(verification__due_on__lt=on, verification__outcome="")
@@ -59,7 +69,7 @@ def _filtered(request: HttpRequest, clues):
     return clues
 
 
-@role_required(*PROCURATORATE)
+@role_required(*CLUE_ROLES)
 def queue(request: HttpRequest) -> HttpResponse:
     team = request.GET.get("queue") == "team"
     base = access.team_queue(request.user) if team else access.clues_for(request.user)
@@ -87,20 +97,44 @@ def _visible(request: HttpRequest, pk: int) -> Clue:
     return clue
 
 
-@role_required(*PROCURATORATE)
+@role_required(*CLUE_ROLES)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     clue = _visible(request, pk)
-    audit.record(request, "view", clue)
+    partner = not request.profile.in_procuratorate
+    # A partner unit checks eligibility by the full ID number: shown to it, and the view says so.
+    person_id = clue.person_id_number if partner else shown_id(request.user, clue.person_id_number)
+    audit.record(request, "view", clue, detail={"full_id": bool(person_id) and "*" not in person_id})
     v = getattr(clue, "verification", None) if hasattr(clue, "verification") else None
     linkage = evidence.explain(clue.person_key, [r.get("record_id", "") for r in clue.records or []])
     records = [dict(r, how=linkage.methods.get(r.get("record_id", ""), "")) for r in clue.records or []]
     case = getattr(clue, "case", None) if hasattr(clue, "case") else None
     return render(request, "clues/detail.html", {
-        "clue": clue, "v": v, "person_id": shown_id(request.user, clue.person_id_number), "records": records,
+        "clue": clue, "v": v, "person_id": person_id, "records": records, "partner": partner,
+        "can_answer": services.may_answer(request.user, clue), "answer_form": AnswerForm(),
+        "rule_date": services.rule_version_date(clue),
         "linkage": linkage, "case": case, "can_work": access.can_work_clue(request.user, clue),
         "can_assign": access.can_assign(request.user), "form": ConcludeForm(),
         "status": deadlines.status(v.due_on, v.decided_on) if v else "",
         "handlers": Profile.objects.filter(unit=request.profile.unit, role=Role.HANDLER)})
+
+
+@require_POST
+@role_required(Role.LIAISON, Role.UNIT_LEADER)
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The target unit's answer to its clue (the same service as the token API)."""
+    clue = _visible(request, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择答复：纳入帮扶、不符合条件、已在册或转检察院")
+        return redirect("clues:detail", pk=clue.pk)
+    try:
+        clue = services.conclude_clue(clue, form.cleaned_data["outcome"], form.cleaned_data["note"],
+                                      request.user, request=request)
+    except services.ClueError as err:
+        messages.error(request, str(err).split(" / ")[0])
+    else:
+        messages.success(request, f"已答复：{clue.get_unit_outcome_display()}")
+    return redirect("clues:detail", pk=clue.pk)
 
 
 @require_POST
@@ -155,21 +189,12 @@ def conclude(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _send_referral(user, clue: Clue, d: dict) -> str:
-    """移送他单位 delivers the clue to the unit's inbox through the referrals app (issue 8), as the
-    first kind of help on that unit's 职责清单. Without the referrals app the outcome alone is kept."""
+    """移送他单位 delivers the clue to the unit's inbox: the one clue-referral path, `flow.refer_clue`."""
+    from jiuzhu.app.referrals.services.errors import ReferralError
+    from jiuzhu.app.referrals.services.flow import refer_clue
+
     try:
-        from jiuzhu.app.referrals.services.errors import ReferralError
-        from jiuzhu.app.referrals.services.flow import send
-        from jiuzhu.app.referrals.services.routing import kinds_taken_by
-    except ImportError:
-        return ""
-    kinds = kinds_taken_by(d["refer_to"])
-    if not kinds:
-        raise CaseworkError(f"{d['refer_to'].name}的职责清单未列帮扶事项，无法移送，请数据管理员设置")
-    try:
-        referral = send(user, to_unit=d["refer_to"], kind=kinds[0], person_name=clue.person_name,
-                        person_id_number=clue.person_id_number, facts=clue.reason, request=d["reason"], clue=clue)
+        referral = refer_clue(user, clue, d["refer_to"], request=d["reason"])
     except ReferralError as err:
         raise CaseworkError(str(err)) from err
     return f"，已向{d['refer_to'].name}发出移送函（{referral.number}）"
-

@@ -9,7 +9,8 @@ from jiuzhu.app.accounts.models.profile import PROCURATORATE_ROLES, Role
 
 # (label, url name, roles that see it; empty = everyone)
 ENTRIES: tuple[tuple[str, str, frozenset[str]], ...] = (
-    ("线索", "clues:queue", frozenset(PROCURATORATE_ROLES)),
+    ("线索", "clues:queue", frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.LIAISON,
+                                     Role.UNIT_LEADER})),
     ("案件", "casework:case_list", frozenset(PROCURATORATE_ROLES)),
     ("待我审批", "casework:approvals", frozenset({Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF})),
     ("我的期限", "casework:deadlines", frozenset()),

@@ -1,6 +1,6 @@
 """`jiuzhu referrals check-overdue [--today YYYY-MM-DD]`: flag overdue referrals and overdue case and clue
-tasks (核查, 审查, 审批, 通知, 发放, 回访 …) and tell the owner and the unit leader once (run daily from cron
-or a systemd timer)."""
+tasks (核查, 审查, 审批, 通知, 发放, 回访 …) and tell the owner and the unit leader once, and partner units' clues
+past their answer limit (run daily from cron or a systemd timer)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def check_overdue(args: argparse.Namespace) -> int:
     setup()
     from jiuzhu.app.casework.models import TaskKind
     from jiuzhu.app.casework.services.notices import check_overdue_tasks
+    from jiuzhu.app.clues.services import check_clues_overdue
     from jiuzhu.app.referrals.services.overdue import check_overdue as run
 
     flags = run(today)
@@ -45,4 +46,8 @@ def check_overdue(args: argparse.Namespace) -> int:
     for t in tasks:
         print(f"{t.what}\t{TaskKind(t.kind).label}超期（期限 {t.due:%Y-%m-%d}）\t通知 {t.notified} 人")
     print(f"新标记超期办案事项 {len(tasks)} 项 / {len(tasks)} case task(s) newly overdue")
+    clues = check_clues_overdue(today)
+    for c in clues:
+        print(f"线索{c.clue_id}\t{c.unit}\t答复超期（期限 {c.due:%Y-%m-%d}）\t通知 {c.notified} 人")
+    print(f"新标记超期线索 {len(clues)} 条 / {len(clues)} clue(s) newly overdue")
     return 0

@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _daily_checks(stop: threading.Event) -> None:
     from django.db import close_old_connections
 
+    from jiuzhu.app.clues.services import check_clues_overdue
     from jiuzhu.app.referrals.services.overdue import check_overdue
 
     while not stop.is_set():
@@ -39,6 +40,9 @@ def _daily_checks(stop: threading.Event) -> None:
             flags = check_overdue()
             if flags:
                 log.warning("overdue check: %d referral(s) newly overdue", len(flags))
+            clues = check_clues_overdue()
+            if clues:
+                log.warning("overdue check: %d clue(s) newly overdue", len(clues))
         except Exception:  # keep serving; the next round tries again
             log.exception("overdue check failed")
         finally:

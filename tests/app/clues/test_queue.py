@@ -22,7 +22,8 @@ def clues(db):
         "disabled": make_clue(person_name="老李", tags=["残疾人"], priority=70, rule="SJ-03",
                               facts={"township": "石牌镇"}),
         "plain": make_clue(person_name="王五", tags=[], priority=40, facts={"township": "均溪镇"}),
-        "civil": make_clue(person_name="赵六", tags=[], target_unit="civil_affairs", rule="MZ-01"),
+        "civil": make_clue(person_name="赵六", tags=[], target_unit="civil_affairs", rule="MZ-01", priority=30,
+                           facts={"township": "石牌镇"}),
     }
 
 
@@ -32,9 +33,9 @@ def _names(client, url="/clues/"):
     return [n for n in ("小红", "老李", "王五", "赵六") if n in page.content.decode()]
 
 
-def test_leader_sees_all_procuratorate_clues(client, people, clues):
+def test_leader_sees_every_clue(client, people, clues):
     client.force_login(people["bob"])
-    assert _names(client) == ["小红", "老李", "王五"]
+    assert _names(client) == ["小红", "老李", "王五", "赵六"]
 
 
 def test_handler_sees_own_team_and_untagged_unassigned(client, people, clues):
@@ -44,9 +45,12 @@ def test_handler_sees_own_team_and_untagged_unassigned(client, people, clues):
     assert client.get(f"/clues/{clues['disabled'].pk}/").status_code == 403
 
 
-def test_partner_and_finance_have_no_queue(client, people, clues):
-    client.force_login(people["frank"])
-    assert client.get("/clues/").status_code == 403
+def test_partner_sees_its_units_clues_and_finance_has_no_queue(client, people, clues):
+    client.force_login(people["frank"])  # 民政
+    assert _names(client) == ["赵六"]
+    assert client.get(f"/clues/{clues['minor'].pk}/").status_code == 403
+    client.force_login(people["grace"])  # 残联: none of these
+    assert _names(client) == []
     client.force_login(people["erin"])
     assert client.get("/clues/").status_code == 403
 

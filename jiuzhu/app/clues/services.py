@@ -1,0 +1,160 @@
+"""A partner unit's answer to its clue, the answer limit and its overdue escalation (api.md, workflow.md §3).
+
+The pages (`clues:answer`) and the token API (`POST /api/v1/clues/{id}/conclusion`) both call
+`conclude_clue`; the answer limit is the unit's referral answer limit (15 working days, 5 for
+乡村振兴), counted from the screening that made the clue. An unanswered clue past it is flagged once
+and its unit's liaisons and leader are told, as overdue referrals are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.access import profile_of
+from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueState, UnitOutcome
+
+PROCURATORATE = "procuratorate"
+
+
+class ClueError(Exception):
+    """A refused step, with a Chinese message for people and a code for the API."""
+
+    def __init__(self, message: str, code: str = "bad_request") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def answer_due_for() -> Callable[[str, datetime | date | None], date | None]:
+    """`due(unit_code, start)`: the answer limit of a partner unit's clue (None for the procuratorate's own
+    clues, whose limit is the 核查 limit from assignment). Units are looked up once per call of this."""
+    from jiuzhu.app.accounts.models import Unit
+    from jiuzhu.app.referrals.services import limits
+
+    units: dict[str, Any] = {}
+
+    def due(unit_code: str, start: datetime | date | None) -> date | None:
+        if not unit_code or unit_code == PROCURATORATE or start is None:
+            return None
+        if unit_code not in units:
+            units[unit_code] = Unit.objects.filter(code=unit_code).first()
+        unit = units[unit_code]
+        return limits.answer_due(unit, start) if unit is not None else None
+
+    return due
+
+
+def _link(clue: Clue) -> str:
+    return reverse("clues:detail", args=[clue.pk])
+
+
+def may_answer(user, clue: Clue) -> bool:
+    """The target unit's liaisons and leader answer a clue their unit still owes."""
+    from jiuzhu.app.accounts.models import Role
+
+    profile = profile_of(user)
+    return (profile is not None and profile.role in (Role.LIAISON, Role.UNIT_LEADER)
+            and profile.unit.code == clue.target_unit and clue.waits_for_unit)
+
+
+@transaction.atomic
+def conclude_clue(clue: Clue, outcome: str, note: str = "", actor: Any = None, *, unit: Any = None,
+                  now: datetime | None = None, request: Any = None) -> Clue:
+    """The target unit's answer: `taken_up` 纳入帮扶, `not_eligible` 不符合条件, `already_covered` 已在册, or
+    `to_procuratorate` 转检察院 (the clue moves to the procuratorate's queue, target unit `procuratorate`).
+
+    `actor` is the user answering (None for a token call, then `unit` names the unit). Raises ClueError:
+    `bad_outcome`, `not_found` (not this unit's clue: existence is not revealed), `answered`, `closed`."""
+    from jiuzhu.app.referrals.services.notify import leaders_of, notify
+
+    if unit is None:
+        profile = profile_of(actor)
+        unit = profile.unit if profile is not None else None
+    if outcome not in UnitOutcome.values:
+        raise ClueError("答复应为纳入帮扶、不符合条件、已在册或转检察院 / outcome must be taken_up, not_eligible, "
+                        "already_covered or to_procuratorate", "bad_outcome")
+    clue = Clue.objects.select_for_update().get(pk=clue.pk)
+    if unit is None or unit.code != clue.target_unit or unit.code == PROCURATORATE:
+        raise ClueError("没有这条线索 / clue not found", "not_found")
+    if clue.unit_outcome:
+        raise ClueError(f"该线索已答复：{clue.get_unit_outcome_display()} / clue already answered", "answered")
+    if clue.state not in OPEN_STATES:
+        raise ClueError(f"该线索{clue.get_state_display()}，不能答复 / clue is closed", "closed")
+    note = (note or "").strip()
+    if outcome in (UnitOutcome.NOT_ELIGIBLE, UnitOutcome.TO_PROCURATORATE) and not note:
+        raise ClueError("“不符合条件”或“转检察院”须写明理由 / a note is required for this outcome", "note_required")
+    now = now or timezone.now()
+    before = {"state": clue.state, "target_unit": clue.target_unit}
+    clue.unit_outcome, clue.unit_note, clue.answered_unit = outcome, note, unit.code
+    clue.answered_at, clue.answered_by = now, actor if getattr(actor, "is_authenticated", False) else None
+    if outcome == UnitOutcome.TO_PROCURATORATE:
+        clue.target_unit = PROCURATORATE
+        clue.answer_due = None
+        if clue.second_unit == PROCURATORATE:
+            clue.second_unit = ""
+    elif clue.second_unit != PROCURATORATE:
+        clue.state = ClueState.ANSWERED  # nobody else works it: closed with the unit's answer
+    clue.save()
+    audit.record(request or actor, "update", clue, detail={"step": "unit_answer", "outcome": outcome,
+                                                           "unit": unit.code},
+                 before=before, after={"state": clue.state, "target_unit": clue.target_unit})
+    if outcome == UnitOutcome.TO_PROCURATORATE:
+        from jiuzhu.app.accounts.models import Unit
+
+        procuratorate = Unit.objects.filter(code=PROCURATORATE).first()
+        if procuratorate is not None:
+            notify(leaders_of(procuratorate), f"clue-to-procuratorate-{clue.pk}",
+                   f"{unit.name}将线索（{clue.rule_name or clue.get_source_display()}）转检察院，请分派核查",
+                   link=_link(clue))
+    return clue
+
+
+@dataclass(frozen=True)
+class ClueOverdue:
+    clue_id: int
+    unit: str
+    due: date
+    notified: int
+
+
+def check_clues_overdue(today: date | None = None, *, now: datetime | None = None) -> list[ClueOverdue]:
+    """Flag partner clues past their answer limit on `today` and tell the unit's liaisons and leader once."""
+    from jiuzhu.app.accounts.models import Unit
+    from jiuzhu.app.referrals.services.notify import leaders_of, liaisons_of, notify
+
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    late = (Clue.objects.filter(answer_due__lt=today, unit_outcome="", overdue_at__isnull=True,
+                                state__in=OPEN_STATES).exclude(target_unit=PROCURATORATE)
+            .only("pk", "target_unit", "answer_due", "rule_name"))
+    units = {u.code: u for u in Unit.objects.all()}
+    flags = []
+    for clue in late.iterator():
+        unit = units.get(clue.target_unit)
+        if unit is None:
+            continue
+        with transaction.atomic():
+            if Clue.objects.filter(pk=clue.pk, overdue_at__isnull=True).update(overdue_at=now) == 0:
+                continue
+        text = f"{unit.name}的线索（{clue.rule_name or '线索'}，编号{clue.pk}）答复已超期，期限为{clue.answer_due:%Y-%m-%d}"
+        notes = notify([*liaisons_of(unit), *leaders_of(unit)], f"clue-overdue-{clue.pk}", text, link=_link(clue))
+        flags.append(ClueOverdue(clue.pk, unit.name, clue.answer_due, len(notes)))
+    return flags
+
+
+def rule_version_date(clue: Clue) -> str:
+    """The rule version as people read it: the day the first screening ran that version (`2026-03-05`)."""
+    from jiuzhu.app.clues.models import ScreeningRun
+
+    if clue.source != "screening":
+        return ""
+    for run in ScreeningRun.objects.order_by("started_at").only("started_at", "rule_versions").iterator():
+        if (run.rule_versions or {}).get(clue.rule) == clue.rule_version:
+            return f"{timezone.localtime(run.started_at):%Y-%m-%d}"
+    return f"{timezone.localtime(clue.first_seen):%Y-%m-%d}" if clue.first_seen else ""
