@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jiuzhu.app.reports.figures import PeriodFigures, QuarterlyFigures
+from jiuzhu.app.reports.figures import QuarterlyFigures
 from jiuzhu.app.reports.periods import QUARTER_NAMES
 from jiuzhu.app.reports.tables import display
 from jiuzhu.engine.identity.money import fen_to_yuan, format_wan
@@ -25,20 +25,16 @@ def wan_and_yuan(fen: int) -> str:
     return f"{format_wan(fen)}（{fen_to_yuan(fen)}元）"
 
 
-def headline(pf: PeriodFigures) -> str:
-    """The seed's line: ``2022年以来，共办理国家司法救助案件24件24人，发放救助金46.50万元``."""
-    return (f"{pf.label}，共办理国家司法救助案件{pf.granted_cases}件{pf.granted_persons}人，"
-            f"发放救助金{format_wan(pf.paid_fen)}")
-
-
 def overall(fig: QuarterlyFigures) -> list[str]:
+    """One sentence per period — 本季度, 今年以来, and since the start year (the seed's "2022年以来") — all
+    counting the same things the same way, so that the longer period never shows fewer cases than the
+    shorter (a "共办理" of granted cases beside "受理" of accepted ones read as a contradiction)."""
     out = []
-    for pf in fig.periods[:2]:
+    for pf in (*fig.periods[:2], fig.since_start):
         out.append(
             f"{pf.label}，受理国家司法救助案件{pf.cases_accepted}件{pf.persons_accepted}人，"
             f"决定救助{pf.granted_cases}件{pf.granted_persons}人，决定救助金额{wan_and_yuan(pf.granted_fen)}，"
             f"发放救助金{pf.paid_cases}件{wan_and_yuan(pf.paid_fen)}；不予救助{pf.refused_cases}件。")
-    out.append(headline(fig.since_start) + "。")
     return out
 
 

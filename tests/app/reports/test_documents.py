@@ -34,7 +34,7 @@ def test_docx_title_sections_and_numbers(figures):
     for section in ("一、总体情况", "二、线索发现情况", "三、案件办理情况", "四、部门协作情况", "五、回访情况"):
         assert section in paragraphs
     text = "\n".join(paragraphs)
-    assert "2024年以来，共办理国家司法救助案件3件3人，发放救助金6.50万元。" in text
+    assert "2024年以来，受理国家司法救助案件6件5人，决定救助3件3人，决定救助金额6.00万元（60,000.00元），发放救助金4件6.50万元（65,000.00元）；不予救助2件。" in text
     assert ("本季度，受理国家司法救助案件3件3人，决定救助1件1人，决定救助金额3.00万元（30,000.00元），"
             "发放救助金1件3.00万元（30,000.00元）；不予救助2件。") in text
     assert ("今年以来，受理国家司法救助案件5件4人，决定救助2件2人，决定救助金额4.00万元（40,000.00元），"
@@ -91,7 +91,7 @@ def test_docx_of_an_empty_quarter_prints(db):
     doc = Document(io.BytesIO(document.render(fig)))
     assert doc.paragraphs[0].text == "大田县人民检察院关于2026年第一季度司法救助工作情况的通报"
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "2022年以来，共办理国家司法救助案件0件0人，发放救助金0.00万元。" in text
+    assert "2022年以来，受理国家司法救助案件0件0人，决定救助0件0人，决定救助金额0.00万元（0.00元），发放救助金0件0.00万元（0.00元）；不予救助0件。" in text
     assert "本季度未作出救助决定。" in text
     assert _table(doc, "协作单位移送办理情况（件）")[1] == ["无"] * 9
     assert "本季度移送各单位的事项均在时限内签收、反馈。" in text

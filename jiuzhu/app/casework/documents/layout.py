@@ -96,13 +96,31 @@ def headed(doc_title: str, number: str):
     return doc
 
 
+def category_clause(case) -> str:
+    """``第七条第（四）项规定的救助对象，即被害人财产遭受重大损失…``: the category's label already carries its
+    item number in brackets, so it is never wrapped in a second pair."""
+    item, _, text = case.get_category_display().partition("）")
+    return f"《人民检察院开展国家司法救助工作细则》第七条第{item}）项规定的救助对象，即{text}"
+
+
+def how_received(case) -> str:
+    """The opening of a decision letter, as the case came in: only an applicant "提出…申请"."""
+    when, number = chinese_date(case.accepted_on), case.number
+    if case.origin == "screening":
+        return (f"本院在履行职责中通过数据筛查发现{case.person_name}可能符合国家司法救助条件，"
+                f"于{when}依职权受理（{number}），现已审查完毕。")
+    if case.origin == "hand_clue":
+        return (f"本院根据移送、信访等途径反映的线索，于{when}受理{case.person_name}国家司法救助一案（{number}），"
+                "现已审查完毕。")
+    return f"你于{when}提出的国家司法救助申请（{number}），本院已审查完毕。"
+
+
 def letter(case, doc_title: str, document_number: str, finding: str):
     """A decision letter's head: the procuratorate, the title, the number, the addressee and the
     opening paragraph ending with `finding`. Returns the document to continue."""
     doc = headed(doc_title, document_number)
     para(doc, f"{case.applicant_name or case.person_name}：", indent=False)
-    para(doc, f"你（单位）于{chinese_date(case.accepted_on)}提出的国家司法救助申请（{case.number}），本院已审查完毕。"
-              f"经审查，{finding}")
+    para(doc, f"{how_received(case)}经审查，{finding}")
     return doc
 
 

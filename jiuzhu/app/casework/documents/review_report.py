@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jiuzhu.app.casework.documents import layout
 from jiuzhu.app.casework.models import Proposal
+from jiuzhu.app.casework.services import amount
 
 
 def ready(case) -> bool:
@@ -27,7 +28,8 @@ def render(case) -> bytes:
     layout.para(doc, f"因案造成损失{layout.money(r.loss_fen)}；判决赔偿金额{judged}；已获赔偿及其他救助"
                      f"{layout.money(r.compensation_received_fen)}。{r.other_help}", bold_lead="三、损失及赔偿情况。")
     cap = 36 * r.wage_fen
-    layout.para(doc, f"{r.wage_year}年度职工月平均工资{layout.money(r.wage_fen)}，三十六个月上限{layout.money(cap)}；"
+    note = amount.placeholder_note(r.wage_year)
+    layout.para(doc, f"{r.wage_year}年度职工月平均工资{layout.money(r.wage_fen)}{note}，三十六个月上限{layout.money(cap)}；"
                      f"系统测算建议金额{layout.money(r.proposed_amount_fen)}。", bold_lead="四、救助金额测算。")
     if r.proposal == Proposal.GRANT:
         extra = f"属特别重大损失/特别困难：{r.exceptional_reason}。" if r.exceptional else ""

@@ -30,6 +30,9 @@ class TimeLimit(models.Model):
         return f"{self.months}个月" if self.months else f"{self.working_days}个工作日"
 
 
+PLACEHOLDER_SOURCE = "初始示例数据"  # how migration 0002 marks the seeded wage figures
+
+
 class WageRate(models.Model):
     """上一年度职工月平均工资 of a 设区市: the base of every amount (36 × base is the normal cap)."""
 
@@ -46,3 +49,8 @@ class WageRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region}{self.year}年 {self.monthly_wage_fen / 100:.2f}元/月"
+
+    @property
+    def is_placeholder(self) -> bool:
+        """Seeded by the migration, not yet replaced by the published figure (its source still says so)."""
+        return self.source.startswith(PLACEHOLDER_SOURCE)

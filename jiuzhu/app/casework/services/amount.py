@@ -32,6 +32,13 @@ def base_for(accepted_year: int, region: str | None = None) -> Base:
     return Base(row.year, region, row.monthly_wage_fen)
 
 
+def placeholder_note(year: int, region: str | None = None) -> str:
+    """"（示例数据，待核实）" when the wage of that year is still the seeded placeholder, else ""."""
+    region = region or current_region().wage_region
+    row = WageRate.objects.filter(region=region, year=year).first()
+    return "（初始示例数据，待按统计公报核实）" if row is not None and row.is_placeholder else ""
+
+
 def need_fen(*, loss_fen: int, judged_compensation_fen: int | None, compensation_received_fen: int) -> int:
     """What the case left unpaid: the judged compensation not received, or without a judgment the
     loss not made good by compensation and other help."""

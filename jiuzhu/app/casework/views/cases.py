@@ -23,7 +23,7 @@ from jiuzhu.app.casework.forms import (
     VisitForm,
 )
 from jiuzhu.app.casework.models import CaseState, Origin
-from jiuzhu.app.casework.services import approval, closing
+from jiuzhu.app.casework.services import amount, approval, closing
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.casework.services.intake import accept_case
 from jiuzhu.app.casework.views.common import form_errors, visible_case
@@ -83,6 +83,7 @@ def _working_context(request: HttpRequest, case) -> dict:
     tasks = case.tasks.order_by("done_on", "due_on", "id")
     return {
         "report": report,
+        "wage_note": amount.placeholder_note(report.wage_year) if report is not None else "",
         "handles": handles,
         "pays": pays,
         "pending_level": approval.pending_level(case),
