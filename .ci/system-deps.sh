@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the project needs, installed only when missing and only as root.
 #   venv: python3-venv (for `python3 -m venv`)
-#   all:  Java for Spark's local mode, Debian's chromium for the browser tests
+#   all:  Java for Spark's local mode, Debian's chromium for the browser tests, postgresql-client
+#         (pg_dump, psql) for backups of a PostgreSQL case database
 set -euo pipefail
 want=()
 need() { command -v "$1" >/dev/null 2>&1 || want+=("$2"); }
@@ -10,6 +11,7 @@ case "${1:-all}" in
   all)
     need java openjdk-17-jre-headless
     need chromium chromium
+    need pg_dump postgresql-client  # jiuzhu backup / restore on PostgreSQL (pg_dump, psql)
     ;;
 esac
 [ ${#want[@]} -eq 0 ] && exit 0

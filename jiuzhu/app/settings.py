@@ -22,6 +22,7 @@ import secrets
 
 import dj_database_url
 
+from jiuzhu.app.ops.database import SQLITE_NAME
 from jiuzhu.engine.home import jiuzhu_home
 
 HOME = jiuzhu_home()
@@ -103,7 +104,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(HOME / "jiuzhu.sqlite3"),
+            "NAME": str(HOME / SQLITE_NAME),
             # Wait for a writer instead of failing at once: the CLI and the web app share the file.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }

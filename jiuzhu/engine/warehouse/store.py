@@ -20,12 +20,13 @@ class WarehouseBusy(Exception):  # noqa: N818
 
 
 @contextmanager
-def connect(path: Path | None = None, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection that is closed on exit; waits while another process writes the file."""
+def connect(path: Path | None = None, *, read_only: bool = False,
+            wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection that is closed on exit; waits (up to `wait_seconds`) while another process writes the file."""
     target = path or warehouse_path()
     if read_only and not target.exists():
         read_only = False  # nothing to read yet: create it (empty schema) instead of failing
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    deadline = time.monotonic() + wait_seconds
     delay = 0.05
     while True:
         try:
