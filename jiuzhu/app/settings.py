@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "jiuzhu.app.accounts",
     "jiuzhu.app.clues",
+    "jiuzhu.app.persons",
     "jiuzhu.app.casework",
     "jiuzhu.app.referrals",
     "jiuzhu.app.reports",

@@ -11,7 +11,7 @@ admin.site.site_header = "救助 · 数据管理"
 admin.site.site_title = "救助"
 admin.site.index_title = "数据管理"
 
-_MOUNTED = ("clues", "casework", "referrals", "reports", "api")
+_MOUNTED = ("clues", "persons", "casework", "referrals", "reports", "api")
 
 urlpatterns = [path("admin/", admin.site.urls)]
 

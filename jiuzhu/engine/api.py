@@ -8,6 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jiuzhu.engine.intake.importer import BatchResult, Progress, import_paths
+from jiuzhu.engine.persons import (
+    PersonFile,
+    PersonHit,
+    WarehouseUnavailable,
+    parse_query,
+    person_file,
+)
+from jiuzhu.engine.persons import search as search_persons
 from jiuzhu.engine.screening.findings import ClueFinding, ScreenResult
 from jiuzhu.engine.screening.ruleset import RuleSetting
 from jiuzhu.engine.screening.screen import screen
@@ -15,8 +23,25 @@ from jiuzhu.engine.screening.screen import screen
 if TYPE_CHECKING:
     from jiuzhu.engine.linkage import LinkResult
 
-__all__ = ["BatchResult", "ClueFinding", "RuleSetting", "ScreenResult", "ingest", "link", "screen", "source_title",
-           "unit_name"]
+__all__ = ["BatchResult", "ClueFinding", "PersonFile", "PersonHit", "RuleSetting", "ScreenResult",
+           "WarehouseUnavailable", "build_person_search", "ingest", "link", "parse_query", "person_file",
+           "person_key_for_id", "screen", "search_persons", "source_title", "sources_of_unit", "unit_name"]
+
+
+def person_key_for_id(id_number: str) -> str:
+    """The person key linkage gives a person with this valid ID (a hand-entered clue joins the same person)."""
+    from jiuzhu.engine.linkage.store import person_key
+
+    return person_key(id_number)
+
+
+def build_person_search(warehouse: str | Path | None = None) -> int:
+    """Rewrite the search table (names with pinyin) from the current linkage; `link` does this itself."""
+    from jiuzhu.engine.persons import build_search
+    from jiuzhu.engine.warehouse.store import connect
+
+    with connect(Path(warehouse) if warehouse else None) as con:
+        return build_search(con)
 
 
 def source_title(code: str) -> str:
@@ -25,6 +50,13 @@ def source_title(code: str) -> str:
 
     spec = SPECS.get(code)
     return spec.title if spec is not None else code
+
+
+def sources_of_unit(unit_code: str) -> list[str]:
+    """The source types a unit sends by default (sources.md §3: 民政 → dibao, tekun, …)."""
+    from jiuzhu.engine.intake.specs import SPECS
+
+    return [code for code, spec in SPECS.items() if spec.unit == unit_code]
 
 
 def unit_name(code: str) -> str:
@@ -58,4 +90,6 @@ def link(engine: str = "duckdb", *, spark: Any = None) -> LinkResult:
     """Records → persons (person_index, persons, link_explanations): exact on valid IDs, Splink on the rest."""
     from jiuzhu.engine.linkage import link as link_records  # Splink loads only when linking
 
-    return link_records(engine, spark=spark)
+    result = link_records(engine, spark=spark)
+    build_person_search()
+    return result

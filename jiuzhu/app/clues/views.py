@@ -105,13 +105,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person_id = clue.person_id_number if partner else shown_id(request.user, clue.person_id_number)
     audit.record(request, "view", clue, detail={"full_id": bool(person_id) and "*" not in person_id})
     v = getattr(clue, "verification", None) if hasattr(clue, "verification") else None
-    linkage = evidence.explain(clue.person_key, [r.get("record_id", "") for r in clue.records or []])
+    clue_ids = [r.get("record_id", "") for r in clue.records or []]
+    from jiuzhu.app.persons.access import record_filter
+
+    linkage = evidence.explain(clue.person_key, clue_ids, record_filter(request.user, set(clue_ids)))
+    others = access.clues_for(request.user).filter(person_key=clue.person_key).exclude(pk=clue.pk) \
+        .order_by("-first_seen")[:20]
     records = [dict(r, how=linkage.methods.get(r.get("record_id", ""), "")) for r in clue.records or []]
     case = getattr(clue, "case", None) if hasattr(clue, "case") else None
     return render(request, "clues/detail.html", {
         "clue": clue, "v": v, "person_id": person_id, "records": records, "partner": partner,
         "can_answer": services.may_answer(request.user, clue), "answer_form": AnswerForm(),
-        "rule_date": services.rule_version_date(clue),
+        "rule_date": services.rule_version_date(clue), "others": others,
         "linkage": linkage, "case": case, "can_work": access.can_work_clue(request.user, clue),
         "can_assign": access.can_assign(request.user), "form": ConcludeForm(),
         "status": deadlines.status(v.due_on, v.decided_on) if v else "",

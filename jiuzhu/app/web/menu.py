@@ -11,6 +11,8 @@ from jiuzhu.app.accounts.models.profile import PROCURATORATE_ROLES, Role
 ENTRIES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("线索", "clues:queue", frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.LIAISON,
                                      Role.UNIT_LEADER})),
+    ("查找人员", "persons:search", frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF,
+                                            Role.LIAISON, Role.UNIT_LEADER})),
     ("案件", "casework:case_list", frozenset(PROCURATORATE_ROLES)),
     ("待我审批", "casework:approvals", frozenset({Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF})),
     ("我的期限", "casework:deadlines", frozenset()),

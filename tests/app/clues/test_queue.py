@@ -126,26 +126,25 @@ def test_clue_page_shows_records_with_file_and_row_and_masks_nothing_for_handler
                                      object_id=str(clues["minor"].pk)).exists()
 
 
-def test_linkage_explanation_read_from_warehouse(tmp_path, monkeypatch):
-    import duckdb
-
-    monkeypatch.setenv("JIUZHU_HOME", str(tmp_path))
-    assert evidence.explain("p1", ["a"]).available is False
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    con.execute("CREATE TABLE person_index(record_id VARCHAR, source_type VARCHAR, person_key VARCHAR, "
-                "method VARCHAR)")
-    con.execute("CREATE TABLE link_explanations(record_id_l VARCHAR, record_id_r VARCHAR, match_weight DOUBLE, "
-                "match_probability DOUBLE, comparisons VARCHAR)")
-    con.execute("INSERT INTO person_index VALUES ('a','victim','p1','probabilistic'), "
-                "('b','dibao','p1','probabilistic'), ('c','dibao','p2','id')")
-    con.execute("""INSERT INTO link_explanations VALUES ('a','b',12.5,0.9994,
-                   '{"name": {"level": "拼音一致", "weight": 8.1}, "birth_date": {"level": "完全一致", "weight": 4.4}}')""")
-    con.close()
-    got = evidence.explain("p1", ["a", "b"])
+def test_linkage_explanation_read_through_the_engine(tmp_path, monkeypatch, person_warehouse):
+    got = evidence.explain("pA", ["b2:S:9"])
     assert got.available
-    assert got.methods == {"a": "概率匹配（姓名、出生日期等）", "b": "概率匹配（姓名、出生日期等）"}
-    assert got.links == [{"left": "a", "right": "b", "weight": 12.5, "probability": 99.9,
-                          "comparisons": [("name", "拼音一致", 8.1), ("birth_date", "完全一致", 4.4)]}]
+    assert got.methods == {"b1:S:4": "身份证号一致", "b2:S:9": "概率匹配（姓名、出生日期等）"}
+    (link,) = got.links
+    assert (link.left.file, link.right.file, link.strength) == ("低保.xlsx", "被害人.xlsx", "极强")
+    monkeypatch.setenv("JIUZHU_HOME", str(tmp_path / "empty"))
+    assert evidence.explain("pA", ["a"]).note == "数据仓库尚未建立，请先导入名单并运行筛查"
+
+
+def test_clue_page_explains_the_link_in_words_and_connects_the_persons_clues(client, people, person_warehouse):
+    clue = make_clue(person_key="pA", records=[{"record_id": "b2:S:9", "source_type": "victim", "file": "被害人.xlsx",
+                                                "sheet": "S", "row": 9}])
+    other = make_clue(person_key="pA", rule="SJ-03", rule_name="民事侵权因案致贫", tags=[])
+    client.force_login(people["bob"])
+    page = client.get(f"/clues/{clue.pk}/").content.decode()
+    assert "匹配把握：<b>极强</b>" in page and "<td>乡镇</td><td>均溪镇</td><td>石牌镇</td><td>不符</td>" in page
+    assert "b1:S:4" not in page and "birth_date" not in page and "刑事被害人" in page
+    assert f'/clues/{other.pk}/">民事侵权因案致贫' in page and "/persons/pA/" in page
 
 
 def test_refer_sends_a_referral_to_the_unit(client, people, clues, units):

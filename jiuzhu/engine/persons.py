@@ -1,0 +1,294 @@
+"""The read side of the person index for the app: search persons, one person's records, and why the
+records are one person — in the users' words (docs/clues.md). No Django; reached through engine/api.py.
+
+Search reads ``person_search`` (persons with their names' pinyin and initials), which `build_search`
+writes after every linkage; a warehouse linked before it existed is searched by name and ID only."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+PERSON_VALUES = ("name", "id_number", "sex", "birth_date", "phone", "township", "village", "address")
+FIELD_NAMES = {"name": "姓名", "id_number": "身份证号", "sex": "性别", "birth_date": "出生日期", "phone": "联系电话",
+               "township": "乡镇", "village": "村居", "address": "住址"}
+# The comparisons of linkage/model.py as the users say them.
+COMPARISON_NAMES = {"name": "姓名", "name_unique": "同名人数", "birth_date": "出生日期", "sex": "性别",
+                    "phone": "联系电话", "township": "乡镇", "village": "村居", "eligibility": "年龄与名册",
+                    "alt_id": "同行证件号（残疾证号、户主身份证号）", "case": "案号"}
+# Where a comparison's values are read on each record (None: a derived feature, shown by its level only).
+COMPARISON_FIELD = {"name": "name", "birth_date": "birth_date", "sex": "sex", "phone": "phone",
+                    "township": "township", "village": "village"}
+METHOD_LABELS = {"id": "身份证号一致", "probabilistic": "概率匹配（姓名、出生日期等）", "single": "仅此一条记录"}
+ID_RE = re.compile(r"^\d{17}[\dXx]$")
+NAME_DIGITS_RE = re.compile(r"^([^\d\s]+)\s*(\d{3,6}[Xx]?)$")
+PINYIN_RE = re.compile(r"^[A-Za-z][A-Za-z ]*$")
+
+
+class WarehouseUnavailable(Exception):  # noqa: N818
+    """No warehouse, no linkage yet, or a file another process is writing: said in Chinese."""
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: str  # id | name_digits | pinyin | name | empty
+    text: str = ""
+    digits: str = ""
+
+
+def parse_query(text: str) -> Query:
+    """What a search box holds: a full ID number, a name with the ID's last digits (``张三 1234``), pinyin
+    or initials (``zhangsan``, ``zs``), or a name or part of one."""
+    q = (text or "").strip()
+    if not q:
+        return Query("empty")
+    if ID_RE.match(q):
+        return Query("id", q.upper())
+    m = NAME_DIGITS_RE.match(q)
+    if m:
+        return Query("name_digits", m.group(1), m.group(2).upper())
+    if PINYIN_RE.match(q):
+        return Query("pinyin", q.replace(" ", "").lower())
+    return Query("name", q)
+
+
+@dataclass
+class PersonHit:
+    person_key: str
+    name: str
+    id_number: str | None
+    sex: str | None
+    birth_date: date | None
+    records: int
+
+
+@dataclass
+class SourceRecord:
+    record_id: str
+    source_type: str
+    file: str
+    sheet: str
+    row: int
+    as_of: date | None  # the snapshot's date (数据截止日期)
+    current: bool  # in the latest snapshot of its registry
+    method: str  # how it joined the person, in words
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Comparison:
+    field: str  # Chinese
+    level: str  # linkage's own Chinese level label
+    weight: float
+    verdict: str  # 相符 / 不符 / 无法比较
+    left: str = ""
+    right: str = ""
+
+
+@dataclass
+class LinkPair:
+    left: SourceRecord
+    right: SourceRecord
+    weight: float
+    probability: float  # percent
+    strength: str
+    comparisons: list[Comparison]
+
+
+@dataclass
+class PersonFile:
+    person: PersonHit | None
+    records: list[SourceRecord]
+    links: list[LinkPair]
+
+
+def strength_word(probability: float) -> str:
+    """A plain word for how sure the match is (`probability` in percent)."""
+    for bound, word in ((99.9, "极强"), (99.0, "很强"), (95.0, "较强"), (80.0, "一般")):
+        if probability >= bound:
+            return word
+    return "较弱"
+
+
+def _verdict(level: str, weight: float) -> str:
+    if abs(weight) < 0.05:
+        return "无法比较"
+    return "相符" if weight > 0 else "不符"
+
+
+@contextmanager
+def reader(path: Path | None = None, wait_seconds: float = 2.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for a page: waits briefly while an import writes, then says so."""
+    from jiuzhu.engine.home import warehouse_path
+
+    target = path or warehouse_path()
+    if not target.exists():
+        raise WarehouseUnavailable("数据仓库尚未建立，请先导入名单并运行筛查")
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con = duckdb.connect(str(target), read_only=True)
+            break
+        except duckdb.Error as err:
+            if time.monotonic() > deadline:
+                raise WarehouseUnavailable("数据仓库暂时无法读取（可能正在导入），请稍后刷新") from err
+            time.sleep(0.1)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def _initials(pinyin: str) -> str:
+    return "".join(s[0] for s in pinyin.split() if s)
+
+
+def build_search(con: duckdb.DuckDBPyConnection) -> int:
+    """(Re)write ``person_search`` from ``persons``: name, ID, pinyin without spaces and initials. Pinyin is
+    computed once per distinct name (the linkage's cached name keys). Returns the persons written."""
+    from jiuzhu.engine.linkage.namekeys import name_keys
+
+    if "persons" not in _tables(con):
+        return 0
+    names = [r[0] for r in con.execute("SELECT DISTINCT name FROM persons WHERE name IS NOT NULL").fetchall()]
+    pinyins = []
+    for name in names:
+        keys = name_keys(name)
+        pinyins.append(keys.pinyin if keys is not None else "")
+    con.register("_pinyin", pa.table({"name": pa.array(names, pa.string()),
+                                      "pinyin": pa.array([p.replace(" ", "") for p in pinyins], pa.string()),
+                                      "initials": pa.array([_initials(p) for p in pinyins], pa.string())}))
+    con.execute("CREATE OR REPLACE TABLE person_search AS "
+                "SELECT p.person_key, p.name, p.id_number, p.sex, p.birth_date, p.records, s.pinyin, s.initials "
+                "FROM persons p LEFT JOIN _pinyin s USING (name)")
+    con.unregister("_pinyin")
+    return con.execute("SELECT count(*) FROM person_search").fetchone()[0]
+
+
+_HIT = "person_key, name, id_number, sex, birth_date, records"
+
+
+def search(query: str, *, limit: int = 50, path: Path | None = None) -> list[PersonHit]:
+    """Persons matching the search box (parse_query), exact matches first, at most `limit`."""
+    q = parse_query(query)
+    if q.kind == "empty":
+        return []
+    with reader(path) as con:
+        tables = _tables(con)
+        if "persons" not in tables:
+            raise WarehouseUnavailable("尚未运行人员关联，请先运行筛查")
+        table = "person_search" if "person_search" in tables else "persons"
+        if q.kind == "id":
+            sql, args = f"SELECT {_HIT} FROM {table} WHERE id_number = ?", [q.text]
+        elif q.kind == "name_digits":
+            sql = (f"SELECT {_HIT} FROM {table} WHERE name LIKE ? || '%' AND id_number LIKE '%' || ? "
+                   f"ORDER BY name <> ?, name, person_key LIMIT ?")
+            args = [q.text, q.digits, q.text, limit]
+        elif q.kind == "pinyin":
+            if table != "person_search":
+                return []
+            sql = (f"SELECT {_HIT} FROM person_search WHERE pinyin LIKE ? || '%' OR initials = ? "
+                   f"ORDER BY pinyin <> ?, name, person_key LIMIT ?")
+            args = [q.text, q.text, q.text, limit]
+        else:
+            sql = (f"SELECT {_HIT} FROM {table} WHERE contains(name, ?) "
+                   f"ORDER BY name <> ?, NOT starts_with(name, ?), name, person_key LIMIT ?")
+            args = [q.text, q.text, q.text, limit]
+        return [PersonHit(*row) for row in con.execute(sql, args).fetchall()]
+
+
+def _records(con: duckdb.DuckDBPyConnection, methods: dict[str, tuple[str, str]]) -> list[SourceRecord]:
+    """The lineage and person values of these records (record_id → (source_type, method))."""
+    by_type: dict[str, list[str]] = {}
+    for record_id, (source_type, _) in methods.items():
+        by_type.setdefault(source_type, []).append(record_id)
+    tables = _tables(con)
+    out = []
+    cols = ", ".join(f"r.{c}" for c in PERSON_VALUES)
+    for source_type, ids in sorted(by_type.items()):
+        if f"rec_{source_type}" not in tables:
+            continue
+        marks = ",".join("?" * len(ids))
+        rows = con.execute(
+            f'SELECT r.record_id, r.file_name, r.sheet, r."row", b.as_of, '
+            f"r.batch_id IN (SELECT batch_id FROM current_batches), {cols} "
+            f"FROM rec_{source_type} r LEFT JOIN batches b USING (batch_id) WHERE r.record_id IN ({marks})",
+            ids).fetchall()
+        for rid, file, sheet, row, as_of, current, *values in rows:
+            out.append(SourceRecord(rid, source_type, file or "", sheet or "", row or 0, as_of, bool(current),
+                                    METHOD_LABELS.get(methods[rid][1], methods[rid][1]),
+                                    dict(zip(PERSON_VALUES, values, strict=True))))
+    out.sort(key=lambda r: (not r.current, r.source_type, r.file, r.row))
+    return out
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def links_among(con: duckdb.DuckDBPyConnection, records: list[SourceRecord], limit: int = 50) -> list[LinkPair]:
+    """The probabilistic links that joined these records, strongest first, each pair's values side by side."""
+    if "link_explanations" not in _tables(con) or len(records) < 2:
+        return []
+    by_id = {r.record_id: r for r in records}
+    ids = list(by_id)
+    marks = ",".join("?" * len(ids))
+    pairs = []
+    for left, right, weight, prob, comparisons in con.execute(
+            f"SELECT record_id_l, record_id_r, match_weight, match_probability, comparisons FROM link_explanations "
+            f"WHERE record_id_l IN ({marks}) AND record_id_r IN ({marks}) ORDER BY match_weight DESC LIMIT ?",
+            [*ids, *ids, limit]).fetchall():
+        try:
+            parts = json.loads(comparisons or "{}")
+        except ValueError:
+            parts = {}
+        a, b = by_id[left], by_id[right]
+        rows = []
+        for name, v in parts.items():
+            if not isinstance(v, dict):
+                continue
+            w = round(float(v.get("weight", 0) or 0), 1)
+            col = COMPARISON_FIELD.get(name)
+            rows.append(Comparison(COMPARISON_NAMES.get(name, name), str(v.get("level", "")), w,
+                                   _verdict(str(v.get("level", "")), w),
+                                   _shown(a.values.get(col)) if col else "", _shown(b.values.get(col)) if col else ""))
+        probability = round(float(prob or 0) * 100, 1)
+        pairs.append(LinkPair(a, b, round(float(weight or 0), 1), probability, strength_word(probability), rows))
+    return pairs
+
+
+def person_file(person_key: str, *, extra_record_ids: list[str] | None = None,
+                path: Path | None = None) -> PersonFile:
+    """One person: best values, every source record (file, row, snapshot date) and the links that joined them.
+    `extra_record_ids`: a clue's own records, shown even if a later linkage moved them."""
+    with reader(path) as con:
+        tables = _tables(con)
+        if not {"person_index", "persons"} <= tables:
+            raise WarehouseUnavailable("尚未运行人员关联，无法显示人员档案和关联依据")
+        row = con.execute(f"SELECT {_HIT} FROM persons WHERE person_key = ?", [person_key]).fetchone()
+        methods = {rid: (st, m) for rid, st, m in con.execute(
+            "SELECT record_id, source_type, method FROM person_index WHERE person_key = ?", [person_key]).fetchall()}
+        extra = [r for r in (extra_record_ids or []) if r and r not in methods]
+        if extra:
+            marks = ",".join("?" * len(extra))
+            for rid, st, m in con.execute(f"SELECT record_id, source_type, method FROM person_index "
+                                          f"WHERE record_id IN ({marks})", extra).fetchall():
+                methods[rid] = (st, m)
+        records = _records(con, methods)
+        return PersonFile(PersonHit(*row) if row else None, records, links_among(con, records))

@@ -1,0 +1,57 @@
+"""Person search and the person file read from a small hand-made warehouse."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from jiuzhu.engine import persons
+from tests.fixtures.warehouse import ID_A, build_person_warehouse
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    return build_person_warehouse(tmp_path / "warehouse.duckdb")
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    (ID_A, "id"), ("35042519800101123x", "id"), ("郑小梅 1237", "name_digits"), ("郑小梅1237", "name_digits"),
+    ("zhengxiaomei", "pinyin"), ("zxm", "pinyin"), ("Zheng Xiao", "pinyin"), ("小梅", "name"), ("  ", "empty"),
+])
+def test_parse_query(text, kind):
+    assert persons.parse_query(text).kind == kind
+
+
+@pytest.mark.parametrize(("text", "keys"), [
+    (ID_A, ["pA"]), ("郑小梅 1237", ["pA"]), ("郑小梅 9999", []), ("zhengxiaomei", ["pA"]), ("zxm", ["pB", "pA"]),
+    ("zhengxiao", ["pB", "pA"]), ("zengguofan", ["pC"]), ("小梅", ["pA"]), ("郑小", ["pB", "pA"]),
+    ("郑小明", ["pB"]),
+])
+def test_search(warehouse, text, keys):
+    assert [h.person_key for h in persons.search(text, path=warehouse)] == keys
+
+
+def test_person_file_lists_records_with_snapshot_and_explains_the_link(warehouse):
+    f = persons.person_file("pA", path=warehouse)
+    assert (f.person.name, f.person.records) == ("郑小梅", 2)
+    assert [(r.source_type, r.file, r.row, r.as_of, r.current, r.method) for r in f.records] == [
+        ("dibao", "低保.xlsx", 4, date(2025, 9, 30), True, "身份证号一致"),
+        ("victim", "被害人.xlsx", 9, date(2025, 8, 31), True, "概率匹配（姓名、出生日期等）")]
+    (link,) = f.links
+    assert (link.weight, link.probability, link.strength) == (18.1, 100.0, "极强")
+    assert [(c.field, c.level, c.verdict, c.left, c.right) for c in link.comparisons] == [
+        ("姓名", "姓名相同", "相符", "郑小梅", "郑小梅"),
+        ("出生日期", "出生日期相同", "相符", "1980-01-01", "1980-01-01"),
+        ("乡镇", "乡镇不同", "不符", "均溪镇", "石牌镇"),
+        ("联系电话", "缺失", "无法比较", "—", "—")]
+
+
+def test_no_warehouse_is_said_in_chinese(tmp_path):
+    with pytest.raises(persons.WarehouseUnavailable, match="数据仓库尚未建立"):
+        persons.search("郑", path=tmp_path / "none.duckdb")
+
+
+@pytest.mark.parametrize(("p", "word"), [(99.95, "极强"), (99.5, "很强"), (96, "较强"), (85, "一般"), (50, "较弱")])
+def test_strength_words(p, word):
+    assert persons.strength_word(p) == word
