@@ -63,6 +63,27 @@ class CaseForm(forms.Form):
         self.fields["handler"].queryset = Profile.objects.filter(unit=unit, role=Role.HANDLER).select_related("user")
         self.fields["handler"].label_from_instance = lambda p: p.display_name
 
+    def clean_person_id_number(self) -> str:
+        """The same rules as the intake of registry files: a wrong number is refused, never dropped."""
+        from jiuzhu.app.casework.services.intake import id_problem
+        from jiuzhu.engine.identity import idcard
+
+        parsed = idcard.parse_id(self.cleaned_data.get("person_id_number") or "")
+        if parsed.status == "empty":
+            return ""
+        if parsed.status != "valid":
+            raise forms.ValidationError(id_problem(parsed))
+        return parsed.number
+
+
+class CorrectForm(CaseForm):
+    """更正受理信息 (until the decision): the details taken at 受理, not how or by whom it was accepted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("origin", "tags", "handler", "accepted_on"):
+            del self.fields[name]
+
 
 class ReportForm(forms.Form):
     facts = forms.CharField(label="案件事实", widget=forms.Textarea(attrs={"rows": 3}))

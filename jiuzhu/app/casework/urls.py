@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", cases.new_case, name="new_case"),
     path("<int:pk>/", cases.case_detail, name="case_detail"),
     path("<int:pk>/documents/<slug:slug>.docx", cases.document, name="document"),
+    path("<int:pk>/correct/", cases.correct_case, name="correct_case"),
     path("<int:pk>/report/", steps.save_report, name="save_report"),
     path("<int:pk>/meeting/", steps.add_meeting, name="add_meeting"),
     path("<int:pk>/submit/", steps.submit, name="submit"),

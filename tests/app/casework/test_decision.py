@@ -83,7 +83,7 @@ def test_exceptional_amount_refused_if_chief_level_was_configured_away(new_case,
 
 def _second_case(people, **report):
     case = accept_case(by=people["alice"], handler=people["alice"], person_name="郑小梅", category="severe_injury",
-                       on=ACCEPTED_ON, person_id_number="350425198001011237",
+                       on=ACCEPTED_ON, person_id_number="350425198001011234",
                        underlying_case_no="(2025)闽0425刑初12号")
     return case
 
@@ -97,13 +97,13 @@ def test_second_grant_for_same_case_needs_new_hardship(case_at, people):
     review.write_report(second, by=people["alice"], new_hardship="2025年10月确诊尿毒症，需长期透析")
     second = walk(second, "granted", people, report={})
     assert second.decision.kind == "grant"
-    assert Decision.objects.filter(case__person_id_number="350425198001011237", kind="grant").count() == 2
+    assert Decision.objects.filter(case__person_id_number="350425198001011234", kind="grant").count() == 2
 
 
 def test_grant_for_other_underlying_case_is_independent(case_at, people):
     case_at("granted")
     other = accept_case(by=people["alice"], handler=people["alice"], person_name="郑小梅", category="civil_tort",
-                        on=ACCEPTED_ON, person_id_number="350425198001011237",
+                        on=ACCEPTED_ON, person_id_number="350425198001011234",
                         underlying_case_no="(2025)闽0425民初99号")
     other = walk(other, "granted", people)
     assert other.decision.kind == "grant"

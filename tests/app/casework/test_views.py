@@ -54,11 +54,11 @@ def test_case_page_masks_id_for_partner_and_shows_only_timeline(client, people, 
     page = _as(client, heidi).get(f"/casework/{new_case.pk}/")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "350425198001011237" not in text and "350425********1237" in text
+    assert "350425198001011234" not in text and "350425********1234" in text
     assert "案件进展" in text and "审查：填写审查报告" not in text and "已收材料" not in text
     assert AuditEvent.objects.filter(action="view", object_id=str(new_case.pk), username="heidi").exists()
     full = _as(client, people["alice"]).get(f"/casework/{new_case.pk}/").content.decode()
-    assert "350425198001011237" in full
+    assert "350425198001011234" in full
 
 
 def test_partner_unit_not_in_case_is_denied(client, people, new_case):

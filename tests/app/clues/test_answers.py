@@ -139,7 +139,7 @@ def test_liaison_answers_on_the_page_and_sees_the_full_id(client, personas):
     clue = _mz()
     client.force_login(personas["frank"])
     page = client.get(f"/clues/{clue.pk}/").content.decode()
-    assert "350425198001011237" in page and "本单位答复" in page and "被害人" in page
+    assert "350425198001011234" in page and "本单位答复" in page and "被害人" in page
     assert AuditEvent.objects.filter(object_id=str(clue.pk), action="view", detail__full_id=True).exists()
     r = client.post(f"/clues/{clue.pk}/answer/", {"outcome": "taken_up", "note": ""})
     assert r.status_code == 302

@@ -7,12 +7,83 @@ from datetime import date
 from django.db import IntegrityError, transaction
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.casework.models import Case, CaseUnit, Category, Origin, Outcome, TaskKind, add_event
+from jiuzhu.app.casework.models import (
+    Case,
+    CaseState,
+    CaseUnit,
+    Category,
+    Origin,
+    Outcome,
+    TaskKind,
+    add_event,
+)
 from jiuzhu.app.casework.services import routing, verification
-from jiuzhu.app.casework.services.common import due_from, open_task, snapshot, today
+from jiuzhu.app.casework.services.common import due_from, lock, open_task, snapshot, today
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.clues.models import Clue
+from jiuzhu.engine.identity import idcard
 from jiuzhu.engine.region import current_region
+
+# Crimes whose victims lose property rather than health: 细则第七条第（四）项
+PROPERTY_CRIMES = ("诈骗", "盗窃", "抢夺", "敲诈勒索", "侵占", "集资", "传销", "挪用", "毁坏财物", "破坏生产经营")
+# What a case's details may still be corrected to before the decision (audited with before/after)
+CORRECTABLE = ("person_name", "person_id_number", "category", "applicant_name", "applicant_relation",
+               "applicant_phone", "township", "address", "underlying_case_no", "crime_or_cause",
+               "documents_received")
+BEFORE_DECISION = (CaseState.REVIEWING, CaseState.APPROVING, CaseState.APPROVED)
+
+
+def checked_id(value: str | None, *, label: str = "救助对象身份证号") -> str:
+    """The 18-digit ID (15-digit upgraded), or "" when left empty; a wrong one is refused with the reason
+    the intake gives for a registry cell (wrong length, impossible birth date, wrong check digit)."""
+    parsed = idcard.parse_id(value or "")
+    if parsed.status == "empty":
+        return ""
+    if parsed.status != "valid":
+        raise CaseworkError(f"{label}有误：{id_problem(parsed)}")
+    return parsed.number or ""
+
+
+def id_problem(parsed: idcard.IdParse) -> str:
+    return f"{parsed.reason}，请核对后重新填写"
+
+
+def suggest_category(facts: dict | None) -> tuple[str, str]:
+    """(category, why) for a case from what its clue knows; （七）其他 when the facts say nothing clear —
+    never （一）重伤 by default."""
+    facts = facts or {}
+    injury = str(facts.get("injury") or "")
+    crime = str(facts.get("crime") or facts.get("cause") or "")
+    if "死亡" in injury:
+        return Category.DEATH_DEPENDANTS, f"伤情：{injury}"
+    if "重伤" in injury or "残疾" in injury:
+        return Category.SEVERE_INJURY, f"伤情：{injury}"
+    if any(word in crime for word in PROPERTY_CRIMES):
+        return Category.PROPERTY_LOSS, f"罪名/案由：{crime}"
+    if "交通" in crime or "人身损害" in crime:
+        return Category.CIVIL_TORT, f"案由：{crime}"
+    return Category.OTHER, "线索中没有伤情或罪名可据以判断，请承办人核定"
+
+
+def prefill_from_clue(clue: Clue) -> dict:
+    """What the 受理 form starts with: the person, ID, township, address, case and crime the clue knows."""
+    facts = clue.facts or {}
+    category, why = suggest_category(facts)
+    township = str(facts.get("township") or "")
+    village = str(facts.get("village") or "")
+    return {
+        "origin": Origin.SCREENING,
+        "person_name": clue.person_name,
+        "person_id_number": clue.person_id_number or "",
+        "tags": list(clue.tags or ()),
+        "township": township,
+        "address": str(facts.get("address") or (township + village)),
+        "underlying_case_no": str(facts.get("judgment_no") or facts.get("basis_no")
+                                  or facts.get("enforcement_no") or ""),
+        "crime_or_cause": str(facts.get("crime") or facts.get("cause") or ""),
+        "category": category,
+        "category_why": why,
+    }
 
 
 def case_number_prefix() -> str:
@@ -34,6 +105,8 @@ def accept_case(*, by, handler, person_name: str, category: str, origin: str = O
         raise CaseworkError("请选择救助对象类别（细则第七条）")
     if not person_name.strip():
         raise CaseworkError("请填写救助对象姓名")
+    if "person_id_number" in fields:
+        fields["person_id_number"] = checked_id(fields["person_id_number"])
     handler_profile = getattr(handler, "profile", None)
     if handler_profile is None or not handler_profile.in_procuratorate:
         raise CaseworkError("承办检察官应为检察院人员")
@@ -54,7 +127,8 @@ def _accept(by, handler, unit, person_name, category, origin, clue, on, tags, fi
         origin = Origin.SCREENING if origin == Origin.APPLICATION else origin
         tags = sorted(set(tags) | set(clue.tags or ()))
         fields.setdefault("person_key", clue.person_key)
-        fields.setdefault("person_id_number", clue.person_id_number)
+        if not fields.get("person_id_number"):  # typed: a correction of the clue's number, checked above
+            fields["person_id_number"] = clue.person_id_number or ""
     case = Case.objects.create(
         number=_next_number(on.year), unit=unit, handler=handler, clue=clue, origin=origin,
         person_name=person_name, category=category, tags=tags, accepted_on=on, accepted_by=by,
@@ -75,3 +149,33 @@ def _accept(by, handler, unit, person_name, category, origin, clue, on, tags, fi
                   actor=by)
     audit.record(by, "create", case, detail={"step": "accept", "origin": origin}, after=snapshot(case))
     return case
+
+
+@transaction.atomic
+def correct(case: Case, *, by, **changes) -> list[str]:
+    """Correct the details taken at 受理 until the decision; returns the Chinese names of the fields changed.
+    Audited with before and after; the timeline names the fields, never the values (ID numbers)."""
+    case = lock(case)
+    if case.state not in BEFORE_DECISION:
+        raise CaseworkError(f"案件当前为“{case.get_state_display()}”，作出决定后不能再更正受理信息")
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise CaseworkError("不能更正的项目：" + "、".join(sorted(unknown)))
+    if "person_id_number" in changes:
+        changes["person_id_number"] = checked_id(changes["person_id_number"])
+    if "category" in changes and changes["category"] not in Category.values:
+        raise CaseworkError("请选择救助对象类别（细则第七条）")
+    if "person_name" in changes and not str(changes["person_name"]).strip():
+        raise CaseworkError("请填写救助对象姓名")
+    changed = [f for f, v in changes.items() if getattr(case, f) != v]
+    if not changed:
+        return []
+    before = {f: getattr(case, f) for f in changed}
+    for f in changed:
+        setattr(case, f, changes[f])
+    case.save(update_fields=[*changed, "updated_at"])
+    names = [str(Case._meta.get_field(f).verbose_name) for f in changed]
+    add_event(case, "corrected", "更正受理信息：" + "、".join(names), actor=by)
+    audit.record(by, "update", case, detail={"step": "correct", "fields": changed}, before=before,
+                 after={f: getattr(case, f) for f in changed})
+    return names

@@ -14,6 +14,7 @@ from jiuzhu.app.casework import access, deadlines, documents, metrics
 from jiuzhu.app.casework.forms import (
     ApprovalForm,
     CaseForm,
+    CorrectForm,
     DateForm,
     MeetingForm,
     PaidForm,
@@ -22,11 +23,17 @@ from jiuzhu.app.casework.forms import (
     TextForm,
     VisitForm,
 )
-from jiuzhu.app.casework.models import CaseState, Origin
+from jiuzhu.app.casework.models import CaseState
 from jiuzhu.app.casework.services import amount, approval, closing
 from jiuzhu.app.casework.services.errors import CaseworkError
-from jiuzhu.app.casework.services.intake import accept_case
-from jiuzhu.app.casework.views.common import form_errors, visible_case
+from jiuzhu.app.casework.services.intake import (
+    BEFORE_DECISION,
+    CORRECTABLE,
+    accept_case,
+    correct,
+    prefill_from_clue,
+)
+from jiuzhu.app.casework.views.common import checked_case, form_errors, visible_case
 from jiuzhu.app.clues.models import Clue
 
 ANY_ROLE = ()
@@ -61,6 +68,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "units": case.case_units.select_related("unit"),
         "review_status": deadlines.status(case.review_due) if case.state in (
             CaseState.REVIEWING, CaseState.APPROVING) else "",
+        "correctable": not partner and case.state in BEFORE_DECISION and access.can_handle(request.user, case),
     }
     if not partner:
         context.update(_working_context(request, case))
@@ -120,6 +128,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
 
         if not can_work_clue(request.user, clue):
             raise deny(request, "clues.clue", str(clue.pk))
+    suggestion = prefill_from_clue(clue) if clue is not None else None
     if request.method == "POST":
         form = CaseForm(request.POST, unit=profile.unit)
         if form.is_valid():
@@ -127,8 +136,6 @@ def new_case(request: HttpRequest) -> HttpResponse:
             handler = data.pop("handler").user
             on, tags = data.pop("accepted_on"), data.pop("tags")
             name, category, origin = data.pop("person_name"), data.pop("category"), data.pop("origin")
-            if clue is not None:
-                data.pop("person_id_number")  # taken from the clue
             try:
                 case = accept_case(by=request.user, handler=handler, person_name=name, category=category,
                                    origin=origin, clue=clue, on=on, tags=tags, **data)
@@ -141,13 +148,43 @@ def new_case(request: HttpRequest) -> HttpResponse:
             form_errors(request, form)
     else:
         initial = {"handler": profile if profile.role == Role.HANDLER else None}
-        if clue is not None:
-            initial.update(origin=Origin.SCREENING, person_name=clue.person_name, tags=clue.tags,
-                           township=(clue.facts or {}).get("township", ""),
-                           underlying_case_no=(clue.facts or {}).get("judgment_no")
-                           or (clue.facts or {}).get("enforcement_no", ""))
+        if suggestion is not None:
+            initial.update({k: v for k, v in suggestion.items() if k != "category_why"})
+            if not profile.sees_full_id:  # left empty, the clue's number is used
+                initial["person_id_number"] = ""
+            audit.record(request, "view", clue, detail={"page": "accept"})
         form = CaseForm(initial=initial, unit=profile.unit)
-    return render(request, "casework/new_case.html", {"form": form, "clue": clue})
+    return render(request, "casework/new_case.html", {"form": form, "clue": clue, "suggestion": suggestion})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, procuratorate=True)
+def correct_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """更正受理信息 until the decision: the handler (or a leader of the unit)."""
+    case = checked_case(request, pk, access.can_handle)
+    if request.method == "POST":
+        data = request.POST.copy()
+        fields = list(CORRECTABLE)
+        if data.get("person_id_number") == shown_id(request.user, case.person_id_number):
+            fields.remove("person_id_number")  # left as shown (masked for some roles): not corrected
+            data["person_id_number"] = ""
+        form = CorrectForm(data, unit=request.profile.unit)
+        if form.is_valid():
+            try:
+                names = correct(case, by=request.user, **{f: form.cleaned_data[f] for f in fields})
+            except CaseworkError as err:
+                messages.error(request, str(err))
+            else:
+                messages.success(request, "已更正：" + "、".join(names) if names else "没有需要更正的内容")
+                return redirect("casework:case_detail", pk=case.pk)
+        else:
+            form_errors(request, form)
+    else:
+        initial = {f: getattr(case, f) for f in CORRECTABLE}
+        initial["person_id_number"] = shown_id(request.user, case.person_id_number)
+        form = CorrectForm(initial=initial, unit=request.profile.unit)
+        audit.record(request, "view", case, detail={"page": "correct"})
+    return render(request, "casework/correct.html", {"form": form, "case": case})
 
 
 @role_required(*ANY_ROLE)
