@@ -70,11 +70,30 @@ def unit_plan_items(user) -> QuerySet[PlanItem]:
     return open_plan_items(user).filter(unit=profile.unit).select_related("case", "unit")
 
 
+def clues_to_work(user):
+    """Open clues of the user's queue: for the procuratorate those to verify, for a partner unit those its
+    unit still owes an answer to (the clue queue without filters shows exactly these)."""
+    from jiuzhu.app.clues import access as clue_access
+    from jiuzhu.app.clues.models import OPEN_STATES
+
+    profile = profile_of(user)
+    clues = clue_access.clues_for(user).filter(state__in=OPEN_STATES)
+    if profile is not None and not profile.in_procuratorate:
+        clues = clues.filter(target_unit=profile.unit.code, unit_outcome="")
+    return clues
+
+
 def other_deadlines(user, *, on: date | None = None) -> list[dict]:
-    """我的期限 beyond casework's tasks: referrals the unit must sign or answer and the plan items it owes.
-    Each row: title, link, due, status ("overdue", "soon" or "")."""
+    """我的期限 beyond casework's tasks: referrals the unit must sign or answer, the plan items it owes and
+    (a partner unit) the clues it must answer. Each row: title, link, due, status ("overdue", "soon" or "")."""
     on = on or timezone.localdate()
     rows = []
+    profile = profile_of(user)
+    if profile is not None and not profile.in_procuratorate:
+        for clue in clues_to_work(user).filter(answer_due__isnull=False).order_by("answer_due", "pk"):
+            rows.append({"title": f"答复线索{clue.pk}（{clue.rule_name or clue.rule}）",
+                         "link": reverse("clues:detail", args=[clue.pk]), "due": clue.answer_due,
+                         "status": deadlines.status(clue.answer_due, on=on)})
     for r in referrals_to_do(user):
         step = "签收" if r.state == "sent" else "反馈"
         rows.append({"title": f"{step}移送{r.number}（{r.get_kind_display()}，{r.from_unit.name}）",
@@ -117,13 +136,10 @@ def tiles_for(user) -> list[Tile]:
             tiles.append(Tile(label, count, url, urgent))
 
     tasks, others = deadline_rows(user)
+    if not profile.in_procuratorate and role in (Role.LIAISON, Role.UNIT_LEADER):
+        add("待答复线索", clues_to_work(user).count(), _url("clues:queue"))
     if profile.in_procuratorate and role in (Role.HANDLER, *APPROVER_ROLES):
-        from jiuzhu.app.clues import access as clue_access
-        from jiuzhu.app.clues.models import ClueState
-
-        clues = clue_access.clues_for(user).filter(state__in=[ClueState.NEW, ClueState.ASSIGNED,
-                                                              ClueState.VERIFYING])
-        add("待核查线索", clues.count(), _url("clues:queue"))
+        add("待核查线索", clues_to_work(user).count(), _url("clues:queue"))
         add("审查中案件", case_access.cases_for(user).filter(state=CaseState.REVIEWING).count(),
             _url("casework:case_list", "state=reviewing"))
     if role in APPROVER_ROLES:

@@ -30,6 +30,8 @@ def day(people, units, new_case):
     walk(another("丙某"), "paid", people)
     verification.assign(make_clue(person_name="丁某"), people["alice"], by=people["bob"], on=date(2025, 9, 26))
     make_clue(person_name="戊某")  # new, unassigned
+    make_clue(person_name="己某", rule="MZ-01", rule_name="事实无人抚养儿童", target_unit="civil_affairs",
+              tags=[], answer_due=date(2025, 10, 20))  # 民政 owes an answer
     flow.send(people["alice"], to_unit=units["civil_affairs"], kind="dibao", person_name="甲某", facts="困难",
               case=new_case)
     plans.add_item(people["alice"], new_case, kind="temp_relief", description="临时救助")
@@ -82,6 +84,8 @@ def test_counts_by_role(day):
     frank = counts("frank")
     assert frank["待签收、反馈的移送"] == 1
     assert frank["未办结救助方案事项"] == 1
+    assert frank["待答复线索"] == 1
+    assert frank["已逾期事项"] == 1  # the clue (answer due 2025); the referral and plan item were made today
     assert "待核查线索" not in frank
 
 
@@ -90,3 +94,4 @@ def test_partner_deadlines_list_their_referrals_and_plan_items(client, day):
     page = client.get(reverse("casework:deadlines")).content.decode()
     assert "签收移送检移〔" in page and "（低保，检察院）" in page
     assert "落实救助方案事项：临时救助" in page
+    assert "答复线索" in page and "（事实无人抚养儿童）" in page
