@@ -15,6 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="导出当前批次的问题行（CSV）/ export problem rows of the current batches as CSV")
     p.add_argument("--out", help="输出文件 / output file (with --rejections)")
     p.add_argument("--batch", help="只导出这个批次的问题行 / only this batch (with --rejections)")
+    p.add_argument("--excel", action="store_true",
+                   help="供人在中文Excel中打开：加UTF-8 BOM、公式字符转义（表头不变）/ for people in Chinese Excel: "
+                        "UTF-8 BOM and formula-safe cells (same header)")
     p.set_defaults(func=run)
 
 
@@ -29,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from jiuzhu.engine.intake.report import write_csv
+    from jiuzhu.engine.intake.specs import source_title
+    from jiuzhu.engine.units import UNIT_NAMES
     from jiuzhu.engine.warehouse.batches import list_batches, rejections
     from jiuzhu.engine.warehouse.store import connect
 
@@ -37,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
             raise CommandError("--rejections 需要 --out FILE", "--rejections needs --out FILE")
         with connect(read_only=True) as con:
             rows = rejections(con, batch=args.batch)
-        write_csv(Path(args.out), rows)
+        write_csv(Path(args.out), rows, for_people=args.excel)
         print(f"已写出 {len(rows)} 条问题记录 / wrote {len(rows)} problem rows: {args.out}")
         return 0
     with connect(read_only=True) as con:
@@ -49,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
     for b in items:
         state = "当前" if b["current"] else "历史"
         skipped = "、".join(s["sheet"] for s in json.loads(b["skipped_sheets"] or "[]"))
-        print(f"{b['batch_id']}\t{b['unit']}\t{b['source_type']}\t{b['as_of']}\t{b['file_name']}\t"
+        print(f"{b['batch_id']}\t{UNIT_NAMES.get(b['unit'], b['unit'])}\t{source_title(b['source_type'])}\t{b['as_of']}\t{b['file_name']}\t"
               f"{b['rows_taken']}\t{b['rows_rejected']}\t{b['rows_flagged']}\t{b['rows_duplicate']}\t{state}\t"
               f"{b['imported_at']:%Y-%m-%d %H:%M:%S}\t{skipped}")
     return 0

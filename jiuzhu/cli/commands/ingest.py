@@ -8,13 +8,15 @@ from datetime import date
 from pathlib import Path
 
 from jiuzhu.cli.errors import CommandError
-from jiuzhu.engine.intake.specs import SPECS
+from jiuzhu.engine.intake.specs import SPECS, source_code, source_title
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="导入部门数据文件 / import departmental files as batches")
     p.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹 / files or folders")
-    p.add_argument("--source", choices=sorted(SPECS), help="数据类型（默认自动识别）/ source type (detected by default)")
+    p.add_argument("--source", type=_source, metavar="TYPE",
+                   help="数据类型：代码或中文名，如 dibao 或 低保（默认自动识别）/ source type: code or Chinese name "
+                        "(detected by default)")
     p.add_argument("--department", help="报送单位：代码或中文名 / sending unit: code or Chinese name")
     p.add_argument("--as-of", dest="as_of", help="数据截止日期 YYYY-MM-DD（默认今天）/ as-of date")
     p.add_argument("--sheet", help="只读这个工作表 / read only this sheet")
@@ -24,6 +26,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="同时读取文件的进程数（默认CPU核数；1为逐个读取）/ "
                         "processes reading files side by side (default: CPU cores; 1 = one file after another)")
     p.set_defaults(func=run)
+
+
+def _source(text: str) -> str:
+    try:
+        return source_code(text)
+    except ValueError as err:
+        codes = ", ".join(SPECS)
+        raise argparse.ArgumentTypeError(f"{err} / unknown source type {text!r} (one of {codes})") from None
 
 
 def _jobs(text: str) -> int:
@@ -76,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         skipped = ""
         if r.skipped_sheets:
             skipped = "；跳过工作表：" + "、".join(f"{s['sheet']}（{s['reason']}）" for s in r.skipped_sheets)
-        print(f"{r.file_name} → {r.source_type} [{r.batch_id}] {state}：导入 {r.rows_taken} 条，"
+        print(f"{r.file_name} → {source_title(r.source_type)}（{r.source_type}） [{r.batch_id}] {state}：导入 {r.rows_taken} 条，"
               f"拒收 {r.rows_rejected} 行，标记 {r.rows_flagged} 行，重复 {r.rows_duplicate} 行；"
               f"问题报告：{r.report_csv}{skipped}")
     return 1 if failed else 0

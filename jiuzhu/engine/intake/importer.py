@@ -427,7 +427,7 @@ def _write_reports(w: _BatchWork) -> None:
     rows = [r[1:] for r in w.rejections]
     csv_path = reports / f"{w.batch_id}-rejections.csv"
     xlsx_path = reports / f"{w.batch_id}-rejections.xlsx"
-    write_csv(csv_path, rows)
+    write_csv(csv_path, rows, for_people=True)  # opened by the unit's clerk in Excel
     write_xlsx(xlsx_path, rows)
     w.result.report_csv, w.result.report_xlsx = str(csv_path), str(xlsx_path)
 

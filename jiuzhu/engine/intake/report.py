@@ -16,19 +16,22 @@ KIND_ZH = {
 }
 
 
-def write_csv(path: Path, rows: Sequence[tuple]) -> None:
-    """``rows`` as ``(file, sheet, row, column, value, reason, kind)``; kind is not a CSV column."""
+def write_csv(path: Path, rows: Sequence[tuple], *, for_people: bool = False) -> None:
+    """``rows`` as ``(file, sheet, row, column, value, reason, kind)``; kind is not a CSV column.
+    The machine contract (`batches --rejections`) is plain UTF-8 with the cells as they were; a report
+    `for_people` starts with a UTF-8 BOM (so Chinese Excel opens it as UTF-8, not GBK) and its cells
+    cannot turn into formulas. The header is the same in both."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with path.open("w", encoding="utf-8-sig" if for_people else "utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(CSV_HEADER)
         for r in rows:
-            w.writerow(r[:6])
+            w.writerow([_safe(v) for v in r[:6]] if for_people else r[:6])
 
 
 def _safe(value: object) -> object:
     # A report cell must never turn into a live formula when opened.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 

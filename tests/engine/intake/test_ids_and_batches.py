@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from pathlib import Path
+
+import pytest
 
 from jiuzhu.cli.main import main
 from jiuzhu.engine.api import ingest
@@ -107,11 +110,12 @@ def test_cli_ingest_lines_exit_code_and_rejection_exports(home, tmp_path, capsys
     out, err = capsys.readouterr()
     assert code == 1
     [line] = out.splitlines()
-    assert line.startswith("失业.csv → unemployment [b") and "导入 2 条，拒收 1 行，标记 1 行，重复 0 行" in line
+    assert line.startswith("失业.csv → 失业登记人员（unemployment） [b") and "导入 2 条，拒收 1 行，标记 1 行，重复 0 行" in line
     assert "问题报告：" in line and line.endswith("-rejections.csv")
     assert "错误：空.csv：文件为空（0字节）：空.csv" in err and "Error: 空.csv: the file is empty" in err
     report = line.split("问题报告：")[1]
-    with open(report, encoding="utf-8", newline="") as fh:
+    assert Path(report).read_bytes().startswith(b"\xef\xbb\xbffile,sheet,row")  # for people: Excel reads UTF-8
+    with open(report, encoding="utf-8-sig", newline="") as fh:
         assert list(csv.reader(fh)) == [["file", "sheet", "row", "column", "value", "reason"],
                                         ["失业.csv", "失业", "3", "身份证号", "", "身份证号码为空"],
                                         ["失业.csv", "失业", "4", "姓名", "", "必填项为空"]]
@@ -122,12 +126,15 @@ def test_cli_ingest_lines_exit_code_and_rejection_exports(home, tmp_path, capsys
     assert [c.value for c in ws[1]] == ["文件", "工作表", "行号", "列", "值", "原因", "处理"]
     out_file = tmp_path / "rej.csv"
     assert main(["batches", "--rejections", "--out", str(out_file)]) == 0
-    assert out_file.read_text(encoding="utf-8").splitlines()[0] == "file,sheet,row,column,value,reason"
+    assert out_file.read_bytes().startswith(b"file,sheet,row,column,value,reason\r\n")  # the contract: no BOM
     assert len(out_file.read_text(encoding="utf-8").splitlines()) == 3
+    excel = tmp_path / "rej-excel.csv"
+    assert main(["batches", "--rejections", "--excel", "--out", str(excel)]) == 0
+    assert excel.read_bytes() == b"\xef\xbb\xbf" + out_file.read_bytes()
     capsys.readouterr()
     assert main(["batches"]) == 0
     listing = capsys.readouterr().out.splitlines()
-    assert listing[1].split("\t")[1:10] == ["human_resources", "unemployment", "2025-09-30", "失业.csv", "2", "1", "1",
+    assert listing[1].split("\t")[1:10] == ["人社局", "失业登记人员", "2025-09-30", "失业.csv", "2", "1", "1",
                                             "0", "当前"]
 
 
@@ -135,3 +142,21 @@ def test_cli_rejects_unknown_department(home, tmp_path, capsys):
     path = write_csv(tmp_path / "x.csv", [["姓名", "身份证号", "失业登记日期"], ["甲", ids(1)[0], "2025-09-01"]])
     assert main(["ingest", "--department", "天文台", str(path)]) == 1
     assert "不认识的单位“天文台”" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("text", "code"), [("低保", "dibao"), ("低保对象", "dibao"), ("低保边缘", "dibao_edge"),
+                                           ("终本", "enforcement"), ("特困", "tekun"), ("dibao", "dibao"),
+                                           ("临时救助", "temp_relief"), ("失业", "unemployment")])
+def test_source_accepts_chinese_names(text, code):
+    from jiuzhu.engine.intake.specs import source_code
+
+    assert source_code(text) == code
+
+
+def test_cli_ingest_source_in_chinese(home, tmp_path, capsys):
+    path = write_csv(tmp_path / "名单.csv", [["姓名", "身份证号", "失业登记日期"], ["甲", ids(1)[0], "2025-09-01"]])
+    assert main(["ingest", "--source", "失业登记人员", "--as-of", "2025-09-30", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("名单.csv → 失业登记人员（unemployment） [b")
+    with pytest.raises(SystemExit):
+        main(["ingest", "--source", "天气", str(path)])
+    assert "不认识的数据类型“天气”。可用：刑事被害人(victim)" in capsys.readouterr().err
