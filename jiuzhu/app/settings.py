@@ -6,6 +6,8 @@ JIUZHU_SECRET_KEY  the secret key (default: generated once into JIUZHU_HOME/secr
 JIUZHU_AUDIT_KEY   the audit chain's key (default: generated once into JIUZHU_HOME/audit_key; back it up)
 JIUZHU_DEBUG       1 to turn on Django's debug pages (never in production)
 JIUZHU_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
+JIUZHU_LOG_FILE    write the JSON-lines log there instead of stderr (JIUZHU_LOG_LEVEL: INFO, WARNING …)
+JIUZHU_MIN_FREE_MB /healthz fails below this much free disk in JIUZHU_HOME (default 500)
 EMAIL_HOST …       Django's mail settings (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
                    EMAIL_USE_TLS=1, EMAIL_USE_SSL=1, DEFAULT_FROM_EMAIL): notices are e-mailed when EMAIL_HOST is set
 JIUZHU_SITE_URL    the platform's address, for whole links in notice e-mails
@@ -23,6 +25,7 @@ import secrets
 import dj_database_url
 
 from jiuzhu.app.ops.database import SQLITE_NAME
+from jiuzhu.app.ops.logs import logging_config
 from jiuzhu.engine.home import jiuzhu_home
 
 HOME = jiuzhu_home()
@@ -67,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jiuzhu.app.ops.logs.RequestLogMiddleware",  # first: its duration covers the whole request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -153,10 +157,6 @@ SITE_URL = os.environ.get("JIUZHU_SITE_URL", "")
 JIUZHU_UPLOAD_MAX_MB = int(os.environ.get("JIUZHU_UPLOAD_MAX_MB", "100"))
 JIUZHU_IMPORTS_AT_ONCE = int(os.environ.get("JIUZHU_IMPORTS_AT_ONCE", "1"))
 
-# Personal data stays out of logs: only warnings and errors, no request bodies.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# JSON lines to stderr (or JIUZHU_LOG_FILE): one line per request with its id, user, unit and duration;
+# warnings and errors of the rest; no request bodies, paths or query strings (jiuzhu/app/ops/logs.py).
+LOGGING = logging_config(os.environ.get("JIUZHU_LOG_FILE", ""), os.environ.get("JIUZHU_LOG_LEVEL", "INFO"))

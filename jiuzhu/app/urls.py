@@ -7,13 +7,15 @@ import importlib.util
 from django.contrib import admin
 from django.urls import include, path
 
+from jiuzhu.app.ops.views import healthz
+
 admin.site.site_header = "救助 · 数据管理"
 admin.site.site_title = "救助"
 admin.site.index_title = "数据管理"
 
 _MOUNTED = ("clues", "persons", "casework", "referrals", "reports", "api")
 
-urlpatterns = [path("admin/", admin.site.urls)]
+urlpatterns = [path("admin/", admin.site.urls), path("healthz", healthz, name="healthz")]
 
 
 def _has_urls(app: str) -> bool:

@@ -1,4 +1,4 @@
-"""WSGI entry point (`jiuzhu serve` runs it under waitress)."""
+"""WSGI entry point (`jiuzhu serve` and the systemd unit run it under gunicorn)."""
 
 import os
 

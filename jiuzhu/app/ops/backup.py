@@ -42,8 +42,8 @@ FORMAT = "jiuzhu-backup-1"
 WAREHOUSE_NAME = "warehouse.duckdb"
 PG_MEMBER = "database/postgresql.sql"
 # Not copied as files: the live databases (taken through their own consistent copies) and what is
-# rebuilt on its own (collected static files, DuckDB's spill folder).
-SKIP_TOP = {*SQLITE_FILES, WAREHOUSE_NAME, f"{WAREHOUSE_NAME}.wal", f"{WAREHOUSE_NAME}.tmp", "static"}
+# rebuilt on its own (collected static files, DuckDB's spill folder, the worker's heartbeat).
+SKIP_TOP = {*SQLITE_FILES, WAREHOUSE_NAME, f"{WAREHOUSE_NAME}.wal", f"{WAREHOUSE_NAME}.tmp", "static", "run"}
 # A home that only ran a command holds these; a restore may replace them.
 FRESH_HOME_LEFTOVERS = {"static", "secret_key"}
 RESTORE_MARKER = "jiuzhu_restore_marker"

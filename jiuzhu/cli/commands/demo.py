@@ -17,6 +17,7 @@ DEMO_POPULATORS = ("jiuzhu.app.casework.demo", "jiuzhu.app.referrals.demo")
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="演示：生成模拟县、导入、筛查并启动网页 / the whole demo")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=0, metavar="N", help="网页服务进程数（默认每个处理器核一个）")
     p.add_argument("--scale", default="county", help="模拟规模 county 或居民人数 / synthetic scale")
     p.add_argument("--seed", type=int, default=2025)
     p.add_argument("--as-of", default=None, help="筛查基准日 YYYY-MM-DD")
@@ -61,5 +62,5 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_serve:
         from jiuzhu.cli.commands.serve import serve
 
-        serve(args.port)
+        return serve(args.port, workers=args.workers)
     return 0

@@ -23,6 +23,9 @@ def run(args: argparse.Namespace) -> int:
     from jiuzhu.app.jobs.queue import work
 
     call_command("migrate", interactive=False, verbosity=0)
+    from jiuzhu.app.ops.health import start_heartbeat
+
+    beating = start_heartbeat()  # /healthz reads it; a thread, so a long job still beats
     stopping = []
 
     def stop(*_):  # finish the job at hand, then leave
@@ -31,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     done = work(once=args.once, poll=args.poll, should_stop=lambda: bool(stopping))
+    beating.set()
     if args.once:
         print(f"已完成 {done} 个后台任务 / ran {done} job(s)")
     return 0

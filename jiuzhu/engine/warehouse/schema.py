@@ -61,8 +61,18 @@ def _quote(name: str) -> str:
     return f'"{name}"'
 
 
+# The warehouse's layout version (jiuzhu/engine/warehouse/version.py migrates older files forward in
+# `jiuzhu init`). A file made before versions were kept has no schema_version table: version 0.
+SCHEMA_VERSION = 1
+SCHEMA_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing; add columns a spec gained since the file was made. Idempotent."""
+    fresh = not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'batches'").fetchone()[0]
+    con.execute(SCHEMA_VERSION_TABLE)
+    if fresh:  # a new file is born at the current version; an old one is stamped by `jiuzhu init`
+        con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
     con.execute(BATCHES)
     con.execute(REJECTIONS)
     con.execute(CURRENT_BATCHES)

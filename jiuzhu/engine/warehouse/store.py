@@ -21,12 +21,12 @@ class WarehouseBusy(Exception):  # noqa: N818
 
 @contextmanager
 def connect(path: Path | None = None, *, read_only: bool = False,
-            wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection that is closed on exit; waits (up to `wait_seconds`) while another process writes the file."""
+            wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection that is closed on exit; waits (up to `wait_seconds`, default LOCK_WAIT_SECONDS) while another process writes the file."""
     target = path or warehouse_path()
     if read_only and not target.exists():
         read_only = False  # nothing to read yet: create it (empty schema) instead of failing
-    deadline = time.monotonic() + wait_seconds
+    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds)
     delay = 0.05
     while True:
         try:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jiuzhu.engine.api import ingest
 from jiuzhu.engine.identity.idcard import make_id
+from tests.fixtures.processes import children
 
 from .helpers import ids, rows_of, write_csv
 
@@ -76,18 +77,6 @@ def test_a_busy_warehouse_fails_the_file_with_a_message(home, tmp_path, monkeypa
         holder.wait()
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            out.append(int(stat.parent.name))
-    return out
-
-
 def _running(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -110,7 +99,7 @@ def test_workers_of_a_killed_parallel_import_end_and_the_warehouse_is_as_before(
     for line in proc.stderr:
         if "正在导入工作表" in line:  # the first file is being stored; workers are still parsing the second
             break
-    workers = _children(proc.pid)
+    workers = children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
     assert len(workers) == 2

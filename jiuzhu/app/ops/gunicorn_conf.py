@@ -1,0 +1,26 @@
+"""Gunicorn settings shared by `jiuzhu serve` and the systemd unit (deploy/systemd/jiuzhu-web.service):
+`gunicorn -c python:jiuzhu.app.ops.gunicorn_conf`. The environment file may override bind and workers."""
+
+from __future__ import annotations
+
+import os
+
+from jiuzhu.app.ops.logs import logging_config
+
+wsgi_app = "jiuzhu.app.wsgi:application"
+bind = os.environ.get("JIUZHU_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("JIUZHU_WEB_WORKERS", "0")) or (os.cpu_count() or 1)
+# Threads let one process answer a second request while the first waits on the database or a
+# download; the pages themselves are CPU work, so processes (one per core) carry the load.
+worker_class = "gthread"
+threads = int(os.environ.get("JIUZHU_WEB_THREADS", "4"))
+timeout = 120  # a quarterly report or a large export; nginx waits as long (deploy/nginx)
+graceful_timeout = 30
+max_requests = 2000  # recycle now and then: no slow leak lives for months
+max_requests_jitter = 200
+forwarded_allow_ips = "127.0.0.1"  # nginx on the same machine sets X-Forwarded-Proto
+control_socket_disable = True  # not used; it would live in the service user's home
+accesslog = None  # the app's own request line (ops/logs.py) names URL patterns, never paths or queries
+_config = logging_config(os.environ.get("JIUZHU_LOG_FILE", ""))
+_config["loggers"]["gunicorn.error"] = {"level": "INFO", "handlers": ["main"], "propagate": False}
+logconfig_dict = _config

@@ -1,0 +1,102 @@
+"""/healthz (200/503 JSON, no login) and the JSON-lines request log (ids, never an ID number or name)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import pytest
+
+from jiuzhu.app.ops import health
+from jiuzhu.app.ops.logs import JsonFormatter, scrub
+
+pytestmark = pytest.mark.django_db
+
+ID_NUMBER = "350425199003078512"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIUZHU_HOME", str(tmp_path))
+    return tmp_path
+
+
+def test_healthz_ok_with_a_beating_worker(client, home):
+    health.beat()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "warehouse", "worker", "disk"}
+    assert body["checks"]["warehouse"] == {"ok": True, "detail": "尚未导入数据 / nothing imported yet"}
+    assert body["checks"]["worker"]["ok"] is True and body["checks"]["worker"]["age_seconds"] < 60
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_healthz_503_without_worker_or_disk(client, home, monkeypatch):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"] == {"ok": False, "detail": "后台任务进程没有运行 / no worker heartbeat"}
+    stale = home / "run" / "worker-heartbeat.json"
+    health.beat()
+    stale.write_text(json.dumps({"pid": 1, "at": time.time() - 61}))
+    assert client.get("/healthz").json()["checks"]["worker"]["ok"] is False
+    health.beat()
+    monkeypatch.setenv("JIUZHU_MIN_FREE_MB", str(10**12))
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["checks"]["disk"]["ok"] is False
+
+
+def test_healthz_reads_the_warehouse(client, home):
+    from jiuzhu.engine.warehouse.store import connect
+
+    with connect(home / "warehouse.duckdb"):
+        pass
+    health.beat()
+    assert client.get("/healthz").json()["checks"]["warehouse"] == {"ok": True, "batches": 0}
+
+
+def test_request_line_names_pattern_user_unit_never_the_query(client, alice, caplog):
+    client.force_login(alice)
+    with caplog.at_level(logging.INFO, logger="jiuzhu.request"):
+        response = client.get(f"/clues/?q={ID_NUMBER}&name=艾检察官", HTTP_X_REQUEST_ID="req-42")
+    assert response["X-Request-ID"] == "req-42"
+    (record,) = [r for r in caplog.records if r.name == "jiuzhu.request"]
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "req-42" and line["user_id"] == alice.pk and line["unit"] == "procuratorate"
+    assert line["route"] == "clues/" and line["method"] == "GET" and line["status"] == response.status_code
+    assert isinstance(line["duration_ms"], float)
+    text = JsonFormatter().format(record)
+    assert ID_NUMBER not in text and "艾检察官" not in text
+
+
+def test_a_bad_request_id_is_replaced(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="bad id\n{json}")
+    assert len(response["X-Request-ID"]) == 32
+
+
+def test_id_numbers_are_scrubbed_from_messages_and_tracebacks():
+    assert scrub(f"no person {ID_NUMBER} found, old 350425900307851, phone 13812345678") == (
+        "no person [已隐去] found, old [已隐去], phone [已隐去]")
+    assert scrub("case 2025-0001, batch b1234567890ab, 12 rows") == "case 2025-0001, batch b1234567890ab, 12 rows"
+    try:
+        raise ValueError(f"duplicate key {ID_NUMBER[:17]}X")
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, "", 0, "failed", None, exc_info=__import__("sys").exc_info())
+    line = json.loads(JsonFormatter().format(record))
+    assert ID_NUMBER[:17] not in line["exc"] and "[已隐去]" in line["exc"]
+
+
+def test_admin_job_list_says_whether_the_worker_beats(client, home):
+    from django.contrib.auth import get_user_model
+
+    from jiuzhu.app.jobs.models import Job
+
+    Job.objects.create(kind="screen")
+    client.force_login(get_user_model().objects.create_superuser("root", password="correct-horse-9"))
+    page = client.get("/admin/jobs/job/").content.decode()
+    assert "后台任务进程没有运行" in page and "排队 1 个，进行中 0 个" in page
+    health.beat()
+    page = client.get("/admin/jobs/job/").content.decode()
+    assert "后台任务进程正常" in page and "排队 1 个，进行中 0 个" in page
