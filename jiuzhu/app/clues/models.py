@@ -56,6 +56,12 @@ def tag_text(tags) -> str:
     return "|" + "|".join(tags or ()) + "|" if tags else ""
 
 
+def record_types(records) -> str:
+    """The evidence's source types the same way (`|dibao|victim|`), for the queue's 名册 filter."""
+    types = sorted({r.get("source_type", "") for r in records or () if r.get("source_type")})
+    return tag_text(types)
+
+
 class Clue(models.Model):
     """One finding of one rule about one person through one triggering record."""
 
@@ -84,6 +90,7 @@ class Clue(models.Model):
     lapsed_at = models.DateTimeField("事实消失时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     tag_text = models.CharField("标签（检索用）", max_length=200, blank=True, editable=False)
+    record_types = models.CharField("证据来源类型（检索用）", max_length=300, blank=True, editable=False)
     source = models.CharField("来源", max_length=16, choices=ClueSource.choices, default=ClueSource.SCREENING)
     second_unit = models.CharField("共同承办单位", max_length=32, blank=True,
                                    help_text="规则的第二承办单位（如 FP-01 的检察院），也办理该线索")
@@ -116,8 +123,10 @@ class Clue(models.Model):
 
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.tag_text = tag_text(self.tags)
-        if kwargs.get("update_fields") is not None and "tags" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "tag_text"}
+        self.record_types = record_types(self.records)
+        fields = kwargs.get("update_fields")
+        if fields is not None and ("tags" in fields or "records" in fields):
+            kwargs["update_fields"] = {*fields, "tag_text", "record_types"}
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:

@@ -158,3 +158,70 @@ def rule_version_date(clue: Clue) -> str:
         if (run.rule_versions or {}).get(clue.rule) == clue.rule_version:
             return f"{timezone.localtime(run.started_at):%Y-%m-%d}"
     return f"{timezone.localtime(clue.first_seen):%Y-%m-%d}" if clue.first_seen else ""
+
+
+def checked_id_number(value: str | None) -> str:
+    """The 18-digit ID number (a 15-digit one upgraded) or "" when none is given; a wrong one is refused
+    with the intake's own reason (identity toolkit: length, birth date, check digit)."""
+    from jiuzhu.engine.identity import idcard
+
+    parsed = idcard.parse_id(value or "")
+    if parsed.status == "empty":
+        return ""
+    if parsed.status != "valid":
+        raise ClueError(f"身份证号有误：{parsed.reason}，请核对后重新填写 / invalid ID number", "bad_id")
+    return parsed.number or ""
+
+
+def enter_clue(*, by: Any, source: str, person_name: str, situation: str, id_number: str = "", phone: str = "",
+               address: str = "", township: str = "", priority: int = 50, tags: list[str] | None = None,
+               referral: Any = None, now: datetime | None = None) -> Clue:
+    """A clue entered by hand (申请, 移送, 信访, 12309, 其他) or carried by a partner's referral: the procuratorate's
+    to verify, on the same path as a screening clue (assign → 核查 → 受理). The ID is checked; a valid one joins
+    the person the linkage knows by it."""
+    import uuid
+
+    from jiuzhu.app.clues.models import ClueSource
+    from jiuzhu.engine.api import person_key_for_id
+
+    if source not in ClueSource.values or source == ClueSource.SCREENING:
+        raise ClueError("请选择线索来源：申请、移送、信访、12309 或其他 / choose the clue's source", "bad_source")
+    name = (person_name or "").strip()
+    if not name:
+        raise ClueError("请填写当事人姓名 / the person's name is required", "name_required")
+    if not (situation or "").strip():
+        raise ClueError("请填写基本情况 / the situation is required", "situation_required")
+    if not 0 <= int(priority) <= 100:
+        raise ClueError("优先级应为 0–100 / priority must be 0–100", "bad_priority")
+    number = checked_id_number(id_number)
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    clue = Clue.objects.create(
+        key=f"{source}|{token}", rule="", rule_name="", rule_version="", source=source,
+        person_key=person_key_for_id(number) if number else "m" + token[:16], person_name=name,
+        person_id_number=number, priority=int(priority), tags=list(tags or []), target_unit=PROCURATORATE,
+        reason=situation.strip(), records=[], facts={"township": township} if township else {},
+        contact=(phone or "").strip()[:40], address=(address or "").strip()[:200], entered_by=by,
+        as_of=timezone.localdate(now), first_seen=now, last_seen=now)
+    audit.record(by, "create", clue, detail={"source": source, "referral": getattr(referral, "pk", None)})
+    return clue
+
+
+def clue_from_referral(referral: Any, *, phone: str = "", address: str = "") -> Clue:
+    """A partner unit's referral to the procuratorate becomes a 移送 clue in its queue (and carries it)."""
+    from jiuzhu.app.accounts.models import Unit
+    from jiuzhu.app.clues.models import ClueSource
+    from jiuzhu.app.referrals.services.notify import leaders_of, notify
+
+    situation = referral.facts + (f"\n移送建议：{referral.request}" if referral.request else "")
+    clue = enter_clue(by=referral.sender, source=ClueSource.TRANSFER, person_name=referral.person_name,
+                      id_number=referral.person_id_number, phone=phone, address=address,
+                      situation=f"{referral.from_unit.name}移送（{referral.number}）：{situation}",
+                      referral=referral)
+    referral.clue = clue
+    referral.save(update_fields=["clue"])
+    procuratorate = Unit.objects.filter(code=PROCURATORATE).first()
+    if procuratorate is not None:
+        notify(leaders_of(procuratorate), f"clue-from-referral-{clue.pk}",
+               f"{referral.from_unit.name}移送线索（{referral.number}），已进入线索队列，请分派核查", link=_link(clue))
+    return clue

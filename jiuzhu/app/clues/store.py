@@ -17,14 +17,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from jiuzhu.app.clues.models import Clue, ClueState, RuleSetting, ScreeningRun, tag_text
+from jiuzhu.app.clues.models import Clue, ClueState, RuleSetting, ScreeningRun, record_types, tag_text
 from jiuzhu.app.clues.services import answer_due_for
 from jiuzhu.engine.api import ClueFinding, ScreenResult
 from jiuzhu.engine.api import RuleSetting as EngineRuleSetting
 
 _UPDATED = ("rule_name", "person_key", "person_name", "person_id_number", "priority", "tags", "target_unit",
             "suggested_help", "reason", "records", "facts", "as_of", "last_seen", "facts_current", "lapsed_at",
-            "state", "tag_text", "second_unit", "answer_due")
+            "state", "tag_text", "record_types", "second_unit", "answer_due")
 
 
 def rule_settings() -> list[EngineRuleSetting]:
@@ -50,8 +50,9 @@ def monthly_wage_fen() -> int | None:
 
 def _fields(f: ClueFinding, as_of: date) -> dict[str, Any]:
     also = [u for u in f.facts.get("also_units", []) if u != f.target_unit]
-    return {"tag_text": tag_text(f.tags), "second_unit": also[0] if also else "","rule_name": f.rule_name, "person_key": f.person_key, "person_name": f.person_name,
-            "person_id_number": f.person_id_number or "", "priority": f.priority, "tags": list(f.tags),
+    return {"tag_text": tag_text(f.tags), "record_types": record_types(f.records),
+            "second_unit": also[0] if also else "", "rule_name": f.rule_name, "person_key": f.person_key,
+            "person_name": f.person_name, "person_id_number": f.person_id_number or "", "priority": f.priority, "tags": list(f.tags),
             "target_unit": f.target_unit, "suggested_help": f.suggested_help, "reason": f.reason,
             "records": f.records, "facts": {**f.facts, "seen_rule_version": f.rule_version}, "as_of": as_of}
 

@@ -20,13 +20,35 @@ from jiuzhu.app.casework.services import verification
 from jiuzhu.app.casework.services.common import today
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.clues import access, evidence, services
-from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueState, UnitOutcome
-from jiuzhu.engine.identity.calendar import add_working_days
+from jiuzhu.app.clues import queue as queue_mod
+from jiuzhu.app.clues.models import Clue, ClueSource, ClueState, UnitOutcome
 from jiuzhu.engine.region import current_region
 
 PROCURATORATE = (Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF)
 CLUE_ROLES = (*PROCURATORATE, Role.LIAISON, Role.UNIT_LEADER)
-PAGE = 200
+
+
+class EnterForm(forms.Form):
+    source = forms.ChoiceField(label="来源", choices=[c for c in ClueSource.choices if c[0] != ClueSource.SCREENING])
+    person_name = forms.CharField(label="当事人姓名", max_length=64)
+    id_number = forms.CharField(label="身份证号", max_length=20, required=False)
+    phone = forms.CharField(label="联系电话", max_length=40, required=False)
+    township = forms.ChoiceField(label="乡镇", required=False)
+    address = forms.CharField(label="住址", max_length=200, required=False)
+    situation = forms.CharField(label="基本情况（案件、困难、诉求）", widget=forms.Textarea(attrs={"rows": 4}))
+    priority = forms.IntegerField(label="优先级（0–100）", min_value=0, max_value=100, initial=50)
+    tags = forms.MultipleChoiceField(label="标签", required=False, widget=forms.CheckboxSelectMultiple,
+                                     choices=[(t, t) for t in queue_mod.TAGS])
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["township"].choices = [("", "—")] + [(t, t) for t in current_region().townships]
+
+    def clean_id_number(self) -> str:
+        try:
+            return services.checked_id_number(self.cleaned_data.get("id_number"))
+        except services.ClueError as err:
+            raise forms.ValidationError(str(err).split(" / ")[0]) from None
 
 
 class AnswerForm(forms.Form):
@@ -43,51 +65,106 @@ class ConcludeForm(forms.Form):
                                       required=False)
 
 
-def _filtered(request: HttpRequest, clues):
-    f = request.GET
+def _id_for(request: HttpRequest):
+    """The ID number as the user sees it in the queue: a partner its own unit's clues whole (it checks
+    eligibility by it), everyone else as their role allows."""
     partner = not request.profile.in_procuratorate
-    if f.get("rule"):
-        clues = clues.filter(rule=f["rule"])
-    if f.get("tag"):
-        clues = clues.filter(access.with_any_tag([f["tag"]]))
-    if f.get("priority", "").isdigit():
-        clues = clues.filter(priority__gte=int(f["priority"]))
-    if f.get("township"):
-        clues = clues.filter(facts__township=f["township"])
-    if f.get("state") in ClueState.values:
-        clues = clues.filter(state=f["state"])
-    elif not f.get("state") and partner:  # a partner's to-do: what its unit still owes an answer to
-        clues = clues.filter(target_unit=request.profile.unit.code, unit_outcome="", state__in=OPEN_STATES)
-    elif not f.get("state"):
-        clues = clues.filter(state__in=OPEN_STATES)
-    on = today()
-    if f.get("due") == "overdue":
-        clues = clues.filter(verification__due_on__lt=on, verification__outcome="")
-    elif f.get("due") == "soon":
-        clues = clues.filter(verification__due_on__gte=on, verification__outcome="",
-                             verification__due_on__lte=add_working_days(on, deadlines.SOON_WORKING_DAYS))
-    return clues
+    code = request.profile.unit.code
+    return lambda c: c.person_id_number if partner and c.target_unit == code else shown_id(request.user,
+                                                                                           c.person_id_number)
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    q = request.GET.copy()
+    for name in names:
+        q.pop(name, None)
+    return q.urlencode()
 
 
 @role_required(*CLUE_ROLES)
 def queue(request: HttpRequest) -> HttpResponse:
     team = request.GET.get("queue") == "team"
-    base = access.team_queue(request.user) if team else access.clues_for(request.user)
-    clues = _filtered(request, base).select_related("verification__handler__profile").order_by("-priority", "id")
-    total = clues.count()
-    rows = [{"clue": c, "v": getattr(c, "verification", None) if hasattr(c, "verification") else None}
-            for c in clues[:PAGE]]
-    for r in rows:
-        r["status"] = deadlines.status(r["v"].due_on, r["v"].decided_on) if r["v"] else ""
-    audit.record(request, "view", object_type="clues.queue", detail={"count": total, "team": team})
+    sort = request.GET.get("sort") or "priority"
+    per = queue_mod.int_param(request.GET.get("per"), 50, queue_mod.PAGE_SIZES)
+    clues = queue_mod.ordered(queue_mod.filtered(request.user, request.GET, team=team), sort)
+    page_rows, total, page = queue_mod.page_of(clues, queue_mod.int_param(request.GET.get("page"), 1), per)
+    id_for = _id_for(request)
+    rows = []
+    for c in page_rows:
+        v = getattr(c, "verification", None) if hasattr(c, "verification") else None
+        rows.append({"clue": c, "v": v, "id": id_for(c),
+                     "status": deadlines.status(v.due_on, v.decided_on) if v else "",
+                     "answer_status": deadlines.status(c.answer_due) if c.waits_for_unit else ""})
+    audit.record(request, "view", object_type="clues.queue",
+                 detail={"count": total, "page": page, "team": team,
+                         "filters": sorted(k for k in queue_mod.FILTER_KEYS if request.GET.get(k))})
     handlers = Profile.objects.filter(unit=request.profile.unit, role=Role.HANDLER).select_related("user")
+    from jiuzhu.engine.api import source_title, sources_of_unit, unit_name
+    from jiuzhu.engine.intake.specs import SPECS
+
+    names = queue_mod.rule_names()
+    pages = max(1, -(-total // per))
     return render(request, "clues/queue.html", {
-        "rows": rows, "total": total, "team": team, "f": request.GET,
-        "rules": sorted(set(access.clues_for(request.user).values_list("rule", flat=True))),
-        "tags": ("未成年人", "残疾人", "退役军人", "老年人", "妇女"),
-        "townships": current_region().townships, "states": ClueState.choices,
+        "rows": rows, "total": total, "team": team, "f": request.GET, "page": page, "pages": pages, "per": per,
+        "per_choices": queue_mod.PAGE_SIZES, "sort": sort, "sorts": [(k, v[0]) for k, v in queue_mod.SORTS.items()],
+        "rules": sorted(names.items()), "sources": ClueSource.choices,
+        "records": [(code, source_title(code)) for code in SPECS],
+        "units": [(u.code, u.name) for u in Unit.objects.filter(active=True)] if request.profile.in_procuratorate
+        else [], "unit_name": unit_name(request.profile.unit.code),
+        "own_sources": [source_title(c) for c in sources_of_unit(request.profile.unit.code)],
+        "tags": queue_mod.TAGS, "townships": current_region().townships, "states": ClueState.choices,
         "has_team": request.user.teams.exists(), "can_assign": access.can_assign(request.user),
-        "handlers": handlers})
+        "partner": not request.profile.in_procuratorate, "handlers": handlers,
+        "base_query": _query_without(request, "page"), "sort_query": _query_without(request, "page", "sort")})
+
+
+@role_required(*CLUE_ROLES)
+def export(request: HttpRequest) -> HttpResponse:
+    """The queue as filtered, as an Excel file for people (Chinese headers, formula-safe), audited."""
+    import io
+
+    team = request.GET.get("queue") == "team"
+    clues = queue_mod.ordered(queue_mod.filtered(request.user, request.GET, team=team),
+                              request.GET.get("sort") or "priority")
+    buf = io.BytesIO()
+    n = queue_mod.write_xlsx(buf, queue_mod.export_rows(request.user, clues, _id_for(request)))
+    audit.record(request, "export", object_type="clues.clue",
+                 detail={"format": "xlsx", "rows": n, "source": "queue",
+                         "filters": sorted(k for k in queue_mod.FILTER_KEYS if request.GET.get(k))})
+    response = HttpResponse(buf.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stamp = today().strftime("%Y%m%d")
+    response["Content-Disposition"] = f"attachment; filename=clues-{stamp}.xlsx; filename*=UTF-8''%E7%BA%BF%E7%B4%A2-{stamp}.xlsx"
+    return response
+
+
+@require_POST
+@role_required(*PROCURATORATE)
+def assign_batch(request: HttpRequest) -> HttpResponse:
+    """A leader assigns the ticked clues of the queue to one handler (each through the one assign step)."""
+    if not access.can_assign(request.user):
+        raise deny(request, "clues.queue", "assign")
+    profile = Profile.objects.filter(pk=request.POST.get("handler"), unit=request.profile.unit,
+                                     role=Role.HANDLER).select_related("user").first()
+    ids = [int(x) for x in request.POST.getlist("clue") if x.isdigit()][:500]
+    back = reverse("clues:queue") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
+    if profile is None or not ids:
+        messages.error(request, "请勾选线索并选择承办检察官")
+        return redirect(back)
+    done, failed = 0, []
+    for clue in access.clues_for(request.user).filter(pk__in=ids):
+        if not access.is_procuratorate_clue(clue):
+            failed.append(f"{clue.pk}（不属检察院办理）")
+            continue
+        try:
+            verification.assign(clue, profile.user, by=request.user)
+            done += 1
+        except CaseworkError as err:
+            failed.append(f"{clue.pk}（{err}）")
+    messages.success(request, f"已分派{done}条线索给{profile.display_name}")
+    if failed:
+        messages.error(request, "未能分派：" + "；".join(failed[:20]))
+    return redirect(back)
 
 
 def _visible(request: HttpRequest, pk: int) -> Clue:
@@ -121,6 +198,25 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_assign": access.can_assign(request.user), "form": ConcludeForm(),
         "status": deadlines.status(v.due_on, v.decided_on) if v else "",
         "handlers": Profile.objects.filter(unit=request.profile.unit, role=Role.HANDLER)})
+
+
+@role_required(*PROCURATORATE)
+def new(request: HttpRequest) -> HttpResponse:
+    """录入线索: a clue that came by 申请, 移送, 信访, 12309 or otherwise, onto the same 核查 path."""
+    form = EnterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            clue = services.enter_clue(by=request.user, source=d["source"], person_name=d["person_name"],
+                                       id_number=d["id_number"], phone=d["phone"], address=d["address"],
+                                       township=d["township"], situation=d["situation"], priority=d["priority"],
+                                       tags=d["tags"])
+        except services.ClueError as err:
+            messages.error(request, str(err).split(" / ")[0])
+        else:
+            messages.success(request, f"线索已录入（编号{clue.pk}），请分派核查")
+            return redirect("clues:detail", pk=clue.pk)
+    return render(request, "clues/new.html", {"form": form})
 
 
 @require_POST

@@ -44,8 +44,21 @@ class ReferralForm(forms.Form):
     to_unit = forms.ModelChoiceField(label="接收单位", queryset=Unit.objects.filter(active=True), required=False,
                                      empty_label="按职责清单自动确定")
     person_name = forms.CharField(label="救助对象", max_length=64)
+    person_id_number = forms.CharField(label="身份证号", max_length=20, required=False)
+    phone = forms.CharField(label="联系电话", max_length=40, required=False)
+    address = forms.CharField(label="住址", max_length=200, required=False)
     facts = forms.CharField(label="基本情况", widget=forms.Textarea(attrs={"rows": 4}))
     request = forms.CharField(label="移送事项及建议", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+    def clean_person_id_number(self) -> str:
+        """Checked as the intake checks a registry cell: a wrong number is refused, never dropped."""
+        from jiuzhu.app.clues.services import ClueError, checked_id_number
+
+        try:
+            return checked_id_number(self.cleaned_data.get("person_id_number"))
+        except ClueError as err:
+            raise forms.ValidationError(str(err).split(" / ")[0]) from None
 
 
 class PlanItemForm(forms.Form):

@@ -77,8 +77,13 @@ def send(
     person_id_number: str = "",
     plan_item=None,
     now: datetime | None = None,
+    phone: str = "",
+    address: str = "",
 ) -> Referral:
-    """Send a referral from the user's unit. A case referred to a unit makes the unit a participant."""
+    """Send a referral from the user's unit. A case referred to a unit makes the unit a participant; a partner
+    unit's referral to the procuratorate without a case becomes a 移送 clue in the procuratorate's queue."""
+    from jiuzhu.app.clues.services import ClueError, checked_id_number, clue_from_referral
+
     profile = profile_of(user)
     if profile is None:
         raise ReferralError("账号没有所属单位，不能移送")
@@ -86,6 +91,12 @@ def send(
         raise ReferralError("不能移送给本单位")
     if kind not in HelpKind.values:
         raise ReferralError("移送事项不在清单中")
+    becomes_clue = case is None and clue is None and to_unit.is_procuratorate and not profile.in_procuratorate
+    if becomes_clue:  # the clue's ID is checked as the intake checks a registry cell
+        try:
+            person_id_number = checked_id_number(person_id_number)
+        except ClueError as err:
+            raise ReferralError(str(err).split(" / ")[0]) from None
     now = now or timezone.now()
     for attempt in range(5):
         try:
@@ -103,6 +114,8 @@ def send(
         raise ReferralError("文号生成冲突，请重试")
     if case is not None:
         CaseUnit.objects.get_or_create(case=case, unit=to_unit, defaults={"how": CaseUnit.How.REFERRAL})
+    elif becomes_clue:
+        clue_from_referral(referral, phone=phone, address=address)
     if plan_item is not None:
         plan_item.referral = referral
         plan_item.state = PlanItemState.IN_PROGRESS

@@ -22,7 +22,7 @@ def new(request: HttpRequest) -> HttpResponse:
     case = case_or_deny(request, int(request.GET["case"])) if request.GET.get("case", "").isdigit() else None
     initial = {}
     if case is not None:
-        initial = {"person_name": case.person_name}
+        initial = {"person_name": case.person_name, "person_id_number": case.person_id_number}
     if not profile.in_procuratorate:
         initial["kind"] = HelpKind.JUDICIAL_AID
     form = ReferralForm(request.POST or None, initial=initial)
@@ -32,7 +32,8 @@ def new(request: HttpRequest) -> HttpResponse:
             to_unit = data["to_unit"] or _routed(profile, data["kind"])
             referral = flow.send(request.user, to_unit=to_unit, kind=data["kind"], person_name=data["person_name"],
                                  facts=data["facts"], request=data["request"], case=case,
-                                 person_id_number=case.person_id_number if case else "")
+                                 person_id_number=case.person_id_number if case else data["person_id_number"],
+                                 phone=data["phone"], address=data["address"])
         except ReferralError as err:
             messages.error(request, str(err))
         else:
