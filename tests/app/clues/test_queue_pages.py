@@ -12,7 +12,7 @@ from jiuzhu.app.accounts.models import AuditEvent
 from jiuzhu.app.casework.models import Verification
 from jiuzhu.app.clues.models import Clue, ClueState
 from jiuzhu.app.referrals.models import Referral
-from tests.fixtures.cases import make_clue
+from tests.fixtures.cases import PERSON_ID, make_clue
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_export_is_formula_safe_chinese_and_audited(client, people):
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.values)
     assert rows[0][:5] == ("线索编号", "线索", "来源", "姓名", "身份证号")
-    assert rows[1][1:5] == ("被害人因案致贫", "筛查", "'=HYPERLINK(\"x\")", "350425198001011237")
+    assert rows[1][1:5] == ("被害人因案致贫", "筛查", "'=HYPERLINK(\"x\")", PERSON_ID)
     assert rows[1][15] == "'-1+1" and rows[1][16] == "刑事被害人 被害人.xlsx 第5行；终结本次执行程序案件 执行.xlsx 第9行"
     event = AuditEvent.objects.get(action="export", object_type="clues.clue")
     assert (event.detail["rows"], event.detail["source"]) == (1, "queue")
@@ -83,7 +83,7 @@ def test_partner_export_has_its_clues_with_full_id(client, people):
     make_clue(person_name="丁")
     client.force_login(people["frank"])
     rows = list(load_workbook(io.BytesIO(client.get("/clues/export.xlsx").content)).active.values)
-    assert [(r[3], r[4], r[7]) for r in rows[1:]] == [("丙", "350425198001011237", "民政局")]
+    assert [(r[3], r[4], r[7]) for r in rows[1:]] == [("丙", PERSON_ID, "民政局")]
 
 
 def test_hand_entered_clue_checks_the_id_and_joins_the_queue(client, people):
