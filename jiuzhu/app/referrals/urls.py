@@ -1,10 +1,11 @@
 from django.urls import path
 
-from jiuzhu.app.referrals.views import duties, inbox, new, notifications, plan, referral, upload
+from jiuzhu.app.referrals.views import duties, inbox, ledger, new, notifications, plan, referral, upload
 
 app_name = "referrals"
 urlpatterns = [
     path("", inbox.inbox, name="inbox"),
+    path("all/", ledger.ledger, name="ledger"),
     path("new/", new.new, name="new"),
     path("<int:pk>/", referral.detail, name="detail"),
     path("<int:pk>/letter.docx", referral.letter, name="letter"),
