@@ -16,6 +16,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
+from jiuzhu.engine.identity import pseudonyms
+
 IdStatus = Literal["valid", "empty", "invalid", "corrupted"]
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -99,6 +101,8 @@ def parse_id(value: object) -> IdParse:
     text = re.sub(r"[\s\u3000'‘’`]", "", text).upper()
     if not text:
         return IdParse(raw, "empty")
+    if text[0] == "P" and pseudonyms.is_id(text):  # `jiuzhu pseudonymize` wrote it: valid, as the ID was
+        return IdParse(raw, "valid", text)
     if _SCI.fullmatch(text):
         return IdParse(raw, "corrupted", reason="身份证号码被Excel存为科学计数法，后几位已丢失")
     if re.fullmatch(r"\d+\.0+", text):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from jiuzhu.engine.identity import pseudonyms
+
 _FULLWIDTH = str.maketrans("０１２３４５６７８９－（）＋", "0123456789-()+")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # Area codes: 010, 02x (3 digits) or 0 + 3 digits; local numbers have 7 or 8 digits.
@@ -27,6 +29,8 @@ def parse_phone(value: object) -> str:
     text = re.sub(r"[\s\u3000]", "", text)
     if not text:
         raise ValueError("电话为空")
+    if text[0] == "T" and pseudonyms.is_phone(text):  # `jiuzhu pseudonymize` wrote it
+        return text
     if re.fullmatch(r"\d+\.0+", text):
         text = text.split(".")[0]
     text = re.sub(r"^(?:\+86|0086|86(?=-?1[3-9]\d{9}$))-?", "", text)

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from operator import mul
 
-from jiuzhu.engine.identity import idcard
+from jiuzhu.engine.identity import idcard, pseudonyms
 from jiuzhu.engine.identity.amounts import parse_amount
 from jiuzhu.engine.identity.casenumbers import normalise_case_number
 from jiuzhu.engine.identity.dates import parse_date
@@ -292,7 +292,9 @@ class RowNormaliser:
                 record["birth_date"] = born if born is not None else idcard.birth_date(number)  # raises as before
         name = record.get("name")
         # is_masked re-normalises; most names hold no mask character at all, so test that first.
-        record["name_masked"] = bool(name) and not _MASK_HINTS.isdisjoint(name) and is_masked(name)
+        record["name_masked"] = bool(name) and (
+            (not _MASK_HINTS.isdisjoint(name) and is_masked(name))
+            or (name[0] == "M" and pseudonyms.is_masked_name(name)))  # a pseudonymised 卢某某
 
     def _extra(self, row_no: int, cells: list, problems: list[Problem]) -> str | None:
         extra: dict[str, str] = {}

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from pypinyin import Style, lazy_pinyin
 
-from jiuzhu.engine.identity import names
+from jiuzhu.engine.identity import names, pseudonyms
 
 
 class NameKeys(NamedTuple):  # a tuple: built ~10⁵ times per county, 6× cheaper than a frozen dataclass
@@ -69,6 +69,8 @@ def name_keys(name: str | None) -> NameKeys | None:
     """All keys of one name as a registry wrote it; None for an empty cell."""
     if type(name) is str and names._PLAIN_HAN.fullmatch(name):
         return _plain_han_keys(name)
+    if type(name) is str and name[:1] in "NM" and (parts := pseudonyms.name_parts(name)) is not None:
+        return NameKeys(*parts)  # a pseudonymised name carries its keys, hashed (docs/privacy.md)
     return general_name_keys(name)
 
 
