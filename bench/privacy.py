@@ -130,15 +130,16 @@ def _texts_of(path: Path):
 def leaks(where: Path, ids: set[str], names: set[str]) -> list[str]:
     """Where an ID number or a name of the county stands in any file under ``where``: an ID anywhere in
     a text, a name as a whole cell, or inside a text when it has 3 characters or more."""
-    long_names = [n for n in names if len(n) >= 3]
+    lengths = sorted({len(n) for n in names if len(n) >= 3})
     found = []
     for path in sorted(p for p in where.rglob("*") if p.is_file() and not p.name.endswith((".wal", ".lock"))):
         for text in _texts_of(path):
             hit = next((m for m in _ID.findall(text) if m in ids), None)
             if hit is None and text in names:
                 hit = text
-            if hit is None and len(text) > 3:
-                hit = next((n for n in long_names if n in text), None)
+            if hit is None and len(text) > 3:  # every substring of a name's length: linear in the text
+                hit = next((text[i:i + n] for n in lengths for i in range(len(text) - n + 1)
+                            if text[i:i + n] in names), None)
             if hit is not None:
                 found.append(f"{path.relative_to(where)}: {hit}")
                 break

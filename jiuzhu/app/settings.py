@@ -12,6 +12,7 @@ EMAIL_HOST …       Django's mail settings (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_
                    EMAIL_USE_TLS=1, EMAIL_USE_SSL=1, DEFAULT_FROM_EMAIL): notices are e-mailed when EMAIL_HOST is set
 JIUZHU_SITE_URL    the platform's address, for whole links in notice e-mails
 JIUZHU_UPLOAD_MAX_MB      largest registry file accepted on the upload page and the API (default 100)
+JIUZHU_API_CALLS_PER_MINUTE  calls to /api/v1/ a unit may make in a minute before 429 (default 120)
 JIUZHU_IMPORTS_AT_ONCE    imports the background workers run at the same time (default 1)
 JIUZHU_HOLD_BELOW         a new snapshot with fewer rows than this share of the current one is held (default 0.5)
 JIUZHU_PARSE_MEMORY_MB, JIUZHU_PARSE_SECONDS   limits of the process that reads one file (docs/intake.md)
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "jiuzhu.app.referrals",
     "jiuzhu.app.reports",
     "jiuzhu.app.web",
+    "jiuzhu.app.api",
     "jiuzhu.app.jobs",
     "ninja",  # serves the API docs' Swagger files locally instead of from a CDN
 ]
@@ -155,6 +157,8 @@ SITE_URL = os.environ.get("JIUZHU_SITE_URL", "")
 
 # Uploads and background jobs (docs/intake.md "Limits").
 JIUZHU_UPLOAD_MAX_MB = int(os.environ.get("JIUZHU_UPLOAD_MAX_MB", "100"))
+# Calls a unit may make to /api/v1/ in a minute (all its tokens together); more get 429.
+JIUZHU_API_CALLS_PER_MINUTE = int(os.environ.get("JIUZHU_API_CALLS_PER_MINUTE", "120"))
 JIUZHU_IMPORTS_AT_ONCE = int(os.environ.get("JIUZHU_IMPORTS_AT_ONCE", "1"))
 
 # JSON lines to stderr (or JIUZHU_LOG_FILE): one line per request with its id, user, unit and duration;

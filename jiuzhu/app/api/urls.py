@@ -6,11 +6,12 @@ from django.urls import path
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from jiuzhu.app.api import cases, referrals
+from jiuzhu.app.api import cases, referrals, v1
 
 api = NinjaAPI(title="救助 API", version="1", auth=django_auth, urls_namespace="api",
                description="司法救助与社会救助衔接平台。登录后以会话访问；每个单位只能看到本单位参与的移送和案件。")
 api.add_router("/", referrals.router)
 api.add_router("/cases", cases.router)
 
-urlpatterns = [path("", api.urls)]
+# /api/v1/: the token API of api.md (partner systems); /api/: the session API of the pages.
+urlpatterns = [path("v1/", v1.api.urls), path("", api.urls)]
