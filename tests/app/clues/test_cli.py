@@ -53,3 +53,42 @@ def test_screen_and_export_from_the_command_line(small_county: Path, tmp_path: P
 
     event = AuditEvent.objects.get(action="export", object_type="clues.clue")
     assert event.detail == {"format": "csv", "file": "clues.csv", "rows": len(rows), "all": False}
+
+
+def test_every_clue_of_a_screened_county_reaches_its_units_and_no_other_partner(small_county: Path, tmp_path: Path,
+                                                                                monkeypatch, capsys, units):
+    from django.contrib.auth import get_user_model
+
+    from jiuzhu.app.accounts.models import Profile, Unit
+    from jiuzhu.app.clues.access import clues_for
+
+    monkeypatch.setenv("JIUZHU_HOME", str(tmp_path / "home"))
+    files = [str(p) for p in sorted(small_county.iterdir()) if p.is_file()]
+    assert main(["ingest", "--as-of", "2025-10-31", *files]) == 0
+    assert main(["screen", "--as-of", "2025-10-31"]) == 0
+    capsys.readouterr()
+    User = get_user_model()
+    liaison = {}
+    for unit in Unit.objects.all():
+        role = "dept_head" if unit.is_procuratorate else "liaison"
+        user = User.objects.create_user(f"u-{unit.code}", password="x")
+        Profile.objects.create(user=user, unit=unit, role=role, display_name=unit.name)
+        liaison[unit.code] = user
+    seen = {code: set(clues_for(user).values_list("pk", flat=True)) for code, user in liaison.items()}
+    everything = set(Clue.objects.values_list("pk", flat=True))
+    assert seen["procuratorate"] == everything  # the leaders see every clue
+    by_unit: dict[str, set[int]] = {}
+    for pk, target, second in Clue.objects.values_list("pk", "target_unit", "second_unit"):
+        for code in {target, second} - {""}:
+            by_unit.setdefault(code, set()).add(pk)
+    assert {"civil_affairs", "rural_revitalization"} <= set(by_unit)  # MZ-01/02 and FP-01 found
+    assert Clue.objects.filter(rule="FP-01").exclude(second_unit="procuratorate").count() == 0
+    for code, user in liaison.items():
+        if code != "procuratorate":
+            assert seen[code] == by_unit.get(code, set()), code  # its own clues, no other partner's
+    # the search table was built by the linkage: a clue's person is found by full ID and by name
+    from jiuzhu.engine.api import search_persons
+
+    clue = Clue.objects.exclude(person_id_number="").first()
+    assert [h.person_key for h in search_persons(clue.person_id_number)] == [clue.person_key]
+    assert clue.person_key in [h.person_key for h in search_persons(clue.person_name, limit=500)]
