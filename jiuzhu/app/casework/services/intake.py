@@ -71,13 +71,16 @@ def prefill_from_clue(clue: Clue) -> dict:
     category, why = suggest_category(facts)
     township = str(facts.get("township") or "")
     village = str(facts.get("village") or "")
+    # A hand-entered clue (clues.ClueSource) carries its own origin, address and phone.
+    origin = {"screening": Origin.SCREENING, "application": Origin.APPLICATION}.get(clue.source, Origin.HAND_CLUE)
     return {
-        "origin": Origin.SCREENING,
+        "origin": origin,
         "person_name": clue.person_name,
         "person_id_number": clue.person_id_number or "",
         "tags": list(clue.tags or ()),
         "township": township,
-        "address": str(facts.get("address") or (township + village)),
+        "address": clue.address or str(facts.get("address") or (township + village)),
+        "applicant_phone": clue.contact,
         "underlying_case_no": str(facts.get("judgment_no") or facts.get("basis_no")
                                   or facts.get("enforcement_no") or ""),
         "crime_or_cause": str(facts.get("crime") or facts.get("cause") or ""),
