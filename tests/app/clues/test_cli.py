@@ -83,7 +83,7 @@ def test_every_clue_of_a_screened_county_reaches_its_units_and_no_other_partner(
             by_unit.setdefault(code, set()).add(pk)
     assert {"civil_affairs", "rural_revitalization"} <= set(by_unit)  # MZ-01/02 and FP-01 found
     assert Clue.objects.filter(rule="FP-01").exclude(second_unit="procuratorate").count() == 0
-    for code, user in liaison.items():
+    for code in liaison:
         if code != "procuratorate":
             assert seen[code] == by_unit.get(code, set()), code  # its own clues, no other partner's
     # the search table was built by the linkage: a clue's person is found by full ID and by name
