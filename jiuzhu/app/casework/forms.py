@@ -147,6 +147,34 @@ class VisitForm(forms.Form):
     further_needs = forms.CharField(label="进一步需求", required=False)
 
 
+def _need_kinds():
+    from jiuzhu.app.referrals.models import HelpKind
+
+    return [("", "（由检察院确定）")] + [(v, label) for v, label in HelpKind.choices if v != "judicial_aid"]
+
+
+class VisitNeedForm(VisitForm):
+    """A visit with the help kind the visitor suggests for a need found there."""
+
+    need_kind = forms.ChoiceField(label="建议的帮扶事项", choices=_need_kinds, required=False)
+
+
+class PartnerVisitForm(forms.Form):
+    """A partner unit's own visit on a case it takes part in."""
+
+    done_on = forms.DateField(label="回访日期", initial=_today, widget=DateInput)
+    visitors = forms.CharField(label="回访人员")
+    situation = forms.CharField(label="生活现状", widget=forms.Textarea(attrs={"rows": 2}))
+    further_needs = forms.CharField(label="进一步需求（将提交检察院确认纳入救助方案）", required=False)
+    need_kind = forms.ChoiceField(label="建议的帮扶事项", choices=_need_kinds, required=False)
+
+
+class RouteNeedForm(forms.Form):
+    kind = forms.ChoiceField(label="帮扶事项（按职责清单确定承办单位）", choices=_need_kinds)
+    due_date = forms.DateField(label="完成期限（留空按默认期限）", required=False, widget=DateInput)
+    refer = forms.BooleanField(label="同时向承办单位发送移送函", required=False)
+
+
 class ScheduleForm(forms.Form):
     planned_on = forms.DateField(label="计划回访日期", widget=DateInput)
 

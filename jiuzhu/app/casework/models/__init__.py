@@ -3,7 +3,7 @@
 from jiuzhu.app.casework.models.approval import Approval, ApprovalLevel
 from jiuzhu.app.casework.models.case import OPEN_CASE_STATES, Case, CaseState, CaseUnit, Category, Origin
 from jiuzhu.app.casework.models.decision import Decision, RefusalReason
-from jiuzhu.app.casework.models.followup import FollowUp
+from jiuzhu.app.casework.models.followup import FollowUp, NeedState
 from jiuzhu.app.casework.models.limits import TimeLimit, WageRate
 from jiuzhu.app.casework.models.payment import Method, Payment, PaymentState
 from jiuzhu.app.casework.models.review import JointMeeting, Proposal, ReviewReport
@@ -13,7 +13,7 @@ from jiuzhu.app.casework.models.verification import Outcome, Verification
 
 __all__ = [
     "OPEN_CASE_STATES", "Approval", "ApprovalLevel", "Case", "CaseState", "CaseUnit", "Category", "Decision",
-    "FollowUp", "JointMeeting", "Method", "Origin", "Outcome", "Payment", "PaymentState", "Proposal",
+    "FollowUp", "JointMeeting", "Method", "NeedState", "Origin", "Outcome", "Payment", "PaymentState", "Proposal",
     "RefusalReason", "ReviewReport", "Task", "TaskKind", "TimeLimit", "TimelineEvent", "Verification", "WageRate",
     "add_event",
 ]

@@ -8,7 +8,7 @@ from datetime import date
 from django.apps import apps
 from django.db import transaction
 
-from jiuzhu.app.casework.models import Case, CaseState, TaskKind, add_event
+from jiuzhu.app.casework.models import Case, CaseState, NeedState, TaskKind, add_event
 from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, snapshot, today
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.casework.services.urgent import paperwork_open
@@ -38,6 +38,9 @@ def blockers(case: Case) -> list[str]:
     n = open_plan_items(case)
     if n:
         out.append(f"救助方案尚有{n}项未办结")
+    proposed = case.follow_ups.filter(need_state=NeedState.PROPOSED).count()
+    if proposed:
+        out.append(f"回访提出的需求尚有{proposed}项未确认是否纳入救助方案")
     return out
 
 

@@ -18,12 +18,14 @@ from jiuzhu.app.casework.forms import (
     DateForm,
     MeetingForm,
     PaidForm,
+    PartnerVisitForm,
     ReportForm,
+    RouteNeedForm,
     ScheduleForm,
     TextForm,
-    VisitForm,
+    VisitNeedForm,
 )
-from jiuzhu.app.casework.models import CaseState, Category, Origin
+from jiuzhu.app.casework.models import CaseState, Category, NeedState, Origin
 from jiuzhu.app.casework.services import amount, approval, closing
 from jiuzhu.app.casework.services.common import today
 from jiuzhu.app.casework.services.errors import CaseworkError
@@ -130,6 +132,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if not partner:
         context.update(_working_context(request, case))
+    elif case.is_open:
+        context["partner_visit_form"] = PartnerVisitForm()
+        context["partner_visits"] = case.follow_ups.filter(done_on__isnull=False).order_by("-done_on", "-pk")
     return render(request, "casework/case_detail.html", context)
 
 
@@ -167,7 +172,9 @@ def _working_context(request: HttpRequest, case) -> dict:
         "approval_form": ApprovalForm(),
         "paid_form": PaidForm(),
         "date_form": DateForm(),
-        "visit_form": VisitForm(),
+        "visit_form": VisitNeedForm(),
+        "needs": case.follow_ups.filter(need_state=NeedState.PROPOSED),
+        "route_form": RouteNeedForm(),
         "schedule_form": ScheduleForm(),
         "text_form": TextForm(),
     }

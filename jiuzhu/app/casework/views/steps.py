@@ -8,30 +8,35 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from jiuzhu.app.accounts.access import role_required
+from jiuzhu.app.accounts.models import Role
 from jiuzhu.app.casework import access
 from jiuzhu.app.casework.forms import (
     ApprovalForm,
     DateForm,
     MeetingForm,
     PaidForm,
+    PartnerVisitForm,
     ReportForm,
+    RouteNeedForm,
     ScheduleForm,
     TextForm,
-    VisitForm,
+    VisitNeedForm,
 )
 from jiuzhu.app.casework.services import approval, closing, decision, followup, payment, review, urgent
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.casework.views.common import checked_case, form_errors, run_step
 
 
-def _handler_step(request: HttpRequest, pk: int, form_class, step, done: str) -> HttpResponse:
-    case = checked_case(request, pk, access.can_handle)
+def _handler_step(request: HttpRequest, pk: int, form_class, step, done, *, check=access.can_handle) -> HttpResponse:
+    """Check the user may take the step (`check`, default: the case's handler), validate the form, run it;
+    `done` is the success message, or a function of the form's data giving it."""
+    case = checked_case(request, pk, check)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         form_errors(request, form)
         return redirect("casework:case_detail", pk=case.pk)
     data = form.cleaned_data if form is not None else {}
-    return run_step(request, case, lambda: step(case, data), done)
+    return run_step(request, case, lambda: step(case, data), done(data) if callable(done) else done)
 
 
 @require_POST
@@ -100,9 +105,42 @@ def record_visit(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
     def step(case, d):
         visit = get_object_or_404(case.follow_ups, pk=visit_pk)
         followup.record_visit(visit, by=request.user, visitors=d["visitors"], situation=d["situation"],
-                              further_needs=d["further_needs"], units=d["units"], on=d["done_on"])
+                              further_needs=d["further_needs"], units=d["units"], on=d["done_on"],
+                              need_kind=d["need_kind"])
 
-    return _handler_step(request, pk, VisitForm, step, "回访已记录")
+    return _handler_step(request, pk, VisitNeedForm, step, "回访已记录")
+
+
+@require_POST
+@role_required(Role.LIAISON, Role.UNIT_LEADER)
+def partner_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A partner unit's own visit on a case it takes part in; a need goes to the handler as a proposal."""
+    def step(case, d):
+        followup.record_partner_visit(case, by=request.user, visitors=d["visitors"], situation=d["situation"],
+                                      further_needs=d["further_needs"], need_kind=d["need_kind"], on=d["done_on"])
+
+    return _handler_step(request, pk, PartnerVisitForm, step,
+                         lambda d: "回访已记录" + ("，需求已提交检察院" if d["further_needs"] else ""),
+                         check=access.can_view)
+
+
+@require_POST
+@role_required()
+def route_need(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
+    def step(case, d):
+        visit = get_object_or_404(case.follow_ups, pk=visit_pk)
+        followup.route_need(visit, by=request.user, kind=d["kind"], due_date=d["due_date"], refer=d["refer"])
+
+    return _handler_step(request, pk, RouteNeedForm, step, "已纳入救助方案")
+
+
+@require_POST
+@role_required()
+def decline_need(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
+    def step(case, d):
+        followup.decline_need(get_object_or_404(case.follow_ups, pk=visit_pk), by=request.user, reason=d["text"])
+
+    return _handler_step(request, pk, TextForm, step, "已记录不纳入的理由")
 
 
 @require_POST
