@@ -27,21 +27,22 @@ class Home:
     path: Path
     database_url: str = ""
     extra_env: dict = field(default_factory=dict)
+    code: Path = Path(__file__).parents[3]  # the source tree that runs (`python -m` puts the cwd first)
 
     @property
     def env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env |= {"JIUZHU_HOME": str(self.path), "PYTHONPATH": str(Path(__file__).parents[3])} | self.extra_env
+        env |= {"JIUZHU_HOME": str(self.path), "PYTHONPATH": str(self.code)} | self.extra_env
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
         return env
 
     def popen(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "jiuzhu.cli.main", *args], env=self.env,
+        return subprocess.Popen([sys.executable, "-m", "jiuzhu.cli.main", *args], env=self.env, cwd=self.code,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, "-m", "jiuzhu.cli.main", *args], env=self.env,
+        done = subprocess.run([sys.executable, "-m", "jiuzhu.cli.main", *args], env=self.env, cwd=self.code,
                               capture_output=True, text=True, timeout=600)
         if ok:
             assert done.returncode == 0, f"jiuzhu {' '.join(args)}: {done.stderr}"

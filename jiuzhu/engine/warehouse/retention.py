@@ -1,0 +1,111 @@
+"""Deleting from the warehouse what is kept no longer (PIPL): superseded snapshots, and one person's
+records on a legal request. Counts come back, never names or ID numbers.
+
+A superseded snapshot's `batches` row stays (file name, date, counts: no personal data), so the batch
+list still shows the registry's history; its records, rejection rows and linkage rows go.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+
+from jiuzhu.engine.intake.specs import SPECS
+
+SECOND_PERSONS = (("defendant_id_number", "defendant_name"), ("respondent_id_number", "respondent_name"),
+                  ("head_id_number", "head_name"))
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+
+
+def superseded_before(con: duckdb.DuckDBPyConnection, cutoff: datetime) -> list[str]:
+    """Batches not current whose first newer snapshot (same unit and type) was imported before `cutoff`
+    (Asia/Shanghai wall time, as `imported_at`) and that still hold records."""
+    rows = con.execute("""
+        SELECT b.batch_id FROM batches b JOIN batches n
+          ON n.unit = b.unit AND n.source_type = b.source_type AND n.batch_id <> b.batch_id
+         AND (n.as_of > b.as_of OR (n.as_of = b.as_of AND (n.imported_at > b.imported_at
+              OR (n.imported_at = b.imported_at AND n.batch_id < b.batch_id))))
+        WHERE b.batch_id NOT IN (SELECT batch_id FROM current_batches)
+          AND (b.rows_taken > 0 OR b.batch_id IN (SELECT batch_id FROM rejections))
+        GROUP BY b.batch_id HAVING min(n.imported_at) < ? ORDER BY b.batch_id""", [cutoff]).fetchall()
+    return [r[0] for r in rows if _holds_anything(con, r[0])]
+
+
+def _holds_anything(con: duckdb.DuckDBPyConnection, batch_id: str) -> bool:
+    (source_type,) = con.execute("SELECT source_type FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+    held = con.execute(f"SELECT count(*) FROM rec_{source_type} WHERE batch_id = ?", [batch_id]).fetchone()[0]
+    return held > 0 or con.execute("SELECT count(*) FROM rejections WHERE batch_id = ?", [batch_id]).fetchone()[0] > 0
+
+
+def _drop_records(con: duckdb.DuckDBPyConnection, tables: set[str], table: str, where: str, params: list) -> int:
+    """Delete the rows of `table` matching `where`, with their linkage rows (person_index, link_explanations)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE gone AS SELECT record_id FROM {table} WHERE {where}", params)
+    if "person_index" in tables:
+        con.execute("DELETE FROM person_index WHERE record_id IN (SELECT record_id FROM gone)")
+    if "link_explanations" in tables:
+        con.execute("DELETE FROM link_explanations WHERE record_id_l IN (SELECT record_id FROM gone) "
+                    "OR record_id_r IN (SELECT record_id FROM gone)")
+    n = con.execute(f"DELETE FROM {table} WHERE record_id IN (SELECT record_id FROM gone)").fetchone()[0]
+    con.execute("DROP TABLE gone")
+    return n
+
+
+def purge_batches(con: duckdb.DuckDBPyConnection, batch_ids: list[str]) -> dict[str, int]:
+    """Delete the records, rejection rows and linkage rows of these batches, in one transaction."""
+    counts = {"batches": len(batch_ids), "records": 0, "rejection_rows": 0}
+    if not batch_ids:
+        return counts
+    tables = _tables(con)
+    types = sorted({r[0] for r in con.execute(
+        "SELECT DISTINCT source_type FROM batches WHERE list_contains(?, batch_id)", [batch_ids]).fetchall()})
+    con.execute("BEGIN")
+    for source_type in types:
+        counts["records"] += _drop_records(con, tables, f"rec_{source_type}", "list_contains(?, batch_id)",
+                                           [batch_ids])
+    counts["rejection_rows"] = con.execute("DELETE FROM rejections WHERE list_contains(?, batch_id)",
+                                           [batch_ids]).fetchone()[0]
+    con.execute("COMMIT")
+    return counts
+
+
+def purge_person(con: duckdb.DuckDBPyConnection, id_number: str) -> tuple[list[str], dict[str, int]]:
+    """Delete every record whose main subject is this person (by ID, and records linked to the same
+    person), blank the person where they are the second person on another's row, drop their rejection
+    rows and linkage rows, in one transaction. Returns (the person keys found, counts)."""
+    tables = _tables(con)
+    keys: list[str] = []
+    if "persons" in tables:
+        keys = [r[0] for r in con.execute("SELECT person_key FROM persons WHERE id_number = ?", [id_number]).fetchall()]
+    linked = keys and "person_index" in tables
+    counts = {"records": 0, "second_person_cells": 0, "rejection_rows": 0, "linkage_rows": 0}
+    con.execute("BEGIN")
+    for spec in SPECS.values():
+        table = f"rec_{spec.code}"
+        if table not in tables:
+            continue
+        where = "id_number = ?" + (" OR record_id IN (SELECT record_id FROM person_index "
+                                   "WHERE list_contains(?, person_key))" if linked else "")
+        counts["records"] += _drop_records(con, tables, table, where, [id_number] + ([keys] if linked else []))
+        have = _columns(con, table)
+        for id_col, name_col in SECOND_PERSONS:
+            if id_col in have:
+                sets = ", ".join(f'"{c}" = NULL' for c in (id_col, name_col) if c in have)
+                counts["second_person_cells"] += con.execute(
+                    f'UPDATE {table} SET {sets} WHERE "{id_col}" = ?', [id_number]).fetchone()[0]
+    counts["rejection_rows"] = con.execute(
+        "DELETE FROM rejections WHERE contains(upper(value), ?)", [id_number.upper()]).fetchone()[0]
+    for table in ("person_index", "persons", "person_search"):
+        if keys and table in tables:
+            counts["linkage_rows"] += con.execute(
+                f"DELETE FROM {table} WHERE list_contains(?, person_key)", [keys]).fetchone()[0]
+    con.execute("COMMIT")
+    return keys, counts
