@@ -1,6 +1,16 @@
 from django.urls import path
 
-from jiuzhu.app.referrals.views import duties, inbox, ledger, new, notifications, plan, referral, upload
+from jiuzhu.app.referrals.views import (
+    duties,
+    inbox,
+    ledger,
+    meetings,
+    new,
+    notifications,
+    plan,
+    referral,
+    upload,
+)
 
 app_name = "referrals"
 urlpatterns = [
@@ -17,6 +27,9 @@ urlpatterns = [
     path("plan-items/<int:pk>/close/", plan.close_item, name="close_item"),
     path("cases/<int:pk>/", plan.case_page, name="case"),
     path("duties/", duties.duties, name="duties"),
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/new/", meetings.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
     path("notifications/", notifications.notifications, name="notifications"),
     path("upload/", upload.upload, name="upload"),
     path("upload/<int:pk>/", upload.upload_status, name="upload_status"),

@@ -99,6 +99,12 @@ def other_deadlines(user, *, on: date | None = None) -> list[dict]:
         rows.append({"title": f"{step}移送{r.number}（{r.get_kind_display()}，{r.from_unit.name}）",
                      "link": reverse("referrals:detail", args=[r.pk]), "due": r.due_date(),
                      "status": deadlines.status(r.due_date(), on=on)})
+    from jiuzhu.app.referrals.services.meetings import decisions_for_unit
+
+    for d in decisions_for_unit(user):
+        rows.append({"title": f"落实{d.meeting.held_on:%Y-%m-%d}定期会商议定事项：{d.text[:30]}",
+                     "link": reverse("referrals:meeting", args=[d.meeting_id]), "due": d.due_date,
+                     "status": deadlines.status(d.due_date, on=on)})
     for item in unit_plan_items(user):
         rows.append({"title": f"落实救助方案事项：{item.get_kind_display()}（{item.case.number}）",
                      "link": reverse("referrals:plan_items"), "due": item.due_date,

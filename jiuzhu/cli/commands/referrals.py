@@ -35,6 +35,7 @@ def check_overdue(args: argparse.Namespace) -> int:
     from jiuzhu.app.casework.models import TaskKind
     from jiuzhu.app.casework.services.notices import check_overdue_tasks
     from jiuzhu.app.clues.services import check_clues_overdue
+    from jiuzhu.app.referrals.services.meetings import check_overdue as meetings_overdue
     from jiuzhu.app.referrals.services.overdue import check_overdue as run
 
     flags = run(today)
@@ -46,6 +47,8 @@ def check_overdue(args: argparse.Namespace) -> int:
     for t in tasks:
         print(f"{t.what}\t{TaskKind(t.kind).label}超期（期限 {t.due:%Y-%m-%d}）\t通知 {t.notified} 人")
     print(f"新标记超期办案事项 {len(tasks)} 项 / {len(tasks)} case task(s) newly overdue")
+    told = meetings_overdue(today)
+    print(f"超期会商议定事项提醒 {told} 条 / {told} overdue meeting decision notice(s)")
     clues = check_clues_overdue(today)
     for c in clues:
         print(f"线索{c.clue_id}\t{c.unit}\t答复超期（期限 {c.due:%Y-%m-%d}）\t通知 {c.notified} 人")

@@ -1,4 +1,5 @@
 from jiuzhu.app.referrals.models.kinds import DEFAULT_KINDS, HelpKind
+from jiuzhu.app.referrals.models.meeting import DecisionState, MeetingDecision, RegularMeeting
 from jiuzhu.app.referrals.models.notification import Notification
 from jiuzhu.app.referrals.models.plan import OPEN_PLAN_STATES, PlanItem, PlanItemState
 from jiuzhu.app.referrals.models.referral import (
@@ -18,6 +19,6 @@ from jiuzhu.app.referrals.models.upload import RegistryUpload, UploadState
 
 __all__ = [
     "ANSWER_LIMIT", "ANSWER_LIMIT_RURAL", "DEFAULT_KINDS", "NEGATIVE_RESULTS", "OPEN_PLAN_STATES", "PENDING_STATES",
-    "RECEIPT_LIMIT", "HelpKind", "Notification", "PlanItem", "PlanItemState", "Referral", "ReferralState",
-    "RegistryUpload", "ResponsibilityList", "ResultCode", "UploadState",
+    "RECEIPT_LIMIT", "DecisionState", "HelpKind", "MeetingDecision", "Notification", "PlanItem", "PlanItemState", "Referral", "ReferralState",
+    "RegistryUpload", "RegularMeeting", "ResponsibilityList", "ResultCode", "UploadState",
 ]
