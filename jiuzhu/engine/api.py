@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jiuzhu.engine.intake.importer import BatchResult, Progress, import_paths
+from jiuzhu.engine.linkage.spark import spark_session
 from jiuzhu.engine.persons import (
     PersonFile,
     PersonHit,
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = ["BatchResult", "ClueFinding", "PersonFile", "PersonHit", "RuleSetting", "ScreenResult",
            "WarehouseUnavailable", "build_person_search", "ingest", "link", "parse_query", "person_file",
-           "person_key_for_id", "screen", "search_persons", "source_title", "sources_of_unit", "unit_name"]
+           "person_key_for_id", "screen", "search_persons", "source_title", "sources_of_unit", "spark_session",
+           "unit_name"]
 
 
 def person_key_for_id(id_number: str) -> str:
@@ -86,10 +88,12 @@ def ingest(
                         allow_empty=allow_empty, imported_by=imported_by, progress=progress, jobs=jobs)
 
 
-def link(engine: str = "duckdb", *, spark: Any = None) -> LinkResult:
-    """Records → persons (person_index, persons, link_explanations): exact on valid IDs, Splink on the rest."""
+def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None = None) -> LinkResult:
+    """Records → persons (person_index, persons, link_explanations): exact on valid IDs, Splink on the rest.
+
+    On the spark engine: ``spark`` a session to use, else one on ``spark_master`` (default ``local[*]``)."""
     from jiuzhu.engine.linkage import link as link_records  # Splink loads only when linking
 
-    result = link_records(engine, spark=spark)
+    result = link_records(engine, spark=spark, spark_master=spark_master)
     build_person_search()
     return result

@@ -102,13 +102,14 @@ def store_result(result: ScreenResult, *, started_by: str = "cli", started_at: A
 
 def screen_and_store(as_of: date | None = None, *, engine: str = "duckdb", rules: list[str] | None = None,
                      started_by: str = "cli", progress: Callable[[str, int, int], None] | None = None,
-                     warehouse: Any = None) -> tuple[ScreenResult, ScreeningRun]:
-    """Screen with the administrator's settings and the configured wage, then store the clues."""
+                     warehouse: Any = None, spark: Any = None) -> tuple[ScreenResult, ScreeningRun]:
+    """Screen with the administrator's settings and the configured wage, then store the clues
+    (``spark``: the session of the spark engine, else one of its own)."""
     from jiuzhu.engine.api import screen
 
     started = timezone.now()
     kwargs: dict[str, Any] = {"engine": engine, "rules": rules, "settings": rule_settings(),
-                              "warehouse": warehouse}
+                              "warehouse": warehouse, "spark": spark}
     wage = monthly_wage_fen()
     if wage:
         kwargs["monthly_wage_fen"] = wage

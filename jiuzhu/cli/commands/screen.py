@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from typing import Any
 
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
@@ -14,18 +15,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                    help="筛查基准日（默认今天） / reference date (default today)")
     p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb", help="计算引擎 / engine")
+    p.add_argument("--spark-master", default=None, metavar="URL",
+                   help="Spark 集群地址（默认 local[*]；spark://…、yarn、k8s://…、local-cluster[…]）；"
+                        "执行器读取 JIUZHU_LAKE 下的 Parquet 文件 / Spark master URL (with --engine spark)")
     p.add_argument("--rule", action="append", dest="rules", metavar="CODE",
                    help="只运行这些规则（可重复） / only these rules (repeatable)")
     p.add_argument("--no-link", action="store_true", help="不重新关联人员 / reuse the last linkage")
     p.set_defaults(func=run)
 
 
-def _link(engine: str) -> None:
-    try:
-        from jiuzhu.engine.api import link
-    except ImportError:
-        from jiuzhu.engine.linkage import link
-    link(engine=engine)
+def _spark(args: argparse.Namespace) -> Any:
+    """One session for linkage and screening (a cluster's executors start once)."""
+    if args.engine != "spark":
+        if args.spark_master:
+            raise CommandError("--spark-master 只能与 --engine spark 一起使用",
+                               "--spark-master needs --engine spark")
+        return None
+    from jiuzhu.engine.api import spark_session
+
+    return spark_session(args.spark_master)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
+    from jiuzhu.engine.api import link
     from jiuzhu.engine.home import warehouse_path
     from jiuzhu.engine.screening.conditions import RuleError
     from jiuzhu.engine.units import UNIT_NAMES
@@ -46,19 +55,26 @@ def run(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:
-        task = bar.add_task("人员关联 / linking", total=None)
-        if not args.no_link:
-            _link(args.engine)
+    spark = _spark(args)
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task("人员关联 / linking", total=None)
+            if not args.no_link:
+                link(engine=args.engine, spark=spark)
 
-        def progress(step: str, done: int, total: int) -> None:
-            bar.update(task, description=f"筛查 / screening: {step}", completed=done, total=total)
+            def progress(step: str, done: int, total: int) -> None:
+                bar.update(task, description=f"筛查 / screening: {step}", completed=done, total=total)
 
-        try:
-            result, stored = screen_and_store(args.as_of, engine=args.engine, rules=args.rules, progress=progress)
-        except RuleError as err:
-            raise CommandError(f"规则设置有误：{err}", "a rule setting is not usable (see the Chinese message)") from err
+            try:
+                result, stored = screen_and_store(args.as_of, engine=args.engine, rules=args.rules,
+                                                  progress=progress, spark=spark)
+            except RuleError as err:
+                raise CommandError(f"规则设置有误：{err}",
+                                   "a rule setting is not usable (see the Chinese message)") from err
+    finally:
+        if spark is not None:
+            spark.stop()
     table = Table(title=f"线索筛查 {result.as_of.isoformat()}（{result.engine}，{result.seconds:.1f} 秒）")
     for head in ("规则 rule", "版本 version", "线索 clues"):
         table.add_column(head)

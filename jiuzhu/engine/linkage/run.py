@@ -26,6 +26,7 @@ from jiuzhu.engine.linkage import model
 from jiuzhu.engine.linkage.clustering import Partition, cluster, windows_of
 from jiuzhu.engine.linkage.features import derive_in, lineage_query, name_table, read_subjects
 from jiuzhu.engine.linkage.scoring import score_residue
+from jiuzhu.engine.linkage.spark import spark_session
 from jiuzhu.engine.linkage.store import build_in, write_tables
 
 
@@ -183,13 +184,13 @@ def _names_of(cursor: duckdb.DuckDBPyConnection) -> pa.Table:
         cursor.close()
 
 
-def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any = None) -> LinkResult:
+def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any = None,
+                    spark_master: str | None = None) -> LinkResult:
+    """``spark``: a session to use; else, on the spark engine, one on ``spark_master`` for this run."""
     started = time.perf_counter()
     own_spark = engine == "spark" and spark is None
     if own_spark:
-        from jiuzhu.engine.linkage.spark import local_session
-
-        spark = local_session()
+        spark = spark_session(spark_master)
     try:
         log = StageLog()
         # Name keys are Python (~10⁵ names a county): computed in a thread while DuckDB, which
@@ -227,11 +228,12 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
     )
 
 
-def link(engine: str = "duckdb", *, warehouse: str | Path | None = None, spark: Any = None) -> LinkResult:
+def link(engine: str = "duckdb", *, warehouse: str | Path | None = None, spark: Any = None,
+         spark_master: str | None = None) -> LinkResult:
     """Link every stored record of the warehouse (default ``$JIUZHU_HOME/warehouse.duckdb``)."""
     if engine not in ("duckdb", "spark"):
         raise ValueError(f"未知的计算引擎：{engine}（应为 duckdb 或 spark）")
     from jiuzhu.engine.warehouse.store import connect
 
     with connect(Path(warehouse) if warehouse else None) as con:
-        return link_connection(con, engine, spark)
+        return link_connection(con, engine, spark, spark_master)

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from splink import DuckDBAPI, Linker
 
 from jiuzhu.engine.linkage import model
+from jiuzhu.engine.linkage.spark import lake_dir
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
@@ -50,13 +54,33 @@ def _db_api(engine: str, spark: Any = None, connection: duckdb.DuckDBPyConnectio
     raise ValueError(f"未知的计算引擎：{engine}")
 
 
+def _register(db_api, table: pa.Table, lake: Path | None):
+    """A table as Splink's input: as it is on DuckDB; on Spark, a Parquet file in the lake that the
+    executors read themselves (a cluster's executors never see the driver's memory)."""
+    if lake is None:
+        return db_api.register(table)
+    path = lake / f"t{len(list(lake.iterdir()))}.parquet"
+    pq.write_table(table, path)
+    return db_api.register(db_api.spark.read.parquet(str(path)))
+
+
 def _predict(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Table, population: int,
              floor: float, chunk_rows: int = SCORE_CHUNK_ROWS) -> list[dict]:
-    inputs = [db_api.register(t) for t in tables]
+    lake = None if isinstance(db_api, DuckDBAPI) else lake_dir()
+    try:
+        return _predict_in(db_api, tables, link_type, name_tf, population, floor, chunk_rows, lake)
+    finally:
+        if lake is not None:
+            shutil.rmtree(lake, ignore_errors=True)
+
+
+def _predict_in(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Table, population: int,
+                floor: float, chunk_rows: int, lake: Path | None) -> list[dict]:
+    inputs = [_register(db_api, t, lake) for t in tables]
     # Fixed settings: skip Splink's validation, which only logs doubtful columns (≈ 0.5 s of SQL parsing).
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], model.settings(link_type, population), log_level=None,
                     validate_settings=False)
-    tf = db_api.register(name_tf)
+    tf = _register(db_api, name_tf, lake)
     linker.table_management.register_term_frequency_lookup(tf, "name_norm")
     # Slices of the last table (the candidates); every pair falls in exactly one slice.
     chunks = -(-tables[-1].num_rows // chunk_rows) if isinstance(db_api, DuckDBAPI) else 1

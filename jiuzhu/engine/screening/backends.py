@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from jiuzhu.engine.linkage.spark import lake_dir, spark_session
 from jiuzhu.engine.screening.subjects import COMMON_COLUMNS, SOURCE_COLUMNS, SQL_TYPES, VIEWS
 
 # The inputs screening reads, with the columns it needs when a table is missing (nothing ingested yet).
@@ -84,17 +84,15 @@ class DuckBackend:
 
 
 class SparkBackend:
-    """Copies the inputs out of the warehouse as Parquet, then runs every stage in Spark SQL."""
+    """Copies the inputs out of the warehouse as Parquet into the lake, then runs every stage in Spark SQL
+    (the executors read the Parquet files themselves)."""
 
     engine = "spark"
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, spark: Any = None) -> None:
-        if spark is None:
-            from jiuzhu.engine.linkage.spark import local_session
-
-            spark = local_session()
-        self.spark = spark
-        self.tmp = Path(tempfile.mkdtemp(prefix="jiuzhu-screen-"))
+    def __init__(self, con: duckdb.DuckDBPyConnection, spark: Any = None, spark_master: str | None = None) -> None:
+        self.own_session = spark is None
+        self.spark = spark_session(spark_master) if spark is None else spark
+        self.tmp = lake_dir()
         have = _existing(con)
         for name, cols in INPUTS.items():
             path = self.tmp / f"{name}.parquet"
@@ -102,7 +100,7 @@ class SparkBackend:
                                else f"CAST(NULL AS {_duck_type(k)}) AS {c}" for c, k in cols.items())
             source = f"FROM {name}" if name in have else "WHERE FALSE"
             con.execute(f"COPY (SELECT {select} {source}) TO '{path}' (FORMAT parquet)")
-            spark.read.parquet(str(path)).createOrReplaceTempView(name)
+            self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
 
     def materialise(self, name: str, select: str) -> None:
         df = self.spark.sql(select)
@@ -122,3 +120,5 @@ class SparkBackend:
 
     def close(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.own_session:
+            self.spark.stop()

@@ -29,13 +29,14 @@ def memory_limit_mb() -> int:
 def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: str = "duckdb",
                       rules: Iterable[str] | None = None, settings: Iterable[RuleSetting] = (),
                       monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN, spark: Any = None,
-                      progress: Progress = _noop, scratch: Path | None = None) -> ScreenResult:
+                      spark_master: str | None = None, progress: Progress = _noop,
+                      scratch: Path | None = None) -> ScreenResult:
     """Screen the warehouse open on ``con`` (the tables of docs/architecture.md).
 
     ``scratch``: a file for the intermediate tables (else they are temporary, in memory)."""
     if engine not in ("duckdb", "spark"):
         raise ValueError(f"未知的计算引擎：{engine}（应为 duckdb 或 spark）")
-    backend = DuckBackend(con, scratch) if engine == "duckdb" else SparkBackend(con, spark)
+    backend = DuckBackend(con, scratch) if engine == "duckdb" else SparkBackend(con, spark, spark_master)
     try:
         return run(backend, as_of, settings=settings, rules=rules, monthly_wage_fen=monthly_wage_fen,
                    progress=progress)
@@ -45,7 +46,8 @@ def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: st
 
 def screen(as_of: date | None = None, *, engine: str = "duckdb", rules: Iterable[str] | None = None,
            settings: Iterable[RuleSetting] = (), monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN,
-           warehouse: str | Path | None = None, spark: Any = None, progress: Progress = _noop) -> ScreenResult:
+           warehouse: str | Path | None = None, spark: Any = None, spark_master: str | None = None,
+           progress: Progress = _noop) -> ScreenResult:
     """Screen ``$JIUZHU_HOME/warehouse.duckdb`` (or ``warehouse``) at ``as_of`` (default today, Asia/Shanghai).
 
     ``settings`` are the administrator's switches and parameter overrides (the app passes its
@@ -63,7 +65,7 @@ def screen(as_of: date | None = None, *, engine: str = "duckdb", rules: Iterable
     con.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
     try:
         return screen_connection(con, as_of, engine=engine, rules=rules, settings=settings,
-                                 monthly_wage_fen=monthly_wage_fen, spark=spark, progress=progress,
-                                 scratch=Path(f"{warehouse}.screen-scratch"))
+                                 monthly_wage_fen=monthly_wage_fen, spark=spark, spark_master=spark_master,
+                                 progress=progress, scratch=Path(f"{warehouse}.screen-scratch"))
     finally:
         con.close()
