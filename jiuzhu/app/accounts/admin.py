@@ -5,7 +5,11 @@ from jiuzhu.app.accounts.models import AuditEvent, Profile, Team, Unit
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "active")
+    """The data administrator adds the county's own units (乡镇, 学校, 心理咨询机构, 社会组织); each gets a
+    职责清单 at once (referrals' post_save), edited under 协作移送 › 职责清单."""
+
+    list_display = ("name", "code", "kind", "active")
+    list_filter = ("kind", "active")
 
 
 @admin.register(Profile)

@@ -171,6 +171,8 @@ class PartnerVisitForm(forms.Form):
 
 class RouteNeedForm(forms.Form):
     kind = forms.ChoiceField(label="帮扶事项（按职责清单确定承办单位）", choices=_need_kinds)
+    unit = forms.ModelChoiceField(label="承办单位（多个单位承接该事项时选择）", required=False,
+                                  queryset=Unit.objects.filter(active=True), empty_label="按职责清单")
     due_date = forms.DateField(label="完成期限（留空按默认期限）", required=False, widget=DateInput)
     refer = forms.BooleanField(label="同时向承办单位发送移送函", required=False)
 

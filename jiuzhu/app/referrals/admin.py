@@ -23,23 +23,14 @@ def _limit_choices() -> list[tuple[str, str]]:
 class ResponsibilityListForm(forms.ModelForm):
     kinds = forms.MultipleChoiceField(label="承接事项", choices=HelpKind.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple,
-                                      help_text="决定救助方案事项和移送分派到哪个单位；同一事项只能列在一个单位")
+                                      help_text="决定救助方案事项和移送分派到哪个单位；同一事项可由几个单位承接"
+                                                "（如公益性岗位：人社局和乡镇），分派时由检察官选择")
     receipt_limit_code = forms.ChoiceField(label="签收时限", choices=_limit_choices)
     answer_limit_code = forms.ChoiceField(label="反馈时限", choices=_limit_choices)
 
     class Meta:
         model = ResponsibilityList
         fields = "__all__"
-
-    def clean(self):
-        data = super().clean()
-        if data.get("active", True):
-            others = ResponsibilityList.objects.filter(active=True).exclude(pk=self.instance.pk).select_related("unit")
-            taken = {k: d.unit.name for d in others for k in d.kinds or []}
-            clashes = [f"“{HelpKind(k).label}”已列在{taken[k]}" for k in data.get("kinds", []) if k in taken]
-            if clashes:
-                raise forms.ValidationError("同一事项只能由一个单位承接：" + "；".join(clashes))
-        return data
 
 
 @admin.register(ResponsibilityList)

@@ -66,6 +66,8 @@ class PlanItemForm(forms.Form):
     description = forms.CharField(label="具体内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     due_date = forms.DateField(label="完成期限（不填按默认期限）", required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
+    unit = forms.ModelChoiceField(label="承办单位（多个单位承接该事项时选择）", required=False,
+                                  queryset=Unit.objects.filter(active=True), empty_label="按职责清单")
     refer = forms.BooleanField(label="同时向承办单位发送移送函", required=False, initial=True)
 
 

@@ -45,10 +45,30 @@ def test_kind_nobody_takes_is_refused_with_a_chinese_reason(units):
         unit_for("legal_aid")
 
 
-def test_kind_in_two_lists_is_refused(units):
+def test_kind_in_two_lists_needs_a_choice(units):
     ResponsibilityList.objects.filter(unit=units["court"]).update(kinds=["legal_aid"])
-    with pytest.raises(ReferralError, match="同时列在司法局、法院的职责清单中"):
+    with pytest.raises(ReferralError, match="“法律援助”由司法局、法院承接，请选择承办单位"):
         unit_for("legal_aid")
+    assert unit_for("legal_aid", units["court"]) == units["court"]
+    with pytest.raises(ReferralError, match="教育局的职责清单不含“法律援助”，可选：司法局、法院"):
+        unit_for("legal_aid", units["education"])
+
+
+def test_county_adds_a_township_serving_public_welfare_jobs_with_hr(alice, units, make_case):
+    """公益性岗位 by 人社局 and 均溪镇: the admin adds the township with its 职责清单; the procurator picks."""
+    from jiuzhu.app.accounts.models import Unit, UnitKind
+    from jiuzhu.app.referrals.services import plans
+
+    town = Unit.objects.create(code="town_junxi", name="均溪镇人民政府", kind=UnitKind.TOWNSHIP)
+    duties = ResponsibilityList.objects.get(unit=town)  # made with the unit
+    duties.kinds = ["public_welfare_job"]
+    duties.save()
+    case = make_case()
+    with pytest.raises(ReferralError, match="由人社局、均溪镇人民政府承接，请选择承办单位"):
+        plans.add_item(alice, case, kind="public_welfare_job")
+    item = plans.add_item(alice, case, kind="public_welfare_job", unit=town, refer=True)
+    assert (item.unit, item.referral.to_unit) == (town, town)
+    assert case.case_units.filter(unit=town).exists()
 
 
 def test_inactive_list_takes_nothing(units):

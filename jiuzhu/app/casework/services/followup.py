@@ -95,7 +95,7 @@ def record_partner_visit(case: Case, *, by, visitors: str, situation: str, furth
 
 
 @transaction.atomic
-def route_need(visit: FollowUp, *, by, kind: str, due_date: date | None = None, refer: bool = False):
+def route_need(visit: FollowUp, *, by, kind: str, due_date: date | None = None, refer: bool = False, unit=None):
     """The procuratorate takes a proposed need into the plan: the 职责清单 decides the unit (only the
     procuratorate brings a unit into a case). Returns the plan item."""
     from jiuzhu.app.referrals.services import plans
@@ -106,7 +106,7 @@ def route_need(visit: FollowUp, *, by, kind: str, due_date: date | None = None, 
         raise CaseworkError("该需求已处理")
     try:
         item = plans.add_item(by, visit.case, kind=kind, description=visit.further_needs, due_date=due_date,
-                              refer=refer, facts=visit.situation)
+                              refer=refer, facts=visit.situation, unit=unit)
     except ReferralError as err:
         raise CaseworkError(str(err)) from None
     visit.need_state, visit.need_plan_item, visit.need_kind = NeedState.ROUTED, item, kind

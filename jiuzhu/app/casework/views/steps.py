@@ -129,7 +129,8 @@ def partner_visit(request: HttpRequest, pk: int) -> HttpResponse:
 def route_need(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
     def step(case, d):
         visit = get_object_or_404(case.follow_ups, pk=visit_pk)
-        followup.route_need(visit, by=request.user, kind=d["kind"], due_date=d["due_date"], refer=d["refer"])
+        followup.route_need(visit, by=request.user, kind=d["kind"], due_date=d["due_date"], refer=d["refer"],
+                            unit=d["unit"])
 
     return _handler_step(request, pk, RouteNeedForm, step, "已纳入救助方案")
 

@@ -24,14 +24,15 @@ CLOSING_STATES = (PlanItemState.DONE, PlanItemState.NOT_POSSIBLE, PlanItemState.
 
 @transaction.atomic
 def add_item(user, case, *, kind: str, description: str = "", due_date: date | None = None,
-             refer: bool = False, facts: str = "", now: datetime | None = None) -> PlanItem:
-    """Add a plan item to the case. The unit is the one whose 职责清单 takes the kind; with `refer`, a
-    referral carrying the item is sent to it now (items of the procuratorate itself are never referred)."""
+             refer: bool = False, facts: str = "", now: datetime | None = None, unit=None) -> PlanItem:
+    """Add a plan item to the case. The unit is the one whose 职责清单 takes the kind (`unit`: the one
+    chosen when several do); with `refer`, a referral carrying the item is sent to it now (items of the
+    procuratorate itself are never referred)."""
     profile = profile_of(user)
     if profile is None or not profile.in_procuratorate or profile.role not in CLUE_ROLES:
         raise ReferralError("只有检察院的检察官和负责人可以制定救助方案")
     now = now or timezone.now()
-    unit = unit_for(kind)
+    unit = unit_for(kind, unit)
     item = PlanItem.objects.create(case=case, kind=kind, unit=unit, description=description,
                                    due_date=due_date or limits.plan_item_due(now), created_by=user)
     CaseUnit.objects.get_or_create(case=case, unit=unit, defaults={"how": CaseUnit.How.REFERRAL})

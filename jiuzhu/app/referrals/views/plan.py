@@ -56,7 +56,7 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             item = plans.add_item(request.user, case, kind=data["kind"], description=data["description"],
-                                  due_date=data["due_date"], refer=data["refer"])
+                                  due_date=data["due_date"], refer=data["refer"], unit=data["unit"])
         except ReferralError as err:
             messages.error(request, str(err))
         else:
