@@ -1,6 +1,6 @@
 """Screening against ground truth: synth → ingest → link → screen → compare with truth/clues.csv.
 
-    python -m bench.screening [--residents N | --scale county] [--seed S ...] [--engine duckdb|spark]
+    python -m bench.screening [--residents N | --scale county] [--seed S ...] [--id-poor] [--engine duckdb|spark]
     python -m bench.screening --replicate K --warehouse W [--keep DIR [--reuse]]   (screening alone, K × W)
 
 Seeds default to ones never used while developing the rules (the tests use 20251031/20251101).
@@ -171,14 +171,16 @@ def run_scaled(src: Path, work: Path, times: int, engine: str, reuse: bool = Fal
 
 
 def run_one(residents: int, seed: int, engine: str, work: Path, province: bool = False,
-            oracle: bool = False) -> dict:
-    from jiuzhu.engine.synth.config import SynthConfig
+            oracle: bool = False, id_poor: bool = False) -> dict:
+    from jiuzhu.engine.synth.config import IdPoor, SynthConfig
     from jiuzhu.engine.synth.generate import generate
 
-    county = work / f"county-{seed}"
-    home = work / f"home-{seed}"
+    label = f"{seed}{'-id-poor' if id_poor else ''}"
+    county = work / f"county-{label}"
+    home = work / f"home-{label}"
     t0 = time.perf_counter()
-    generate(county, residents, seed, AS_OF, SynthConfig(), province=province or None)
+    generate(county, residents, seed, AS_OF, SynthConfig(id_poor=IdPoor() if id_poor else None),
+             province=province or None)
     t_synth = time.perf_counter() - t0
     os.environ["JIUZHU_HOME"] = str(home)
     from jiuzhu.engine import api
@@ -203,7 +205,7 @@ def run_one(residents: int, seed: int, engine: str, work: Path, province: bool =
         figures["oracle"]["per_rule"] = {r: {k: v[k] for k in ("precision", "recall", "missed", "extra")}
                                          for r, v in with_truth["per_rule"].items()}
     figures.update({
-        "seed": seed, "residents": residents, "engine": engine, "failed_files": failed,
+        "seed": seed, "id_poor": id_poor, "residents": residents, "engine": engine, "failed_files": failed,
         "seconds": {"synth": round(t_synth, 1), "ingest": round(t2 - t1, 1), "link": round(t3 - t2, 1),
                     "screen": round(t4 - t3, 1), "files_to_clues": round(t4 - t1, 1)},
         "counts": result.counts,
@@ -214,7 +216,7 @@ def run_one(residents: int, seed: int, engine: str, work: Path, province: bool =
 
 def _print(fig: dict) -> None:
     s = fig["seconds"]
-    print(f"seed {fig['seed']} · {fig['residents']:,} residents · {fig['engine']}: "
+    print(f"seed {fig['seed']}{' ID-poor' if fig.get('id_poor') else ''} · {fig['residents']:,} residents · {fig['engine']}: "
           f"files→clues {s['files_to_clues']} s (ingest {s['ingest']}, link {s['link']}, screen {s['screen']}); "
           f"synth {s['synth']} s; peak RSS {fig['peak_rss_mb']} MB")
     print(f"  overall recall {fig['overall_recall']:.4f}, precision {fig['overall_precision']:.4f} "
@@ -267,6 +269,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     ap.add_argument("--keep", type=Path, default=None, help="keep the generated files here")
     ap.add_argument("--oracle", action="store_true", help="also screen with the true linkage (screening alone)")
+    ap.add_argument("--id-poor", action="store_true", help="an ID-poor county (jiuzhu synth --id-poor)")
     ap.add_argument("--replicate", type=int, default=0, metavar="K",
                     help="then screen a K-fold copy of the county's warehouse (screening alone at scale)")
     ap.add_argument("--warehouse", type=Path, default=None,
@@ -287,7 +290,8 @@ def main(argv: list[str]) -> int:
     ok = True
     try:
         for seed in args.seed or BENCH_SEEDS[:1]:
-            fig = run_one(residents, seed, args.engine, work, province=args.scale == "province", oracle=args.oracle)
+            fig = run_one(residents, seed, args.engine, work, province=args.scale == "province", oracle=args.oracle,
+                          id_poor=args.id_poor)
             _print(fig)
             results.append(fig)
             if args.replicate:

@@ -98,6 +98,48 @@ class Place(NamedTuple):
     village: str | None
 
 
+class House(NamedTuple):
+    """Where in a village: its 组 (村民小组, 队, 社) and house number, as numbers in text (``3``, ``18``)."""
+
+    township: str
+    village: str
+    group: str | None
+    number: str | None
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2, "〇": 0}
+# 3组 / 三组 / 第三村民小组 / 二队 / 5社; then a house number 18号 (or 18栋, 18幢); the 组 comes first
+# when both are given. A number written before any 号 (桥石村18) is not read: it may be a road's.
+_GROUP = re.compile(r"^第?([0-9]{1,3}|[零一二两三四五六七八九十〇]{1,3})(?:村民小组|小组|组|队|社)")
+_NUMBER = re.compile(r"([0-9]{1,5})(?:-[0-9]{1,4})?(?:号|栋|幢)")
+
+
+def _cn_number(text: str) -> str | None:
+    """``3`` → ``3``, ``十二`` → ``12``, ``二十`` → ``20``; None when not a number."""
+    if text.isdigit():
+        return str(int(text))
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if len(tens) > 1 or len(ones) > 1:
+            return None
+        value = (_CN_DIGITS.get(tens, -100) if tens else 1) * 10 + (_CN_DIGITS.get(ones, -100) if ones else 0)
+        return str(value) if value > 0 else None
+    digits = [_CN_DIGITS.get(c) for c in text]
+    return str(int("".join(map(str, digits)))) if all(d is not None for d in digits) else None
+
+
+def house_numbers(after_village: str) -> tuple[str | None, str | None]:
+    """The 组 and house number at the start of the text after a village name (cleaned text):
+    ``10组18号`` → (``10``, ``18``), ``三组`` → (``3``, None), ``18号`` → (None, ``18``)."""
+    group = None
+    m = _GROUP.match(after_village)
+    if m:
+        group = _cn_number(m.group(1))
+        after_village = after_village[m.end():]
+    n = _NUMBER.search(after_village)
+    return group, (str(int(n.group(1))) if n else None)
+
+
 class AddressIndex:
     """The known places of one county; ``locate(address)`` reads an address against them."""
 
@@ -153,14 +195,37 @@ class AddressIndex:
         return bool(_COUNTY_MARK.search(prefix))
 
     def _village(self, text: str, town: str) -> str | None:
+        return self._village_at(text, town)[0]
+
+    def _village_at(self, text: str, town: str) -> tuple[str | None, int]:
+        """The one village of ``town`` the text names, and where its name ends (or None, 0)."""
         if town not in self._villages_of:
-            return None
-        found = {v for _, _, v in _longest(self._villages_of[town].hits(text))}
-        return self.villages[town][found.pop()] if len(found) == 1 else None
+            return None, 0
+        spans = _longest(self._villages_of[town].hits(text))
+        found = {v for _, _, v in spans}
+        if len(found) != 1:
+            return None, 0
+        return self.villages[town][found.pop()], max(b for _, b, _ in spans)
 
     # ------------------------------------------------------------------ the answer
     def locate(self, address: object) -> Place | None:
         """(township, village or None) the address names, or None when it names none or several."""
+        found = self._locate(address)
+        return found[0] if found else None
+
+    def house(self, address: object) -> House | None:
+        """The village, 组 and house number the address names (``…桥石村10组18号`` → 桥石村, 10, 18), or
+        None when it names no village of its township or neither a 组 nor a number after it."""
+        found = self._locate(address)
+        if not found or found[0].village is None:
+            return None
+        group, number = house_numbers(found[1])
+        if group is None and number is None:
+            return None
+        return House(found[0].township, found[0].village, group, number)
+
+    def _locate(self, address: object) -> tuple[Place, str] | None:
+        """:meth:`locate`, and the text after the village (where the 组 and house number are)."""
         if address is None:
             return None
         text = clean(str(address))
@@ -176,7 +241,8 @@ class AddressIndex:
             end = max(b for _, b, _ in spans)
             if self._foreign_prefix(text[:start]):
                 return None
-            return Place(self.townships[town], self._village(text[end:], town))
+            village, after = self._village_at(text[end:], town)
+            return Place(self.townships[town], village), text[end + after:]
         # no township: a village name that only one township has
         spans = _longest(self._villages.hits(text))
         found = {v for _, _, v in spans}
@@ -187,7 +253,7 @@ class AddressIndex:
         if len(holders) != 1 or self._foreign_prefix(text[:min(a for a, _, _ in spans)]):
             return None
         town = next(iter(holders))
-        return Place(self.townships[town], self.villages[town][vkey])
+        return Place(self.townships[town], self.villages[town][vkey]), text[max(b for _, b, _ in spans):]
 
 
 def locate(address: object, townships: Iterable[str], villages: Mapping[str, Iterable[str]] | None = None,

@@ -31,7 +31,8 @@ FEATURE_COLUMNS = (
     "name_len", "name_head", "name_tail", "birth_date", "birth_ym", "birth_year", "sex", "phone",
     "township", "village", "judgment_no", "basis_no", "name_id_persons", "name_town_id_persons",
     "name_village_id_persons", "id_birth", "birth_from", "birth_to", "alt_id",
-    "hh_id",
+    "hh_id", "house", "house_group", "name_rest", "pinyin_fuzzy", "near_town", "near_village",
+    "near_village_pinyin",
 )
 
 
@@ -120,16 +121,29 @@ def _households(con: duckdb.DuckDBPyConnection) -> str:
     empty = "SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS household_no WHERE false"
     if "household_no" not in _columns(con, "rec_household"):
         return empty
-    heads = [f"SELECT upper(trim(head_id_number)) AS head FROM rec_{source} "
+    heads = [f"SELECT {_ID_KEY.format(n=_ID_CELL.format(c='head_id_number'))} AS head FROM rec_{source} "
              f"WHERE head_id_number IS NOT NULL AND {_WITHOUT_ID}"
              for source in HEAD_SOURCES if "head_id_number" in _columns(con, f"rec_{source}")]
-    if not heads:
-        return empty
+    # Persons whose address another registry gives (退役, 低保边缘, court rows with an ID …): the members
+    # of their 户 share it (features._HOUSES) — a 户 is the unit an address names.
+    wanted = ["SELECT id_number FROM subjects WHERE id_status = 'valid' AND address IS NOT NULL "
+              "AND source_type <> 'household'"]
+    if heads:
+        wanted.append(f"""SELECT id_number FROM subjects WHERE id_status = 'valid'
+            AND {_ID_KEY.format(n="id_number")} IN ({" UNION ALL ".join(heads)})""")
     return f"""
         SELECT h.record_id, h.household_no FROM rec_household h
         WHERE h.household_no IN (
             SELECT household_no FROM rec_household WHERE record_id IN (
-                SELECT record_id FROM subjects WHERE id_status = 'valid' AND id_number IN ({" UNION ALL ".join(heads)})))"""
+                SELECT record_id FROM subjects WHERE source_type = 'household' AND id_status = 'valid'
+                AND id_number IN ({" UNION ".join(wanted)})))"""
+
+
+# An ID cell as written, folded: full-width digits and X, spaces gone, upper case (idcard.parse_id's
+# first steps); and a key an 18-digit number and its 15-digit legacy form share (the century and the
+# check digit dropped), so a 户主身份证号 written either way finds the head (parse_id upgrades it after).
+_ID_CELL = r"upper(regexp_replace(translate({c}, '０１２３４５６７８９Ｘｘ', '0123456789XX'), '[\s　]', '', 'g'))"
+_ID_KEY = "CASE WHEN length({n}) = 18 THEN substr({n}, 1, 6) || substr({n}, 9, 9) ELSE {n} END"
 
 
 def lineage_query(con: duckdb.DuckDBPyConnection) -> str:
@@ -324,15 +338,51 @@ SELECT record_id, c.n, t.n AS n_town, v.n AS n_village
 FROM n_county c JOIN n_town t USING (record_id) JOIN n_village v USING (record_id);
 """
 
-_FEATURES = """
+# Keys of a name for a one-character typo: the name minus its last character, minus its middle one
+# (first + last), minus its first (a changed surname: 林华兰 / 材华兰); and its pinyin as a southern ear
+# confuses it (模糊音, as every pinyin input method offers): zh/z, ch/c, sh/s, n/l, r/l, h/f, -ng/-n.
+_NAME_HEAD = "CASE WHEN NOT r.masked AND length(r.fold) >= 2 THEN substr(r.fold, 1, length(r.fold) - 1) END"
+_NAME_TAIL = ("CASE WHEN NOT r.masked AND length(r.fold) >= 3 "
+              "THEN substr(r.fold, 1, 1) || substr(r.fold, length(r.fold), 1) END")
+_NAME_REST = "CASE WHEN NOT r.masked AND length(r.fold) >= 2 THEN substr(r.fold, 2) END"
+_PINYIN_FUZZY = r"""CASE WHEN NOT r.masked THEN regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+            r.pinyin, '(^| )([zcs])h', '\1\2', 'g'), '(^| )[nr]', '\1l', 'g'), '(^| )h', '\1f', 'g'),
+            'ng( |$)', 'n\1', 'g') END"""
+
+# Near names around a record without ID: the ID-bearing persons of its township whose name is one
+# character apart (same length) or sounds alike (模糊音) — the candidates a clerk's slip could have
+# come from. Counted in its township, and of those in its village; in the village also those of the
+# same pinyin. One equi-join per key (an OR in the join would pair every record
+# of a township), then the exact test. Feature columns near_*; model comparison near_unique.
+_NEAR_COUNTS = f"""
+CREATE TEMP VIEW keyed AS
+SELECT r.record_id, r.id_number, r.township, r.village, r.length, r.fold, r.pinyin,
+       {_PINYIN_FUZZY} AS fuzzy, {_NAME_HEAD} AS head, {_NAME_TAIL} AS tail, {_NAME_REST} AS rest
+FROM rec r WHERE NOT r.masked AND r.norm IS NOT NULL AND r.township IS NOT NULL
+  AND (r.id_number IS NULL OR r.township IN (SELECT township FROM rec WHERE id_number IS NULL));
+CREATE TEMP TABLE near_src AS SELECT * FROM keyed WHERE id_number IS NULL;
+CREATE TEMP TABLE near_pairs AS
+SELECT DISTINCT s.record_id, c.id_number, c.village = s.village AS same_village, c.pinyin = s.pinyin AS same_pinyin
+FROM near_src s JOIN (
+    {" UNION ALL ".join(f'''
+    SELECT s.record_id, c.id_number, c.village, c.pinyin, c.fuzzy, c.fold, c.length
+    FROM near_src s JOIN keyed c ON c.township = s.township AND c.{key} = s.{key} AND c.id_number IS NOT NULL'''
+                        for key in ("fuzzy", "head", "tail", "rest"))}
+) c ON c.record_id = s.record_id
+WHERE c.fuzzy = s.fuzzy OR (c.length = s.length AND levenshtein(c.fold, s.fold) <= 1);
+CREATE TEMP TABLE near AS
+SELECT record_id, count(DISTINCT id_number) AS n_town,
+       count(DISTINCT id_number) FILTER (WHERE same_village) AS n_village,
+       count(DISTINCT id_number) FILTER (WHERE same_village AND same_pinyin) AS n_village_pinyin
+FROM near_pairs GROUP BY record_id;
+"""
+
+_FEATURES = f"""
 SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
        CASE WHEN NOT r.masked THEN r.fold END AS name_fold,
        CASE WHEN NOT r.masked THEN r.pinyin END AS pinyin,
        r.surname, r.masked AS name_masked, r.length::INTEGER AS name_len,
-       -- blocking keys for a one-character typo: the name minus its last / its middle character
-       CASE WHEN NOT r.masked AND length(r.fold) >= 2 THEN substr(r.fold, 1, length(r.fold) - 1) END AS name_head,
-       CASE WHEN NOT r.masked AND length(r.fold) >= 3
-            THEN substr(r.fold, 1, 1) || substr(r.fold, length(r.fold), 1) END AS name_tail,
+       {_NAME_HEAD} AS name_head, {_NAME_TAIL} AS name_tail,
        r.birth AS birth_date, substr(r.birth, 1, 7) AS birth_ym, substr(r.birth, 1, 4) AS birth_year,
        r.sex, r.phone, r.township, r.village, r.judgment_no, r.basis_no,
        -- how many ID-bearing persons this name could be: in the county, the township, the village
@@ -343,9 +393,13 @@ SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
             THEN coalesce(e.n_town, t.n, 0) END::INTEGER AS name_town_id_persons,
        CASE WHEN NOT r.masked AND n.norm IS NOT NULL AND r.village IS NOT NULL
             THEN coalesce(e.n_village, v.n, 0) END::INTEGER AS name_village_id_persons,
-       r.id_birth, r.birth_from, r.birth_to, r.alt_id, hh.hh_id
+       r.id_birth, r.birth_from, r.birth_to, r.alt_id, hh.hh_id, ho.house, ho.house_group,
+       {_NAME_REST} AS name_rest, {_PINYIN_FUZZY} AS pinyin_fuzzy,
+       nr.n_town AS near_town, nr.n_village AS near_village, nr.n_village_pinyin AS near_village_pinyin
 FROM rec r
 LEFT JOIN hh ON hh.record_id = r.record_id
+LEFT JOIN house_of ho ON ho.record_id = r.record_id
+LEFT JOIN near nr ON nr.record_id = r.record_id
 LEFT JOIN by_name n ON n.norm = r.norm
 LEFT JOIN by_town t ON t.norm = r.norm AND t.township = r.township
 LEFT JOIN by_village v ON v.norm = r.norm AND v.village = r.village
@@ -366,6 +420,101 @@ def _blank(value: object) -> bool:
 
 # Python's str.isspace() set, so that SQL picks every row _blank() would call empty.
 _SPACE_ONLY = r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\p{Z}]*"
+
+
+def _address_index(work: duckdb.DuckDBPyConnection) -> AddressIndex:
+    """The places addresses are read against: the region's townships and those seen in relation
+    ``lineage``, each with the villages seen with it."""
+    known: dict[str, set[str]] = {}
+    for town, village in work.sql("SELECT DISTINCT township, village FROM lineage").fetchall():
+        if not _blank(town):
+            known.setdefault(town.strip(), set())
+            if not _blank(village):
+                known[town.strip()].add(village.strip())
+    region = current_region()
+    return AddressIndex(set(region.townships) | set(known), known, (region.province, region.city, region.county))
+
+
+# The house number an address ends with, for a first cut in SQL (full-width digits folded).
+_NUMBER_SQL = ("ltrim(regexp_extract(translate({a}, '０１２３４５６７８９', '0123456789'), "
+               "'([0-9]{{1,5}})(?:-[0-9]{{1,4}})?(?:号|栋|幢)', 1), '0')")
+
+
+def _houses(work: duckdb.DuckDBPyConnection) -> None:
+    """Table ``houses`` (record_id, house, house_group): the village and house number (and 组) an
+    address names, ``identity.addresses.AddressIndex.house``, as keys ``township|village|number`` and
+    ``township|village|number|group``.
+
+    Read for the records without a valid ID, and for the ID-bearing records whose address may name
+    the same house — same township (given or read), same number at the end, the village's name in it
+    (a cut in SQL; a province holds millions of addresses, and a house only matters when a record
+    without ID names it)."""
+    columns = [c for c, *_ in work.sql("DESCRIBE lineage").fetchall()]
+    empty = pa.table({c: pa.array([], pa.string()) for c in ("record_id", "house", "house_group")})
+    if "address" not in columns:
+        work.register("houses", empty)
+        return
+    index = None
+    rows: dict[str, list] = {"record_id": [], "house": [], "house_group": []}
+
+    def read(found: list[tuple]) -> list[tuple[str, str]]:
+        nonlocal index
+        index = index or _address_index(work)
+        out = []
+        for record_id, address in found:
+            h = index.house(address)
+            if h is None or h.number is None:
+                continue  # a 组 alone is too wide a place to be a house
+            key = f"{h.township}|{h.village}|{h.number}"
+            rows["record_id"].append(record_id)
+            rows["house"].append(key)
+            rows["house_group"].append(f"{key}|{h.group}" if h.group else None)
+            out.append((h.township, h.village, h.number))
+        return out
+
+    residue = work.sql("""SELECT record_id, address FROM compared WHERE id_number IS NULL AND address IS NOT NULL
+                          ORDER BY record_id""").fetchall()
+    wanted = sorted(set(read(residue)))
+    if wanted:
+        work.register("wanted_houses", pa.table({c: pa.array([w[i] for w in wanted], pa.string())
+                                                 for i, c in enumerate(("township", "village", "number"))}))
+        others = work.sql(f"""
+            SELECT DISTINCT c.record_id, c.address FROM compared c JOIN wanted_houses w
+              ON w.township = trim(c.township) AND w.number = {_NUMBER_SQL.format(a="c.address")}
+             AND contains(c.address, w.village)
+            WHERE c.id_number IS NOT NULL AND c.address IS NOT NULL ORDER BY c.record_id""").fetchall()
+        work.unregister("wanted_houses")
+        read(others)
+    work.register("houses", pa.table({c: pa.array(v, pa.string()) for c, v in rows.items()}) if rows["record_id"]
+                  else empty)
+
+
+# The house of a record: its own address's; for an ID-bearing record without one, the house another
+# record of the same person names, else one a member of the same 户 (户籍 户号) names — the other
+# records of the household. min(): one value per record (a person with two addresses keeps one).
+_HOUSE_OF = """
+CREATE TEMP TABLE own_house AS
+SELECT r.record_id, r.id_number, r.household_no, h.house, h.house_group FROM rec r JOIN houses h USING (record_id);
+CREATE TEMP TABLE person_house AS
+SELECT id_number, min(house) AS house, min(house_group) AS house_group FROM own_house
+WHERE id_number IS NOT NULL GROUP BY id_number;
+CREATE TEMP TABLE household_house AS
+SELECT m.household_no, min(p.house) AS house, min(p.house_group) AS house_group
+FROM rec m JOIN person_house p ON p.id_number = m.id_number
+WHERE m.household_no IS NOT NULL GROUP BY m.household_no;
+CREATE TEMP TABLE house_of AS
+SELECT r.record_id,
+       coalesce(o.house, p.house, hh.house) AS house,
+       CASE WHEN o.house IS NOT NULL THEN o.house_group WHEN p.house IS NOT NULL THEN p.house_group
+            ELSE hh.house_group END AS house_group
+FROM rec r
+LEFT JOIN own_house o ON o.record_id = r.record_id
+LEFT JOIN person_house p ON p.id_number = r.id_number
+LEFT JOIN (SELECT DISTINCT id_number, household_no FROM rec WHERE household_no IS NOT NULL AND id_number IS NOT NULL) m
+       ON m.id_number = r.id_number
+LEFT JOIN household_house hh ON hh.household_no = m.household_no
+WHERE o.house IS NOT NULL OR (r.id_number IS NOT NULL AND coalesce(p.house, hh.house) IS NOT NULL);
+"""
 
 
 def _places(work: duckdb.DuckDBPyConnection) -> None:
@@ -392,14 +541,7 @@ def _places(work: duckdb.DuckDBPyConnection) -> None:
     todo = [r for r in todo if not _blank(r[3]) and (_blank(r[1]) or _blank(r[2]))]
     filled: dict[str, list] = {"record_id": [], "township": [], "village": []}
     if todo:
-        known: dict[str, set[str]] = {}
-        for town, village in work.sql("SELECT DISTINCT township, village FROM lineage").fetchall():
-            if not _blank(town):
-                known.setdefault(town.strip(), set())
-                if not _blank(village):
-                    known[town.strip()].add(village.strip())
-        region = current_region()
-        index = AddressIndex(set(region.townships) | set(known), known, (region.province, region.city, region.county))
+        index = _address_index(work)
         for record_id, town, village, address in todo:
             place = index.locate(address)
             if place is None:
@@ -448,8 +590,11 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
     # Only the rows without a valid ID carry an alt cell (lineage_query): few, read once in Python.
     cells = work.sql("SELECT DISTINCT alt_kind, alt_raw FROM lineage WHERE alt_raw IS NOT NULL ORDER BY ALL").fetchall()
     work.register("alts", _alt_table(cells))
+    _houses(work)
     work.execute(_RECORDS)
     work.execute(_HOUSEHOLD_IDS)
+    work.execute(_HOUSE_OF)
+    work.execute(_NEAR_COUNTS)
     work.execute(_COUNTS)
     work.execute(_ELIGIBLE_COUNTS)
     population = work.sql(
@@ -465,7 +610,10 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
         ORDER BY r.unique_id""").to_arrow_table()
     name_tf = work.sql(_TF.format(population=population)).to_arrow_table()
     work.execute("DROP VIEW features")
-    for table in ("residue_features", "rec", "hh", "residue_names", "by_name", "by_town", "by_village", "windowed", "holders", "by_eligible",
+    work.execute("DROP VIEW keyed")
+    work.unregister("houses")
+    for table in ("residue_features", "rec", "hh", "own_house", "person_house", "household_house", "house_of",
+                  "near_src", "near_pairs", "near", "residue_names", "by_name", "by_town", "by_village", "windowed", "holders", "by_eligible",
                   *(f"{t}_{lv}" for t in ("cum", "n") for lv in ("county", "town", "village"))):  # memory for the outputs
         work.execute(f"DROP TABLE {table}")
     return features, name_tf, population

@@ -29,6 +29,10 @@ class Level:
     u: float | None = None
     null: bool = False
     tf: str | None = None
+    # u = per_persons / population: evidence that one candidate is the only one of its kind among the
+    # persons (a record without ID has at most one such candidate, so a random pair is it with chance
+    # ∝ 1/population) — its weight grows as the prior 1/population falls, and cancels it.
+    per_persons: float | None = None
 
 
 def _null(col: str) -> Level:
@@ -85,11 +89,12 @@ DEFAULT_ELIGIBILITY = Eligibility()
 INELIGIBLE_LEVEL = "年龄不符"
 
 # Name levels that make a pair eligible to link at all (the rest never link, whatever else agrees).
-NAME_COMPATIBLE = ("姓名相同", "繁简/异体字相同", "同音", "一字之差", "隐名兼容")
+NAME_COMPATIBLE = ("姓名相同", "繁简/异体字相同", "同音", "近音", "一字之差", "隐名兼容")
 MASKED_LEVEL = "隐名兼容"
 # A masked name links only with one of these (never on the name alone).
 ALT_ID_LEVEL = "同行证件含此身份证号"
 HOUSEHOLD_LEVEL = "户主同户同名"
+HOUSE_LEVEL = "同村同门牌"
 STRONG_EVIDENCE = {"birth_date": "出生日期相同", "phone": "电话相同", "case": "判决案号=执行依据", "alt_id": ALT_ID_LEVEL}
 
 # The ID number a record names: its own valid one, else the one another cell of its row gives
@@ -109,6 +114,8 @@ COMPARISONS: dict[str, list[Level]] = {
         Level("姓名相同", "name_norm_l = name_norm_r", 0.88, 0.0005, tf="name_norm"),
         Level("繁简/异体字相同", "name_fold_l = name_fold_r", 0.02, 0.00002),
         Level("同音", "pinyin_l = pinyin_r", 0.04, 0.0003),
+        # Sounds a southern ear (and every pinyin input method's 模糊音 setting) confuses: 林/凌, 黄/方.
+        Level("近音", "pinyin_fuzzy_l = pinyin_fuzzy_r", 0.02, 0.0006),
         Level("一字之差", "name_len_l = name_len_r AND levenshtein(name_fold_l, name_fold_r) = 1", 0.05, 0.003),
         Level("姓名不同", "ELSE", 0.01, 0.9922),
     ],
@@ -125,6 +132,27 @@ COMPARISONS: dict[str, list[Level]] = {
         # Two records without ID, a name no ID-bearing person holds: no evidence either way.
         Level("无持证同名者", _residue_side("name_id_persons{s} = 0"), 0.05, 0.05),
         Level("同名不止一人", "ELSE", 0.35, 0.916),
+    ],
+    # Near-name evidence (features._NEAR_COUNTS): a record without ID whose name is one character or a
+    # confused sound away from a registered person's, where that person is the only one of the kind in
+    # the record's township or village — as a careful clerk would take 彰玉兰 of 溪口村 for its one 张玉兰.
+    # Only for names that differ (equal names have name_unique). u ∝ 1/population (Level.per_persons):
+    # at most one person is a record's only near name there, so the evidence does not fade as the
+    # region grows. m: the person is the only one only if no neighbour bears a near name.
+    "near_unique": [
+        Level("不适用", "NOT (" + _residue_side_of_id("true") + ") OR name_norm_l = name_norm_r OR "
+              "name_masked_l OR name_masked_r OR NOT (pinyin_fuzzy_l = pinyin_fuzzy_r OR "
+              "(name_len_l = name_len_r AND levenshtein(name_fold_l, name_fold_r) <= 1))", null=True),
+        Level("本乡镇唯一近名", "township_l = township_r AND " + _residue_side("near_town{s} = 1"),
+              0.3, per_persons=300),
+        Level("本村唯一近名", "village_l = village_r AND " + _residue_side("near_village{s} = 1"),
+              0.5, per_persons=2000),
+        # Other near names in the village, but this one alone both one character away and sounding
+        # the same (彰玉兰: 张玉兰, not 陈玉兰): a sound confused, not a second slip.
+        Level("本村唯一同音", "village_l = village_r AND pinyin_l = pinyin_r AND name_len_l = name_len_r AND "
+              "levenshtein(name_fold_l, name_fold_r) = 1 AND " + _residue_side("near_village_pinyin{s} = 1"),
+              0.3, per_persons=2000),
+        Level("近名不止一人", "ELSE", 0.5, 0.5),
     ],
     "birth_date": [
         _null("birth_date"),
@@ -181,6 +209,17 @@ COMPARISONS: dict[str, list[Level]] = {
         Level(HOUSEHOLD_LEVEL, "hh_id_l = id_number_r OR hh_id_r = id_number_l", 0.9, 1e-6),
         Level("同行证件号不同", "ELSE", 0.05, 0.9999999),
     ],
+    # The house both addresses name (features._houses: same village and house number, the 组 agreeing
+    # when both give one): m — a court row's address is often where the party lives, not the 户籍
+    # one; u — a village holds a few hundred houses, and the village's own agreement is counted above.
+    # Different houses are no evidence: only the houses a record without ID names are read.
+    "address": [
+        Level("无门牌可比", "house_l IS NULL OR house_r IS NULL", null=True),
+        Level(HOUSE_LEVEL, "house_l = house_r AND (house_group_l IS NULL OR house_group_r IS NULL "
+              "OR house_group_l = house_group_r)", 0.7, 0.003),
+        Level("门牌号同组不同", "house_l = house_r", 0.02, 0.01),
+        Level("门牌不同", "ELSE", 0.5, 0.5),
+    ],
     "case": [
         Level("无案号可比", f"NOT ({_CASE_PAIR})", null=True),
         Level("判决案号=执行依据", "judgment_no_l = basis_no_r OR basis_no_l = judgment_no_r", 0.85, 0.00001),
@@ -210,14 +249,25 @@ BLOCKING_RULES: list[str] = [
     "l.alt_id = r.alt_id",
     "l.hh_id = r.id_number",
     "l.id_number = r.hh_id",
+    # a house holds a handful of persons; a changed surname keeps the rest of the name; a confused sound
+    "l.house = r.house",
+    "l.name_rest = r.name_rest AND l.village = r.village",
+    "l.pinyin_fuzzy = r.pinyin_fuzzy AND l.township = r.township",
 ]
 
 
-def _level(level: Level):
+def u_of(level: Level, population: int) -> float | None:
+    """The level's u: fixed, or ``per_persons / population`` (at most 0.5)."""
+    if level.per_persons is not None:
+        return min(0.5, level.per_persons / max(population, 1))
+    return level.u
+
+
+def _level(level: Level, population: int):
     lv = cll.CustomLevel(level.sql if level.sql != "ELSE" else "ELSE", label_for_charts=level.label)
     if level.null:
         return lv.configure(is_null_level=True)
-    opts = {"m_probability": level.m, "u_probability": level.u}
+    opts = {"m_probability": level.m, "u_probability": u_of(level, population)}
     if level.tf:
         opts.update(tf_adjustment_column=level.tf, tf_minimum_u_value=1e-9)
     return lv.configure(**opts)
@@ -228,7 +278,7 @@ def settings(link_type: str, population: int) -> SettingsCreator:
     return SettingsCreator(
         link_type=link_type,
         comparisons=[
-            cl.CustomComparison(output_column_name=name, comparison_levels=[_level(lv) for lv in levels])
+            cl.CustomComparison(output_column_name=name, comparison_levels=[_level(lv, population) for lv in levels])
             for name, levels in COMPARISONS.items()
         ],
         blocking_rules_to_generate_predictions=list(BLOCKING_RULES),

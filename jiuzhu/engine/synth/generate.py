@@ -388,6 +388,7 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
     if config.id_poor:
         rates["id_stripped"] = None  # victim 25 %, enforcement 20 % of rows: see config.id_poor
         rates["name_typo_stripped"] = config.id_poor.typo_when_stripped
+        rates["address_only"] = config.id_poor.address_only_when_stripped
     manifest = {
         "seed": seed, "as_of": as_of.isoformat(), "scale": "province" if province else "county",
         "residents": residents, "region": place, "id_poor": config.id_poor is not None,
@@ -556,6 +557,11 @@ def _render_registry(fr: FileRenderer, source: str, st: State, protected: np.nda
         born = view.birth(p).year
         form = fr.id_form(pop.id_number[p], born, bool(protected[p]), missing_kind, missing_rate, stripped)
         values["name"] = name_for(fr, str(pop.name[p]), court, form in VALID_FORMS, stripped)
+        if stripped and config.id_poor:
+            fr.eligible["address_only"] += 1
+            if rng.random() < config.id_poor.address_only_when_stripped:
+                fr.counts["address_only"] += 1
+                values.update(birth_date=None, phone=None, sex=None)  # name and address text left
         rejected = rec.get("rejected")
         dropped = None
         if droppable and not rejected:

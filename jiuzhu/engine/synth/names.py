@@ -102,6 +102,53 @@ def typo(rng: np.random.Generator, name: str) -> str:
     return options[int(rng.integers(0, len(options)))]
 
 
+# Surnames a clerk writes for another when the name was heard, not read (same toneless pinyin; 许/徐
+# are both xu), or by their older forms: 林 → 琳/霖/临/淋.
+SURNAME_HOMOPHONES: tuple[str, ...] = (
+    "林琳霖临淋麟", "陈晨臣沉辰", "黄皇煌璜", "张章彰", "李理里礼利", "王汪", "吴伍武午", "刘留柳流",
+    "郑正政", "蔡菜采彩", "杨阳扬洋", "许徐", "谢泻", "郭国锅", "洪红宏虹", "叶页业", "邱丘秋",
+    "曾增", "周州洲舟", "苏酥", "廖寥", "赖来", "庄装桩妆", "江姜疆", "罗骆洛萝", "吕旅侣",
+    "何和河", "高郜糕", "卢芦炉庐", "朱珠诸猪", "潘盘攀", "钟中忠种", "肖萧晓", "余于俞鱼", "詹占",
+    "柯科", "游尤油", "姚尧瑶", "戴代带", "魏卫位", "傅付符富", "方芳房", "施石师诗", "胡湖糊",
+    "邓登", "涂屠途", "范樊凡", "康抗", "彭朋鹏", "温文闻", "翁嗡", "孙荪", "饶绕", "严颜言",
+    "连廉莲联", "丁钉", "童同桐", "欧鸥", "司思丝",
+)
+_SURNAME_HOMOPHONE_OF = {c: g for g in SURNAME_HOMOPHONES for c in g}
+# Characters alike in shape, misread from handwriting (a sample of the well-known pairs).
+SHAPE_ALIKE: tuple[str, ...] = (
+    "己已巳", "未末", "土士", "天夭", "日曰", "王玉主", "茂戊", "候侯", "峰锋", "梅海", "清请情",
+    "萍苹", "华毕", "秀季", "英央", "珍诊", "玲铃", "琴芩", "丽厕", "建律", "明朋",
+    "志忐", "平乎", "文义", "林材", "陈阵", "张涨", "吴吕", "杨扬", "春泰", "金全", "水永",
+)
+_SHAPE_OF = {c: g for g in SHAPE_ALIKE for c in g if len(set(g)) > 1}
+# Common characters of names: what an unrelated slip of the keyboard (a wrong candidate picked in the
+# input method) puts in a name's place.
+_ANY = MALE_CHARS + FEMALE_CHARS + tuple(s for s, _ in SURNAMES if len(s) == 1)
+
+
+def typo_wide(rng: np.random.Generator, name: str) -> str:
+    """One character changed, the surname included (ID-poor option): a homophone or variant of a given
+    name's character (:func:`typo`), a homophone of the surname (林 → 琳), a character alike in shape,
+    or an unrelated character. The name always changes when it can."""
+    sur = surname_of(name)
+    kind = rng.random()
+    if kind < 0.4:
+        out = typo(rng, name)
+    elif kind < 0.65 and len(sur) == 1 and sur in _SURNAME_HOMOPHONE_OF:
+        out = str(rng.choice([c for c in _SURNAME_HOMOPHONE_OF[sur] if c != sur])) + name[1:]
+    elif kind < 0.8:
+        spots = [i for i, c in enumerate(name) if c in _SHAPE_OF]
+        if spots:
+            i = spots[int(rng.integers(0, len(spots)))]
+            out = name[:i] + str(rng.choice([c for c in _SHAPE_OF[name[i]] if c != name[i]])) + name[i + 1:]
+        else:
+            out = typo(rng, name)
+    else:
+        i = int(rng.integers(0, len(name)))
+        out = name[:i] + str(rng.choice([c for c in _ANY if c != name[i]])) + name[i + 1:]
+    return out if out != name else typo(rng, name)
+
+
 def mask(rng: np.random.Generator, name: str) -> str:
     """Court-style masking: 卢某某 or 郑**."""
     sur = surname_of(name)

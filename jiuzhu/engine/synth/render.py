@@ -363,7 +363,7 @@ def name_for(fr: FileRenderer, name: str, court: bool, valid_id: bool, stripped:
         else ("name_typo", d.name_typo)
     fr.eligible[kind] += 1
     if rng.random() < rate:
-        t = nm.typo(rng, name)
+        t = nm.typo_wide(rng, name) if stripped and fr.id_poor and fr.id_poor.wide_typos else nm.typo(rng, name)
         if t != name:
             fr.counts[kind] += 1
             return t

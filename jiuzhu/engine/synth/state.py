@@ -80,6 +80,12 @@ class State:
         self.age = ages(self.pop.birth, self.as_of)
 
     def add(self, source: str, person: int, **fields: object) -> dict:
+        # No record is dated before its person's birth (a 残疾证 发证日期, a 临时救助 of a newborn):
+        # a real registry cannot hold such a date, and linkage must not learn to expect one.
+        birth = to_date(int(self.pop.birth[person]))
+        for key, value in fields.items():
+            if isinstance(value, date) and value < birth:
+                fields[key] = birth
         rec = {"person": int(person), **fields}
         self.records[source].append(rec)
         self.busy[person] = True

@@ -159,3 +159,21 @@ def test_two_townships_never_guess(a, b, prefix, tail):
 def test_another_county_named_before_the_township_gives_none(pair, county, tail):
     town, village = pair
     assert INDEX.locate("福建省三明市" + county + town + village + tail) is None
+
+
+@pytest.mark.parametrize(("address", "expected"), [
+    ("福建省三明市大田县广平镇桥石村10组18号", ("广平镇", "桥石村", "10", "18")),
+    ("大田县广平镇桥石村委会三组", ("广平镇", "桥石村", "3", None)),
+    ("广平镇 桥石村 第十二村民小组 ５号", ("广平镇", "桥石村", "12", "5")),
+    ("均溪镇城东社区建设路18号", ("均溪镇", "城东社区", None, "18")),
+    ("广平镇桥石村二十队7-2号", ("广平镇", "桥石村", "20", "7")),
+])
+def test_house_reads_the_group_and_number_after_the_village(address, expected):
+    index = AddressIndex(["广平镇", "均溪镇"], {"广平镇": ["桥石村"], "均溪镇": ["城东社区"]}, ["福建省", "三明市", "大田县"])
+    assert tuple(index.house(address)) == expected
+
+
+@pytest.mark.parametrize("address", ["广平镇桥石村", "广平镇", "尤溪县广平镇桥石村3组5号", "桥石村3组5号石牌镇"])
+def test_house_needs_a_village_and_a_group_or_number(address):
+    index = AddressIndex(["广平镇", "石牌镇"], {"广平镇": ["桥石村"]}, ["福建省", "三明市", "大田县"])
+    assert index.house(address) is None

@@ -186,4 +186,19 @@ def mixed_county(reg: Registry, people: int = 300, seed: int = 7) -> dict[str, s
     reg.add("S8", "司马小明", id_number=other, township="石牌镇", source="household", household_no="H8")
     reg.add("S9", "司马小明", source="dibao", township="石牌镇", head_name="司马德福", head_id_number=head, relation="子")
     truth.update({"S7": son, "S8": other, "S9": son})
+    # Issue 16, a surname the people above never have (诸葛): court rows with a mistyped name and only
+    # the address text — the house another registry (or another member of the 户) gives, the one near
+    # name of the village; and the namesakes they must not join.
+    addr = "福建省三明市大田县上京镇桥石村{}"
+    a, b, c = make_id("1971-02-03", 540), make_id("1972-05-06", 541), make_id("1950-01-01", 542)
+    reg.add("G1", "诸葛华兰", id_number=a, township="上京镇", village="桥石村", source="household", household_no="H7")
+    reg.add("G2", "诸葛华兰", id_number=b, township="上京镇", village="桥石村", source="household", household_no="H6")
+    reg.add("G3", "诸葛德福", id_number=c, township="上京镇", village="桥石村", source="household", household_no="H7")
+    reg.add("G4", "诸葛德福", id_number=c, source="veteran", address=addr.format("3组12号"))
+    reg.add("G5", "诸葛桦兰", source="victim", address=addr.format("3组12号"))  # G1's 户 lives there
+    d, e = make_id("1980-07-07", 543), make_id("1981-08-08", 544)
+    reg.add("G7", "诸葛玉琴", id_number=d, township="上京镇", village="岭安村", source="household")
+    reg.add("G8", "诸葛玉珍", id_number=e, township="上京镇", village="岭安村", source="household")
+    reg.add("G9", "诸葛玉芹", source="victim", address="大田县上京镇岭安村2组5号")  # 同音 of 玉琴 alone
+    truth.update({"G1": a, "G2": b, "G3": c, "G4": c, "G5": a, "G7": d, "G8": e, "G9": d})
     return truth

@@ -34,7 +34,9 @@ def test_a_same_pinyin_pair_no_rule_blocks_never_reaches_the_threshold():
     rest = (_best("birth_date", "出生年相同", "出生年相差一年", "出生年份相差较大")
             + _best("sex", "性别相同", "性别不同")
             + _best("phone", "电话不同") + _best("township", "乡镇不同") + _best("village", "村居不同")
-            + _best("case", "案号不同") + _best("eligibility", "年龄相符", "年龄不符"))
+            + _best("case", "案号不同") + _best("eligibility", "年龄相符", "年龄不符")
+            # no common village: no house in common, nor a near name that is the only one there
+            + _best("address", "门牌不同") + _best("near_unique", "近名不止一人"))
     assert max(exact_shared, other_forms) + rest < model.MATCH_WEIGHT_THRESHOLD
 
 

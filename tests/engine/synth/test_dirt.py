@@ -10,10 +10,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from python_calamine import CalamineWorkbook
 
 from jiuzhu.engine.identity.idcard import check_digit
+from jiuzhu.engine.synth import names as nm
 from tests.engine.synth.rederive import read
 
 ROW_KINDS = ("id_float", "id_invalid", "id_legacy15", "id_fullwidth", "id_spaces", "id_lower_x", "id_missing",
@@ -160,3 +162,34 @@ def test_id_poor_county_has_namesakes_in_one_township(small_county_id_poor: Path
     by_id = {p["person"]: p for p in persons}
     shared = sum(1 for p in court if same[(by_id[p]["name"], by_id[p]["township"])] > 1)
     assert shared >= 30
+
+
+def test_no_registry_date_falls_before_its_persons_birth(small_county: Path) -> None:
+    born = {p["person"]: p["birth_date"] for p in read(small_county / "truth" / "persons.csv")}
+    dated = {"disability": "issue_date", "temp_relief": "relief_date", "child_care": "enrolled_date",
+             "dibao": "enrolled_date", "unemployment": "registered_date"}
+    checked = 0
+    for source, column in dated.items():
+        for row in read(small_county / "truth" / "state" / f"{source}.csv"):
+            if row[column]:
+                assert row[column] >= born[row["person"]], (source, row["row"])
+                checked += 1
+    assert checked > 1000
+
+
+def test_id_poor_stripped_rows_get_surname_typos_and_address_only_rows(small_county_id_poor: Path) -> None:
+    m = manifest(small_county_id_poor)
+    by_source = {info["source"]: info for info in m["files"].values()}
+    for source in ("victim", "enforcement"):
+        info = by_source[source]
+        eligible, count = info["eligible"]["address_only"], info["dirt"]["address_only"]
+        assert eligible == info["dirt"]["id_stripped"] and abs(count - 0.3 * eligible) <= 4 * math.sqrt(
+            eligible * 0.3 * 0.7) + 1
+    # a typo on a stripped row is one character, the surname as often as not (林 → 琳, 霖, 材 …)
+    changed: Counter[str] = Counter()
+    rng = np.random.default_rng(5)
+    for _ in range(2000):
+        typed = nm.typo_wide(rng, "林华兰")
+        assert typed != "林华兰" and len(typed) == 3 and sum(a != b for a, b in zip(typed, "林华兰", strict=True)) == 1
+        changed["surname" if typed[0] != "林" else "given"] += 1
+    assert changed["surname"] > 400 and changed["given"] > 400
