@@ -256,6 +256,7 @@ def get_batch(request: HttpRequest, batch_id: str):
              openapi_extra={"responses": {200: {"description": "CSV: file,sheet,row,column,value,reason",
                                                 "content": {"text/csv": {"schema": {"type": "string"}}}}}})
 def batch_rejections(request: HttpRequest, batch_id: str):
+    from jiuzhu.engine.intake.report import CSV_HEADER
     from jiuzhu.engine.warehouse.batches import rejections
     from jiuzhu.engine.warehouse.store import connect
 
@@ -266,7 +267,7 @@ def batch_rejections(request: HttpRequest, batch_id: str):
             rows = rejections(con, batch=batch_id, current_only=False)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["file", "sheet", "row", "column", "value", "reason"])
+    writer.writerow(CSV_HEADER)  # as `jiuzhu batches --rejections` writes it, byte for byte
     writer.writerows(r[:6] for r in rows)
     return HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
 
