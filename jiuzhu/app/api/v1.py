@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Form, NinjaAPI, Query, Router, Schema
+from ninja import File, Form, NinjaAPI, Path, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -32,6 +32,9 @@ from jiuzhu.app.referrals.services import flow, scope
 from jiuzhu.app.referrals.services.errors import ReferralError
 
 MAX_LIMIT = 5000
+MAX_ID = 2**31 - 1  # a larger number names nothing (and overflows some databases' integers)
+Limit = Query(500, ge=0, le=MAX_LIMIT, description=f"每页条数，最多{MAX_LIMIT}")
+Offset = Query(0, ge=0, le=MAX_ID, description="跳过的条数")
 
 
 class ApiError(Exception):
@@ -47,6 +50,7 @@ class TokenAuth(HttpBearer):
         found = tokens.check(token)
         if found is None:
             return None
+        _refuse_nul(request)
         request.user = found.user  # the unit's liaison identity: the pages' scope rules apply
         request.api_token = found
         now = timezone.now()
@@ -60,6 +64,18 @@ class TokenAuth(HttpBearer):
             raise ApiError(429, "too_many_calls", f"调用太频繁：每分钟最多{limit}次，请稍后再试",
                            f"too many calls: at most {limit} a minute, try again later")
         return found
+
+
+def _refuse_nul(request: HttpRequest) -> None:
+    """A NUL character is no text any field takes, and PostgreSQL refuses to store it (even in the audit
+    entry naming the path): 400 before anything is written."""
+    texts = [request.path, *request.GET.values()]
+    if request.content_type == "multipart/form-data":
+        texts += [*request.POST.values(), *(f.name or "" for f in request.FILES.values())]
+    elif b"\\u0000" in request.body or b"\x00" in request.body:
+        texts.append("\x00")
+    if any("\x00" in t for t in texts):
+        raise ApiError(400, "bad_request", "请求中含有空字符（\\0）", "the request holds a NUL character")
 
 
 api = NinjaAPI(title="救助 数据交换接口 v1", version="v1", urls_namespace="api_v1", auth=TokenAuth(),
@@ -79,7 +95,8 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthorised(request: HttpRequest, exc: Exception) -> HttpResponse:
-    audit.record(None, "denied", object_type="api.apitoken", detail={"via": "api", "path": request.path})
+    audit.record(None, "denied", object_type="api.apitoken",
+                 detail={"via": "api", "path": request.path.replace("\x00", "")})
     return _error(request, 401, "unauthorized", "令牌缺失、无效、已吊销或已过期 / the token is missing, invalid, revoked "
                                                 "or expired")
 
@@ -314,7 +331,7 @@ def _clue_out(clue) -> dict:
 
 
 @clues.get("", response={200: ClueList, **ERRORS}, summary="本单位的线索")
-def list_clues(request: HttpRequest, state: str = "", limit: int = 500, offset: int = 0):
+def list_clues(request: HttpRequest, state: str = "", limit: int = Limit, offset: int = Offset):
     from jiuzhu.app.clues.access import unit_clues
 
     qs = unit_clues(unit_of(request)).order_by("id")
@@ -329,7 +346,7 @@ _CLUE_STATUS = {"bad_outcome": 400, "note_required": 400, "bad_request": 400, "n
 
 
 @clues.post("/{clue_id}/conclusion", response={200: ClueOut, **ERRORS}, summary="本单位对线索的答复")
-def conclude(request: HttpRequest, clue_id: int, body: ConclusionIn):
+def conclude(request: HttpRequest, body: ConclusionIn, clue_id: int = Path(..., ge=1, le=MAX_ID)):
     from jiuzhu.app.clues.access import unit_clues
     from jiuzhu.app.clues.services import ClueError, conclude_clue
 
@@ -372,7 +389,7 @@ def _step(request: HttpRequest, referral_id: int, step) -> dict:
 
 @referrals.get("", response={200: ReferralPage, **ERRORS}, summary="本单位发出和收到的移送")
 def list_referrals(request: HttpRequest, direction: str = Query("", description="in（收到）、out（发出）或空"),
-                   state: str = "", limit: int = 500, offset: int = 0):
+                   state: str = "", limit: int = Limit, offset: int = Offset):
     unit = unit_of(request)
     qs = scope.referrals_for(request.user).select_related("from_unit", "to_unit").order_by("id")
     if direction == "in":
@@ -389,19 +406,19 @@ def list_referrals(request: HttpRequest, direction: str = Query("", description=
 
 
 @referrals.post("/{referral_id}/sign", response={200: ReferralOut, **ERRORS}, summary="签收")
-def sign(request: HttpRequest, referral_id: int):
+def sign(request: HttpRequest, referral_id: int = Path(..., ge=1, le=MAX_ID)):
     return _step(request, referral_id, lambda r: flow.sign(request.user, r))
 
 
 @referrals.post("/{referral_id}/answer", response={200: ReferralOut, **ERRORS}, summary="反馈办理结果")
-def answer(request: HttpRequest, referral_id: int, body: AnswerIn):
+def answer(request: HttpRequest, body: AnswerIn, referral_id: int = Path(..., ge=1, le=MAX_ID)):
     return _step(request, referral_id, lambda r: flow.answer(
         request.user, r, result=body.result, note=body.note, monthly_amount_fen=body.monthly_amount_fen,
         once_amount_fen=body.once_amount_fen, effective_date=body.effective_date))
 
 
 @referrals.post("/{referral_id}/return", response={200: ReferralOut, **ERRORS}, summary="退回")
-def give_back(request: HttpRequest, referral_id: int, body: ReturnIn):
+def give_back(request: HttpRequest, body: ReturnIn, referral_id: int = Path(..., ge=1, le=MAX_ID)):
     return _step(request, referral_id, lambda r: flow.return_referral(request.user, r, reason=body.reason))
 
 
