@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "jiuzhu.app.web",
     "jiuzhu.app.api",
     "jiuzhu.app.jobs",
+    "jiuzhu.app.registries",
     "ninja",  # serves the API docs' Swagger files locally instead of from a CDN
 ]
 
@@ -160,6 +161,11 @@ JIUZHU_UPLOAD_MAX_MB = int(os.environ.get("JIUZHU_UPLOAD_MAX_MB", "100"))
 # Calls a unit may make to /api/v1/ in a minute (all its tokens together); more get 429.
 JIUZHU_API_CALLS_PER_MINUTE = int(os.environ.get("JIUZHU_API_CALLS_PER_MINUTE", "120"))
 JIUZHU_IMPORTS_AT_ONCE = int(os.environ.get("JIUZHU_IMPORTS_AT_ONCE", "1"))
+FILE_UPLOAD_HANDLERS = [
+    "jiuzhu.app.referrals.services.upload.SizeLimitUploadHandler",  # stops a file over the limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # JSON lines to stderr (or JIUZHU_LOG_FILE): one line per request with its id, user, unit and duration;
 # warnings and errors of the rest; no request bodies, paths or query strings (jiuzhu/app/ops/logs.py).

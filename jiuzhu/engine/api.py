@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from jiuzhu.engine.linkage import LinkResult
 
 __all__ = ["BatchResult", "ClueFinding", "PersonFile", "PersonHit", "RuleSetting", "ScreenResult",
-           "WarehouseUnavailable", "build_person_search", "ingest", "link", "parse_query", "person_file",
-           "person_key_for_id", "screen", "search_persons", "source_title", "sources_of_unit", "spark_session",
-           "unit_name"]
+           "WarehouseUnavailable", "build_person_search", "confirm_batch", "ingest", "link", "parse_query",
+           "person_file", "person_key_for_id", "screen", "search_persons", "source_title", "sources_of_unit",
+           "spark_session", "unit_name", "withdraw_batch"]
 
 
 def person_key_for_id(id_number: str) -> str:
@@ -79,13 +79,36 @@ def ingest(
     imported_by: str = "cli",
     progress: Progress | None = None,
     jobs: int | None = None,
+    bounded: bool = False,
 ) -> list[BatchResult]:
     """Import files (or every file in a folder) as batches; one result per batch or per failed file.
 
     ``jobs``: processes reading files side by side (default one per core, at most one per file; 1 = serial).
-    The outcome is the same for any value."""
+    The outcome is the same for any value. ``bounded``: read each file in a process with memory and time
+    limits (docs/intake.md "Limits"), as `jiuzhu ingest` and uploads do."""
     return import_paths([Path(p) for p in paths], source=source, unit=unit, as_of=as_of, sheet=sheet,
-                        allow_empty=allow_empty, imported_by=imported_by, progress=progress, jobs=jobs)
+                        allow_empty=allow_empty, imported_by=imported_by, progress=progress, jobs=jobs,
+                        bounded=bounded)
+
+
+def confirm_batch(batch_id: str, *, by: str = "cli") -> dict:
+    """Make a held batch (a snapshot far smaller than the current one) imported, so current when newest.
+    Returns the batch as it was; ``BatchStateError`` (zh/en) when it is not held or unknown."""
+    from jiuzhu.engine.warehouse import batches
+    from jiuzhu.engine.warehouse.store import connect
+
+    with connect() as con:
+        return batches.confirm(con, batch_id, by=by)
+
+
+def withdraw_batch(batch_id: str, *, reason: str, by: str = "cli") -> dict:
+    """Take back a batch: not current any more (the snapshot it replaced is again), the same file imports again.
+    Returns the batch as it was; ``BatchStateError`` (zh/en) when withdrawn already or unknown."""
+    from jiuzhu.engine.warehouse import batches
+    from jiuzhu.engine.warehouse.store import connect
+
+    with connect() as con:
+        return batches.withdraw(con, batch_id, reason=reason, by=by)
 
 
 def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None = None) -> LinkResult:

@@ -9,6 +9,7 @@ from django import forms
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.referrals.models import HelpKind, PlanItemState, ResultCode
 from jiuzhu.app.referrals.services.plans import CLOSING_STATES
+from jiuzhu.engine.intake.specs import SPECS
 
 
 class YuanField(forms.CharField):
@@ -79,6 +80,24 @@ class CloseItemForm(forms.Form):
 
 
 class UploadForm(forms.Form):
+    """The type is chosen from the unit's list (never typed); the as-of date may not be in the future."""
+
     file = forms.FileField(label="名单文件（xlsx / xls / csv）")
-    source = forms.CharField(label="数据类型（可不填，自动识别）", required=False)
-    as_of = forms.DateField(label="数据截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.ChoiceField(label="名单类型", choices=())
+    as_of = forms.DateField(label="数据截止日期（不填为今天）", required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, sources: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Any type validates (a type the unit may not send is refused with its own message); the unit's
+        # own types are the ones offered.
+        self.fields["source"].choices = [(code, spec.title) for code, spec in SPECS.items()]
+        self.fields["source"].widget.choices = [("", "请选择")] + sources
+
+    def clean_as_of(self):
+        from jiuzhu.engine.intake.importer import today_shanghai
+
+        value = self.cleaned_data.get("as_of")
+        if value and value > today_shanghai():
+            raise forms.ValidationError(f"数据截止日期{value.isoformat()}晚于今天，不能上传未来日期的名单")
+        return value

@@ -23,6 +23,7 @@ ENTRIES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("职责清单", "referrals:duties", frozenset()),
     ("定期会商", "referrals:meetings", frozenset()),
     ("上传名单", "referrals:upload", frozenset({Role.LIAISON, Role.UNIT_LEADER, Role.DATA_ADMIN})),
+    ("名单批次", "registries:batches", frozenset({Role.DATA_ADMIN})),
     ("季度通报", "reports:dashboard", frozenset({Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.DATA_ADMIN})),
     ("工作日历", "casework:calendar", frozenset({Role.DATA_ADMIN})),
     ("数据管理", "admin:index", frozenset({Role.DATA_ADMIN})),

@@ -1,8 +1,10 @@
-"""`jiuzhu batches [--rejections --out FILE]`: list batches, or export the problem rows of current batches."""
+"""`jiuzhu batches [--rejections --out FILE]`: list batches (with their state), or export the problem rows of
+current batches; `jiuzhu batches confirm BATCH_ID`, `jiuzhu batches withdraw BATCH_ID --reason TEXT`."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 from pathlib import Path
 
@@ -18,23 +20,55 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--excel", action="store_true",
                    help="供人在中文Excel中打开：加UTF-8 BOM、公式字符转义（表头不变）/ for people in Chinese Excel: "
                         "UTF-8 BOM and formula-safe cells (same header)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, action=None)
+    actions = p.add_subparsers(dest="action", metavar="{confirm,withdraw}")
+    c = actions.add_parser("confirm", help="确认待确认的批次，使其生效 / make a held batch current")
+    c.add_argument("batch_id", metavar="BATCH_ID")
+    w = actions.add_parser("withdraw", help="撤回一个批次（上一份名单恢复为当前）/ take a batch back")
+    w.add_argument("batch_id", metavar="BATCH_ID")
+    w.add_argument("--reason", required=True, help="撤回原因 / why")
 
 
 def run(args: argparse.Namespace) -> int:
+    from jiuzhu.engine.warehouse.batches import BatchStateError
     from jiuzhu.engine.warehouse.store import WarehouseBusy
 
     try:
+        if args.action:
+            return _change(args)
         return _run(args)
     except WarehouseBusy:
         raise CommandError("数据仓库正被另一个进程写入，请稍后再试", "the warehouse is busy; try again later") from None
+    except BatchStateError as err:
+        raise CommandError(err.zh, err.en) from None
+
+
+def _change(args: argparse.Namespace) -> int:
+    """Confirm or withdraw, audited under the operator's OS user, then queue a screening."""
+    from jiuzhu.cli.django_setup import setup
+    from jiuzhu.engine.home import warehouse_path
+
+    if not warehouse_path().exists():
+        raise CommandError(f"没有这个批次：{args.batch_id}", f"no such batch: {args.batch_id}")
+    setup()
+    from jiuzhu.app.registries.services import confirm, withdraw
+
+    operator = f"cli:{getpass.getuser()}"
+    if args.action == "confirm":
+        confirm(None, args.batch_id, by=operator)
+        print(f"已确认批次 {args.batch_id}，已生效 / batch confirmed")
+    else:
+        withdraw(None, args.batch_id, reason=args.reason, by=operator)
+        print(f"已撤回批次 {args.batch_id}，上一份名单恢复为当前 / batch withdrawn")
+    print("已排队重新筛查（由 jiuzhu worker 执行，或运行 jiuzhu screen） / a screening is queued")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
     from jiuzhu.engine.intake.report import write_csv
     from jiuzhu.engine.intake.specs import source_title
     from jiuzhu.engine.units import UNIT_NAMES
-    from jiuzhu.engine.warehouse.batches import list_batches, rejections
+    from jiuzhu.engine.warehouse.batches import STATE_NAMES, list_batches, rejections
     from jiuzhu.engine.warehouse.store import connect
 
     if args.rejections:
@@ -52,7 +86,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     print("批次\t单位\t类型\t截止日期\t文件\t导入\t拒收\t标记\t重复\t状态\t导入时间\t跳过工作表")
     for b in items:
-        state = "当前" if b["current"] else "历史"
+        state = "当前" if b["current"] else STATE_NAMES.get(b["state"], "") if b["state"] != "imported" else "历史"
         skipped = "、".join(s["sheet"] for s in json.loads(b["skipped_sheets"] or "[]"))
         print(f"{b['batch_id']}\t{UNIT_NAMES.get(b['unit'], b['unit'])}\t{source_title(b['source_type'])}\t{b['as_of']}\t{b['file_name']}\t"
               f"{b['rows_taken']}\t{b['rows_rejected']}\t{b['rows_flagged']}\t{b['rows_duplicate']}\t{state}\t"

@@ -75,14 +75,16 @@ def run(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr, flush=True)
 
     results = ingest(paths, source=args.source, unit=unit, as_of=as_of, sheet=args.sheet,
-                     allow_empty=args.allow_empty, progress=progress if args.progress else None, jobs=args.jobs)
+                     allow_empty=args.allow_empty, progress=progress if args.progress else None, jobs=args.jobs,
+                     bounded=True)
     failed = 0
     for r in results:
         if r.status == "failed":
             failed += 1
             print(f"错误：{r.file_name}：{r.message_zh}\nError: {r.file_name}: {r.message_en}", file=sys.stderr)
             continue
-        state = "未变化（相同文件已导入）" if r.status == "unchanged" else "已导入"
+        state = {"unchanged": "未变化（相同文件已导入）",
+                 "held": f"待确认（{r.message_zh}）"}.get(r.status, "已导入")
         skipped = ""
         if r.skipped_sheets:
             skipped = "；跳过工作表：" + "、".join(f"{s['sheet']}（{s['reason']}）" for s in r.skipped_sheets)

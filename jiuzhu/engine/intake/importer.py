@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
-from jiuzhu.engine.home import jiuzhu_home
+from jiuzhu.engine.home import jiuzhu_home, warehouse_path
 from jiuzhu.engine.intake.headers import (
     HEAD_ROWS,
     HeaderFit,
@@ -49,7 +49,7 @@ Progress = Callable[[str], None]
 class BatchResult:
     file_name: str
     path: str
-    status: str  # imported | unchanged | failed
+    status: str  # imported | held | unchanged | failed
     batch_id: str | None = None
     unit: str | None = None
     source_type: str | None = None
@@ -184,6 +184,15 @@ class _Warehouse:
             self._context = context
         return self._con
 
+    def withdrawn(self) -> wb.Withdrawn:
+        """How often each (unit, type, file) was withdrawn (its next import is a new batch); {} without a warehouse."""
+        if self._con is None and not warehouse_path().exists():
+            return {}
+        try:
+            return wb.withdrawn_counts(self.connection())
+        except WarehouseBusy:
+            return {}  # the file then fails with the busy message when it is stored
+
     def __enter__(self) -> _Warehouse:
         return self
 
@@ -197,7 +206,7 @@ def _import_file(path: Path, warehouse: _Warehouse, *, source: str | None, unit:
                  as_of: date | None, sheet: str | None, allow_empty: bool, imported_by: str,
                  progress: Progress | None) -> list[BatchResult]:
     as_of = as_of or today_shanghai()
-    planned = _plan_file(path, source=source, unit=unit, as_of=as_of, sheet=sheet)
+    planned = _plan_file(path, source=source, unit=unit, as_of=as_of, sheet=sheet, withdrawn=warehouse.withdrawn())
     if isinstance(planned, list):
         return planned
 
@@ -208,8 +217,9 @@ def _import_file(path: Path, warehouse: _Warehouse, *, source: str | None, unit:
                   warehouse=warehouse, write=write)
 
 
-def _plan_file(path: Path, *, source: str | None, unit: str | None, as_of: date,
-               sheet: str | None) -> list[BatchResult] | tuple[dict[str, _BatchWork], list[dict], str]:
+def _plan_file(path: Path, *, source: str | None, unit: str | None, as_of: date, sheet: str | None,
+               withdrawn: wb.Withdrawn | None = None,
+               ) -> list[BatchResult] | tuple[dict[str, _BatchWork], list[dict], str]:
     """The file's batches with their sheets (headers found, types decided, rows not read yet),
     its skipped sheets and its SHA-256; or the one ``failed`` result."""
     try:
@@ -229,7 +239,7 @@ def _plan_file(path: Path, *, source: str | None, unit: str | None, as_of: date,
         spec = plan.fit.spec
         if spec.code not in works:
             u = unit or spec.unit
-            bid = wb.batch_id(u, spec.code, sha)
+            bid = wb.batch_id(u, spec.code, sha, (withdrawn or {}).get((u, spec.code, sha), 0))
             res = BatchResult(path.name, str(path), "imported", bid, u, spec.code, as_of,
                               skipped_sheets=skipped)
             works[spec.code] = _BatchWork(bid, spec, u, [], res)
@@ -263,8 +273,9 @@ def _store(path: Path, works: dict[str, _BatchWork], skipped: list[dict], sha: s
         con.execute("BEGIN TRANSACTION")
         try:
             for w in todo:
+                snapshot = wb.current_snapshot(con, w.unit, w.spec.code)  # before this file's rows are in
                 write(con, w)
-                _finish_batch(con, w, path, sha, as_of, imported_by)
+                _finish_batch(con, w, path, sha, as_of, imported_by, _held(w.result, snapshot, as_of))
             empty = [w for w in todo if w.result.rows_taken + w.result.rows_rejected
                      + w.result.rows_duplicate == 0]
             if empty and not allow_empty:
@@ -404,7 +415,21 @@ def _chunk_table(w: _BatchWork, path: Path, records: list[dict], rows: list[int]
     return wb.records_table(w.spec.code, records, lineage)
 
 
-def _finish_batch(con, w: _BatchWork, path: Path, sha: str, as_of: date, imported_by: str) -> None:
+def _held(res: BatchResult, snapshot: tuple | None, as_of: date) -> str:
+    """``held`` when the batch would replace a current snapshot that has far more rows (a wrong or cut file
+    must not make a registry history until the data administrator confirms it); else ``imported``."""
+    if snapshot is None or as_of < snapshot[2] or res.rows_taken >= wb.hold_below() * snapshot[1]:
+        return "imported"
+    res.status = "held"
+    res.message_zh = (f"新名单只有{res.rows_taken}行，远少于当前名单（{snapshot[1]}行），暂不生效，等待数据管理员确认"
+                      f"（jiuzhu batches confirm {res.batch_id}）")
+    res.message_en = (f"{res.rows_taken} rows, far fewer than the current snapshot's {snapshot[1]}: held until the "
+                      f"data administrator confirms it (jiuzhu batches confirm {res.batch_id})")
+    return "held"
+
+
+def _finish_batch(con, w: _BatchWork, path: Path, sha: str, as_of: date, imported_by: str,
+                  state: str = "imported") -> None:
     """The batch's rejections and its row in ``batches`` (its records are in already)."""
     res = w.result
     wb.insert_rejections(con, w.rejections)
@@ -412,7 +437,7 @@ def _finish_batch(con, w: _BatchWork, path: Path, sha: str, as_of: date, importe
         w.batch_id, w.unit, w.spec.code, as_of, path.name, sha,
         json.dumps(res.sheets, ensure_ascii=False), json.dumps(res.skipped_sheets, ensure_ascii=False),
         res.rows_taken, res.rows_rejected, res.rows_flagged, res.rows_duplicate,
-        datetime.now(SHANGHAI).replace(tzinfo=None), imported_by))
+        datetime.now(SHANGHAI).replace(tzinfo=None), imported_by, state))
 
 
 def _note(w: _BatchWork, file_name: str, sheet: str, row_no: int, problems: list[Problem]) -> None:
@@ -440,12 +465,25 @@ def cpu_cores() -> int:
         return os.cpu_count() or 1
 
 
-def import_paths(paths: Iterable[Path], *, jobs: int | None = None, **options) -> list[BatchResult]:
+def import_paths(paths: Iterable[Path], *, jobs: int | None = None, bounded: bool = False,
+                 **options) -> list[BatchResult]:
     """Import files and folders in order. With ``jobs`` > 1 (default: one per core) worker processes read
     and normalise files side by side — a large CSV in parts — while this process writes each finished file
-    in its own transaction, in the order given: the warehouse ends exactly as after a serial run."""
+    in its own transaction, in the order given: the warehouse ends exactly as after a serial run.
+
+    ``bounded``: every file is read in a worker process with memory and time limits (``limits``), even
+    with ``jobs`` 1; a file that goes over them fails with a message, the other files import."""
     files = expand_paths(paths)
     jobs = cpu_cores() if jobs is None else jobs
+    as_of = options.get("as_of")
+    if as_of is not None and as_of > today_shanghai():  # a future snapshot would stay current for ever
+        zh = f"数据截止日期{as_of.isoformat()}晚于今天（{today_shanghai().isoformat()}），不能导入未来日期的名单"
+        en = f"the as-of date {as_of.isoformat()} is in the future; nothing imported"
+        return [_fail(p, zh, en) for p in files]
+    if bounded and files:
+        from jiuzhu.engine.intake import parallel
+
+        return parallel.import_parallel(files, max(1, jobs), bounded=True, **options)
     if jobs > 1 and files:
         from jiuzhu.engine.intake import parallel
 

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jiuzhu.engine.intake import importer as im
+from jiuzhu.engine.intake import limits as lim
 from jiuzhu.engine.intake.readers import CSV_SUFFIXES, UnreadableFile
 from jiuzhu.engine.warehouse import batches as wb
 
@@ -60,7 +61,7 @@ def _parse_file(path: Path, name: str, span: tuple[int, int] | None, folder: str
     """In a worker: plan the file and parse its batches not in ``existing`` (only the rows of ``span``,
     when given) into spool files named after ``name``."""
     planned = im._plan_file(path, source=options["source"], unit=options["unit"], as_of=options["as_of"],
-                            sheet=options["sheet"])
+                            sheet=options["sheet"], withdrawn=options.get("withdrawn"))
     if isinstance(planned, list):
         return _Parsed(failed=planned)
     works, skipped, sha = planned
@@ -200,6 +201,52 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def _bounded_worker(parent: int, memory_bytes: int) -> None:
+    """Worker initializer of a bounded import: the parent watch, and the memory cap."""
+    _watch_parent(parent)
+    lim.cap_memory(memory_bytes)
+
+
+def _parse_bounded(seconds: int, *args) -> _Parsed:
+    """``_parse_file`` under a clock: the worker ends (SIGALRM) when the file takes longer than ``seconds``."""
+    lim.start_clock(seconds)
+    try:
+        return _parse_file(*args)
+    finally:
+        lim.stop_clock()
+
+
+def _died(path: Path, limits: lim.ParseLimits, started: float) -> _Parsed:
+    """The reading process of ``path`` ended without an answer: out of time, or out of memory / crashed."""
+    if time.monotonic() - started >= 0.9 * limits.seconds:
+        zh, en = lim.time_message(path.name, limits)
+    else:
+        zh, en = lim.memory_message(path.name, limits)
+    return _Parsed(failed=[im._fail(path, zh, en)])
+
+
+def _raised(path: Path, limits: lim.ParseLimits, err: Exception) -> _Parsed:
+    """The reading process of ``path`` raised instead of answering (a reader's own error, memory refused)."""
+    zh, en = lim.memory_message(path.name, limits) if isinstance(err, MemoryError) else lim.crash_message(path.name, err)
+    return _Parsed(failed=[im._fail(path, zh, en)])
+
+
+def _parse_alone(path: Path, folder: str, existing: set[str], worker_options: dict) -> _Parsed:
+    """Parse one file in a bounded process of its own (after a shared one died: which file killed it is
+    not known, so each unfinished file is read again alone)."""
+    limits = lim.limits_for(path)
+    started = time.monotonic()
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_bounded_worker, initargs=(os.getpid(), limits.memory_bytes)) as pool:
+        try:
+            return pool.submit(_parse_bounded, limits.seconds, path, "alone", None, folder, existing,
+                               worker_options).result()
+        except BrokenProcessPool:
+            return _died(path, limits, started)
+        except Exception as err:
+            return _raised(path, limits, err)
+
+
 _FOLDER_PREFIX = "jiuzhu-ingest-"
 
 
@@ -226,8 +273,11 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def import_parallel(files: list[Path], jobs: int, **options) -> list[im.BatchResult]:
-    """``import_paths`` with ``jobs`` worker processes (see the module's docstring)."""
+def import_parallel(files: list[Path], jobs: int, *, bounded: bool = False, **options) -> list[im.BatchResult]:
+    """``import_paths`` with ``jobs`` worker processes (see the module's docstring).
+
+    ``bounded``: the workers are fresh processes (spawn) with the memory and time limits of ``limits``; a
+    file that breaks them (or makes a reader raise) fails with a message instead of being read here."""
     options = im._file_options(options)
     options["as_of"] = options["as_of"] or im.today_shanghai()
     progress = options["progress"]
@@ -238,23 +288,41 @@ def import_parallel(files: list[Path], jobs: int, **options) -> list[im.BatchRes
     # run side by side.
     tasks = [(i, k, span) for i in range(len(files)) for k, span in enumerate(spans[i] or [None])]
     results: list[im.BatchResult] = []
+    limits = {i: lim.limits_for(path) for i, path in enumerate(files)} if bounded else {}
+    if bounded:
+        start: dict = {"mp_context": multiprocessing.get_context("spawn"), "initializer": _bounded_worker,
+                       "initargs": (os.getpid(), max(x.memory_bytes for x in limits.values()))}
+    else:
+        start = {"mp_context": _context(), "initializer": _watch_parent, "initargs": (os.getpid(),)}
     with (_spool_folder() as folder,
-          ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_context(),
-                              initializer=_watch_parent, initargs=(os.getpid(),)) as pool):
+          ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), **start) as pool):
         pool.submit(int).result()  # start the workers before this process opens DuckDB (and its threads)
         with im._Warehouse() as warehouse:
             existing = _existing_batches(warehouse)
-            futures: dict[tuple[int, int], Future[_Parsed]] = {
-                (i, k): pool.submit(_parse_file, files[i], f"{i}.{k}", span, folder, existing, worker_options)
-                for i, k, span in tasks}
+            worker_options["withdrawn"] = warehouse.withdrawn()
+            started = time.monotonic()
+
+            def submit(i: int, k: int, span: tuple[int, int] | None) -> Future[_Parsed]:
+                args = (files[i], f"{i}.{k}", span, folder, existing, worker_options)
+                return pool.submit(_parse_bounded, limits[i].seconds, *args) if bounded else \
+                    pool.submit(_parse_file, *args)
+
+            futures: dict[tuple[int, int], Future[_Parsed]] = {(i, k): submit(i, k, span) for i, k, span in tasks}
             try:
                 for i, path in enumerate(files):
                     try:
                         parts = [futures.pop((i, k)).result() for k in range(len(spans[i] or [None]))]
                         parsed: _Parsed | None = _merge(parts) if spans[i] else parts[0]
-                    except BrokenProcessPool:  # a worker died (e.g. out of memory): do this file here
+                    except BrokenProcessPool:  # a worker died (e.g. out of memory)
                         parsed = None
-                    if parsed is None:
+                    except Exception as err:
+                        if not bounded:
+                            raise
+                        parsed = _raised(path, limits[i], err)
+                    if parsed is None and bounded:  # never read here: alone, bounded, or failed
+                        parsed = _died(path, limits[i], started) if len(tasks) == 1 else \
+                            _parse_alone(path, folder, existing, worker_options)
+                    if parsed is None:  # unbounded: do this file here
                         results.extend(im._import_file(path, warehouse, **options))
                     elif parsed.failed is not None:
                         results.extend(parsed.failed)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import python_calamine as calamine
 
+from jiuzhu.engine.intake.guards import WorkbookRefused, check_workbook
+
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 SUFFIXES = SPREADSHEETS | CSV_SUFFIXES
@@ -70,6 +72,10 @@ def read_sheets(path: Path) -> list[Sheet]:
 # ---------------------------------------------------------------- spreadsheets
 
 def _read_workbook(path: Path) -> list[Sheet]:
+    try:
+        check_workbook(path)  # before any reader inflates it
+    except WorkbookRefused as err:
+        raise UnreadableFile(err.zh, err.en) from None
     try:
         try:
             book = calamine.CalamineWorkbook.from_path(str(path))

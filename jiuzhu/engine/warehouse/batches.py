@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
@@ -27,9 +29,20 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def batch_id(unit: str, source_type: str, sha256: str) -> str:
-    """``b`` + 12 hex of sha256 over ``unit:source_type:file_sha256``."""
-    return "b" + hashlib.sha256(f"{unit}:{source_type}:{sha256}".encode()).hexdigest()[:12]
+def batch_id(unit: str, source_type: str, sha256: str, generation: int = 0) -> str:
+    """``b`` + 12 hex of sha256 over ``unit:source_type:file_sha256``; a file imported again after its batch
+    was withdrawn ``generation`` times hashes ``unit:source_type:file_sha256:generation`` instead."""
+    text = f"{unit}:{source_type}:{sha256}" + (f":{generation}" if generation else "")
+    return "b" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+Withdrawn = dict[tuple[str, str, str], int]  # (unit, source_type, file_sha256) → withdrawn batches
+
+
+def withdrawn_counts(con: duckdb.DuckDBPyConnection) -> Withdrawn:
+    rows = con.execute("SELECT unit, source_type, file_sha256, count(*) FROM batches WHERE state = 'withdrawn' "
+                       "GROUP BY ALL").fetchall()
+    return {(u, t, h): n for u, t, h, n in rows}
 
 
 def existing_batches(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]:
@@ -92,14 +105,82 @@ class BatchRow:
     rows_duplicate: int
     imported_at: datetime
     imported_by: str
+    state: str = "imported"  # imported | held | withdrawn
+    state_reason: str | None = None
 
 
 def insert_batch(con: duckdb.DuckDBPyConnection, b: BatchRow) -> None:
     con.execute(
-        "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO batches (batch_id, unit, source_type, as_of, file_name, file_sha256, sheets, skipped_sheets, "
+        "rows_taken, rows_rejected, rows_flagged, rows_duplicate, imported_at, imported_by, state, state_reason) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [b.batch_id, b.unit, b.source_type, b.as_of, b.file_name, b.file_sha256, b.sheets, b.skipped_sheets,
-         b.rows_taken, b.rows_rejected, b.rows_flagged, b.rows_duplicate, b.imported_at, b.imported_by],
+         b.rows_taken, b.rows_rejected, b.rows_flagged, b.rows_duplicate, b.imported_at, b.imported_by,
+         b.state, b.state_reason],
     )
+
+
+def current_snapshot(con: duckdb.DuckDBPyConnection, unit: str, source_type: str) -> tuple[str, int, date] | None:
+    """``(batch_id, rows_taken, as_of)`` of the registry's current snapshot, or None."""
+    rows = con.execute("SELECT batch_id, rows_taken, as_of FROM current_batches WHERE unit = ? AND source_type = ?",
+                       [unit, source_type]).fetchall()  # fetched whole: the connection goes on writing
+    return rows[0] if rows else None
+
+
+def hold_below() -> float:
+    """A new snapshot with fewer rows than this share of the current one is held (``JIUZHU_HOLD_BELOW``)."""
+    try:
+        return float(os.environ.get("JIUZHU_HOLD_BELOW", "") or 0.5)
+    except ValueError:
+        return 0.5
+
+
+class BatchStateError(Exception):  # noqa: N818 — a user-facing condition
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(zh)
+        self.zh, self.en = zh, en
+
+
+STATE_NAMES = {"imported": "已导入", "held": "待确认", "withdrawn": "已撤回"}
+
+
+def _batch(con: duckdb.DuckDBPyConnection, bid: str) -> dict:
+    cur = con.execute("SELECT * FROM batches WHERE batch_id = ?", [bid])
+    rows = cur.fetchall()
+    if not rows:
+        raise BatchStateError(f"没有这个批次：{bid}", f"no such batch: {bid}")
+    return dict(zip([d[0] for d in cur.description], rows[0], strict=True))
+
+
+def _set_state(con: duckdb.DuckDBPyConnection, bid: str, state: str, reason: str | None, by: str) -> None:
+    con.execute("UPDATE batches SET state = ?, state_reason = ?, state_changed_at = ?, state_changed_by = ? "
+                "WHERE batch_id = ?", [state, reason, _now(), by, bid])
+
+
+def _now() -> datetime:
+    return datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+
+
+def confirm(con: duckdb.DuckDBPyConnection, bid: str, *, by: str) -> dict:
+    """A held batch becomes an imported one (the current snapshot when it is the newest). Returns it as it was."""
+    before = _batch(con, bid)
+    if before["state"] != "held":
+        raise BatchStateError(f"批次 {bid} 不是待确认状态（{STATE_NAMES.get(before['state'], before['state'])}），无需确认",
+                              f"batch {bid} is not held ({before['state']})")
+    _set_state(con, bid, "imported", None, by)
+    return before
+
+
+def withdraw(con: duckdb.DuckDBPyConnection, bid: str, *, reason: str, by: str) -> dict:
+    """Take a batch back: no longer current (the snapshot it replaced is again), kept for history; the same
+    file imports again as a new batch. Returns it as it was."""
+    if not reason.strip():
+        raise BatchStateError("撤回需要写明原因", "a withdrawal needs a reason")
+    before = _batch(con, bid)
+    if before["state"] == "withdrawn":
+        raise BatchStateError(f"批次 {bid} 已经撤回", f"batch {bid} is withdrawn already")
+    _set_state(con, bid, "withdrawn", reason.strip(), by)
+    return before
 
 
 def list_batches(con: duckdb.DuckDBPyConnection) -> list[dict]:

@@ -30,8 +30,15 @@ CREATE TABLE IF NOT EXISTS batches (
     rows_flagged INTEGER,
     rows_duplicate INTEGER,
     imported_at TIMESTAMP,
-    imported_by VARCHAR
+    imported_by VARCHAR,
+    state VARCHAR DEFAULT 'imported',
+    state_reason VARCHAR,
+    state_changed_at TIMESTAMP,
+    state_changed_by VARCHAR
 )"""
+# Columns a warehouse made before they existed gains (old batches are 'imported').
+BATCH_STATE_COLUMNS = (("state", "VARCHAR DEFAULT 'imported'"), ("state_reason", "VARCHAR"),
+                       ("state_changed_at", "TIMESTAMP"), ("state_changed_by", "VARCHAR"))
 
 REJECTIONS = """
 CREATE TABLE IF NOT EXISTS rejections (
@@ -47,7 +54,7 @@ CREATE TABLE IF NOT EXISTS rejections (
 
 CURRENT_BATCHES = """
 CREATE OR REPLACE VIEW current_batches AS
-SELECT * FROM batches
+SELECT * FROM batches WHERE state = 'imported'
 QUALIFY row_number() OVER (PARTITION BY unit, source_type ORDER BY as_of DESC, imported_at DESC, batch_id) = 1"""
 
 
@@ -74,6 +81,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     if fresh:  # a new file is born at the current version; an old one is stamped by `jiuzhu init`
         con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
     con.execute(BATCHES)
+    have = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'batches'").fetchall()}
+    for c, t in BATCH_STATE_COLUMNS:
+        if c not in have:
+            con.execute(f"ALTER TABLE batches ADD COLUMN {c} {t}")
     con.execute(REJECTIONS)
     con.execute(CURRENT_BATCHES)
     for spec in SPECS.values():

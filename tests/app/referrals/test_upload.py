@@ -44,7 +44,7 @@ def test_upload_imports_and_offers_the_rejection_report(client, frank):
     client.force_login(frank)
     assert "上传名单" in client.get("/referrals/upload/").content.decode()
     response = client.post("/referrals/upload/", {"file": SimpleUploadedFile("特困人员.csv", _tekun_csv()),
-                                                  "as_of": "2025-10-31"})
+                                                  "source": "tekun", "as_of": "2025-10-31"})
     made = RegistryUpload.objects.get()
     assert (made.state, made.job.kind, made.job.state) == ("queued", "import", "queued")  # not in the request
     drain()
@@ -68,14 +68,15 @@ def test_upload_imports_and_offers_the_rejection_report(client, frank):
 
 def test_wrong_file_type_refused(client, frank):
     client.force_login(frank)
-    page = client.post("/referrals/upload/", {"file": SimpleUploadedFile("名单.pdf", b"%PDF")}, follow=True)
+    page = client.post("/referrals/upload/", {"file": SimpleUploadedFile("名单.pdf", b"%PDF"), "source": "tekun"},
+                       follow=True)
     assert "只能上传 xlsx、xls 或 csv 文件" in page.content.decode()
     assert not RegistryUpload.objects.exists()
 
 
 def test_unreadable_file_is_reported_failed(client, frank):
     client.force_login(frank)
-    client.post("/referrals/upload/", {"file": SimpleUploadedFile("名单.xlsx", b"not a workbook")})
+    client.post("/referrals/upload/", {"file": SimpleUploadedFile("名单.xlsx", b"not a workbook"), "source": "tekun"})
     drain()
     made = RegistryUpload.objects.get()
     assert (made.state, made.results[0]["status"]) == ("failed", "failed")
@@ -84,7 +85,7 @@ def test_unreadable_file_is_reported_failed(client, frank):
 
 def test_other_units_upload_is_refused_and_handler_cannot_upload(client, frank, grace, alice):
     client.force_login(frank)
-    client.post("/referrals/upload/", {"file": SimpleUploadedFile("特困人员.csv", _tekun_csv())})
+    client.post("/referrals/upload/", {"file": SimpleUploadedFile("特困人员.csv", _tekun_csv()), "source": "tekun"})
     made = RegistryUpload.objects.get()
     client.force_login(grace)
     assert client.get(f"/referrals/upload/{made.pk}/").status_code == 403
@@ -94,7 +95,7 @@ def test_other_units_upload_is_refused_and_handler_cannot_upload(client, frank, 
 
 def test_worker_finishes_the_import_and_the_page_stops_refreshing(client, frank):
     client.force_login(frank)
-    client.post("/referrals/upload/", {"file": SimpleUploadedFile("特困人员.csv", _tekun_csv())})
+    client.post("/referrals/upload/", {"file": SimpleUploadedFile("特困人员.csv", _tekun_csv()), "source": "tekun"})
     made = RegistryUpload.objects.get()
     assert 'http-equiv="refresh"' in client.get(f"/referrals/upload/{made.pk}/").content.decode()
     assert drain() == 2  # the import, then the screening it queued

@@ -102,7 +102,7 @@ def test_workers_of_a_killed_parallel_import_end_and_the_warehouse_is_as_before(
     workers = children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
-    assert len(workers) == 2
+    assert len(workers) >= 2  # the two workers (a bounded import's spawned workers come with a resource tracker)
     deadline = time.monotonic() + 10
     while any(_running(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -13,6 +13,7 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.utils import timezone
 
@@ -83,7 +84,8 @@ def run_upload(upload_id: int) -> RegistryUpload:
     try:
         # One reading process: the machine's cores serve the web users too.
         results = api.ingest([upload.path], source=upload.source or None, unit=unit, as_of=upload.as_of,
-                             imported_by=upload.submitted_by or "web", progress=progress, jobs=1)
+                             imported_by=upload.submitted_by or "web", progress=progress, jobs=1,
+                             bounded=True)
     except Exception as err:  # the engine failed unexpectedly: tell the user, keep the type in the log (no data)
         log.exception("registry upload %s failed: %s", upload_id, type(err).__name__)
         upload.state = UploadState.FAILED
@@ -107,6 +109,42 @@ def _outcome(results: list) -> tuple[str, str]:
     if "held" in statuses:
         return UploadState.HELD, "已导入，但行数远少于当前名单，等待数据管理员确认后才生效"
     return UploadState.DONE, "导入完成"
+
+
+def batch_changed(batch_id: str, op: str) -> None:
+    """A batch was confirmed or withdrawn: the uploads that made it say so (recent uploads are looked at)."""
+    status = "imported" if op == "confirm" else "withdrawn"
+    for upload in RegistryUpload.objects.exclude(results=[]).order_by("-id")[:2000]:
+        if not any(r.get("batch_id") == batch_id for r in upload.results):
+            continue
+        for r in upload.results:
+            if r.get("batch_id") == batch_id:
+                r["status"] = status
+        if upload.state == UploadState.HELD and op == "confirm":
+            upload.state, upload.progress = UploadState.DONE, "数据管理员已确认，名单已生效"
+        elif op == "withdraw":
+            upload.progress = "数据管理员已撤回该批次，上一份名单恢复为当前"
+        upload.save(update_fields=["results", "state", "progress"])
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: stops storing a file over ``JIUZHU_UPLOAD_MAX_MB`` (the rest of the body
+    is read and dropped) and marks the request, so the page or the API answers with the limit instead."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803
+        self.seen = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int):
+        from jiuzhu.app.registries.services import max_upload_bytes
+
+        self.seen = getattr(self, "seen", 0) + len(raw_data)
+        if self.seen > max_upload_bytes():
+            self.request.upload_too_large = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int):
+        return None
 
 
 def mark_interrupted(job: Job) -> None:

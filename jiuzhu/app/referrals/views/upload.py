@@ -14,23 +14,40 @@ from jiuzhu.app.accounts.models import Role
 from jiuzhu.app.referrals.forms import UploadForm
 from jiuzhu.app.referrals.models import RegistryUpload
 from jiuzhu.app.referrals.services.upload import SUFFIXES, save_upload
+from jiuzhu.app.registries.services import UploadRefused, allowed_sources, check_upload, max_upload_bytes
+from jiuzhu.engine.intake.specs import SPECS
 
 UPLOADERS = (Role.LIAISON, Role.UNIT_LEADER, Role.DATA_ADMIN)
 
 
+def _sources(request: HttpRequest) -> list[tuple[str, str]]:
+    """The types this user may upload, with their Chinese names: the unit's agreement; every type for the
+    data administrator (who imports on behalf of each type's usual sender)."""
+    codes = list(SPECS) if request.profile.role == Role.DATA_ADMIN else allowed_sources(request.profile.unit)
+    return [(code, SPECS[code].title) for code in codes]
+
+
 @role_required(*UPLOADERS)
 def upload(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    sources = _sources(request)
+    form = UploadForm(request.POST or None, request.FILES or None, sources=sources)
+    if request.method == "POST" and getattr(request, "upload_too_large", False):
+        messages.error(request, f"文件超过大小上限（{max_upload_bytes() >> 20} MB），请拆分后上传")
+    elif request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        if Path(f.name).suffix.lower() not in SUFFIXES:
-            messages.error(request, "只能上传 xlsx、xls 或 csv 文件")
+        unit, source, as_of = request.profile.unit, form.cleaned_data["source"], form.cleaned_data["as_of"]
+        try:
+            if Path(f.name).suffix.lower() not in SUFFIXES:
+                raise UploadRefused("bad_file", 400, "只能上传 xlsx、xls 或 csv 文件", "only xlsx, xls or csv")
+            check_upload(unit, source, as_of, size=f.size, on_behalf=request.profile.role == Role.DATA_ADMIN)
+        except UploadRefused as err:
+            messages.error(request, err.zh)
         else:
-            made = save_upload(request.user, request.profile.unit, f, source=form.cleaned_data["source"].strip(),
-                               as_of=form.cleaned_data["as_of"], who=request)
+            made = save_upload(request.user, unit, f, source=source, as_of=as_of, who=request)
             return redirect("referrals:upload_status", pk=made.pk)
     recent = RegistryUpload.objects.filter(unit=request.profile.unit)[:20]
-    return render(request, "referrals/upload.html", {"form": form, "recent": recent})
+    return render(request, "referrals/upload.html", {"form": form, "recent": recent,
+                                                     "limit_mb": max_upload_bytes() >> 20})
 
 
 def _own_upload(request: HttpRequest, pk: int) -> RegistryUpload:

@@ -1,0 +1,83 @@
+"""名单批次 and 报送范围: the data administrator's pages (confirm a held batch, withdraw a batch, set which
+registries each unit may send)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.access import role_required
+from jiuzhu.app.accounts.models import Role, Unit
+from jiuzhu.app.registries import services
+from jiuzhu.engine.home import warehouse_path
+from jiuzhu.engine.intake.specs import SPECS
+from jiuzhu.engine.units import UNIT_NAMES
+from jiuzhu.engine.warehouse.batches import STATE_NAMES, BatchStateError, list_batches
+from jiuzhu.engine.warehouse.store import WarehouseBusy, connect
+
+PAGE_WAIT_SECONDS = 5.0  # a page does not hang while an import holds the warehouse
+BUSY = "数据仓库正在导入名单，请稍后再试"
+
+
+@role_required(Role.DATA_ADMIN)
+def batches(request: HttpRequest) -> HttpResponse:
+    rows: list[dict] = []
+    if warehouse_path().exists():
+        try:
+            with connect(read_only=True, wait_seconds=PAGE_WAIT_SECONDS) as con:
+                rows = list_batches(con)
+        except WarehouseBusy:
+            messages.error(request, BUSY)
+    for b in rows:
+        b["unit_name"] = UNIT_NAMES.get(b["unit"], b["unit"])
+        b["source_name"] = SPECS[b["source_type"]].title if b["source_type"] in SPECS else b["source_type"]
+        b["state_name"] = "当前" if b["current"] else (
+            "历史" if b["state"] == "imported" else STATE_NAMES.get(b["state"], b["state"]))
+    audit.record(request, "view", object_type="warehouse.batches", detail={"rows": len(rows)})
+    return render(request, "registries/batches.html", {"batches": rows})
+
+
+def _change(request: HttpRequest, batch_id: str, op: str) -> HttpResponse:
+    try:
+        if op == "confirm":
+            services.confirm(request, batch_id, by=request.user.get_username())
+            messages.success(request, f"已确认批次 {batch_id}，已生效；已排队重新筛查")
+        else:
+            services.withdraw(request, batch_id, reason=request.POST.get("reason", ""),
+                              by=request.user.get_username())
+            messages.success(request, f"已撤回批次 {batch_id}，上一份名单恢复为当前；已排队重新筛查")
+    except BatchStateError as err:
+        messages.error(request, err.zh)
+    except WarehouseBusy:
+        messages.error(request, BUSY)
+    return redirect("registries:batches")
+
+
+@require_POST
+@role_required(Role.DATA_ADMIN)
+def confirm(request: HttpRequest, batch_id: str) -> HttpResponse:
+    return _change(request, batch_id, "confirm")
+
+
+@require_POST
+@role_required(Role.DATA_ADMIN)
+def withdraw(request: HttpRequest, batch_id: str) -> HttpResponse:
+    return _change(request, batch_id, "withdraw")
+
+
+@role_required(Role.DATA_ADMIN)
+def agreements(request: HttpRequest) -> HttpResponse:
+    units = list(Unit.objects.filter(active=True))
+    if request.method == "POST":
+        for unit in units:
+            chosen = request.POST.getlist(f"unit-{unit.pk}")
+            if chosen != services.allowed_sources(unit):
+                services.set_sources(request, unit, chosen)
+        messages.success(request, "报送范围已保存")
+        return redirect("registries:agreements")
+    table = [(unit, [(code, spec.title, code in set(services.allowed_sources(unit))) for code, spec in SPECS.items()])
+             for unit in units]
+    return render(request, "registries/agreements.html", {"table": table})
