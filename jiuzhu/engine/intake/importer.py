@@ -148,6 +148,11 @@ class _BatchWork:
     rejections: list[tuple] = field(default_factory=list)
 
 
+def _busy(path: Path, skipped: list[dict]) -> BatchResult:
+    return _fail(path, "数据仓库正被另一个进程写入，请稍后再导入", "the warehouse is busy (another process is "
+                 "writing it); import again later", skipped)
+
+
 def _fail(path: Path, zh: str, en: str, skipped: list[dict] | None = None) -> BatchResult:
     return BatchResult(path.name, str(path), "failed", message_zh=zh, message_en=en, skipped_sheets=skipped or [])
 
@@ -188,10 +193,7 @@ class _Warehouse:
         """How often each (unit, type, file) was withdrawn (its next import is a new batch); {} without a warehouse."""
         if self._con is None and not warehouse_path().exists():
             return {}
-        try:
-            return wb.withdrawn_counts(self.connection())
-        except WarehouseBusy:
-            return {}  # the file then fails with the busy message when it is stored
+        return wb.withdrawn_counts(self.connection())  # WarehouseBusy: the caller fails the file
 
     def __enter__(self) -> _Warehouse:
         return self
@@ -206,7 +208,11 @@ def _import_file(path: Path, warehouse: _Warehouse, *, source: str | None, unit:
                  as_of: date | None, sheet: str | None, allow_empty: bool, imported_by: str,
                  progress: Progress | None) -> list[BatchResult]:
     as_of = as_of or today_shanghai()
-    planned = _plan_file(path, source=source, unit=unit, as_of=as_of, sheet=sheet, withdrawn=warehouse.withdrawn())
+    try:
+        withdrawn = warehouse.withdrawn()
+    except WarehouseBusy:
+        return [_busy(path, [])]
+    planned = _plan_file(path, source=source, unit=unit, as_of=as_of, sheet=sheet, withdrawn=withdrawn)
     if isinstance(planned, list):
         return planned
 
@@ -303,8 +309,7 @@ def _store(path: Path, works: dict[str, _BatchWork], skipped: list[dict], sha: s
     except UnreadableFile as err:  # raised part-way through reading (e.g. a bad byte deep in a CSV)
         return [_fail(path, err.zh, err.en, skipped)]
     except WarehouseBusy:
-        return [_fail(path, "数据仓库正被另一个进程写入，请稍后再导入", "the warehouse is busy (another process is "
-                      "writing it); import again later", skipped)]
+        return [_busy(path, skipped)]
 
     for w in todo:
         _write_reports(w)

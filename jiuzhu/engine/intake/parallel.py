@@ -299,7 +299,10 @@ def import_parallel(files: list[Path], jobs: int, *, bounded: bool = False, **op
         pool.submit(int).result()  # start the workers before this process opens DuckDB (and its threads)
         with im._Warehouse() as warehouse:
             existing = _existing_batches(warehouse)
-            worker_options["withdrawn"] = warehouse.withdrawn()
+            try:
+                worker_options["withdrawn"] = warehouse.withdrawn()
+            except im.WarehouseBusy:
+                worker_options["withdrawn"] = {}  # each file then fails with the busy message, as in a serial import
             started = time.monotonic()
 
             def submit(i: int, k: int, span: tuple[int, int] | None) -> Future[_Parsed]:

@@ -73,3 +73,13 @@ def test_a_future_as_of_date_is_refused(home, tmp_path):
     assert r.status == "failed"
     assert r.message_zh == (f"数据截止日期{tomorrow.isoformat()}晚于今天（{today_shanghai().isoformat()}），"
                             "不能导入未来日期的名单")
+
+
+def test_the_cli_says_held_and_refuses_a_future_date(home, tmp_path, capsys):
+    from jiuzhu.cli.main import main
+
+    ingest([_tekun(tmp_path / "a.csv", 20)], as_of=date(2025, 10, 31))
+    assert main(["ingest", "--as-of", "2025-11-30", str(_tekun(tmp_path / "b.csv", 4))]) == 0
+    assert "待确认（新名单只有4行，远少于当前名单（20行），暂不生效" in capsys.readouterr().out
+    assert main(["ingest", "--as-of", "2099-01-01", str(_tekun(tmp_path / "c.csv", 20))]) == 1
+    assert "数据截止日期2099-01-01晚于今天" in capsys.readouterr().err
