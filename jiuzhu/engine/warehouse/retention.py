@@ -32,6 +32,7 @@ def superseded_before(con: duckdb.DuckDBPyConnection, cutoff: datetime) -> list[
     rows = con.execute("""
         SELECT b.batch_id FROM batches b JOIN batches n
           ON n.unit = b.unit AND n.source_type = b.source_type AND n.batch_id <> b.batch_id
+         AND n.state = 'imported'  -- a held or withdrawn batch supersedes nothing
          AND (n.as_of > b.as_of OR (n.as_of = b.as_of AND (n.imported_at > b.imported_at
               OR (n.imported_at = b.imported_at AND n.batch_id < b.batch_id))))
         WHERE b.batch_id NOT IN (SELECT batch_id FROM current_batches)
