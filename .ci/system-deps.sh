@@ -2,7 +2,7 @@
 # Debian packages the project needs, installed only when missing and only as root.
 #   venv: python3-venv (for `python3 -m venv`)
 #   all:  Java for Spark's local mode, Debian's chromium for the browser tests, postgresql-client
-#         (pg_dump, psql) for backups of a PostgreSQL case database
+#         (pg_dump, psql) for backups of a PostgreSQL case database, nginx and openssl for the stack test
 set -euo pipefail
 want=()
 need() { command -v "$1" >/dev/null 2>&1 || want+=("$2"); }
@@ -12,6 +12,8 @@ case "${1:-all}" in
     need java openjdk-17-jre-headless
     need chromium chromium
     need pg_dump postgresql-client  # jiuzhu backup / restore on PostgreSQL (pg_dump, psql)
+    need nginx nginx                # the production stack test (tests/deploy/test_stack.py)
+    need openssl openssl            # its self-signed certificate
     ;;
 esac
 [ ${#want[@]} -eq 0 ] && exit 0

@@ -6,6 +6,7 @@ JIUZHU_SECRET_KEY  the secret key (default: generated once into JIUZHU_HOME/secr
 JIUZHU_AUDIT_KEY   the audit chain's key (default: generated once into JIUZHU_HOME/audit_key; back it up)
 JIUZHU_DEBUG       1 to turn on Django's debug pages (never in production)
 JIUZHU_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
+JIUZHU_HTTPS       1 behind a TLS proxy (deploy/nginx): trust its X-Forwarded-Proto, secure cookies
 JIUZHU_LOG_FILE    write the JSON-lines log there instead of stderr (JIUZHU_LOG_LEVEL: INFO, WARNING …)
 JIUZHU_MIN_FREE_MB /healthz fails below this much free disk in JIUZHU_HOME (default 500)
 EMAIL_HOST …       Django's mail settings (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
@@ -169,4 +170,9 @@ FILE_UPLOAD_HANDLERS = [
 
 # JSON lines to stderr (or JIUZHU_LOG_FILE): one line per request with its id, user, unit and duration;
 # warnings and errors of the rest; no request bodies, paths or query strings (jiuzhu/app/ops/logs.py).
+# Behind nginx with TLS (deploy/): nginx says the request came over HTTPS; cookies only travel over it.
+if os.environ.get("JIUZHU_HTTPS", "") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+
 LOGGING = logging_config(os.environ.get("JIUZHU_LOG_FILE", ""), os.environ.get("JIUZHU_LOG_LEVEL", "INFO"))

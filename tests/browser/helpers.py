@@ -3,12 +3,12 @@ from __future__ import annotations
 from tests.fixtures.personas import PASSWORD
 
 
-def login(browser, base: str, username: str):
+def login(browser, base: str, username: str, password: str = PASSWORD, **context):
     """A new browser context (a separate person) logged in as `username`; returns its page."""
-    page = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()
+    page = browser.new_context(locale="zh-CN", accept_downloads=True, **context).new_page()
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
     return page
