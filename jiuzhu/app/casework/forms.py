@@ -65,15 +65,13 @@ class CaseForm(forms.Form):
 
     def clean_person_id_number(self) -> str:
         """The same rules as the intake of registry files: a wrong number is refused, never dropped."""
-        from jiuzhu.app.casework.services.intake import id_problem
-        from jiuzhu.engine.identity import idcard
+        from jiuzhu.app.casework.services.errors import CaseworkError
+        from jiuzhu.app.casework.services.intake import checked_id
 
-        parsed = idcard.parse_id(self.cleaned_data.get("person_id_number") or "")
-        if parsed.status == "empty":
-            return ""
-        if parsed.status != "valid":
-            raise forms.ValidationError(id_problem(parsed))
-        return parsed.number
+        try:
+            return checked_id(self.cleaned_data.get("person_id_number"), label="")
+        except CaseworkError as err:
+            raise forms.ValidationError(str(err)) from None
 
 
 class CorrectForm(CaseForm):

@@ -57,7 +57,7 @@ def test_wrong_id_typed_at_accept_from_a_clue_is_refused_not_ignored(client, peo
     clue = make_clue()
     client.force_login(people["alice"])
     page = _post(client, people, clue, person_id_number=WRONG_CHECK_DIGIT).content.decode()
-    assert "救助对象身份证号：身份证号码校验位不符，请核对后重新填写" in page
+    assert "救助对象身份证号：身份证号有误：身份证号码校验位不符，请核对后重新填写" in page
     assert not Case.objects.exists()
 
 

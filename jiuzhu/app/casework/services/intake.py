@@ -21,7 +21,6 @@ from jiuzhu.app.casework.services import routing, verification
 from jiuzhu.app.casework.services.common import due_from, lock, open_task, snapshot, today
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.clues.models import Clue
-from jiuzhu.engine.identity import idcard
 from jiuzhu.engine.region import current_region
 
 # Crimes whose victims lose property rather than health: 细则第七条第（四）项
@@ -33,19 +32,16 @@ CORRECTABLE = ("person_name", "person_id_number", "category", "applicant_name", 
 BEFORE_DECISION = (CaseState.REVIEWING, CaseState.APPROVING, CaseState.APPROVED)
 
 
-def checked_id(value: str | None, *, label: str = "救助对象身份证号") -> str:
+def checked_id(value: str | None, *, label: str = "救助对象") -> str:
     """The 18-digit ID (15-digit upgraded), or "" when left empty; a wrong one is refused with the reason
-    the intake gives for a registry cell (wrong length, impossible birth date, wrong check digit)."""
-    parsed = idcard.parse_id(value or "")
-    if parsed.status == "empty":
-        return ""
-    if parsed.status != "valid":
-        raise CaseworkError(f"{label}有误：{id_problem(parsed)}")
-    return parsed.number or ""
+    the intake gives for a registry cell (wrong length, impossible birth date, wrong check digit) — the
+    same check as a hand-entered clue's (`clues.services.checked_id_number`)."""
+    from jiuzhu.app.clues.services import ClueError, checked_id_number
 
-
-def id_problem(parsed: idcard.IdParse) -> str:
-    return f"{parsed.reason}，请核对后重新填写"
+    try:
+        return checked_id_number(value)
+    except ClueError as err:
+        raise CaseworkError(label + str(err).split(" / ")[0]) from None
 
 
 def suggest_category(facts: dict | None) -> tuple[str, str]:
