@@ -33,24 +33,18 @@ def check_overdue(args: argparse.Namespace) -> int:
                            f"bad date {args.today!r} (expected YYYY-MM-DD)") from None
     setup()
     from jiuzhu.app.casework.models import TaskKind
-    from jiuzhu.app.casework.services.notices import check_overdue_tasks
-    from jiuzhu.app.clues.services import check_clues_overdue
-    from jiuzhu.app.referrals.services.meetings import check_overdue as meetings_overdue
-    from jiuzhu.app.referrals.services.overdue import check_overdue as run
+    from jiuzhu.app.referrals.services.daily import run_daily_checks
 
-    flags = run(today)
-    for f in flags:
+    done = run_daily_checks(today)
+    for f in done.referrals:
         what = "签收" if f.stage == "receipt" else "反馈"
         print(f"{f.number}\t{f.to_unit}\t{what}超期（期限 {f.due:%Y-%m-%d}）\t通知 {f.notified} 人")
-    print(f"新标记超期移送 {len(flags)} 件 / {len(flags)} referral(s) newly overdue")
-    tasks = check_overdue_tasks(today)
-    for t in tasks:
+    print(f"新标记超期移送 {len(done.referrals)} 件 / {len(done.referrals)} referral(s) newly overdue")
+    for t in done.tasks:
         print(f"{t.what}\t{TaskKind(t.kind).label}超期（期限 {t.due:%Y-%m-%d}）\t通知 {t.notified} 人")
-    print(f"新标记超期办案事项 {len(tasks)} 项 / {len(tasks)} case task(s) newly overdue")
-    told = meetings_overdue(today)
-    print(f"超期会商议定事项提醒 {told} 条 / {told} overdue meeting decision notice(s)")
-    clues = check_clues_overdue(today)
-    for c in clues:
+    print(f"新标记超期办案事项 {len(done.tasks)} 项 / {len(done.tasks)} case task(s) newly overdue")
+    print(f"超期会商议定事项提醒 {done.meeting_notices} 条 / {done.meeting_notices} overdue meeting decision notice(s)")
+    for c in done.clues:
         print(f"线索{c.clue_id}\t{c.unit}\t答复超期（期限 {c.due:%Y-%m-%d}）\t通知 {c.notified} 人")
-    print(f"新标记超期线索 {len(clues)} 条 / {len(clues)} clue(s) newly overdue")
+    print(f"新标记超期线索 {len(done.clues)} 条 / {len(done.clues)} clue(s) newly overdue")
     return 0

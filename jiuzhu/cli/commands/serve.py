@@ -41,17 +41,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _daily_checks(stop: threading.Event) -> None:
     from django.db import close_old_connections
 
-    from jiuzhu.app.clues.services import check_clues_overdue
-    from jiuzhu.app.referrals.services.overdue import check_overdue
+    from jiuzhu.app.referrals.services.daily import run_daily_checks
 
     while not stop.is_set():
         try:
-            flags = check_overdue()
-            if flags:
-                log.warning("overdue check: %d referral(s) newly overdue", len(flags))
-            clues = check_clues_overdue()
-            if clues:
-                log.warning("overdue check: %d clue(s) newly overdue", len(clues))
+            done = run_daily_checks()
+            if done.referrals or done.tasks or done.clues or done.meeting_notices:
+                log.warning("overdue check: %d referral(s), %d case task(s), %d clue(s) newly overdue; "
+                            "%d meeting decision notice(s)", len(done.referrals), len(done.tasks), len(done.clues),
+                            done.meeting_notices)
         except Exception:  # keep serving; the next round tries again
             log.exception("overdue check failed")
         finally:
