@@ -150,7 +150,9 @@ def reader(path: Path | None = None, wait_seconds: float = 2.0) -> Iterator[duck
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    """Base tables of the file (duckdb_tables(): a page asks once; information_schema also lists views and
+    costs several times more)."""
+    return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
 
 
 def _initials(pinyin: str) -> str:
@@ -188,35 +190,43 @@ def search(query: str, *, limit: int = 50, path: Path | None = None) -> list[Per
     if q.kind == "empty":
         return []
     with reader(path) as con:
-        tables = _tables(con)
-        if "persons" not in tables:
-            raise WarehouseUnavailable("尚未运行人员关联，请先运行筛查")
-        table = "person_search" if "person_search" in tables else "persons"
-        if q.kind == "id":
-            sql, args = f"SELECT {_HIT} FROM {table} WHERE id_number = ?", [q.text]
-        elif q.kind == "name_digits":
-            sql = (f"SELECT {_HIT} FROM {table} WHERE name LIKE ? || '%' AND id_number LIKE '%' || ? "
-                   f"ORDER BY name <> ?, name, person_key LIMIT ?")
-            args = [q.text, q.digits, q.text, limit]
-        elif q.kind == "pinyin":
-            if table != "person_search":
-                return []
-            sql = (f"SELECT {_HIT} FROM person_search WHERE pinyin LIKE ? || '%' OR initials = ? "
-                   f"ORDER BY pinyin <> ?, name, person_key LIMIT ?")
-            args = [q.text, q.text, q.text, limit]
-        else:
-            sql = (f"SELECT {_HIT} FROM {table} WHERE contains(name, ?) "
-                   f"ORDER BY name <> ?, NOT starts_with(name, ?), name, person_key LIMIT ?")
-            args = [q.text, q.text, q.text, limit]
-        return [PersonHit(*row) for row in con.execute(sql, args).fetchall()]
+        try:  # the table linkage writes; one catalog look-up less per search than asking which exist
+            return _search(con, q, limit, "person_search")
+        except duckdb.CatalogException:
+            pass
+        try:
+            return _search(con, q, limit, "persons")
+        except duckdb.CatalogException:
+            raise WarehouseUnavailable("尚未运行人员关联，请先运行筛查") from None
 
 
-def _records(con: duckdb.DuckDBPyConnection, methods: dict[str, tuple[str, str]]) -> list[SourceRecord]:
+def _search(con: duckdb.DuckDBPyConnection, q: Query, limit: int, table: str) -> list[PersonHit]:
+    """One search on `table` (person_search, or persons of a warehouse linked before it existed)."""
+    if q.kind == "id":
+        sql, args = f"SELECT {_HIT} FROM {table} WHERE id_number = ?", [q.text]
+    elif q.kind == "name_digits":
+        sql = (f"SELECT {_HIT} FROM {table} WHERE name LIKE ? || '%' AND id_number LIKE '%' || ? "
+               f"ORDER BY name <> ?, name, person_key LIMIT ?")
+        args = [q.text, q.digits, q.text, limit]
+    elif q.kind == "pinyin":
+        if table != "person_search":
+            return []
+        sql = (f"SELECT {_HIT} FROM person_search WHERE pinyin LIKE ? || '%' OR initials = ? "
+               f"ORDER BY pinyin <> ?, name, person_key LIMIT ?")
+        args = [q.text, q.text, q.text, limit]
+    else:
+        sql = (f"SELECT {_HIT} FROM {table} WHERE contains(name, ?) "
+               f"ORDER BY name <> ?, NOT starts_with(name, ?), name, person_key LIMIT ?")
+        args = [q.text, q.text, q.text, limit]
+    return [PersonHit(*row) for row in con.execute(sql, args).fetchall()]
+
+
+def _records(con: duckdb.DuckDBPyConnection, methods: dict[str, tuple[str, str]],
+             tables: set[str]) -> list[SourceRecord]:
     """The lineage and person values of these records (record_id → (source_type, method))."""
     by_type: dict[str, list[str]] = {}
     for record_id, (source_type, _) in methods.items():
         by_type.setdefault(source_type, []).append(record_id)
-    tables = _tables(con)
     out = []
     cols = ", ".join(f"r.{c}" for c in PERSON_VALUES)
     for source_type, ids in sorted(by_type.items()):
@@ -242,9 +252,10 @@ def _shown(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def links_among(con: duckdb.DuckDBPyConnection, records: list[SourceRecord], limit: int = 50) -> list[LinkPair]:
+def links_among(con: duckdb.DuckDBPyConnection, records: list[SourceRecord], tables: set[str],
+                limit: int = 50) -> list[LinkPair]:
     """The probabilistic links that joined these records, strongest first, each pair's values side by side."""
-    if "link_explanations" not in _tables(con) or len(records) < 2:
+    if "link_explanations" not in tables or len(records) < 2:
         return []
     by_id = {r.record_id: r for r in records}
     ids = list(by_id)
@@ -290,5 +301,5 @@ def person_file(person_key: str, *, extra_record_ids: list[str] | None = None,
             for rid, st, m in con.execute(f"SELECT record_id, source_type, method FROM person_index "
                                           f"WHERE record_id IN ({marks})", extra).fetchall():
                 methods[rid] = (st, m)
-        records = _records(con, methods)
-        return PersonFile(PersonHit(*row) if row else None, records, links_among(con, records))
+        records = _records(con, methods, tables)
+        return PersonFile(PersonHit(*row) if row else None, records, links_among(con, records, tables))

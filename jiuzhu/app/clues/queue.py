@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +31,16 @@ SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
 FILTER_KEYS = ("q", "rule", "source", "record", "unit", "tag", "priority", "township", "state", "due", "handler")
 
 
-def rule_names() -> dict[str, str]:
-    """Rule code → Chinese name: the built-in rules and those an administrator added."""
+@lru_cache(maxsize=1)
+def _builtin_rule_names() -> dict[str, str]:
     from jiuzhu.engine.screening.ruleset import builtin_definitions
 
-    names = {code: d.get("name", code) for code, d in builtin_definitions().items()}
+    return {code: d.get("name", code) for code, d in builtin_definitions().items()}
+
+
+def rule_names() -> dict[str, str]:
+    """Rule code → Chinese name: the built-in rules (read once) and those an administrator added."""
+    names = dict(_builtin_rule_names())
     for s in RuleSetting.objects.exclude(definition=None):
         names.setdefault(s.rule, (s.definition or {}).get("name", s.rule))
     return names
