@@ -120,7 +120,8 @@ def build_clues(n: int, persons: int, seed: int = 1) -> None:
                           person_id_number="", priority=rng.randrange(101), tags=tags, tag_text=tag_text(tags),
                           target_unit=target, second_unit=second, reason=f"{rule_name}：测试线索{k}",
                           records=records, record_types=record_types(records),
-                          facts={"township": TOWNS[i % len(TOWNS)]}, as_of=date(2026, 11, 30),
+                          facts={"township": TOWNS[i % len(TOWNS)]}, township=TOWNS[i % len(TOWNS)],
+                          as_of=date(2026, 11, 30),
                           first_seen=seen, last_seen=seen,
                           state=rng.choice(("new", "new", "new", "assigned", "excluded", "accepted"))))
         if len(batch) == 5000:

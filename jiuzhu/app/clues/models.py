@@ -91,6 +91,8 @@ class Clue(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     tag_text = models.CharField("标签（检索用）", max_length=200, blank=True, editable=False)
     record_types = models.CharField("证据来源类型（检索用）", max_length=300, blank=True, editable=False)
+    township = models.CharField("乡镇", max_length=30, blank=True, editable=False,
+                                help_text="取自事实中的乡镇，供队列筛选（JSON 内的值无法走索引）")
     source = models.CharField("来源", max_length=16, choices=ClueSource.choices, default=ClueSource.SCREENING)
     second_unit = models.CharField("共同承办单位", max_length=32, blank=True,
                                    help_text="规则的第二承办单位（如 FP-01 的检察院），也办理该线索")
@@ -119,14 +121,21 @@ class Clue(models.Model):
             models.Index(fields=["person_id_number"], name="clue_id_number"),
             models.Index(fields=["person_name"], name="clue_person_name"),
             models.Index(fields=["answer_due", "unit_outcome"], name="clue_answer_due"),
+            # the queue's sort orders, read in order and paged without sorting the whole queue
+            models.Index(fields=["-priority", "id", "state"], name="clue_priority_order"),
+            models.Index(fields=["target_unit", "-priority", "id"], name="clue_unit_priority_order"),
+            models.Index(fields=["-first_seen", "-id"], name="clue_newest_order"),
+            models.Index(fields=["rule", "state", "-priority"], name="clue_rule_state"),
+            models.Index(fields=["township", "state", "-priority"], name="clue_township_state"),
         ]
 
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.tag_text = tag_text(self.tags)
         self.record_types = record_types(self.records)
+        self.township = str((self.facts or {}).get("township") or "")[:30]
         fields = kwargs.get("update_fields")
-        if fields is not None and ("tags" in fields or "records" in fields):
-            kwargs["update_fields"] = {*fields, "tag_text", "record_types"}
+        if fields is not None and ({"tags", "records", "facts"} & set(fields)):
+            kwargs["update_fields"] = {*fields, "tag_text", "record_types", "township"}
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:

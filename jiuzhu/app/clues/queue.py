@@ -69,7 +69,7 @@ def filtered(user, f: Mapping[str, str], *, team: bool = False) -> QuerySet[Clue
     if (f.get("priority") or "").isdigit():
         clues = clues.filter(priority__gte=int(f["priority"]))
     if f.get("township"):
-        clues = clues.filter(facts__township=f["township"])
+        clues = clues.filter(township=f["township"])
     state = f.get("state") or ""
     if state in ClueState.values:
         clues = clues.filter(state=state)
@@ -105,7 +105,10 @@ def page_of(clues: QuerySet[Clue], page: int, per: int) -> tuple[list[Clue], int
     pages = max(1, -(-total // per))
     page = min(max(1, page), pages)
     start = (page - 1) * per
-    return list(clues.select_related("verification__handler__profile")[start:start + per]), total, page
+    # The page's ids first (read from the ordering index, no wide rows skipped over), then its rows.
+    ids = list(clues.values_list("pk", flat=True)[start:start + per])
+    rows = Clue.objects.filter(pk__in=ids).select_related("verification__handler__profile").in_bulk()
+    return [rows[pk] for pk in ids if pk in rows], total, page
 
 
 def int_param(value: str | None, default: int, allowed: tuple[int, ...] | None = None) -> int:

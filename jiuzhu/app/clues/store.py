@@ -24,7 +24,7 @@ from jiuzhu.engine.api import RuleSetting as EngineRuleSetting
 
 _UPDATED = ("rule_name", "person_key", "person_name", "person_id_number", "priority", "tags", "target_unit",
             "suggested_help", "reason", "records", "facts", "as_of", "last_seen", "facts_current", "lapsed_at",
-            "state", "tag_text", "record_types", "second_unit", "answer_due")
+            "state", "tag_text", "record_types", "township", "second_unit", "answer_due")
 
 
 def rule_settings() -> list[EngineRuleSetting]:
@@ -51,7 +51,8 @@ def monthly_wage_fen() -> int | None:
 def _fields(f: ClueFinding, as_of: date) -> dict[str, Any]:
     also = [u for u in f.facts.get("also_units", []) if u != f.target_unit]
     return {"tag_text": tag_text(f.tags), "record_types": record_types(f.records),
-            "second_unit": also[0] if also else "", "rule_name": f.rule_name, "person_key": f.person_key,
+            "second_unit": also[0] if also else "", "township": str(f.facts.get("township") or "")[:30],
+            "rule_name": f.rule_name, "person_key": f.person_key,
             "person_name": f.person_name, "person_id_number": f.person_id_number or "", "priority": f.priority, "tags": list(f.tags),
             "target_unit": f.target_unit, "suggested_help": f.suggested_help, "reason": f.reason,
             "records": f.records, "facts": {**f.facts, "seen_rule_version": f.rule_version}, "as_of": as_of}

@@ -24,7 +24,8 @@ def assign(clue: Clue, handler, *, by, on: date | None = None) -> Verification:
         clue=clue, defaults={"handler": handler, "assigned_by": by, "assigned_on": on,
                              "due_on": due_from("clue_verify", on)})
     close_tasks(kind=TaskKind.VERIFY, clue=clue, on=on)  # a reassignment replaces the old task
-    open_task(TaskKind.VERIFY, f"核查线索：{clue.rule} {clue.person_name}", clue=clue, assignee=handler,
+    what = clue.rule_name or clue.get_source_display()  # the rule's name, or 信访/12309 … for a hand-entered clue
+    open_task(TaskKind.VERIFY, f"核查线索：{what} {clue.person_name}", clue=clue, assignee=handler,
               due_on=verification.due_on)
     clue.state = ClueState.ASSIGNED
     clue.save(update_fields=["state", "updated_at"])
