@@ -35,7 +35,11 @@ class ApprovalLevelAdmin(admin.ModelAdmin):
 
 @admin.register(WageRate)
 class WageRateAdmin(admin.ModelAdmin):
-    list_display = ("year", "region", "monthly_wage_fen", "source")
+    list_display = ("year", "region", "monthly_wage_fen", "source", "placeholder")
+
+    @admin.display(description="示例数据（待核实）", boolean=True)
+    def placeholder(self, obj: WageRate) -> bool:
+        return obj.is_placeholder
 
 
 class CaseUnitInline(admin.TabularInline):

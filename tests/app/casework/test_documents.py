@@ -111,3 +111,12 @@ def test_case_page_names_each_approval_level_and_marks_the_placeholder_wage(clie
     assert "<td>部门负责人审核</td>" in page and "<td>分管副检察长审批</td>" in page
     assert "<td>审批</td>" not in page
     assert "（初始示例数据，待按统计公报核实）" in page
+
+
+def test_admin_lists_which_wages_are_placeholders(client, db):
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser("root", password="correct-horse-9")
+    client.force_login(admin_user)
+    page = client.get("/admin/casework/wagerate/").content.decode()
+    assert "示例数据（待核实）" in page and 'alt="True"' in page
