@@ -204,6 +204,7 @@ def _watch_parent(parent: int) -> None:
 def _bounded_worker(parent: int, memory_bytes: int) -> None:
     """Worker initializer of a bounded import: the parent watch, and the memory cap."""
     _watch_parent(parent)
+    os.environ["RUST_BACKTRACE"] = "0"  # a reader that aborts says one line, not a screenful, on the CLI's stderr
     lim.cap_memory(memory_bytes)
 
 
