@@ -41,7 +41,7 @@ def test_past_the_guards_the_memory_limit_fails_that_file_and_the_rest_imports(h
     assert main(["ingest", "--jobs", "1", str(sparse), str(good)]) == 1  # the CLI's import is bounded too
     captured = capsys.readouterr()
     assert "名单.xlsx：读取文件时超出内存上限（3072 MB）或读取程序异常退出" in captured.err
-    assert "特困.csv → tekun" in captured.out and "导入 1 条" in captured.out
+    assert "特困.csv → 特困供养人员（tekun）" in captured.out and "导入 1 条" in captured.out
 
 
 def test_a_file_over_the_time_limit_fails_with_the_time_message(home, tmp_path, monkeypatch):
