@@ -11,6 +11,7 @@ and migrated). Figures go to stdout and to ``bench/out/clues-<db>.json``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -46,7 +47,7 @@ def build_warehouse(path: Path, persons: int) -> None:
     con.execute(f"SET VARIABLE given = {list(GIVEN)!r}")
     con.execute(f"""
         CREATE TABLE base AS SELECT i,
-          'p' || lpad(printf('%x', i), 16, '0') AS person_key,
+          'p' || substr(md5(CAST(i AS VARCHAR)), 1, 16) AS person_key,  -- spread as linkage's sha256 keys are
           getvariable('surnames')[CAST(1 + hash(i) % {len(SURNAMES)} AS BIGINT)] || getvariable('given')[CAST(1 + hash(i * 7) % {len(GIVEN)} AS BIGINT)]
             || CASE WHEN i % 4 = 0 THEN '' ELSE getvariable('given')[CAST(1 + hash(i * 13) % {len(GIVEN)} AS BIGINT)] END AS name,
           DATE '1940-01-01' + CAST(hash(i * 3) % 29000 AS INTEGER) AS birth_date,
@@ -116,7 +117,7 @@ def build_clues(n: int, persons: int, seed: int = 1) -> None:
                             "sheet": "S", "row": i + 2})
         seen = now - timedelta(days=rng.randrange(400))
         batch.append(Clue(key=f"{rule}|{k}", rule=rule, rule_name=rule_name, rule_version=f"{rule}@1",
-                          person_key="p" + format(i, "x").rjust(16, "0"), person_name=f"人{i}",
+                          person_key="p" + hashlib.md5(str(i).encode()).hexdigest()[:16], person_name=f"人{i}",
                           person_id_number="", priority=rng.randrange(101), tags=tags, tag_text=tag_text(tags),
                           target_unit=target, second_unit=second, reason=f"{rule_name}：测试线索{k}",
                           records=records, record_types=record_types(records),

@@ -162,6 +162,9 @@ def _initials(pinyin: str) -> str:
 # Search tables, each sorted by what it is searched by: DuckDB skips the row groups whose min/max cannot
 # hold the value (zone maps), so an exact or prefix search reads one group of ~120,000 rows, not 1,000,000.
 SEARCH_TABLES = {"person_search": "name", "person_search_py": "pinyin", "person_search_id": "id_number"}
+# Zone maps keep the first 8 bytes of a string, and a county's IDs share their first 6 digits: the ID table
+# is sorted by the ID from its birth date on (the region code moved to the end).
+_ID_KEY = "substr({col}, 7) || substr({col}, 1, 6)"
 _HIT = "person_key, name, id_number, sex, birth_date, records"
 
 
@@ -173,6 +176,7 @@ def build_search(con: duckdb.DuckDBPyConnection) -> int:
 
     if not {"persons", "person_index"} <= _tables(con):
         return 0
+    con.execute("SET enable_progress_bar = false")  # a CLI run prints its own progress
     names = [r[0] for r in con.execute("SELECT DISTINCT name FROM persons WHERE name IS NOT NULL").fetchall()]
     pinyins = []
     for name in names:
@@ -187,10 +191,16 @@ def build_search(con: duckdb.DuckDBPyConnection) -> int:
                     f"FROM persons p LEFT JOIN _pinyin s USING (name)")
         for table, column in SEARCH_TABLES.items():
             where = f"WHERE {column} IS NOT NULL" if column != "name" else ""
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _all {where} ORDER BY {column}, person_key")
-        con.execute("CREATE OR REPLACE TABLE person_records AS SELECT i.person_key, i.record_id, i.source_type, "
-                    "i.method, p.name, p.id_number, p.sex, p.birth_date, p.records "
-                    "FROM person_index i LEFT JOIN persons p USING (person_key) ORDER BY i.person_key")
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT *, {_ID_KEY.format(col='id_number')} AS id_key "
+                        f"FROM _all {where} ORDER BY {'id_key' if column == 'id_number' else column}, person_key")
+        values = ", ".join(f"r.{c} AS r_{c}" for c in PERSON_VALUES)
+        lineage = " UNION ALL ".join(
+            f'SELECT record_id, file_name, sheet, "row", batch_id, {", ".join(PERSON_VALUES)} FROM {t}'
+            for t in sorted(_tables(con)) if t.startswith("rec_"))
+        con.execute(f"CREATE OR REPLACE TABLE person_records AS SELECT i.person_key, i.record_id, i.source_type, "
+                    f"i.method, p.name, p.id_number, p.sex, p.birth_date, p.records, r.file_name, r.sheet, "
+                    f'r."row", r.batch_id, {values} FROM person_index i LEFT JOIN persons p USING (person_key) '
+                    f"LEFT JOIN ({lineage}) r USING (record_id) ORDER BY i.person_key")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -224,8 +234,11 @@ def _upper(prefix: str) -> str:
 def _search(con: duckdb.DuckDBPyConnection, q: Query, limit: int, *, sorted_tables: bool) -> list[PersonHit]:
     by_name = "person_search" if sorted_tables else "persons"
     if q.kind == "id":
-        table = "person_search_id" if sorted_tables else "persons"
-        rows = con.execute(f"SELECT {_HIT} FROM {table} WHERE id_number = ? LIMIT ?", [q.text, limit]).fetchall()
+        if sorted_tables:
+            rows = con.execute(f"SELECT {_HIT} FROM person_search_id WHERE id_key = {_ID_KEY.format(col='?')} "
+                               f"LIMIT ?", [q.text, q.text, limit]).fetchall()
+        else:
+            rows = con.execute(f"SELECT {_HIT} FROM persons WHERE id_number = ? LIMIT ?", [q.text, limit]).fetchall()
     elif q.kind == "name_digits":
         rows = con.execute(f"SELECT {_HIT} FROM {by_name} WHERE name >= ? AND name < ? AND id_number LIKE '%' || ? "
                            f"ORDER BY name <> ?, name, person_key LIMIT ?",
@@ -276,8 +289,11 @@ def _records(con: duckdb.DuckDBPyConnection, methods: dict[str, tuple[str, str]]
             out.append(SourceRecord(rid, source_type, file or "", sheet or "", row or 0, as_of, bool(current),
                                     METHOD_LABELS.get(methods[rid][1], methods[rid][1]),
                                     dict(zip(PERSON_VALUES, values, strict=True))))
-    out.sort(key=lambda r: (not r.current, r.source_type, r.file, r.row))
     return out
+
+
+def _sorted(records: list[SourceRecord]) -> list[SourceRecord]:
+    return sorted(records, key=lambda r: (not r.current, r.source_type, r.file, r.row))
 
 
 def _shown(value: Any) -> str:
@@ -326,12 +342,20 @@ def person_file(person_key: str, *, extra_record_ids: list[str] | None = None,
         tables = _tables(con)
         if not {"person_index", "persons"} <= tables:
             raise WarehouseUnavailable("尚未运行人员关联，无法显示人员档案和关联依据")
-        if "person_records" in tables:  # sorted by person: one row group read, not the whole index
-            found = con.execute(f"SELECT record_id, source_type, method, {_HIT} FROM person_records "
-                                f"WHERE person_key = ?", [person_key]).fetchall()
-            row = found[0][3:] if found else None
-            methods = {rid: (st, m) for rid, st, m, *_ in found}
+        if "person_records" in tables:  # sorted by person, records' values with it: one row group read
+            hit = ", ".join(f"pr.{c}" for c in _HIT.split(", "))
+            cols = ", ".join(f"pr.r_{c}" for c in PERSON_VALUES)
+            found = con.execute(f'SELECT {hit}, pr.record_id, pr.source_type, pr.method, pr.file_name, pr.sheet, '
+                                f'pr."row", b.as_of, pr.batch_id IN (SELECT batch_id FROM current_batches), {cols} '
+                                f"FROM person_records pr LEFT JOIN batches b ON b.batch_id = pr.batch_id "
+                                f"WHERE pr.person_key = ?", [person_key]).fetchall()
+            row = found[0][:6] if found else None
+            known = [SourceRecord(rid, st, file or "", sheet or "", n or 0, as_of, bool(current),
+                                  METHOD_LABELS.get(m, m), dict(zip(PERSON_VALUES, values, strict=True)))
+                     for _, _, _, _, _, _, rid, st, m, file, sheet, n, as_of, current, *values in found]
+            methods = {r.record_id: (r.source_type, "") for r in known}
         else:
+            known = []
             row = con.execute(f"SELECT {_HIT} FROM persons WHERE person_key = ?", [person_key]).fetchone()
             methods = {rid: (st, m) for rid, st, m in con.execute(
                 "SELECT record_id, source_type, method FROM person_index WHERE person_key = ?",
@@ -342,5 +366,5 @@ def person_file(person_key: str, *, extra_record_ids: list[str] | None = None,
             for rid, st, m in con.execute(f"SELECT record_id, source_type, method FROM person_index "
                                           f"WHERE record_id IN ({marks})", extra).fetchall():
                 methods[rid] = (st, m)
-        records = _records(con, methods, tables)
+        records = _sorted(known + _records(con, {k: v for k, v in methods.items() if v[1]}, tables))
         return PersonFile(PersonHit(*row) if row else None, records, links_among(con, records, tables))
