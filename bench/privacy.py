@@ -5,7 +5,8 @@ through the map and compare them clue by clue.
     python -m bench.privacy [--residents N] [--seed S] [--id-poor]
 
 A clue is (rule, person, target unit); the person is its revealed ID number, or — for a person without
-one — its revealed, normalised name. Figures go to stdout and bench/out/privacy.json (docs/privacy.md).
+one — its revealed, normalised name. A clue's evidence carries ID numbers when every record it cites has a
+valid ID in the plain run; those clues must be equal in everything (priority, tags, files cited). Figures go to stdout and bench/out/privacy.json (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -68,18 +69,35 @@ def _facts(row: dict[str, str]) -> tuple[str, str, tuple[str, ...]]:
     return row["priority"], row["tags"], files
 
 
-def compare(plain: list[dict[str, str]], pseudo: list[dict[str, str]], mapping: dict[str, str]) -> dict:
-    """Recall and precision of the revealed pseudonymised clues against the plain ones; the clues with
-    an ID number that differ in anything (should be none)."""
+def valid_id_records(home: Path) -> set[str]:
+    """``type:file:row`` of every stored record whose main subject has a valid ID (the plain run's)."""
+    import duckdb
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        tables = [t for (t,) in con.sql("SELECT table_name FROM information_schema.tables "
+                                         "WHERE table_name LIKE 'rec_%'").fetchall()]
+        return {f"{t}:{f}:{r}" for table in tables for t, f, r in con.sql(
+            f"SELECT source_type, file_name, \"row\" FROM {table} WHERE id_status = 'valid'").fetchall()}
+    finally:
+        con.close()
+
+
+def compare(plain: list[dict[str, str]], pseudo: list[dict[str, str]], mapping: dict[str, str],
+            id_records: set[str]) -> dict:
+    """Recall and precision of the revealed pseudonymised clues against the plain ones, and the clues whose
+    evidence carries ID numbers (every record of the clue has a valid ID: ``id_records``, the plain run's)
+    that differ in anything or are missing (should be none)."""
     a = Counter(_key(r, {}) for r in plain)
     b = Counter(_key(r, mapping) for r in pseudo)
     common = sum((a & b).values())
-    facts_a = {_key(r, {}): _facts(r) for r in plain if r["person_id_number"]}
-    facts_b = {_key(r, mapping): _facts(r) for r in pseudo if r["person_id_number"]}
-    id_diff = sorted(k for k in facts_a.keys() | facts_b.keys() if facts_a.get(k) != facts_b.get(k))
+    facts_a = {_key(r, {}): _facts(r) for r in plain
+               if r["records"] and all(x in id_records for x in r["records"].split(";"))}
+    facts_b = {_key(r, mapping): _facts(r) for r in pseudo}
+    id_diff = sorted(k for k in facts_a if facts_a[k] != facts_b.get(k))
     return {"plain": len(plain), "pseudonymised": len(pseudo), "common": common,
             "recall": common / len(plain) if plain else 1.0, "precision": common / len(pseudo) if pseudo else 1.0,
-            "clues_with_id": len(facts_a), "clues_with_id_differing": id_diff,
+            "clues_with_id_evidence": len(facts_a), "clues_with_id_evidence_differing": id_diff,
             "only_plain": sorted(a - b), "only_pseudonymised": sorted(b - a)}
 
 
@@ -165,7 +183,7 @@ def main(argv: list[str]) -> int:
     seconds = time.perf_counter() - started
     plain = county_clues(county, work / "home_plain")
     pseudo = county_clues(work / "sent", work / "home_pseudo")
-    result = compare(plain, pseudo, read_map(work / "map.csv"))
+    result = compare(plain, pseudo, read_map(work / "map.csv"), valid_id_records(work / "home_plain"))
     ids, names = county_people(county / "truth")
     result |= {"residents": args.residents, "seed": args.seed, "id_poor": args.id_poor,
                "pseudonymise_seconds": round(seconds, 1),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from jiuzhu.app.api import cases, referrals, v1
+from jiuzhu.app.api import cases, referrals, v1, views
 
 api = NinjaAPI(title="救助 API", version="1", auth=django_auth, urls_namespace="api",
                description="司法救助与社会救助衔接平台。登录后以会话访问；每个单位只能看到本单位参与的移送和案件。")
@@ -14,4 +14,6 @@ api.add_router("/", referrals.router)
 api.add_router("/cases", cases.router)
 
 # /api/v1/: the token API of api.md (partner systems); /api/: the session API of the pages.
-urlpatterns = [path("v1/", v1.api.urls), path("", api.urls)]
+tokens = ([path("", views.token_list, name="list"), path("<int:pk>/revoke/", views.token_revoke, name="revoke")],
+          "api_tokens")
+urlpatterns = [path("v1/", v1.api.urls), path("tokens/", include(tokens)), path("", api.urls)]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Path, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
+from ninja.renderers import JSONRenderer
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
@@ -66,6 +67,10 @@ class TokenAuth(HttpBearer):
         return found
 
 
+class Utf8Json(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # Chinese messages readable as they are
+
+
 def _refuse_nul(request: HttpRequest) -> None:
     """A NUL character is no text any field takes, and PostgreSQL refuses to store it (even in the audit
     entry naming the path): 400 before anything is written."""
@@ -78,7 +83,7 @@ def _refuse_nul(request: HttpRequest) -> None:
         raise ApiError(400, "bad_request", "请求中含有空字符（\\0）", "the request holds a NUL character")
 
 
-api = NinjaAPI(title="救助 数据交换接口 v1", version="v1", urls_namespace="api_v1", auth=TokenAuth(),
+api = NinjaAPI(title="救助 数据交换接口 v1", version="v1", urls_namespace="api_v1", auth=TokenAuth(), renderer=Utf8Json(),
                docs_url="/docs", openapi_url="/openapi.json",
                description="协作单位系统用单位令牌（Authorization: Bearer …）推送名单、查看导入结果、接收线索并反馈、"
                            "签收和答复移送。契约见 api.md；使用说明见 docs/api.md。")
@@ -160,6 +165,7 @@ class BatchOut(Schema):
     rejected: int
     flagged: int
     message: str
+    pseudonymised: bool  # the file came from `jiuzhu pseudonymize` (docs/privacy.md)
 
 
 def _refuse_upload(unit, source: str, as_of: date, size: int) -> None:
@@ -266,6 +272,7 @@ def get_batch(request: HttpRequest, batch_id: str):
         "rejected": (stored or {}).get("rows_rejected") or result.get("rows_rejected") or 0,
         "flagged": (stored or {}).get("rows_flagged") or result.get("rows_flagged") or 0,
         "message": message or "",
+        "pseudonymised": bool((stored or {}).get("pseudonymised")),
     }
 
 

@@ -26,6 +26,7 @@ ENTRIES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("名单批次", "registries:batches", frozenset({Role.DATA_ADMIN})),
     ("季度通报", "reports:dashboard", frozenset({Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.DATA_ADMIN})),
     ("工作日历", "casework:calendar", frozenset({Role.DATA_ADMIN})),
+    ("接口令牌", "api_tokens:list", frozenset({Role.DATA_ADMIN})),
     ("数据管理", "admin:index", frozenset({Role.DATA_ADMIN})),
 )
 

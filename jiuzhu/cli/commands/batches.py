@@ -87,6 +87,7 @@ def _run(args: argparse.Namespace) -> int:
     print("批次\t单位\t类型\t截止日期\t文件\t导入\t拒收\t标记\t重复\t状态\t导入时间\t跳过工作表")
     for b in items:
         state = "当前" if b["current"] else STATE_NAMES.get(b["state"], "") if b["state"] != "imported" else "历史"
+        state += "·假名化" if b.get("pseudonymised") else ""
         skipped = "、".join(s["sheet"] for s in json.loads(b["skipped_sheets"] or "[]"))
         print(f"{b['batch_id']}\t{UNIT_NAMES.get(b['unit'], b['unit'])}\t{source_title(b['source_type'])}\t{b['as_of']}\t{b['file_name']}\t"
               f"{b['rows_taken']}\t{b['rows_rejected']}\t{b['rows_flagged']}\t{b['rows_duplicate']}\t{state}\t"

@@ -184,12 +184,31 @@ def withdraw(con: duckdb.DuckDBPyConnection, bid: str, *, reason: str, by: str) 
 
 
 def list_batches(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Every batch, newest first, with ``current`` telling whether it is its registry's snapshot."""
+    """Every batch, newest first, with ``current`` telling whether it is its registry's snapshot and
+    ``pseudonymised`` whether its file came from `jiuzhu pseudonymize`."""
     cur = con.execute(
         "SELECT b.*, b.batch_id IN (SELECT batch_id FROM current_batches) AS current FROM batches b "
         "ORDER BY b.imported_at DESC, b.batch_id")
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    for row in rows:
+        row["pseudonymised"] = is_pseudonymised(con, row["batch_id"], row["source_type"])
+    return rows
+
+
+def is_pseudonymised(con: duckdb.DuckDBPyConnection, batch_id: str, source_type: str) -> bool:
+    """A pseudonymised file holds pseudonyms in every usable ID cell (`P…`, never a real ID's first
+    character), so one of its valid IDs tells."""
+    from jiuzhu.engine.intake.specs import SPECS
+
+    if source_type not in SPECS:
+        return False
+    try:
+        found = con.execute(f"SELECT id_number FROM rec_{source_type} WHERE batch_id = ? AND id_status = 'valid' "
+                            "LIMIT 1", [batch_id]).fetchone()
+    except duckdb.CatalogException:  # no records of the type stored yet
+        return False
+    return bool(found) and found[0].startswith("P")
 
 
 def rejections(con: duckdb.DuckDBPyConnection, *, batch: str | None = None, current_only: bool = True) -> list[tuple]:

@@ -108,3 +108,25 @@ def test_pushing_a_batch_checks_type_date_and_size(client, units, settings, tmp_
     _, cl = tokens.create("disability_federation", "残联")
     assert _get(client, f"/api/v1/batches/{bid}", cl).status_code == 404
     assert _get(client, f"/api/v1/batches/{bid}/rejections", cl).status_code == 404
+
+
+def test_the_data_administrators_page_makes_lists_and_revokes(client, personas, units) -> None:
+    from django.contrib.auth import get_user_model
+
+    from jiuzhu.app.accounts.models import Profile
+
+    admin = get_user_model().objects.create_user("datadmin", password="x")
+    Profile.objects.create(user=admin, unit=units["procuratorate"], role="data_admin", display_name="数据管理员")
+    client.force_login(personas["frank"])
+    assert client.get("/api/tokens/").status_code == 403
+    client.force_login(admin)
+    made = client.post("/api/tokens/", {"unit": units["civil_affairs"].pk, "name": "民政系统", "expires": ""})
+    assert made.status_code == 200 and "令牌只显示这一次" in made.content.decode()
+    plain = made.context["shown"]
+    assert plain.startswith("jz_") and tokens.check(plain).unit.code == "civil_affairs"
+    listed = client.get("/api/tokens/").content.decode()
+    assert "民政系统" in listed and plain not in listed and "有效" in listed
+    token = ApiToken.objects.get()
+    assert client.post(f"/api/tokens/{token.pk}/revoke/").status_code == 302
+    assert tokens.check(plain) is None and "已吊销" in client.get("/api/tokens/").content.decode()
+    assert AuditEvent.objects.filter(object_type="api.apitoken", action="create", username="datadmin").count() == 1
