@@ -203,11 +203,12 @@ def _header(fit: HeaderFit) -> list[str]:
     return labels
 
 
-def pseudonymise_file(path: Path, p: Pseudonymiser, places: _Places | None = None) -> FileOut:
-    """Read one file as intake does and pseudonymise it in memory (raises ``UnreadableFile`` or
-    ``FileFailed`` as an import would fail)."""
+def pseudonymise_file(path: Path, p: Pseudonymiser, places: _Places | None = None, *,
+                      source: str | None = None) -> FileOut:
+    """Read one file as intake does (``source`` as ``jiuzhu ingest --source``) and pseudonymise it in memory
+    (raises ``UnreadableFile`` or ``FileFailed`` as an import would fail)."""
     places = places or _Places()
-    plans, skipped = _plan(path, source=None, sheet_name=None)
+    plans, skipped = _plan(path, source=source, sheet_name=None)
     if not plans:
         why = "；".join(f"{s['sheet']}：{s['reason']}" for s in skipped)
         raise FileFailed(f"没有可识别表头的工作表（{why}）", "no sheet with a recognisable header", skipped)
@@ -288,7 +289,8 @@ class Outcome:
     failed: list[tuple[Path, str, str]] = field(default_factory=list)  # file, zh, en
 
 
-def pseudonymise(paths: Iterable[Path], key: bytes, out_dir: Path, map_out: Path | None = None) -> Outcome:
+def pseudonymise(paths: Iterable[Path], key: bytes, out_dir: Path, map_out: Path | None = None, *,
+                 source: str | None = None) -> Outcome:
     """Every file (or every file of a folder) into ``out_dir`` under its own name; the map when asked."""
     out_dir.mkdir(parents=True, exist_ok=True)
     p = Pseudonymiser(key)
@@ -301,7 +303,7 @@ def pseudonymise(paths: Iterable[Path], key: bytes, out_dir: Path, map_out: Path
                                    f"two input files are named {path.name}"))
             continue
         try:
-            result = pseudonymise_file(path, p, places)
+            result = pseudonymise_file(path, p, places, source=source)
         except (UnreadableFile, FileFailed) as err:
             outcome.failed.append((path, err.zh, err.en))
             continue

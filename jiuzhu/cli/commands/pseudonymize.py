@@ -15,6 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--key-file", required=True, help="各单位共用的密钥文件（至少16字节）/ the shared key file (≥ 16 bytes)")
     p.add_argument("--out", required=True, help="输出目录，只放假名化后的数据文件 / output folder (data files only)")
     p.add_argument("--map-out", help="本单位留存的对照表 CSV（pseudonym,original）/ the unit's own map back to originals")
+    p.add_argument("--source", help="数据类型（代码或中文名，如 低保），同 jiuzhu ingest --source / the source type")
     p.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹 / files or folders")
     p.set_defaults(func=run)
 
@@ -31,7 +32,15 @@ def run(args: argparse.Namespace) -> int:
         key = read_key(Path(args.key_file))
     except KeyError_ as err:
         raise CommandError(err.zh, err.en) from None
-    outcome = pseudonymise([Path(p) for p in args.paths], key, out, map_out)
+    source = None
+    if args.source:
+        from jiuzhu.engine.intake.specs import source_code
+
+        try:
+            source = source_code(args.source)  # a code or a Chinese name, as `jiuzhu ingest --source`
+        except ValueError as err:
+            raise CommandError(str(err), f"unknown source type {args.source!r}") from None
+    outcome = pseudonymise([Path(p) for p in args.paths], key, out, map_out, source=source)
     for path, rows in outcome.written:
         print(f"已写出 {path}：{rows} 行 / wrote {path}: {rows} rows")
     for path, zh, en in outcome.failed:

@@ -106,6 +106,12 @@ def test_the_command_writes_the_files_and_the_map(tmp_path: Path, capsys) -> Non
         [p.name("陈秀英"), p.id_number(ID_F), p.phone("13812345678"), "均溪镇", "均溪镇", "2025-03-01", "800", "火灾"],
         [p.name("林建华"), REMOVED, "", "石牌镇", "", "2025-03-02", "1,000", ""],
     ]
+    assert main(["pseudonymize", "--key-file", str(key), "--out", str(tmp_path / "out2"), "--source", "临时救助",
+                 str(src / "临时救助.csv")]) == 0
+    assert (tmp_path / "out2" / "临时救助.csv").read_bytes() == (out / "临时救助.csv").read_bytes()
+    assert main(["pseudonymize", "--key-file", str(key), "--out", str(tmp_path / "out3"), "--source", "火星",
+                 str(src)]) == 1
+    capsys.readouterr()
     xls_rows = [cells for _, cells in read_sheets(out / "服刑.xls")[0].rows]
     assert xls_rows == [["姓名", "身份证号", "刑期止日"], [p.name("郑志明"), p.id_number(ID_M), "2026-01-01"]]
     with open(tmp_path / "map.csv", encoding="utf-8", newline="") as fh:
