@@ -274,6 +274,7 @@ def _store(path: Path, works: dict[str, _BatchWork], skipped: list[dict], sha: s
                 w.result.message_en = "byte-identical to an imported file; nothing changed"
                 w.result.values_dropped = 0  # a worker may have parsed the file before its copy was stored
                 _fill_counts(con, w.result)
+                _not_current_hint(con, w)
         if not todo:
             return [w.result for w in works.values()]
         con.execute("BEGIN TRANSACTION")
@@ -314,6 +315,18 @@ def _store(path: Path, works: dict[str, _BatchWork], skipped: list[dict], sha: s
     for w in todo:
         _write_reports(w)
     return [w.result for w in works.values()]
+
+
+def _not_current_hint(con, w: _BatchWork) -> None:
+    """An unchanged file whose batch is not the current snapshot: importing it again does not bring it back
+    (sources.md), so say what does."""
+    current = wb.current_snapshot(con, w.unit, w.spec.code)
+    if current is None or current[0] == w.batch_id:
+        return
+    w.result.message_zh += (f"；但该批次不是当前名单（当前为 {current[0]}），重新导入不会恢复它；"
+                            f"如当前名单有误，请由数据管理员撤回 {current[0]}")
+    w.result.message_en += (f"; but this batch is not the current snapshot ({current[0]}): importing it again does "
+                            f"not restore it; withdraw {current[0]} if that one is wrong")
 
 
 def _fill_counts(con, result: BatchResult) -> None:

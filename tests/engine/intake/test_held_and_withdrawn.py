@@ -83,3 +83,13 @@ def test_the_cli_says_held_and_refuses_a_future_date(home, tmp_path, capsys):
     assert "待确认（新名单只有4行，远少于当前名单（20行），暂不生效" in capsys.readouterr().out
     assert main(["ingest", "--as-of", "2099-01-01", str(_tekun(tmp_path / "c.csv", 20))]) == 1
     assert "数据截止日期2099-01-01晚于今天" in capsys.readouterr().err
+
+
+def test_reimporting_a_replaced_file_says_how_to_restore_it(home, tmp_path):
+    original = _tekun(tmp_path / "特困.csv", 12)
+    [good] = ingest([original], as_of=date(2025, 10, 31))
+    [bad] = ingest([_tekun(tmp_path / "特困-错.csv", 8, start=30)], as_of=date(2025, 11, 30))
+    [again] = ingest([original], as_of=date(2025, 10, 31))
+    assert again.status == "unchanged" and again.batch_id == good.batch_id
+    assert again.message_zh == (f"与已导入的文件完全相同，未作改变；但该批次不是当前名单（当前为 {bad.batch_id}），"
+                                f"重新导入不会恢复它；如当前名单有误，请由数据管理员撤回 {bad.batch_id}")
