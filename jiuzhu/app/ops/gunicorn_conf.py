@@ -14,6 +14,9 @@ workers = int(os.environ.get("JIUZHU_WEB_WORKERS", "0")) or (os.cpu_count() or 1
 # download; the pages themselves are CPU work, so processes (one per core) carry the load.
 worker_class = "gthread"
 threads = int(os.environ.get("JIUZHU_WEB_THREADS", "4"))
+# Django and the app are imported once in the master and forked: every process answers its first request
+# warm, and they share the code's memory. (No database connection is opened at import.)
+preload_app = True
 timeout = 120  # a quarterly report or a large export; nginx waits as long (deploy/nginx)
 graceful_timeout = 30
 max_requests = 2000  # recycle now and then: no slow leak lives for months
