@@ -19,6 +19,7 @@ from jiuzhu.app.casework.models import Outcome
 from jiuzhu.app.casework.services import verification
 from jiuzhu.app.casework.services.common import today
 from jiuzhu.app.casework.services.errors import CaseworkError
+from jiuzhu.app.casework.services.notices import one_notice_per_owner
 from jiuzhu.app.clues import access, evidence, services
 from jiuzhu.app.clues import queue as queue_mod
 from jiuzhu.app.clues.models import Clue, ClueSource, ClueState, UnitOutcome
@@ -152,15 +153,16 @@ def assign_batch(request: HttpRequest) -> HttpResponse:
         messages.error(request, "请勾选线索并选择承办检察官")
         return redirect(back)
     done, failed = 0, []
-    for clue in access.clues_for(request.user).filter(pk__in=ids):
-        if not access.is_procuratorate_clue(clue):
-            failed.append(f"{clue.pk}（不属检察院办理）")
-            continue
-        try:
-            verification.assign(clue, profile.user, by=request.user)
-            done += 1
-        except CaseworkError as err:
-            failed.append(f"{clue.pk}（{err}）")
+    with one_notice_per_owner("{n}条线索已分派给您核查，最早核查期限{due}", reverse("clues:queue")):
+        for clue in access.clues_for(request.user).filter(pk__in=ids):
+            if not access.is_procuratorate_clue(clue):
+                failed.append(f"{clue.pk}（不属检察院办理）")
+                continue
+            try:
+                verification.assign(clue, profile.user, by=request.user)
+                done += 1
+            except CaseworkError as err:
+                failed.append(f"{clue.pk}（{err}）")
     messages.success(request, f"已分派{done}条线索给{profile.display_name}")
     if failed:
         messages.error(request, "未能分派：" + "；".join(failed[:20]))

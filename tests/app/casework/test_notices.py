@@ -168,3 +168,15 @@ def test_unread_count_in_the_menu(client, people):
     assert '<span class="badge" id="unread-count" title="未读通知">1</span>' in page
     client.get(reverse("referrals:notifications"))
     assert 'id="unread-count"' not in client.get("/").content.decode()
+
+
+def test_batch_assignment_tells_the_handler_once(client, people):
+    clues = [make_clue(tags=[]) for _ in range(3)]
+    client.force_login(people["bob"])
+    client.post("/clues/assign/", {"clue": [c.pk for c in clues], "handler": people["alice"].profile.pk})
+    told = Notification.objects.filter(recipient=people["alice"])
+    assert [(n.text, n.link) for n in told] == [
+        (f"3条线索已分派给您核查，最早核查期限{told[0].text[-10:]}", reverse("clues:queue"))]
+    # one clue alone is told as usual
+    verification.assign(make_clue(tags=[]), people["carol"], by=people["bob"], on=date(2025, 9, 26))
+    assert Notification.objects.filter(recipient=people["carol"]).get().text.endswith("核查期限2025-10-10")

@@ -8,6 +8,9 @@ numbers, never names or ID numbers: they may leave the platform by e-mail."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -73,13 +76,44 @@ def _title(task: Task) -> str:
     return task.label if task.case_id else task.title
 
 
+# Tasks opened inside `one_notice_per_owner()`, held back to be told together
+_held: ContextVar[list[Task] | None] = ContextVar("held_tasks", default=None)
+
+
 def task_opened(task: Task) -> None:
     """Tell the owners of a new task (once per task)."""
     template = OPENED_TEXT.get(task.kind)
     if template is None:
         return
+    held = _held.get()
+    if held is not None:
+        held.append(task)
+        return
     text = template.format(what=_what(task), due=_due(task), title=_title(task))
     notify(owners(task), f"task-{task.pk}", text, link=link_of(task))
+
+
+@contextmanager
+def one_notice_per_owner(summary: str, link: str) -> Iterator[None]:
+    """Batch steps (assigning 500 clues at once) tell each owner once, not once per task: a single task is
+    told as usual; several become one notice `summary` (with {n} and {due}, the earliest limit)."""
+    token = _held.set([])
+    try:
+        yield
+    finally:
+        tasks = _held.get() or []
+        _held.reset(token)
+        by_owner: dict[int, tuple[object, list[Task]]] = {}
+        for task in tasks:
+            for user in owners(task):
+                by_owner.setdefault(user.pk, (user, []))[1].append(task)
+        for user, mine in by_owner.values():
+            if len(mine) == 1:
+                task_opened(mine[0])
+                continue
+            due = min((t.due_on for t in mine if t.due_on), default=None)
+            text = summary.format(n=len(mine), due=f"{due:%Y-%m-%d}" if due else "未设")
+            notify([user], f"tasks-{mine[0].pk}-{len(mine)}", text, link=link)
 
 
 @dataclass(frozen=True)
