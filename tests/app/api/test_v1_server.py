@@ -1,6 +1,7 @@
 """The token API over a real server on loopback (`jiuzhu serve`: gunicorn and the background worker): every
 unit pushes its own registry with its own token, the worker imports them as `jiuzhu ingest` would, and each
-unit sees its own clues only."""
+unit sees its own clues only. The county shares pseudonymised files (docs/privacy.md), so nothing of its
+people may reach the uploads, the warehouse, the case database or the server's log either."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import csv
 import io
 import json
 import signal
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
 
+from bench.privacy import county_people, leaks
 from jiuzhu.engine.intake.specs import SPECS
+from jiuzhu.engine.pseudonymize import pseudonymise
 from tests.app.ops.test_serve import free_port
 
 AS_OF = "2025-10-31"
@@ -66,6 +71,8 @@ def _token(home, unit: str, name: str, *extra: str) -> str:
 
 
 def test_units_push_their_registries_and_take_their_clues(make_home, tiny_county: Path, tmp_path: Path) -> None:
+    sent = tmp_path / "sent"
+    assert not pseudonymise([tiny_county], b"the county's shared key, 32 bytes", sent).failed
     home = make_home("api")
     home.extra_env["JIUZHU_API_CALLS_PER_MINUTE"] = "100000"
     home.run("init")
@@ -74,20 +81,22 @@ def test_units_push_their_registries_and_take_their_clues(make_home, tiny_county
     units = sorted({SPECS[source].unit for source in files.values()})
     tokens = {unit: _token(home, unit, f"{unit}-系统") for unit in units}
     port = free_port()
-    server = home.popen("serve", "--port", str(port), "--workers", "1", "--no-daily-checks")
+    log = (tmp_path / "server.log").open("w", encoding="utf-8")  # a file: a pipe left unread would block the server
+    server = subprocess.Popen([sys.executable, "-m", "jiuzhu.cli.main", "serve", "--port", str(port), "--workers", "1",
+                               "--no-daily-checks"], env=home.env, stdout=subprocess.PIPE, stderr=log, text=True)
     try:
-        assert server.stdout.readline().startswith("网页服务"), server.stderr.read() if server.poll() else ""
+        assert server.stdout.readline().startswith("网页服务"), (tmp_path / "server.log").read_text(encoding="utf-8")
         deadline = time.monotonic() + 120
         while Client(port, "").call("GET", "/clues")[0] != 401 and time.monotonic() < deadline:
             time.sleep(0.5)
         api = {unit: Client(port, token) for unit, token in tokens.items()}
         mz, cl = api["civil_affairs"], api["disability_federation"]
 
-        status, refused = mz.push(next(tiny_county / n for n, s in files.items() if s == "disability"), "disability")
+        status, refused = mz.push(next(sent / n for n, s in files.items() if s == "disability"), "disability")
         assert status == 403 and refused["error"] == "source_not_allowed"
 
         wrong = tmp_path / "低保名单.csv"
-        wrong.write_text("姓名,身份证号\n陈秀英,350425198807010130\n", encoding="utf-8")
+        wrong.write_text("姓名,身份证号\n某甲,\n", encoding="utf-8")
         status, queued = mz.push(wrong, "dibao")
         assert status == 202
         failed = mz.settled(queued["batch_id"])
@@ -95,7 +104,7 @@ def test_units_push_their_registries_and_take_their_clues(make_home, tiny_county
 
         pushed = {}
         for name, source in sorted(files.items()):
-            status, queued = api[SPECS[source].unit].push(tiny_county / name, source)
+            status, queued = api[SPECS[source].unit].push(sent / name, source)
             assert status == 202, queued
             pushed[name] = queued["batch_id"]
         for name, bid in pushed.items():
@@ -108,7 +117,7 @@ def test_units_push_their_registries_and_take_their_clues(make_home, tiny_county
         # the same file through `jiuzhu ingest` in a home of its own: same batch, counts and rejection lines
         plain = make_home("plain")
         plain.run("init")
-        line = plain.run("ingest", "--as-of", AS_OF, str(tiny_county / dibao)).stdout
+        line = plain.run("ingest", "--as-of", AS_OF, str(sent / dibao)).stdout
         assert f"[{pushed[dibao]}]" in line
         plain.run("batches", "--rejections", "--out", str(tmp_path / "plain.csv"))
         status, body = mz.call("GET", f"/batches/{pushed[dibao]}/rejections")
@@ -144,6 +153,11 @@ def test_units_push_their_registries_and_take_their_clues(make_home, tiny_county
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=120)
+        log.close()
+    assert "api/v1/batches" in (tmp_path / "server.log").read_text(encoding="utf-8")  # the log was written
+    ids, names = county_people(tiny_county / "truth")
+    assert leaks(tiny_county, ids, names)  # the scan finds them where they are
+    assert leaks(home.path, ids, names) == [] and leaks(tmp_path, ids, names) == []  # uploads, data, log
     listing = home.run("tokens", "list").stdout
     assert "civil_affairs-系统" in listing and "已吊销" in listing and tokens["court"] not in listing
     assert io.StringIO(listing).readline().startswith("单位 unit")
