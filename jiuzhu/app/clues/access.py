@@ -58,6 +58,26 @@ def clues_for(user) -> QuerySet[Clue]:
 clues_visible = clues_for
 
 
+def open_clues_for(user) -> QuerySet[Clue]:
+    """``clues_for(user)`` narrowed to the open states, written so the database can use its indexes: an
+    open clue without a verification is exactly a 新线索 (assigning makes it 已分派), so a handler's open
+    queue is the procuratorate's new clues not of another team, plus the open clues assigned to them —
+    no outer join with the verifications over the whole queue (bench/clues.py, 100,000 clues)."""
+    from jiuzhu.app.clues.models import OPEN_STATES, ClueState
+
+    profile = profile_of(user)
+    if profile is None or not profile.in_procuratorate or profile.role != Role.HANDLER:
+        return clues_for(user).filter(state__in=OPEN_STATES)
+    my_tags = set(Team.objects.filter(members=user).values_list("tag", flat=True))
+    other_team_tags = [t for t in Team.objects.values_list("tag", flat=True) if t not in my_tags]
+    own = Q(target_unit=PROCURATORATE) | Q(second_unit=PROCURATORATE)
+    new = Q(state=ClueState.NEW) & own & ~with_any_tag(other_team_tags)
+    from jiuzhu.app.casework.models import Verification
+
+    mine = Q(pk__in=Verification.objects.filter(handler=user).values("clue_id"), state__in=OPEN_STATES) & own
+    return Clue.objects.filter(new | mine)
+
+
 def team_queue(user) -> QuerySet[Clue]:
     """The special-team queue: unassigned clues carrying a tag of one of the user's teams."""
     tags = list(Team.objects.filter(members=user).values_list("tag", flat=True))

@@ -158,3 +158,18 @@ def test_refer_sends_a_referral_to_the_unit(client, people, clues, units):
     assert f"已向民政局发出移送函（{referral.number}）" in r.content.decode()
     clues["plain"].refresh_from_db()
     assert clues["plain"].state == ClueState.REFERRED
+
+
+def test_open_queue_written_for_indexes_is_the_visible_open_set(people, clues):
+    from jiuzhu.app.casework.services import verification
+    from jiuzhu.app.clues import access
+    from jiuzhu.app.clues.models import OPEN_STATES
+
+    make_clue(person_name="钱七", tags=["残疾人"], second_unit="procuratorate", target_unit="rural_revitalization")
+    make_clue(person_name="孙八", tags=[], state=ClueState.LAPSED)
+    verification.assign(clues["disabled"], people["alice"], by=people["bob"])  # another team's tag, but hers
+    verification.assign(clues["plain"], people["bob"], by=people["bob"])
+    for user in people.values():
+        expected = set(access.clues_for(user).filter(state__in=OPEN_STATES).values_list("pk", flat=True))
+        assert set(access.open_clues_for(user).values_list("pk", flat=True)) == expected, user.username
+    assert {c.person_name for c in access.open_clues_for(people["alice"])} == {"小红", "老李"}
