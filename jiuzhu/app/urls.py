@@ -13,7 +13,7 @@ admin.site.site_header = "救助 · 数据管理"
 admin.site.site_title = "救助"
 admin.site.index_title = "数据管理"
 
-_MOUNTED = ("clues", "persons", "casework", "referrals", "reports", "registries", "api")
+_MOUNTED = ("accounts", "clues", "persons", "casework", "referrals", "reports", "registries", "api")
 
 urlpatterns = [path("admin/", admin.site.urls), path("healthz", healthz, name="healthz")]
 

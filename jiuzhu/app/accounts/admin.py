@@ -27,6 +27,8 @@ class TeamAdmin(admin.ModelAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("at", "username", "action", "object_type", "object_id", "ip")
+    # before/after and detail may hold what a person's record said: not shown in the admin
+    fields = ("at", "username", "action", "object_type", "object_id", "ip")
     list_filter = ("action", "object_type")
     search_fields = ("username", "object_id")
 

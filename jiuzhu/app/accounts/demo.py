@@ -37,8 +37,8 @@ def create_demo_users() -> list[tuple[str, str, str]]:
     for username, name, unit_code, role, teams in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=username)
         user.set_password(DEMO_PASSWORD)
-        user.is_staff = role == "data_admin"
-        user.is_superuser = role == "data_admin"
+        user.is_staff = role == "data_admin"  # the admin's configuration pages; rights come from the role
+        user.is_superuser = False
         user.save()
         unit = Unit.objects.get(code=unit_code)
         profile, _ = Profile.objects.update_or_create(

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of, shown_id
-from jiuzhu.app.api.common import refuse
+from jiuzhu.app.api.common import allowed, get_or_refuse
 from jiuzhu.app.referrals.models import Notification, Referral
 from jiuzhu.app.referrals.services import flow, scope
 from jiuzhu.app.referrals.services.errors import ReferralError
@@ -87,6 +86,7 @@ def _out(r: Referral, today: date) -> dict:
 @router.get("/referrals", response=list[ReferralOut], summary="本单位发出和收到的移送")
 def list_referrals(request: HttpRequest, state: str = "", direction: str = ""):
     """`direction`: `in` (to the user's unit) or `out` (sent by it); empty for both."""
+    allowed(request, "referral.list")
     profile = profile_of(request.user)
     rows = scope.referrals_for(request.user).select_related("from_unit", "to_unit")
     if state:
@@ -101,7 +101,7 @@ def list_referrals(request: HttpRequest, state: str = "", direction: str = ""):
 
 @router.get("/referrals/{referral_id}", response=ReferralDetailOut, summary="一件移送")
 def get_referral(request: HttpRequest, referral_id: int):
-    r = _visible(request, referral_id)
+    r = get_or_refuse(request, _REFERRALS, referral_id, "referral.view")
     audit.record(request, "view", r, detail={"via": "api"})
     return {**_out(r, timezone.localdate()), "person_id_number": shown_id(request.user, r.person_id_number),
             "facts": r.facts, "request": r.request, "received_at": r.received_at, "answered_at": r.answered_at}
@@ -109,6 +109,7 @@ def get_referral(request: HttpRequest, referral_id: int):
 
 @router.get("/plan-items", response=list[PlanItemOut], summary="本单位的救助方案事项")
 def list_plan_items(request: HttpRequest, open_only: bool = True):
+    allowed(request, "plan_item.list")
     items = scope.plan_items_for(request.user).select_related("unit")
     if open_only:
         items = items.open()
@@ -119,6 +120,7 @@ def list_plan_items(request: HttpRequest, open_only: bool = True):
 
 @router.get("/notifications", response=list[NotificationOut], summary="我的通知")
 def list_notifications(request: HttpRequest):
+    allowed(request, "home")
     notes = Notification.objects.filter(recipient=request.user)[:200]
     return [{"id": n.pk, "text": n.text, "link": n.link, "created_at": n.created_at, "read": n.read_at is not None}
             for n in notes]
@@ -127,10 +129,7 @@ def list_notifications(request: HttpRequest):
 def get_case_or_refuse(request: HttpRequest, case_id: int):
     from jiuzhu.app.casework.models import Case
 
-    case = get_object_or_404(Case, pk=case_id)
-    if not scope.may_see_case(request.user, case):
-        raise refuse(request, "casework.case", str(case_id))
-    return case
+    return get_or_refuse(request, Case, case_id, "case.cooperation")
 
 
 class AnswerIn(Schema):
@@ -145,16 +144,13 @@ class ReturnIn(Schema):
     reason: str
 
 
-def _visible(request: HttpRequest, referral_id: int) -> Referral:
-    r = get_object_or_404(Referral.objects.select_related("from_unit", "to_unit"), pk=referral_id)
-    if not scope.may_see_referral(request.user, r):
-        raise refuse(request, "referrals.referral", str(referral_id))
-    return r
+_REFERRALS = Referral.objects.select_related("from_unit", "to_unit")
 
 
 def _do(request: HttpRequest, referral_id: int, step) -> dict:
-    """Run a step as on the page: 403 outside the user's scope, 409 with the Chinese reason when refused."""
-    r = _visible(request, referral_id)
+    """Run a step as on the page: 403 outside the user's scope or not the receiving unit, 409 with the
+    Chinese reason when the state does not allow it."""
+    r = get_or_refuse(request, _REFERRALS, referral_id, "referral.act")
     try:
         r = step(r)
     except ReferralError as err:

@@ -237,6 +237,12 @@ def _warehouse_batch(bid: str) -> dict | None:
         return next((b for b in list_batches(con) if b["batch_id"] == bid), None)
 
 
+def unit_has_batch(user, bid: str) -> bool:
+    """The policy's check of "api.batch" (accounts/policy.py): a batch the user's unit pushed."""
+    profile = getattr(user, "profile", None)
+    return profile is not None and ApiBatch.objects.filter(batch_id=bid, unit=profile.unit_id).exists()
+
+
 def _batch_of_unit(request: HttpRequest, bid: str) -> tuple[ApiBatch | None, dict | None]:
     unit = unit_of(request)
     pushed = ApiBatch.objects.filter(batch_id=bid, unit=unit).select_related("upload").order_by("-id").first()

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import role_required
-from jiuzhu.app.accounts.models import Role, Unit
+from jiuzhu.app.accounts.models import Unit
+from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.api import tokens
 from jiuzhu.app.api.models import ApiToken
 
@@ -24,7 +24,7 @@ class TokenForm(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date"}))
 
 
-@role_required(Role.DATA_ADMIN)
+@allow("tokens")
 def token_list(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     shown = None
@@ -43,7 +43,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     return render(request, "api/tokens.html", {"form": form, "rows": rows, "shown": shown})
 
 
-@role_required(Role.DATA_ADMIN)
+@allow("tokens")
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=pk).first()

@@ -1,14 +1,13 @@
-"""Who sees and does what, object by object. Views ask these; nothing else decides access."""
+"""Which cases a user may see, and the object checks of casework's actions. accounts.policy names
+these in its table (scope "case", checks of case.handle / case.pay); views go through the policy."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
 from jiuzhu.app.accounts.access import profile_of
-from jiuzhu.app.accounts.models import Role
+from jiuzhu.app.accounts.roles import LEADERS, PARTNER_ROLES, PROCURATORS, Role
 from jiuzhu.app.casework.models import Case
-
-LEADERS = (Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF)
 
 
 def cases_for(user) -> QuerySet[Case]:
@@ -28,7 +27,7 @@ def cases_for(user) -> QuerySet[Case]:
         return Case.objects.filter(unit=profile.unit)
     if profile.role == Role.FINANCE:
         return Case.objects.filter(unit=profile.unit, decision__kind="grant")
-    if profile.role in (Role.LIAISON, Role.UNIT_LEADER):
+    if profile.role in PARTNER_ROLES:
         return Case.objects.filter(case_units__unit=profile.unit).distinct()
     return Case.objects.none()
 
@@ -59,4 +58,4 @@ def can_pay(user, case: Case) -> bool:
 def can_accept(user) -> bool:
     """受理 and assigning clues: the procuratorate's handlers and leaders."""
     profile = profile_of(user)
-    return profile is not None and profile.in_procuratorate and profile.role in (Role.HANDLER, *LEADERS)
+    return profile is not None and profile.in_procuratorate and profile.role in PROCURATORS

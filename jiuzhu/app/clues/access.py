@@ -11,13 +11,11 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from jiuzhu.app.accounts.access import profile_of
-from jiuzhu.app.accounts.models import Role, Team
+from jiuzhu.app.accounts.models import Team
+from jiuzhu.app.accounts.roles import LEADERS, PARTNER_ROLES, Role
 from jiuzhu.app.clues.models import Clue
 
-LEADERS = (Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF)
-PARTNER_ROLES = (Role.LIAISON, Role.UNIT_LEADER)
 PROCURATORATE = "procuratorate"
-
 
 def with_any_tag(tags) -> Q:
     """Clues carrying any of `tags` (matched in the database on the `|tag|` text)."""

@@ -56,10 +56,10 @@ def _link(clue: Clue) -> str:
 
 def may_answer(user, clue: Clue) -> bool:
     """The target unit's liaisons and leader answer a clue their unit still owes."""
-    from jiuzhu.app.accounts.models import Role
+    from jiuzhu.app.accounts.roles import PARTNER_ROLES
 
     profile = profile_of(user)
-    return (profile is not None and profile.role in (Role.LIAISON, Role.UNIT_LEADER)
+    return (profile is not None and profile.role in PARTNER_ROLES
             and profile.unit.code == clue.target_unit and clue.waits_for_unit)
 
 

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import deny, role_required, shown_id
+from jiuzhu.app.accounts.access import deny, shown_id
 from jiuzhu.app.accounts.models import Profile, Role, Unit
+from jiuzhu.app.accounts.policy import allow, get_visible_or_404
 from jiuzhu.app.casework import deadlines
 from jiuzhu.app.casework.models import Outcome
 from jiuzhu.app.casework.services import verification
@@ -24,9 +25,6 @@ from jiuzhu.app.clues import access, evidence, services
 from jiuzhu.app.clues import queue as queue_mod
 from jiuzhu.app.clues.models import Clue, ClueSource, ClueState, UnitOutcome
 from jiuzhu.engine.region import current_region
-
-PROCURATORATE = (Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF)
-CLUE_ROLES = (*PROCURATORATE, Role.LIAISON, Role.UNIT_LEADER)
 
 
 class EnterForm(forms.Form):
@@ -82,7 +80,7 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return q.urlencode()
 
 
-@role_required(*CLUE_ROLES)
+@allow("clue.list")
 def queue(request: HttpRequest) -> HttpResponse:
     team = request.GET.get("queue") == "team"
     sort = request.GET.get("sort") or "priority"
@@ -119,7 +117,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "base_query": _query_without(request, "page"), "sort_query": _query_without(request, "page", "sort")})
 
 
-@role_required(*CLUE_ROLES)
+@allow("clue.list")
 def export(request: HttpRequest) -> HttpResponse:
     """The queue as filtered, as an Excel file for people (Chinese headers, formula-safe), audited."""
     import io
@@ -140,7 +138,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*PROCURATORATE)
+@allow("clue.assign")
 def assign_batch(request: HttpRequest) -> HttpResponse:
     """A leader assigns the ticked clues of the queue to one handler (each through the one assign step)."""
     if not access.can_assign(request.user):
@@ -169,14 +167,11 @@ def assign_batch(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
-def _visible(request: HttpRequest, pk: int) -> Clue:
-    clue = get_object_or_404(Clue, pk=pk)
-    if not access.can_view_clue(request.user, clue):
-        raise deny(request, "clues.clue", str(pk))
-    return clue
+def _visible(request: HttpRequest, pk: int, action: str = "clue.view") -> Clue:
+    return get_visible_or_404(request, Clue, pk, action)
 
 
-@role_required(*CLUE_ROLES)
+@allow("clue.view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     clue = _visible(request, pk)
     partner = not request.profile.in_procuratorate
@@ -202,7 +197,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "handlers": Profile.objects.filter(unit=request.profile.unit, role=Role.HANDLER)})
 
 
-@role_required(*PROCURATORATE)
+@allow("clue.enter")
 def new(request: HttpRequest) -> HttpResponse:
     """录入线索: a clue that came by 申请, 移送, 信访, 12309 or otherwise, onto the same 核查 path."""
     form = EnterForm(request.POST or None)
@@ -222,10 +217,10 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.LIAISON, Role.UNIT_LEADER)
+@allow("clue.answer")
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The target unit's answer to its clue (the same service as the token API)."""
-    clue = _visible(request, pk)
+    clue = _visible(request, pk, "clue.answer")
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择答复：纳入帮扶、不符合条件、已在册或转检察院")
@@ -241,10 +236,10 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*PROCURATORATE)
+@allow("clue.work")
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     """A leader assigns a clue to a handler; a handler takes an unassigned clue of their queue."""
-    clue = _visible(request, pk)
+    clue = _visible(request, pk, "clue.work")
     if access.can_assign(request.user):
         profile = get_object_or_404(Profile, pk=request.POST.get("handler"), unit=request.profile.unit,
                                     role=Role.HANDLER)
@@ -265,11 +260,9 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*PROCURATORATE)
+@allow("clue.work")
 def conclude(request: HttpRequest, pk: int) -> HttpResponse:
-    clue = _visible(request, pk)
-    if not access.can_work_clue(request.user, clue):
-        raise deny(request, "clues.clue", str(pk))
+    clue = _visible(request, pk, "clue.work")
     form = ConcludeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择核查结论")

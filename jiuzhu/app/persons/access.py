@@ -13,13 +13,13 @@ from __future__ import annotations
 from django.db.models import Q
 
 from jiuzhu.app.accounts.access import profile_of
-from jiuzhu.app.accounts.models import Role
+from jiuzhu.app.accounts.roles import PARTNER_ROLES, PROCURATORS
 from jiuzhu.app.casework.access import cases_for
 from jiuzhu.app.clues.access import clues_for
 from jiuzhu.app.referrals.services.scope import referrals_for
 from jiuzhu.engine.api import person_key_for_id, sources_of_unit
 
-SEARCH_ROLES = (Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.LIAISON, Role.UNIT_LEADER)
+SEARCH_ROLES = PROCURATORS | PARTNER_ROLES
 
 
 def may_search(user) -> bool:

@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import deny, role_required, shown_id
+from jiuzhu.app.accounts.access import shown_id
+from jiuzhu.app.accounts.policy import allow, require
 from jiuzhu.app.casework.access import cases_for
 from jiuzhu.app.casework.models import Case
 from jiuzhu.app.clues.access import clues_for
@@ -54,7 +55,7 @@ def _app_hits(request: HttpRequest, text: str, kind: str) -> list[Hit]:
     return hits
 
 
-@role_required(*access.SEARCH_ROLES)
+@allow("person.search")
 def search(request: HttpRequest) -> HttpResponse:
     text = (request.GET.get("q") or "").strip()[:60]
     q = parse_query(text)
@@ -80,12 +81,11 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "persons/search.html", {"q": text, "hits": hits, "note": note, "kind": q.kind})
 
 
-@role_required(*access.SEARCH_ROLES)
+@allow("person.view")
 def person(request: HttpRequest, person_key: str) -> HttpResponse:
     if person_key.startswith("case-") and person_key[5:].isdigit():  # a case whose person has no key
         return redirect("casework:case_detail", pk=int(person_key[5:]))
-    if not access.may_open(request.user, person_key):
-        raise deny(request, "persons.person", person_key)
+    require(request, "person.view", person_key)
     clue_list = list(clues_for(request.user).filter(person_key=person_key).order_by("-first_seen"))
     clue_records = {r.get("record_id", "") for c in clue_list for r in c.records or []}
     note = ""

@@ -77,6 +77,7 @@ class CloseItemForm(forms.Form):
                                                        if s in CLOSING_STATES])
     result = forms.CharField(label="落实结果", widget=forms.Textarea(attrs={"rows": 2}))
     amount = YuanField(label="金额（元，可不填）", required=False)
+    reason = forms.CharField(label="代为办结原因（承办检察官代承办单位办结时必填）", required=False)
 
 
 class UploadForm(forms.Form):

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import role_required
-from jiuzhu.app.accounts.models import Role, Unit
+from jiuzhu.app.accounts.models import Unit
+from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.registries import services
 from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.intake.specs import SPECS
@@ -22,7 +22,7 @@ PAGE_WAIT_SECONDS = 5.0  # a page does not hang while an import holds the wareho
 BUSY = "数据仓库正在导入名单，请稍后再试"
 
 
-@role_required(Role.DATA_ADMIN)
+@allow("registry.manage")
 def batches(request: HttpRequest) -> HttpResponse:
     rows: list[dict] = []
     if warehouse_path().exists():
@@ -57,18 +57,18 @@ def _change(request: HttpRequest, batch_id: str, op: str) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.DATA_ADMIN)
+@allow("registry.manage")
 def confirm(request: HttpRequest, batch_id: str) -> HttpResponse:
     return _change(request, batch_id, "confirm")
 
 
 @require_POST
-@role_required(Role.DATA_ADMIN)
+@allow("registry.manage")
 def withdraw(request: HttpRequest, batch_id: str) -> HttpResponse:
     return _change(request, batch_id, "withdraw")
 
 
-@role_required(Role.DATA_ADMIN)
+@allow("registry.manage")
 def agreements(request: HttpRequest) -> HttpResponse:
     units = list(Unit.objects.filter(active=True))
     if request.method == "POST":

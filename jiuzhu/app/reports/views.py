@@ -9,14 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import role_required
-from jiuzhu.app.accounts.models.profile import Role
+from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.reports import charts, export, tables, wording
 from jiuzhu.app.reports.figures import compute
 from jiuzhu.app.reports.periods import QUARTER_NAMES, current_quarter, default_start_year
 from jiuzhu.engine.identity.calendar import CalendarYearUnknown
-
-LEADERS = (Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.DATA_ADMIN)
 
 
 def _today():
@@ -38,7 +35,7 @@ def _choice(request: HttpRequest) -> tuple[int, int, int]:
     return year, quarter, since
 
 
-@role_required(*LEADERS)
+@allow("report.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
     year, quarter, since = _choice(request)
     try:
@@ -59,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
-@role_required(*LEADERS)
+@allow("report.view")
 def download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in export.FORMATS:
         raise Http404("没有这种格式")

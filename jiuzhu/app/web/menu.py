@@ -4,40 +4,39 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
+from jiuzhu.app.accounts import policy
 from jiuzhu.app.accounts.access import profile_of
-from jiuzhu.app.accounts.models.profile import PROCURATORATE_ROLES, Role
 
-# (label, url name, roles that see it; empty = everyone)
-ENTRIES: tuple[tuple[str, str, frozenset[str]], ...] = (
-    ("线索", "clues:queue", frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.LIAISON,
-                                     Role.UNIT_LEADER})),
-    ("查找人员", "persons:search", frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF,
-                                            Role.LIAISON, Role.UNIT_LEADER})),
-    ("案件", "casework:case_list", frozenset(PROCURATORATE_ROLES)),
-    ("待我审批", "casework:approvals", frozenset({Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF})),
-    ("我的期限", "casework:deadlines", frozenset()),
-    ("发放", "casework:payments", frozenset({Role.FINANCE})),
-    ("移送收件箱", "referrals:inbox", frozenset()),
-    ("救助方案事项", "referrals:plan_items", frozenset()),
-    ("通知", "referrals:notifications", frozenset()),
-    ("职责清单", "referrals:duties", frozenset()),
-    ("定期会商", "referrals:meetings", frozenset()),
-    ("上传名单", "referrals:upload", frozenset({Role.LIAISON, Role.UNIT_LEADER, Role.DATA_ADMIN})),
-    ("名单批次", "registries:batches", frozenset({Role.DATA_ADMIN})),
-    ("季度通报", "reports:dashboard", frozenset({Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.DATA_ADMIN})),
-    ("工作日历", "casework:calendar", frozenset({Role.DATA_ADMIN})),
-    ("接口令牌", "api_tokens:list", frozenset({Role.DATA_ADMIN})),
-    ("数据管理", "admin:index", frozenset({Role.DATA_ADMIN})),
+# (label, url name): shown when the policy table lets the user's role take the URL's action.
+ENTRIES: tuple[tuple[str, str], ...] = (
+    ("线索", "clues:queue"),
+    ("查找人员", "persons:search"),
+    ("案件", "casework:case_list"),
+    ("待我审批", "casework:approvals"),
+    ("我的期限", "casework:deadlines"),
+    ("发放", "casework:payments"),
+    ("移送收件箱", "referrals:inbox"),
+    ("救助方案事项", "referrals:plan_items"),
+    ("通知", "referrals:notifications"),
+    ("职责清单", "referrals:duties"),
+    ("定期会商", "referrals:meetings"),
+    ("上传名单", "referrals:upload"),
+    ("名单批次", "registries:batches"),
+    ("季度通报", "reports:dashboard"),
+    ("工作日历", "casework:calendar"),
+    ("接口令牌", "api_tokens:list"),
+    ("用户与单位", "accounts:users"),
+    ("系统设置", "accounts:settings"),
+    ("数据管理", "admin:index"),
 )
 
 
 def menu_for(user) -> list[tuple[str, str]]:
-    profile = profile_of(user)
-    if profile is None:
+    if profile_of(user) is None:
         return []
     items = []
-    for label, name, roles in ENTRIES:
-        if roles and profile.role not in roles:
+    for label, name in ENTRIES:
+        if not policy.role_allows(user, policy.URLS.get(name, "settings")):
             continue
         try:
             items.append((label, reverse(name)))

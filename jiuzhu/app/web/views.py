@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.web.menu import menu_for
 from jiuzhu.app.web.workday import tiles_for
 
 
-@login_required
+@allow("home")
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"menu": menu_for(request.user), "tiles": tiles_for(request.user)})

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from jiuzhu.app.accounts import policy
 from jiuzhu.app.accounts.access import profile_of
-from jiuzhu.app.accounts.models import Role
+from jiuzhu.app.accounts.roles import APPROVERS, PARTNER_ROLES, PROCURATORS, Role
 from jiuzhu.app.casework import access as case_access
 from jiuzhu.app.casework import deadlines
 from jiuzhu.app.casework.models import Case, CaseState, TaskKind
@@ -22,7 +23,6 @@ from jiuzhu.app.referrals.models import OPEN_PLAN_STATES, PENDING_STATES, PlanIt
 from jiuzhu.app.referrals.services import scope
 from jiuzhu.app.referrals.services.notify import unread_count
 
-APPROVER_ROLES = (Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF)
 TO_PAY = (CaseState.GRANTED, CaseState.PAYING)
 
 
@@ -38,7 +38,9 @@ def waiting_approvals(user) -> list[Case]:
     """Cases whose pending approval level is the user's (the 待我审批 list)."""
     from jiuzhu.app.casework.services import approval
 
-    return [c for c in case_access.cases_for(user).filter(state=CaseState.APPROVING)
+    # in 审批中, or a 先行救助 case whose remaining levels sign as its paperwork
+    return [c for c in case_access.cases_for(user).filter(
+                Q(state=CaseState.APPROVING) | Q(urgent=True, urgent_paperwork_done_on__isnull=True))
             .select_related("report", "handler__profile") if approval.may_approve(user, c)]
 
 
@@ -142,17 +144,18 @@ def tiles_for(user) -> list[Tile]:
             tiles.append(Tile(label, count, url, urgent))
 
     tasks, others = deadline_rows(user)
-    if not profile.in_procuratorate and role in (Role.LIAISON, Role.UNIT_LEADER):
+    if not profile.in_procuratorate and role in PARTNER_ROLES:
         add("待答复线索", clues_to_work(user).count(), _url("clues:queue"))
-    if profile.in_procuratorate and role in (Role.HANDLER, *APPROVER_ROLES):
+    if profile.in_procuratorate and role in PROCURATORS:
         add("待核查线索", clues_to_work(user).count(), _url("clues:queue"))
         add("审查中案件", case_access.cases_for(user).filter(state=CaseState.REVIEWING).count(),
             _url("casework:case_list", "state=reviewing"))
-    if role in APPROVER_ROLES:
+    if role in APPROVERS:
         add("待我审批", len(waiting_approvals(user)), _url("casework:approvals"))
     if role == Role.FINANCE:
         add("待发放救助金", payments_to_make(user).count(), _url("casework:payments", "show=todo"))
-    add("待签收、反馈的移送", len(referrals_to_do(user)), _url("referrals:inbox"))
+    if policy.role_allows(user, "referral.list"):
+        add("待签收、反馈的移送", len(referrals_to_do(user)), _url("referrals:inbox"))
     if not profile.in_procuratorate:
         add("未办结救助方案事项", unit_plan_items(user).count(), _url("referrals:plan_items"))
     visits = [r for r in tasks if r["task"].kind == TaskKind.FOLLOW_UP]

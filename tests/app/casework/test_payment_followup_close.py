@@ -136,6 +136,11 @@ def test_close_refused_while_urgent_paperwork_open(new_case, people):
     assert closing.blockers(case) == ["先行救助手续尚未补办"]
     with pytest.raises(CaseworkError, match="先行救助手续"):
         closing.close(case, by=people["alice"], outcome="x")
+    with pytest.raises(CaseworkError, match="尚待部门负责人审核"):
+        urgent.complete_paperwork(case, by=people["alice"], on=date(2025, 10, 20))
+    from jiuzhu.app.casework.services import approval
+
+    approval.decide_level(case, by=people["bob"], agreed=True, opinion="补签同意")
     urgent.complete_paperwork(case, by=people["alice"], on=date(2025, 10, 20), note="补签部门负责人意见")
     assert not Task.objects.filter(case=case, kind=TaskKind.PAPERWORK, done_on=None).exists()
     closing.close(case, by=people["alice"], outcome="已结", on=date(2025, 11, 3))

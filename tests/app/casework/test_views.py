@@ -68,7 +68,7 @@ def test_partner_unit_not_in_case_is_denied(client, people, new_case):
 
 def test_partner_cannot_download_documents(client, people, case_at):
     case = case_at("granted")
-    assert _as(client, people["heidi"]).get(f"/casework/{case.pk}/documents/decision.docx").status_code == 404
+    assert _as(client, people["heidi"]).get(f"/casework/{case.pk}/documents/decision.docx").status_code == 403
 
 
 def test_steps_through_the_web(client, people, new_case):

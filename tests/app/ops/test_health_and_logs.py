@@ -94,7 +94,14 @@ def test_admin_job_list_says_whether_the_worker_beats(client, home):
     from jiuzhu.app.jobs.models import Job
 
     Job.objects.create(kind="screen")
-    client.force_login(get_user_model().objects.create_superuser("root", password="correct-horse-9"))
+    from jiuzhu.app.accounts.models import Profile, Unit
+    from jiuzhu.app.accounts.seed import seed_units
+
+    seed_units()  # only the data administrator enters the admin (accounts/admin_policy.py)
+    admin = get_user_model().objects.create_user("ivan", password="correct-horse-9", is_staff=True)
+    Profile.objects.create(user=admin, unit=Unit.objects.get(code="procuratorate"), role="data_admin",
+                           display_name="伊管理员")
+    client.force_login(admin)
     page = client.get("/admin/jobs/job/").content.decode()
     assert "后台任务进程没有运行" in page and "排队 1 个，进行中 0 个" in page
     health.beat()

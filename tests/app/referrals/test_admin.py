@@ -44,7 +44,10 @@ def test_moving_a_kind_saves(units):
 def test_admin_page_opens_for_the_data_administrator(client, units):
     from django.contrib.auth import get_user_model
 
-    admin = get_user_model().objects.create_superuser("root", password="correct-horse-9")
+    from jiuzhu.app.accounts.models import Profile
+
+    admin = get_user_model().objects.create_user("ivan", password="correct-horse-9", is_staff=True)
+    Profile.objects.create(user=admin, unit=units["procuratorate"], role="data_admin", display_name="伊管理员")
     client.force_login(admin)
     page = client.get(f"/admin/referrals/responsibilitylist/{ResponsibilityList.objects.get(unit=units['civil_affairs']).pk}/change/")
     assert page.status_code == 200

@@ -109,7 +109,7 @@ def test_only_the_procuratorate_plans(frank, case):
 def test_open_items_block_closing_until_closed(alice, heidi, grace, case):
     item = plans.add_item(alice, case, kind="student_grant")
     assert list(case.plan_items.open()) == [item]
-    with pytest.raises(ReferralError, match="只有承办单位或检察院"):
+    with pytest.raises(ReferralError, match="只有承办单位"):
         plans.close_item(grace, item, state="done", result="x")
     plans.close_item(heidi, item, state="done", result="已发放助学金", amount_fen=150000)
     item.refresh_from_db()

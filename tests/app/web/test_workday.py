@@ -22,8 +22,10 @@ def day(people, units, new_case):
     from jiuzhu.app.casework.services.intake import accept_case
 
     def another(name: str):
+        # three different people (one grant per person: the same ID number would be refused)
+        clue = make_clue(person_name=name, person_id_number=f"3504251980010{ord(name[0]) % 100000:05d}")
         return accept_case(by=people["alice"], handler=people["alice"], person_name=name, category="other",
-                           clue=make_clue(person_name=name), on=date(2025, 9, 26))
+                           clue=clue, on=date(2025, 9, 26))
 
     walk(another("甲某"), "approving", people)
     walk(another("乙某"), "granted", people)

@@ -3,23 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from jiuzhu.app.accounts.roles import APPROVERS, FULL_ID_ROLES, PROCURATORATE_ROLES, Role
 
-class Role(models.TextChoices):
-    HANDLER = "handler", "承办检察官"
-    DEPT_HEAD = "dept_head", "部门负责人"
-    DEPUTY_CHIEF = "deputy_chief", "分管副检察长"
-    CHIEF = "chief", "检察长"
-    FINANCE = "finance", "计财人员"
-    LIAISON = "liaison", "协作单位联络员"
-    UNIT_LEADER = "unit_leader", "协作单位负责人"
-    DATA_ADMIN = "data_admin", "数据管理员"
-
-
-# Roles that work inside the procuratorate; the others belong to partner units.
-PROCURATORATE_ROLES = {Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.FINANCE, Role.DATA_ADMIN}
-# Roles whose work needs the full ID number (verifying identity, paying money).
-FULL_ID_ROLES = {Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, Role.FINANCE}
-APPROVER_ROLES = {Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF}
+# The roles and role sets live in accounts/roles.py (one definition); imported here for the model.
+__all__ = ["APPROVERS", "FULL_ID_ROLES", "PROCURATORATE_ROLES", "Profile", "Role"]
 
 
 class Profile(models.Model):
@@ -43,9 +30,15 @@ class Profile(models.Model):
         return self.unit.is_procuratorate
 
     @property
+    def role_fits_unit(self) -> bool:
+        """A procuratorate role in the procuratorate, a partner role in a partner unit; any other
+        combination (a mistake in the user pages) is refused everywhere by accounts.policy."""
+        return (self.role in PROCURATORATE_ROLES) == self.unit.is_procuratorate
+
+    @property
     def sees_full_id(self) -> bool:
         return self.role in FULL_ID_ROLES
 
     @property
     def is_approver(self) -> bool:
-        return self.role in APPROVER_ROLES
+        return self.role in APPROVERS

@@ -22,18 +22,14 @@ def over_cap(case: Case) -> bool:
     return bool(report and report.proposal == Proposal.GRANT and report.amount_fen > 36 * report.wage_fen)
 
 
-def required_levels(case: Case) -> list[ApprovalLevel]:
-    """The chain for this case: every level whose threshold the amount reaches, plus the levels
-    for exceptional amounts when the amount is over the cap. A 先行救助 case is approved first
-    by the levels marked for it."""
+def amount_levels(case: Case) -> list[ApprovalLevel]:
+    """Every level the amount requires: each level whose threshold the amount reaches, plus the
+    levels for exceptional amounts when the amount is over the cap. 先行救助 changes only the order
+    in which they sign, never which of them sign."""
     report = case.report
     amount_fen = report.amount_fen if report.proposal == Proposal.GRANT else 0
     levels = []
     for level in ApprovalLevel.objects.order_by("order"):
-        if case.urgent:
-            if level.for_urgent:
-                levels.append(level)
-            continue
         reaches = amount_fen >= level.min_amount_fen and (level.min_amount_fen == 0 or amount_fen > 0)
         if reaches or (level.for_exceptional and over_cap(case)):
             levels.append(level)
@@ -42,12 +38,39 @@ def required_levels(case: Case) -> list[ApprovalLevel]:
     return levels
 
 
+def required_levels(case: Case) -> list[ApprovalLevel]:
+    """The chain that releases the decision: for a 先行救助 case the levels marked for it (the
+    others sign afterwards, as the paperwork: `paperwork_levels`), else every level of the amount."""
+    if not case.urgent:
+        return amount_levels(case)
+    levels = [level for level in ApprovalLevel.objects.order_by("order") if level.for_urgent]
+    if not levels:
+        raise CaseworkError("审批层级未配置先行救助层级，请数据管理员设置")
+    return levels
+
+
+def _signed(case: Case) -> set[int]:
+    """Levels that agreed in the current round (a 不同意 ends the round)."""
+    return set(case.approvals.filter(round=current_round(case), agreed=True).values_list("level", flat=True))
+
+
+def in_paperwork(case: Case) -> bool:
+    """After a 先行救助 approval, until the papers are complete, the remaining levels still sign."""
+    return (case.urgent and case.urgent_paperwork_done_on is None
+            and case.state not in (CaseState.REVIEWING, CaseState.APPROVING, CaseState.CLOSED))
+
+
 def pending_level(case: Case) -> ApprovalLevel | None:
-    """The next level to sign in this round, or None when all have agreed."""
-    if case.state != CaseState.APPROVING:
+    """The next level to sign in this round, or None when all have agreed: in 审批中 the chain
+    that releases the decision; in the 先行救助 paperwork every level the amount requires."""
+    if case.state == CaseState.APPROVING:
+        chain = required_levels(case)
+    elif in_paperwork(case):
+        chain = amount_levels(case)
+    else:
         return None
-    signed = set(case.approvals.filter(round=current_round(case)).values_list("level", flat=True))
-    for level in required_levels(case):
+    signed = _signed(case)
+    for level in chain:
         if level.order not in signed:
             return level
     return None
@@ -60,10 +83,17 @@ def open_next(case: Case) -> None:
                   due_on=case.review_due)
 
 
+def handles(user, case: Case) -> bool:
+    """Whoever handles the case or wrote its report never approves it."""
+    report = getattr(case, "report", None) if hasattr(case, "report") else None
+    return user.pk in (case.handler_id, report.written_by_id if report else None)
+
+
 def may_approve(user, case: Case) -> bool:
     level = pending_level(case)
     profile = getattr(user, "profile", None)
-    return bool(level and profile and profile.role == level.role and profile.unit_id == case.unit_id)
+    return bool(level and profile and profile.role == level.role and profile.unit_id == case.unit_id
+                and not handles(user, case))
 
 
 @transaction.atomic
@@ -76,6 +106,8 @@ def decide_level(case: Case, *, by, agreed: bool, opinion: str, at=None) -> Appr
     profile = getattr(by, "profile", None)
     if profile is None or profile.role != level.role or profile.unit_id != case.unit_id:
         raise CaseworkError(f"本级审批应由{level.name}办理")
+    if handles(by, case):
+        raise CaseworkError("承办或撰写审查报告的人员不能审批本案")
     if not opinion.strip():
         raise CaseworkError("请填写审批意见")
     at = at or timezone.now()
@@ -89,8 +121,17 @@ def decide_level(case: Case, *, by, agreed: bool, opinion: str, at=None) -> Appr
         raise CaseworkError("本级已审批") from None
     on = timezone.localdate(at) if timezone.is_aware(at) else today()
     close_tasks(kind=TaskKind.APPROVE, case=case, on=on)
-    add_event(case, "approval", f"{level.name}：{'同意' if agreed else '不同意'}。{opinion}", actor=by, at=at)
-    if not agreed:
+    paperwork = in_paperwork(case)
+    add_event(case, "approval", ("补办审批·" if paperwork else "") + f"{level.name}：{'同意' if agreed else '不同意'}。"
+              f"{opinion}", actor=by, at=at)
+    if paperwork:
+        # the money is already released: a 不同意 starts a new round in which every level signs again,
+        # and the paperwork (and so the closing) waits for it
+        if not agreed:
+            open_task(TaskKind.REVIEW, f"先行救助补办审批未同意，按意见补充：{case.number}", case=case,
+                      assignee=case.handler, due_on=case.review_due)
+        open_next(case)
+    elif not agreed:
         case.state = CaseState.REVIEWING
         case.save(update_fields=["state", "updated_at"])
         open_task(TaskKind.REVIEW, f"按审批意见补充后重新提交：{case.number}", case=case, assignee=case.handler,
@@ -112,4 +153,5 @@ def _approved(case: Case, by, on: date) -> None:
         from jiuzhu.app.casework.services.urgent import open_paperwork
 
         open_paperwork(case, on)
+        open_next(case)  # the levels the amount requires that have not signed yet
     add_event(case, "approved", "审批完成" + ("（先行救助，手续待补办）" if case.urgent else ""), actor=by)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.casework.models import (
@@ -21,6 +22,7 @@ from jiuzhu.app.casework.models import (
 from jiuzhu.app.casework.services import amount, approval, routing
 from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, snapshot, today
 from jiuzhu.app.casework.services.errors import CaseworkError
+from jiuzhu.engine.identity.casenumbers import normalise_case_number
 
 REPORT_FIELDS = ("facts", "hardship", "loss_fen", "judged_compensation_fen", "compensation_received_fen",
                  "other_help", "proposal", "amount_fen", "exceptional", "exceptional_reason", "new_hardship",
@@ -73,7 +75,7 @@ def check_report(case: Case, report: ReviewReport) -> None:
                             exceptional=report.exceptional)
         if report.exceptional and not report.exceptional_reason.strip():
             raise CaseworkError("特别重大损失或特别困难须写明情况")
-        if earlier_grants(case).exists() and not report.new_hardship.strip():
+        if earlier_grants(case) and not report.new_hardship.strip():
             raise CaseworkError("该救助对象已就同一原案获得救助：再次救助须记载新的、不同的困难情况并经审批")
     else:
         if report.refusal_reason not in RefusalReason.values:
@@ -82,16 +84,39 @@ def check_report(case: Case, report: ReviewReport) -> None:
             raise CaseworkError("选择“其他”时须写明理由")
 
 
-def earlier_grants(case: Case):
-    """Grants to the same person for the same underlying 案件 in other cases."""
+def _same_person(case: Case) -> Q:
+    """The linked person: the ID number or the person key of the linkage; only a case with neither
+    falls back to the name (a hand-entered case without ID), which the case page says."""
+    q = Q()
+    if case.person_id_number:
+        q |= Q(case__person_id_number__iexact=case.person_id_number.strip())
+    if case.person_key:
+        q |= Q(case__person_key=case.person_key)
+    return q if q else Q(case__person_name=case.person_name.strip())
+
+
+def _other_grants(case: Case):
     from jiuzhu.app.casework.models import Decision
 
-    if not case.underlying_case_no:
-        return Decision.objects.none()
-    same_person = ({"case__person_id_number": case.person_id_number} if case.person_id_number
-                   else {"case__person_name": case.person_name})
-    return Decision.objects.filter(kind=Decision.Kind.GRANT, case__underlying_case_no=case.underlying_case_no,
-                                   **same_person).exclude(case=case)
+    return (Decision.objects.filter(_same_person(case), kind=Decision.Kind.GRANT).exclude(case=case)
+            .select_related("case"))
+
+
+def earlier_grants(case: Case) -> list:
+    """Grants in other cases to the same person for the same underlying 案件 (案号 compared after
+    normalising brackets, full-width digits and spaces). A blank 原案案号 on either side cannot show
+    that the 案件 differs, so it counts as the same."""
+    mine = normalise_case_number(case.underlying_case_no)
+    return [d for d in _other_grants(case)
+            if mine is None or normalise_case_number(d.case.underlying_case_no) in (None, mine)]
+
+
+def grant_warnings(case: Case) -> list[str]:
+    """Another 案件's grant to the same person still being paid (decided, not yet closed): allowed by
+    workflow.md §2, but the handler and the approvers are told."""
+    same = {d.pk for d in earlier_grants(case)}
+    return [f"该救助对象另有救助案件{d.case.number}（{d.case.get_state_display()}），请核实是否重复救助"
+            for d in _other_grants(case) if d.pk not in same and d.case.state != CaseState.CLOSED]
 
 
 @transaction.atomic
@@ -133,5 +158,8 @@ def submit(case: Case, *, by, on: date | None = None) -> Case:
     what = (f"建议救助{report.amount_fen / 100:,.2f}元" if report.proposal == Proposal.GRANT
             else "建议不予救助")
     add_event(case, "submitted", f"审查报告提交审批：{what}", actor=by)
+    if report.proposal == Proposal.GRANT:
+        for warning in grant_warnings(case):
+            add_event(case, "grant_warning", "提示：" + warning, actor=by)
     audit_change(by, case, before, step="submit")
     return case

@@ -1,4 +1,6 @@
-"""先行救助: approved first by the levels marked for it, papers completed afterwards."""
+"""先行救助: approved first by the levels marked for it, papers completed afterwards: every level the
+amount requires still signs (`approval.pending_level` in the paperwork), and only then are the papers
+complete and the case may close."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import date
 from django.db import transaction
 
 from jiuzhu.app.casework.models import Case, CaseState, TaskKind, add_event
+from jiuzhu.app.casework.services import approval
 from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, open_task, snapshot, today
 from jiuzhu.app.casework.services.errors import CaseworkError
 
@@ -16,6 +19,9 @@ def mark_urgent(case: Case, *, by, reason: str) -> Case:
     case = lock(case)
     if case.state != CaseState.REVIEWING:
         raise CaseworkError("只有审查中的案件可以申请先行救助")
+    if case.approvals.filter(agreed=False).exists():
+        # a refused proposal must not be pushed through the shorter urgent chain
+        raise CaseworkError("审批中已有不同意意见，不能再申请先行救助")
     if not reason.strip():
         raise CaseworkError("请写明先行救助的理由（急需医疗救治或生活陷入急迫困境）")
     before = snapshot(case)
@@ -44,6 +50,9 @@ def complete_paperwork(case: Case, *, by, on: date | None = None, note: str = ""
     report = getattr(case, "report", None)
     if report is None or not report.facts.strip() or not report.hardship.strip():
         raise CaseworkError("补办手续须完成审查报告（案件事实、困难情况）")
+    waiting = approval.pending_level(case)
+    if waiting is not None:
+        raise CaseworkError(f"补办手续须经救助金额所需的各级审批同意：尚待{waiting.name}")
     on = on or today()
     before = snapshot(case)
     case.urgent_paperwork_done_on = on

@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import role_required
-from jiuzhu.app.accounts.models import Role
+from jiuzhu.app.accounts.policy import allow
 from jiuzhu.engine.identity.calendar import known_years, year_exceptions
 from jiuzhu.engine.identity.calendar_table import (
     KIND_WORDS,
@@ -54,7 +53,7 @@ def _replace(request: HttpRequest, changes, replace_years: bool, removed: date |
                  before={"rows": _rows(current, years)}, after={"rows": _rows(updated, years)})
 
 
-@role_required(Role.DATA_ADMIN)
+@allow("settings")
 def calendar_page(request: HttpRequest) -> HttpResponse:
     this_year = timezone.localdate().year
     year = _year_of(request.GET.get("year"), this_year)
@@ -78,7 +77,7 @@ def _back(year: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.DATA_ADMIN)
+@allow("settings")
 def calendar_add(request: HttpRequest) -> HttpResponse:
     year = _year_of(request.POST.get("year"), timezone.localdate().year)
     try:
@@ -92,7 +91,7 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.DATA_ADMIN)
+@allow("settings")
 def calendar_remove(request: HttpRequest) -> HttpResponse:
     year = _year_of(request.POST.get("year"), timezone.localdate().year)
     try:
@@ -109,7 +108,7 @@ def calendar_remove(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.DATA_ADMIN)
+@allow("settings")
 def calendar_upload(request: HttpRequest) -> HttpResponse:
     year = _year_of(request.POST.get("year"), timezone.localdate().year)
     upload = request.FILES.get("file")

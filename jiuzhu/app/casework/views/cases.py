@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import deny, role_required, shown_id
+from jiuzhu.app.accounts.access import shown_id
 from jiuzhu.app.accounts.models import Profile, Role
+from jiuzhu.app.accounts.policy import allow, get_visible_or_404
 from jiuzhu.app.casework import access, deadlines, documents, metrics
 from jiuzhu.app.casework.forms import (
     ApprovalForm,
@@ -26,7 +27,7 @@ from jiuzhu.app.casework.forms import (
     VisitNeedForm,
 )
 from jiuzhu.app.casework.models import CaseState, Category, NeedState, Origin
-from jiuzhu.app.casework.services import amount, approval, closing
+from jiuzhu.app.casework.services import amount, approval, closing, review
 from jiuzhu.app.casework.services.common import today
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.casework.services.intake import (
@@ -36,12 +37,10 @@ from jiuzhu.app.casework.services.intake import (
     correct,
     prefill_from_clue,
 )
-from jiuzhu.app.casework.views.common import checked_case, form_errors, visible_case
+from jiuzhu.app.casework.views.common import form_errors, visible_case
 from jiuzhu.app.clues.models import Clue
 from jiuzhu.app.web.listing import Column, listed
 from jiuzhu.engine.region import current_region
-
-ANY_ROLE = ()
 
 
 def _case_columns(user) -> list[Column]:
@@ -94,7 +93,7 @@ def _filtered_cases(request: HttpRequest):
     return cases
 
 
-@role_required(*ANY_ROLE)
+@allow("case.list")
 def case_list(request: HttpRequest) -> HttpResponse:
     """案件: filters with Chinese names, sorting by column, 50 a page, and the same rows as Excel."""
     result = listed(request, _filtered_cases(request), _case_columns(request.user), "-accepted", title="救助案件",
@@ -115,7 +114,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "townships": current_region().townships, "may_accept": access.can_accept(request.user)})
 
 
-@role_required(*ANY_ROLE)
+@allow("case.view")
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = visible_case(request, pk)
     audit.record(request, "view", case)
@@ -158,6 +157,7 @@ def _working_context(request: HttpRequest, case) -> dict:
         "handles": handles,
         "pays": pays,
         "pending_level": approval.pending_level(case),
+        "grant_warnings": review.grant_warnings(case) if report is not None and case.is_open else [],
         "may_approve": approval.may_approve(user, case),
         "approvals": case.approvals.select_related("approver__profile"),
         "approval_time": metrics.approval_against_target(case),
@@ -181,18 +181,14 @@ def _working_context(request: HttpRequest, case) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, procuratorate=True)
+@allow("case.accept")
 def new_case(request: HttpRequest) -> HttpResponse:
     """受理. With ?clue=ID the form starts from a clue the user may work on."""
     profile = request.profile
     clue = None
     clue_id = request.GET.get("clue") or request.POST.get("clue")
     if clue_id:
-        clue = get_object_or_404(Clue, pk=clue_id)
-        from jiuzhu.app.clues.access import can_work_clue
-
-        if not can_work_clue(request.user, clue):
-            raise deny(request, "clues.clue", str(clue.pk))
+        clue = get_visible_or_404(request, Clue, clue_id, "clue.work")
     suggestion = prefill_from_clue(clue) if clue is not None else None
     if request.method == "POST":
         form = CaseForm(request.POST, unit=profile.unit)
@@ -223,10 +219,10 @@ def new_case(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF, procuratorate=True)
+@allow("case.handle")
 def correct_case(request: HttpRequest, pk: int) -> HttpResponse:
-    """更正受理信息 until the decision: the handler (or a leader of the unit)."""
-    case = checked_case(request, pk, access.can_handle)
+    """更正受理信息 until the decision: the case's handler."""
+    case = visible_case(request, pk, "case.handle")
     if request.method == "POST":
         data = request.POST.copy()
         fields = list(CORRECTABLE)
@@ -252,10 +248,10 @@ def correct_case(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "casework/correct.html", {"form": form, "case": case})
 
 
-@role_required(*ANY_ROLE)
+@allow("case.document")
 def document(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    case = visible_case(request, pk)
-    if access.is_partner(request.user) or slug not in documents.DOCUMENTS:
+    case = visible_case(request, pk, "case.document")
+    if slug not in documents.DOCUMENTS:
         raise Http404
     title, module = documents.DOCUMENTS[slug]
     if not module.ready(case):

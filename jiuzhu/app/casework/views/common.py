@@ -6,28 +6,17 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 
-from jiuzhu.app.accounts.access import deny
-from jiuzhu.app.casework import access
+from jiuzhu.app.accounts.policy import get_visible_or_404
 from jiuzhu.app.casework.models import Case
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.engine.identity.calendar import CalendarYearUnknown
 
 
-def visible_case(request: HttpRequest, pk: int) -> Case:
-    case = get_object_or_404(Case, pk=pk)
-    if not access.can_view(request.user, case):
-        raise deny(request, "casework.case", str(pk))
-    return case
-
-
-def checked_case(request: HttpRequest, pk: int, check: Callable) -> Case:
-    """The case, if the user may open it and `check(user, case)` lets them do this step."""
-    case = visible_case(request, pk)
-    if not check(request.user, case):
-        raise deny(request, "casework.case", str(pk))
-    return case
+def visible_case(request: HttpRequest, pk: int, action: str = "case.view") -> Case:
+    """The case, if the policy lets the user take `action` on it (404 / audited 403 otherwise)."""
+    return get_visible_or_404(request, Case, pk, action)
 
 
 def run_step(request: HttpRequest, case: Case, step: Callable[[], object], done: str) -> HttpResponse:

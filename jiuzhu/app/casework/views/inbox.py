@@ -6,15 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import role_required
-from jiuzhu.app.accounts.models import Role
+from jiuzhu.app.accounts.policy import LEADERS, allow
 from jiuzhu.app.casework import access, deadlines
 from jiuzhu.app.casework.models import CaseState, TaskKind
 from jiuzhu.app.casework.services import approval
 from jiuzhu.app.web import workday
 
 
-@role_required(Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF)
+@allow("case.approvals")
 def approvals(request: HttpRequest) -> HttpResponse:
     waiting = workday.waiting_approvals(request.user)
     rows = [{"case": c, "level": approval.pending_level(c), "status": deadlines.status(c.review_due)}
@@ -23,7 +22,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/approvals.html", {"rows": rows})
 
 
-@role_required(Role.FINANCE)
+@allow("case.payments")
 def payments(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "")
     if show == "todo":  # the landing page's 待发放救助金
@@ -40,7 +39,7 @@ def payments(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/payments.html", {"rows": rows, "show": show})
 
 
-@role_required()
+@allow("home")
 def my_deadlines(request: HttpRequest) -> HttpResponse:
     """我的期限: casework's tasks, and the referrals and plan items the user's unit owes."""
     mine, others = workday.deadline_rows(request.user)
@@ -57,4 +56,4 @@ def my_deadlines(request: HttpRequest) -> HttpResponse:
         others, unit = [], []
     return render(request, "casework/deadlines.html", {
         "mine": mine, "others": others, "unit": unit, "counts": counts, "unit_counts": unit_counts, "show": show,
-        "leader": request.profile.role in access.LEADERS})
+        "leader": request.profile.role in LEADERS})

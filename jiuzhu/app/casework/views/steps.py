@@ -7,9 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from jiuzhu.app.accounts.access import role_required
-from jiuzhu.app.accounts.models import Role
-from jiuzhu.app.casework import access
+from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.casework.forms import (
     ApprovalForm,
     DateForm,
@@ -24,13 +22,13 @@ from jiuzhu.app.casework.forms import (
 )
 from jiuzhu.app.casework.services import approval, closing, decision, followup, payment, review, urgent
 from jiuzhu.app.casework.services.errors import CaseworkError
-from jiuzhu.app.casework.views.common import checked_case, form_errors, run_step
+from jiuzhu.app.casework.views.common import form_errors, run_step, visible_case
 
 
-def _handler_step(request: HttpRequest, pk: int, form_class, step, done, *, check=access.can_handle) -> HttpResponse:
-    """Check the user may take the step (`check`, default: the case's handler), validate the form, run it;
-    `done` is the success message, or a function of the form's data giving it."""
-    case = checked_case(request, pk, check)
+def _handler_step(request: HttpRequest, pk: int, form_class, step, done, *, action: str = "case.handle") -> HttpResponse:
+    """Check the user may take the step (the policy's `action`, default: the case's handler), validate the
+    form, run it; `done` is the success message, or a function of the form's data giving it."""
+    case = visible_case(request, pk, action)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         form_errors(request, form)
@@ -40,7 +38,7 @@ def _handler_step(request: HttpRequest, pk: int, form_class, step, done, *, chec
 
 
 @require_POST
-@role_required()
+@allow("case.handle")
 def save_report(request: HttpRequest, pk: int) -> HttpResponse:
     return _handler_step(request, pk, ReportForm,
                          lambda case, d: review.write_report(case, by=request.user, **ReportForm.service_fields_of(d)),
@@ -48,20 +46,20 @@ def save_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required()
+@allow("case.handle")
 def add_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     return _handler_step(request, pk, MeetingForm,
                          lambda case, d: review.add_meeting(case, by=request.user, **d), "联合研判已记录")
 
 
 @require_POST
-@role_required()
+@allow("case.handle")
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _handler_step(request, pk, None, lambda case, d: review.submit(case, by=request.user), "已提交审批")
 
 
 @require_POST
-@role_required()
+@allow("case.handle")
 def mark_urgent(request: HttpRequest, pk: int) -> HttpResponse:
     return _handler_step(request, pk, TextForm,
                          lambda case, d: urgent.mark_urgent(case, by=request.user, reason=d["text"]),
@@ -69,7 +67,7 @@ def mark_urgent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required()
+@allow("case.handle")
 def complete_paperwork(request: HttpRequest, pk: int) -> HttpResponse:
     return _handler_step(request, pk, TextForm,
                          lambda case, d: urgent.complete_paperwork(case, by=request.user, note=d["text"]),
@@ -77,14 +75,14 @@ def complete_paperwork(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required()
+@allow("case.handle")
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _handler_step(request, pk, None, lambda case, d: decision.decide(case, by=request.user),
                          "已作出决定，可下载决定文书")
 
 
 @require_POST
-@role_required()
+@allow("case.handle")
 def notified(request: HttpRequest, pk: int) -> HttpResponse:
     return _handler_step(request, pk, DateForm,
                          lambda case, d: payment.record_notified(case, by=request.user, on=d["on"]),
@@ -92,7 +90,7 @@ def notified(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required()
+@allow("case.handle")
 def schedule_visit(request: HttpRequest, pk: int) -> HttpResponse:
     return _handler_step(request, pk, ScheduleForm,
                          lambda case, d: followup.schedule(case, by=request.user, planned_on=d["planned_on"]),
@@ -100,7 +98,7 @@ def schedule_visit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required()
+@allow("case.handle")
 def record_visit(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
     def step(case, d):
         visit = get_object_or_404(case.follow_ups, pk=visit_pk)
@@ -112,7 +110,7 @@ def record_visit(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.LIAISON, Role.UNIT_LEADER)
+@allow("case.partner_visit")
 def partner_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """A partner unit's own visit on a case it takes part in; a need goes to the handler as a proposal."""
     def step(case, d):
@@ -121,11 +119,11 @@ def partner_visit(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _handler_step(request, pk, PartnerVisitForm, step,
                          lambda d: "回访已记录" + ("，需求已提交检察院" if d["further_needs"] else ""),
-                         check=access.can_view)
+                         action="case.partner_visit")
 
 
 @require_POST
-@role_required()
+@allow("case.handle")
 def route_need(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
     def step(case, d):
         visit = get_object_or_404(case.follow_ups, pk=visit_pk)
@@ -136,7 +134,7 @@ def route_need(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required()
+@allow("case.handle")
 def decline_need(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
     def step(case, d):
         followup.decline_need(get_object_or_404(case.follow_ups, pk=visit_pk), by=request.user, reason=d["text"])
@@ -145,16 +143,16 @@ def decline_need(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required()
+@allow("case.handle")
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     return _handler_step(request, pk, TextForm,
                          lambda case, d: closing.close(case, by=request.user, outcome=d["text"]), "已结案")
 
 
 @require_POST
-@role_required()
+@allow("case.approve")
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    case = checked_case(request, pk, approval.may_approve)
+    case = visible_case(request, pk, "case.approve")
     form = ApprovalForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
@@ -170,7 +168,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _finance_step(request: HttpRequest, pk: int, form_class, step, done: str) -> HttpResponse:
-    case = checked_case(request, pk, access.can_pay)
+    case = visible_case(request, pk, "case.pay")
     form = form_class(request.POST)
     if not form.is_valid():
         form_errors(request, form)
@@ -179,14 +177,14 @@ def _finance_step(request: HttpRequest, pk: int, form_class, step, done: str) ->
 
 
 @require_POST
-@role_required()
+@allow("case.pay")
 def request_funds(request: HttpRequest, pk: int) -> HttpResponse:
     return _finance_step(request, pk, DateForm,
                          lambda case, d: payment.request_funds(case, by=request.user, on=d["on"]), "已申请资金")
 
 
 @require_POST
-@role_required()
+@allow("case.pay")
 def funds_received(request: HttpRequest, pk: int) -> HttpResponse:
     return _finance_step(request, pk, DateForm,
                          lambda case, d: payment.record_received(case, by=request.user, on=d["on"]),
@@ -194,7 +192,7 @@ def funds_received(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required()
+@allow("case.pay")
 def paid(request: HttpRequest, pk: int) -> HttpResponse:
     return _finance_step(request, pk, PaidForm, lambda case, d: payment.record_paid(
         case, by=request.user, method=d["method"], receipt_no=d["receipt_no"], account=d["account"],

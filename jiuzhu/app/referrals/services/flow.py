@@ -89,6 +89,9 @@ def send(
         raise ReferralError("账号没有所属单位，不能移送")
     if to_unit.pk == profile.unit_id:
         raise ReferralError("不能移送给本单位")
+    if not profile.in_procuratorate and not to_unit.is_procuratorate:
+        # a partner answers for itself only: it sends clues to the procuratorate, never brings in a third unit
+        raise ReferralError("协作单位只能向检察院移送")
     if kind not in HelpKind.values:
         raise ReferralError("移送事项不在清单中")
     becomes_clue = case is None and clue is None and to_unit.is_procuratorate and not profile.in_procuratorate
@@ -112,7 +115,8 @@ def send(
             continue
     else:
         raise ReferralError("文号生成冲突，请重试")
-    if case is not None:
+    if case is not None and profile.in_procuratorate:
+        # only the procuratorate brings a unit into a case (三共享 only for the cases a unit is part of)
         CaseUnit.objects.get_or_create(case=case, unit=to_unit, defaults={"how": CaseUnit.How.REFERRAL})
     elif becomes_clue:
         clue_from_referral(referral, phone=phone, address=address)

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
+from jiuzhu.app.accounts.roles import PROCURATORS
 from jiuzhu.app.referrals.models import DecisionState, MeetingDecision, RegularMeeting
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.notify import leaders_of, liaisons_of, notify
-from jiuzhu.app.referrals.services.scope import CLUE_ROLES, cases_for
+from jiuzhu.app.referrals.services.scope import cases_for
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class DecisionIn:
 def may_record(user) -> bool:
     """The procuratorate convenes the 定期会商 and keeps its record."""
     profile = profile_of(user)
-    return profile is not None and profile.in_procuratorate and profile.role in CLUE_ROLES
+    return profile is not None and profile.in_procuratorate and profile.role in PROCURATORS
 
 
 def meetings_for(user) -> QuerySet[RegularMeeting]:

@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
+from jiuzhu.app.accounts.roles import PARTNER_ROLES, PROCURATORS
 from jiuzhu.app.casework.models import CaseUnit
 from jiuzhu.app.referrals.models import PlanItem, PlanItemState
 from jiuzhu.app.referrals.services import flow, limits
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.notify import liaisons_of, notify
 from jiuzhu.app.referrals.services.routing import unit_for
-from jiuzhu.app.referrals.services.scope import CLUE_ROLES
 from jiuzhu.app.referrals.services.timeline import record_event
 
 CLOSING_STATES = (PlanItemState.DONE, PlanItemState.NOT_POSSIBLE, PlanItemState.CANCELLED)
@@ -29,7 +29,7 @@ def add_item(user, case, *, kind: str, description: str = "", due_date: date | N
     chosen when several do); with `refer`, a referral carrying the item is sent to it now (items of the
     procuratorate itself are never referred)."""
     profile = profile_of(user)
-    if profile is None or not profile.in_procuratorate or profile.role not in CLUE_ROLES:
+    if profile is None or not profile.in_procuratorate or profile.role not in PROCURATORS:
         raise ReferralError("只有检察院的检察官和负责人可以制定救助方案")
     now = now or timezone.now()
     unit = unit_for(kind, unit)
@@ -52,13 +52,38 @@ def add_item(user, case, *, kind: str, description: str = "", due_date: date | N
     return item
 
 
+def closes_as(user, item: PlanItem) -> str | None:
+    """Who may close the item: "unit" — its own unit (the partner's liaison or leader; for the
+    procuratorate's own items its handlers and leaders); "handler" — the case's handler, for a unit
+    that does not answer, with a recorded reason; None — nobody else (finance, other units)."""
+    from jiuzhu.app.casework.access import can_handle
+
+    profile = profile_of(user)
+    if profile is None:
+        return None
+    own_roles = PROCURATORS if profile.in_procuratorate else PARTNER_ROLES
+    if profile.unit_id == item.unit_id and profile.role in own_roles:
+        return "unit"
+    if can_handle(user, item.case):
+        return "handler"
+    return None
+
+
+def may_close(user, item: PlanItem) -> bool:
+    return closes_as(user, item) is not None
+
+
 @transaction.atomic
 def close_item(user, item: PlanItem, *, state: str, result: str, amount_fen: int | None = None,
-               now: datetime | None = None) -> PlanItem:
-    """The unit that carries the item (or the procuratorate) records how it ended."""
-    profile = profile_of(user)
-    if profile is None or not (profile.unit_id == item.unit_id or profile.in_procuratorate):
-        raise ReferralError("只有承办单位或检察院可以办结此事项")
+               reason: str = "", now: datetime | None = None) -> PlanItem:
+    """The unit that carries the item records how it ended; the case's handler may do it in the
+    unit's stead only with a recorded reason (the unit does not answer)."""
+    item.refresh_from_db(from_queryset=PlanItem.objects.select_for_update())
+    who = closes_as(user, item)
+    if who is None:
+        raise ReferralError("只有承办单位（或该案承办检察官写明原因后）可以办结此事项")
+    if who == "handler" and not reason.strip():
+        raise ReferralError("承办检察官代承办单位办结，须写明原因（如单位逾期未反馈）")
     if not item.is_open:
         raise ReferralError("该事项已办结")
     if state not in CLOSING_STATES:
@@ -69,12 +94,12 @@ def close_item(user, item: PlanItem, *, state: str, result: str, amount_fen: int
         raise ReferralError("金额不能为负数")
     now = now or timezone.now()
     item.state = state
-    item.result = result.strip()
+    item.result = result.strip() + (f"（承办检察官代为办结：{reason.strip()}）" if who == "handler" else "")
     item.amount_fen = amount_fen
     item.closed_at = now
     item.save(update_fields=["state", "result", "amount_fen", "closed_at"])
     record_event(None, "plan_item_closed",
                  f"救助方案事项“{item.get_kind_display()}”{item.get_state_display()}：{item.result}",
                  actor=user, at=now, case=item.case)
-    audit.record(user, "update", item, detail={"state": state})
+    audit.record(user, "update", item, detail={"state": state, "closed_as": who})
     return item

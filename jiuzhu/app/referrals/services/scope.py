@@ -11,13 +11,10 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from jiuzhu.app.accounts.access import profile_of
-from jiuzhu.app.accounts.models import Role
+from jiuzhu.app.accounts.roles import PROCURATORS
 from jiuzhu.app.casework.access import cases_for as casework_cases_for
 from jiuzhu.app.casework.models import Case
-from jiuzhu.app.referrals.models import PlanItem, Referral
-
-# procuratorate roles that handle clues sent without a case
-CLUE_ROLES = (Role.HANDLER, Role.DEPT_HEAD, Role.DEPUTY_CHIEF, Role.CHIEF)
+from jiuzhu.app.referrals.models import PlanItem, Referral, RegistryUpload
 
 
 def cases_for(user) -> QuerySet[Case]:
@@ -32,7 +29,7 @@ def referrals_for(user) -> QuerySet[Referral]:
         return Referral.objects.filter(Q(from_unit=profile.unit) | Q(to_unit=profile.unit))
     ours = Q(from_unit=profile.unit) | Q(to_unit=profile.unit)
     seen = Q(case__in=cases_for(user))
-    if profile.role in CLUE_ROLES:
+    if profile.role in PROCURATORS:
         seen |= Q(case__isnull=True)
     return Referral.objects.filter(ours & seen)
 
@@ -52,3 +49,11 @@ def may_see_case(user, case: Case) -> bool:
 
 def may_see_referral(user, referral: Referral) -> bool:
     return referrals_for(user).filter(pk=referral.pk).exists()
+
+
+def uploads_for(user) -> QuerySet[RegistryUpload]:
+    """A unit sees the uploads of its own unit only."""
+    profile = profile_of(user)
+    if profile is None:
+        return RegistryUpload.objects.none()
+    return RegistryUpload.objects.filter(unit=profile.unit)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from jiuzhu.app.accounts.access import role_required
+from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.casework.models import TimeLimit
 from jiuzhu.app.referrals.models import ResponsibilityList
 from jiuzhu.app.referrals.services.notify import leaders_of, liaisons_of
 
 
-@role_required()
+@allow("home")
 def duties(request: HttpRequest) -> HttpResponse:
     limits = {t.code: t.describe() for t in TimeLimit.objects.all()}
     rows = []

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from jiuzhu.app.accounts.access import role_required
+from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.referrals.models import PENDING_STATES, ReferralState
 from jiuzhu.app.referrals.services import scope
 from jiuzhu.app.web import workday
@@ -16,7 +16,7 @@ def _rows(referrals, today):
     return [{"r": r, "due": r.due_date(), "overdue": r.is_overdue(today)} for r in referrals]
 
 
-@role_required()
+@allow("referral.list")
 def inbox(request: HttpRequest) -> HttpResponse:
     profile = request.profile
     today = timezone.localdate()

@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from jiuzhu.app.accounts.access import role_required, shown_id
+from jiuzhu.app.accounts.access import shown_id
 from jiuzhu.app.accounts.models import Unit
+from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.referrals.models import HelpKind, Referral, ReferralState
 from jiuzhu.app.referrals.services import scope
 from jiuzhu.app.web.listing import Column, listed
@@ -58,7 +59,7 @@ def _filtered(request: HttpRequest):
     return referrals
 
 
-@role_required()
+@allow("referral.list")
 def ledger(request: HttpRequest) -> HttpResponse:
     result = listed(request, _filtered(request), _columns(request.user), "-sent", title="移送台账",
                     object_type="referrals.ledger")

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import deny, role_required
 from jiuzhu.app.accounts.models import Unit
+from jiuzhu.app.accounts.policy import allow, get_visible_or_404
 from jiuzhu.app.casework.forms import DateInput
-from jiuzhu.app.referrals.models import DecisionState, MeetingDecision
+from jiuzhu.app.referrals.models import DecisionState, MeetingDecision, RegularMeeting
 from jiuzhu.app.referrals.services import meetings
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.scope import cases_for
@@ -50,7 +50,7 @@ class CloseDecisionForm(forms.Form):
     result = forms.CharField(label="落实情况", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-@role_required()
+@allow("meeting.list")
 def meeting_list(request: HttpRequest) -> HttpResponse:
     rows = meetings.meetings_for(request.user).prefetch_related("units", "decisions__unit")[:200]
     audit.record(request, "view", object_type="referrals.regular_meetings")
@@ -59,10 +59,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "may_record": meetings.may_record(request.user)})
 
 
-@role_required()
+@allow("meeting.record")
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    if not meetings.may_record(request.user):
-        raise deny(request, "referrals.regular_meeting")
     form = RegularMeetingForm(request.POST or None, user=request.user)
     decisions = DecisionFormSet(request.POST or None, prefix="d")
     if request.method == "POST":
@@ -84,11 +82,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/meeting_new.html", {"form": form, "decisions": decisions})
 
 
-@role_required()
+@allow("meeting.view")
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meetings.meetings_for(request.user).filter(pk=pk).first()
-    if meeting is None:
-        raise deny(request, "referrals.regular_meeting", str(pk))
+    meeting = get_visible_or_404(request, RegularMeeting, pk, "meeting.view")
     if request.method == "POST":
         decision = get_object_or_404(MeetingDecision, pk=request.POST.get("decision"), meeting=meeting)
         form = CloseDecisionForm(request.POST)

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from jiuzhu.app.accounts.access import role_required
 from jiuzhu.app.accounts.models import Unit
+from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.referrals.forms import ReferralForm
 from jiuzhu.app.referrals.models import HelpKind
 from jiuzhu.app.referrals.services import flow
@@ -16,10 +16,10 @@ from jiuzhu.app.referrals.services.routing import unit_for
 from jiuzhu.app.referrals.views.common import case_or_deny
 
 
-@role_required()
+@allow("referral.send")
 def new(request: HttpRequest) -> HttpResponse:
     profile = request.profile
-    case = case_or_deny(request, int(request.GET["case"])) if request.GET.get("case", "").isdigit() else None
+    case = case_or_deny(request, int(request.GET["case"]), "case.view") if request.GET.get("case", "").isdigit() else None
     initial = {}
     if case is not None:
         initial = {"person_name": case.person_name, "person_id_number": case.person_id_number}

@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from jiuzhu.app.accounts.access import role_required
+from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.referrals.models import Notification
 
 
-@role_required()
+@allow("home")
 def notifications(request: HttpRequest) -> HttpResponse:
     notes = list(Notification.objects.filter(recipient=request.user)[:200])
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())

@@ -8,17 +8,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import role_required
+from jiuzhu.app.accounts.policy import allow, may, require
 from jiuzhu.app.referrals.forms import CloseItemForm, PlanItemForm
 from jiuzhu.app.referrals.models import OPEN_PLAN_STATES
 from jiuzhu.app.referrals.services import plans, scope
 from jiuzhu.app.referrals.services.errors import ReferralError
-from jiuzhu.app.referrals.services.scope import CLUE_ROLES
 from jiuzhu.app.referrals.services.timeline import events_of
 from jiuzhu.app.referrals.views.common import case_or_deny, plan_item_or_deny
 
 
-@role_required()
+@allow("plan_item.list")
 def plan_items(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     items = scope.plan_items_for(request.user).select_related("case", "unit", "referral")
@@ -29,14 +28,15 @@ def plan_items(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/plan_items.html", {"rows": rows, "show": show})
 
 
-@role_required()
+@allow("plan_item.close")
 def close_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = plan_item_or_deny(request, pk)
     form = CloseItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plans.close_item(request.user, item, state=data["state"], result=data["result"], amount_fen=data["amount"])
+            plans.close_item(request.user, item, state=data["state"], result=data["result"], amount_fen=data["amount"],
+                             reason=data["reason"])
         except ReferralError as err:
             messages.error(request, str(err))
         else:
@@ -45,13 +45,14 @@ def close_item(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "referrals/close_item.html", {"item": item, "form": form})
 
 
-@role_required()
+@allow("case.cooperation")
 def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     """协作: everything the units of one case share about it."""
     case = case_or_deny(request, pk)
     audit.record(request, "view", case, detail={"page": "cooperation"})
-    profile = request.profile
     form = PlanItemForm(request.POST or None)
+    if request.method == "POST":
+        require(request, "plan_item.add", case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -70,5 +71,5 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals": case.referrals.select_related("to_unit", "from_unit"),
         "visible_referrals": set(visible.filter(case=case).values_list("pk", flat=True)),
         "units": [cu.unit for cu in case.case_units.select_related("unit")],
-        "form": form if profile.in_procuratorate and profile.role in CLUE_ROLES else None,
+        "form": form if may(request.user, "plan_item.add", case) else None,
     })

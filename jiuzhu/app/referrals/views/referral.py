@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import role_required, shown_id
+from jiuzhu.app.accounts.access import shown_id
+from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.referrals.forms import AnswerForm, ReturnForm
 from jiuzhu.app.referrals.services import flow, limits
 from jiuzhu.app.referrals.services.errors import ReferralError
@@ -19,7 +20,7 @@ from jiuzhu.app.referrals.services.letters import letter_docx
 from jiuzhu.app.referrals.views.common import referral_or_deny
 
 
-@role_required()
+@allow("referral.view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = referral_or_deny(request, pk)
     audit.record(request, "view", referral)
@@ -37,7 +38,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@role_required()
+@allow("referral.view")
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     referral = referral_or_deny(request, pk)
     audit.record(request, "export", referral, detail={"document": referral.letter_title})
@@ -49,7 +50,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _step(request: HttpRequest, pk: int, do) -> HttpResponse:
-    referral = referral_or_deny(request, pk)
+    referral = referral_or_deny(request, pk, "referral.act")
     try:
         do(referral)
     except ReferralError as err:
@@ -58,7 +59,7 @@ def _step(request: HttpRequest, pk: int, do) -> HttpResponse:
 
 
 @require_POST
-@role_required()
+@allow("referral.act")
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
     def do(referral):
         flow.sign(request.user, referral)
@@ -68,13 +69,13 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required()
+@allow("referral.act")
 def start(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, lambda referral: flow.start(request.user, referral))
 
 
 @require_POST
-@role_required()
+@allow("referral.act")
 def return_referral(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
 
@@ -87,12 +88,9 @@ def return_referral(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, do)
 
 
-@role_required()
+@allow("referral.act")
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = referral_or_deny(request, pk)
-    if not flow.may_act(request.user, referral):
-        messages.error(request, "只有接收单位可以反馈")
-        return redirect("referrals:detail", pk=referral.pk)
+    referral = referral_or_deny(request, pk, "referral.act")
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

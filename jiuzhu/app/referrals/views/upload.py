@@ -6,18 +6,16 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import deny, role_required
 from jiuzhu.app.accounts.models import Role
+from jiuzhu.app.accounts.policy import allow, get_visible_or_404
 from jiuzhu.app.referrals.forms import UploadForm
 from jiuzhu.app.referrals.models import RegistryUpload
 from jiuzhu.app.referrals.services.upload import SUFFIXES, save_upload
 from jiuzhu.app.registries.services import UploadRefused, allowed_sources, check_upload, max_upload_bytes
 from jiuzhu.engine.intake.specs import SPECS
-
-UPLOADERS = (Role.LIAISON, Role.UNIT_LEADER, Role.DATA_ADMIN)
 
 
 def _sources(request: HttpRequest) -> list[tuple[str, str]]:
@@ -27,7 +25,7 @@ def _sources(request: HttpRequest) -> list[tuple[str, str]]:
     return [(code, SPECS[code].title) for code in codes]
 
 
-@role_required(*UPLOADERS)
+@allow("upload")
 def upload(request: HttpRequest) -> HttpResponse:
     sources = _sources(request)
     form = UploadForm(request.POST or None, request.FILES or None, sources=sources)
@@ -51,19 +49,16 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _own_upload(request: HttpRequest, pk: int) -> RegistryUpload:
-    made = get_object_or_404(RegistryUpload, pk=pk)
-    if made.unit_id != request.profile.unit_id:
-        raise deny(request, "referrals.registryupload", str(pk))
-    return made
+    return get_visible_or_404(request, RegistryUpload, pk, "upload.view")
 
 
-@role_required(*UPLOADERS)
+@allow("upload.view")
 def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
     made = _own_upload(request, pk)
     return render(request, "referrals/upload_status.html", {"u": made})
 
 
-@role_required(*UPLOADERS)
+@allow("upload.view")
 def rejections(request: HttpRequest, pk: int) -> HttpResponse:
     """The rejection report of one batch of the upload (?batch=…; xlsx with ?format=xlsx)."""
     made = _own_upload(request, pk)

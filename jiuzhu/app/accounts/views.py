@@ -1,0 +1,131 @@
+"""The data administrator's own pages: users (create, disable, reset password, role, unit), units,
+and the settings index. Nothing here shows a case or a person; every change is audited with ids
+and codes, never names or passwords."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.forms import UnitForm, UserForm
+from jiuzhu.app.accounts.models import Profile, Unit
+from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.accounts.roles import DATA_ADMIN
+
+
+def _state(profile: Profile) -> dict:
+    return {"unit": profile.unit.code, "role": profile.role, "active": profile.user.is_active}
+
+
+@allow("users")
+def users(request: HttpRequest) -> HttpResponse:
+    rows = Profile.objects.select_related("user", "unit").order_by("unit_id", "role", "user__username")
+    unit = request.GET.get("unit", "")
+    if unit:
+        rows = rows.filter(unit__code=unit)
+    return render(request, "accounts/users.html", {"rows": rows, "units": Unit.objects.all(), "unit": unit})
+
+
+@transaction.atomic
+def _save_user(request: HttpRequest, form: UserForm, profile: Profile | None) -> Profile:
+    data = form.cleaned_data
+    User = get_user_model()
+    before = _state(profile) if profile else None
+    user = profile.user if profile else User(username=data["username"])
+    user.email = data["email"]
+    user.is_active = data["active"]
+    user.is_superuser = False  # nobody is a superuser: rights come from the role (accounts.policy)
+    user.is_staff = data["role"] in DATA_ADMIN  # the admin site's configuration pages
+    if data["password"]:
+        user.set_password(data["password"])
+    user.save()
+    if profile is None:
+        profile = Profile(user=user)
+    profile.unit, profile.role = data["unit"], data["role"]
+    profile.display_name, profile.phone = data["display_name"], data["phone"]
+    profile.save()
+    audit.record(request, "update" if before else "create", user, before=before, after=_state(profile),
+                 detail={"password_reset": bool(data["password"])} if before else None)
+    return profile
+
+
+@allow("users")
+def user_new(request: HttpRequest) -> HttpResponse:
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        profile = _save_user(request, form, None)
+        messages.success(request, f"已新建用户 {profile.user.username}")
+        return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "title": "新建用户"})
+
+
+@allow("users")
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_object_or_404(Profile.objects.select_related("user", "unit"), pk=pk)
+    form = UserForm(request.POST or None, user=profile.user, initial=UserForm.initial_of(profile))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if profile.user_id == request.user.pk and (not d["active"] or d["role"] != profile.role):
+            messages.error(request, "不能停用自己的账号或修改自己的角色，请由另一位数据管理员办理")
+        else:
+            _save_user(request, form, profile)
+            messages.success(request, f"已保存用户 {profile.user.username}")
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "title": f"用户 {profile.user.username}",
+                                                        "profile": profile})
+
+
+@allow("users")
+def units(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/units.html", {"rows": Unit.objects.all()})
+
+
+def _unit_form(request: HttpRequest, unit: Unit | None) -> HttpResponse:
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        before = {"name": unit.name, "active": unit.active} if unit else None
+        saved = form.save()
+        audit.record(request, "update" if unit else "create", saved, before=before,
+                     after={"code": saved.code, "name": saved.name, "active": saved.active})
+        messages.success(request, f"已保存单位 {saved.name}")
+        return redirect("accounts:units")
+    return render(request, "accounts/unit_form.html", {"form": form, "unit": unit})
+
+
+@allow("users")
+def unit_new(request: HttpRequest) -> HttpResponse:
+    return _unit_form(request, None)
+
+
+@allow("users")
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _unit_form(request, get_object_or_404(Unit, pk=pk))
+
+
+# (label, admin changelist or page URL name, what it holds)
+SETTINGS = (
+    ("期限设置", "admin:casework_timelimit_changelist", "各环节办理期限（工作日）"),
+    ("审批层级", "admin:casework_approvallevel_changelist", "审批顺序、起审金额、先行救助与超上限层级"),
+    ("职工月平均工资", "admin:casework_wagerate_changelist", "救助金额上限的计算基数"),
+    ("职责清单", "admin:referrals_responsibilitylist_changelist", "各单位承接事项、联络员、时限"),
+    ("筛查规则", "admin:clues_rulesetting_changelist", "规则开关与参数"),
+    ("专项帮扶小组", "admin:accounts_team_changelist", "小组成员与协作单位"),
+    ("工作日历", "casework:calendar", "法定节假日与调休"),
+)
+
+
+@allow("settings")
+def settings_index(request: HttpRequest) -> HttpResponse:
+    from django.urls import NoReverseMatch, reverse
+
+    rows = []
+    for label, name, note in SETTINGS:
+        try:
+            rows.append((label, reverse(name), note))
+        except NoReverseMatch:
+            continue
+    return render(request, "accounts/settings.html", {"rows": rows})
