@@ -27,6 +27,7 @@ ADMIN_MODELS = frozenset({
     "referrals.responsibilitylist",
     "clues.rulesetting", "clues.screeningrun",
     "jobs.job",  # ids and counts only, read-only
+    "registries.sourceagreement",  # which source types a unit may send
 })
 
 # personal data, or the keys to it: never in the admin
