@@ -5,8 +5,6 @@ and codes, never names or passwords."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -14,11 +12,7 @@ from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.forms import UnitForm, UserForm
 from jiuzhu.app.accounts.models import Profile, Unit
 from jiuzhu.app.accounts.policy import allow
-from jiuzhu.app.accounts.roles import DATA_ADMIN
-
-
-def _state(profile: Profile) -> dict:
-    return {"unit": profile.unit.code, "role": profile.role, "active": profile.user.is_active}
+from jiuzhu.app.accounts.users import save_user
 
 
 @allow("users")
@@ -30,27 +24,10 @@ def users(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/users.html", {"rows": rows, "units": Unit.objects.all(), "unit": unit})
 
 
-@transaction.atomic
 def _save_user(request: HttpRequest, form: UserForm, profile: Profile | None) -> Profile:
-    data = form.cleaned_data
-    User = get_user_model()
-    before = _state(profile) if profile else None
-    user = profile.user if profile else User(username=data["username"])
-    user.email = data["email"]
-    user.is_active = data["active"]
-    user.is_superuser = False  # nobody is a superuser: rights come from the role (accounts.policy)
-    user.is_staff = data["role"] in DATA_ADMIN  # the admin site's configuration pages
-    if data["password"]:
-        user.set_password(data["password"])
-    user.save()
-    if profile is None:
-        profile = Profile(user=user)
-    profile.unit, profile.role = data["unit"], data["role"]
-    profile.display_name, profile.phone = data["display_name"], data["phone"]
-    profile.save()
-    audit.record(request, "update" if before else "create", user, before=before, after=_state(profile),
-                 detail={"password_reset": bool(data["password"])} if before else None)
-    return profile
+    d = form.cleaned_data
+    return save_user(request, profile=profile, username=d["username"], display_name=d["display_name"], unit=d["unit"],
+                     role=d["role"], phone=d["phone"], email=d["email"], active=d["active"], password=d["password"])
 
 
 @allow("users")
