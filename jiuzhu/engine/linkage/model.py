@@ -105,6 +105,20 @@ _ALT_PAIR = (f"(alt_id_l IS NOT NULL AND {_NAMED_ID.format(s='_r')} IS NOT NULL)
 # A member's row names the head; the head's 户 holds one ID-bearing person of that name (features.hh_id).
 _HOUSEHOLD_PAIR = "(hh_id_l IS NOT NULL AND id_number_r IS NOT NULL) OR (hh_id_r IS NOT NULL AND id_number_l IS NOT NULL)"
 
+def _town_unique_levels() -> list[Level]:
+    """本乡镇唯一同名, by how many (eligible) namesakes the county holds (k = name_id_persons): of k
+    namesakes the record's township holds one. The name's own weight says "one of k" (term frequency
+    k / population); that the township holds only one of them is worth ∝ k — u = 0.08 / k at the
+    bucket's lower bound (0.01 at k = 8, as before) — so a name held by more people in a larger
+    region keeps its evidence: the two together do not depend on k."""
+    levels = []
+    for low, high in ((2, 3), (4, 7), (8, 15), (16, 31), (32, 63), (64, 127), (128, None)):
+        count = f"name_id_persons{{s}} >= {low}" + (f" AND name_id_persons{{s}} <= {high}" if high else "")
+        levels.append(Level("本乡镇唯一同名", "township_l = township_r AND "
+                            + _residue_side(f"name_town_id_persons{{s}} = 1 AND {count}"), 0.15, 0.08 / low))
+    return levels
+
+
 COMPARISONS: dict[str, list[Level]] = {
     "name": [
         _null("name_norm"),
@@ -125,8 +139,7 @@ COMPARISONS: dict[str, list[Level]] = {
     "name_unique": [
         Level("不适用", "name_norm_l IS NULL OR name_norm_r IS NULL OR name_norm_l <> name_norm_r", null=True),
         Level("全县唯一同名", _residue_side("name_id_persons{s} = 1"), 0.4, 0.02),
-        Level("本乡镇唯一同名", "township_l = township_r AND " + _residue_side("name_town_id_persons{s} = 1"),
-              0.15, 0.01),
+        *_town_unique_levels(),
         Level("本村唯一同名", "village_l = village_r AND " + _residue_side("name_village_id_persons{s} = 1"),
               0.05, 0.004),
         # Two records without ID, a name no ID-bearing person holds: no evidence either way.
