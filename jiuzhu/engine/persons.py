@@ -23,12 +23,12 @@ PERSON_VALUES = ("name", "id_number", "sex", "birth_date", "phone", "township", 
 FIELD_NAMES = {"name": "姓名", "id_number": "身份证号", "sex": "性别", "birth_date": "出生日期", "phone": "联系电话",
                "township": "乡镇", "village": "村居", "address": "住址"}
 # The comparisons of linkage/model.py as the users say them.
-COMPARISON_NAMES = {"name": "姓名", "name_unique": "同名人数", "birth_date": "出生日期", "sex": "性别",
+COMPARISON_NAMES = {"name": "姓名", "name_unique": "同名人数", "near_unique": "近名人数", "birth_date": "出生日期", "sex": "性别",
                     "phone": "联系电话", "township": "乡镇", "village": "村居", "eligibility": "年龄与名册",
-                    "alt_id": "同行证件号（残疾证号、户主身份证号）", "case": "案号"}
+                    "alt_id": "同行证件号（残疾证号、户主身份证号）", "address": "门牌（住址）", "case": "案号"}
 # Where a comparison's values are read on each record (None: a derived feature, shown by its level only).
 COMPARISON_FIELD = {"name": "name", "birth_date": "birth_date", "sex": "sex", "phone": "phone",
-                    "township": "township", "village": "village"}
+                    "township": "township", "village": "village", "address": "address"}
 METHOD_LABELS = {"id": "身份证号一致", "probabilistic": "概率匹配（姓名、出生日期等）", "single": "仅此一条记录"}
 ID_RE = re.compile(r"^\d{17}[\dXx]$")
 NAME_DIGITS_RE = re.compile(r"^([^\d\s]+)\s*(\d{3,6}[Xx]?)$")

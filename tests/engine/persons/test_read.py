@@ -55,3 +55,11 @@ def test_no_warehouse_is_said_in_chinese(tmp_path):
 @pytest.mark.parametrize(("p", "word"), [(99.95, "极强"), (99.5, "很强"), (96, "较强"), (85, "一般"), (50, "较弱")])
 def test_strength_words(p, word):
     assert persons.strength_word(p) == word
+
+
+def test_every_linkage_comparison_has_a_chinese_name():
+    """The 为何认定为同一人 table names each comparison in Chinese, the ones linkage added later included."""
+    from jiuzhu.engine.linkage.model import COMPARISONS
+
+    assert sorted(set(COMPARISONS) - set(persons.COMPARISON_NAMES)) == []
+    assert (persons.COMPARISON_NAMES["near_unique"], persons.COMPARISON_NAMES["address"]) == ("近名人数", "门牌（住址）")
