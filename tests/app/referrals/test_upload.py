@@ -57,6 +57,7 @@ def test_upload_imports_and_offers_the_rejection_report(client, frank):
     assert result["rows_rejected"] + result["rows_flagged"] == 1
     page = client.get(f"/referrals/upload/{made.pk}/").content.decode()
     assert "已导入" in page and 'http-equiv="refresh"' not in page
+    assert "<td>特困供养人员</td>" in page and ">tekun<" not in page  # the list type in words, not its code
     report = client.get(f"/referrals/upload/{made.pk}/rejections.csv?batch={result['batch_id']}")
     assert report.status_code == 200
     body = b"".join(report.streaming_content).decode("utf-8-sig")
