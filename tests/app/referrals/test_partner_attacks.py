@@ -21,7 +21,7 @@ def test_liaison_cannot_bring_another_unit_into_a_case(client, frank, grace, wor
     page = client.post(f"/referrals/new/?case={case.pk}", {
         "to_unit": units["education"].pk, "kind": "student_grant", "person_name": "卢某某",
         "facts": "孩子需要助学金", "request": "请纳入"}, follow=True).content.decode()
-    assert "协作单位只能向检察院移送" in page
+    assert "发送" in page  # the form again: 教育局 is not a choice for a partner unit
     assert not CaseUnit.objects.filter(case=case, unit=units["education"]).exists()
     assert not Referral.objects.filter(to_unit=units["education"]).exists()
     with pytest.raises(ReferralError, match="只能向检察院"):
@@ -92,3 +92,11 @@ def test_the_unit_closes_its_own_item_without_a_reason(frank, item):
     plans.close_item(frank, item, state="done", result="已纳入低保", amount_fen=189_100)
     item.refresh_from_db()
     assert (item.state, item.result) == ("done", "已纳入低保")
+
+
+def test_the_partners_referral_form_offers_the_procuratorate_only_and_no_full_id(client, frank, world, units):
+    case = world["a"]
+    client.force_login(frank)
+    page = client.get(f"/referrals/new/?case={case.pk}").content.decode()
+    assert case.person_id_number not in page
+    assert units["education"].name not in page and "检察院" in page

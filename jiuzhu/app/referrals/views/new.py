@@ -22,10 +22,15 @@ def new(request: HttpRequest) -> HttpResponse:
     case = case_or_deny(request, int(request.GET["case"]), "case.view") if request.GET.get("case", "").isdigit() else None
     initial = {}
     if case is not None:
-        initial = {"person_name": case.person_name, "person_id_number": case.person_id_number}
+        # the ID goes with the case when sent; only roles that see it whole get it in the form
+        initial = {"person_name": case.person_name,
+                   "person_id_number": case.person_id_number if profile.sees_full_id else ""}
     if not profile.in_procuratorate:
         initial["kind"] = HelpKind.JUDICIAL_AID
     form = ReferralForm(request.POST or None, initial=initial)
+    if not profile.in_procuratorate:  # a partner unit sends to the procuratorate only
+        form.fields["to_unit"].queryset = Unit.objects.filter(code="procuratorate")
+        form.fields["to_unit"].empty_label = "检察院"
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
