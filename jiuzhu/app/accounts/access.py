@@ -38,7 +38,9 @@ def deny(request: HttpRequest, what: str, object_id: str = "") -> PermissionDeni
 
 
 def role_required(*roles: str, procuratorate: bool = False) -> Callable:
-    """Login required, and the user's role must be one of `roles` (any role when none are given)."""
+    """Login required, and the user's role must be one of `roles` (any role when none are given).
+    Superseded by `accounts.policy.allow(action)`: no view of the platform uses it any more; new views
+    name their action in the policy table instead of listing roles."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @login_required
