@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jiuzhu.app.api",
     "jiuzhu.app.jobs",
     "jiuzhu.app.registries",
+    "axes",  # login throttling and lock-out
     "ninja",  # serves the API docs' Swagger files locally instead of from a CDN
 ]
 
@@ -84,6 +85,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jiuzhu.app.web.middleware.AuditContextMiddleware",
+    "jiuzhu.app.web.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "jiuzhu.app.urls"
@@ -120,11 +124,6 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
-
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
@@ -140,10 +139,68 @@ MEDIA_ROOT = str(HOME / "uploads")
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
-SESSION_COOKIE_AGE = 8 * 3600  # a working day
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "jiuzhu.app.web.errors.csrf_failure"
+
+# --- Hardening (docs/security.md) ---------------------------------------------------------------------------
+# Idle sessions end: every request renews the cookie, JIUZHU_SESSION_IDLE_MINUTES without one logs out.
+SESSION_COOKIE_AGE = int(os.environ.get("JIUZHU_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Login throttling (django-axes): JIUZHU_LOGIN_FAILURES wrong passwords for one user name from one address lock
+# that pair out for JIUZHU_LOCKOUT_MINUTES; the right password is refused meanwhile.
+AUTHENTICATION_BACKENDS = [
+    "jiuzhu.app.accounts.backends.ThrottledLogins",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("JIUZHU_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("JIUZHU_LOCKOUT_MINUTES", "30")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "jiuzhu.app.web.errors.locked_out"
+AXES_VERBOSE = False  # its log lines carry the typed user name; the audit trail has the attempts
+AXES_CLIENT_IP_CALLABLE = "jiuzhu.app.accounts.audit.client_ip"
+# How many proxies of ours stand before the platform (nginx: 1): the client's address is then the one they
+# appended to X-Forwarded-For; anything a client wrote there itself is ignored.
+PROXY_COUNT = int(os.environ.get("JIUZHU_PROXY_COUNT", "0"))
+
+# Passwords (等级保护 practice): 12 characters or more, three kinds of character, not common, not all digits,
+# not like the user's own name.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jiuzhu.app.accounts.passwords.CharacterKindsValidator", "OPTIONS": {"kinds": 3}},
+]
+
+# HTTPS behind a TLS proxy (nginx): JIUZHU_HTTPS=1 turns on secure cookies, redirects and HSTS and trusts the
+# proxy's X-Forwarded-Proto; JIUZHU_CSRF_TRUSTED_ORIGINS lists the https:// origins users type.
+HTTPS = os.environ.get("JIUZHU_HTTPS", "") == "1"
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]  # the local health probe speaks plain HTTP
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("JIUZHU_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("JIUZHU_HSTS_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("JIUZHU_HSTS_PRELOAD", "1") == "1"
+_origins = os.environ.get("JIUZHU_CSRF_TRUSTED_ORIGINS", "")
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in _origins.split(",") if o.strip()] or (
+    [f"https://{h}" for h in ALLOWED_HOSTS if h and h not in ("testserver",)] if HTTPS else [])
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Only the platform's own files: no inline script or style, no other site (jiuzhu.app.web.middleware).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+# Files the platform writes in JIUZHU_HOME (databases, uploads, reports) are the owner's alone.
+os.umask(0o077)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -170,9 +227,6 @@ FILE_UPLOAD_HANDLERS = [
 
 # JSON lines to stderr (or JIUZHU_LOG_FILE): one line per request with its id, user, unit and duration;
 # warnings and errors of the rest; no request bodies, paths or query strings (jiuzhu/app/ops/logs.py).
-# Behind nginx with TLS (deploy/): nginx says the request came over HTTPS; cookies only travel over it.
-if os.environ.get("JIUZHU_HTTPS", "") == "1":
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
-
 LOGGING = logging_config(os.environ.get("JIUZHU_LOG_FILE", ""), os.environ.get("JIUZHU_LOG_LEVEL", "INFO"))
+# django-axes warns of each failed login with the typed user name: the audit trail has them, keyed.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "ERROR"}

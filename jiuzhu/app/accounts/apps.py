@@ -14,3 +14,8 @@ class AccountsConfig(AppConfig):
         from jiuzhu.app.accounts.admin_policy import lock_down
 
         lock_down(admin.site)
+
+        from jiuzhu.app.accounts import changelog, signals
+
+        changelog.connect()
+        signals.connect()

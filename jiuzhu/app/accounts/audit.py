@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextvars
 import getpass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -44,6 +45,70 @@ def acting(request) -> Iterator[None]:
         current_request.reset(token)
 
 
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind JIUZHU_PROXY_COUNT proxies of ours the address the
+    outermost of them put into X-Forwarded-For (a client can prepend anything, never append)."""
+    from django.conf import settings
+
+    count = getattr(settings, "PROXY_COUNT", 0)
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    if count and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
+def audited(object_type: str, action: str = "view") -> Callable:
+    """Decorator for a page, API operation, document or export that shows people: a successful answer is
+    recorded as `action` on `object_type` (the view's `pk`/`*_id` argument as object id). A list view may set
+    `request.audit_count` (rows shown) and `request.audit_ids` (the ids shown) for the entry.
+
+    Pages without it are still recorded, by AuditContextMiddleware, under their URL name."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            result = view(request, *args, **kwargs)
+            status = getattr(result, "status_code", 200)
+            if status < 400 and not getattr(request, "audit_done", False):
+                object_id = next((str(v) for k, v in kwargs.items() if k == "pk" or k.endswith("_id")), "")
+                record(request, action, object_type=object_type, object_id=object_id,
+                       detail=_shown(request))
+            return result
+
+        return wrapped
+
+    return decorator
+
+
+def _shown(request) -> dict:
+    detail = {"path": request.path}
+    if getattr(request, "audit_count", None) is not None:
+        detail["count"] = request.audit_count
+    if getattr(request, "audit_ids", None):
+        detail["ids"] = [str(i) for i in request.audit_ids][:500]
+    return detail
+
+
+def page_seen(request, response) -> None:
+    """The fallback for every page and API answer a signed-in user (or a token) got that no view recorded:
+    one `view` entry under the URL's name (AuditContextMiddleware)."""
+    if request.method not in ("GET", "HEAD") or response.status_code >= 400 or getattr(request, "audit_done", False):
+        return
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False) and not getattr(request, "auth", None):
+        return
+    match = getattr(request, "resolver_match", None)
+    name = (match.view_name if match else "") or request.path
+    record(request, "export" if response.has_header("Content-Disposition") else "view",
+           object_type=f"page:{name}"[:50], object_id=_first_id(match), detail=_shown(request))
+
+
+def _first_id(match) -> str:
+    if match is None:
+        return ""
+    return next((str(v) for k, v in match.kwargs.items() if k == "pk" or k.endswith("_id")), "")
+
+
 def _is_request(who: Any) -> bool:
     return hasattr(who, "user") and hasattr(who, "META")
 
@@ -71,6 +136,8 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
+    if request is not None:
+        request.audit_done = True  # the page fallback (page_seen) need not record it again
     if user is not None:
         username = user.get_username()
     elif request is not None:
@@ -87,7 +154,7 @@ def record(
         "detail": chain.scrub(detail or {}),
         "before": chain.scrub(before) if before is not None else None,
         "after": chain.scrub(after) if after is not None else None,
-        "ip": chain.normal_ip(request.META.get("REMOTE_ADDR")) if request is not None else None,
+        "ip": chain.normal_ip(client_ip(request)) if request is not None else None,
     }
     return append(entry)
 

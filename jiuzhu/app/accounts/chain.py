@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import re
 from datetime import UTC, datetime
@@ -75,9 +76,12 @@ def _is_hashed(value: Any) -> bool:
 
 
 def normal_ip(ip: str | None) -> str | None:
-    if ip and ":" in ip:
-        return clean_ipv6_address(ip)
-    return ip or None
+    """The address as the database gives it back (IPv6 compressed), or None for anything not an address."""
+    try:
+        ipaddress.ip_address(ip or "")
+    except ValueError:
+        return None
+    return clean_ipv6_address(ip) if ":" in ip else ip
 
 
 def canonical(entry: dict) -> bytes:

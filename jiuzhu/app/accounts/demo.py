@@ -28,6 +28,31 @@ DEMO_USERS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
 )
 
 
+def real_data(home) -> str:
+    """What in this home or database is not the demo's, in words ('' when nothing): the demo's accounts carry
+    a printed password, so they must never be written where real people's data is."""
+    from jiuzhu.engine.home import warehouse_path
+
+    demo_names = {row[0] for row in DEMO_USERS}
+    others = get_user_model().objects.exclude(username__in=demo_names).count()
+    if others:
+        return f"{others} 个非演示用户"
+    if (home / "demo.home").exists() or (home / "demo.done").exists():
+        return ""
+    if warehouse_path().exists():
+        return "已导入的数据仓库"
+    from django.apps import apps
+
+    for label in ("casework.Case", "clues.Clue", "referrals.Referral"):
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        if model.objects.exists():
+            return f"{model._meta.verbose_name}记录"
+    return ""
+
+
 @transaction.atomic
 def create_demo_users() -> list[tuple[str, str, str]]:
     """Create (or reset) the demo users; returns (username, name, unit·role) rows to print."""

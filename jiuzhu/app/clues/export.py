@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from jiuzhu.app.clues.models import OPEN_STATES, Clue
+from jiuzhu.engine.cells import safe_row
 
 HEADER = ("clue_id", "rule", "person_name", "person_id_number", "priority", "tags", "target_unit", "reason",
           "records")
@@ -35,7 +36,7 @@ def write_csv(path: Path, include_all: bool = False) -> int:
         out = csv.writer(fh)
         out.writerow(HEADER)
         for r in rows(include_all):
-            out.writerow(r)
+            out.writerow(safe_row(r))
             n += 1
     return n
 
@@ -53,7 +54,7 @@ def write_xlsx(path: Path, include_all: bool = False) -> int:
     n = 0
     for r in rows(include_all):
         # ID numbers as text: a number cell would lose the last digits.
-        ws.append([str(v) if i == 3 else v for i, v in enumerate(r)])
+        ws.append(safe_row(str(v) if i == 3 else v for i, v in enumerate(r)))
         n += 1
     for col, width in zip("ABCDEFGHI", (10, 8, 10, 20, 8, 16, 16, 70, 60), strict=True):
         ws.column_dimensions[col].width = width

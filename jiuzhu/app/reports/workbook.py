@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from jiuzhu.app.reports import tables, wording
 from jiuzhu.app.reports.figures import QuarterlyFigures
 from jiuzhu.app.reports.tables import Money
+from jiuzhu.engine.cells import safe_cell, safe_row
 
 YUAN_FORMAT = "#,##0.00"
 
@@ -22,7 +23,7 @@ def render(fig: QuarterlyFigures) -> bytes:
     wb.properties.creator = fig.organisation
     for table in tables.all_tables(fig):
         sheet = wb.create_sheet(table.title.replace("（", "(").replace("）", ")")[:31])
-        sheet.append(table.headers)
+        sheet.append(safe_row(table.headers))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
@@ -44,4 +45,4 @@ def render(fig: QuarterlyFigures) -> bytes:
 def _value(value):
     if isinstance(value, Money):
         return value.fen / 100  # 元; exact to the 分 for any amount a county grants
-    return value
+    return safe_cell(value)

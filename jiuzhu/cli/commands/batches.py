@@ -8,6 +8,7 @@ import getpass
 import json
 from pathlib import Path
 
+from jiuzhu.cli.audited import record_export
 from jiuzhu.cli.errors import CommandError
 
 
@@ -77,6 +78,8 @@ def _run(args: argparse.Namespace) -> int:
         with connect(read_only=True) as con:
             rows = rejections(con, batch=args.batch)
         write_csv(Path(args.out), rows, for_people=args.excel)
+        record_export("batches.rejections", {"file": Path(args.out).name, "rows": len(rows),
+                                             "batch": args.batch or "", "excel": bool(args.excel)})
         print(f"已写出 {len(rows)} 条问题记录 / wrote {len(rows)} problem rows: {args.out}")
         return 0
     with connect(read_only=True) as con:

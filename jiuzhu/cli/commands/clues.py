@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from jiuzhu.cli.audited import record_export
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
 
@@ -27,13 +28,7 @@ def export(args: argparse.Namespace) -> int:
         raise CommandError(f"目录不存在：{args.out.parent}", f"no such directory: {args.out.parent}")
     write = write_csv if args.format == "csv" else write_xlsx
     n = write(args.out, include_all=args.all)
-    try:
-        from jiuzhu.app.accounts.audit import record
-    except ImportError:
-        record = None
-    if record is not None:
-        # Exporting people's data is audited: who, when, how many, where to (never the rows themselves).
-        record(None, "export", object_type="clues.clue",
-               detail={"format": args.format, "file": args.out.name, "rows": n, "all": bool(args.all)})
+    # Exporting people's data is audited: who, when, how many, where to (never the rows themselves).
+    record_export("clues.clue", {"format": args.format, "file": args.out.name, "rows": n, "all": bool(args.all)})
     print(f"已导出 {n} 条线索到 {args.out} / exported {n} clues to {args.out}")
     return 0

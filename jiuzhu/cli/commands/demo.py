@@ -37,6 +37,17 @@ def prepare(scale: str, seed: int, as_of: str | None) -> None:
     home = jiuzhu_home()
     done = home / "demo.done"
     _step(["init"])
+    setup()
+    from jiuzhu.app.accounts.demo import real_data
+
+    found = real_data(home)
+    if found:
+        raise CommandError(
+            f"这个数据目录或数据库里已有真实数据（{found}），演示不会在这里写入演示账号和演示数据。"
+            "请为演示另设一个新的 JIUZHU_HOME（使用 PostgreSQL 时也另建一个数据库）。",
+            "this home or database holds real data; the demo will not write its accounts into it: "
+            "use a fresh JIUZHU_HOME (and database)")
+    (home / "demo.home").touch()  # from now on this home is the demo's
     if not done.exists():
         files = home / "demo-county"
         synth = ["synth", "--scale", scale, "--seed", str(seed), "--out", str(files)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from jiuzhu.cli.audited import record_export
 from jiuzhu.cli.errors import CommandError
 
 
@@ -31,5 +32,6 @@ def export(args: argparse.Namespace) -> int:
         rows = export_rows(con)
     write_export(Path(args.out), rows)
     people = len({r[0] for r in rows})
+    record_export("persons.export", {"file": Path(args.out).name, "rows": len(rows), "persons": people})
     print(f"已写出 {len(rows)} 条记录、{people} 人 / wrote {len(rows)} records of {people} persons: {args.out}")
     return 0

@@ -6,6 +6,8 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
+from jiuzhu.engine.cells import safe_row
+
 CSV_HEADER = ("file", "sheet", "row", "column", "value", "reason")
 XLSX_HEADER = ("文件", "工作表", "行号", "列", "值", "原因", "处理")
 KIND_ZH = {
@@ -26,14 +28,7 @@ def write_csv(path: Path, rows: Sequence[tuple], *, for_people: bool = False) ->
         w = csv.writer(fh)
         w.writerow(CSV_HEADER)
         for r in rows:
-            w.writerow([_safe(v) for v in r[:6]] if for_people else r[:6])
-
-
-def _safe(value: object) -> object:
-    # A report cell must never turn into a live formula when opened.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+            w.writerow(safe_row(r[:6]) if for_people else r[:6])
 
 
 def write_xlsx(path: Path, rows: Sequence[tuple]) -> None:
@@ -44,5 +39,5 @@ def write_xlsx(path: Path, rows: Sequence[tuple]) -> None:
     ws = wb.create_sheet("问题行")
     ws.append(XLSX_HEADER)
     for r in rows:
-        ws.append([_safe(v) for v in r[:6]] + [KIND_ZH.get(r[6], r[6])])
+        ws.append([*safe_row(r[:6]), KIND_ZH.get(r[6], r[6])])
     wb.save(path)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from jiuzhu.engine.cells import safe_row
+
 HEADER = ("person_key", "source_type", "file", "row", "name", "id_number", "sheet")
 
 
@@ -25,16 +27,9 @@ def export_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     """).fetchall()
 
 
-def _cell(value: object) -> object:
-    # A cell must never turn into a live formula when the file is opened in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def write_export(path: Path, rows: list[tuple]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(HEADER)
-        w.writerows(tuple(_cell(v) for v in r) for r in rows)
+        w.writerows(safe_row(r) for r in rows)

@@ -1,0 +1,43 @@
+"""Per-request security: who the audit trail names, and the headers every dynamic answer carries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from jiuzhu.app.accounts import audit
+
+
+class AuditContextMiddleware:
+    """Entries written without a request at hand (the change log, signals) name this request's user; every
+    page or API answer that no view recorded is recorded here (audit.page_seen)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with audit.acting(request):
+            response = self.get_response(request)
+            if not request.path.startswith((settings.STATIC_URL, "/healthz")):
+                audit.page_seen(request, response)
+            return response
+
+
+class SecurityHeadersMiddleware:
+    """A CSP that allows only the platform's own files, and `Cache-Control: no-store` on every page and
+    download it builds (they show people; a shared office computer must not keep them in its cache).
+    Static files are answered before this middleware (WhiteNoise) and stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+        return response
