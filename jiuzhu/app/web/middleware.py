@@ -37,7 +37,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
-        if not request.path.startswith(settings.STATIC_URL):
+        if not request.path.startswith(settings.STATIC_URL) and "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"
         return response

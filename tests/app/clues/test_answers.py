@@ -66,7 +66,8 @@ def test_taken_up_closes_the_clue_and_is_audited(personas):
     clue.refresh_from_db()
     assert (clue.state, clue.unit_outcome, clue.unit_note, clue.answered_unit, clue.answered_by) == (
         ClueState.ANSWERED, "taken_up", "已启动孤儿认定", "civil_affairs", personas["frank"])
-    event = AuditEvent.objects.get(object_type="clues.clue", object_id=str(clue.pk), action="update")
+    event = AuditEvent.objects.get(object_type="clues.clue", object_id=str(clue.pk), action="update",
+                                   detail__via__isnull=True)  # not the change log's entry
     assert event.detail == {"step": "unit_answer", "outcome": "taken_up", "unit": "civil_affairs"}
     with pytest.raises(services.ClueError) as err:
         services.conclude_clue(clue, "not_eligible", "再答", personas["frank"])
