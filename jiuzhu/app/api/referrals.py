@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from jiuzhu.app.accounts import audit
@@ -16,6 +16,7 @@ from jiuzhu.app.referrals.models import Notification, Referral
 from jiuzhu.app.referrals.services import flow, scope
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.flow import describe_result
+from jiuzhu.engine.identity.money import MAX_AMOUNT_FEN
 
 router = Router(tags=["协作移送"])
 
@@ -135,8 +136,9 @@ def get_case_or_refuse(request: HttpRequest, case_id: int):
 class AnswerIn(Schema):
     result: str
     note: str = ""
-    monthly_amount_fen: int | None = None
-    once_amount_fen: int | None = None
+    # Bounded here so that an absurd amount is a 400 naming the field, never an overflow in the database.
+    monthly_amount_fen: int | None = Field(None, ge=0, le=MAX_AMOUNT_FEN)
+    once_amount_fen: int | None = Field(None, ge=0, le=MAX_AMOUNT_FEN)
     effective_date: date | None = None
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jiuzhu.app.accounts.models import Profile, Role, Unit
 from jiuzhu.app.casework.models import Category, Method, Origin, Proposal, RefusalReason
+from jiuzhu.engine.identity.money import amount_problem
 
 
 class YuanField(forms.DecimalField):
@@ -22,7 +23,10 @@ class YuanField(forms.DecimalField):
 
     def clean(self, value):
         value = super().clean(value)
-        return None if value is None else int(value * 100)
+        fen = None if value is None else int(value * 100)
+        if amount_problem(fen):
+            raise forms.ValidationError(amount_problem(fen))
+        return fen
 
 
 def _today():

@@ -9,6 +9,7 @@ from django import forms
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.referrals.models import HelpKind, PlanItemState, ResultCode
 from jiuzhu.app.referrals.services.plans import CLOSING_STATES
+from jiuzhu.engine.identity.money import amount_problem
 from jiuzhu.engine.intake.specs import SPECS
 
 
@@ -25,6 +26,8 @@ class YuanField(forms.CharField):
             raise forms.ValidationError("请填写金额，如 1891 或 1891.50") from None
         if not yuan.is_finite() or yuan < 0 or yuan.as_tuple().exponent < -2:
             raise forms.ValidationError("金额须为非负数，最多两位小数")
+        if amount_problem(int(yuan * 100)):
+            raise forms.ValidationError(amount_problem(int(yuan * 100)))
         return int(yuan * 100)
 
 

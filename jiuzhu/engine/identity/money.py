@@ -38,6 +38,23 @@ def format_wan(fen: int, digits: int = 2) -> str:
 _YUAN_TEXT = re.compile(r"^(-)?[¥￥]?(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{1,2}))?元?$")
 
 
+# The largest amount the platform takes anywhere (1亿元): no grant, benefit or loss comes near it, and every
+# amount stays far inside the database's integers, so a typo or an attack gets a clear refusal, not a crash.
+MAX_AMOUNT_FEN = 100_000_000_00
+
+
+def amount_problem(fen: int | None) -> str:
+    """Why `fen` cannot be an amount (Chinese, then English), or '' when it can."""
+    if fen is None:
+        return ""
+    if fen < 0:
+        return "金额不能为负数 / the amount cannot be negative"
+    if fen > MAX_AMOUNT_FEN:
+        return (f"金额不能超过 {fen_to_yuan(MAX_AMOUNT_FEN)} 元 / "
+                f"the amount cannot exceed {fen_to_yuan(MAX_AMOUNT_FEN)} yuan")
+    return ""
+
+
 def yuan_to_fen(text: str) -> int:
     """The inverse of :func:`fen_to_yuan` / :func:`format_yuan` (``"¥220,000.00"`` → ``22000000``).
 

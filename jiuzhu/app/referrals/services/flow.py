@@ -27,7 +27,7 @@ from jiuzhu.app.referrals.services import limits
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.notify import liaisons_of, notify
 from jiuzhu.app.referrals.services.timeline import record_event
-from jiuzhu.engine.identity.money import format_yuan
+from jiuzhu.engine.identity.money import amount_problem, format_yuan
 
 # state → the states a step may start from
 _FROM = {
@@ -206,8 +206,8 @@ def answer(
     if result in NEGATIVE_RESULTS and not note.strip():
         raise ReferralError("“不符合条件”或“其他”须写明理由")
     for amount in (monthly_amount_fen, once_amount_fen):
-        if amount is not None and amount < 0:
-            raise ReferralError("金额不能为负数")
+        if amount_problem(amount):
+            raise ReferralError(amount_problem(amount))
     if result == ResultCode.ENROLLED_DIBAO and not monthly_amount_fen:
         raise ReferralError("已纳入低保须填写月保障金额")
     now = now or timezone.now()
