@@ -31,10 +31,25 @@ def shown_id(user, id_number: str | None) -> str:
     return mask(id_number)
 
 
-def deny(request: HttpRequest, what: str, object_id: str = "") -> PermissionDenied:
-    """Audit a refused access and return the exception to raise."""
+# What the 403 page tells the user, by what was refused (the page adds that the attempt was recorded).
+DENIED_BECAUSE = {
+    "casework.case": "这件案件不属于您的单位，或不在您的职责范围内",
+    "clues.clue": "这条线索不属于您的单位，或不在您的职责范围内",
+    "clues.queue": "您的角色没有线索待办",
+    "persons.person": "您的单位与这个人没有关联的案件、线索或移送",
+    "referrals.referral": "这件移送既不是您的单位发出的，也不是发给您的单位的",
+    "referrals.planitem": "这个救助方案事项不由您的单位办理",
+    "referrals.registryupload": "这份名单不是您的单位上传的",
+    "referrals.regular_meeting": "只有检察院可以登记和查看定期会商",
+    "view": "您的角色不能使用这个页面",
+}
+
+
+def deny(request: HttpRequest, what: str, object_id: str = "", why: str = "") -> PermissionDenied:
+    """Audit a refused access and return the exception to raise; its message is the 403 page's reason."""
     audit.record(request, "denied", object_type=what, object_id=object_id, detail={"path": request.path})
-    return PermissionDenied("无权访问 / not allowed")
+    reason = why or DENIED_BECAUSE.get(what, "您没有办理这项事务的权限")
+    return PermissionDenied(f"{reason} / not allowed")
 
 
 def role_required(*roles: str, procuratorate: bool = False) -> Callable:

@@ -62,8 +62,18 @@ def test_403_page_is_chinese_and_says_why(client, frank):
     page = client.get("/casework/calendar/")
     assert page.status_code == 403
     text = page.content.decode()
-    assert "无权访问（403）" in text and "原因：" in text and "已记入审计记录" in text
+    assert "无权访问（403）" in text and "原因：您的角色不能使用这个页面" in text and "已记入审计记录" in text
     assert "403 Forbidden" not in text
+
+
+def test_403_names_what_was_refused(client, frank, alice):
+    from jiuzhu.app.casework.services.intake import accept_case
+
+    case = accept_case(by=alice, handler=alice, person_name="郑小梅", category="severe_injury")
+    client.force_login(frank)
+    page = client.get(f"/casework/{case.pk}/")
+    assert page.status_code == 403
+    assert "原因：这件案件不属于您的单位，或不在您的职责范围内" in page.content.decode()
 
 
 def test_404_page_is_chinese(client, alice):
