@@ -161,6 +161,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("JIUZHU_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = int(os.environ.get("JIUZHU_LOCKOUT_MINUTES", "30")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # its pages list typed user names (sometimes passwords); none in the admin
 AXES_LOCKOUT_CALLABLE = "jiuzhu.app.web.errors.locked_out"
 AXES_VERBOSE = False  # its log lines carry the typed user name; the audit trail has the attempts
 AXES_CLIENT_IP_CALLABLE = "jiuzhu.app.accounts.audit.client_ip"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from jiuzhu.app.accounts.models import AuditEvent, Profile, Unit
-from tests.fixtures.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -38,21 +37,22 @@ def test_saving_without_change_writes_nothing(personas):
     assert AuditEvent.objects.count() == n
 
 
-def test_a_role_change_on_a_page_names_the_user_and_keeps_no_name(client, personas):
+def test_a_settings_change_in_the_admin_names_the_user(client, personas, units):
     from django.contrib.auth import get_user_model
 
-    admin = get_user_model().objects.create_superuser("root", password=PASSWORD)
-    client.force_login(admin)
-    profile = personas["frank"].profile
-    reply = client.post(f"/admin/accounts/profile/{profile.pk}/change/",
-                        {"user": personas["frank"].pk, "unit": profile.unit_id, "role": "unit_leader",
-                         "display_name": "方局长"})
+    ivan = get_user_model().objects.create_user("ivan", is_staff=True)
+    Profile.objects.create(user=ivan, unit=units["procuratorate"], role="data_admin", display_name="伊管理员")
+    client.force_login(ivan)
+    unit = units["education"]
+    reply = client.post(f"/admin/accounts/unit/{unit.pk}/change/",
+                        {"code": unit.code, "name": "县教育局", "kind": unit.kind, "active": ""})
     assert reply.status_code == 302, reply.content.decode()[:2000]
-    entry = _log(profile)[-1]
-    assert entry.username == "root" and entry.action == "update"
-    assert entry.before["role"] == "liaison" and entry.after["role"] == "unit_leader"
-    assert "方" not in str(entry.before) + str(entry.after)
-    assert Profile.objects.get(pk=profile.pk).role == "unit_leader"
+    entry = _log(unit)[-1]
+    assert entry.username == "ivan" and entry.action == "update"
+    assert entry.detail["changed"] == ["active", "name"]
+    assert entry.before["active"] is True and entry.after["active"] is False
+    assert "县教育局" not in str(entry.after)
+    assert Unit.objects.get(pk=unit.pk).active is False
 
 
 def test_team_membership_changes_are_logged(personas):
