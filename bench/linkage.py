@@ -18,7 +18,8 @@ used 1001/1002 and the tests' fixtures; see docs/linkage.md). Measured:
 With ``--replicate K``, the ingested county warehouse is then copied K times (record ids, ID numbers,
 phones, case numbers and township names suffixed per copy, so each copy is a county of distinct
 people whose names repeat across copies as across a province's counties) and linked alone: time,
-CPU seconds, peak memory, and whether any link crosses two copies (none should). ``--replicate-only``
+CPU seconds, peak memory, whether any link crosses two copies (none should), and precision and recall
+against each copy's truth. ``--replicate-only``
 does only that, on the counties an earlier ``--keep DIR`` run ingested (so the peak RSS is the copy's);
 with ``--reuse`` the copies stay in DIR and are linked again next time. Set ``JIUZHU_LINK_MEMORY_MB``
 for the linkage's DuckDB cap (the warehouse connection gets a quarter of it besides).
@@ -182,8 +183,27 @@ def replicate(src: Path, dst: Path, times: int) -> int:
         con.close()
 
 
+def score_replicated(warehouse: Path, truth_dir: Path) -> dict:
+    """Pairwise figures of a linked K-fold copy: record ``…#i`` is the county's record of copy i, and
+    its true person the county's person of copy i (copies are distinct people sharing names)."""
+    import duckdb
+
+    truth = {(r["file"], r["row"]): r["person"] for r in _read(truth_dir / "records.csv")}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.sql("""SELECT p.person_key, s.file_name, s."row", s.id_status = 'valid',
+                                 coalesce(nullif(regexp_extract(s.record_id, '#([0-9]+)$', 1), ''), '0')
+                          FROM person_index p JOIN subjects s USING (record_id)""").fetchall()
+    finally:
+        con.close()
+    return pairwise([(key, f"{truth[(file, str(row))]}#{copy}", has) for key, file, row, has, copy in rows
+                     if (file, str(row)) in truth])
+
+
 def run_replicated(src: Path, work: Path, times: int, engine: str, reuse: bool = False) -> dict:
-    """Link a ``times``-fold copy of an ingested county alone: time, CPU, peak memory, cross-copy links.
+    """Link a ``times``-fold copy of an ingested county alone: time, CPU, peak memory, cross-copy links,
+    and — where the county's truth is beside it (``county-<label>/truth``) — precision and recall, so
+    that a region K times the county can be compared with the county itself.
     ``reuse``: link again a copy an earlier run left in ``work``."""
     import duckdb
 
@@ -209,9 +229,11 @@ def run_replicated(src: Path, work: Path, times: int, engine: str, reuse: bool =
                            f"WHERE {copy.format(c='record_id_l')} <> {copy.format(c='record_id_r')}").fetchall()[0][0]
     finally:
         con.close()
+    truth_dir = work / src.parent.name.replace("home-", "county-", 1) / "truth"
+    figures = score_replicated(dst, truth_dir) if (truth_dir / "records.csv").exists() else None
     return {"times": times, "records": records, "engine": engine,
             "link": {k: v for k, v in result.__dict__.items() if k not in ("engine",)},
-            "cross_copy_links": crossing, "duckdb_memory_limit_mb": memory_limit_mb(),
+            "ours": figures, "cross_copy_links": crossing, "duckdb_memory_limit_mb": memory_limit_mb(),
             "seconds": {"replicate": round(t1 - t0, 1), "link_wall": round(t2 - t1, 1),
                         "link_cpu": round(cpu2 - cpu1, 1)},
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
