@@ -15,6 +15,7 @@ from jiuzhu.app.casework import deadlines
 from jiuzhu.app.casework.services.common import today
 from jiuzhu.app.clues import access
 from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueSource, ClueState, RuleSetting
+from jiuzhu.engine.cells import safe_cell
 from jiuzhu.engine.identity.calendar import add_working_days
 
 PAGE_SIZES = (50, 100, 200)
@@ -127,13 +128,6 @@ def int_param(value: str | None, default: int, allowed: tuple[int, ...] | None =
 
 EXPORT_HEADER = ("线索编号", "线索", "来源", "姓名", "身份证号", "优先级", "标签", "承办单位", "状态", "单位答复",
                  "答复期限", "核查人", "核查期限", "乡镇", "发现日期", "线索理由", "证据记录")
-
-
-def safe_cell(value: Any) -> Any:
-    """A text cell never becomes a live formula when the file is opened (= + - @ and their kin)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def export_rows(user, clues: QuerySet[Clue], id_for) -> Iterator[list[Any]]:

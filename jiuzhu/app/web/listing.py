@@ -14,10 +14,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from jiuzhu.engine.cells import safe_cell  # the one formula guard
+
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000  # one sheet; beyond this the filters must narrow it
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,6 @@ class Column:
     value: Callable[[object], object]  # the cell for one row (export)
     sort: str = ""  # the ORM ordering field; empty = not sortable
     key: str = ""  # the ?sort= name
-
-
-def safe_cell(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading ',
-    so that it shows as the text it is. Numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def sorted_by(request: HttpRequest, qs: QuerySet, columns: Sequence[Column], default: str) -> tuple[QuerySet, str]:
