@@ -1,0 +1,97 @@
+"""Every persona walks its own menu in a browser: each entry it is shown, and the first object each of
+those pages lists, answers 200 in Chinese with no English error text and no raw codes (source types, unit
+codes, field names). The shipped path is the tested path: the menu is read from the page, not from code.
+Debian chromium via Playwright."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.browser.helpers import login
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# What a user must never meet: Django's or the server's bare English, Python values, code identifiers.
+ENGLISH = re.compile(r"Forbidden|Not Found|Server Error|Bad Request|Traceback|Exception|Page not found|"
+                     r"CSRF|\bNone\b|\bnan\b|\bTrue\b|\bFalse\b|\b[a-z]+_[a-z_]+\b")
+# The first object of a list: the first link of its first table row (not a sort header, pager or export).
+FIRST_OBJECT = "main table tbody tr:has(td) a[href]:not([href*='format=']):not([href*='sort='])"
+
+
+def raw_codes() -> re.Pattern:
+    """Source type and unit codes as whole words (``victim``, ``civil_affairs``): a page shows their names."""
+    from jiuzhu.app.accounts.models import Unit
+    from jiuzhu.engine.intake.specs import SPECS
+
+    codes = sorted(set(SPECS) | set(Unit.objects.values_list("code", flat=True)), key=len, reverse=True)
+    return re.compile(r"(?<![\w/.-])(" + "|".join(map(re.escape, codes)) + r")(?![\w/.-])")
+
+
+def problems(page, url: str, status: int | None, codes: re.Pattern) -> list[str]:
+    if status != 200:
+        return [f"{url}: HTTP {status}"]
+    if "/admin/" in url:  # Django's admin keeps its own screen-reader captions; trust-access owns it
+        return []
+    text = page.locator("main").inner_text()
+    found = []
+    if not CJK.search(text):
+        found.append(f"{url}: no Chinese")
+    found += [f"{url}: {m.group(0)!r}" for m in ENGLISH.finditer(text)]
+    found += [f"{url}: code {m.group(0)!r}" for m in codes.finditer(text)]
+    return found
+
+
+def walk_menu(browser, base: str, username: str, codes: re.Pattern) -> tuple[int, list[str]]:
+    page = login(browser, base, username)
+    menu = [a.get_attribute("href") for a in page.locator("header nav a").all()]
+    tiles = [a.get_attribute("href") for a in page.locator("#workday a").all()]
+    found, seen = problems(page, "/", 200, codes), set()
+    for href in menu + tiles:
+        if href in seen:
+            continue
+        seen.add(href)
+        response = page.goto(base + href)
+        found += [f"{username} {p}" for p in problems(page, href, response and response.status, codes)]
+        first = page.locator(FIRST_OBJECT).first
+        target = first.get_attribute("href") if first.count() else None
+        if target and target not in seen and not target.startswith(("http", "#", "mailto:")):
+            seen.add(target)
+            response = page.goto(base + target if target.startswith("/") else page.url.split("?")[0] + target)
+            found += [f"{username} {p}" for p in problems(page, target, response and response.status, codes)]
+    page.context.close()
+    return len(menu), found
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_persona_every_menu_item_answers_in_chinese(browser, live_server, people, units, case_at):
+    from django.contrib.auth import get_user_model
+
+    from jiuzhu.app.accounts.models import Profile
+    from jiuzhu.app.referrals.services import flow, plans
+    from tests.fixtures.cases import make_clue
+    from tests.fixtures.personas import PASSWORD
+
+    User = get_user_model()
+    extra = {"ivan": ("procuratorate", "data_admin", "伊管理员"), "mira": ("civil_affairs", "unit_leader", "米局长")}
+    for username, (unit, role, name) in extra.items():
+        user = User.objects.create_user(username, password=PASSWORD)
+        Profile.objects.create(user=user, unit=units[unit], role=role, display_name=name)
+    case = case_at("approving")  # waits for bob's signature; alice handles it
+    make_clue(person_name="己某", rule="MZ-01", rule_name="事实无人抚养儿童", target_unit="civil_affairs",
+              tags=["未成年人"], answer_due=date(2025, 10, 20),
+              records=[{"record_id": "b3:花名册:7", "source_type": "dibao", "file": "低保.xlsx",
+                        "sheet": "花名册", "row": 7}])
+    flow.send(people["alice"], to_unit=units["civil_affairs"], kind="dibao", person_name="郑小梅", facts="困难",
+              case=case)
+    plans.add_item(people["alice"], case, kind="temp_relief", description="临时救助")
+
+    codes = raw_codes()
+    base = live_server.url
+    report = {}
+    for username in [*people, *extra]:
+        shown, found = walk_menu(browser, base, username, codes)
+        assert shown >= 4, username  # every role has a working menu
+        report[username] = found
+    assert {u: f for u, f in report.items() if f} == {}
