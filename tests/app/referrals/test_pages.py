@@ -146,6 +146,19 @@ def test_unit_plan_items_page_and_close(client, alice, heidi, case):
     assert (item.state, item.amount_fen) == ("done", 80000)
 
 
+def test_close_link_only_for_who_may_close(client, alice, bob, heidi, case):
+    """A leader reads every unit's items but closes none: no 办结 link that would answer 403."""
+    from jiuzhu.app.referrals.services import plans
+
+    item = plans.add_item(alice, case, kind="fee_waiver", due_date=date(2025, 10, 1))
+    close = f'href="/referrals/plan-items/{item.pk}/close/"'
+    for user, shown in ((heidi, True), (alice, True), (bob, False)):
+        client.force_login(user)
+        page = client.get("/referrals/plan-items/").content.decode()
+        assert f'data-item="{item.pk}"' in page and (close in page) == shown, user.username
+        assert client.get(f"/referrals/plan-items/{item.pk}/close/").status_code == (200 if shown else 403)
+
+
 def test_notifications_page_marks_read(client, frank, old):
     client.force_login(frank)
     page = client.get("/referrals/notifications/").content.decode()

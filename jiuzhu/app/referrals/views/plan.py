@@ -24,7 +24,8 @@ def plan_items(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show == "open":
         items = items.filter(state__in=OPEN_PLAN_STATES)
-    rows = [{"item": i, "overdue": i.is_open and i.due_date < today} for i in items[:500]]
+    rows = [{"item": i, "overdue": i.is_open and i.due_date < today,
+             "may_close": i.is_open and may(request.user, "plan_item.close", i)} for i in items[:500]]
     return render(request, "referrals/plan_items.html", {"rows": rows, "show": show})
 
 
