@@ -31,7 +31,6 @@ import pyarrow.compute as pc
 from jiuzhu.engine.intake import importer as im
 from jiuzhu.engine.intake import limits as lim
 from jiuzhu.engine.intake.readers import CSV_SUFFIXES, UnreadableFile
-from jiuzhu.engine.warehouse import batches as wb
 
 SPLIT_BYTES = 8 << 20  # a CSV this large is parsed in parts, one per worker
 MAX_PARTS = 4  # every part reads the file from its start: more parts, more reading twice
@@ -353,7 +352,7 @@ def _existing_batches(warehouse: im._Warehouse) -> set[str]:
 
 def _store(path: Path, parsed: _Parsed, warehouse: im._Warehouse, options: dict,
            progress: im.Progress | None) -> list[im.BatchResult]:
-    def write(con, w: im._BatchWork) -> None:
+    def write(put, w: im._BatchWork) -> None:
         spools = parsed.spools.get(w.spec.code)
         if spools is None:  # stored when the worker looked, gone now: parse it here instead
             raise im._NeedsSerial
@@ -375,7 +374,7 @@ def _store(path: Path, parsed: _Parsed, warehouse: im._Warehouse, options: dict,
                 taken += count
                 if spool.drop:
                     table = table.filter(pc.invert(pc.is_in(table["row"], pa.array(sorted(spool.drop), pa.int32()))))
-                wb.insert_table(con, w.spec.code, table)
+                put(table)
                 written += table.num_rows
                 if progress and len(spools) > 1:
                     progress(im.written_line(path, written))

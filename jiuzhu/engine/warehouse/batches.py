@@ -66,13 +66,38 @@ def records_table(source_type: str, records: list[dict], columns: dict[str, list
                                     type=_arrow_type(sql)) for name, sql in cols})
 
 
-def insert_table(con: duckdb.DuckDBPyConnection, source_type: str, table: pa.Table) -> None:
-    """Append an Arrow table of ``records_table``'s shape to ``rec_<type>``."""
+def insert_table(con: duckdb.DuckDBPyConnection, source_type: str, table: pa.Table, *, into: str | None = None) -> None:
+    """Append an Arrow table of ``records_table``'s shape to ``rec_<type>`` (or to the staging table ``into``)."""
     con.register("incoming_records", table)
     try:
-        con.execute(f"INSERT INTO rec_{source_type} BY NAME SELECT * FROM incoming_records")
+        con.execute(f"INSERT INTO {into or 'rec_' + source_type} BY NAME SELECT * FROM incoming_records")
     finally:
         con.unregister("incoming_records")
+
+
+STAGING_PREFIX = "stage_"
+
+
+def create_staging(con: duckdb.DuckDBPyConnection, source_type: str, bid: str) -> str:
+    """An empty table with ``rec_<type>``'s columns (no key: the move into ``rec_<type>`` checks it) for
+    one batch's records while its file streams in; in no view, so nothing of it is visible."""
+    name = f"{STAGING_PREFIX}{bid}_{source_type}"
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM rec_{source_type} LIMIT 0")
+    return name
+
+
+def unstage(con: duckdb.DuckDBPyConnection, source_type: str, staging: str) -> None:
+    """Inside the file's transaction: the staged records into ``rec_<type>``, in the order staged."""
+    con.execute(f"INSERT INTO rec_{source_type} SELECT * FROM {staging}")
+
+
+def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Every staging table: the file's (stored or failed), or one a killed import left behind (one writing
+    process at a time: any staging table found is not in use)."""
+    names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?)",
+                                       [STAGING_PREFIX]).fetchall()]
+    for name in names:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def insert_rejections(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:

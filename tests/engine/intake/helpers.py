@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import re
+import signal
+import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -57,3 +59,18 @@ def rows_of(home: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def kill_after_written(proc: subprocess.Popen, chunks: int, *, timeout: float = 60) -> int:
+    """SIGKILL an ``ingest --progress`` once it has said “已写入” ``chunks`` times (records in, not yet
+    committed); returns how many it said."""
+    seen = 0
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "已写入" in line:
+            seen += 1
+            if seen == chunks:
+                proc.send_signal(signal.SIGKILL)
+                break
+    proc.wait(timeout=timeout)
+    return seen

@@ -12,7 +12,7 @@ from jiuzhu.engine.api import ingest
 from jiuzhu.engine.identity.idcard import make_id
 from tests.fixtures.processes import children
 
-from .helpers import ids, rows_of, write_csv
+from .helpers import ids, kill_after_written, rows_of, write_csv
 
 ROWS = 120_000
 
@@ -37,15 +37,7 @@ def test_sigkill_mid_import_leaves_previous_state_and_rerun_completes(home, tmp_
     proc = subprocess.Popen([sys.executable, "-m", "jiuzhu.cli.main", "ingest", "--progress", str(big)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     # Wait until it has written a few chunks inside its transaction, then kill it hard.
-    seen = 0
-    assert proc.stderr is not None
-    for line in proc.stderr:
-        if "已写入" in line:
-            seen += 1
-            if seen == 2:
-                proc.send_signal(signal.SIGKILL)
-                break
-    proc.wait(timeout=60)
+    seen = kill_after_written(proc, 2)
     assert proc.returncode == -signal.SIGKILL
     assert seen == 2
     assert rows_of(home, "SELECT batch_id, rows_taken FROM batches") == [(first.batch_id, 1)]
