@@ -116,7 +116,13 @@ def test_case_page_names_each_approval_level_and_marks_the_placeholder_wage(clie
 def test_admin_lists_which_wages_are_placeholders(client, db):
     from django.contrib.auth import get_user_model
 
-    admin_user = get_user_model().objects.create_superuser("root", password="correct-horse-9")
+    from jiuzhu.app.accounts.models import Profile, Unit
+    from jiuzhu.app.accounts.seed import seed_units
+
+    seed_units()  # the admin lets in the data administrator only (accounts/admin_policy.py), not a superuser
+    admin_user = get_user_model().objects.create_user("ivan", password="correct-horse-9", is_staff=True)
+    Profile.objects.create(user=admin_user, unit=Unit.objects.get(code="procuratorate"), role="data_admin",
+                           display_name="伊管理员")
     client.force_login(admin_user)
     page = client.get("/admin/casework/wagerate/").content.decode()
     assert "示例数据（待核实）" in page and 'alt="True"' in page
