@@ -220,6 +220,9 @@ JIUZHU_UPLOAD_MAX_MB = int(os.environ.get("JIUZHU_UPLOAD_MAX_MB", "100"))
 # Calls a unit may make to /api/v1/ in a minute (all its tokens together); more get 429.
 JIUZHU_API_CALLS_PER_MINUTE = int(os.environ.get("JIUZHU_API_CALLS_PER_MINUTE", "120"))
 JIUZHU_IMPORTS_AT_ONCE = int(os.environ.get("JIUZHU_IMPORTS_AT_ONCE", "1"))
+# Django chmods stored uploads itself (default 0644, whatever the umask): owner only, like everything in the home.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_HANDLERS = [
     "jiuzhu.app.referrals.services.upload.SizeLimitUploadHandler",  # stops a file over the limit
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -46,7 +46,10 @@ def migrate_all() -> tuple[int, int] | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from jiuzhu.engine.home import owner_only
+
     warehouse = migrate_all()
+    owner_only()  # files an older release left readable by others
     from django.conf import settings
 
     where = settings.DATABASES["default"]

@@ -131,7 +131,13 @@ def test_production_settings_pass_check_deploy(tmp_path):
     assert "no issues" in done.stdout
 
 
-def test_files_in_the_home_are_the_owners_alone(tmp_path):
+def test_files_in_the_home_are_the_owners_alone(tmp_path, settings):
+    assert (settings.FILE_UPLOAD_PERMISSIONS, settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS) == (0o600, 0o700)
+    old = tmp_path / "uploads" / "old.xlsx"  # as an older release left it
+    old.parent.mkdir(mode=0o755)
+    old.write_bytes(b"x")
+    old.chmod(0o644)
+    tmp_path.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(JIUZHU_HOME=str(tmp_path), PYTHONPATH=str(ROOT))
     done = subprocess.run([sys.executable, "-m", "jiuzhu.cli.main", "init"], env=env, capture_output=True,
@@ -140,3 +146,4 @@ def test_files_in_the_home_are_the_owners_alone(tmp_path):
     for name in ("jiuzhu.sqlite3", "secret_key", "audit_key"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
     assert stat.S_IMODE(tmp_path.stat().st_mode) & 0o077 == 0
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600 and stat.S_IMODE(old.parent.stat().st_mode) == 0o700
