@@ -166,6 +166,22 @@ def test_notifications_page_marks_read(client, frank, old):
     assert Notification.objects.filter(recipient=frank, read_at__isnull=True).count() == 0
 
 
+def test_notifications_page_by_page(client, frank):
+    """Every notice is reachable (50 a page, newest first); a page marks only its own notices read."""
+    from jiuzhu.app.referrals.services.notify import notify
+
+    for n in range(1, 61):
+        notify([frank], f"qa-{n}", f"第{n}条通知")
+    client.force_login(frank)
+    first = client.get("/referrals/notifications/").content.decode()
+    assert "共 60 条，第 1/2 页" in first and "第60条通知" in first and "第10条通知<" not in first
+    assert Notification.objects.filter(recipient=frank, read_at__isnull=True).count() == 10
+    second = client.get("/referrals/notifications/?page=2").content.decode()
+    assert "第10条通知<" in second and "第1条通知<" in second and "第11条通知<" not in second
+    assert second.count('class="unread"') == 10
+    assert Notification.objects.filter(recipient=frank, read_at__isnull=True).count() == 0
+
+
 def test_menu_links_for_liaison(client, frank):
     client.force_login(frank)
     home = client.get("/").content.decode()

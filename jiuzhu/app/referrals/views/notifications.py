@@ -1,4 +1,4 @@
-"""The user's notices; opening the list marks them read."""
+"""The user's notices, newest first, by pages; opening a page marks the notices on it read."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ from django.utils import timezone
 
 from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.referrals.models import Notification
+from jiuzhu.app.web.listing import page_of, query_without
 
 
 @allow("home")
 def notifications(request: HttpRequest) -> HttpResponse:
-    notes = list(Notification.objects.filter(recipient=request.user)[:200])
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return render(request, "referrals/notifications.html", {"notes": notes})
+    page = page_of(request, Notification.objects.filter(recipient=request.user))
+    notes = list(page.object_list)  # read before marking, so this page still shows which were new
+    unread = [n.pk for n in notes if n.read_at is None]
+    if unread:  # only what was shown: a notice on a later page stays unread until its page is opened
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(request, "referrals/notifications.html",
+                  {"notes": notes, "page": page, "paging": query_without(request, "page")})
