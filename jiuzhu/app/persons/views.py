@@ -55,30 +55,36 @@ def _app_hits(request: HttpRequest, text: str, kind: str) -> list[Hit]:
     return hits
 
 
+# A search shows at most this many persons and says so when there may be more (no paging: narrow it down).
+SHOWN = 50
+
+
 @allow("person.search")
 def search(request: HttpRequest) -> HttpResponse:
     text = (request.GET.get("q") or "").strip()[:60]
     q = parse_query(text)
     hits: list[Hit] = []
-    note = ""
+    note, more = "", False
     if q.kind != "empty":
         whole = access.sees_whole_warehouse(request.user)
         try:
-            found = search_persons(text, limit=50 if whole else PARTNER_SCAN)
+            found = search_persons(text, limit=SHOWN if whole else PARTNER_SCAN)
         except WarehouseUnavailable as err:
             found, note = [], str(err)
         if not whole:
             known = access.known_person_keys(request.user, [h.person_key for h in found])
-            found = [h for h in found if h.person_key in known][:50]
+            found = [h for h in found if h.person_key in known][:SHOWN]
         hits = [Hit(h.person_key, h.name or "", shown_id(request.user, h.id_number), h.sex or "",
                     f"{h.birth_date:%Y-%m-%d}" if h.birth_date else "", f"{h.records}条名册记录") for h in found]
+        more = len(found) >= SHOWN
         seen = {h.person_key for h in hits}
         hits += [h for h in _app_hits(request, text, q.kind) if h.person_key not in seen]
         # Personal data stays out of the trail's detail: the kind of search and the count only.
         audit.record(request, "view", object_type="persons.search", detail={"kind": q.kind, "count": len(hits)})
         if len(hits) == 1 and not hits[0].person_key.startswith("case-") and q.kind == "id":
             return redirect("persons:person", person_key=hits[0].person_key)
-    return render(request, "persons/search.html", {"q": text, "hits": hits, "note": note, "kind": q.kind})
+    return render(request, "persons/search.html",
+                  {"q": text, "hits": hits, "note": note, "kind": q.kind, "more": more, "shown": SHOWN})
 
 
 @allow("person.view")

@@ -74,3 +74,14 @@ def test_no_warehouse_is_said_on_the_page(client, people, tmp_path, monkeypatch)
     monkeypatch.setenv("JIUZHU_HOME", str(tmp_path))
     client.force_login(people["alice"])
     assert "数据仓库尚未建立" in client.get("/persons/", {"q": "郑"}).content.decode()
+
+
+def test_a_search_with_more_hits_than_shown_says_so(client, people, person_warehouse, monkeypatch):
+    from jiuzhu.app.persons import views
+    from jiuzhu.engine.persons import PersonHit
+
+    many = [PersonHit(f"p{n:03d}", "张某", None, None, None, 1) for n in range(views.SHOWN)]
+    monkeypatch.setattr(views, "search_persons", lambda text, limit: many[:limit] if text == "张" else many[:3])
+    client.force_login(people["alice"])
+    assert 'id="more-hits"' in client.get("/persons/", {"q": "张"}).content.decode()
+    assert 'id="more-hits"' not in client.get("/persons/", {"q": "张某"}).content.decode()
