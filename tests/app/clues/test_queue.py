@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -36,6 +37,14 @@ def _names(client, url="/clues/"):
 def test_leader_sees_every_clue(client, people, clues):
     client.force_login(people["bob"])
     assert _names(client) == ["小红", "老李", "王五", "赵六"]
+
+
+def test_state_filter_names_each_choice_once(client, people, clues):
+    """Two choices may not read alike: 单位已答复 (the state) and any clue a unit answered (to_procuratorate too)."""
+    client.force_login(people["bob"])
+    select = re.search(r'<select name="state">.*?</select>', client.get("/clues/").content.decode(), re.S).group(0)
+    labels = re.findall(r"<option[^>]*>([^<]+)</option>", select)
+    assert len(labels) == len(set(labels)) and "有单位答复（含转检察院）" in labels
 
 
 def test_handler_sees_own_team_and_untagged_unassigned(client, people, clues):
