@@ -15,7 +15,7 @@ import hashlib
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableSequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -390,7 +390,8 @@ def written_line(path: Path, rows: int) -> str:
 
 
 def _parse_rows(w: _BatchWork, path: Path, sink: Callable[[pa.Table], None], progress: Progress | None, *,
-                span: tuple[int, int] | None = None, trace: tuple[list[int], list[int]] | None = None) -> None:
+                span: tuple[int, int] | None = None, trace: tuple[MutableSequence[int], MutableSequence[int]] | None = None,
+                ) -> None:
     """Read, check and normalise every data row of the batch's sheets; records go to ``sink`` as Arrow
     tables of up to CHUNK rows, problems to ``w.rejections``, counts to ``w.result``.
 

@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -80,7 +81,7 @@ def _parse_file(path: Path, name: str, span: tuple[int, int] | None, folder: str
                 writer.write_batch(batch)
             spool.events.append(("chunk", len(batches)))
 
-        trace: tuple[list[int], list[int]] | None = ([], []) if span else None
+        trace: tuple[array, array] | None = (array("q"), array("Q")) if span else None  # 16 bytes a row
         try:
             im._parse_rows(w, path, sink, lambda line, spool=spool: spool.events.append(("line", line)),
                            span=span, trace=trace)
@@ -92,7 +93,7 @@ def _parse_file(path: Path, name: str, span: tuple[int, int] | None, folder: str
         if writer is None:
             spool.path = ""
         if trace is not None:
-            spool.rows, spool.digests = array("q", trace[0]), array("Q", trace[1])
+            spool.rows, spool.digests = trace
         parsed.spools[code] = [spool]
     for w in works.values():
         w.plans = []  # row iterators stay here; the rest goes back to the writer
@@ -133,16 +134,13 @@ def _merge(parts: list[_Parsed]) -> _Parsed:
     for code, w in whole.works.items():
         if code not in whole.spools:
             continue  # stored already when the workers looked
-        seen: dict[int, int] = {}  # digest → row of its first occurrence in the parts so far
+        seen = _Firsts()
         for k, part in enumerate(parts):
             spool = part.spools[code][0]
-            # Built back to front, a dict keeps each digest's first row (C loops, no Python per row).
-            firsts = dict(zip(spool.digests[::-1], spool.rows[::-1], strict=True))
-            again = firsts.keys() & seen.keys()  # digests an earlier part has already: usually none
-            repeats = {row: seen[d] for row, d in zip(spool.rows, spool.digests, strict=True) if d in again} \
-                if again else {}  # row → the earlier part's row it repeats
-            firsts.update(seen)
-            seen = firsts
+            repeats = seen.repeats(spool)  # row → the earlier part's row it repeats: usually none
+            if k < len(parts) - 1:
+                seen.add(spool)
+            spool.rows, spool.digests = array("q"), array("Q")  # done with: free them
             if k == 0:
                 continue
             pw = part.works[code]
@@ -157,6 +155,37 @@ def _merge(parts: list[_Parsed]) -> _Parsed:
             w.rejections.extend(pw.rejections)
             whole.spools[code].append(spool)
     return whole
+
+
+class _Firsts:
+    """Each digest of the parts so far with the row of its first occurrence, as two sorted arrays (16 bytes a
+    row; a dict of Python ints took ≈ 150: a 41-million-row file's parts must not cost gigabytes here)."""
+
+    def __init__(self) -> None:
+        self.digests = np.empty(0, np.uint64)
+        self.rows = np.empty(0, np.int64)
+
+    def repeats(self, spool: _Spool) -> dict[int, int]:
+        """Row of ``spool`` → the earlier row it repeats."""
+        if not self.digests.size or not len(spool.digests):
+            return {}
+        digests = np.frombuffer(spool.digests, np.uint64)
+        at = np.searchsorted(self.digests, digests).clip(max=self.digests.size - 1)
+        hit = self.digests[at] == digests
+        if not hit.any():
+            return {}
+        return dict(zip(np.frombuffer(spool.rows, np.int64)[hit].tolist(), self.rows[at[hit]].tolist(), strict=True))
+
+    def add(self, spool: _Spool) -> None:
+        """The first occurrence of each digest of ``spool`` new to the parts so far (the parts come in row order)."""
+        digests, first = np.unique(np.frombuffer(spool.digests, np.uint64), return_index=True)
+        rows = np.frombuffer(spool.rows, np.int64)[first]
+        if self.digests.size:
+            new = ~np.isin(digests, self.digests, assume_unique=True)
+            digests, rows = digests[new], rows[new]
+        digests = np.concatenate([self.digests, digests])
+        order = np.argsort(digests, kind="stable")
+        self.digests, self.rows = digests[order], np.concatenate([self.rows, rows])[order]
 
 
 def _make_duplicates(w: im._BatchWork, repeats: dict[int, int], spool: _Spool) -> None:
@@ -358,7 +387,8 @@ def _store(path: Path, parsed: _Parsed, warehouse: im._Warehouse, options: dict,
             raise im._NeedsSerial
         written = 0
         for k, spool in enumerate(spools):
-            reader = pa.ipc.open_file(pa.memory_map(spool.path)) if spool.path else None
+            # Read, not mapped: mapped pages stay in the resident set until the whole spool is stored.
+            reader = pa.ipc.open_file(pa.OSFile(spool.path)) if spool.path else None
             taken = 0
             for kind, value in spool.events:
                 if kind == "line":
