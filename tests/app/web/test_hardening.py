@@ -125,6 +125,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
            "JIUZHU_ALLOWED_HOSTS": "jiuzhu.example.gov.cn", "DJANGO_SETTINGS_MODULE": "jiuzhu.app.settings",
            "PYTHONPATH": str(ROOT)}
     env.pop("JIUZHU_DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set in this process by the browser tests' conftest, not in production
     done = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
                           env=env, capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
