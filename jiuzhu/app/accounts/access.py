@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from functools import wraps
+from collections.abc import Iterable
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.models import Profile
@@ -50,30 +48,6 @@ def deny(request: HttpRequest, what: str, object_id: str = "", why: str = "") ->
     audit.record(request, "denied", object_type=what, object_id=object_id, detail={"path": request.path})
     reason = why or DENIED_BECAUSE.get(what, "您没有办理这项事务的权限")
     return PermissionDenied(f"{reason} / not allowed")
-
-
-def role_required(*roles: str, procuratorate: bool = False) -> Callable:
-    """Login required, and the user's role must be one of `roles` (any role when none are given).
-    Superseded by `accounts.policy.allow(action)`: no view of the platform uses it any more; new views
-    name their action in the policy table instead of listing roles."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            profile = profile_of(request.user)
-            if profile is None:
-                raise deny(request, "view", view.__name__)
-            if roles and profile.role not in roles:
-                raise deny(request, "view", view.__name__)
-            if procuratorate and not profile.in_procuratorate:
-                raise deny(request, "view", view.__name__)
-            request.profile = profile
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def has_role(user, roles: Iterable[str]) -> bool:

@@ -246,10 +246,6 @@ def _profile(user):
     return profile_of(user)
 
 
-def unit_kind(profile) -> str:
-    return "procuratorate" if profile.unit.is_procuratorate else "partner"
-
-
 def role_allows(user, action: str) -> bool:
     """The table's answer for the user's unit kind and role, before any object."""
     rule = POLICY[action]

@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from django.db import models
 
-from jiuzhu.engine.intake.specs import SPECS
-
-
-def source_choices() -> list[tuple[str, str]]:
-    return [(code, spec.title) for code, spec in SPECS.items()]
-
 
 class SourceAgreement(models.Model):
     """Absent for a unit: the defaults (each type's usual sender, sources.md §3) apply."""

@@ -57,11 +57,6 @@ def spark_session(master: str | None = None, memory: str = "2g") -> Any:
     return spark
 
 
-def local_session(cores: int | None = None, memory: str = "2g") -> Any:
-    """A local-mode session with ``cores`` task slots (default one per core)."""
-    return spark_session(f"local[{cores}]" if cores else DEFAULT_MASTER, memory)
-
-
 def lake_dir() -> Path:
     """A new folder for one run's Parquet inputs: under ``JIUZHU_LAKE`` (a path every executor reaches:
     a shared mount on a cluster) when set, else the system's temporary folder (enough on one machine)."""

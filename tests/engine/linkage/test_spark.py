@@ -12,9 +12,9 @@ pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 
 @pytest.fixture(scope="module")
 def spark():
-    from jiuzhu.engine.linkage.spark import local_session
+    from jiuzhu.engine.linkage.spark import spark_session
 
-    session = local_session(cores=2, memory="1g")
+    session = spark_session("local[2]", memory="1g")
     yield session
     session.stop()
 
