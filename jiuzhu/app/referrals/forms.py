@@ -98,3 +98,10 @@ class UploadForm(forms.Form):
         self.fields["source"].choices = [(code, spec.title) for code, spec in SPECS.items()]
         self.fields["source"].widget.choices = [("", "请选择")] + sources
 
+    def clean_as_of(self):
+        from jiuzhu.engine.intake.importer import today_shanghai
+
+        value = self.cleaned_data.get("as_of")
+        if value and value > today_shanghai():
+            raise forms.ValidationError(f"数据截止日期{value.isoformat()}晚于今天，不能上传未来日期的名单")
+        return value
