@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jiuzhu.engine.intake.importer import BatchResult, Progress, import_paths
+from jiuzhu.engine.intake.specs import SPECS
+from jiuzhu.engine.linkage import LinkResult
+from jiuzhu.engine.linkage import link as link_records
 from jiuzhu.engine.linkage.spark import spark_session
+from jiuzhu.engine.linkage.store import person_key
 from jiuzhu.engine.persons import (
     PersonFile,
     PersonHit,
     WarehouseUnavailable,
+    build_search,
     parse_query,
     person_file,
 )
@@ -20,9 +25,9 @@ from jiuzhu.engine.persons import search as search_persons
 from jiuzhu.engine.screening.findings import ClueFinding, ScreenResult
 from jiuzhu.engine.screening.ruleset import RuleSetting
 from jiuzhu.engine.screening.screen import screen
-
-if TYPE_CHECKING:
-    from jiuzhu.engine.linkage import LinkResult
+from jiuzhu.engine.units import UNIT_NAMES
+from jiuzhu.engine.warehouse import batches
+from jiuzhu.engine.warehouse.store import connect
 
 __all__ = ["BatchResult", "ClueFinding", "PersonFile", "PersonHit", "RuleSetting", "ScreenResult",
            "WarehouseUnavailable", "build_person_search", "confirm_batch", "ingest", "link", "parse_query",
@@ -32,39 +37,28 @@ __all__ = ["BatchResult", "ClueFinding", "PersonFile", "PersonHit", "RuleSetting
 
 def person_key_for_id(id_number: str) -> str:
     """The person key linkage gives a person with this valid ID (a hand-entered clue joins the same person)."""
-    from jiuzhu.engine.linkage.store import person_key
-
     return person_key(id_number)
 
 
 def build_person_search(warehouse: str | Path | None = None) -> int:
     """Rewrite the search table (names with pinyin) from the current linkage; `link` does this itself."""
-    from jiuzhu.engine.persons import build_search
-    from jiuzhu.engine.warehouse.store import connect
-
     with connect(Path(warehouse) if warehouse else None) as con:
         return build_search(con)
 
 
 def source_title(code: str) -> str:
     """A source type's Chinese name (``dibao`` → its spec title); an unknown code is shown as it is."""
-    from jiuzhu.engine.intake.specs import SPECS
-
     spec = SPECS.get(code)
     return spec.title if spec is not None else code
 
 
 def sources_of_unit(unit_code: str) -> list[str]:
     """The source types a unit sends by default (sources.md §3: 民政 → dibao, tekun, …)."""
-    from jiuzhu.engine.intake.specs import SPECS
-
     return [code for code, spec in SPECS.items() if spec.unit == unit_code]
 
 
 def unit_name(code: str) -> str:
     """A unit kind's Chinese name (``civil_affairs`` → ``民政局``); an unknown code is shown as it is."""
-    from jiuzhu.engine.units import UNIT_NAMES
-
     return UNIT_NAMES.get(code, code)
 
 
@@ -94,9 +88,6 @@ def ingest(
 def confirm_batch(batch_id: str, *, by: str = "cli") -> dict:
     """Make a held batch (a snapshot far smaller than the current one) imported, so current when newest.
     Returns the batch as it was; ``BatchStateError`` (zh/en) when it is not held or unknown."""
-    from jiuzhu.engine.warehouse import batches
-    from jiuzhu.engine.warehouse.store import connect
-
     with connect() as con:
         return batches.confirm(con, batch_id, by=by)
 
@@ -104,9 +95,6 @@ def confirm_batch(batch_id: str, *, by: str = "cli") -> dict:
 def withdraw_batch(batch_id: str, *, reason: str, by: str = "cli") -> dict:
     """Take back a batch: not current any more (the snapshot it replaced is again), the same file imports again.
     Returns the batch as it was; ``BatchStateError`` (zh/en) when withdrawn already or unknown."""
-    from jiuzhu.engine.warehouse import batches
-    from jiuzhu.engine.warehouse.store import connect
-
     with connect() as con:
         return batches.withdraw(con, batch_id, reason=reason, by=by)
 
@@ -115,8 +103,6 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
     """Records → persons (person_index, persons, link_explanations): exact on valid IDs, Splink on the rest.
 
     On the spark engine: ``spark`` a session to use, else one on ``spark_master`` (default ``local[*]``)."""
-    from jiuzhu.engine.linkage import link as link_records  # Splink loads only when linking
-
     result = link_records(engine, spark=spark, spark_master=spark_master)
     build_person_search()
     return result
