@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 from jiuzhu.engine.home import jiuzhu_home, warehouse_path
+from jiuzhu.engine.warehouse.schema import SCHEMA_VERSION
+from jiuzhu.engine.warehouse.store import WarehouseBusy, connect
 
 HEARTBEAT_SECONDS = 10
 HEARTBEAT_STALE_SECONDS = 60
@@ -75,20 +77,66 @@ def check_database() -> dict:
     return {"ok": True, "vendor": connection.vendor}
 
 
-def check_warehouse() -> dict:
-    from jiuzhu.engine.warehouse.store import WarehouseBusy, connect
+# A DuckDB file starts with an 8-byte checksum and then this magic; read on every call, it tells a file
+# overwritten or truncated since the last full check at once.
+DUCKDB_MAGIC = b"DUCK"
+# Opening the warehouse costs about 200 ms, too much for a probe the proxy and monitoring call every few
+# seconds: a full check's answer is kept while the file (and its write-ahead log) is unchanged, and is
+# renewed at least this often all the same.
+WAREHOUSE_RECHECK_SECONDS = 60
+_warehouse_seen: dict = {}  # {"signature": …, "at": monotonic time, "result": …}; one per process
+_warehouse_lock = threading.Lock()
 
-    path = warehouse_path()
-    if not path.exists():
-        return {"ok": True, "detail": "尚未导入数据 / nothing imported yet"}
+
+def _signature(path: Path) -> tuple:
+    """What changes whenever anything writes the file: size and modification time of it and its WAL."""
+    wal = path.with_name(path.name + ".wal")
+    return tuple((s.st_size, s.st_mtime_ns) if s else None
+                 for s in (path.stat(), wal.stat() if wal.exists() else None))
+
+
+WAREHOUSE_BUSY = {"ok": True, "detail": "正在导入 / an import is writing"}
+
+
+def _open_and_count(path: Path) -> dict:
     try:
-        with connect(path, read_only=True, wait_seconds=2) as con:
+        with connect(path, read_only=True, wait_seconds=0) as con:  # a writer holds it: say so, do not wait
             batches = con.execute("SELECT count(*) FROM batches").fetchone()[0]
+            versioned = con.execute("SELECT count(*) FROM information_schema.tables "
+                                    "WHERE table_name = 'schema_version'").fetchone()[0]
+            version = con.execute("SELECT max(version) FROM schema_version").fetchone()[0] if versioned else 0
     except WarehouseBusy:
-        return {"ok": True, "detail": "正在导入 / an import is writing"}
+        return dict(WAREHOUSE_BUSY)
     except Exception as err:
         return {"ok": False, "detail": type(err).__name__}
-    return {"ok": True, "batches": batches}
+    if (version or 0) != SCHEMA_VERSION:
+        return {"ok": False, "batches": batches, "schema_version": version or 0,
+                "detail": f"数据仓库版本与程序不符，请运行 jiuzhu init / warehouse schema {version or 0}, "
+                          f"expected {SCHEMA_VERSION}"}
+    return {"ok": True, "batches": batches, "schema_version": version}
+
+
+def check_warehouse() -> dict:
+    path = warehouse_path()
+    try:
+        with path.open("rb") as f:
+            magic = f.read(12)[8:]
+        signature = (str(path), _signature(path))
+    except FileNotFoundError:
+        return {"ok": True, "detail": "尚未导入数据 / nothing imported yet"}
+    except OSError as err:
+        return {"ok": False, "detail": type(err).__name__}
+    if magic != DUCKDB_MAGIC:
+        return {"ok": False, "detail": "数据仓库文件已损坏 / not a DuckDB file"}
+    with _warehouse_lock:  # one full check at a time per process; the others reuse its answer
+        seen = _warehouse_seen
+        fresh = time.monotonic() - seen.get("at", float("-inf")) < WAREHOUSE_RECHECK_SECONDS
+        if seen.get("signature") == signature and fresh:
+            return seen["result"]
+        result = _open_and_count(path)
+        if result != WAREHOUSE_BUSY:  # busy: look again next time
+            seen.update(signature=signature, at=time.monotonic(), result=result)
+        return result
 
 
 def check_disk() -> dict:

@@ -54,7 +54,56 @@ def test_healthz_reads_the_warehouse(client, home):
     with connect(home / "warehouse.duckdb"):
         pass
     health.beat()
-    assert client.get("/healthz").json()["checks"]["warehouse"] == {"ok": True, "batches": 0}
+    assert client.get("/healthz").json()["checks"]["warehouse"] == {"ok": True, "batches": 0, "schema_version": 1}
+
+
+def test_warehouse_is_opened_again_only_when_it_changed(home, monkeypatch):
+    from jiuzhu.engine.warehouse.store import connect
+
+    path = home / "warehouse.duckdb"
+    with connect(path):
+        pass
+    opened = []
+
+    def counting(*args, **kwargs):
+        opened.append(args[0])
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(health, "connect", counting)
+    assert health.check_warehouse() == {"ok": True, "batches": 0, "schema_version": 1}
+    assert health.check_warehouse() == {"ok": True, "batches": 0, "schema_version": 1}
+    assert opened == [path]
+    with connect(path) as con:  # an import stores a batch: the file changes, the next probe opens it
+        con.execute("INSERT INTO batches (batch_id, unit, source_type, as_of, file_name, file_sha256) "
+                    "VALUES ('b1', 'mz', 'household', DATE '2026-01-01', 'f.csv', 'x')")
+    assert health.check_warehouse() == {"ok": True, "batches": 1, "schema_version": 1}
+    assert opened == [path, path]
+    monkeypatch.setattr(health, "WAREHOUSE_RECHECK_SECONDS", 0)  # unchanged but old: checked again
+    assert health.check_warehouse() == {"ok": True, "batches": 1, "schema_version": 1}
+    assert len(opened) == 3
+
+
+def test_a_broken_or_old_warehouse_fails_the_probe(client, home):
+    from jiuzhu.engine.warehouse.store import connect
+
+    path = home / "warehouse.duckdb"
+    with connect(path):
+        pass
+    health.beat()
+    assert client.get("/healthz").status_code == 200
+    with connect(path) as con:  # a file of the release before versions were kept
+        con.execute("DROP TABLE schema_version")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["warehouse"] == {
+        "ok": False, "batches": 0, "schema_version": 0,
+        "detail": "数据仓库版本与程序不符，请运行 jiuzhu init / warehouse schema 0, expected 1"}
+    path.write_bytes(path.read_bytes()[:4096].replace(b"DUCK", b"XXXX", 1))  # overwritten
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["warehouse"] == {"ok": False, "detail": "数据仓库文件已损坏 / not a DuckDB file"}
+    path.write_bytes(path.read_bytes()[:12].replace(b"XXXX", b"DUCK") + b"\0" * 100)  # the header, no content
+    assert client.get("/healthz").json()["checks"]["warehouse"]["ok"] is False
 
 
 def test_request_line_names_pattern_user_unit_never_the_query(client, alice, caplog):
