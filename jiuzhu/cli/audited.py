@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from jiuzhu.cli.django_setup import setup
 
@@ -11,8 +12,7 @@ def record_export(object_type: str, detail: dict) -> bool:
     """Record the export; False (and a warning on stderr) when the case database was never initialised,
     as in a warehouse-only run: there is no trail to write to."""
     setup()
-    from pathlib import Path
-
+    # here, not at the top: Django is set up first, and only by commands that need it
     from django.db import connection
 
     from jiuzhu.app.accounts.audit import record

@@ -7,6 +7,7 @@ import os
 
 def setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.app.settings")
+    # here, not at the top: Django is set up first, and only by commands that need it
     import django
 
     django.setup()

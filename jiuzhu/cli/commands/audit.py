@@ -6,9 +6,10 @@ import argparse
 
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("audit", help="审计记录 / the audit trail")
     verbs = p.add_subparsers(dest="audit_command", metavar="COMMAND", required=True)
     v = verbs.add_parser("verify", help="校验审计记录是否被改动 / verify the audit trail is intact")
@@ -17,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def verify(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.accounts import audit
 
     n, problem = audit.verify()

@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("backup", help="备份数据库、数据仓库、上传文件、报告和设置 / back up everything")
     p.add_argument("--out", type=Path, help="备份文件（.tar.gz，加密时 .tar.gz.enc）")
     p.add_argument("--key-file", type=Path, help="用这个密钥文件加密备份 / encrypt with this key file")
@@ -17,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.ops.sealed import new_key_file, read_key_file
 
     if args.new_key:
@@ -29,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
         args.key_file = args.key_file or args.new_key  # --new-key with --out: encrypt under the new key
     if not args.out:
         raise CommandError("请用 --out 指定备份文件", "pass --out FILE")
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.ops.backup import backup
 
     key = read_key_file(args.key_file) if args.key_file else None
@@ -41,9 +44,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _audit(out: Path) -> None:
     """Recorded before the copy is taken, so the archive holds its own entry and a restore verifies equal."""
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.cli.django_setup import setup
 
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.accounts.audit import record
 
     record(None, "export", object_type="jiuzhu.backup", detail={"file": out.name})

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from jiuzhu.cli.audited import record_export
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("batches", help="列出导入批次 / list import batches")
     p.add_argument("--rejections", action="store_true",
                    help="导出当前批次的问题行（CSV）/ export problem rows of the current batches as CSV")
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.warehouse.batches import BatchStateError
     from jiuzhu.engine.warehouse.store import WarehouseBusy
 
@@ -46,12 +48,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _change(args: argparse.Namespace) -> int:
     """Confirm or withdraw, audited under the operator's OS user, then queue a screening."""
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.cli.django_setup import setup
     from jiuzhu.engine.home import warehouse_path
 
     if not warehouse_path().exists():
         raise CommandError(f"没有这个批次：{args.batch_id}", f"no such batch: {args.batch_id}")
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.registries.services import confirm, withdraw
 
     operator = f"cli:{getpass.getuser()}"
@@ -66,6 +70,7 @@ def _change(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.intake.report import write_csv
     from jiuzhu.engine.intake.specs import source_title
     from jiuzhu.engine.units import UNIT_NAMES

@@ -8,9 +8,10 @@ from pathlib import Path
 from jiuzhu.cli.audited import record_export
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("clues", help="线索 / clues")
     clue_sub = p.add_subparsers(dest="clues_command", metavar="COMMAND", required=True)
     e = clue_sub.add_parser("export", help="导出线索 / export clues")
@@ -22,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def export(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.clues.export import write_csv, write_xlsx
 
     if args.out.parent and not args.out.parent.exists():

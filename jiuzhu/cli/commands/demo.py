@@ -8,13 +8,14 @@ import importlib.util
 
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 from jiuzhu.engine.home import jiuzhu_home
 
 # Apps that put demo records (cases, referrals …) into a fresh home, in this order.
 DEMO_POPULATORS = ("jiuzhu.app.casework.demo", "jiuzhu.app.referrals.demo")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("demo", help="演示：生成模拟县、导入、筛查并启动网页 / the whole demo")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=0, metavar="N", help="网页服务进程数（默认每个处理器核一个）")
@@ -26,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _step(argv: list[str]) -> None:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.cli.main import main
 
     print(f"\n>>> jiuzhu {' '.join(argv)}", flush=True)
@@ -38,6 +40,7 @@ def prepare(scale: str, seed: int, as_of: str | None) -> None:
     done = home / "demo.done"
     _step(["init"])
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.accounts.demo import real_data
 
     found = real_data(home)
@@ -55,6 +58,7 @@ def prepare(scale: str, seed: int, as_of: str | None) -> None:
         _step(["ingest", str(files)])
         _step(["screen"] + (["--as-of", as_of] if as_of else []))
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.accounts.demo import DEMO_PASSWORD, create_demo_users
 
     rows = create_demo_users()
@@ -71,6 +75,7 @@ def prepare(scale: str, seed: int, as_of: str | None) -> None:
 def run(args: argparse.Namespace) -> int:
     prepare(args.scale, args.seed, args.as_of)
     if not args.no_serve:
+        # here, not at the top: a command loads the engine and Django only when it runs
         from jiuzhu.cli.commands.serve import serve
 
         return serve(args.port, workers=args.workers)

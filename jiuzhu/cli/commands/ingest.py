@@ -8,10 +8,11 @@ from datetime import date
 from pathlib import Path
 
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 from jiuzhu.engine.intake.specs import SPECS, source_code, source_title
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("ingest", help="导入部门数据文件 / import departmental files as batches")
     p.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹 / files or folders")
     p.add_argument("--source", type=_source, metavar="TYPE",
@@ -56,6 +57,7 @@ def _as_of(text: str | None) -> date | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.api import ingest
     from jiuzhu.engine.intake.department import resolve_unit
     from jiuzhu.engine.intake.importer import expand_paths

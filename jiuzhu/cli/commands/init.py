@@ -11,9 +11,10 @@ import argparse
 
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("init", help="创建或升级数据库 / create or migrate the database")
     p.set_defaults(func=run)
 
@@ -21,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def migrate_all() -> tuple[int, int] | None:
     """Migrate the case database and (when there is one) the warehouse; returns the warehouse's (from, to)."""
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
@@ -46,10 +48,12 @@ def migrate_all() -> tuple[int, int] | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.home import owner_only
 
     warehouse = migrate_all()
     owner_only()  # files an older release left readable by others
+    # here, not at the top: a command loads the engine and Django only when it runs
     from django.conf import settings
 
     where = settings.DATABASES["default"]

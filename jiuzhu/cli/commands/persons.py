@@ -7,9 +7,10 @@ from pathlib import Path
 
 from jiuzhu.cli.audited import record_export
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("persons", help="人员索引 / the person index")
     verbs = p.add_subparsers(dest="verb", metavar="VERB")
     ex = verbs.add_parser("export", help="导出人员索引（CSV）/ export the person index as CSV")
@@ -19,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def export(args: argparse.Namespace) -> int:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.home import warehouse_path
     from jiuzhu.engine.linkage.export import export_rows, has_linkage, write_export
     from jiuzhu.engine.warehouse.store import connect

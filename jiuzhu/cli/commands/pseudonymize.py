@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("pseudonymize", help="假名化名单文件（在本单位运行，不需要数据库）/ pseudonymise registry files")
     p.add_argument("--key-file", required=True, help="各单位共用的密钥文件（至少16字节）/ the shared key file (≥ 16 bytes)")
     p.add_argument("--out", required=True, help="输出目录，只放假名化后的数据文件 / output folder (data files only)")
@@ -21,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.pseudonymize import KeyError_, pseudonymise, read_key
 
     out = Path(args.out)
@@ -34,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(err.zh, err.en) from None
     source = None
     if args.source:
+        # here, not at the top: a command loads the engine and Django only when it runs
         from jiuzhu.engine.intake.specs import source_code
 
         try:

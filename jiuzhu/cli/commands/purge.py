@@ -9,9 +9,10 @@ from datetime import date
 
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("purge", help="删除超过保存期限的数据（默认只预览）/ delete what is past retention (dry run by default)")
     p.add_argument("--apply", action="store_true", help="真正删除 / delete (default: only show counts)")
     p.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
@@ -23,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.ops import retention
 
     mode = "已删除 / deleted" if args.apply else "预览（未删除，加 --apply 才删除）/ dry run"

@@ -9,9 +9,10 @@ from datetime import date
 
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("referrals", help="协作移送 / referrals between units")
     rs = p.add_subparsers(dest="referrals_command", metavar="SUBCOMMAND")
     check = rs.add_parser("check-overdue", help="标记超期移送和超期办案事项并通知 / flag overdue referrals and case tasks and notify")
@@ -32,6 +33,7 @@ def check_overdue(args: argparse.Namespace) -> int:
         raise CommandError(f"日期格式不对：{args.today}（应为 YYYY-MM-DD）",
                            f"bad date {args.today!r} (expected YYYY-MM-DD)") from None
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.casework.models import TaskKind
     from jiuzhu.app.referrals.services.daily import run_daily_checks
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("report", help="通报与统计 / reports")
     rs = p.add_subparsers(dest="report_command", metavar="SUBCOMMAND")
     q = rs.add_parser("quarterly", help="季度通报 .docx 或 .xlsx / the quarterly report")
@@ -44,6 +45,7 @@ def quarterly(args: argparse.Namespace) -> int:
     except ValueError:
         parser.error(f"--as-of 日期格式不对（应为 YYYY-MM-DD）/ bad date: {args.as_of}")
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from django.db import DatabaseError
 
     from jiuzhu.app.reports import export
@@ -69,6 +71,7 @@ def quarterly(args: argparse.Namespace) -> int:
         tmp.replace(out)
     except OSError as err:
         raise CommandError(f"无法写入文件 {out}：{err.strerror}", f"cannot write {out}: {err.strerror}") from None
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.accounts import audit
 
     audit.record(None, "export", object_type="reports.quarterly", object_id=f"{args.year}Q{args.quarter}",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from jiuzhu.cli.parsing import SubCommands
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("restore", help="从备份恢复到空的 JIUZHU_HOME 和数据库 / restore into an empty home")
     p.add_argument("archive", type=Path, metavar="FILE")
     p.add_argument("--key-file", type=Path, help="加密备份的密钥文件 / key file of an encrypted backup")
@@ -15,6 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # No Django here: starting it would write into the home that must stay empty until the end.
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.ops.backup import restore
     from jiuzhu.app.ops.sealed import read_key_file
 

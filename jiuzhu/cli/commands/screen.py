@@ -8,9 +8,10 @@ from typing import Any
 
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("screen", help="关联人员并按线索筛查模型生成线索 / link people and screen for clues")
     p.add_argument("--as-of", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                    help="筛查基准日（默认今天） / reference date (default today)")
@@ -31,12 +32,14 @@ def _spark(args: argparse.Namespace) -> Any:
             raise CommandError("--spark-master 只能与 --engine spark 一起使用",
                                "--spark-master needs --engine spark")
         return None
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.api import spark_session
 
     return spark_session(args.spark_master)
 
 
 def run(args: argparse.Namespace) -> int:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
@@ -49,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if not warehouse_path().exists():
         raise CommandError("还没有导入任何数据，请先运行 jiuzhu ingest", "nothing imported yet: run jiuzhu ingest first")
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from django.core.management import call_command
 
     from jiuzhu.app.clues.store import screen_and_store
@@ -78,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     table = Table(title=f"线索筛查 {result.as_of.isoformat()}（{result.engine}，{result.seconds:.1f} 秒）")
     for head in ("规则 rule", "版本 version", "线索 clues"):
         table.add_column(head)
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.screening.ruleset import builtin_definitions
 
     names = {code: d["name"] for code, d in builtin_definitions().items()}

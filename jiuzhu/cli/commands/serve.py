@@ -21,13 +21,14 @@ import threading
 import time
 
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 CHECK_EVERY_SECONDS = 3600
 WORKER_RESTART_SECONDS = 5
 log = logging.getLogger("jiuzhu.ops.serve")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("serve", help="启动整个平台（网页服务和后台任务）/ serve the platform on 127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=0, metavar="N",
@@ -39,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _daily_checks(stop: threading.Event) -> None:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from django.db import close_old_connections
 
     from jiuzhu.app.referrals.services.daily import run_daily_checks
@@ -92,6 +94,7 @@ def _stop(proc: subprocess.Popen | None, seconds: float = 60) -> None:
 
 
 def serve(port: int, *, workers: int = 0, daily_checks: bool = True, worker: bool = True) -> int:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.cli.commands.init import migrate_all
 
     if not _port_free(port):

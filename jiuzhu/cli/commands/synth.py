@@ -7,9 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("synth", help="生成模拟地区的部门数据与真值 / write a synthetic region with ground truth")
     p.add_argument("--scale", required=True, type=_scale, help="county（约31万人）、province（约4100万人）或居民人数 N")
     p.add_argument("--seed", type=int, required=True, help="随机种子 / random seed")
@@ -22,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _scale(text: str) -> tuple[str, int]:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.synth.generate import parse_scale
 
     try:
@@ -40,6 +42,7 @@ def _day(text: str) -> date:
 
 
 def run(args: argparse.Namespace) -> int:
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.synth.config import IdPoor, SynthConfig
     from jiuzhu.engine.synth.generate import generate
 

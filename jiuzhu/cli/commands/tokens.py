@@ -8,9 +8,10 @@ from datetime import date
 
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("tokens", help="协作单位的接口令牌 / API tokens of partner units")
     verbs = p.add_subparsers(dest="verb", metavar="VERB")
     c = verbs.add_parser("create", help="新建令牌（只显示一次）/ make a token (shown once)")
@@ -33,6 +34,7 @@ def create(args: argparse.Namespace) -> int:
         raise CommandError(f"日期格式不对：{args.expires}（应为 YYYY-MM-DD）",
                            f"bad date {args.expires!r} (expected YYYY-MM-DD)") from None
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.api import tokens
 
     try:
@@ -48,6 +50,7 @@ def create(args: argparse.Namespace) -> int:
 
 def list_tokens(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from django.utils import timezone
 
     from jiuzhu.app.api import tokens
@@ -63,6 +66,7 @@ def list_tokens(args: argparse.Namespace) -> int:
 
 def revoke(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.api import tokens
 
     try:

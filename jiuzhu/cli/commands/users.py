@@ -10,9 +10,10 @@ import sys
 
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("users", help="数据管理员账号 / the data administrator's account")
     verbs = p.add_subparsers(dest="verb", metavar="VERB")
     c = verbs.add_parser("create-admin", help="新建数据管理员（检察院）/ make a data administrator")
@@ -33,6 +34,7 @@ def _password() -> str:
 
 def create_admin(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from django.contrib.auth import get_user_model, password_validation
     from django.core.exceptions import ValidationError
 

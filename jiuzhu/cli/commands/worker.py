@@ -6,9 +6,10 @@ import argparse
 import signal
 
 from jiuzhu.cli.django_setup import setup
+from jiuzhu.cli.parsing import SubCommands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     p = sub.add_parser("worker", help="后台任务进程：导入上传的名单、筛查 / run background jobs (imports, screening)")
     p.add_argument("--once", action="store_true", help="做完排队的任务后退出 / drain the queue and exit")
     p.add_argument("--poll", type=float, default=2.0, metavar="SECONDS",
@@ -18,11 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: a command loads the engine and Django only when it runs
     from django.core.management import call_command
 
     from jiuzhu.app.jobs.queue import work
 
     call_command("migrate", interactive=False, verbosity=0)
+    # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.ops.health import start_heartbeat
 
     beating = start_heartbeat()  # /healthz reads it; a thread, so a long job still beats
