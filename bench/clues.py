@@ -23,13 +23,19 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 OUT = Path(__file__).parent / "out"
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+            "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国志宏海波宁丹斌"
          "春梅云飞鑫晨凯浩宇文博林峰俊丽娇美欣怡佳琪雪莹婷慧颖晶亮成龙祥瑞福贵德仁义礼智信忠孝")
 SOURCES = ("household", "dibao", "disability", "victim", "enforcement")
-RULES = (("SJ-01", "被害人因案致贫", "procuratorate", ""), ("SJ-03", "民事侵权因案致贫", "procuratorate", ""),
-         ("MZ-01", "疑似孤儿或事实无人抚养儿童", "civil_affairs", ""), ("MZ-02", "重残家庭未成年人", "civil_affairs", ""),
-         ("FP-01", "因案返贫风险", "rural_revitalization", "procuratorate"), ("WC-01", "未成年被害人", "procuratorate", ""))
+RULES = (
+    ("SJ-01", "被害人因案致贫", "procuratorate", ""),
+    ("SJ-03", "民事侵权因案致贫", "procuratorate", ""),
+    ("MZ-01", "疑似孤儿或事实无人抚养儿童", "civil_affairs", ""),
+    ("MZ-02", "重残家庭未成年人", "civil_affairs", ""),
+    ("FP-01", "因案返贫风险", "rural_revitalization", "procuratorate"),
+    ("WC-01", "未成年被害人", "procuratorate", ""),
+)
 TOWNS = ("均溪镇", "石牌镇", "上京镇", "广平镇", "桃源镇", "太华镇", "建设镇", "奇韬镇", "华兴镇", "吴山镇")
 
 
@@ -48,8 +54,10 @@ def build_warehouse(path: Path, persons: int) -> None:
     con.execute(f"""
         CREATE TABLE base AS SELECT i,
           'p' || substr(md5(CAST(i AS VARCHAR)), 1, 16) AS person_key,  -- spread as linkage's sha256 keys are
-          getvariable('surnames')[CAST(1 + hash(i) % {len(SURNAMES)} AS BIGINT)] || getvariable('given')[CAST(1 + hash(i * 7) % {len(GIVEN)} AS BIGINT)]
-            || CASE WHEN i % 4 = 0 THEN '' ELSE getvariable('given')[CAST(1 + hash(i * 13) % {len(GIVEN)} AS BIGINT)] END AS name,
+          getvariable('surnames')[CAST(1 + hash(i) % {len(SURNAMES)} AS BIGINT)]
+            || getvariable('given')[CAST(1 + hash(i * 7) % {len(GIVEN)} AS BIGINT)]
+            || CASE WHEN i % 4 = 0 THEN ''
+                    ELSE getvariable('given')[CAST(1 + hash(i * 13) % {len(GIVEN)} AS BIGINT)] END AS name,
           DATE '1940-01-01' + CAST(hash(i * 3) % 29000 AS INTEGER) AS birth_date,
           CASE WHEN i % 2 = 0 THEN '男' ELSE '女' END AS sex,
           {list(TOWNS)!r}[1 + i % {len(TOWNS)}] AS township

@@ -93,9 +93,11 @@ def main(argv: list[str]) -> int:
                "cpu_s": round(cpu, 2), "rows_per_s": round(total_rows / wall) if wall else None,
                "peak_rss_mb": round(peak / 1024), "warehouse_bytes": size, "load_avg": [round(x, 2) for x in load],
                "cpus": os.cpu_count(), "python": platform.python_version(), "per_file": per_file}
-    print(f"TOTAL {total_rows} rows, {len(files)} files, jobs {args.jobs or 'default'}: {wall:.1f} s wall, "
-          f"{cpu:.1f} CPU s, {summary['rows_per_s']:,} rows/s, peak RSS {peak / 1024:.0f} MB (largest process), "
-          f"warehouse {size / 1e6:.1f} MB, {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(
+        f"TOTAL {total_rows} rows, {len(files)} files, jobs {args.jobs or 'default'}: {wall:.1f} s wall, "
+        f"{cpu:.1f} CPU s, {summary['rows_per_s']:,} rows/s, peak RSS {peak / 1024:.0f} MB (largest process), "
+        f"warehouse {size / 1e6:.1f} MB, {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
     OUT.mkdir(exist_ok=True)
     (OUT / "ingest.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0

@@ -155,8 +155,13 @@ def replicate(src: Path, dst: Path, times: int) -> int:
         con.execute("SET memory_limit = '2GB'")  # copying spills; the linkage measured after has its own cap
         towns = [r[0] for r in con.sql("SELECT DISTINCT township FROM subjects WHERE township IS NOT NULL "
                                        "ORDER BY length(township) DESC, township").fetchall()]
-        tables = [r[0] for r in con.sql("SELECT table_name FROM information_schema.tables "
-                                        "WHERE starts_with(table_name, 'rec_') AND table_type = 'BASE TABLE'").fetchall()]
+        tables = [
+            r[0]
+            for r in con.sql(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE starts_with(table_name, 'rec_') AND table_type = 'BASE TABLE'"
+            ).fetchall()
+        ]
         total = 0
         for table in tables:
             cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
@@ -172,7 +177,9 @@ def replicate(src: Path, dst: Path, times: int) -> int:
                     select.append(f"CASE WHEN t.i = 0 THEN address ELSE {address} END AS address")
                 else:
                     select.append(f'"{c}"')
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(select)} FROM {table}, range({times}) t(i)")
+            con.execute(
+                f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(select)} FROM {table}, range({times}) t(i)"
+            )
             total += con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         # The county's own tables: a new linkage replaces them.
         for stale in ("person_index", "persons", "link_explanations"):
@@ -326,7 +333,9 @@ def main(argv: list[str]) -> int:
                         help="link and run plain Splink N times each, in turn; report the medians")
     parser.add_argument("--only", choices=("ordinary", "id-poor"))
     parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
-    parser.add_argument("--reuse", action="store_true", help="with --keep: link again the counties already ingested there")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --keep: link again the counties already ingested there"
+    )
     parser.add_argument("--replicate", type=int, nargs="*", default=[], metavar="K",
                         help="then link a K-fold copy of each county's warehouse alone (province scale), for each K")
     parser.add_argument("--replicate-only", action="store_true",
@@ -340,8 +349,16 @@ def main(argv: list[str]) -> int:
     kinds = [k for k in (False, True) if args.only is None or args.only == ("id-poor" if k else "ordinary")]
     for seed in args.seeds:
         for id_poor in kinds:
-            r = run_one(residents, seed, id_poor, args.engine, work, not args.no_baseline, args.reuse and bool(args.keep),
-                        args.repeat)
+            r = run_one(
+                residents,
+                seed,
+                id_poor,
+                args.engine,
+                work,
+                not args.no_baseline,
+                args.reuse and bool(args.keep),
+                args.repeat,
+            )
             results.append(r)
             print(json.dumps(r, ensure_ascii=False), flush=True)
             label = f"{seed}{'-id-poor' if id_poor else ''}"

@@ -6,7 +6,8 @@ through the map and compare them clue by clue.
 
 A clue is (rule, person, target unit); the person is its revealed ID number, or — for a person without
 one — its revealed, normalised name. A clue's evidence carries ID numbers when every record it cites has a
-valid ID in the plain run; those clues must be equal in everything (priority, tags, files cited). Figures go to stdout and bench/out/privacy.json (docs/privacy.md).
+valid ID in the plain run; those clues must be equal in everything (priority, tags, files cited).
+Figures go to stdout and bench/out/privacy.json (docs/privacy.md).
 """
 
 from __future__ import annotations

@@ -216,9 +216,12 @@ def run_one(residents: int, seed: int, engine: str, work: Path, province: bool =
 
 def _print(fig: dict) -> None:
     s = fig["seconds"]
-    print(f"seed {fig['seed']}{' ID-poor' if fig.get('id_poor') else ''} · {fig['residents']:,} residents · {fig['engine']}: "
-          f"files→clues {s['files_to_clues']} s (ingest {s['ingest']}, link {s['link']}, screen {s['screen']}); "
-          f"synth {s['synth']} s; peak RSS {fig['peak_rss_mb']} MB")
+    print(
+        f"seed {fig['seed']}{' ID-poor' if fig.get('id_poor') else ''} · {fig['residents']:,} residents"
+        f" · {fig['engine']}: "
+        f"files→clues {s['files_to_clues']} s (ingest {s['ingest']}, link {s['link']}, screen {s['screen']}); "
+        f"synth {s['synth']} s; peak RSS {fig['peak_rss_mb']} MB"
+    )
     print(f"  overall recall {fig['overall_recall']:.4f}, precision {fig['overall_precision']:.4f} "
           f"({fig['found']} found / {fig['expected']} expected; {fig['id_fallback']} scored through truth/records)")
     print(f"  planted positives missed: {len(fig['planted_missed'])} {fig['planted_missed'][:5]}; "

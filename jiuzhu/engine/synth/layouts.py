@@ -37,7 +37,9 @@ class Layout:
     columns: tuple[Column, ...]
 
 
-def _c(field: str, headers: tuple[str, ...] | str, required: bool = False, kind: str = "text", keep: float = 1.0) -> Column:
+def _c(
+    field: str, headers: tuple[str, ...] | str, required: bool = False, kind: str = "text", keep: float = 1.0
+) -> Column:
     return Column(field, (headers,) if isinstance(headers, str) else headers, required, kind, keep)
 
 

@@ -241,8 +241,11 @@ def build_population(rng: np.random.Generator, county: County, n: int, as_of: da
     weights = np.ones(len(county.townships))
     weights[0] = 3.0
     hh_township = rng.choice(len(county.townships), size=h, p=weights / weights.sum())
-    hh_village = np.array([rng.integers(0, len(county.villages[t])) for t in hh_township.tolist()], dtype=np.int64) \
-        if h < 200_000 else (rng.random(h) * np.array([len(county.villages[t]) for t in hh_township.tolist()])).astype(np.int64)
+    hh_village = (
+        np.array([rng.integers(0, len(county.villages[t])) for t in hh_township.tolist()], dtype=np.int64)
+        if h < 200_000
+        else (rng.random(h) * np.array([len(county.villages[t]) for t in hh_township.tolist()])).astype(np.int64)
+    )
     group = rng.integers(1, 13, h)
     number = rng.integers(1, 120, h)
     prefix = f"{county.province}{county.city}{county.name}"

@@ -126,20 +126,37 @@ class FileRenderer:
             title_rows.append([f"{place}{as_of.year}年{as_of.month}月{self.layout.title}"])
             self.file_dirt.add("title_row")
             if "subtitle_row" in self.flags:
-                title_rows.append([f"填报单位：{place}{self.layout.office}    数据截止日期：{as_of.year}年{as_of.month}月{as_of.day}日"])
+                title_rows.append(
+                    [
+                        f"填报单位：{place}{self.layout.office}    "
+                        f"数据截止日期：{as_of.year}年{as_of.month}月{as_of.day}日"
+                    ]
+                )
                 self.file_dirt.add("subtitle_row")
             if "blank_row" in self.flags:
                 title_rows.append([])
                 self.file_dirt.add("blank_row")
-        frame = Frame(title_rows=title_rows, header=header, sheet_name=str(rng.choice(["Sheet1", self.layout.title[:10], "花名册"])))
+        frame = Frame(
+            title_rows=title_rows,
+            header=header,
+            sheet_name=str(rng.choice(["Sheet1", self.layout.title[:10], "花名册"])),
+        )
         if s.two_row:
             top: list[object] = []
             off = 1 if s.serial else 0
             grouped = [i + off for i, c in enumerate(s.columns) if c.field in GROUP_FIELDS]
-            span = (grouped[0], grouped[-1]) if grouped and grouped[-1] - grouped[0] + 1 == len(grouped) and len(grouped) > 1 else None
+            span = (
+                (grouped[0], grouped[-1])
+                if grouped and grouped[-1] - grouped[0] + 1 == len(grouped) and len(grouped) > 1
+                else None
+            )
             for i, h in enumerate(header):
                 if span and span[0] <= i <= span[1]:
-                    top.append(("基本信息" if self.layout.source not in ("victim", "enforcement") else "当事人信息") if i == span[0] else None)
+                    top.append(
+                        ("基本信息" if self.layout.source not in ("victim", "enforcement") else "当事人信息")
+                        if i == span[0]
+                        else None
+                    )
                 else:
                     top.append(h)
                     frame.vertical.append(i)
@@ -400,7 +417,9 @@ def plan_file_dirt(rng: np.random.Generator, formats: dict[str, str], dirt: Dirt
     for kind, (rate_field, fmts, needs) in FILE_DIRT.items():
         if streamed and kind in ("serial_column", "serial_only_rows"):
             continue
-        eligible = [s for s, f in formats.items() if (fmts is None or f in fmts) and (needs is None or needs in plan[s])]
+        eligible = [
+            s for s, f in formats.items() if (fmts is None or f in fmts) and (needs is None or needs in plan[s])
+        ]
         if not eligible:
             continue
         k = max(1, round(getattr(dirt, rate_field) * len(eligible)))

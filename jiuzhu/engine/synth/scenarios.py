@@ -100,7 +100,9 @@ class Planter:
 
     def severe(self, p: int) -> None:
         if self.rng.random() < 0.6:
-            add_disability(self.st, self.rng, p, kind=int(self.rng.choice([0, 1, 3, 6])), grade=int(self.rng.integers(0, 2)))
+            add_disability(
+                self.st, self.rng, p, kind=int(self.rng.choice([0, 1, 3, 6])), grade=int(self.rng.integers(0, 2))
+            )
         else:
             add_disability(self.st, self.rng, p, kind=int(self.rng.choice([4, 5])), grade=int(self.rng.integers(2, 4)))
 
@@ -141,8 +143,14 @@ class Planter:
         p = self.fresh()
         if p is None:
             return
-        v = add_victim(self.st, self.rng, p, crime=str(self.rng.choice(["故意伤害罪", "交通肇事罪", "诈骗罪", "抢劫罪"])),
-                       injury="轻伤", paid="none")
+        v = add_victim(
+            self.st,
+            self.rng,
+            p,
+            crime=str(self.rng.choice(["故意伤害罪", "交通肇事罪", "诈骗罪", "抢劫罪"])),
+            injury="轻伤",
+            paid="none",
+        )
         basis = v["judgment_no"] if self.rng.random() < 0.7 else None
         self.unpaid_enforcement(p, v["crime"], basis)
         self.hardship(p)
@@ -203,8 +211,15 @@ class Planter:
         if p is None:
             return
         injury = {"故意伤害罪": "轻伤", "故意杀人罪": "重伤", "抢劫罪": "轻微伤"}.get(crime, "")
-        add_victim(self.st, self.rng, p, crime=crime, injury=injury, paid=str(self.rng.choice(["full", "nojudged"])),
-                   incident=random_day(self.rng, self.st.as_of - timedelta(days=700), self.st.as_of - timedelta(days=200)))
+        add_victim(
+            self.st,
+            self.rng,
+            p,
+            crime=crime,
+            injury=injury,
+            paid=str(self.rng.choice(["full", "nojudged"])),
+            incident=random_day(self.rng, self.st.as_of - timedelta(days=700), self.st.as_of - timedelta(days=200)),
+        )
         self.note("WC-01", p, "WC-01")
 
     def fp01(self) -> None:

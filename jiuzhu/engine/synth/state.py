@@ -52,8 +52,19 @@ CRIMES: dict[str, tuple[float, tuple[str, ...]]] = {
     "过失致人重伤罪": (2, ("重伤",)),
 }
 SEXUAL_OR_DOMESTIC = ("强奸罪", "强制猥亵罪", "猥亵儿童罪", "虐待罪")
-PRISON_CRIMES = ("盗窃罪", "诈骗罪", "故意伤害罪", "危险驾驶罪", "走私、贩卖、运输、制造毒品罪", "开设赌场罪", "交通肇事罪",
-                 "寻衅滋事罪", "抢劫罪", "强奸罪", "拒不执行判决、裁定罪")
+PRISON_CRIMES = (
+    "盗窃罪",
+    "诈骗罪",
+    "故意伤害罪",
+    "危险驾驶罪",
+    "走私、贩卖、运输、制造毒品罪",
+    "开设赌场罪",
+    "交通肇事罪",
+    "寻衅滋事罪",
+    "抢劫罪",
+    "强奸罪",
+    "拒不执行判决、裁定罪",
+)
 PRISONS = ("福建省闽西监狱", "福建省福州监狱", "福建省泉州监狱", "福建省龙岩监狱", "福建省女子监狱", "福建省建阳监狱")
 RELIEF_REASONS = ("因病", "因灾", "因意外事故", "因学", "生活困难", "突发事件")
 RISKS = ("因病", "因残", "因学", "因灾", "因意外事故", "因务工就业不稳", "其他")
@@ -231,7 +242,9 @@ def add_victim(st: State, rng: np.random.Generator, p: int, crime: str | None = 
     if paid == "nojudged":
         judged_v, paid_v = None, None
     else:
-        paid_v = judged if paid == "full" else (0 if paid == "none" else judged * int(rng.integers(1, 9)) // 10 // 100 * 100)
+        paid_v = (
+            judged if paid == "full" else (0 if paid == "none" else judged * int(rng.integers(1, 9)) // 10 // 100 * 100)
+        )
         judged_v = judged
     number = judgment_no or st.case_number(judged_date.year, "刑初")
     defendant = int(rng.integers(0, st.pop.size))
@@ -251,9 +264,19 @@ def add_enforcement(st: State, rng: np.random.Generator, p: int, cause: str, app
         respondent = int(rng.integers(0, st.pop.size))
         if respondent == p:
             respondent = (p + 1) % st.pop.size
-    return st.add("enforcement", p, enforcement_no=st.case_number(filed.year, "执"), basis_no=basis_no, cause=cause,
-                  respondent=respondent, respondent_company=COMPANIES[int(rng.integers(0, len(COMPANIES)))] if company else None,
-                  amount_applied=applied, amount_unpaid=unpaid, filed_date=filed, terminated_date=terminated)
+    return st.add(
+        "enforcement",
+        p,
+        enforcement_no=st.case_number(filed.year, "执"),
+        basis_no=basis_no,
+        cause=cause,
+        respondent=respondent,
+        respondent_company=COMPANIES[int(rng.integers(0, len(COMPANIES)))] if company else None,
+        amount_applied=applied,
+        amount_unpaid=unpaid,
+        filed_date=filed,
+        terminated_date=terminated,
+    )
 
 
 def civil_number(st: State, rng: np.random.Generator) -> str:
@@ -365,11 +388,21 @@ def background(st: State, rng: np.random.Generator, rates: Rates) -> None:
         cause = causes[pick(rng, cw)]
         pool = elderly if cause == "赡养费纠纷" else (kids if cause == "抚养费纠纷" and rng.random() < 0.5 else adults)
         p = int(pool[rng.integers(0, len(pool))])
-        applied = _fen(int(rng.integers(20, 5000)) * 100) if cause not in SUPPORT else _fen(int(rng.integers(6, 120)) * 500)
+        applied = (
+            _fen(int(rng.integers(20, 5000)) * 100) if cause not in SUPPORT else _fen(int(rng.integers(6, 120)) * 500)
+        )
         paid_all = rng.random() < 0.04
         unpaid = 0 if paid_all else applied * int(rng.integers(3, 11)) // 10 // 100 * 100
-        add_enforcement(st, rng, p, cause, applied, unpaid, civil_number(st, rng),
-                        company=cause in ("买卖合同纠纷", "建设工程施工合同纠纷", "追索劳动报酬纠纷") and rng.random() < 0.5)
+        add_enforcement(
+            st,
+            rng,
+            p,
+            cause,
+            applied,
+            unpaid,
+            civil_number(st, rng),
+            company=cause in ("买卖合同纠纷", "建设工程施工合同纠纷", "追索劳动报酬纠纷") and rng.random() < 0.5,
+        )
 
     # 孤儿/事实无人抚养: children whose parents cannot raise them (consistent with the household)
     children = np.flatnonzero(alive & (age < 18) & np.isin(pop.relation, (SON, DAUGHTER)))

@@ -56,7 +56,9 @@ def evaluate(st: State) -> dict[str, set[int]]:
         out.update({id(e): e for e in by_applicant.get(v["person"], [])})
         return list(out.values())
 
-    out: dict[str, set[int]] = {r: set() for r in ("SJ-01", "SJ-02", "SJ-03", "SJ-04", "MZ-01", "MZ-02", "WC-01", "FP-01")}
+    out: dict[str, set[int]] = {
+        r: set() for r in ("SJ-01", "SJ-02", "SJ-03", "SJ-04", "MZ-01", "MZ-02", "WC-01", "FP-01")
+    }
     via: dict[int, set[int]] = defaultdict(set)  # person → enforcement records of their SJ-01/SJ-02 clues
     for v in recs["victim"]:
         if linked(v) and v["person"] in hardship:

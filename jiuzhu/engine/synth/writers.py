@@ -160,8 +160,10 @@ _RNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STYLES = (
     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="{_NS}">'
     '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
-    '<fonts count="2"><font><sz val="11"/><name val="宋体"/></font><font><b/><sz val="14"/><name val="宋体"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<fonts count="2"><font><sz val="11"/><name val="宋体"/></font>'
+    '<font><b/><sz val="14"/><name val="宋体"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
@@ -195,7 +197,9 @@ def _cell(ref: str, c: object, style: int = 0) -> str:
 
 def _sheet_xml(rows: list[list[object]], merges: list[str], styles: dict[tuple[int, int], int] | None = None) -> str:
     styles = styles or {}
-    out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_NS}" xmlns:r="{_RNS}"><sheetData>']
+    out = [
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_NS}" xmlns:r="{_RNS}"><sheetData>'
+    ]
     for r, row in enumerate(rows):
         n = r + 1
         cells = "".join(_cell(f"{_COLS[i]}{n}", c, styles.get((r, i), 0)) for i, c in enumerate(row))
@@ -233,12 +237,16 @@ def _write_book(path: Path, sheets: list[tuple[str, str, bool]]) -> None:
                       + (' state="hidden"' if hidden else "") + "/>"
                       for i, (name, _, hidden) in enumerate(sheets))
             + "</sheets></workbook>")
-    book_rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                 '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                 + "".join(f'<Relationship Id="rId{i + 1}" Type="{_RNS}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
-                           for i in range(len(sheets)))
-                 + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_RNS}/styles" Target="styles.xml"/>'
-                 "</Relationships>")
+    book_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{i + 1}" Type="{_RNS}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
+            for i in range(len(sheets))
+        )
+        + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_RNS}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         # fixed timestamps keep the bytes identical for a seed
         def put(name: str, text: str) -> None:

@@ -26,7 +26,10 @@ def test_writes_docx_and_xlsx(county, tmp_path, capsys):
     assert "已生成" in out and "本季度受理3件，决定救助1件，发放救助金30,000.00元" in out
     doc = Document(str(tmp_path / "通报.docx"))
     assert doc.paragraphs[0].text == "大田县人民检察院关于2026年第三季度司法救助工作情况的通报"
-    assert "2024年以来，受理国家司法救助案件6件5人，决定救助3件3人，决定救助金额6.00万元（60,000.00元），发放救助金4件6.50万元（65,000.00元）；不予救助2件。" in [p.text for p in doc.paragraphs]
+    assert (
+        "2024年以来，受理国家司法救助案件6件5人，决定救助3件3人，决定救助金额6.00万元（60,000.00元），发放救助金4件6.50万元（65,000.00元）；不予救助2件。"
+        in [p.text for p in doc.paragraphs]
+    )
     wb = load_workbook(str(tmp_path / "sub" / "通报.XLSX"))
     overview = {r[0]: r[1:] for r in wb["总体情况"].iter_rows(values_only=True) if r[0]}
     assert overview["发放救助金金额"] == (30000, 40000, 65000)

@@ -59,13 +59,17 @@ def test_shown_to_leaders_with_the_figures(client, personas, county, who, monkey
     assert response.status_code == 200
     page = response.content.decode()
     assert "大田县人民检察院关于2026年第三季度司法救助工作情况的通报" in page
-    assert "2024年以来，受理国家司法救助案件6件5人，决定救助3件3人，决定救助金额6.00万元（60,000.00元），发放救助金4件6.50万元（65,000.00元）；不予救助2件。" in page
+    assert (
+        "2024年以来，受理国家司法救助案件6件5人，决定救助3件3人，决定救助金额6.00万元（60,000.00元），发放救助金4件6.50万元（65,000.00元）；不予救助2件。"
+        in page
+    )
     assert '<p class="overdue">本季度移送的事项中，超过时限签收或反馈的：残联1件' in page
     # the overview row of money paid, in 万元 for each period
     assert re.search(r"<td>发放救助金金额</td><td>3\.00万元</td><td>4\.00万元</td><td>6\.50万元</td>", page)
     # SVG bars (the CSP allows no inline style): 残联 received the most referrals this year (2), so its bar
     # is full; 教育局 half
-    bar = r'<svg class="bar" viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true"><rect width="{}" height="1"/></svg>'
+    bar = (r'<svg class="bar" viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true">'
+           r'<rect width="{}" height="1"/></svg>')
     assert re.search(r'title="残联">残联</span>' + bar.format(100) + r'<span class="value">2</span>', page)
     assert re.search(r'title="教育局">教育局</span>' + bar.format(50), page)
     # inline SVG: money per quarter scaled to the largest (3万元 → 150 px of 150)

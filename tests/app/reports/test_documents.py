@@ -34,12 +34,17 @@ def test_docx_title_sections_and_numbers(figures):
     for section in ("一、总体情况", "二、线索发现情况", "三、案件办理情况", "四、部门协作情况", "五、回访情况"):
         assert section in paragraphs
     text = "\n".join(paragraphs)
-    assert "2024年以来，受理国家司法救助案件6件5人，决定救助3件3人，决定救助金额6.00万元（60,000.00元），发放救助金4件6.50万元（65,000.00元）；不予救助2件。" in text
+    assert (
+        "2024年以来，受理国家司法救助案件6件5人，决定救助3件3人，决定救助金额6.00万元（60,000.00元），发放救助金4件6.50万元（65,000.00元）；不予救助2件。"
+        in text
+    )
     assert ("本季度，受理国家司法救助案件3件3人，决定救助1件1人，决定救助金额3.00万元（30,000.00元），"
             "发放救助金1件3.00万元（30,000.00元）；不予救助2件。") in text
     assert ("今年以来，受理国家司法救助案件5件4人，决定救助2件2人，决定救助金额4.00万元（40,000.00元），"
             "发放救助金2件4.00万元（40,000.00元）；不予救助2件。") in text
-    assert "本季度通过数据筛查等途径发现救助线索2条，其中已立案1条、已移送相关单位1条；今年以来累计发现线索3条。" in text
+    assert (
+        "本季度通过数据筛查等途径发现救助线索2条，其中已立案1条、已移送相关单位1条；今年以来累计发现线索3条。" in text
+    )
     assert ("本季度作出决定3件，受理至决定用时中位数7个工作日，最长19个工作日，超过10个工作日的1件；"
             "2件在7个工作日内完成审批。") in text
     assert "本季度移送的事项中，超过时限签收或反馈的：残联1件，请相关单位抓紧办理。" in text
@@ -91,7 +96,10 @@ def test_docx_of_an_empty_quarter_prints(db):
     doc = Document(io.BytesIO(document.render(fig)))
     assert doc.paragraphs[0].text == "大田县人民检察院关于2026年第一季度司法救助工作情况的通报"
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "2022年以来，受理国家司法救助案件0件0人，决定救助0件0人，决定救助金额0.00万元（0.00元），发放救助金0件0.00万元（0.00元）；不予救助0件。" in text
+    assert (
+        "2022年以来，受理国家司法救助案件0件0人，决定救助0件0人，决定救助金额0.00万元（0.00元），发放救助金0件0.00万元（0.00元）；不予救助0件。"
+        in text
+    )
     assert "本季度未作出救助决定。" in text
     assert _table(doc, "协作单位移送办理情况（件）")[1] == ["无"] * 9
     assert "本季度移送各单位的事项均在时限内签收、反馈。" in text
@@ -99,8 +107,16 @@ def test_docx_of_an_empty_quarter_prints(db):
 
 def test_xlsx_one_sheet_per_table(figures):
     wb = load_workbook(io.BytesIO(workbook.render(figures)))
-    assert wb.sheetnames == ["总体情况", "2026年分季度情况", "线索发现情况(按筛查规则)", "线索发现情况(按数据来源)", "不予救助理由",
-                             "救助对象(按标签，人)", "协作单位移送办理情况(件)", "救助方案事项落实情况(项)"]
+    assert wb.sheetnames == [
+        "总体情况",
+        "2026年分季度情况",
+        "线索发现情况(按筛查规则)",
+        "线索发现情况(按数据来源)",
+        "不予救助理由",
+        "救助对象(按标签，人)",
+        "协作单位移送办理情况(件)",
+        "救助方案事项落实情况(项)",
+    ]
     rows = {r[0]: list(r[1:]) for r in wb["总体情况"].iter_rows(values_only=True) if r[0]}
     assert rows["项目"] == ["本季度", "今年以来", "2024年以来"]
     assert rows["发放救助金金额"] == [30000, 40000, 65000]

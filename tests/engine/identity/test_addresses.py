@@ -169,7 +169,9 @@ def test_another_county_named_before_the_township_gives_none(pair, county, tail)
     ("广平镇桥石村二十队7-2号", ("广平镇", "桥石村", "20", "7")),
 ])
 def test_house_reads_the_group_and_number_after_the_village(address, expected):
-    index = AddressIndex(["广平镇", "均溪镇"], {"广平镇": ["桥石村"], "均溪镇": ["城东社区"]}, ["福建省", "三明市", "大田县"])
+    index = AddressIndex(
+        ["广平镇", "均溪镇"], {"广平镇": ["桥石村"], "均溪镇": ["城东社区"]}, ["福建省", "三明市", "大田县"]
+    )
     assert tuple(index.house(address)) == expected
 
 

@@ -25,10 +25,22 @@ def test_header_unit_applies_to_bare_numbers():
     assert parse_amount("500元", unit=WAN) == 50_000  # a unit in the cell wins over the header's
 
 
-@pytest.mark.parametrize(("value", "reason"), [
-    ("-100", "负数"), (-1.5, "负数"), ("-¥5", "负数"), ("0.001", "分以下"), ("abc", "无法识别"), ("3万美元", "无法识别"),
-    ("", "金额为空"), (None, "金额为空"), ("1,23", "无法识别"), (float("inf"), "不是金额"), (float("nan"), "不是金额"),
-])
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("-100", "负数"),
+        (-1.5, "负数"),
+        ("-¥5", "负数"),
+        ("0.001", "分以下"),
+        ("abc", "无法识别"),
+        ("3万美元", "无法识别"),
+        ("", "金额为空"),
+        (None, "金额为空"),
+        ("1,23", "无法识别"),
+        (float("inf"), "不是金额"),
+        (float("nan"), "不是金额"),
+    ],
+)
 def test_bad_amounts(value, reason):
     with pytest.raises(ValueError, match=reason):
         parse_amount(value)

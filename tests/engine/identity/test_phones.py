@@ -13,9 +13,16 @@ def test_accepted(value, out):
     assert parse_phone(value) == out
 
 
-@pytest.mark.parametrize(("value", "reason"), [
-    ("7654321", "缺少区号"), ("1381234567", "不是有效"), ("23812345678", "不是有效"), ("", "电话为空"), ("无", "不是有效"),
-])
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("7654321", "缺少区号"),
+        ("1381234567", "不是有效"),
+        ("23812345678", "不是有效"),
+        ("", "电话为空"),
+        ("无", "不是有效"),
+    ],
+)
 def test_rejected(value, reason):
     with pytest.raises(ValueError, match=reason):
         parse_phone(value)

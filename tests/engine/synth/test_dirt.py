@@ -46,7 +46,9 @@ def id_kind(cell: object) -> str:
     text = str(cell)
     if text == "":
         return "missing"
-    if re.fullmatch(r"\d\.\d+E\+17", text) or (len(text) == 18 and text.endswith("000") and check_digit(text[:17]) != text[17]):
+    if re.fullmatch(r"\d\.\d+E\+17", text) or (
+        len(text) == 18 and text.endswith("000") and check_digit(text[:17]) != text[17]
+    ):
         return "float"
     if re.search(r"[０-９]", text):
         return "fullwidth"
@@ -158,7 +160,11 @@ def test_id_poor_county_has_namesakes_in_one_township(small_county_id_poor: Path
     persons = read(small_county_id_poor / "truth" / "persons.csv")
     same = Counter((p["name"], p["township"]) for p in persons)
     assert same[("陈秀英", next(t for (n, t) in same if n == "陈秀英"))] >= 3
-    court = {r["person"] for t in ("victim", "enforcement") for r in read(small_county_id_poor / "truth" / "state" / f"{t}.csv")}
+    court = {
+        r["person"]
+        for t in ("victim", "enforcement")
+        for r in read(small_county_id_poor / "truth" / "state" / f"{t}.csv")
+    }
     by_id = {p["person"]: p for p in persons}
     shared = sum(1 for p in court if same[(by_id[p]["name"], by_id[p]["township"])] > 1)
     assert shared >= 30
