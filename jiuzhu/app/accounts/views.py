@@ -13,15 +13,25 @@ from jiuzhu.app.accounts.forms import UnitForm, UserForm
 from jiuzhu.app.accounts.models import Profile, Unit
 from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.accounts.users import save_user
+from jiuzhu.app.web.listing import Column, shown_page, sorted_by
+
+# 用户管理's sortable columns
+USER_COLUMNS = [Column("登录名", lambda p: p.user.username, "user__username", "username"),
+                Column("姓名", lambda p: p.display_name, "display_name", "name"),
+                Column("单位", lambda p: p.unit.name, "unit_id", "unit"),
+                Column("角色", lambda p: p.get_role_display(), "role", "role")]
 
 
 @allow("users")
 def users(request: HttpRequest) -> HttpResponse:
-    rows = Profile.objects.select_related("user", "unit").order_by("unit_id", "role", "user__username")
+    rows = Profile.objects.select_related("user", "unit")
     unit = request.GET.get("unit", "")
     if unit:
         rows = rows.filter(unit__code=unit)
-    return render(request, "accounts/users.html", {"rows": rows, "units": Unit.objects.all(), "unit": unit})
+    rows, sort = sorted_by(request, rows, USER_COLUMNS, "unit")
+    page, listing = shown_page(request, rows, sort, object_type="accounts.users")
+    return render(request, "accounts/users.html", {**listing, "rows": page.object_list, "units": Unit.objects.all(),
+                                                   "unit": unit})
 
 
 def _save_user(request: HttpRequest, form: UserForm, profile: Profile | None) -> Profile:

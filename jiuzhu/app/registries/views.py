@@ -12,6 +12,7 @@ from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.registries import services
+from jiuzhu.app.web.listing import page_of, query_without
 from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.intake.specs import SPECS
 from jiuzhu.engine.units import UNIT_NAMES
@@ -31,13 +32,15 @@ def batches(request: HttpRequest) -> HttpResponse:
                 rows = list_batches(con)
         except WarehouseBusy:
             messages.error(request, BUSY)
-    for b in rows:
+    page = page_of(request, rows)
+    for b in page.object_list:
         b["unit_name"] = UNIT_NAMES.get(b["unit"], b["unit"])
         b["source_name"] = SPECS[b["source_type"]].title if b["source_type"] in SPECS else b["source_type"]
         b["state_name"] = "当前" if b["current"] else (
             "历史" if b["state"] == "imported" else STATE_NAMES.get(b["state"], b["state"]))
-    audit.record(request, "view", object_type="warehouse.batches", detail={"rows": len(rows)})
-    return render(request, "registries/batches.html", {"batches": rows})
+    audit.record(request, "view", object_type="warehouse.batches", detail={"rows": len(rows), "page": page.number})
+    return render(request, "registries/batches.html", {"batches": page.object_list, "page": page,
+                                                       "paging": query_without(request, "page")})
 
 
 def _change(request: HttpRequest, batch_id: str, op: str) -> HttpResponse:

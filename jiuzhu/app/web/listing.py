@@ -41,9 +41,34 @@ def sorted_by(request: HttpRequest, qs: QuerySet, columns: Sequence[Column], def
     return qs.order_by(f"-{field}" if descending else field, "-pk" if descending else "pk"), wanted
 
 
-def page_of(request: HttpRequest, qs: QuerySet, per_page: int = PER_PAGE) -> Page:
-    """The page ?page=N asks for (the last page when N is past it, the first when N is not a number)."""
-    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+def page_of(request: HttpRequest, qs: QuerySet | Sequence, per_page: int | None = None, *,
+            param: str = "page") -> Page:
+    """The page ?page=N (or ?{param}=N) asks for: the last page when N is past it, the first when N is not a
+    number. `per_page` defaults to PER_PAGE, read at the call."""
+    return Paginator(qs, per_page or PER_PAGE).get_page(request.GET.get(param))
+
+
+@dataclass(frozen=True)
+class Section:
+    """One of several paged lists on one page, each with its own ?{param}=N; web/_pager.html takes
+    page=s.page paging=s.paging param=s.param."""
+
+    page: Page
+    paging: str  # the query string without this section's page number
+    param: str
+
+    @property
+    def rows(self) -> list:
+        return list(self.page.object_list)
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+
+def section(request: HttpRequest, rows: QuerySet | Sequence, param: str = "page") -> Section:
+    """`rows` paged by ?{param}=N, the other sections' page numbers and filters kept in its links."""
+    return Section(page_of(request, rows, param=param), query_without(request, param, "format"), param)
 
 
 def query_without(request: HttpRequest, *names: str) -> str:

@@ -24,15 +24,9 @@ def _client(client, user):
 
 
 @pytest.fixture
-def leader(personas, units):
+def leader(ivan):
     """A data administrator (the fourth role the menu shows the dashboard to)."""
-    from django.contrib.auth import get_user_model
-
-    from jiuzhu.app.accounts.models import Profile
-
-    user = get_user_model().objects.create_user("ivan", password=PASSWORD)
-    Profile.objects.create(user=user, unit=units["procuratorate"], role="data_admin", display_name="伊管理员")
-    return user
+    return ivan
 
 
 @pytest.mark.parametrize("who", ["frank", "alice", "erin"])

@@ -1,4 +1,4 @@
-"""The lists people work from: approvals waiting for me, payments, my deadlines."""
+"""The lists people work from: approvals waiting for me, payments, my deadlines; each by pages."""
 
 from __future__ import annotations
 
@@ -11,15 +11,22 @@ from jiuzhu.app.casework import access, deadlines
 from jiuzhu.app.casework.models import CaseState, TaskKind
 from jiuzhu.app.casework.services import approval
 from jiuzhu.app.web import workday
+from jiuzhu.app.web.listing import Column, section, shown_page, sorted_by
+
+# 发放's sortable columns (the list itself shows more; these are what ?sort= may name)
+PAYMENT_COLUMNS = [Column("案号", lambda c: c.number, "id", "number"),
+                   Column("救助对象", lambda c: c.person_name, "person_name", "person"),
+                   Column("状态", lambda c: c.get_state_display(), "state", "state")]
 
 
 @allow("case.approvals")
 def approvals(request: HttpRequest) -> HttpResponse:
-    waiting = workday.waiting_approvals(request.user)
+    waiting = section(request, workday.waiting_approvals(request.user))
     rows = [{"case": c, "level": approval.pending_level(c), "status": deadlines.status(c.review_due)}
-            for c in waiting]
-    audit.record(request, "view", object_type="casework.approvals", detail={"count": len(rows)})
-    return render(request, "casework/approvals.html", {"rows": rows})
+            for c in waiting.rows]
+    audit.record(request, "view", object_type="casework.approvals",
+                 detail={"count": waiting.total, "page": waiting.page.number})
+    return render(request, "casework/approvals.html", {"rows": rows, "waiting": waiting, "total": waiting.total})
 
 
 @allow("case.payments")
@@ -29,21 +36,22 @@ def payments(request: HttpRequest) -> HttpResponse:
         cases = workday.payments_to_make(request.user)
     else:
         cases = access.cases_for(request.user).filter(state__in=(CaseState.GRANTED, CaseState.PAYING, CaseState.PAID))
-    cases = cases.select_related("decision").order_by("state", "-id")
+    cases, sort = sorted_by(request, cases.select_related("decision", "payment"), PAYMENT_COLUMNS, "state")
+    page, listing = shown_page(request, cases, sort, object_type="casework.payments")
     rows = []
-    for c in cases:
+    for c in page.object_list:
         p = getattr(c, "payment", None) if hasattr(c, "payment") else None
         rows.append({"case": c, "payment": p,
                      "notify_status": deadlines.status(p.notify_due, p.notified_on) if p else ""})
-    audit.record(request, "view", object_type="casework.payments", detail={"count": len(rows)})
-    return render(request, "casework/payments.html", {"rows": rows, "show": show})
+    return render(request, "casework/payments.html", {**listing, "rows": rows, "show": show})
 
 
 @allow("home")
 def my_deadlines(request: HttpRequest) -> HttpResponse:
-    """我的期限: casework's tasks, and the referrals and plan items the user's unit owes."""
+    """我的期限: casework's tasks, and the referrals and plan items the user's unit owes; each list by pages."""
     mine, others = workday.deadline_rows(request.user)
-    unit = deadlines.annotate(deadlines.unit_tasks(request.user))
+    leader = request.profile.role in LEADERS
+    unit = deadlines.annotate(deadlines.unit_tasks(request.user)) if leader else []
     counts = {s: workday.count_status(mine, s) + workday.count_status(others, s) for s in ("overdue", "soon")}
     unit_counts = {s: workday.count_status(unit, s) for s in ("overdue", "soon")}
     show = request.GET.get("show", "")
@@ -55,5 +63,6 @@ def my_deadlines(request: HttpRequest) -> HttpResponse:
         mine = [r for r in mine if r["task"].kind == TaskKind.FOLLOW_UP]
         others, unit = [], []
     return render(request, "casework/deadlines.html", {
-        "mine": mine, "others": others, "unit": unit, "counts": counts, "unit_counts": unit_counts, "show": show,
-        "leader": request.profile.role in LEADERS})
+        "mine": section(request, mine), "others": section(request, others, "others_page"),
+        "unit": section(request, unit, "unit_page"), "counts": counts, "unit_counts": unit_counts, "show": show,
+        "leader": leader})

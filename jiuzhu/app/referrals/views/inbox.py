@@ -1,4 +1,4 @@
-"""移送收件箱: what the user's unit has to sign and answer, with due dates; overdue rows red."""
+"""移送收件箱: what the user's unit has to sign and answer, with due dates; overdue rows red; each list by pages."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.referrals.models import PENDING_STATES, ReferralState
 from jiuzhu.app.referrals.services import scope
 from jiuzhu.app.web import workday
+from jiuzhu.app.web.listing import Section, section
 
 
-def _rows(referrals, today):
-    return [{"r": r, "due": r.due_date(), "overdue": r.is_overdue(today)} for r in referrals]
+def _rows(part: Section, today) -> list[dict]:
+    return [{"r": r, "due": r.due_date(), "overdue": r.is_overdue(today)} for r in part.rows]
 
 
 @allow("referral.list")
@@ -29,9 +30,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         to_do = sorted((r for r in received if r.state in PENDING_STATES), key=lambda r: (r.due_date(), r.pk))
     else:  # the landing page counts this list
         to_do = workday.referrals_to_do(request.user)
+    parts = {"to_do": section(request, to_do),
+             "done": section(request, received.exclude(state__in=PENDING_STATES), "done_page"),
+             "sent": section(request, mine.filter(from_unit=profile.unit), "sent_page")}
     return render(request, "referrals/inbox.html", {
-        "to_do": _rows(to_do, today),
-        "done": _rows(received.exclude(state__in=PENDING_STATES)[:100], today),
-        "sent": _rows(mine.filter(from_unit=profile.unit)[:200], today),
+        **parts, **{f"{name}_rows": _rows(part, today) for name, part in parts.items()},
         "states": ReferralState.choices, "state": state, "today": today,
     })

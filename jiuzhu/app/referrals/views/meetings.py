@@ -16,6 +16,7 @@ from jiuzhu.app.referrals.models import DecisionState, MeetingDecision, RegularM
 from jiuzhu.app.referrals.services import meetings
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.scope import cases_for
+from jiuzhu.app.web.listing import section
 
 
 class RegularMeetingForm(forms.Form):
@@ -52,11 +53,12 @@ class CloseDecisionForm(forms.Form):
 
 @allow("meeting.list")
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    rows = meetings.meetings_for(request.user).prefetch_related("units", "decisions__unit")[:200]
-    audit.record(request, "view", object_type="referrals.regular_meetings")
+    held = section(request, meetings.meetings_for(request.user).prefetch_related("units", "decisions__unit"))
+    audit.record(request, "view", object_type="referrals.regular_meetings",
+                 detail={"count": held.total, "page": held.page.number})
     return render(request, "referrals/meetings.html", {
-        "meetings": rows, "mine": meetings.decisions_for_unit(request.user), "today": timezone.localdate(),
-        "may_record": meetings.may_record(request.user)})
+        "meetings": held, "mine": section(request, meetings.decisions_for_unit(request.user), "mine_page"),
+        "today": timezone.localdate(), "may_record": meetings.may_record(request.user)})
 
 
 @allow("meeting.record")

@@ -15,6 +15,13 @@ from jiuzhu.app.referrals.services import plans, scope
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.timeline import events_of
 from jiuzhu.app.referrals.views.common import case_or_deny, plan_item_or_deny
+from jiuzhu.app.web.listing import Column, shown_page, sorted_by
+
+# 救助方案事项's sortable columns
+ITEM_COLUMNS = [Column("案件", lambda i: i.case.number, "case_id", "case"),
+                Column("承办单位", lambda i: i.unit.name, "unit__name", "unit"),
+                Column("期限", lambda i: i.due_date, "due_date", "due"),
+                Column("状态", lambda i: i.get_state_display(), "state", "state")]
 
 
 @allow("plan_item.list")
@@ -24,9 +31,11 @@ def plan_items(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show == "open":
         items = items.filter(state__in=OPEN_PLAN_STATES)
+    items, sort = sorted_by(request, items, ITEM_COLUMNS, "due")
+    page, listing = shown_page(request, items, sort, object_type="referrals.plan_items")
     rows = [{"item": i, "overdue": i.is_open and i.due_date < today,
-             "may_close": i.is_open and may(request.user, "plan_item.close", i)} for i in items[:500]]
-    return render(request, "referrals/plan_items.html", {"rows": rows, "show": show})
+             "may_close": i.is_open and may(request.user, "plan_item.close", i)} for i in page.object_list]
+    return render(request, "referrals/plan_items.html", {**listing, "rows": rows, "show": show})
 
 
 @allow("plan_item.close")
