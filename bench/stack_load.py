@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import random
 import re
 import statistics
@@ -32,21 +34,75 @@ URLS = {"home": "/", "clue_queue": "/clues/", "cases": "/casework/", "referrals"
 CLUE_LINK = re.compile(r'href="/clues/(\d+)/"')
 
 
-def _cpu_ticks(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
+def _proc_table() -> dict[int, tuple[int, str, int]]:
+    """pid → (parent pid, command name, CPU ticks): its own user + system time and that of the children it
+    has reaped, so a gunicorn worker recycled during the run (max_requests) still counts in its master."""
+    table = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except OSError:
-            pass
+            text = stat.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        comm = text[text.index("(") + 1:text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        table[int(stat.parent.name)] = (int(fields[1]), comm, sum(int(f) for f in fields[11:15]))
+    return table
+
+
+def _tree_ticks(table: dict[int, tuple[int, str, int]], root: int) -> int:
+    kids: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in table.items():
+        kids.setdefault(ppid, []).append(pid)
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in table:
+            total += table[pid][2]
+            todo.extend(kids.get(pid, []))
     return total
 
 
-def _web_pids(master: int) -> list[int]:
-    from tests.fixtures.processes import children
+def _postmaster(table: dict[int, tuple[int, str, int]]) -> int | None:
+    """The PostgreSQL server's first process (its backends are its children)."""
+    return next((pid for pid, (ppid, comm, _) in table.items()
+                 if comm.startswith("postgres") and not table.get(ppid, (0, ""))[1].startswith("postgres")), None)
 
-    return [master, *children(master)]
+
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, all) CPU ticks of the whole machine since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return sum(values) - values[3] - values[4], sum(values)  # less idle and iowait
+
+
+class CpuMeter:
+    """CPU used between start() and stop() by each part of the stack, the load generator (this process,
+    all its threads) and the whole machine: deltas of /proc's utime+stime (+ reaped children) per
+    process tree, in cores (CPU seconds per second of wall time)."""
+
+    def __init__(self, roots: dict[str, int]) -> None:
+        self.roots = roots
+
+    def _sample(self) -> dict[str, int]:
+        table = _proc_table()
+        roots = {**self.roots, "client": os.getpid()}
+        postmaster = _postmaster(table)
+        if postmaster is not None:
+            roots["postgres"] = postmaster
+        got = {name: _tree_ticks(table, pid) for name, pid in roots.items()}
+        got["machine_busy"], got["machine_all"] = _machine_ticks()
+        return got
+
+    def start(self) -> None:
+        self.before, self.wall0 = self._sample(), time.monotonic()
+
+    def stop(self) -> dict:
+        after, wall = self._sample(), time.monotonic() - self.wall0
+        hz = os.sysconf("SC_CLK_TCK")
+        cores = {name: round((after[name] - self.before.get(name, after[name])) / hz / wall, 2)
+                 for name in after if not name.startswith("machine")}
+        busy = after["machine_busy"] - self.before["machine_busy"]
+        share = busy / max(1, after["machine_all"] - self.before["machine_all"])
+        return {"wall_s": wall, "cores": cores, "machine_cores_busy": round(share * (os.cpu_count() or 1), 2)}
 
 
 def session(base: str, username: str, password: str, pages: tuple[str, ...], seconds: float, think: float,
@@ -94,8 +150,7 @@ def session(base: str, username: str, password: str, pages: tuple[str, ...], sec
 def run_load(stack, password: str, sessions: int, seconds: float, think: float) -> dict:
     results: list = []
     ready = threading.Barrier(sessions + 1)
-    master = stack.procs["gunicorn"].pid
-    pids = _web_pids(master)
+    meter = CpuMeter({name: stack.procs[name].pid for name in ("gunicorn", "nginx", "worker")})
     threads = [threading.Thread(target=session, args=(stack.base, *SESSIONS[i % len(SESSIONS)][:1], password,
                                                      SESSIONS[i % len(SESSIONS)][1], seconds, think, i, results,
                                                      ready))
@@ -103,25 +158,35 @@ def run_load(stack, password: str, sessions: int, seconds: float, think: float) 
     for t in threads:
         t.start()
     ready.wait()
-    ticks0, wall0 = _cpu_ticks(pids), time.monotonic()
+    meter.start()
     for t in threads:
         t.join()
-    wall = time.monotonic() - wall0
-    import os
-
-    cpu_s = (_cpu_ticks(pids) - ticks0) / os.sysconf("SC_CLK_TCK")
-    cores = cpu_s / wall
+    cpu = meter.stop()
+    wall = cpu.pop("wall_s")
     per_page = {}
     for page in sorted({r[0] for r in results}):
         ms = sorted(r[1] for r in results if r[0] == page)
         errors = sum(1 for r in results if r[0] == page and not (200 <= r[2] < 400))
         per_page[page] = {"requests": len(ms), "p50_ms": round(statistics.median(ms), 1),
-                          "p95_ms": round(ms[max(0, int(len(ms) * 0.95) - 1)], 1), "max_ms": round(ms[-1], 1),
+                          "p95_ms": round(ms[math.ceil(len(ms) * 0.95) - 1], 1), "max_ms": round(ms[-1], 1),
                           "errors": errors}
+    server = sum(v for k, v in cpu["cores"].items() if k != "client")
     return {"sessions": sessions, "seconds": seconds, "think_s": think, "requests": len(results),
-            "requests_per_s": round(len(results) / wall, 1), "web_cores_busy": round(cores, 2),
-            "web_cpu_ms_per_request": round(cpu_s * 1000 / max(1, len(results)), 1), "load_average": os.getloadavg(),
-            "pages": per_page}
+            "requests_per_s": round(len(results) / wall, 1), **cpu, "server_cores": round(server, 2),
+            "server_cpu_ms_per_request": round(server * wall * 1000 / max(1, len(results)), 1),
+            "load_average": os.getloadavg(), "pages": per_page}
+
+
+def report(got: dict) -> None:
+    cores = got["cores"]
+    print(f"\n{got['sessions']} sessions, {got['seconds']:.0f} s, think {got['think_s']} s: {got['requests']} requests, "
+          f"{got['requests_per_s']}/s; load average {got['load_average'][0]:.1f}")
+    print(f"cores used: server {got['server_cores']} (web {cores['gunicorn']}, PostgreSQL {cores.get('postgres', '?')}, "
+          f"nginx {cores['nginx']}, worker {cores['worker']}; {got['server_cpu_ms_per_request']} ms CPU a request), "
+          f"load generator {cores['client']}, whole machine {got['machine_cores_busy']} of {os.cpu_count()}")
+    print(f"{'page':<12}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'errors':>8}")
+    for page, f in got["pages"].items():
+        print(f"{page:<12}{f['requests']:>7}{f['p50_ms']:>9}{f['p95_ms']:>9}{f['max_ms']:>9}{f['errors']:>8}")
 
 
 def main(argv: list[str]) -> int:
@@ -157,12 +222,7 @@ def main(argv: list[str]) -> int:
         for think in args.think:
             got = run_load(stack, password, args.sessions, args.seconds, think)
             runs.append(got)
-            print(f"\n{got['sessions']} sessions, {got['seconds']:.0f} s, think {think} s: {got['requests']} requests, "
-                  f"{got['requests_per_s']}/s, web processes used {got['web_cores_busy']} cores "
-                  f"({got['web_cpu_ms_per_request']} ms CPU a request); load average {got['load_average'][0]:.1f}")
-            print(f"{'page':<12}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'errors':>8}")
-            for page, f in got["pages"].items():
-                print(f"{page:<12}{f['requests']:>7}{f['p50_ms']:>9}{f['p95_ms']:>9}{f['max_ms']:>9}{f['errors']:>8}")
+            report(got)
     finally:
         stack.stop()
     OUT.mkdir(exist_ok=True)

@@ -28,11 +28,12 @@ from jiuzhu.engine.screening.screen import screen
 from jiuzhu.engine.units import UNIT_NAMES
 from jiuzhu.engine.warehouse import batches
 from jiuzhu.engine.warehouse.store import connect
+from jiuzhu.engine.warehouse.store import file_version as warehouse_version
 
 __all__ = ["BatchResult", "ClueFinding", "PersonFile", "PersonHit", "RuleSetting", "ScreenResult",
            "WarehouseUnavailable", "build_person_search", "confirm_batch", "ingest", "link", "parse_query",
            "person_file", "person_key_for_id", "screen", "search_persons", "source_title", "sources_of_unit",
-           "spark_session", "unit_name", "withdraw_batch"]
+           "spark_session", "unit_name", "warehouse_version", "withdraw_batch"]
 
 
 def person_key_for_id(id_number: str) -> str:

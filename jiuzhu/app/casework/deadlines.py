@@ -22,9 +22,14 @@ def status(due_on: date | None, done_on: date | None = None, *, on: date | None 
     on = on or today()
     if due_on < on:
         return "overdue"
-    if due_on <= add_working_days(on, SOON_WORKING_DAYS):
+    if due_on <= soon_until(on):
         return "soon"
     return ""
+
+
+def soon_until(on: date) -> date:
+    """The last due date that is "soon" on day `on`."""
+    return add_working_days(on, SOON_WORKING_DAYS)
 
 
 def open_tasks() -> QuerySet[Task]:

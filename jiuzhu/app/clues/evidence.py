@@ -3,9 +3,35 @@ No warehouse, no linkage run yet, or a busy file: the page says so instead of fa
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from jiuzhu.engine.api import WarehouseUnavailable, person_file
+from jiuzhu.engine.api import PersonFile, WarehouseUnavailable, person_file, warehouse_version
+
+# Opening the warehouse and reading a person's records costs a clue page more than all else (≈ 50–100 ms of
+# CPU); a handler reloads the same clue after each step. A person's file is kept while the warehouse
+# file and its WAL are unchanged (any import or linkage rewrites them), for this many persons per process.
+CACHED_PERSONS = 256
+_cache: OrderedDict[tuple, PersonFile] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def cached_person_file(person_key: str, record_ids: list[str]) -> PersonFile:
+    """engine person_file, reused while the warehouse has not changed."""
+    version = warehouse_version()
+    key = (version, person_key, tuple(sorted(record_ids)))
+    with _cache_lock:
+        if version is not None and key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    pf = person_file(person_key, extra_record_ids=record_ids)
+    if version is not None and warehouse_version() == version:  # not rewritten while it was read
+        with _cache_lock:
+            _cache[key] = pf
+            while len(_cache) > CACHED_PERSONS:
+                _cache.popitem(last=False)
+    return pf
 
 
 @dataclass
@@ -20,7 +46,7 @@ def explain(person_key: str, record_ids: list[str], visible=None) -> Linkage:
     """The links that joined the person's records, those touching the clue's records; `visible` (a predicate
     on a record) keeps a partner to the records it may see."""
     try:
-        pf = person_file(person_key, extra_record_ids=record_ids)
+        pf = cached_person_file(person_key, record_ids)
     except WarehouseUnavailable as err:
         return Linkage(False, str(err))
     except Exception:  # noqa: BLE001 - a damaged file is shown, never raised on the page

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jiuzhu.engine.home import jiuzhu_home, warehouse_path
 from jiuzhu.engine.warehouse.schema import SCHEMA_VERSION
-from jiuzhu.engine.warehouse.store import WarehouseBusy, connect
+from jiuzhu.engine.warehouse.store import WarehouseBusy, connect, file_version
 
 HEARTBEAT_SECONDS = 10
 HEARTBEAT_STALE_SECONDS = 60
@@ -88,13 +88,6 @@ _warehouse_seen: dict = {}  # {"signature": …, "at": monotonic time, "result":
 _warehouse_lock = threading.Lock()
 
 
-def _signature(path: Path) -> tuple:
-    """What changes whenever anything writes the file: size and modification time of it and its WAL."""
-    wal = path.with_name(path.name + ".wal")
-    return tuple((s.st_size, s.st_mtime_ns) if s else None
-                 for s in (path.stat(), wal.stat() if wal.exists() else None))
-
-
 WAREHOUSE_BUSY = {"ok": True, "detail": "正在导入 / an import is writing"}
 
 
@@ -121,7 +114,7 @@ def check_warehouse() -> dict:
     try:
         with path.open("rb") as f:
             magic = f.read(12)[8:]
-        signature = (str(path), _signature(path))
+        signature = file_version(path)
     except FileNotFoundError:
         return {"ok": True, "detail": "尚未导入数据 / nothing imported yet"}
     except OSError as err:

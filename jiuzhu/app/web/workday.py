@@ -85,14 +85,30 @@ def clues_to_work(user):
     return clues
 
 
-def other_deadlines(user, *, on: date | None = None) -> list[dict]:
+def _clues_due(user):
+    """The clues a partner unit must answer by a date (none for the procuratorate)."""
+    profile = profile_of(user)
+    clues = clues_to_work(user).filter(answer_due__isnull=False)
+    return clues if profile is not None and not profile.in_procuratorate else clues.none()
+
+
+def clues_due_counts(user, *, on: date | None = None) -> dict[str, int]:
+    """How many of the clues in 我的期限 are overdue and due soon, counted in the database: a partner unit
+    may owe hundreds of answers, and the landing page shows only these two numbers."""
+    on = on or timezone.localdate()
+    clues = _clues_due(user)
+    return {"overdue": clues.filter(answer_due__lt=on).count(),
+            "soon": clues.filter(answer_due__gte=on, answer_due__lte=deadlines.soon_until(on)).count()}
+
+
+def other_deadlines(user, *, on: date | None = None, with_clues: bool = True) -> list[dict]:
     """我的期限 beyond casework's tasks: referrals the unit must sign or answer, the plan items it owes and
-    (a partner unit) the clues it must answer. Each row: title, link, due, status ("overdue", "soon" or "")."""
+    (a partner unit, unless `with_clues` is false) the clues it must answer. Each row: title, link, due,
+    status ("overdue", "soon" or "")."""
     on = on or timezone.localdate()
     rows = []
-    profile = profile_of(user)
-    if profile is not None and not profile.in_procuratorate:
-        for clue in clues_to_work(user).filter(answer_due__isnull=False).order_by("answer_due", "pk"):
+    if with_clues:
+        for clue in _clues_due(user).order_by("answer_due", "pk"):
             rows.append({"title": f"答复线索{clue.pk}（{clue.rule_name or clue.rule}）",
                          "link": reverse("clues:detail", args=[clue.pk]), "due": clue.answer_due,
                          "status": deadlines.status(clue.answer_due, on=on)})
@@ -143,7 +159,10 @@ def tiles_for(user) -> list[Tile]:
         if url is not None:
             tiles.append(Tile(label, count, url, urgent))
 
-    tasks, others = deadline_rows(user)
+    on = timezone.localdate()
+    tasks = deadlines.annotate(deadlines.tasks_for(user), on=on)
+    others = other_deadlines(user, on=on, with_clues=False)
+    clues_due = clues_due_counts(user, on=on)
     if not profile.in_procuratorate and role in PARTNER_ROLES:
         add("待答复线索", clues_to_work(user).count(), _url("clues:queue"))
     if profile.in_procuratorate and role in PROCURATORS:
@@ -161,9 +180,9 @@ def tiles_for(user) -> list[Tile]:
     visits = [r for r in tasks if r["task"].kind == TaskKind.FOLLOW_UP]
     if visits or role == Role.HANDLER:
         add("待回访", len(visits), _url("casework:deadlines", "show=follow_up"))
-    add("已逾期事项", count_status(tasks, "overdue") + count_status(others, "overdue"),
+    add("已逾期事项", count_status(tasks, "overdue") + count_status(others, "overdue") + clues_due["overdue"],
         _url("casework:deadlines", "show=overdue"), urgent=True)
-    add("即将到期事项", count_status(tasks, "soon") + count_status(others, "soon"),
+    add("即将到期事项", count_status(tasks, "soon") + count_status(others, "soon") + clues_due["soon"],
         _url("casework:deadlines", "show=soon"))
     add("未读通知", unread_count(user), _url("referrals:notifications"))
     return [t for t in tiles if t is not None]

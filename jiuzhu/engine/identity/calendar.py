@@ -24,7 +24,7 @@ working days starting on day *d* ends at the end of ``add_working_days(d, n)``.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import chinese_calendar
@@ -73,7 +73,15 @@ def _table(path: Path) -> dict[date, bool]:
 
 
 def _overrides() -> tuple[dict[date, bool], frozenset[int]]:
-    admin = _table(admin_table_path())
+    """The merged exceptions and the years they know (read-only: shared between calls). Merged once per
+    version of the administrator's table: a deadline list asks for every row it shows."""
+    admin = admin_table_path()
+    return _merged(str(admin), admin.stat().st_mtime_ns if admin.is_file() else None)
+
+
+@lru_cache(maxsize=4)
+def _merged(admin_path: str, admin_mtime: int | None) -> tuple[dict[date, bool], frozenset[int]]:
+    admin = _table(Path(admin_path))
     package = _package_years()
     admin_years = {d.year for d in admin}
     # The shipped estimate of a year counts only while neither the package nor the administrator knows it.

@@ -19,6 +19,20 @@ class WarehouseBusy(Exception):  # noqa: N818
     """Another process holds the warehouse file for longer than we wait."""
 
 
+def file_version(path: Path | None = None) -> tuple | None:
+    """What changes whenever anything writes the warehouse: path, and size, modification time and inode of
+    the file and its write-ahead log; None when there is no file. For answers kept while it is unchanged."""
+    target = path or warehouse_path()
+    wal = target.with_name(target.name + ".wal")
+    try:
+        stats = [target.stat()]
+        if wal.exists():
+            stats.append(wal.stat())
+    except OSError:
+        return None
+    return str(target), tuple((s.st_size, s.st_mtime_ns, s.st_ino) for s in stats)
+
+
 @contextmanager
 def connect(path: Path | None = None, *, read_only: bool = False,
             wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:

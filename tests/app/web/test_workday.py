@@ -95,3 +95,23 @@ def test_partner_deadlines_list_their_referrals_and_plan_items(client, day):
     assert "签收移送检移〔" in page and "（低保，检察院）" in page
     assert "落实救助方案事项：临时救助" in page
     assert "答复线索" in page and "（事实无人抚养儿童）" in page
+
+
+def test_partner_clue_deadlines_counted_in_the_database_match_the_list(client, day):
+    """The landing page counts a partner's clue deadlines in the database (a unit may owe hundreds); the
+    counts equal the statuses of 我的期限's rows: one overdue, one due today (soon), one due next year."""
+    from django.utils import timezone
+
+    from jiuzhu.app.web.workday import clues_due_counts, other_deadlines
+
+    today = timezone.localdate()
+    for name, due in (("庚某", today), ("辛某", date(today.year + 1, 6, 30))):
+        make_clue(person_name=name, rule="MZ-01", rule_name="事实无人抚养儿童", target_unit="civil_affairs",
+                  tags=[], answer_due=due)
+    frank = day["frank"]
+    rows = [r for r in other_deadlines(frank) if r["title"].startswith("答复线索")]
+    assert sorted(r["status"] for r in rows) == ["", "overdue", "soon"]
+    assert clues_due_counts(frank) == {"overdue": 1, "soon": 1}
+    assert clues_due_counts(day["alice"]) == {"overdue": 0, "soon": 0}  # the procuratorate answers no clue
+    counts = {t.label: t.count for t in tiles_for(frank)}
+    assert counts["已逾期事项"] == 1 and counts["即将到期事项"] == 1
