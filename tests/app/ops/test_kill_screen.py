@@ -1,11 +1,14 @@
-"""kill -9 during linkage and during screening (issue 18): the warehouse and the case database stay
-readable with their previous or their new state, and a rerun ends where an uninterrupted run ends."""
+"""kill -9 during linkage and during the storing of screening's clues (issue 18): the warehouse and the
+case database stay readable with their previous or their new state, and a rerun ends where an
+uninterrupted run ends."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -37,6 +40,51 @@ def kill_when(home: Home, argv: list[str], appears: str, tmp: Path) -> bool:
     return False
 
 
+# `jiuzhu …` with ScreeningRun.save (the last write of clues/store.py's one transaction, after every clue was
+# created or updated) writing the file $STORING_MARK and then waiting to be killed.
+PAUSED_IN_CLUE_STORE = """
+import os, sys, time
+from pathlib import Path
+import jiuzhu.cli.django_setup as django_setup
+
+setup = django_setup.setup
+
+
+def paused_setup():
+    setup()
+    from jiuzhu.app.clues.models import ScreeningRun
+
+    save = ScreeningRun.save
+
+    def save_then_wait(self, *args, **kwargs):
+        save(self, *args, **kwargs)
+        Path(os.environ["STORING_MARK"]).write_text("storing", encoding="utf-8")
+        time.sleep(600)
+
+    ScreeningRun.save = save_then_wait
+
+
+django_setup.setup = paused_setup
+from jiuzhu.cli.main import main
+
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def kill_while_storing_clues(home: Home, tmp: Path) -> None:
+    mark = tmp / "storing"
+    proc = subprocess.Popen([sys.executable, "-c", PAUSED_IN_CLUE_STORE, "screen"], cwd=home.code,
+                            env={**home.env, "STORING_MARK": str(mark)}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 600
+    while not mark.exists():
+        assert proc.poll() is None, proc.stderr.read()[-2000:]
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
 def test_kill_9_during_linkage_and_screening(tmp_path: Path, tiny_county: Path):
     spill = tmp_path / "tmp"
     spill.mkdir()
@@ -55,5 +103,10 @@ def test_kill_9_during_linkage_and_screening(tmp_path: Path, tiny_county: Path):
 
     assert kill_when(home, ["screen"], "jiuzhu-link-", spill)
     assert exports(home, tmp_path / "after-kill") == before  # linkage is written whole or not at all
+
+    kill_while_storing_clues(home, tmp_path)  # linkage done and written, the clues not yet committed
+    persons, clues = exports(home, tmp_path / "after-store-kill")
+    assert persons == reference[0]  # the new linkage stands
+    assert clues == before[1]  # not one clue of the killed run: its transaction rolled back
     home.run("screen")
     assert exports(home, tmp_path / "rerun") == reference
