@@ -4,10 +4,14 @@ restored into a fresh home and database, every export equal; refusals; kill -9 a
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import time
 from pathlib import Path
+
+import psycopg
+import pytest
 
 from tests.app.ops.conftest import ON_POSTGRES, Home
 
@@ -26,8 +30,6 @@ def exports(home: Home, where: Path) -> dict[str, str]:
 def audit_rows(home: Home) -> list[tuple]:
     query = "SELECT id, username, action, object_type, object_id FROM accounts_auditevent ORDER BY id"
     if home.database_url:
-        import psycopg
-
         with psycopg.connect(home.database_url) as conn:
             return conn.execute(query).fetchall()
     with sqlite3.connect(home.path / "jiuzhu.sqlite3") as conn:
@@ -145,3 +147,52 @@ def test_kill_9_during_backup_and_restore_then_rerun(make_home, tiny_county: Pat
     target.run("restore", str(archive))
     assert not stage.exists()
     assert target.run("batches").stdout == source.run("batches").stdout
+
+
+def _target_backends(home: Home) -> list[tuple[str, str]]:
+    """(state, query) of every other session on `home`'s database."""
+    db = home.database_url.rsplit("/", 1)[1]
+    with psycopg.connect(home.database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        return conn.execute("SELECT state, query FROM pg_stat_activity WHERE datname = %s "
+                            "AND pid <> pg_backend_pid()", [db]).fetchall()
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="psql loads a PostgreSQL case database")
+def test_kill_9_while_psql_loads_the_database_then_rerun(make_home, tiny_county: Path, tmp_path: Path):
+    """A psql that, after the dump and the restore marker, waits inside its one transaction (a wrapper
+    first on PATH): kill -9 of the restore there leaves the database empty and no home; a rerun restores."""
+    source = make_home("source")
+    source.run("init")
+    source.run("ingest", *[str(p) for p in sorted(tiny_county.iterdir()) if p.is_file()])
+    archive = tmp_path / "b.tar.gz"
+    source.run("backup", "--out", str(archive))
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    # the server checks every 0.1 s whether the client is still there (pg_sleep alone would not notice)
+    (tools / "psql").write_text(f'#!/bin/sh\nexec {shutil.which("psql")} "$@" '
+                                '-c "SET client_connection_check_interval = 100" -c "SELECT pg_sleep(600)"\n')
+    (tools / "psql").chmod(0o755)
+
+    target = make_home("target")
+    waiting = Home(target.path, target.database_url, {"PATH": f"{tools}:{os.environ['PATH']}"})
+    proc = waiting.popen("restore", str(archive))
+    deadline = time.monotonic() + 300
+    while not any(state == "active" and "pg_sleep" in query for state, query in _target_backends(target)):
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 60
+    while _target_backends(target):  # psql dies with its parent; the server rolls its transaction back
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    with psycopg.connect(target.database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (0,)
+    assert not target.path.exists() or not any(target.path.iterdir())
+
+    restored = target.run("restore", str(archive))
+    assert "已恢复" in restored.stdout
+    assert target.run("batches").stdout == source.run("batches").stdout
+    mine = audit_rows(target)
+    assert mine == audit_rows(source)[: len(mine)] and ("export", "jiuzhu.backup") in [r[2:4] for r in mine]
