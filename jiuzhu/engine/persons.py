@@ -90,7 +90,7 @@ class Comparison:
     field: str  # Chinese
     level: str  # linkage's own Chinese level label
     weight: float
-    verdict: str  # 相符 / 不符 / 无法比较
+    verdict: str  # 相符 / 不符 / 不影响 / 不适用 / 无法比较 (see `verdict`)
     left: str = ""
     right: str = ""
 
@@ -120,9 +120,22 @@ def strength_word(probability: float) -> str:
     return "较弱"
 
 
-def _verdict(level: str, weight: float) -> str:
-    if abs(weight) < 0.05:
+# linkage/model.py's levels for a value missing on one side (its `null` levels but 不适用), and the level of a
+# comparison that does not apply to the pair (tests/engine/persons/test_read.py keeps these in step).
+MISSING_LEVELS = frozenset({"缺失", "无同行证件可比", "无门牌可比", "无案号可比"})
+NOT_APPLICABLE_LEVEL = "不适用"
+
+
+def verdict(level: str, weight: float) -> str:
+    """The result column of 为何认定为同一人: 无法比较 only when a value is missing, 不适用 when the comparison
+    does not apply to the pair; a compared level reads by its weight: 相符 (for), 不符 (against), or 不影响
+    (compared, but counts neither way, e.g. 出生年相同 or 年龄相符)."""
+    if level in MISSING_LEVELS:
         return "无法比较"
+    if level == NOT_APPLICABLE_LEVEL:
+        return "不适用"
+    if abs(weight) < 0.05:
+        return "不影响"
     return "相符" if weight > 0 else "不符"
 
 
@@ -327,7 +340,7 @@ def links_among(con: duckdb.DuckDBPyConnection, records: list[SourceRecord], tab
             w = round(float(v.get("weight", 0) or 0), 1)
             col = COMPARISON_FIELD.get(name)
             rows.append(Comparison(COMPARISON_NAMES.get(name, name), str(v.get("level", "")), w,
-                                   _verdict(str(v.get("level", "")), w),
+                                   verdict(str(v.get("level", "")), w),
                                    _shown(a.values.get(col)) if col else "", _shown(b.values.get(col)) if col else ""))
         probability = round(float(prob or 0) * 100, 1)
         pairs.append(LinkPair(a, b, round(float(weight or 0), 1), probability, strength_word(probability), rows))

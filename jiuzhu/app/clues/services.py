@@ -148,15 +148,30 @@ def check_clues_overdue(today: date | None = None, *, now: datetime | None = Non
     return flags
 
 
-def rule_version_date(clue: Clue) -> str:
-    """The rule version as people read it: the day the first screening ran that version (`2026-03-05`)."""
+def version_dates(versions: dict[str, str]) -> dict[str, str]:
+    """Rule versions as people read them (`{rule: version}` → `{rule: "2026-03-05"}`): the day the first
+    screening ran that version; a version no stored run used is left out. The one form of a rule version
+    on every page and in the CLI."""
     from jiuzhu.app.clues.models import ScreeningRun
 
+    dates: dict[str, str] = {}
+    for run in ScreeningRun.objects.order_by("started_at").only("started_at", "rule_versions").iterator():
+        for rule, version in (run.rule_versions or {}).items():
+            if rule not in dates and versions.get(rule) == version:
+                dates[rule] = f"{timezone.localtime(run.started_at):%Y-%m-%d}"
+        if len(dates) == len(versions):
+            break
+    return dates
+
+
+def rule_version_date(clue: Clue) -> str:
+    """The clue's rule version as people read it (version_dates); the day it was first seen when no run is
+    stored."""
     if clue.source != "screening":
         return ""
-    for run in ScreeningRun.objects.order_by("started_at").only("started_at", "rule_versions").iterator():
-        if (run.rule_versions or {}).get(clue.rule) == clue.rule_version:
-            return f"{timezone.localtime(run.started_at):%Y-%m-%d}"
+    found = version_dates({clue.rule: clue.rule_version}).get(clue.rule)
+    if found:
+        return found
     return f"{timezone.localtime(clue.first_seen):%Y-%m-%d}" if clue.first_seen else ""
 
 

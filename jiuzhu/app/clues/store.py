@@ -3,6 +3,9 @@
 - a new key makes a new clue (state 新线索);
 - a key found again updates the evidence, reason and priority; a handled clue keeps its state and
   every clue keeps the rule version that first made it;
+- a run counts as 新增 the new keys, as 更新 the keys found again whose content changed (evidence records,
+  facts, reason, priority, person, tags, routing; not the screening date or the rule version that ran) or
+  whose facts had gone and came back, and as 事实消失 the keys no longer found;
 - a clue of a rule that ran but did not find it again has lost its facts: ``facts_current`` goes
   False, and an untouched (新线索) clue becomes 事实已消失 — never deleted. If the facts come back,
   it is a 新线索 again.
@@ -10,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -25,6 +29,24 @@ from jiuzhu.engine.api import RuleSetting as EngineRuleSetting
 _UPDATED = ("rule_name", "person_key", "person_name", "person_id_number", "priority", "tags", "target_unit",
             "suggested_help", "reason", "records", "facts", "as_of", "last_seen", "facts_current", "lapsed_at",
             "state", "tag_text", "record_types", "township", "second_unit", "answer_due")
+
+
+# What a person reads of a clue: a change here is an 更新 (the derived columns follow these).
+_CONTENT = ("rule_name", "person_key", "person_name", "person_id_number", "priority", "tags", "target_unit",
+            "suggested_help", "reason", "records", "facts")
+_NOT_CONTENT_FACTS = ("seen_rule_version",)
+
+
+def _as_json(value: Any) -> str:
+    if isinstance(value, dict):
+        value = {k: v for k, v in value.items() if k not in _NOT_CONTENT_FACTS}
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def content_changed(clue: Clue, fields: dict[str, Any]) -> bool:
+    """Whether `fields` (a finding's values) differ from what the stored clue shows, as JSON (a tuple
+    and a list alike)."""
+    return any(_as_json(getattr(clue, name)) != _as_json(fields[name]) for name in _CONTENT if name in fields)
 
 
 def rule_settings() -> list[EngineRuleSetting]:
@@ -65,7 +87,8 @@ def store_result(result: ScreenResult, *, started_by: str = "cli", started_at: A
     run = ScreeningRun(as_of=result.as_of, engine=result.engine, started_at=started_at or now, finished_at=now,
                        rule_versions=result.rule_versions, counts=result.counts, started_by=started_by)
     existing = {c.key: c for c in Clue.objects.filter(rule__in=list(result.rule_versions))}
-    new, changed = [], []
+    new, found = [], []
+    updated = 0
     for f in result.clues:
         clue = existing.pop(f.key, None)
         if clue is None:
@@ -77,6 +100,7 @@ def store_result(result: ScreenResult, *, started_by: str = "cli", started_at: A
         fields = _fields(f, result.as_of)
         if clue.unit_outcome:  # a unit answered (to_procuratorate moved it): its routing stays
             fields.pop("target_unit")
+        updated += content_changed(clue, fields) or not clue.facts_current
         for name, value in fields.items():
             setattr(clue, name, value)
         if clue.answer_due is None and not clue.unit_outcome:
@@ -84,7 +108,7 @@ def store_result(result: ScreenResult, *, started_by: str = "cli", started_at: A
         clue.last_seen, clue.facts_current, clue.lapsed_at = now, True, None
         if clue.state == ClueState.LAPSED:
             clue.state = ClueState.NEW
-        changed.append(clue)
+        found.append(clue)
     gone = []
     for clue in existing.values():  # rules that ran, keys they no longer find
         if not clue.facts_current and clue.state != ClueState.NEW:
@@ -95,8 +119,8 @@ def store_result(result: ScreenResult, *, started_by: str = "cli", started_at: A
             clue.state = ClueState.LAPSED
         gone.append(clue)
     Clue.objects.bulk_create(new, batch_size=500)
-    Clue.objects.bulk_update(changed + gone, _UPDATED, batch_size=500)
-    run.created, run.updated, run.lapsed = len(new), len(changed), len(gone)
+    Clue.objects.bulk_update(found + gone, _UPDATED, batch_size=500)  # every one found: last_seen
+    run.created, run.updated, run.lapsed = len(new), updated, len(gone)
     run.save()
     return run
 

@@ -83,11 +83,13 @@ def run(args: argparse.Namespace) -> int:
     for head in ("规则 rule", "版本 version", "线索 clues"):
         table.add_column(head)
     # here, not at the top: a command loads the engine and Django only when it runs
+    from jiuzhu.app.clues.services import version_dates
     from jiuzhu.engine.screening.ruleset import builtin_definitions
 
     names = {code: d["name"] for code, d in builtin_definitions().items()}
+    dates = version_dates(result.rule_versions)  # as the clue page shows it: the version's first day
     for code in sorted(result.counts):
-        table.add_row(f"{code} {names.get(code, '')}", result.rule_versions[code], str(result.counts[code]))
+        table.add_row(f"{code} {names.get(code, '')}", dates.get(code, ""), str(result.counts[code]))
     Console().print(table)
     by_unit: dict[str, int] = {}
     for clue in result.clues:

@@ -152,6 +152,8 @@ def test_clue_page_explains_the_link_in_words_and_connects_the_persons_clues(cli
     client.force_login(people["bob"])
     page = client.get(f"/clues/{clue.pk}/").content.decode()
     assert "匹配把握：<b>极强</b>" in page and "<td>乡镇</td><td>均溪镇</td><td>石牌镇</td><td>不符</td>" in page
+    assert "<td>联系电话</td><td>—</td><td>—</td><td>无法比较</td><td>缺失</td>" in page
+    assert "<td>年龄与名册</td><td></td><td></td><td>不影响</td><td>年龄相符</td><td>0.0</td>" in page
     assert "b1:S:4" not in page and "birth_date" not in page and "刑事被害人" in page
     assert f'/clues/{other.pk}/">民事侵权因案致贫' in page and "/persons/pA/" in page
 

@@ -44,7 +44,24 @@ def test_person_file_lists_records_with_snapshot_and_explains_the_link(warehouse
         ("姓名", "姓名相同", "相符", "郑小梅", "郑小梅"),
         ("出生日期", "出生日期相同", "相符", "1980-01-01", "1980-01-01"),
         ("乡镇", "乡镇不同", "不符", "均溪镇", "石牌镇"),
-        ("联系电话", "缺失", "无法比较", "—", "—")]
+        ("联系电话", "缺失", "无法比较", "—", "—"),
+        ("年龄与名册", "年龄相符", "不影响", "", ""),
+        ("近名人数", "不适用", "不适用", "", "")]
+
+
+@pytest.mark.parametrize(("level", "weight", "word"), [
+    ("姓名相同", 8.1, "相符"), ("乡镇不同", -4.2, "不符"), ("出生年相同", 0.0, "不影响"), ("门牌不同", 0.0, "不影响"),
+    ("缺失", 0.0, "无法比较"), ("无门牌可比", 0.0, "无法比较"), ("不适用", 0.0, "不适用")])
+def test_verdict_words(level, weight, word):
+    """A compared level of weight zero is 不影响; only a missing value is 无法比较."""
+    assert persons.verdict(level, weight) == word
+
+
+def test_missing_levels_are_linkage_null_levels():
+    from jiuzhu.engine.linkage.model import COMPARISONS
+
+    null = {level.label for levels in COMPARISONS.values() for level in levels if level.null}
+    assert null == persons.MISSING_LEVELS | {persons.NOT_APPLICABLE_LEVEL}
 
 
 def test_no_warehouse_is_said_in_chinese(tmp_path):
