@@ -156,3 +156,16 @@ def test_users_page_filter_and_sort(client, ivan, monkeypatch):
     first = client.get(url + "?sort=-username")
     assert [p.user.username for p in first.context["rows"]] == ["ivan", "heidi", "grace", "frank"]
     assert [p.user.username for p in client.get(url + "?unit=civil_affairs").context["rows"]] == ["frank"]
+
+
+def test_uploads_page_two(client, people, units):
+    from jiuzhu.app.referrals.models import RegistryUpload
+
+    for n in (1, 2, 3):
+        RegistryUpload.objects.create(unit=units["civil_affairs"], uploaded_by=people["frank"],
+                                      file_name=f"低保{n}.xlsx", path=f"/x/{n}", source="dibao")
+    RegistryUpload.objects.create(unit=units["disability_federation"], file_name="残疾人.xlsx", path="/x/4")
+    client.force_login(people["frank"])
+    second = client.get(reverse("referrals:upload") + "?page=2")
+    assert [u.file_name for u in second.context["uploads"].rows] == ["低保1.xlsx"]  # newest first, own unit only
+    assert "共 3 条，第 2/2 页" in second.content.decode()

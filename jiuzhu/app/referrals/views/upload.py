@@ -15,6 +15,7 @@ from jiuzhu.app.referrals.forms import UploadForm
 from jiuzhu.app.referrals.models import RegistryUpload
 from jiuzhu.app.referrals.services.upload import SUFFIXES, save_upload
 from jiuzhu.app.registries.services import UploadRefused, allowed_sources, check_upload, max_upload_bytes
+from jiuzhu.app.web.listing import section
 from jiuzhu.engine.intake.specs import SPECS
 
 
@@ -43,8 +44,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         else:
             made = save_upload(request.user, unit, f, source=source, as_of=as_of, who=request)
             return redirect("referrals:upload_status", pk=made.pk)
-    recent = RegistryUpload.objects.filter(unit=request.profile.unit)[:20]
-    return render(request, "referrals/upload.html", {"form": form, "recent": recent,
+    uploads = section(request, RegistryUpload.objects.filter(unit=request.profile.unit))
+    return render(request, "referrals/upload.html", {"form": form, "uploads": uploads,
                                                      "limit_mb": max_upload_bytes() >> 20})
 
 
