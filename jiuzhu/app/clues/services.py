@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
-from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueState, UnitOutcome
+from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueState, ScreeningRun, UnitOutcome
 
 PROCURATORATE = "procuratorate"
 
@@ -152,8 +152,6 @@ def version_dates(versions: dict[str, str]) -> dict[str, str]:
     """Rule versions as people read them (`{rule: version}` → `{rule: "2026-03-05"}`): the day the first
     screening ran that version; a version no stored run used is left out. The one form of a rule version
     on every page and in the CLI."""
-    from jiuzhu.app.clues.models import ScreeningRun
-
     dates: dict[str, str] = {}
     for run in ScreeningRun.objects.order_by("started_at").only("started_at", "rule_versions").iterator():
         for rule, version in (run.rule_versions or {}).items():
