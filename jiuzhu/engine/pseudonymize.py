@@ -22,8 +22,9 @@ from pathlib import Path
 from jiuzhu.engine.identity import idcard, pseudonyms
 from jiuzhu.engine.identity.addresses import AddressIndex
 from jiuzhu.engine.identity.phones import parse_phone
+from jiuzhu.engine.intake.batch import FileFailed, plan_sheets
 from jiuzhu.engine.intake.headers import HeaderFit, cell_text
-from jiuzhu.engine.intake.importer import FileFailed, _plan, expand_paths
+from jiuzhu.engine.intake.importer import expand_paths
 from jiuzhu.engine.intake.readers import UnreadableFile
 from jiuzhu.engine.intake.rows import is_layout_row
 from jiuzhu.engine.linkage.namekeys import name_keys
@@ -208,7 +209,7 @@ def pseudonymise_file(path: Path, p: Pseudonymiser, places: _Places | None = Non
     """Read one file as intake does (``source`` as ``jiuzhu ingest --source``) and pseudonymise it in memory
     (raises ``UnreadableFile`` or ``FileFailed`` as an import would fail)."""
     places = places or _Places()
-    plans, skipped = _plan(path, source=source, sheet_name=None)
+    plans, skipped = plan_sheets(path, source=source, sheet_name=None)
     if not plans:
         why = "；".join(f"{s['sheet']}：{s['reason']}" for s in skipped)
         raise FileFailed(f"没有可识别表头的工作表（{why}）", "no sheet with a recognisable header", skipped)
@@ -250,6 +251,7 @@ def _is_text(path: Path) -> bool:
 
 
 def _write_xlsx(result: FileOut, target: Path) -> None:
+    # here, not at the top: openpyxl is slow to load and only a spreadsheet written back needs it
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -262,7 +264,7 @@ def _write_xlsx(result: FileOut, target: Path) -> None:
 
 
 def _write_xls(result: FileOut, target: Path) -> None:
-    import xlwt
+    import xlwt  # here, not at the top: only an .xls written back needs it
 
     book = xlwt.Workbook(encoding="utf-8")
     for sheet in result.sheets:

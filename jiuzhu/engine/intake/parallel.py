@@ -29,9 +29,23 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jiuzhu.engine.intake import importer as im
 from jiuzhu.engine.intake import limits as lim
+from jiuzhu.engine.intake.batch import (
+    BatchResult,
+    BatchWork,
+    Progress,
+    WarehouseWriter,
+    failed_result,
+    file_options,
+    import_file_into,
+    parse_rows,
+    plan_file,
+    store_file,
+    today_shanghai,
+    written_line,
+)
 from jiuzhu.engine.intake.readers import CSV_SUFFIXES, UnreadableFile
+from jiuzhu.engine.warehouse.store import WarehouseBusy
 
 SPLIT_BYTES = 8 << 20  # a CSV this large is parsed in parts, one per worker
 MAX_PARTS = 4  # every part reads the file from its start: more parts, more reading twice
@@ -41,16 +55,18 @@ _SAMPLE = 1 << 20  # bytes read to guess a CSV's number of rows
 @dataclass
 class _Spool:
     path: str  # Arrow IPC file of one part's records of a batch ("" when it has none)
-    events: list[tuple[str, object]] = field(default_factory=list)  # ("line", text) | ("chunk", record batches)
-    rows: array = field(default_factory=lambda: array("q"))  # number and digest of every data row (parts only)
+    # ("line", text) | ("chunk", record batches)
+    events: list[tuple[str, object]] = field(default_factory=list)
+    # number and digest of every data row (parts only)
+    rows: array = field(default_factory=lambda: array("q"))
     digests: array = field(default_factory=lambda: array("Q"))
     drop: set[int] = field(default_factory=set)  # rows found to repeat an earlier part's: not stored
 
 
 @dataclass
 class _Parsed:
-    failed: list[im.BatchResult] | None = None
-    works: dict[str, im._BatchWork] = field(default_factory=dict)
+    failed: list[BatchResult] | None = None
+    works: dict[str, BatchWork] = field(default_factory=dict)
     skipped: list[dict] = field(default_factory=list)
     sha: str = ""
     spools: dict[str, list[_Spool]] = field(default_factory=dict)  # source type → its spooled parts
@@ -60,7 +76,7 @@ def _parse_file(path: Path, name: str, span: tuple[int, int] | None, folder: str
                 options: dict) -> _Parsed:
     """In a worker: plan the file and parse its batches not in ``existing`` (only the rows of ``span``,
     when given) into spool files named after ``name``."""
-    planned = im._plan_file(path, source=options["source"], unit=options["unit"], as_of=options["as_of"],
+    planned = plan_file(path, source=options["source"], unit=options["unit"], as_of=options["as_of"],
                             sheet=options["sheet"], withdrawn=options.get("withdrawn"))
     if isinstance(planned, list):
         return _Parsed(failed=planned)
@@ -83,10 +99,10 @@ def _parse_file(path: Path, name: str, span: tuple[int, int] | None, folder: str
 
         trace: tuple[array, array] | None = (array("q"), array("Q")) if span else None  # 16 bytes a row
         try:
-            im._parse_rows(w, path, sink, lambda line, spool=spool: spool.events.append(("line", line)),
+            parse_rows(w, path, sink, lambda line, spool=spool: spool.events.append(("line", line)),
                            span=span, trace=trace)
         except UnreadableFile as err:  # part-way through reading, as in a serial import
-            return _Parsed(failed=[im._fail(path, err.zh, err.en, skipped)])
+            return _Parsed(failed=[failed_result(path, err.zh, err.en, skipped)])
         finally:
             if writer is not None:
                 writer.close()
@@ -128,7 +144,7 @@ def _merge(parts: list[_Parsed]) -> _Parsed:
     """One file's parts as one parse: counts added, rejections and records in row order, and the rows that
     repeat a row of an earlier part turned into duplicates of it (the first part's result is kept)."""
     for part in parts:
-        if part.failed is not None:  # each part reads the file from its start: the first failure is the file's
+        if part.failed is not None:  # each part reads the file from its start: a part's failure is the file's
             return part
     whole = parts[0]
     for code, w in whole.works.items():
@@ -174,10 +190,12 @@ class _Firsts:
         hit = self.digests[at] == digests
         if not hit.any():
             return {}
-        return dict(zip(np.frombuffer(spool.rows, np.int64)[hit].tolist(), self.rows[at[hit]].tolist(), strict=True))
+        rows = np.frombuffer(spool.rows, np.int64)[hit].tolist()
+        return dict(zip(rows, self.rows[at[hit]].tolist(), strict=True))
 
     def add(self, spool: _Spool) -> None:
-        """The first occurrence of each digest of ``spool`` new to the parts so far (the parts come in row order)."""
+        """The first occurrence of each digest of ``spool`` new to the parts so far (the parts come in row
+        order)."""
         digests, first = np.unique(np.frombuffer(spool.digests, np.uint64), return_index=True)
         rows = np.frombuffer(spool.rows, np.int64)[first]
         if self.digests.size:
@@ -188,7 +206,7 @@ class _Firsts:
         self.digests, self.rows = digests[order], np.concatenate([self.rows, rows])[order]
 
 
-def _make_duplicates(w: im._BatchWork, repeats: dict[int, int], spool: _Spool) -> None:
+def _make_duplicates(w: BatchWork, repeats: dict[int, int], spool: _Spool) -> None:
     """Rows of one part that repeat an earlier part's row become duplicates of it (one sheet: one name)."""
     res = w.result
     by_row: dict[int, list[tuple]] = {}
@@ -232,12 +250,14 @@ def _watch_parent(parent: int) -> None:
 def _bounded_worker(parent: int, memory_bytes: int) -> None:
     """Worker initializer of a bounded import: the parent watch, and the memory cap."""
     _watch_parent(parent)
-    os.environ["RUST_BACKTRACE"] = "0"  # a reader that aborts says one line, not a screenful, on the CLI's stderr
+    # A reader that aborts says one line, not a screenful, on the CLI's stderr.
+    os.environ["RUST_BACKTRACE"] = "0"
     lim.cap_memory(memory_bytes)
 
 
 def _parse_bounded(seconds: int, *args) -> _Parsed:
-    """``_parse_file`` under a clock: the worker ends (SIGALRM) when the file takes longer than ``seconds``."""
+    """``_parse_file`` under a clock: the worker ends (SIGALRM) when the file takes longer than
+    ``seconds``."""
     lim.start_clock(seconds)
     try:
         return _parse_file(*args)
@@ -251,13 +271,16 @@ def _died(path: Path, limits: lim.ParseLimits, started: float) -> _Parsed:
         zh, en = lim.time_message(path.name, limits)
     else:
         zh, en = lim.memory_message(path.name, limits)
-    return _Parsed(failed=[im._fail(path, zh, en)])
+    return _Parsed(failed=[failed_result(path, zh, en)])
 
 
 def _raised(path: Path, limits: lim.ParseLimits, err: Exception) -> _Parsed:
     """The reading process of ``path`` raised instead of answering (a reader's own error, memory refused)."""
-    zh, en = lim.memory_message(path.name, limits) if isinstance(err, MemoryError) else lim.crash_message(path.name, err)
-    return _Parsed(failed=[im._fail(path, zh, en)])
+    if isinstance(err, MemoryError):
+        zh, en = lim.memory_message(path.name, limits)
+    else:
+        zh, en = lim.crash_message(path.name, err)
+    return _Parsed(failed=[failed_result(path, zh, en)])
 
 
 def _parse_alone(path: Path, folder: str, existing: set[str], worker_options: dict) -> _Parsed:
@@ -266,7 +289,8 @@ def _parse_alone(path: Path, folder: str, existing: set[str], worker_options: di
     limits = lim.limits_for(path)
     started = time.monotonic()
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_bounded_worker, initargs=(os.getpid(), limits.memory_bytes)) as pool:
+                             initializer=_bounded_worker,
+                             initargs=(os.getpid(), limits.memory_bytes)) as pool:
         try:
             return pool.submit(_parse_bounded, limits.seconds, path, "alone", None, folder, existing,
                                worker_options).result()
@@ -302,36 +326,30 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def import_parallel(files: list[Path], jobs: int, *, bounded: bool = False, **options) -> list[im.BatchResult]:
+def import_parallel(files: list[Path], jobs: int, *, bounded: bool = False, **options) -> list[BatchResult]:
     """``import_paths`` with ``jobs`` worker processes (see the module's docstring).
 
     ``bounded``: the workers are fresh processes (spawn) with the memory and time limits of ``limits``; a
     file that breaks them (or makes a reader raise) fails with a message instead of being read here."""
-    options = im._file_options(options)
-    options["as_of"] = options["as_of"] or im.today_shanghai()
-    progress = options["progress"]
+    options = file_options(options)
+    options["as_of"] = options["as_of"] or today_shanghai()
     worker_options = {k: options[k] for k in ("source", "unit", "as_of", "sheet")}
     spans = {i: _spans(path, jobs) for i, path in enumerate(files)}
     # In the order given, which is the order of storing: this process stores each file as soon as the
     # workers are done with it (largest first would leave every store to the end); a large CSV's parts
     # run side by side.
     tasks = [(i, k, span) for i in range(len(files)) for k, span in enumerate(spans[i] or [None])]
-    results: list[im.BatchResult] = []
+    results: list[BatchResult] = []
     limits = {i: lim.limits_for(path) for i, path in enumerate(files)} if bounded else {}
-    if bounded:
-        start: dict = {"mp_context": multiprocessing.get_context("spawn"), "initializer": _bounded_worker,
-                       "initargs": (os.getpid(), max(x.memory_bytes for x in limits.values()))}
-    else:
-        start = {"mp_context": _context(), "initializer": _watch_parent, "initargs": (os.getpid(),)}
     with (_spool_folder() as folder,
-          ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), **start) as pool):
+          ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), **_pool_start(limits)) as pool):
         pool.submit(int).result()  # start the workers before this process opens DuckDB (and its threads)
-        with im._Warehouse() as warehouse:
+        with WarehouseWriter() as warehouse:
             existing = _existing_batches(warehouse)
             try:
                 worker_options["withdrawn"] = warehouse.withdrawn()
-            except im.WarehouseBusy:
-                worker_options["withdrawn"] = {}  # each file then fails with the busy message, as in a serial import
+            except WarehouseBusy:  # each file then fails with the busy message, as in a serial import
+                worker_options["withdrawn"] = {}
             started = time.monotonic()
 
             def submit(i: int, k: int, span: tuple[int, int] | None) -> Future[_Parsed]:
@@ -339,52 +357,80 @@ def import_parallel(files: list[Path], jobs: int, *, bounded: bool = False, **op
                 return pool.submit(_parse_bounded, limits[i].seconds, *args) if bounded else \
                     pool.submit(_parse_file, *args)
 
-            futures: dict[tuple[int, int], Future[_Parsed]] = {(i, k): submit(i, k, span) for i, k, span in tasks}
+            futures = {(i, k): submit(i, k, span) for i, k, span in tasks}
             try:
                 for i, path in enumerate(files):
-                    try:
-                        parts = [futures.pop((i, k)).result() for k in range(len(spans[i] or [None]))]
-                        parsed: _Parsed | None = _merge(parts) if spans[i] else parts[0]
-                    except BrokenProcessPool:  # a worker died (e.g. out of memory)
-                        parsed = None
-                    except Exception as err:
-                        if not bounded:
-                            raise
-                        parsed = _raised(path, limits[i], err)
+                    parsed = _file_parsed(i, path, futures, spans[i], limits.get(i))
                     if parsed is None and bounded:  # never read here: alone, bounded, or failed
                         parsed = _died(path, limits[i], started) if len(tasks) == 1 else \
                             _parse_alone(path, folder, existing, worker_options)
-                    if parsed is None:  # unbounded: do this file here
-                        results.extend(im._import_file(path, warehouse, **options))
-                    elif parsed.failed is not None:
-                        results.extend(parsed.failed)
-                    else:
-                        results.extend(_store(path, parsed, warehouse, options, progress))
-                        for spools in parsed.spools.values():  # stored: free the disk at once
-                            for spool in spools:
-                                if spool.path:
-                                    Path(spool.path).unlink(missing_ok=True)
+                    results.extend(_land(path, parsed, warehouse, options))
             finally:
                 for future in futures.values():  # an error above: do not parse what will not be stored
                     future.cancel()
     return results
 
 
-def _existing_batches(warehouse: im._Warehouse) -> set[str]:
+def _pool_start(limits: dict[int, lim.ParseLimits]) -> dict:
+    """How the worker pool starts its processes: bounded (``limits`` given) fresh ones with the memory cap,
+    else as quickly as is safe; each watches for this process to be gone."""
+    if limits:
+        return {"mp_context": multiprocessing.get_context("spawn"), "initializer": _bounded_worker,
+                "initargs": (os.getpid(), max(x.memory_bytes for x in limits.values()))}
+    return {"mp_context": _context(), "initializer": _watch_parent, "initargs": (os.getpid(),)}
+
+
+def _file_parsed(i: int, path: Path, futures: dict[tuple[int, int], Future[_Parsed]],
+                 spans: list[tuple[int, int]] | None, limits: lim.ParseLimits | None) -> _Parsed | None:
+    """File ``i`` as its workers parsed it (its parts merged); None when a worker died. A worker that
+    raised: the file fails with a message when bounded (``limits`` given), else the error goes up."""
+    try:
+        parts = [futures.pop((i, k)).result() for k in range(len(spans or [None]))]
+        return _merge(parts) if spans else parts[0]
+    except BrokenProcessPool:  # a worker died (e.g. out of memory)
+        return None
+    except Exception as err:
+        if limits is None:
+            raise
+        return _raised(path, limits, err)
+
+
+def _land(path: Path, parsed: _Parsed | None, warehouse: WarehouseWriter, options: dict) -> list[BatchResult]:
+    """The file's results: stored from its spools (then freed), its failure, or (``parsed`` None: no
+    worker finished it, unbounded) imported here."""
+    if parsed is None:
+        return import_file_into(path, warehouse, **options)
+    if parsed.failed is not None:
+        return parsed.failed
+    results = _store_parsed(path, parsed, warehouse, options, options["progress"])
+    for spools in parsed.spools.values():  # stored: free the disk at once
+        for spool in spools:
+            if spool.path:
+                Path(spool.path).unlink(missing_ok=True)
+    return results
+
+
+def _existing_batches(warehouse: WarehouseWriter) -> set[str]:
     """Batch ids already stored, so workers skip parsing a byte-identical file (a no-op import)."""
     try:
         con = warehouse.connection()
-    except im.WarehouseBusy:
+    except WarehouseBusy:
         return set()  # each file then fails with the busy message, as in a serial import
     return {r[0] for r in con.execute("SELECT batch_id FROM batches").fetchall()}
 
 
-def _store(path: Path, parsed: _Parsed, warehouse: im._Warehouse, options: dict,
-           progress: im.Progress | None) -> list[im.BatchResult]:
-    def write(put, w: im._BatchWork) -> None:
+class _ParseAgain(Exception):  # noqa: N818
+    """A parsed file cannot be stored as parsed (a batch appeared or went meanwhile): import it again here."""
+
+
+def _store_parsed(path: Path, parsed: _Parsed, warehouse: WarehouseWriter, options: dict,
+                  progress: Progress | None) -> list[BatchResult]:
+    """Store a file its workers parsed, replaying its spooled records and progress lines in their order."""
+
+    def write(put, w: BatchWork) -> None:
         spools = parsed.spools.get(w.spec.code)
         if spools is None:  # stored when the worker looked, gone now: parse it here instead
-            raise im._NeedsSerial
+            raise _ParseAgain
         written = 0
         for k, spool in enumerate(spools):
             # Read, not mapped: mapped pages stay in the resident set until the whole spool is stored.
@@ -403,15 +449,16 @@ def _store(path: Path, parsed: _Parsed, warehouse: im._Warehouse, options: dict,
                 table = pa.Table.from_batches([reader.get_batch(taken + j) for j in range(count)])
                 taken += count
                 if spool.drop:
-                    table = table.filter(pc.invert(pc.is_in(table["row"], pa.array(sorted(spool.drop), pa.int32()))))
+                    dropped = pa.array(sorted(spool.drop), pa.int32())
+                    table = table.filter(pc.invert(pc.is_in(table["row"], dropped)))
                 put(table)
                 written += table.num_rows
                 if progress and len(spools) > 1:
-                    progress(im.written_line(path, written))
+                    progress(written_line(path, written))
 
     try:
-        return im._store(path, parsed.works, parsed.skipped, parsed.sha, as_of=options["as_of"],
-                         allow_empty=options["allow_empty"], imported_by=options["imported_by"],
-                         warehouse=warehouse, write=write)
-    except im._NeedsSerial:
-        return im._import_file(path, warehouse, **options)
+        return store_file(path, parsed.works, parsed.skipped, parsed.sha, as_of=options["as_of"],
+                          allow_empty=options["allow_empty"], imported_by=options["imported_by"],
+                          warehouse=warehouse, write=write)
+    except _ParseAgain:
+        return import_file_into(path, warehouse, **options)

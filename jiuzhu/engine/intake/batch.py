@@ -1,0 +1,557 @@
+"""One file's batches, from the file to the warehouse: plan, parse, store. Both import paths use it:
+the serial one (``importer``) runs the three steps here file after file; the parallel one (``parallel``)
+plans and parses in worker processes and stores here, so a file lands the same either way.
+
+- plan: the file's sheets, their headers and source types, one ``BatchWork`` per type (rows not read yet);
+- parse: every data row read, checked and normalised; records go to a sink chunk by chunk;
+- store: the file's batches written in one DuckDB transaction, whole (minus its reported bad rows) or
+  not at all, so a crash or kill leaves the previous state and no trace of the file.
+
+A file of any size streams: its records go chunk by chunk into a staging table of its own (each chunk
+committed, so memory stays flat), and the one transaction then moves them into ``rec_<type>`` with the
+batch's row. A staging table is in no view; one left by a killed import is dropped by the next.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterator, MutableSequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pyarrow as pa
+
+from jiuzhu.engine.home import jiuzhu_home, warehouse_path
+from jiuzhu.engine.intake.guards import env_int
+from jiuzhu.engine.intake.headers import (
+    HEAD_ROWS,
+    HeaderFit,
+    SourceTypeError,
+    cell_text,
+    detect_type,
+    find_header,
+    fit_spec,
+)
+from jiuzhu.engine.intake.normalise import Problem, RowNormaliser
+from jiuzhu.engine.intake.readers import Sheet, UnreadableFile, read_sheets
+from jiuzhu.engine.intake.report import write_csv, write_xlsx
+from jiuzhu.engine.intake.rows import is_layout_row
+from jiuzhu.engine.intake.spec import SourceSpec
+from jiuzhu.engine.intake.specs import SPECS, get_spec
+from jiuzhu.engine.warehouse import batches as wb
+from jiuzhu.engine.warehouse.store import WarehouseBusy, connect
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CHUNK = 20_000  # records per insert
+
+Progress = Callable[[str], None]
+
+
+
+@dataclass
+class BatchResult:
+    """What became of one batch of a file (or of the whole file, when it failed): what the CLI prints and
+    the upload pages show."""
+
+    file_name: str
+    path: str
+    status: str  # imported | held | unchanged | failed
+    batch_id: str | None = None
+    unit: str | None = None
+    source_type: str | None = None
+    as_of: date | None = None
+    rows_taken: int = 0
+    rows_rejected: int = 0
+    rows_flagged: int = 0
+    rows_duplicate: int = 0
+    values_dropped: int = 0
+    sheets: list[str] = field(default_factory=list)
+    skipped_sheets: list[dict] = field(default_factory=list)
+    report_csv: str | None = None
+    report_xlsx: str | None = None
+    message_zh: str = ""
+    message_en: str = ""
+
+
+class FileFailed(Exception):  # noqa: N818
+    """A file that cannot be imported as a whole (no such sheet, a header of no known type): why, in
+    Chinese and English, and the sheets skipped on the way."""
+
+    def __init__(self, zh: str, en: str, skipped: list[dict] | None = None) -> None:
+        super().__init__(zh)
+        self.zh, self.en, self.skipped = zh, en, skipped or []
+
+
+def today_shanghai() -> date:
+    """Today in Asia/Shanghai: a batch's default as-of date, and the latest one allowed."""
+    return datetime.now(SHANGHAI).date()
+
+
+def failed_result(path: Path, zh: str, en: str, skipped: list[dict] | None = None) -> BatchResult:
+    """The one result of a file that imported nothing, with why."""
+    return BatchResult(path.name, str(path), "failed", message_zh=zh, message_en=en,
+                       skipped_sheets=skipped or [])
+
+
+def _busy(path: Path, skipped: list[dict]) -> BatchResult:
+    return failed_result(path, "数据仓库正被另一个进程写入，请稍后再导入",
+                         "the warehouse is busy (another process is writing it); import again later", skipped)
+
+
+def written_line(path: Path, rows: int) -> str:
+    """The progress line after each chunk of records."""
+    return f"{path.name}: 已写入 {rows} 行 / {rows} rows written"
+
+
+def file_options(options: dict) -> dict:
+    """``import_file_into``'s keyword arguments, every one present."""
+    defaults = {"source": None, "unit": None, "as_of": None, "sheet": None, "allow_empty": False,
+                "imported_by": "cli", "progress": None}
+    unknown = set(options) - set(defaults)
+    if unknown:
+        raise TypeError(f"unknown import options: {', '.join(sorted(unknown))}")
+    return defaults | options
+
+
+@dataclass
+class SheetPlan:
+    """A sheet to import: its header found and its source type decided, its data rows not read yet."""
+
+    sheet: Sheet
+    fit: HeaderFit
+    rows: Iterator[tuple[int, list]]  # data rows (after the header)
+
+
+def plan_sheets(path: Path, *, source: str | None,
+                sheet_name: str | None) -> tuple[list[SheetPlan], list[dict]]:
+    """The file's sheets to import (only ``sheet_name`` when given; of type ``source`` when given, else the
+    type each header fits) and the sheets skipped, with why; ``FileFailed`` when the file cannot be."""
+    sheets = read_sheets(path)
+    if sheet_name is not None:
+        chosen = [s for s in sheets if s.name == sheet_name]
+        if not chosen:
+            names = "、".join(s.name for s in sheets)
+            raise FileFailed(f"文件中没有名为“{sheet_name}”的工作表（有：{names}）",
+                             f"no sheet named {sheet_name!r} in the file (sheets: {names})")
+        sheets = chosen
+    specs: list[SourceSpec] = [get_spec(source)] if source else list(SPECS.values())
+    plans, skipped = [], []
+    for sheet in sheets:
+        if sheet.skipped:
+            skipped.append({"sheet": sheet.name, "reason": sheet.skipped})
+            continue
+        head = list(itertools.islice(sheet.rows, HEAD_ROWS))
+        if not any(cell_text(c).strip() for _, cells in head for c in cells):
+            skipped.append({"sheet": sheet.name, "reason": "空工作表"})
+            continue
+        found = find_header(head, specs)
+        if found is None:
+            skipped.append({"sheet": sheet.name, "reason": "找不到表头"})
+            continue
+        option, _counts = found
+        try:
+            fit = fit_spec(option, specs[0]) if source else detect_type(option, specs)
+        except SourceTypeError as err:
+            raise FileFailed(f"工作表“{sheet.name}”：{err.zh}", f"sheet {sheet.name!r}: {err.en}") from None
+        start = fit.data_start
+        rest = itertools.chain((r for r in head if r[0] >= start), sheet.rows)
+        plans.append(SheetPlan(sheet, fit, rest))
+    return plans, skipped
+
+
+@dataclass
+class BatchWork:
+    """One batch of a file being imported: its sheets, then its rejections and counts as its rows are read."""
+
+    batch_id: str
+    spec: SourceSpec
+    unit: str
+    plans: list[SheetPlan]
+    result: BatchResult
+    rejections: list[tuple] = field(default_factory=list)
+
+
+def plan_file(path: Path, *, source: str | None, unit: str | None, as_of: date, sheet: str | None,
+              withdrawn: wb.Withdrawn | None = None,
+              ) -> list[BatchResult] | tuple[dict[str, BatchWork], list[dict], str]:
+    """The file's batches with their sheets (headers found, types decided, rows not read yet),
+    its skipped sheets and its SHA-256; or the one ``failed`` result."""
+    try:
+        sha = wb.file_sha256(path) if path.exists() else ""
+        plans, skipped = plan_sheets(path, source=source, sheet_name=sheet)
+    except UnreadableFile as err:
+        return [failed_result(path, err.zh, err.en)]
+    except FileFailed as err:
+        return [failed_result(path, err.zh, err.en, err.skipped)]
+    if not plans:
+        why = "；".join(f"{s['sheet']}：{s['reason']}" for s in skipped)
+        return [failed_result(path, f"没有可导入的工作表（{why}），未导入任何数据",
+                              f"no sheet with a recognisable header ({len(skipped)} skipped); "
+                              "nothing imported", skipped)]
+
+    works: dict[str, BatchWork] = {}
+    for plan in plans:
+        spec = plan.fit.spec
+        if spec.code not in works:
+            u = unit or spec.unit
+            bid = wb.batch_id(u, spec.code, sha, (withdrawn or {}).get((u, spec.code, sha), 0))
+            res = BatchResult(path.name, str(path), "imported", bid, u, spec.code, as_of,
+                              skipped_sheets=skipped)
+            works[spec.code] = BatchWork(bid, spec, u, [], res)
+        works[spec.code].plans.append(plan)
+        works[spec.code].result.sheets.append(plan.sheet.name)
+    return works, skipped, sha
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Rows make millions of short-lived containers and no cycles: the cyclic collector's passes over
+    them would take a large share of the parse, for nothing."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _row_digest(texts: list[str], skip: int | None) -> int:
+    """64 bits of the row's text (序号 left out): compact enough to remember tens of millions of rows."""
+    joined = "\x1f".join(texts) if skip is None else "\x1f".join(t for i, t in enumerate(texts) if i != skip)
+    text = joined.rstrip("\x1f")
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def parse_rows(w: BatchWork, path: Path, sink: Callable[[pa.Table], None], progress: Progress | None, *,
+               span: tuple[int, int] | None = None,
+               trace: tuple[MutableSequence[int], MutableSequence[int]] | None = None) -> None:
+    """Read, check and normalise every data row of the batch's sheets; records go to ``sink`` as Arrow
+    tables of up to CHUNK rows, problems to ``w.rejections``, counts to ``w.result``.
+
+    ``span``: only the rows numbered lo ≤ row < hi (one part of a one-sheet file parsed in parts);
+    ``trace``: gets the number and digest of every data row, for the duplicates between parts."""
+    seen: dict[int, int] = {}  # row digest → sheet position << 32 | row number of its first occurrence
+    chunk = _Chunk(w, path, sink, progress)
+    with _gc_paused():
+        for position, plan in enumerate(w.plans):
+            if progress:
+                progress(f"{path.name}: 正在导入工作表“{plan.sheet.name}”（{w.spec.title}） / "
+                         f"importing sheet {plan.sheet.name}")
+            _parse_sheet(w, path, position, chunk, seen, span, trace)
+        if chunk.records:
+            chunk.send()
+
+
+class _Chunk:
+    """The records of the rows taken and not yet sent, with their row numbers and sheets (a chunk may
+    span sheets); every CHUNK of them go to the sink as one Arrow table."""
+
+    def __init__(self, w: BatchWork, path: Path, sink: Callable[[pa.Table], None],
+                 progress: Progress | None) -> None:
+        self.w, self.path, self.sink, self.progress = w, path, sink, progress
+        self.records: list[dict] = []
+        self.rows: list[int] = []
+        self.sheets: list[str] = []
+
+    def send(self) -> None:
+        """The records so far to the sink; the chunk starts empty again."""
+        self.sink(_chunk_table(self.w, self.path, self.records, self.rows, self.sheets))
+        self.records, self.rows, self.sheets = [], [], []
+
+
+def _parse_sheet(w: BatchWork, path: Path, position: int, chunk: _Chunk, seen: dict[int, int],
+                 span: tuple[int, int] | None,
+                 trace: tuple[MutableSequence[int], MutableSequence[int]] | None) -> None:
+    """The rows of the batch's sheet at ``position`` (see ``parse_rows``): a row repeating an earlier
+    row of the batch (``seen``) is a duplicate, the others are normalised into ``chunk``."""
+    res = w.result
+    plan = w.plans[position]
+    normaliser = RowNormaliser(plan.fit, blank_formulas=plan.sheet.blank_formulas,
+                               column_offset=plan.sheet.column_offset)
+    sheet_name = plan.sheet.name
+    fit = plan.fit
+    text_only = plan.sheet.text_only
+    records, rows, sheets = chunk.records, chunk.rows, chunk.sheets
+    for row_no, cells in plan.rows:
+        if span is not None:
+            if row_no < span[0]:
+                continue
+            if row_no >= span[1]:
+                break
+        # A CSV row is text already: cell_text would give back every cell unchanged.
+        texts = cells if text_only else [c if c.__class__ is str else cell_text(c) for c in cells]
+        if is_layout_row(texts, fit):
+            continue
+        digest = _row_digest(texts, fit.sequence_column)
+        if trace is not None:
+            trace[0].append(row_no)
+            trace[1].append(digest)
+        first = seen.get(digest)
+        if first is not None:
+            _note_duplicate(w, path, sheet_name, row_no, first)
+            continue
+        seen[digest] = position << 32 | row_no
+        record, problems = normaliser.normalise(row_no, cells)
+        if problems:
+            _note(w, path.name, sheet_name, row_no, problems)
+        if record is None:
+            res.rows_rejected += 1
+            continue
+        if problems and any(p.kind == "flagged" for p in problems):
+            res.rows_flagged += 1
+        res.rows_taken += 1
+        records.append(record)
+        rows.append(row_no)
+        sheets.append(sheet_name)
+        if len(records) >= CHUNK:
+            chunk.send()
+            records, rows, sheets = chunk.records, chunk.rows, chunk.sheets
+            if chunk.progress:
+                chunk.progress(written_line(path, res.rows_taken))
+
+
+def _note_duplicate(w: BatchWork, path: Path, sheet_name: str, row_no: int, first: int) -> None:
+    """A row the same as an earlier one (``first``: its sheet position << 32 | its row): stored once."""
+    w.result.rows_duplicate += 1
+    first_sheet, first_row = w.plans[first >> 32].sheet.name, first & 0xFFFFFFFF
+    where = f"第{first_row}行" if first_sheet == sheet_name else f"工作表“{first_sheet}”第{first_row}行"
+    w.rejections.append((w.batch_id, path.name, sheet_name, row_no, "", "",
+                         f"与{where}完全相同，只保存一次", "duplicate"))
+
+
+def _chunk_table(w: BatchWork, path: Path, records: list[dict], rows: list[int],
+                 sheets: list[str]) -> pa.Table:
+    """The records with their lineage columns (built here as whole columns, not per record)."""
+    n = len(records)
+    bid = w.batch_id
+    lineage = {"record_id": [f"{bid}:{s}:{r}" for s, r in zip(sheets, rows, strict=True)],
+               "batch_id": [bid] * n, "source_type": [w.spec.code] * n, "file_name": [path.name] * n,
+               "sheet": sheets, "row": rows}
+    return wb.records_table(w.spec.code, records, lineage)
+
+
+def _note(w: BatchWork, file_name: str, sheet: str, row_no: int, problems: list[Problem]) -> None:
+    for p in problems:
+        if p.kind == "dropped":
+            w.result.values_dropped += 1
+        w.rejections.append((w.batch_id, file_name, sheet, row_no, p.column, p.value, p.reason, p.kind))
+
+
+def intake_memory_mb() -> int:
+    """DuckDB's memory while storing files (``JIUZHU_INTAKE_MEMORY_MB``; default a quarter of the machine's
+    memory, at least 1024). Not lower by default: the commit holds the ``record_id`` key of the whole
+    table in memory, so a cap too small fails the commit of a large registry (docs/performance.md)."""
+    try:
+        quarter = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4 // (1 << 20)
+    except (ValueError, OSError, AttributeError):
+        quarter = 0
+    return env_int("JIUZHU_INTAKE_MEMORY_MB", max(1024, quarter))
+
+
+class WarehouseWriter:
+    """One connection for every file of an import, opened when the first file needs it (a run whose files
+    all fail to read never creates the warehouse); each file is still its own transaction."""
+
+    def __init__(self) -> None:
+        self._context = None
+        self._con = None
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The import's connection (``WarehouseBusy`` when another process writes the warehouse)."""
+        if self._con is None:
+            context = connect()
+            self._con = context.__enter__()  # raises WarehouseBusy, as connect() does
+            self._context = context
+            # Without a cap DuckDB keeps the pages of a streamed file cached up to 80 % of the machine.
+            self._con.execute(f"SET memory_limit = '{intake_memory_mb()}MB'")
+        return self._con
+
+    def withdrawn(self) -> wb.Withdrawn:
+        """How often each (unit, type, file) was withdrawn (its next import is a new batch); {} without a
+        warehouse."""
+        if self._con is None and not warehouse_path().exists():
+            return {}
+        return wb.withdrawn_counts(self.connection())  # WarehouseBusy: the caller fails the file
+
+    def __enter__(self) -> WarehouseWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._context is not None:
+            self._context.__exit__(None, None, None)
+            self._context = self._con = None
+
+
+def import_file_into(path: Path, warehouse: WarehouseWriter, *, source: str | None, unit: str | None,
+                     as_of: date | None, sheet: str | None, allow_empty: bool, imported_by: str,
+                     progress: Progress | None) -> list[BatchResult]:
+    """Import one file in this process through ``warehouse``: plan it, then parse its rows straight into
+    the staging of its one transaction. One result per batch (per source type found), or one ``failed``."""
+    as_of = as_of or today_shanghai()
+    try:
+        withdrawn = warehouse.withdrawn()
+    except WarehouseBusy:
+        return [_busy(path, [])]
+    planned = plan_file(path, source=source, unit=unit, as_of=as_of, sheet=sheet, withdrawn=withdrawn)
+    if isinstance(planned, list):
+        return planned
+
+    def write(put: Callable[[pa.Table], None], w: BatchWork) -> None:  # read, normalise, stage as they come
+        parse_rows(w, path, put, progress)
+
+    return store_file(path, *planned, as_of=as_of, allow_empty=allow_empty, imported_by=imported_by,
+                      warehouse=warehouse, write=write)
+
+
+def store_file(path: Path, works: dict[str, BatchWork], skipped: list[dict], sha: str, *, as_of: date,
+               allow_empty: bool, imported_by: str, warehouse: WarehouseWriter,
+               write: Callable[..., None]) -> list[BatchResult]:
+    """Write the file's batches not yet in the warehouse in one transaction (``write`` puts a batch's
+    records in), or nothing at all; then its rejection reports."""
+    try:
+        con = warehouse.connection()
+        done = wb.existing_batches(con, [w.batch_id for w in works.values()])
+        todo = [w for w in works.values() if w.batch_id not in done]
+        for w in works.values():
+            if w.batch_id in done:
+                _unchanged(con, w)
+        if not todo:
+            return [w.result for w in works.values()]
+        staged = _stage(con, todo, write)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for w in todo:
+                snapshot = wb.current_snapshot(con, w.unit, w.spec.code)  # before this file's rows are in
+                wb.unstage(con, w.spec.code, staged[w.batch_id])
+                _finish_batch(con, w, path, sha, as_of, imported_by, _held(w.result, snapshot, as_of))
+            empty = [w for w in todo if w.result.rows_taken + w.result.rows_rejected
+                     + w.result.rows_duplicate == 0]
+            if empty and not allow_empty:
+                con.execute("ROLLBACK")
+                names = "、".join(w.spec.title for w in empty)
+                return [failed_result(path, f"文件只有表头没有数据行（{names}），未导入任何数据；"
+                                      "确需导入空名单请加 --allow-empty",
+                                      "the file has a header but no data rows; nothing imported "
+                                      "(use --allow-empty to import an empty registry)", skipped)]
+            unusable = [w for w in todo if w.result.rows_taken == 0]
+            if unusable and not allow_empty:
+                # Every row rejected: storing it would empty the registry's current snapshot.
+                con.execute("ROLLBACK")
+                for w in unusable:
+                    _write_reports(w)
+                w = unusable[0]
+                failed = failed_result(path, f"全部{w.result.rows_rejected}行都被拒收，未导入任何数据；"
+                                       f"问题报告：{w.result.report_csv}",
+                                       f"all {w.result.rows_rejected} rows were rejected; nothing imported; "
+                                       f"see {w.result.report_csv}", skipped)
+                failed.report_csv, failed.report_xlsx = w.result.report_csv, w.result.report_xlsx
+                return [failed]
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            wb.drop_staging(con)
+    except UnreadableFile as err:  # raised part-way through reading (e.g. a bad byte deep in a CSV)
+        return [failed_result(path, err.zh, err.en, skipped)]
+    except WarehouseBusy:
+        return [_busy(path, skipped)]
+
+    for w in todo:
+        _write_reports(w)
+    return [w.result for w in works.values()]
+
+
+def _stage(con, todo: list[BatchWork], write: Callable[..., None]) -> dict[str, str]:
+    """Each batch's records into a staging table of its own, committed chunk by chunk (a transaction
+    holding millions of uncommitted rows keeps them in memory); batch id → staging table."""
+    staged: dict[str, str] = {}
+    wb.drop_staging(con)  # a killed import's, before this one takes disk
+    try:
+        for w in todo:
+            table = staged[w.batch_id] = wb.create_staging(con, w.spec.code, w.batch_id)
+            write(lambda records, code=w.spec.code, table=table:
+                  wb.insert_table(con, code, records, into=table), w)
+    except BaseException:
+        wb.drop_staging(con)
+        raise
+    return staged
+
+
+def _unchanged(con: duckdb.DuckDBPyConnection, w: BatchWork) -> None:
+    """A batch stored already (a byte-identical file): its result says so, with the stored counts."""
+    w.result.status = "unchanged"
+    w.result.message_zh = "与已导入的文件完全相同，未作改变"
+    w.result.message_en = "byte-identical to an imported file; nothing changed"
+    w.result.values_dropped = 0  # a worker may have parsed the file before its copy was stored
+    _fill_counts(con, w.result)
+    _not_current_hint(con, w)
+
+
+def _not_current_hint(con, w: BatchWork) -> None:
+    """An unchanged file whose batch is not the current snapshot: importing it again does not bring it back
+    (sources.md), so say what does."""
+    current = wb.current_snapshot(con, w.unit, w.spec.code)
+    if current is None or current[0] == w.batch_id:
+        return
+    w.result.message_zh += (f"；但该批次不是当前名单（当前为 {current[0]}），重新导入不会恢复它；"
+                            f"如当前名单有误，请由数据管理员撤回 {current[0]}")
+    w.result.message_en += (f"; but this batch is not the current snapshot ({current[0]}): importing it "
+                            f"again does not restore it; withdraw {current[0]} if that one is wrong")
+
+
+def _fill_counts(con, result: BatchResult) -> None:
+    row = con.execute("SELECT rows_taken, rows_rejected, rows_flagged, rows_duplicate, as_of, sheets "
+                      "FROM batches WHERE batch_id = ?", [result.batch_id]).fetchone()
+    if row:
+        result.rows_taken, result.rows_rejected, result.rows_flagged, result.rows_duplicate = row[:4]
+        result.as_of = row[4]
+        result.sheets = json.loads(row[5] or "[]")
+    reports = jiuzhu_home() / "reports"
+    result.report_csv = str(reports / f"{result.batch_id}-rejections.csv")
+    result.report_xlsx = str(reports / f"{result.batch_id}-rejections.xlsx")
+
+
+def _held(res: BatchResult, snapshot: tuple | None, as_of: date) -> str:
+    """``held`` when the batch would replace a current snapshot that has far more rows (a wrong or cut file
+    must not make a registry history until the data administrator confirms it); else ``imported``."""
+    if snapshot is None or as_of < snapshot[2] or res.rows_taken >= wb.hold_below() * snapshot[1]:
+        return "imported"
+    res.status = "held"
+    res.message_zh = (f"新名单只有{res.rows_taken}行，远少于当前名单（{snapshot[1]}行），暂不生效，"
+                      f"等待数据管理员确认（jiuzhu batches confirm {res.batch_id}）")
+    res.message_en = (f"{res.rows_taken} rows, far fewer than the current snapshot's {snapshot[1]}: held "
+                      f"until the data administrator confirms it (jiuzhu batches confirm {res.batch_id})")
+    return "held"
+
+
+def _finish_batch(con, w: BatchWork, path: Path, sha: str, as_of: date, imported_by: str,
+                  state: str = "imported") -> None:
+    """The batch's rejections and its row in ``batches`` (its records are in already)."""
+    res = w.result
+    wb.insert_rejections(con, w.rejections)
+    wb.insert_batch(con, wb.BatchRow(
+        w.batch_id, w.unit, w.spec.code, as_of, path.name, sha,
+        json.dumps(res.sheets, ensure_ascii=False), json.dumps(res.skipped_sheets, ensure_ascii=False),
+        res.rows_taken, res.rows_rejected, res.rows_flagged, res.rows_duplicate,
+        datetime.now(SHANGHAI).replace(tzinfo=None), imported_by, state))
+
+
+def _write_reports(w: BatchWork) -> None:
+    reports = jiuzhu_home() / "reports"
+    rows = [r[1:] for r in w.rejections]
+    csv_path = reports / f"{w.batch_id}-rejections.csv"
+    xlsx_path = reports / f"{w.batch_id}-rejections.xlsx"
+    write_csv(csv_path, rows, for_people=True)  # opened by the unit's clerk in Excel
+    write_xlsx(xlsx_path, rows)
+    w.result.report_csv, w.result.report_xlsx = str(csv_path), str(xlsx_path)
