@@ -24,6 +24,7 @@ from jiuzhu.app.casework.services.notices import one_notice_per_owner
 from jiuzhu.app.clues import access, evidence, services
 from jiuzhu.app.clues import queue as queue_mod
 from jiuzhu.app.clues.models import Clue, ClueSource, ClueState, UnitOutcome
+from jiuzhu.app.web import listing
 from jiuzhu.engine.region import current_region
 
 
@@ -84,7 +85,7 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 def queue(request: HttpRequest) -> HttpResponse:
     team = request.GET.get("queue") == "team"
     sort = request.GET.get("sort") or "priority"
-    per = queue_mod.int_param(request.GET.get("per"), 50, queue_mod.PAGE_SIZES)
+    per = queue_mod.int_param(request.GET.get("per"), listing.PER_PAGE, queue_mod.PAGE_SIZES)
     clues = queue_mod.ordered(queue_mod.filtered(request.user, request.GET, team=team), sort)
     page_rows, total, page = queue_mod.page_of(clues, queue_mod.int_param(request.GET.get("page"), 1), per)
     id_for = _id_for(request)
