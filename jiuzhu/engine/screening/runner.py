@@ -9,10 +9,10 @@ from datetime import date
 from typing import Any
 
 from jiuzhu.engine.screening.conditions import Compiler
+from jiuzhu.engine.screening.coverage import Coverage, coverage_of, rule_need
 from jiuzhu.engine.screening.findings import ClueFinding, ScreenResult
 from jiuzhu.engine.screening.priority import PriorityInputs, priority
 from jiuzhu.engine.screening.ruleset import Rule, RuleSetting, load_rules, shared_file
-from jiuzhu.engine.screening.scope import Scope, rule_need, scope_of
 from jiuzhu.engine.screening.subjects import HARDSHIP_COLUMNS, PERSON_KEY, PROFILE, stages, subject_schema
 from jiuzhu.engine.screening.texts import join_labels, masked_name, render
 
@@ -32,7 +32,7 @@ def run(backend: Any, as_of: date, *, settings: Iterable[RuleSetting] = (), rule
     started = time.perf_counter()
     ruleset = load_rules(settings, rules)
     terms = shared_file("terms")["parameters"]
-    plan = stages(as_of, terms, _scope(ruleset))
+    plan = stages(as_of, terms, _coverage(ruleset))
     total = len(plan) + len(ruleset) + 1
     for i, (name, select) in enumerate(plan):
         progress(f"画像 {name}", i, total)
@@ -75,9 +75,9 @@ def run(backend: Any, as_of: date, *, settings: Iterable[RuleSetting] = (), rule
     )
 
 
-def _scope(ruleset: list[Rule]) -> Scope | None:
-    """The people the enabled rules can concern (scope.py); None when one of them may concern anyone."""
-    return scope_of({r.code: (r.subject, rule_need(r.subject, r.definition["when"], r.parameters,
+def _coverage(ruleset: list[Rule]) -> Coverage | None:
+    """The people the enabled rules can concern (coverage.py); None when one of them may concern anyone."""
+    return coverage_of({r.code: (r.subject, rule_need(r.subject, r.definition["when"], r.parameters,
                                                    r.get("conditions", {}))) for r in ruleset})
 
 

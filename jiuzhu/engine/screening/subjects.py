@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from jiuzhu.engine.screening.conditions import Related, Schema, literal
 
 if TYPE_CHECKING:
-    from jiuzhu.engine.screening.scope import Scope
+    from jiuzhu.engine.screening.coverage import Coverage
 
 # The source types screening reads, with the columns it uses beyond the common ones (and their kinds).
 SOURCE_COLUMNS: dict[str, dict[str, str]] = {
@@ -141,23 +141,23 @@ def _projection(st: str) -> str:
     return ", ".join(f"r.{c}" for c in (*COMMON_COLUMNS, *SOURCE_COLUMNS[st]))
 
 
-def stages(as_of: date, terms: Mapping[str, Any], scope: Scope | None = None) -> list[tuple[str, str]]:
+def stages(as_of: date, terms: Mapping[str, Any], coverage: Coverage | None = None) -> list[tuple[str, str]]:
     """(table name, SELECT) in the order to materialise them.
 
-    ``scope`` (scope.py): build the profile only for the people the rules can concern; None: everyone."""
+    ``coverage`` (coverage.py): build the profile only for the people the rules can concern; None: everyone."""
     D = literal(as_of, "date")
     relief_from = literal(_minus_months(as_of, int(terms["temp_relief_months"])), "date")
     out: list[tuple[str, str]] = []
     for st in SOURCE_COLUMNS:
-        if scope is not None and st == "household":
+        if coverage is not None and st == "household":
             continue
         out.append((f"s_{st}", f"SELECT {_projection(st)}, {PERSON_KEY} "
                                f"FROM cur_{st} r LEFT JOIN person_index pi ON pi.record_id = r.record_id"))
-    if scope is not None:
-        out.extend(_scope_stages(terms, scope))
+    if coverage is not None:
+        out.extend(_coverage_stages(terms, coverage))
     union = " UNION ALL ".join(
         f"SELECT person_key, name, id_number, sex, birth_date FROM s_{st}" for st in SOURCE_COLUMNS)
-    within = "" if scope is None else "JOIN scope_people sp ON sp.person_key = u.person_key"
+    within = "" if coverage is None else "JOIN coverage_people sp ON sp.person_key = u.person_key"
     out.append(("people", f"""
         SELECT k.person_key, COALESCE(p.name, k.name) AS name, COALESCE(p.id_number, k.id_number) AS id_number,
                COALESCE(p.sex, k.sex) AS sex, COALESCE(p.birth_date, k.birth_date) AS birth_date
@@ -255,8 +255,8 @@ def stages(as_of: date, terms: Mapping[str, Any], scope: Scope | None = None) ->
                e.record_id AS enforcement_record, {ef}
         FROM s_enforcement e JOIN profile pf ON pf.person_key = e.person_key"""))
 
-    # With a scope, a needed child's whole 户 is in scope_rows (fewer rows than s_household).
-    parents = "s_household" if scope is None else "scope_rows"
+    # With a coverage, a needed child's whole 户 is in coverage_rows (fewer rows than s_household).
+    parents = "s_household" if coverage is None else "coverage_rows"
 
     def parent_cols(a: str) -> str:
         return (f"{a}.pk AS {a}_key, {a}.rid AS {a}_record, {a}.rel AS {a}_relation, {a}p.sex AS {a}_sex, "
@@ -274,7 +274,7 @@ def stages(as_of: date, terms: Mapping[str, Any], scope: Scope | None = None) ->
         LEFT JOIN profile pap ON pap.person_key = pa.pk
         LEFT JOIN ({_parent(parents, terms['spouse_relation'])}) pb ON pb.household_no = c.household_no
         LEFT JOIN profile pbp ON pbp.person_key = pb.pk
-        {"" if scope is None else "JOIN child_scope cs ON cs.record_id = c.record_id"}
+        {"" if coverage is None else "JOIN child_coverage cs ON cs.record_id = c.record_id"}
         WHERE c.relation IN ({_list(terms['child_relations'])})"""))
     out.append(("membership", _membership_sql(D, relief_from, terms)))
     return out
@@ -286,10 +286,10 @@ def _parent(table: str, relation: str) -> str:
             f"FROM {table} WHERE relation = {literal(relation, 'text')} GROUP BY household_no")
 
 
-def _scope_stages(terms: Mapping[str, Any], scope: Scope) -> list[tuple[str, str]]:
-    """The people the rules can concern (scope.py), then the household rows their profiles need.
+def _coverage_stages(terms: Mapping[str, Any], coverage: Coverage) -> list[tuple[str, str]]:
+    """The people the rules can concern (coverage.py), then the household rows their profiles need.
 
-    ``scope_people``: everyone with a fact, and the child, 户主 and 配偶 of every child row a child
+    ``coverage_people``: everyone with a fact, and the child, 户主 and 配偶 of every child row a child
     rule needs. ``s_household``: every household row of these people, and every row of a 户 where
     a child rule may need a child (its parents are found there). Nothing here joins all 41 M
     household rows of a province to the person index: only the rows of people with facts."""
@@ -305,8 +305,8 @@ def _scope_stages(terms: Mapping[str, Any], scope: Scope) -> list[tuple[str, str
     def either(parts: Mapping[str, str], roles: frozenset[str]) -> str:
         return "(" + (" AND ".join(parts[r] for r in sorted(roles)) if roles else " OR ".join(parts.values())) + ")"
 
-    candidate = " OR ".join(either(holds, roles) for roles in scope.child) or "FALSE"
-    wanted = " OR ".join(either(flag, roles) for roles in scope.child) or "FALSE"
+    candidate = " OR ".join(either(holds, roles) for roles in coverage.child) or "FALSE"
+    wanted = " OR ".join(either(flag, roles) for roles in coverage.child) or "FALSE"
     household = literal("household", "text")
     return [
         ("gone_rows", f"SELECT r.record_id, {PERSON_KEY}, pi.record_id IS NOT NULL AS indexed FROM cur_household r "
@@ -319,32 +319,32 @@ def _scope_stages(terms: Mapping[str, Any], scope: Scope) -> list[tuple[str, str
                          f"UNION ALL SELECT record_id, person_key FROM gone_rows WHERE NOT indexed"),
         ("child_households", f"SELECT r.household_no FROM cur_household r JOIN fact_records fr "
                              f"ON fr.record_id = r.record_id GROUP BY r.household_no HAVING {candidate}"),
-        ("scope_rows", f"SELECT r.record_id, r.household_no, r.relation, {PERSON_KEY} FROM cur_household r "
+        ("coverage_rows", f"SELECT r.record_id, r.household_no, r.relation, {PERSON_KEY} FROM cur_household r "
                        f"JOIN child_households ch ON ch.household_no = r.household_no "
                        f"LEFT JOIN person_index pi ON pi.record_id = r.record_id"),
-        ("child_scope", f"""
+        ("child_coverage", f"""
             SELECT c.record_id, c.person_key, pa.pk AS pa_key, pb.pk AS pb_key
-            FROM scope_rows c
-            LEFT JOIN ({_parent('scope_rows', terms['head_relation'])}) pa ON pa.household_no = c.household_no
-            LEFT JOIN ({_parent('scope_rows', terms['spouse_relation'])}) pb ON pb.household_no = c.household_no
+            FROM coverage_rows c
+            LEFT JOIN ({_parent('coverage_rows', terms['head_relation'])}) pa ON pa.household_no = c.household_no
+            LEFT JOIN ({_parent('coverage_rows', terms['spouse_relation'])}) pb ON pb.household_no = c.household_no
             LEFT JOIN fact_people fc ON fc.person_key = c.person_key
             LEFT JOIN fact_people fa ON fa.person_key = pa.pk
             LEFT JOIN fact_people fb ON fb.person_key = pb.pk
             WHERE c.relation IN ({_list(terms['child_relations'])}) AND ({wanted})"""),
-        ("scope_people", "SELECT person_key FROM fact_people UNION SELECT person_key FROM child_scope "
-                         "UNION SELECT pa_key FROM child_scope WHERE pa_key IS NOT NULL "
-                         "UNION SELECT pb_key FROM child_scope WHERE pb_key IS NOT NULL"),
+        ("coverage_people", "SELECT person_key FROM fact_people UNION SELECT person_key FROM child_coverage "
+                         "UNION SELECT pa_key FROM child_coverage WHERE pa_key IS NOT NULL "
+                         "UNION SELECT pb_key FROM child_coverage WHERE pb_key IS NOT NULL"),
         # The rows s_household keeps, with their person keys: no second pass of the person index.
         # fact_records already holds the rows of people with facts; only the few children and parents
         # without facts are looked up in the person index again.
-        ("scope_records", f"SELECT record_id, person_key FROM scope_rows "
+        ("coverage_records", f"SELECT record_id, person_key FROM coverage_rows "
                           f"UNION SELECT record_id, person_key FROM fact_records "
                           f"UNION SELECT pi.record_id, pi.person_key FROM person_index pi "
-                          f"JOIN (SELECT sp.person_key FROM scope_people sp LEFT JOIN fact_people f "
+                          f"JOIN (SELECT sp.person_key FROM coverage_people sp LEFT JOIN fact_people f "
                           f"ON f.person_key = sp.person_key WHERE f.person_key IS NULL) x ON x.person_key = pi.person_key "
                           f"WHERE pi.source_type = {household}"),
         ("s_household", f"SELECT {_projection('household')}, k.person_key FROM cur_household r "
-                        f"JOIN scope_records k ON k.record_id = r.record_id"),
+                        f"JOIN coverage_records k ON k.record_id = r.record_id"),
     ]
 
 

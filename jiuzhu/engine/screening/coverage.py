@@ -1,4 +1,5 @@
-"""Which people the profile must cover, derived from the rules themselves (issue #6).
+"""Rule coverage: which people the profile must cover, derived from the rules themselves
+(docs/screening.md "Who is profiled").
 
 A province holds about 41 M residents; almost all of them appear only in the household registry,
 and no rule as shipped can concern them. A person **has a fact** when a record other than the
@@ -12,7 +13,7 @@ true nor false, ``is_false`` is ``COALESCE(col, FALSE) = FALSE``, as compiled by
 When the condition cannot be TRUE, the rule needs that role to have a fact, and screening may
 leave out the rows where it has none; when no such role exists but the rule cannot fire with
 every role factless, it needs at least one role with a fact; otherwise the rule needs everyone
-and the profile is built over every resident, as before. Treating the other columns as free
+and the profile is built over every resident. Treating the other columns as free
 over-approximates what a row can hold, so a restriction is only ever made when it changes no clue.
 """
 
@@ -159,16 +160,16 @@ def rule_need(subject: str, when: Mapping[str, Any], params: Mapping[str, Any],
 
 
 @dataclass(frozen=True)
-class Scope:
+class Coverage:
     """The child rows screening must build: one alternative per child rule (all roles of an
     alternative with a fact; an empty alternative means any one of child, pa, pb)."""
 
     child: tuple[frozenset[str], ...]
 
 
-def scope_of(needs: Mapping[str, tuple[str, Need]]) -> Scope | None:
+def coverage_of(needs: Mapping[str, tuple[str, Need]]) -> Coverage | None:
     """``needs``: rule code → (subject, Need). None when some rule needs every resident."""
     if any(need.everyone for _, need in needs.values()):
         return None
     child = sorted({need.roles for subject, need in needs.values() if subject == "child"}, key=sorted)
-    return Scope(child=tuple(child))
+    return Coverage(child=tuple(child))

@@ -1,4 +1,4 @@
-"""Which people the profile covers (scope.py): derived from the rules, exact, and everyone when needed."""
+"""Which people the profile covers (coverage.py): derived from the rules, exact, and everyone when needed."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from jiuzhu.engine.screening.coverage import Coverage, Need, can_fire, coverage_of, rule_need
 from jiuzhu.engine.screening.ruleset import RuleSetting, load_rules
-from jiuzhu.engine.screening.scope import Need, Scope, can_fire, rule_need, scope_of
 from tests.engine.screening.builder import Warehouse, pairs
 
 
@@ -23,7 +23,7 @@ def test_the_shipped_rules_need_people_with_facts_and_both_parents_of_a_child():
         **{code: Need(roles=frozenset({"self"})) for code in ("SJ-01", "SJ-02", "SJ-03", "SJ-04", "WC-01")},
     }
     shipped = {r.code: (r.subject, needs()[r.code]) for r in load_rules()}
-    assert scope_of(shipped) == Scope(child=(frozenset({"pa", "pb"}),))
+    assert coverage_of(shipped) == Coverage(child=(frozenset({"pa", "pb"}),))
 
 
 @pytest.mark.parametrize(("when", "fires"), [
