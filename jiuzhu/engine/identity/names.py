@@ -87,6 +87,12 @@ def to_simplified(text: str) -> str:
 _PLAIN_HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
+def is_plain_han(text: str) -> bool:
+    """Whether ``text`` is CJK Unified Ideographs only: then :func:`normalise_name` is
+    :func:`to_simplified` alone, and the only mask character it can hold is 某."""
+    return _PLAIN_HAN.fullmatch(text) is not None
+
+
 def normalise_name(name: object) -> str:
     """The stored form: full-width → half-width, no spaces inside Han names, one middle dot,
     traditional → simplified. ``"  張 三 "`` → ``"张三"``; ``"ＪＯＨＮ  smith"`` → ``"JOHN SMITH"``."""
@@ -199,7 +205,12 @@ def pinyin_key(name: object) -> str:
 def fold_variants(name: object) -> str:
     """A matching form: :func:`normalise_name` then 异体字 folded (囯 → 国, 榮 → 荣, 堃 → 坤).
     For comparisons only; keep the normalised name for display."""
-    return normalise_name(name).translate(_VARIANT_ORDS)
+    return fold_normalised(normalise_name(name))
+
+
+def fold_normalised(norm: str) -> str:
+    """:func:`fold_variants` of text :func:`normalise_name` already gave: the 异体字 fold alone."""
+    return norm.translate(_VARIANT_ORDS)
 
 
 def one_char_different(a: object, b: object) -> bool:

@@ -15,7 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jiuzhu.engine.linkage import model
+from jiuzhu.engine.linkage.model import (
+    INELIGIBLE_LEVEL,
+    MASKED_LEVEL,
+    MATCH_WEIGHT_THRESHOLD,
+    NAME_COMPATIBLE,
+    STRONG_EVIDENCE,
+)
 from jiuzhu.engine.linkage.scoring import Edge
 
 AMBIGUITY_MARGIN = 3.0
@@ -39,14 +45,14 @@ def _unambiguous(edges: list[Edge], id_numbers: dict[str, str]) -> list[Edge]:
             if not ((e.left in tied and e.right in id_numbers) or (e.right in tied and e.left in id_numbers))]
 
 
-def acceptable(edge: Edge, threshold: float = model.MATCH_WEIGHT_THRESHOLD) -> bool:
-    if edge.match_weight < threshold or edge.levels.get("eligibility") == model.INELIGIBLE_LEVEL:
+def acceptable(edge: Edge, threshold: float = MATCH_WEIGHT_THRESHOLD) -> bool:
+    if edge.match_weight < threshold or edge.levels.get("eligibility") == INELIGIBLE_LEVEL:
         return False
     name = edge.levels.get("name")
-    if name not in model.NAME_COMPATIBLE:
+    if name not in NAME_COMPATIBLE:
         return False
-    if name == model.MASKED_LEVEL:
-        return any(edge.levels.get(comp) == label for comp, label in model.STRONG_EVIDENCE.items())
+    if name == MASKED_LEVEL:
+        return any(edge.levels.get(comp) == label for comp, label in STRONG_EVIDENCE.items())
     return True
 
 
@@ -95,7 +101,7 @@ def windows_of(record_ids: list[str | None], births_from: list[str | None],
 
 
 def cluster(record_ids: list[str], id_numbers: dict[str, str], edges: list[Edge],
-            threshold: float = model.MATCH_WEIGHT_THRESHOLD, windows: dict[str, Window] | None = None) -> Partition:
+            threshold: float = MATCH_WEIGHT_THRESHOLD, windows: dict[str, Window] | None = None) -> Partition:
     """``id_numbers``: record_id → valid ID for the ID-bearing records; ``windows``: record_id → the
     birth dates its registry allows, for records without ID (a person never gets a birth outside one)."""
     uf = _UnionFind()

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from jiuzhu.engine.identity import idcard
 from jiuzhu.engine.identity.addresses import AddressIndex
-from jiuzhu.engine.linkage import model
+from jiuzhu.engine.linkage.model import DEFAULT_ELIGIBILITY, ELIGIBILITY
 from jiuzhu.engine.linkage.namekeys import name_keys
 from jiuzhu.engine.linkage.scoring import paired_with
 from jiuzhu.engine.region import current_region
@@ -77,7 +77,7 @@ def _event_dates(con: duckdb.DuckDBPyConnection) -> str:
     """SQL giving each record without a valid ID its own date for registry eligibility (the earliest
     of its type's ``model.ELIGIBILITY`` dates), for the types that have one."""
     parts = ["SELECT NULL::VARCHAR AS record_id, NULL::DATE AS event_date WHERE false"]
-    for source, rule in model.ELIGIBILITY.items():
+    for source, rule in ELIGIBILITY.items():
         cols = [c for c in rule.dates if c in _columns(con, f"rec_{source}")]
         if cols:
             earliest = f"least({', '.join(cols)})" if len(cols) > 1 else cols[0]
@@ -207,8 +207,8 @@ def _alt_table(cells: list[tuple[str, str]]) -> pa.Table:
 
 def _per_source(attr: str) -> str:
     """SQL ``CASE`` giving ``model.ELIGIBILITY``'s ``attr`` for the record's source type."""
-    default = getattr(model.DEFAULT_ELIGIBILITY, attr)
-    whens = " ".join(f"WHEN '{source}' THEN {getattr(rule, attr)}" for source, rule in model.ELIGIBILITY.items()
+    default = getattr(DEFAULT_ELIGIBILITY, attr)
+    whens = " ".join(f"WHEN '{source}' THEN {getattr(rule, attr)}" for source, rule in ELIGIBILITY.items()
                      if getattr(rule, attr) is not None)
     return f"CASE l.source_type {whens} ELSE {'NULL' if default is None else default} END::INTEGER"
 

@@ -43,14 +43,14 @@ def _pinyin(norm: str, surname: str) -> str:
 
 
 def _plain_han_keys(name: str) -> NameKeys:
-    """``name_keys`` of a name of CJK Unified Ideographs only (``names._PLAIN_HAN``: most names),
+    """``name_keys`` of a name of CJK Unified Ideographs only (``names.is_plain_han``: most names),
     each rule applied once: for such text ``normalise_name`` is only traditional → simplified, the
     only mask character it can hold is 某, and it has no middle dot (a property test checks this
     path against the general one)."""
     norm = names.to_simplified(name)
     if "某" in norm:
         return NameKeys(norm, norm, "", _surname_of(norm), True, None)
-    fold = norm.translate(names._VARIANT_ORDS)
+    fold = names.fold_normalised(norm)
     # As surname(fold) does: it normalises again (no folded variant is a traditional form today).
     surname = _surname_of(names.to_simplified(fold))
     return NameKeys(norm, fold, _pinyin(fold, surname), surname, False, len(norm))
@@ -67,7 +67,7 @@ def _surname_of(text: str) -> str:
 @lru_cache(maxsize=500_000)
 def name_keys(name: str | None) -> NameKeys | None:
     """All keys of one name as a registry wrote it; None for an empty cell."""
-    if type(name) is str and names._PLAIN_HAN.fullmatch(name):
+    if type(name) is str and names.is_plain_han(name):
         return _plain_han_keys(name)
     if type(name) is str and name[:1] in "NM" and (parts := pseudonyms.name_parts(name)) is not None:
         return NameKeys(*parts)  # a pseudonymised name carries its keys, hashed (docs/privacy.md)

@@ -22,9 +22,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jiuzhu.engine.linkage import model
 from jiuzhu.engine.linkage.clustering import Partition, cluster, windows_of
 from jiuzhu.engine.linkage.features import derive_in, lineage_query, name_table, read_subjects
+from jiuzhu.engine.linkage.model import MATCH_WEIGHT_THRESHOLD
 from jiuzhu.engine.linkage.scoring import score_residue
 from jiuzhu.engine.linkage.spark import spark_session
 from jiuzhu.engine.linkage.store import build_in, write_tables
@@ -127,7 +127,7 @@ def _touched(features: pa.Table, name_tf: pa.Table, population: int, engine: str
 
 
 def partition(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any = None,
-              threshold: float = model.MATCH_WEIGHT_THRESHOLD):
+              threshold: float = MATCH_WEIGHT_THRESHOLD):
     """The person partition of the records linkage touches in ``con`` (nothing written). A record not
     in ``cluster_of`` is an ID-bearing record no residue record could meet: a person of its ID alone."""
     subjects = read_subjects(con)
@@ -201,7 +201,7 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
                 log.mark("stream lineage", work)
                 features, name_tf, population = derive_in(work, names.result())
                 log.mark("derive features", work, feature_rows=features.num_rows)
-                part = _touched(features, name_tf, population, engine, spark, model.MATCH_WEIGHT_THRESHOLD, work, log)
+                part = _touched(features, name_tf, population, engine, spark, MATCH_WEIGHT_THRESHOLD, work, log)
                 del features, name_tf  # millions of rows at province scale: not kept while the outputs are built
                 if own_spark:
                     spark.stop()

@@ -19,7 +19,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from splink import DuckDBAPI, Linker
 
-from jiuzhu.engine.linkage import model
+from jiuzhu.engine.linkage.model import (
+    BLOCKING_RULES,
+    CANDIDATE_WEIGHT_FLOOR,
+    COMPARISONS,
+    level_labels,
+    settings,
+)
 from jiuzhu.engine.linkage.spark import lake_dir
 
 logging.getLogger("splink").setLevel(logging.WARNING)
@@ -78,7 +84,7 @@ def _predict_in(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Tabl
                 floor: float, chunk_rows: int, lake: Path | None) -> list[dict]:
     inputs = [_register(db_api, t, lake) for t in tables]
     # Fixed settings: skip Splink's validation, which only logs doubtful columns (≈ 0.5 s of SQL parsing).
-    linker = Linker(inputs if len(inputs) > 1 else inputs[0], model.settings(link_type, population), log_level=None,
+    linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings(link_type, population), log_level=None,
                     validate_settings=False)
     tf = _register(db_api, name_tf, lake)
     linker.table_management.register_term_frequency_lookup(tf, "name_norm")
@@ -89,7 +95,7 @@ def _predict_in(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Tabl
     # Only the columns an Edge reads: the prediction also retains every compared value of both
     # records, several times the memory as Python dicts at province scale.
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "mw_tf_adj_name",
-               *(f"{p}_{c}" for c in model.COMPARISONS for p in ("gamma", "mw"))]
+               *(f"{p}_{c}" for c in COMPARISONS for p in ("gamma", "mw"))]
     rows = linker.misc.query_sql(f"SELECT {', '.join(columns)} FROM {pred.physical_name}").as_record_list()
     if isinstance(db_api, DuckDBAPI):
         # The caller's database outlives the run: drop Splink's tables and let go of the Arrow inputs
@@ -102,8 +108,8 @@ def _predict_in(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Tabl
 
 def _edge(row: dict) -> Edge:
     levels, weights = {}, {}
-    for comp in model.COMPARISONS:
-        levels[comp] = model.level_labels(comp)[int(row[f"gamma_{comp}"])]
+    for comp in COMPARISONS:
+        levels[comp] = level_labels(comp)[int(row[f"gamma_{comp}"])]
         w = float(row[f"mw_{comp}"] or 0.0)
         if comp == "name":
             w += float(row.get("mw_tf_adj_name") or 0.0)  # the term-frequency part of the name weight
@@ -126,7 +132,7 @@ def paired_with(residue: str) -> str:
     rule, the residue as the small build side: no pair is materialised here.
     """
     rules: dict[frozenset, str] = {}
-    for rule in (*model.BLOCKING_RULES, *(_swap_sides(r) for r in model.BLOCKING_RULES)):
+    for rule in (*BLOCKING_RULES, *(_swap_sides(r) for r in BLOCKING_RULES)):
         # ``l.x = r.x`` swapped is the same rule: join once.
         rules.setdefault(frozenset(frozenset(eq.split(" = ")) for eq in rule.split(" AND ")), rule)
     return "(" + " OR ".join(f"EXISTS (SELECT 1 FROM {residue} l WHERE {rule})" for rule in rules.values()) + ")"
@@ -134,7 +140,7 @@ def paired_with(residue: str) -> str:
 
 def score_residue(features: pa.Table, name_tf: pa.Table, population: int, engine: str = "duckdb",
                   spark: Any = None, connection: duckdb.DuckDBPyConnection | None = None,
-                  floor: float = model.CANDIDATE_WEIGHT_FLOOR, chunk_rows: int = SCORE_CHUNK_ROWS) -> list[Edge]:
+                  floor: float = CANDIDATE_WEIGHT_FLOOR, chunk_rows: int = SCORE_CHUNK_ROWS) -> list[Edge]:
     """Every blocked pair involving a residue record, scored, at or above ``floor`` (the candidate floor;
     linkage passes its threshold: at province scale millions of pairs score a little above 0).
 

@@ -26,14 +26,14 @@ from typing import Any
 KINDS = ("text", "int", "bool", "date")
 
 _COMPARE = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-_LIST = {"in": "IN", "not_in": "NOT IN"}
-_UNARY = {
+LIST_OPERATORS = {"in": "IN", "not_in": "NOT IN"}
+UNARY_OPERATORS = {
     "is_true": "({col} = TRUE)",
     "is_false": "(COALESCE({col}, FALSE) = FALSE)",
     "is_null": "({col} IS NULL)",
     "not_null": "({col} IS NOT NULL)",
 }
-OPERATORS = tuple(_COMPARE) + tuple(_LIST) + tuple(_UNARY)
+OPERATORS = tuple(_COMPARE) + tuple(LIST_OPERATORS) + tuple(UNARY_OPERATORS)
 _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 # Quotes and backslashes mean different things in DuckDB and Spark string literals: refuse them.
 _UNSAFE_TEXT = re.compile(r"['\\\x00-\x1f]")
@@ -149,16 +149,16 @@ class Compiler:
         if op not in OPERATORS:
             raise RuleError(f"未知的运算符：{op!r}（可用：{' '.join(OPERATORS)}）")
         operands = [k for k in ("value", "param", "other") if k in cond]
-        if op in _UNARY:
+        if op in UNARY_OPERATORS:
             if operands:
                 raise RuleError(f"{op} 不带比较值")
             if op in ("is_true", "is_false") and kind != "bool":
                 raise RuleError(f"{cond['field']} 不是 是/否 字段")
-            return _UNARY[op].format(col=col)
+            return UNARY_OPERATORS[op].format(col=col)
         if len(operands) != 1:
             raise RuleError(f"{cond['field']} {op}：应有且只有一个 value、param 或 other")
         if "other" in cond:
-            if op in _LIST:
+            if op in LIST_OPERATORS:
                 raise RuleError("in/not_in 不能与 other 同用")
             other, other_kind = self._column(cond["other"], columns, alias)
             if other_kind != kind:
@@ -170,8 +170,8 @@ class Compiler:
             value = self.params[cond["param"]]
         else:
             value = cond["value"]
-        if op in _LIST:
+        if op in LIST_OPERATORS:
             if not isinstance(value, list) or not value:
                 raise RuleError(f"{cond['field']} {op}：应为非空列表")
-            return f"({col} {_LIST[op]} ({', '.join(literal(v, kind) for v in value)}))"
+            return f"({col} {LIST_OPERATORS[op]} ({', '.join(literal(v, kind) for v in value)}))"
         return f"({col} {_COMPARE[op]} {literal(value, kind)})"

@@ -23,14 +23,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jiuzhu.engine.screening.conditions import _LIST, _UNARY
-from jiuzhu.engine.screening.subjects import PROFILE
+from jiuzhu.engine.screening.conditions import LIST_OPERATORS, UNARY_OPERATORS
+from jiuzhu.engine.screening.profile import PROFILE
 
 T, F, N = "T", "F", "N"  # SQL TRUE, FALSE, NULL
 _ANY = frozenset((T, F, N))
 _FREE = None  # a column that may hold anything
 
-# Profile columns of a person without facts (subjects.py "profile": every flag joined from a registry
+# Profile columns of a person without facts (subjects.py builds them: every flag joined from a registry
 # other than household is absent; dead/missing come only from 死亡/失踪 household rows).
 FACTLESS: dict[str, Any] = {
     **{c: False for c, kind in PROFILE.items() if kind == "bool"},
@@ -70,12 +70,12 @@ def _compare(op: str, left: Any, right: Any) -> str:
 
 
 def _leaf(op: str, value: Any, operand: Any, has_operand: bool) -> str:
-    if op in _UNARY:
+    if op in UNARY_OPERATORS:
         return {"is_true": T if value is True else N if value is None else F,
                 "is_false": F if value is True else T,
                 "is_null": T if value is None else F,
                 "not_null": F if value is None else T}[op]
-    if op in _LIST:
+    if op in LIST_OPERATORS:
         if value is None:
             return N
         return T if (value in operand) == (op == "in") else F

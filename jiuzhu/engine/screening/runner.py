@@ -12,8 +12,9 @@ from jiuzhu.engine.screening.conditions import Compiler
 from jiuzhu.engine.screening.coverage import Coverage, coverage_of, rule_need
 from jiuzhu.engine.screening.findings import ClueFinding, ScreenResult
 from jiuzhu.engine.screening.priority import PriorityInputs, priority
+from jiuzhu.engine.screening.profile import PROFILE
 from jiuzhu.engine.screening.ruleset import Rule, RuleSetting, load_rules, shared_file
-from jiuzhu.engine.screening.subjects import HARDSHIP_COLUMNS, PERSON_KEY, PROFILE, stages, subject_schema
+from jiuzhu.engine.screening.subjects import HARDSHIP_COLUMNS, PERSON_KEY, stages, subject_schema
 from jiuzhu.engine.screening.texts import join_labels, masked_name, render
 
 # Default local average wage (三明市 城镇非私营单位, about 96,000 元 a year); callers pass the configured one.
@@ -23,12 +24,12 @@ Progress = Callable[[str, int, int], None]
 _ORDER = ("person_key", "trigger_key", "victim_record", "enforcement_record", "child_record")
 
 
-def _noop(step: str, done: int, total: int) -> None:
-    pass
+def no_progress(step: str, done: int, total: int) -> None:
+    """A ``Progress`` that reports nowhere (the default of ``run`` and ``screen``)."""
 
 
 def run(backend: Any, as_of: date, *, settings: Iterable[RuleSetting] = (), rules: Iterable[str] | None = None,
-        monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN, progress: Progress = _noop) -> ScreenResult:
+        monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN, progress: Progress = no_progress) -> ScreenResult:
     started = time.perf_counter()
     ruleset = load_rules(settings, rules)
     terms = shared_file("terms")["parameters"]

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 
+from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.screening.backends import DuckBackend, SparkBackend
 from jiuzhu.engine.screening.findings import ScreenResult
 from jiuzhu.engine.screening.ruleset import RuleSetting
-from jiuzhu.engine.screening.runner import DEFAULT_MONTHLY_WAGE_FEN, Progress, _noop, run
+from jiuzhu.engine.screening.runner import DEFAULT_MONTHLY_WAGE_FEN, Progress, no_progress, run
 
 
 def memory_limit_mb() -> int:
@@ -29,7 +31,7 @@ def memory_limit_mb() -> int:
 def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: str = "duckdb",
                       rules: Iterable[str] | None = None, settings: Iterable[RuleSetting] = (),
                       monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN, spark: Any = None,
-                      spark_master: str | None = None, progress: Progress = _noop,
+                      spark_master: str | None = None, progress: Progress = no_progress,
                       scratch: Path | None = None) -> ScreenResult:
     """Screen the warehouse open on ``con`` (the tables of docs/architecture.md).
 
@@ -47,19 +49,14 @@ def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: st
 def screen(as_of: date | None = None, *, engine: str = "duckdb", rules: Iterable[str] | None = None,
            settings: Iterable[RuleSetting] = (), monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN,
            warehouse: str | Path | None = None, spark: Any = None, spark_master: str | None = None,
-           progress: Progress = _noop) -> ScreenResult:
+           progress: Progress = no_progress) -> ScreenResult:
     """Screen ``$JIUZHU_HOME/warehouse.duckdb`` (or ``warehouse``) at ``as_of`` (default today, Asia/Shanghai).
 
     ``settings`` are the administrator's switches and parameter overrides (the app passes its
     RuleSetting rows); ``rules`` limits the run to some rule codes."""
     if as_of is None:
-        from datetime import datetime
-        from zoneinfo import ZoneInfo
-
         as_of = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     if warehouse is None:
-        from jiuzhu.engine.home import warehouse_path
-
         warehouse = warehouse_path()
     con = duckdb.connect(str(warehouse))
     con.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")

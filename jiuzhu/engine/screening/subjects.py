@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jiuzhu.engine.screening.conditions import Related, Schema, literal
-
-if TYPE_CHECKING:
-    from jiuzhu.engine.screening.coverage import Coverage
+from jiuzhu.engine.screening.coverage import Coverage
+from jiuzhu.engine.screening.profile import PROFILE
 
 # The source types screening reads, with the columns it uses beyond the common ones (and their kinds).
 SOURCE_COLUMNS: dict[str, dict[str, str]] = {
@@ -51,17 +50,6 @@ SQL_TYPES = {"text": "STRING", "int": "BIGINT", "bool": "BOOLEAN", "date": "DATE
 # copy of the whole profile, resp. of every registry row).
 VIEWS = frozenset(("person_subject", "membership"))
 
-PROFILE: dict[str, str] = {
-    "person_key": "text", "name": "text", "id_number": "text", "sex": "text", "birth_date": "date",
-    "age": "int",
-    "in_dibao": "bool", "in_tekun": "bool", "in_dibao_edge": "bool", "in_temp_relief": "bool",
-    "in_child_care": "bool", "in_disability": "bool", "dis_rank": "int", "dis_rank_kinds": "int",
-    "severe_disability": "bool", "in_poverty_watch": "bool", "poverty_watch_open": "bool",
-    "in_unemployment": "bool", "unemployment_hard": "bool", "in_veteran": "bool",
-    "imprisoned": "bool", "dead": "bool", "missing": "bool", "absent": "bool",
-    "hardship_count": "int", "is_victim": "bool", "victim_uncompensated": "bool",
-    "unpaid_count": "int", "unpaid_total": "int", "unpaid_max": "int",
-}
 # Which profile column each hardship registry name of terms.toml stands for.
 HARDSHIP_COLUMNS = {
     "dibao": "in_dibao", "tekun": "in_tekun", "dibao_edge": "in_dibao_edge", "temp_relief": "in_temp_relief",
