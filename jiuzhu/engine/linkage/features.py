@@ -53,7 +53,8 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def _case_numbers(con: duckdb.DuckDBPyConnection) -> str:
     """SQL joining each record's case numbers (victim 判决案号, enforcement 执行依据文书号)."""
-    parts = ["SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS judgment_no, NULL::VARCHAR AS basis_no WHERE false"]
+    parts = ["SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS judgment_no, NULL::VARCHAR AS basis_no "
+             "WHERE false"]
     if _has_table(con, "rec_victim"):
         parts.append("SELECT record_id, judgment_no, NULL FROM rec_victim WHERE judgment_no IS NOT NULL")
     if _has_table(con, "rec_enforcement"):
@@ -68,8 +69,8 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
 
 # Type cells only records without a valid ID use are read for those rows alone (their own id_status,
 # as every intake table has it): the warehouse streams a province's 49 M records joined with them
-# under a 1.2 GB cap, so each joined side must be the few (a side of every 残疾/低保/服刑 row ran it
-# out of memory).
+# under a 1.2 GB cap, so each joined side must be the few: a side of every 残疾/低保/服刑 row would not
+# fit.
 _WITHOUT_ID = "id_status <> 'valid'"
 
 
@@ -89,7 +90,7 @@ def _event_dates(con: duckdb.DuckDBPyConnection) -> str:
 # Another cell of the row naming the subject's own ID number, read only when the subject's ID is not
 # valid (the corrupted cell itself is never used): the 残疾证号 (ID number + 类别 + 等级 digit,
 # sources.md §3), and the 户主身份证号 of a 低保/低保边缘/监测 row whether the member is the head.
-# Relation ``HEAD_RELATION`` where the type has a 与户主关系 column; 防止返贫监测 has none (see _ALT_ID).
+# Relation ``HEAD_RELATION`` where the type has a 与户主关系 column; 防止返贫监测 has none (see _alt_id).
 CERT_SOURCES = ("disability",)
 HEAD_SOURCES = ("dibao", "dibao_edge", "poverty_watch")
 HEAD_RELATION = "户主"
@@ -125,7 +126,7 @@ def _households(con: duckdb.DuckDBPyConnection) -> str:
              f"WHERE head_id_number IS NOT NULL AND {_WITHOUT_ID}"
              for source in HEAD_SOURCES if "head_id_number" in _columns(con, f"rec_{source}")]
     # Persons whose address another registry gives (退役, 低保边缘, court rows with an ID …): the members
-    # of their 户 share it (features._HOUSES) — a 户 is the unit an address names.
+    # of their 户 share it (_house_of) — a 户 is the unit an address names.
     wanted = ["SELECT id_number FROM subjects WHERE id_status = 'valid' AND address IS NOT NULL "
               "AND source_type <> 'household'"]
     if heads:
@@ -142,7 +143,8 @@ def _households(con: duckdb.DuckDBPyConnection) -> str:
 # An ID cell as written, folded: full-width digits and X, spaces gone, upper case (idcard.parse_id's
 # first steps); and a key an 18-digit number and its 15-digit legacy form share (the century and the
 # check digit dropped), so a 户主身份证号 written either way finds the head (parse_id upgrades it after).
-_ID_CELL = r"upper(regexp_replace(translate({c}, '０１２３４５６７８９Ｘｘ', '0123456789XX'), '[\s　]', '', 'g'))"
+_ID_CELL = (r"upper(regexp_replace(translate({c}, '０１２３４５６７８９Ｘｘ', '0123456789XX'), "
+            r"'[\s　]', '', 'g'))")
 _ID_KEY = "CASE WHEN length({n}) = 18 THEN substr({n}, 1, 6) || substr({n}, 9, 9) ELSE {n} END"
 
 
@@ -177,9 +179,9 @@ def name_table(distinct_names: list[str]) -> pa.Table:
     types = (pa.string(),) * 3 + (pa.string(), pa.string(), pa.bool_(), pa.int32())
     # Empty pinyin / surname (a masked name, 阿不都·热合曼) are NULL: they never make two names alike.
     empty_null = (False, False, False, True, True, False, False)
+    fields = ("name", "norm", "fold", "pinyin", "surname", "masked", "length")
     return pa.table({c: pa.array([v or None for v in col] if blank else col, type=t)
-                     for c, col, t, blank in zip(("name", "norm", "fold", "pinyin", "surname", "masked", "length"),
-                                                 cols, types, empty_null, strict=True)})
+                     for c, col, t, blank in zip(fields, cols, types, empty_null, strict=True)})
 
 
 _CERT = re.compile(r"\d{17}[\dX][1-7][1-4]")  # ID number + 类别 (1–7) + 等级 (1–4) digit
@@ -202,7 +204,8 @@ def alt_number(kind: str, raw: str | None) -> str | None:
 def _alt_table(cells: list[tuple[str, str]]) -> pa.Table:
     rows = [(kind, raw, alt_number(kind, raw)) for kind, raw in cells]
     rows = [r for r in rows if r[2]]
-    return pa.table({c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(("kind", "raw", "number"))})
+    return pa.table({c: pa.array([r[i] for r in rows], pa.string())
+                     for i, c in enumerate(("kind", "raw", "number"))})
 
 
 def _per_source(attr: str) -> str:
@@ -213,10 +216,13 @@ def _per_source(attr: str) -> str:
     return f"CASE l.source_type {whens} ELSE {'NULL' if default is None else default} END::INTEGER"
 
 
-# The birth dates a record without ID allows (registry eligibility, model.ELIGIBILITY), as ISO text
-# like birth_date: born at the latest ``min_age`` years before its own date (the as-of date when it
-# gives none, or when the rule is only "born"), at the earliest ``below_age`` years before its own date.
-_WINDOW = f"""
+def _birth_window() -> str:
+    """Columns of ``rec``: ``id_birth``, the birth date an ID gives; for a record without ID the birth
+    dates its registry allows (registry eligibility, ``ELIGIBILITY``), as ISO text like birth_date —
+    ``birth_to``: born at the latest ``min_age`` years before its own date (the as-of date when it
+    gives none, or when the rule is only "born"); ``birth_from``: at the earliest ``below_age`` years
+    before its own date."""
+    return f"""
        CASE WHEN l.id_number IS NOT NULL
             THEN strftime(try_strptime(substr(l.id_number, 7, 8), '%Y%m%d'), '%Y-%m-%d') END AS id_birth,
        CASE WHEN l.id_number IS NULL
@@ -224,26 +230,32 @@ _WINDOW = f"""
                           - to_years({_per_source("min_age")}), '%Y-%m-%d')
             END AS birth_to,
        CASE WHEN l.id_number IS NULL
-            THEN strftime(l.event_date - to_years({_per_source("below_age")}), '%Y-%m-%d') END AS birth_from,"""
+            THEN strftime(l.event_date - to_years({_per_source("below_age")}), '%Y-%m-%d')
+            END AS birth_from,"""
 
-# alt_id: the ID number another cell of the row gives (alt_number), kept only when nothing on the row
-# contradicts it: its birth date and sex agree with the row's when given, and for a 户主身份证号 the
-# member is the head — 与户主关系 户主 and a 户主姓名 compatible with the member's (same characters,
-# variant, pinyin or one character apart: a typo on one of the two cells); with no 与户主关系 (防止返贫
-# 监测 has none) the two names must be identical, and the row's name not masked either way.
+
 def _agrees(number: str, birth: str, sex: str) -> str:
     """SQL: the row's birth date (ISO text) and sex, when given, are those of ID ``number``."""
     return f"""(nullif(trim({birth}), '') IS NULL
                   OR trim({birth}) = strftime(strptime(substr({number}, 7, 8), '%Y%m%d'), '%Y-%m-%d'))
              AND (nullif(trim({sex}), '') IS NULL
-                  OR trim({sex}) = CASE WHEN substr({number}, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END)"""
+                  OR trim({sex}) = CASE WHEN substr({number}, 17, 1)::INTEGER % 2 = 1
+                                        THEN '男' ELSE '女' END)"""
 
 
-_ALT_ID = f"""
+def _alt_id() -> str:
+    """Columns of ``rec``: ``alt_id``, the ID number another cell of the row gives (alt_number), kept
+    only when nothing on the row contradicts it: its birth date and sex agree with the row's when
+    given, and for a 户主身份证号 the member is the head — 与户主关系 户主 and a 户主姓名 compatible
+    with the member's (same characters, variant, pinyin or one character apart: a typo on one of the
+    two cells); with no 与户主关系 (防止返贫监测 has none) the two names must be identical, and the
+    row's name not masked either way. ``alt_head``: the 户主身份证号 of a row without ID."""
+    return f"""
        CASE WHEN l.id_number IS NULL AND x.number IS NOT NULL
              AND {_agrees("x.number", "l.birth_date", "l.sex")}
              AND (l.alt_kind = 'cert'
-                  OR (NOT coalesce(l.name_masked, false) AND NOT coalesce(k.masked, true) AND NOT coalesce(h.masked, true)
+                  OR (NOT coalesce(l.name_masked, false) AND NOT coalesce(k.masked, true)
+                      AND NOT coalesce(h.masked, true)
                       AND CASE WHEN nullif(trim(l.alt_relation), '') IS NULL THEN h.norm = k.norm
                                ELSE trim(l.alt_relation) = '{HEAD_RELATION}'
                                     AND (h.norm = k.norm OR h.fold = k.fold OR h.pinyin = k.pinyin
@@ -252,26 +264,13 @@ _ALT_ID = f"""
        CASE WHEN l.id_number IS NULL AND l.alt_kind = 'head' THEN x.number END AS alt_head,
        l.household_no,"""
 
-# hh_id, the household version: a 低保/低保边缘/监测 member without ID who is not the head (no alt_id)
-# but whose row names a valid 户主身份证号 — among the ID-bearing persons of the head's 户 (户籍 户号
-# of a record with that number), the one with a compatible name (same characters, variant or
-# pinyin) whose birth date and sex agree with the row's when given. Exactly one, else none.
-_HOUSEHOLD_IDS = f"""
-CREATE TEMP TABLE hh AS
-SELECT w.record_id, min(m.id_number) AS hh_id
-FROM rec w
-JOIN (SELECT DISTINCT id_number, household_no FROM rec WHERE household_no IS NOT NULL AND id_number IS NOT NULL) hd
-  ON hd.id_number = w.alt_head
-JOIN rec m ON m.household_no = hd.household_no AND m.id_number IS NOT NULL AND m.id_number <> w.alt_head
-     AND NOT m.masked AND (m.norm = w.norm OR m.fold = w.fold OR m.pinyin = w.pinyin)
-     AND {_agrees("m.id_number", "w.birth", "w.sex")}
-WHERE w.alt_id IS NULL AND w.alt_head IS NOT NULL AND NOT w.masked AND w.norm IS NOT NULL
-GROUP BY w.record_id HAVING count(DISTINCT m.id_number) = 1
-"""
 
-_RECORDS = f"""
+def _records() -> str:
+    """Table ``rec``: one row per record of ``compared`` with the values linkage compares, blanks as
+    NULL — the valid ID, name keys (``names``), birth window, alt_id, place, phone, case numbers."""
+    return f"""
 CREATE TEMP TABLE rec AS
-SELECT l.record_id, l.id_number,{_WINDOW}{_ALT_ID}
+SELECT l.record_id, l.id_number,{_birth_window()}{_alt_id()}
        k.norm, k.fold, k.pinyin, k.surname, k.length,
        coalesce(l.name_masked, false) OR coalesce(k.masked, false) AS masked,
        nullif(trim(l.birth_date), '') AS birth, nullif(trim(l.sex), '') AS sex,
@@ -283,24 +282,61 @@ LEFT JOIN names h ON h.name = l.alt_head_name
 LEFT JOIN alts x ON x.kind = l.alt_kind AND x.raw = l.alt_raw
 """
 
-# Who bears each name, counted in persons (a person in five registries counts once). Only the names
-# some record without a valid ID bears: every count (and name frequency) is read for such a record,
-# or for a record compared with one on an equal name; a county's other ~10⁵ names need none.
-_COUNTS = """
+
+# A person's 户: the 户号 of each ID number (户籍 rows).
+_ID_HOUSEHOLDS = ("(SELECT DISTINCT id_number, household_no FROM rec "
+                  "WHERE household_no IS NOT NULL AND id_number IS NOT NULL)")
+
+
+def _household_ids() -> str:
+    """Table ``hh`` (record_id, hh_id), the household version of alt_id: a 低保/低保边缘/监测 member
+    without ID who is not the head (no alt_id) but whose row names a valid 户主身份证号 — among the
+    ID-bearing persons of the head's 户 (户籍 户号 of a record with that number), the one with a
+    compatible name (same characters, variant or pinyin) whose birth date and sex agree with the
+    row's when given. Exactly one, else no row."""
+    return f"""
+CREATE TEMP TABLE hh AS
+SELECT w.record_id, min(m.id_number) AS hh_id
+FROM rec w
+JOIN {_ID_HOUSEHOLDS} hd
+  ON hd.id_number = w.alt_head
+JOIN rec m ON m.household_no = hd.household_no AND m.id_number IS NOT NULL AND m.id_number <> w.alt_head
+     AND NOT m.masked AND (m.norm = w.norm OR m.fold = w.fold OR m.pinyin = w.pinyin)
+     AND {_agrees("m.id_number", "w.birth", "w.sex")}
+WHERE w.alt_id IS NULL AND w.alt_head IS NOT NULL AND NOT w.masked AND w.norm IS NOT NULL
+GROUP BY w.record_id HAVING count(DISTINCT m.id_number) = 1
+"""
+
+
+# Who bears each name is counted in persons (a person in five registries counts once), and only for
+# the names some record without a valid ID bears: every count (and name frequency) is read for such
+# a record, or for a record compared with one on an equal name; a county's other ~10⁵ names need none.
+def _residue_names() -> str:
+    """Table ``residue_names``: the distinct unmasked names of records without a valid ID."""
+    return """
 CREATE TEMP TABLE residue_names AS
-SELECT DISTINCT norm FROM rec WHERE id_number IS NULL AND norm IS NOT NULL AND NOT masked;
+SELECT DISTINCT norm FROM rec WHERE id_number IS NULL AND norm IS NOT NULL AND NOT masked;"""
+
+
+def _by_name() -> str:
+    """Table ``by_name`` (norm, id_persons, residue): per residue name, the ID-bearing persons who bear
+    it and the records without ID that bear it."""
+    return """
 CREATE TEMP TABLE by_name AS
 SELECT norm, count(DISTINCT id_number) AS id_persons, count(*) FILTER (WHERE id_number IS NULL) AS residue
-FROM rec WHERE norm IN (SELECT norm FROM residue_names) AND NOT masked GROUP BY norm;
-CREATE TEMP TABLE by_town AS
-SELECT norm, township, count(DISTINCT id_number) AS n FROM rec
-WHERE id_number IS NOT NULL AND NOT masked AND township IS NOT NULL AND norm IN (SELECT norm FROM residue_names)
-GROUP BY ALL;
-CREATE TEMP TABLE by_village AS
-SELECT norm, village, count(DISTINCT id_number) AS n FROM rec
-WHERE id_number IS NOT NULL AND NOT masked AND village IS NOT NULL AND norm IN (SELECT norm FROM residue_names)
-GROUP BY ALL;
-"""
+FROM rec WHERE norm IN (SELECT norm FROM residue_names) AND NOT masked GROUP BY norm;"""
+
+
+def _by_place(table: str, place: str) -> str:
+    """Table ``table`` (norm, ``place``, n): per residue name and township or village, the ID-bearing
+    persons there who bear it."""
+    return f"""
+CREATE TEMP TABLE {table} AS
+SELECT norm, {place}, count(DISTINCT id_number) AS n FROM rec
+WHERE id_number IS NOT NULL AND NOT masked AND {place} IS NOT NULL
+  AND norm IN (SELECT norm FROM residue_names)
+GROUP BY ALL;"""
+
 
 # For a record without ID, only the namesakes its registry could list count (a 失业登记 row named
 # 陈秀英 where one 陈秀英 is of working age and the other 80 has one candidate): per record, since
@@ -308,35 +344,66 @@ GROUP BY ALL;
 # square of the region (a province's residue 王伟 × its thousands of 王伟), so per place level the
 # namesakes' birth dates get a running count of persons and each window reads two of them (ASOF):
 # persons born up to its latest date minus those born before its earliest.
-def _eligible_level(key: str, level: str) -> str:
-    keys = ", ".join(f"{k}" for k in ("norm", *([key] if key else [])))
-    on = " AND ".join(f"w.{k} = {{a}}.{k}" for k in ("norm", *([key] if key else [])))
+def _windowed() -> str:
+    """Table ``windowed``: the records without ID whose registry bounds the birth date, with name,
+    place and window."""
+    return """
+CREATE TEMP TABLE windowed AS
+SELECT record_id, norm, township, village, birth_from, birth_to FROM rec
+WHERE id_number IS NULL AND NOT masked AND norm IS NOT NULL
+  AND (birth_from IS NOT NULL OR birth_to IS NOT NULL);"""
+
+
+def _holders() -> str:
+    """Table ``holders``: the ID-bearing persons bearing a name of ``windowed``, with birth date and place."""
+    return """
+CREATE TEMP TABLE holders AS
+SELECT DISTINCT norm, id_number, id_birth, township, village FROM rec
+WHERE id_number IS NOT NULL AND NOT masked AND id_birth IS NOT NULL
+  AND norm IN (SELECT norm FROM windowed);"""
+
+
+def _level_keys(key: str) -> tuple[str, ...]:
+    return ("norm", *([key] if key else []))
+
+
+def _cumulative_holders(key: str, level: str) -> str:
+    """Table ``cum_<level>`` (norm[, key], id_birth, cum): per name (and place ``key`` of the level),
+    the persons of ``holders`` born on or before each birth date."""
+    keys = ", ".join(_level_keys(key))
+    at_place = f"WHERE {key} IS NOT NULL" if key else ""
     return f"""
 CREATE TEMP TABLE cum_{level} AS
 SELECT {keys}, id_birth, sum(n) OVER (PARTITION BY {keys} ORDER BY id_birth ROWS UNBOUNDED PRECEDING) AS cum
 FROM (SELECT {keys}, id_birth, count(*) AS n
-      FROM (SELECT DISTINCT {keys}, id_number, id_birth FROM holders {f"WHERE {key} IS NOT NULL" if key else ""})
-      GROUP BY ALL);
+      FROM (SELECT DISTINCT {keys}, id_number, id_birth FROM holders {at_place})
+      GROUP BY ALL);"""
+
+
+def _eligible_at_level(key: str, level: str) -> str:
+    """Table ``n_<level>`` (record_id, n): per record of ``windowed``, the namesakes (in its place at the
+    level) born within its window."""
+    on = " AND ".join(f"w.{k} = {{a}}.{k}" for k in _level_keys(key))
+    return f"""
 CREATE TEMP TABLE n_{level} AS
 SELECT w.record_id, coalesce(a.cum, 0) - coalesce(b.cum, 0) AS n
 FROM windowed w
 ASOF LEFT JOIN cum_{level} a ON {on.format(a="a")} AND coalesce(w.birth_to, '9999-12-31') >= a.id_birth
-ASOF LEFT JOIN cum_{level} b ON {on.format(a="b")} AND coalesce(w.birth_from, '0000-01-01') > b.id_birth;
-"""
+ASOF LEFT JOIN cum_{level} b ON {on.format(a="b")} AND coalesce(w.birth_from, '0000-01-01') > b.id_birth;"""
 
 
-_ELIGIBLE_COUNTS = f"""
-CREATE TEMP TABLE windowed AS
-SELECT record_id, norm, township, village, birth_from, birth_to FROM rec
-WHERE id_number IS NULL AND NOT masked AND norm IS NOT NULL AND (birth_from IS NOT NULL OR birth_to IS NOT NULL);
-CREATE TEMP TABLE holders AS
-SELECT DISTINCT norm, id_number, id_birth, township, village FROM rec
-WHERE id_number IS NOT NULL AND NOT masked AND id_birth IS NOT NULL AND norm IN (SELECT norm FROM windowed);
-{_eligible_level("", "county")}{_eligible_level("township", "town")}{_eligible_level("village", "village")}
+# Place levels of the eligible counts: (column of the place, level name); the county has no column.
+_LEVELS = (("", "county"), ("township", "town"), ("village", "village"))
+
+
+def _by_eligible() -> str:
+    """Table ``by_eligible`` (record_id, n, n_town, n_village): the eligible namesakes of each record of
+    ``windowed`` in the county, its township and its village."""
+    return """
 CREATE TEMP TABLE by_eligible AS
 SELECT record_id, c.n, t.n AS n_town, v.n AS n_village
-FROM n_county c JOIN n_town t USING (record_id) JOIN n_village v USING (record_id);
-"""
+FROM n_county c JOIN n_town t USING (record_id) JOIN n_village v USING (record_id);"""
+
 
 # Keys of a name for a one-character typo: the name minus its last character, minus its middle one
 # (first + last), minus its first (a changed surname: 林华兰 / 材华兰); and its pinyin as a southern ear
@@ -349,35 +416,61 @@ _PINYIN_FUZZY = r"""CASE WHEN NOT r.masked THEN regexp_replace(regexp_replace(re
             r.pinyin, '(^| )([zcs])h', '\1\2', 'g'), '(^| )[nr]', '\1l', 'g'), '(^| )h', '\1f', 'g'),
             'ng( |$)', 'n\1', 'g') END"""
 
+
 # Near names around a record without ID: the ID-bearing persons of its township whose name is one
 # character apart (same length) or sounds alike (模糊音) — the candidates a clerk's slip could have
 # come from. Counted in its township, and of those in its village; in the village also those of the
-# same pinyin. One equi-join per key (an OR in the join would pair every record
-# of a township), then the exact test. Feature columns near_*; model comparison near_unique.
-_NEAR_COUNTS = f"""
+# same pinyin. One equi-join per key (an OR in the join would pair every record of a township),
+# then the exact test. Feature columns near_*; model comparison near_unique.
+def _keyed() -> str:
+    """View ``keyed``: the unmasked records with a township that may hold a near name of a record
+    without ID (same township), with the name's typo and sound keys."""
+    return f"""
 CREATE TEMP VIEW keyed AS
 SELECT r.record_id, r.id_number, r.township, r.village, r.length, r.fold, r.pinyin,
        {_PINYIN_FUZZY} AS fuzzy, {_NAME_HEAD} AS head, {_NAME_TAIL} AS tail, {_NAME_REST} AS rest
 FROM rec r WHERE NOT r.masked AND r.norm IS NOT NULL AND r.township IS NOT NULL
-  AND (r.id_number IS NULL OR r.township IN (SELECT township FROM rec WHERE id_number IS NULL));
-CREATE TEMP TABLE near_src AS SELECT * FROM keyed WHERE id_number IS NULL;
-CREATE TEMP TABLE near_pairs AS
-SELECT DISTINCT s.record_id, c.id_number, c.village = s.village AS same_village, c.pinyin = s.pinyin AS same_pinyin
-FROM near_src s JOIN (
-    {" UNION ALL ".join(f'''
+  AND (r.id_number IS NULL OR r.township IN (SELECT township FROM rec WHERE id_number IS NULL));"""
+
+
+def _near_sources() -> str:
+    """Table ``near_src``: the rows of ``keyed`` without ID, whose near names are counted."""
+    return "CREATE TEMP TABLE near_src AS SELECT * FROM keyed WHERE id_number IS NULL;"
+
+
+def _near_pairs() -> str:
+    """Table ``near_pairs`` (record_id, id_number, same_village, same_pinyin): each record of ``near_src``
+    with each ID-bearing person of its township whose name is one character apart or sounds alike."""
+    candidates = " UNION ALL ".join(f'''
     SELECT s.record_id, c.id_number, c.village, c.pinyin, c.fuzzy, c.fold, c.length
-    FROM near_src s JOIN keyed c ON c.township = s.township AND c.{key} = s.{key} AND c.id_number IS NOT NULL'''
-                        for key in ("fuzzy", "head", "tail", "rest"))}
+    FROM near_src s JOIN keyed c
+      ON c.township = s.township AND c.{key} = s.{key} AND c.id_number IS NOT NULL'''
+                                    for key in ("fuzzy", "head", "tail", "rest"))
+    return f"""
+CREATE TEMP TABLE near_pairs AS
+SELECT DISTINCT s.record_id, c.id_number, c.village = s.village AS same_village,
+       c.pinyin = s.pinyin AS same_pinyin
+FROM near_src s JOIN (
+    {candidates}
 ) c ON c.record_id = s.record_id
-WHERE c.fuzzy = s.fuzzy OR (c.length = s.length AND levenshtein(c.fold, s.fold) <= 1);
+WHERE c.fuzzy = s.fuzzy OR (c.length = s.length AND levenshtein(c.fold, s.fold) <= 1);"""
+
+
+def _near() -> str:
+    """Table ``near`` (record_id, n_town, n_village, n_village_pinyin): per record of ``near_pairs``, the
+    near-named persons in its township, in its village, and in its village with the same pinyin."""
+    return """
 CREATE TEMP TABLE near AS
 SELECT record_id, count(DISTINCT id_number) AS n_town,
        count(DISTINCT id_number) FILTER (WHERE same_village) AS n_village,
        count(DISTINCT id_number) FILTER (WHERE same_village AND same_pinyin) AS n_village_pinyin
-FROM near_pairs GROUP BY record_id;
-"""
+FROM near_pairs GROUP BY record_id;"""
 
-_FEATURES = f"""
+
+def _features() -> str:
+    """SELECT of ``FEATURE_COLUMNS`` for every record of ``rec``, joined with what the other tables
+    computed for it."""
+    return f"""
 SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
        CASE WHEN NOT r.masked THEN r.fold END AS name_fold,
        CASE WHEN NOT r.masked THEN r.pinyin END AS pinyin,
@@ -387,8 +480,9 @@ SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
        r.sex, r.phone, r.township, r.village, r.judgment_no, r.basis_no,
        -- how many ID-bearing persons this name could be: in the county, the township, the village
        -- (for a record without ID, only those its registry could list); NULL for a name no record
-       -- without ID bears (_COUNTS)
-       CASE WHEN NOT r.masked AND n.norm IS NOT NULL THEN coalesce(e.n, n.id_persons, 0) END::INTEGER AS name_id_persons,
+       -- without ID bears (by_name)
+       CASE WHEN NOT r.masked AND n.norm IS NOT NULL THEN coalesce(e.n, n.id_persons, 0) END::INTEGER
+         AS name_id_persons,
        CASE WHEN NOT r.masked AND n.norm IS NOT NULL AND r.township IS NOT NULL
             THEN coalesce(e.n_town, t.n, 0) END::INTEGER AS name_town_id_persons,
        CASE WHEN NOT r.masked AND n.norm IS NOT NULL AND r.village IS NOT NULL
@@ -406,10 +500,14 @@ LEFT JOIN by_village v ON v.norm = r.norm AND v.village = r.village
 LEFT JOIN by_eligible e ON e.record_id = r.record_id
 """
 
-# Term frequencies: a name held by ID-bearing persons counts those persons; a name seen only on
-# records without an ID counts those records (they may be one person or several).
-_TF = """
-SELECT norm AS name_norm, (CASE WHEN id_persons > 0 THEN id_persons ELSE residue END) / {population}::DOUBLE AS tf_name_norm
+
+def _term_frequencies(population: int) -> str:
+    """SELECT of (name_norm, tf_name_norm) per residue name, the share of the population bearing it: a
+    name held by ID-bearing persons counts those persons; a name seen only on records without an ID
+    counts those records (they may be one person or several)."""
+    return f"""
+SELECT norm AS name_norm,
+       (CASE WHEN id_persons > 0 THEN id_persons ELSE residue END) / {population}::DOUBLE AS tf_name_norm
 FROM by_name ORDER BY norm
 """
 
@@ -432,7 +530,8 @@ def _address_index(work: duckdb.DuckDBPyConnection) -> AddressIndex:
             if not _blank(village):
                 known[town.strip()].add(village.strip())
     region = current_region()
-    return AddressIndex(set(region.townships) | set(known), known, (region.province, region.city, region.county))
+    region_names = (region.province, region.city, region.county)
+    return AddressIndex(set(region.townships) | set(known), known, region_names)
 
 
 # The house number an address ends with, for a first cut in SQL (full-width digits folded).
@@ -472,7 +571,8 @@ def _houses(work: duckdb.DuckDBPyConnection) -> None:
             out.append((h.township, h.village, h.number))
         return out
 
-    residue = work.sql("""SELECT record_id, address FROM compared WHERE id_number IS NULL AND address IS NOT NULL
+    residue = work.sql("""SELECT record_id, address FROM compared
+                          WHERE id_number IS NULL AND address IS NOT NULL
                           ORDER BY record_id""").fetchall()
     wanted = sorted(set(read(residue)))
     if wanted:
@@ -485,23 +585,43 @@ def _houses(work: duckdb.DuckDBPyConnection) -> None:
             WHERE c.id_number IS NOT NULL AND c.address IS NOT NULL ORDER BY c.record_id""").fetchall()
         work.unregister("wanted_houses")
         read(others)
-    work.register("houses", pa.table({c: pa.array(v, pa.string()) for c, v in rows.items()}) if rows["record_id"]
+    work.register("houses", pa.table({c: pa.array(v, pa.string()) for c, v in rows.items()})
+                  if rows["record_id"]
                   else empty)
 
 
 # The house of a record: its own address's; for an ID-bearing record without one, the house another
 # record of the same person names, else one a member of the same 户 (户籍 户号) names — the other
 # records of the household. min(): one value per record (a person with two addresses keeps one).
-_HOUSE_OF = """
+def _own_house() -> str:
+    """Table ``own_house``: the records whose own address names a house (``houses``), with ID and 户号."""
+    return """
 CREATE TEMP TABLE own_house AS
-SELECT r.record_id, r.id_number, r.household_no, h.house, h.house_group FROM rec r JOIN houses h USING (record_id);
+SELECT r.record_id, r.id_number, r.household_no, h.house, h.house_group
+FROM rec r JOIN houses h USING (record_id);"""
+
+
+def _person_house() -> str:
+    """Table ``person_house``: per ID number, a house some record of the person names."""
+    return """
 CREATE TEMP TABLE person_house AS
 SELECT id_number, min(house) AS house, min(house_group) AS house_group FROM own_house
-WHERE id_number IS NOT NULL GROUP BY id_number;
+WHERE id_number IS NOT NULL GROUP BY id_number;"""
+
+
+def _household_house() -> str:
+    """Table ``household_house``: per 户号, a house some member of the 户 names."""
+    return """
 CREATE TEMP TABLE household_house AS
 SELECT m.household_no, min(p.house) AS house, min(p.house_group) AS house_group
 FROM rec m JOIN person_house p ON p.id_number = m.id_number
-WHERE m.household_no IS NOT NULL GROUP BY m.household_no;
+WHERE m.household_no IS NOT NULL GROUP BY m.household_no;"""
+
+
+def _house_of() -> str:
+    """Table ``house_of`` (record_id, house, house_group): the house of each record that has one — its
+    own address's, else its person's, else its household's."""
+    return f"""
 CREATE TEMP TABLE house_of AS
 SELECT r.record_id,
        coalesce(o.house, p.house, hh.house) AS house,
@@ -510,11 +630,35 @@ SELECT r.record_id,
 FROM rec r
 LEFT JOIN own_house o ON o.record_id = r.record_id
 LEFT JOIN person_house p ON p.id_number = r.id_number
-LEFT JOIN (SELECT DISTINCT id_number, household_no FROM rec WHERE household_no IS NOT NULL AND id_number IS NOT NULL) m
+LEFT JOIN {_ID_HOUSEHOLDS} m
        ON m.id_number = r.id_number
 LEFT JOIN household_house hh ON hh.household_no = m.household_no
-WHERE o.house IS NOT NULL OR (r.id_number IS NOT NULL AND coalesce(p.house, hh.house) IS NOT NULL);
-"""
+WHERE o.house IS NOT NULL OR (r.id_number IS NOT NULL AND coalesce(p.house, hh.house) IS NOT NULL);"""
+
+
+def _per_record_tables() -> list[tuple[str, str]]:
+    """(temporary table or view, CREATE statement) of every per-record step, in the order to run them."""
+    return [
+        ("rec", _records()),
+        ("hh", _household_ids()),
+        ("own_house", _own_house()),
+        ("person_house", _person_house()),
+        ("household_house", _household_house()),
+        ("house_of", _house_of()),
+        ("keyed", _keyed()),
+        ("near_src", _near_sources()),
+        ("near_pairs", _near_pairs()),
+        ("near", _near()),
+        ("residue_names", _residue_names()),
+        ("by_name", _by_name()),
+        ("by_town", _by_place("by_town", "township")),
+        ("by_village", _by_place("by_village", "village")),
+        ("windowed", _windowed()),
+        ("holders", _holders()),
+        *((f"{t}_{level}", build(key, level)) for key, level in _LEVELS
+          for t, build in (("cum", _cumulative_holders), ("n", _eligible_at_level))),
+        ("by_eligible", _by_eligible()),
+    ]
 
 
 def _places(work: duckdb.DuckDBPyConnection) -> None:
@@ -570,7 +714,8 @@ def derive(lineage: pa.Table) -> Subjects:
     return Subjects(lineage, features, name_tf, population)
 
 
-def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = None) -> tuple[pa.Table, pa.Table, int]:
+def derive_in(work: duckdb.DuckDBPyConnection,
+              known_names: pa.Table | None = None) -> tuple[pa.Table, pa.Table, int]:
     """Features, name frequencies and population of the records in relation ``lineage`` of ``work``.
 
     Every per-record step is SQL in ``work`` (a province's 49 M records never become Python
@@ -588,32 +733,30 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
     work.register("names", pa.concat_tables([known, name_table(names)]))
     work.unregister("known_names")
     # Only the rows without a valid ID carry an alt cell (lineage_query): few, read once in Python.
-    cells = work.sql("SELECT DISTINCT alt_kind, alt_raw FROM lineage WHERE alt_raw IS NOT NULL ORDER BY ALL").fetchall()
+    cells = work.sql("SELECT DISTINCT alt_kind, alt_raw FROM lineage WHERE alt_raw IS NOT NULL "
+                     "ORDER BY ALL").fetchall()
     work.register("alts", _alt_table(cells))
     _houses(work)
-    work.execute(_RECORDS)
-    work.execute(_HOUSEHOLD_IDS)
-    work.execute(_HOUSE_OF)
-    work.execute(_NEAR_COUNTS)
-    work.execute(_COUNTS)
-    work.execute(_ELIGIBLE_COUNTS)
+    steps = _per_record_tables()
+    for _, statement in steps:
+        work.execute(statement)
     population = work.sql(
-        "SELECT count(DISTINCT id_number) + count(*) FILTER (WHERE id_number IS NULL) FROM rec").fetchall()[0][0]
+        "SELECT count(DISTINCT id_number) + count(*) FILTER (WHERE id_number IS NULL) FROM rec"
+    ).fetchall()[0][0]
     population = max(int(population), MIN_POPULATION)
     # A view: every record's features are never stored at once (a province's 49 M rows of 27 columns
-    # were tens of GB of spill), only the residue's and, streaming through, those paired with it.
-    work.execute(f"CREATE TEMP VIEW features AS {_FEATURES}")
+    # are tens of GB of spill), only the residue's and, streaming through, those paired with it.
+    work.execute(f"CREATE TEMP VIEW features AS {_features()}")
     work.execute("CREATE TEMP TABLE residue_features AS SELECT * FROM features WHERE id_number IS NULL")
     features = work.sql(f"""
         SELECT {", ".join(FEATURE_COLUMNS)} FROM features r
         WHERE r.id_number IS NULL OR {paired_with("residue_features")}
         ORDER BY r.unique_id""").to_arrow_table()
-    name_tf = work.sql(_TF.format(population=population)).to_arrow_table()
+    name_tf = work.sql(_term_frequencies(population)).to_arrow_table()
+    # Memory for the outputs: every intermediate table goes, newest first (views before their tables).
     work.execute("DROP VIEW features")
-    work.execute("DROP VIEW keyed")
+    work.execute("DROP TABLE residue_features")
     work.unregister("houses")
-    for table in ("residue_features", "rec", "hh", "own_house", "person_house", "household_house", "house_of",
-                  "near_src", "near_pairs", "near", "residue_names", "by_name", "by_town", "by_village", "windowed", "holders", "by_eligible",
-                  *(f"{t}_{lv}" for t in ("cum", "n") for lv in ("county", "town", "village"))):  # memory for the outputs
-        work.execute(f"DROP TABLE {table}")
+    for name, statement in reversed(steps):
+        work.execute(f"DROP {'VIEW' if 'TEMP VIEW' in statement else 'TABLE'} {name}")
     return features, name_tf, population

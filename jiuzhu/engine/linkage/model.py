@@ -109,7 +109,7 @@ def _town_unique_levels() -> list[Level]:
     """本乡镇唯一同名, by how many (eligible) namesakes the county holds (k = name_id_persons): of k
     namesakes the record's township holds one. The name's own weight says "one of k" (term frequency
     k / population); that the township holds only one of them is worth ∝ k — u = 0.08 / k at the
-    bucket's lower bound (0.01 at k = 8, as before) — so a name held by more people in a larger
+    bucket's lower bound (0.01 at k = 8) — so a name held by more people in a larger
     region keeps its evidence: the two together do not depend on k."""
     levels = []
     for low, high in ((2, 3), (4, 7), (8, 15), (16, 31), (32, 63), (64, 127), (128, None)):
@@ -146,7 +146,7 @@ COMPARISONS: dict[str, list[Level]] = {
         Level("无持证同名者", _residue_side("name_id_persons{s} = 0"), 0.05, 0.05),
         Level("同名不止一人", "ELSE", 0.35, 0.916),
     ],
-    # Near-name evidence (features._NEAR_COUNTS): a record without ID whose name is one character or a
+    # Near-name evidence (features._near_pairs): a record without ID whose name is one character or a
     # confused sound away from a registered person's, where that person is the only one of the kind in
     # the record's township or village — as a careful clerk would take 彰玉兰 of 溪口村 for its one 张玉兰.
     # Only for names that differ (equal names have name_unique). u ∝ 1/population (Level.per_persons):

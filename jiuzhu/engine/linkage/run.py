@@ -28,6 +28,7 @@ from jiuzhu.engine.linkage.model import MATCH_WEIGHT_THRESHOLD
 from jiuzhu.engine.linkage.scoring import score_residue
 from jiuzhu.engine.linkage.spark import spark_session
 from jiuzhu.engine.linkage.store import build_in, write_tables
+from jiuzhu.engine.warehouse.store import connect
 
 
 @dataclass(frozen=True)
@@ -160,12 +161,12 @@ def _workspace(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnec
             work.execute("SET enable_progress_bar = false")
             # DuckDB's allocator keeps freed pages until some thread allocates again; its background
             # threads give them back, else memory a stage freed still counts in the process's RSS
-            # (measured: 4.9 GB held after derive_in at 16 copies of a county, 1.1 GB with them).
+            # (docs/performance.md).
             work.execute("SET allocator_background_threads = true")
             # Where a record sits in its file is for the export (read from the warehouse), not for us.
             query = f"SELECT * EXCLUDE (file_name, sheet, \"row\", id_status) FROM ({lineage_query(con)})"
-            # In no particular order: the warehouse need not hold back batches to keep one (what ran a
-            # province's stream out of its 1.2 GB was the joined type cells: features._without_id).
+            # In no particular order: the warehouse need not hold back batches to keep one (the type
+            # cells joined to the stream are read for the rows without a valid ID alone: _WITHOUT_ID).
             with _set(con, preserve_insertion_order=False):
                 work.register("_stream", con.sql(query).to_arrow_reader())
                 work.execute("CREATE TEMP TABLE lineage AS SELECT * FROM _stream")
@@ -233,7 +234,5 @@ def link(engine: str = "duckdb", *, warehouse: str | Path | None = None, spark: 
     """Link every stored record of the warehouse (default ``$JIUZHU_HOME/warehouse.duckdb``)."""
     if engine not in ("duckdb", "spark"):
         raise ValueError(f"未知的计算引擎：{engine}（应为 duckdb 或 spark）")
-    from jiuzhu.engine.warehouse.store import connect
-
     with connect(Path(warehouse) if warehouse else None) as con:
         return link_connection(con, engine, spark, spark_master)

@@ -53,7 +53,7 @@ def _db_api(engine: str, spark: Any = None, connection: duckdb.DuckDBPyConnectio
         # In the caller's DuckDB when given: one memory cap and spill folder for the whole linkage.
         return DuckDBAPI(connection) if connection is not None else DuckDBAPI()
     if engine == "spark":
-        from splink import SparkAPI
+        from splink import SparkAPI  # here, not at the top: it imports pyspark, heavy and only for Spark
 
         return SparkAPI(spark_session=spark, register_udfs_automatically=False, break_lineage_method="persist",
                         num_partitions_on_repartition=int(spark.conf.get("spark.sql.shuffle.partitions")))

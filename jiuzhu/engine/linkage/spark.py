@@ -31,13 +31,13 @@ def _cores(master: str) -> int:
 
 def spark_session(master: str | None = None, memory: str = "2g") -> Any:
     """A Spark session on ``master`` (default ``local[*]``)."""
-    from pyspark.sql import SparkSession
+    from pyspark.sql import SparkSession  # here, not at the top: pyspark is heavy and only for Spark
 
     master = master or DEFAULT_MASTER
     if master.startswith("local-cluster"):
         # Executors are separate processes started by Spark's own scripts: they need the Spark
         # home (the pip package carries one) and the same Python as the driver for Splink's UDF-free SQL.
-        import pyspark
+        import pyspark  # here, not at the top: pyspark is heavy and only for Spark
 
         os.environ.setdefault("SPARK_HOME", os.path.dirname(pyspark.__file__))
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)

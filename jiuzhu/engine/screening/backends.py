@@ -113,6 +113,7 @@ class SparkBackend:
         return [row.asDict() for row in self.spark.sql(sql).collect()]
 
     def register_keys(self, name: str, keys: list[str]) -> None:
+        # here, not at the top: pyspark is heavy and only for Spark
         from pyspark.sql.types import StringType, StructField, StructType
 
         schema = StructType([StructField("k", StringType())])

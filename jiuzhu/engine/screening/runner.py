@@ -190,44 +190,47 @@ def _parent_text(row: dict[str, Any], prefix: str, facts: list[dict[str, Any]]) 
     return who + "（" + "、".join(dict.fromkeys(states)) + "）" if states else who
 
 
-def _finding(rule: Rule, row: dict[str, Any], ctx: _Context, as_of: date, wage: int,
-             weights: dict[str, int]) -> ClueFinding:
+class _Cited:
+    """The records a finding cites, each once, in the order first cited."""
+
+    def __init__(self) -> None:
+        self.refs: list[dict[str, Any]] = []
+        self._seen: set[str] = set()
+
+    def add(self, ref: dict[str, Any]) -> None:
+        if ref["record_id"] not in self._seen:
+            self._seen.add(ref["record_id"])
+            self.refs.append(ref)
+
+
+def _evidence(rule: Rule, row: dict[str, Any], ctx: _Context, hardship: list[dict[str, Any]],
+              values: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The records a finding cites (the row's own records, then each evidence kind of the rule in
+    order) and the facts the evidence adds; fills the reason's ``relatives`` and ``parents``."""
     person = row["person_key"]
     facts = ctx.facts.get(person, [])
-    refs: list[dict[str, Any]] = []
-    cited: set[str] = set()
-
-    def add(ref: dict[str, Any]) -> None:
-        if ref["record_id"] not in cited:
-            cited.add(ref["record_id"])
-            refs.append(ref)
-
+    cited = _Cited()
+    extra: dict[str, Any] = {}
     for col in rule.get("records", []):
         if row.get(col) and row[col] in ctx.lineage:
-            add(_ref(ctx.lineage[row[col]]))
-    columns = subject_schema(rule.subject).columns
-    values = {k: v for k, v in row.items() if k in columns}
-    values["name"] = masked_name(row.get("name"))
-    hardship = _hardship(facts)
-    values["hardship"] = join_labels([f["label"] for f in hardship]) or None
-    extra: dict[str, Any] = {}
+            cited.add(_ref(ctx.lineage[row[col]]))
     for kind in rule.get("evidence", []):
         if kind == "hardship":
             for f in hardship:
-                add(_ref(f))
+                cited.add(_ref(f))
         elif kind in ("poverty_watch", "unpaid", "uncompensated"):
             wanted = ("poverty_watch", "poverty_watch_open") if kind == "poverty_watch" else (kind,)
             for f in facts:
                 if f["facet"] in wanted:
-                    add(_ref(f))
+                    cited.add(_ref(f))
         elif kind == "linked_unpaid":
             for e in ctx.linked_unpaid.get(row.get("victim_record", ""), []):
-                add(_ref(e))
+                cited.add(_ref(e))
                 extra.setdefault("linked_enforcement", []).append(e["enforcement_no"])
         elif kind == "relatives_if_dead" and row.get("injury") == "死亡":
             rel = ctx.relatives.get(person, [])
             for r in rel:
-                add(_ref(r))
+                cited.add(_ref(r))
             values["relatives"] = "、".join(f"{r['relation']}{masked_name(r['name'])}" for r in rel) or None
             extra["relatives"] = [{"person_key": r["person_key"], "relation": r["relation"]} for r in rel]
         elif kind == "parents":
@@ -236,16 +239,19 @@ def _finding(rule: Rule, row: dict[str, Any], ctx: _Context, as_of: date, wage: 
                 pfacts = ctx.facts.get(row.get(f"{prefix}_key") or "", [])
                 for f in pfacts:
                     if f["facet"] in ("dead", "missing", "prisoner", "disability"):
-                        add(_ref(f))
+                        cited.add(_ref(f))
                 texts.append(_parent_text(row, prefix, pfacts))
             values["parents"] = "，".join(texts)
-    helps = [h["text"] for k, h in enumerate(rule.get("help", [])) if "when" not in h or row.get(f"help_{k}")]
+    return cited.refs, extra
 
+
+def _priority_inputs(rule: Rule, row: dict[str, Any]) -> PriorityInputs:
+    """What the rule's ``priority`` table says to weigh, read from the row."""
     prio = rule.get("priority", {})
     severe = (bool(row.get("pa_severe")) or bool(row.get("pb_severe"))) if prio.get("severe") == "parents" \
         else bool(row.get("severe_disability"))
     amount_field = prio.get("amount")
-    inputs = PriorityInputs(
+    return PriorityInputs(
         base=int(prio.get("base", 30)),
         unpaid_fen=int(row.get(amount_field) or 0) if amount_field else 0,
         death_or_severe_injury=row.get(prio.get("injury", "")) in _SEVERE_INJURIES,
@@ -254,6 +260,12 @@ def _finding(rule: Rule, row: dict[str, Any], ctx: _Context, as_of: date, wage: 
         hardship_count=int(row.get("hardship_count") or 0),
         terminated_date=row.get(prio["terminated"]) if prio.get("terminated") else None,
     )
+
+
+def _fact_values(rule: Rule, row: dict[str, Any], hardship: list[dict[str, Any]],
+                 extra: dict[str, Any]) -> dict[str, Any]:
+    """A finding's ``facts``: the subject's own columns (not the profile's, dates as ISO text), the
+    hardship facets and the profile figures a reader needs, the rule's action and the evidence's extras."""
     fact_values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()
                    if v is not None and k not in PROFILE and not k.startswith("help_")}
     fact_values.update({
@@ -265,6 +277,19 @@ def _finding(rule: Rule, row: dict[str, Any], ctx: _Context, as_of: date, wage: 
         "action": rule.get("action", ""),
         **extra,
     })
+    return fact_values
+
+
+def _finding(rule: Rule, row: dict[str, Any], ctx: _Context, as_of: date, wage: int,
+             weights: dict[str, int]) -> ClueFinding:
+    person = row["person_key"]
+    columns = subject_schema(rule.subject).columns
+    values = {k: v for k, v in row.items() if k in columns}
+    values["name"] = masked_name(row.get("name"))
+    hardship = _hardship(ctx.facts.get(person, []))
+    values["hardship"] = join_labels([f["label"] for f in hardship]) or None
+    refs, extra = _evidence(rule, row, ctx, hardship, values)
+    helps = [h["text"] for k, h in enumerate(rule.get("help", [])) if "when" not in h or row.get(f"help_{k}")]
     return ClueFinding(
         key=_key(rule, row),
         rule=rule.code,
@@ -273,11 +298,11 @@ def _finding(rule: Rule, row: dict[str, Any], ctx: _Context, as_of: date, wage: 
         person_key=person,
         person_name=row.get("name") or "",
         person_id_number=row.get("id_number"),
-        priority=priority(inputs, as_of, wage, weights),
+        priority=priority(_priority_inputs(rule, row), as_of, wage, weights),
         tags=ctx.tags.get(person, []),
         target_unit=rule.get("target_unit"),
         suggested_help="；".join(helps),
         reason=render(rule.get("reason"), values),
         records=refs,
-        facts=fact_values,
+        facts=_fact_values(rule, row, hardship, extra),
     )
