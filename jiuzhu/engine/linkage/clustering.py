@@ -87,7 +87,8 @@ def _birth_of(id_number: str) -> str:
 
 
 def _narrower(a: Window, b: Window) -> Window:
-    return (max((x for x in (a[0], b[0]) if x), default=None), min((x for x in (a[1], b[1]) if x), default=None))
+    return (max((x for x in (a[0], b[0]) if x), default=None),
+            min((x for x in (a[1], b[1]) if x), default=None))
 
 
 def _allows(window: Window, birth: str) -> bool:

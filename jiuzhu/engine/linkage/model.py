@@ -52,7 +52,8 @@ def _residue_side_of_id(condition: str) -> str:
 
 
 _CASE_PAIR = (
-    "(judgment_no_l IS NOT NULL AND basis_no_r IS NOT NULL) OR (basis_no_l IS NOT NULL AND judgment_no_r IS NOT NULL)"
+    "(judgment_no_l IS NOT NULL AND basis_no_r IS NOT NULL) OR "
+    "(basis_no_l IS NOT NULL AND judgment_no_r IS NOT NULL)"
 )
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ MASKED_LEVEL = "隐名兼容"
 ALT_ID_LEVEL = "同行证件含此身份证号"
 HOUSEHOLD_LEVEL = "户主同户同名"
 HOUSE_LEVEL = "同村同门牌"
-STRONG_EVIDENCE = {"birth_date": "出生日期相同", "phone": "电话相同", "case": "判决案号=执行依据", "alt_id": ALT_ID_LEVEL}
+STRONG_EVIDENCE = {"birth_date": "出生日期相同", "phone": "电话相同", "case": "判决案号=执行依据",
+                   "alt_id": ALT_ID_LEVEL}
 
 # The ID number a record names: its own valid one, else the one another cell of its row gives
 # (features.alt_number: 残疾证号, 户主身份证号 of the head's own row).
@@ -103,7 +105,8 @@ _NAMED_ID = "coalesce(id_number{s}, alt_id{s})"
 _ALT_PAIR = (f"(alt_id_l IS NOT NULL AND {_NAMED_ID.format(s='_r')} IS NOT NULL) OR "
              f"(alt_id_r IS NOT NULL AND {_NAMED_ID.format(s='_l')} IS NOT NULL)")
 # A member's row names the head; the head's 户 holds one ID-bearing person of that name (features.hh_id).
-_HOUSEHOLD_PAIR = "(hh_id_l IS NOT NULL AND id_number_r IS NOT NULL) OR (hh_id_r IS NOT NULL AND id_number_l IS NOT NULL)"
+_HOUSEHOLD_PAIR = ("(hh_id_l IS NOT NULL AND id_number_r IS NOT NULL) OR "
+                   "(hh_id_r IS NOT NULL AND id_number_l IS NOT NULL)")
 
 def _town_unique_levels() -> list[Level]:
     """本乡镇唯一同名, by how many (eligible) namesakes the county holds (k = name_id_persons): of k
@@ -122,7 +125,8 @@ def _town_unique_levels() -> list[Level]:
 COMPARISONS: dict[str, list[Level]] = {
     "name": [
         _null("name_norm"),
-        Level(MASKED_LEVEL, "(name_masked_l OR name_masked_r) AND surname_l = surname_r AND surname_l <> '' AND "
+        Level(MASKED_LEVEL,
+              "(name_masked_l OR name_masked_r) AND surname_l = surname_r AND surname_l <> '' AND "
               "(name_len_l IS NULL OR name_len_r IS NULL OR name_len_l = name_len_r)", 0.04, 0.002),
         Level("隐名不符", "name_masked_l OR name_masked_r", 0.001, 0.05),
         Level("姓名相同", "name_norm_l = name_norm_r", 0.88, 0.0005, tf="name_norm"),
@@ -130,14 +134,16 @@ COMPARISONS: dict[str, list[Level]] = {
         Level("同音", "pinyin_l = pinyin_r", 0.04, 0.0003),
         # Sounds a southern ear (and every pinyin input method's 模糊音 setting) confuses: 林/凌, 黄/方.
         Level("近音", "pinyin_fuzzy_l = pinyin_fuzzy_r", 0.02, 0.0006),
-        Level("一字之差", "name_len_l = name_len_r AND levenshtein(name_fold_l, name_fold_r) = 1", 0.05, 0.003),
+        Level("一字之差", "name_len_l = name_len_r AND levenshtein(name_fold_l, name_fold_r) = 1",
+              0.05, 0.003),
         Level("姓名不同", "ELSE", 0.01, 0.9922),
     ],
     # One-candidate evidence: the name on a record without ID is held by exactly one ID-bearing
     # person in the county, or in the township / village both records name (namesakes planted in
     # the same township fail this). For pairs of equal names where at least one side has no ID.
     "name_unique": [
-        Level("不适用", "name_norm_l IS NULL OR name_norm_r IS NULL OR name_norm_l <> name_norm_r", null=True),
+        Level("不适用", "name_norm_l IS NULL OR name_norm_r IS NULL OR name_norm_l <> name_norm_r",
+              null=True),
         Level("全县唯一同名", _residue_side("name_id_persons{s} = 1"), 0.4, 0.02),
         *_town_unique_levels(),
         Level("本村唯一同名", "village_l = village_r AND " + _residue_side("name_village_id_persons{s} = 1"),
@@ -172,7 +178,8 @@ COMPARISONS: dict[str, list[Level]] = {
         Level("出生日期相同", "birth_date_l = birth_date_r", 0.93, 0.00005),
         Level("出生年月相同", "birth_ym_l = birth_ym_r", 0.03, 0.0015),
         Level("出生年相同", "birth_year_l = birth_year_r", 0.02, 0.02),
-        Level("出生年相差一年", "abs(CAST(birth_year_l AS INT) - CAST(birth_year_r AS INT)) = 1", 0.015, 0.04),
+        Level("出生年相差一年", "abs(CAST(birth_year_l AS INT) - CAST(birth_year_r AS INT)) = 1",
+              0.015, 0.04),
         # A typo rarely moves a birth year further: a namesake a generation apart is someone else.
         Level("出生年份相差较大", "ELSE", 0.005, 0.93845),
     ],
@@ -203,8 +210,10 @@ COMPARISONS: dict[str, list[Level]] = {
     # whose namesakes are only the eligible ones.
     "eligibility": [
         Level("不适用", "NOT (" + _residue_side_of_id(
-            "(birth_from{s} IS NOT NULL OR birth_to{s} IS NOT NULL) AND id_birth{o} IS NOT NULL") + ")", null=True),
-        Level(INELIGIBLE_LEVEL, _residue_side_of_id("(id_birth{o} < birth_from{s} OR id_birth{o} > birth_to{s})"),
+            "(birth_from{s} IS NOT NULL OR birth_to{s} IS NOT NULL) AND id_birth{o} IS NOT NULL") + ")",
+              null=True),
+        Level(INELIGIBLE_LEVEL,
+              _residue_side_of_id("(id_birth{o} < birth_from{s} OR id_birth{o} > birth_to{s})"),
               0.001, 0.25),
         Level("年龄相符", "ELSE", 0.5, 0.5),
     ],
@@ -291,7 +300,8 @@ def settings(link_type: str, population: int) -> SettingsCreator:
     return SettingsCreator(
         link_type=link_type,
         comparisons=[
-            cl.CustomComparison(output_column_name=name, comparison_levels=[_level(lv, population) for lv in levels])
+            cl.CustomComparison(output_column_name=name,
+                                comparison_levels=[_level(lv, population) for lv in levels])
             for name, levels in COMPARISONS.items()
         ],
         blocking_rules_to_generate_predictions=list(BLOCKING_RULES),

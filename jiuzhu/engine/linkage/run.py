@@ -120,7 +120,8 @@ def _touched(features: pa.Table, name_tf: pa.Table, population: int, engine: str
                                      pc.is_in(features.column("unique_id"), value_set=paired)))
     ids = touched.column("unique_id").to_pylist()
     numbers = {r: n for r, n in zip(ids, touched.column("id_number").to_pylist(), strict=True) if n}
-    windows = windows_of(ids, touched.column("birth_from").to_pylist(), touched.column("birth_to").to_pylist())
+    windows = windows_of(ids, touched.column("birth_from").to_pylist(),
+                         touched.column("birth_to").to_pylist())
     part = cluster(ids, numbers, edges, threshold, windows)
     if log:
         log.mark("cluster", work, touched=len(ids))
@@ -132,7 +133,8 @@ def partition(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any
     """The person partition of the records linkage touches in ``con`` (nothing written). A record not
     in ``cluster_of`` is an ID-bearing record no residue record could meet: a person of its ID alone."""
     subjects = read_subjects(con)
-    return subjects, _touched(subjects.features, subjects.name_tf, subjects.population, engine, spark, threshold)
+    return subjects, _touched(subjects.features, subjects.name_tf, subjects.population, engine, spark,
+                              threshold)
 
 
 @contextmanager
@@ -180,7 +182,8 @@ def _names_of(cursor: duckdb.DuckDBPyConnection) -> pa.Table:
     """The keys of every name the warehouse's records give their main subject (``cursor``: a
     connection of its own, as this runs in a thread while the records stream out)."""
     try:
-        return name_table([n for (n,) in cursor.sql("SELECT DISTINCT name FROM subjects WHERE name <> ''").fetchall()])
+        found = cursor.sql("SELECT DISTINCT name FROM subjects WHERE name <> ''").fetchall()
+        return name_table([n for (n,) in found])
     finally:
         cursor.close()
 
@@ -202,8 +205,10 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
                 log.mark("stream lineage", work)
                 features, name_tf, population = derive_in(work, names.result())
                 log.mark("derive features", work, feature_rows=features.num_rows)
-                part = _touched(features, name_tf, population, engine, spark, MATCH_WEIGHT_THRESHOLD, work, log)
-                del features, name_tf  # millions of rows at province scale: not kept while the outputs are built
+                part = _touched(features, name_tf, population, engine, spark, MATCH_WEIGHT_THRESHOLD,
+                                work, log)
+                # Millions of rows at province scale: not kept while the outputs are built.
+                del features, name_tf
                 if own_spark:
                     spark.stop()
                     own_spark = False

@@ -55,8 +55,9 @@ def _db_api(engine: str, spark: Any = None, connection: duckdb.DuckDBPyConnectio
     if engine == "spark":
         from splink import SparkAPI  # here, not at the top: it imports pyspark, heavy and only for Spark
 
-        return SparkAPI(spark_session=spark, register_udfs_automatically=False, break_lineage_method="persist",
-                        num_partitions_on_repartition=int(spark.conf.get("spark.sql.shuffle.partitions")))
+        partitions = int(spark.conf.get("spark.sql.shuffle.partitions"))
+        return SparkAPI(spark_session=spark, register_udfs_automatically=False,
+                        break_lineage_method="persist", num_partitions_on_repartition=partitions)
     raise ValueError(f"未知的计算引擎：{engine}")
 
 
@@ -135,7 +136,8 @@ def paired_with(residue: str) -> str:
     for rule in (*BLOCKING_RULES, *(_swap_sides(r) for r in BLOCKING_RULES)):
         # ``l.x = r.x`` swapped is the same rule: join once.
         rules.setdefault(frozenset(frozenset(eq.split(" = ")) for eq in rule.split(" AND ")), rule)
-    return "(" + " OR ".join(f"EXISTS (SELECT 1 FROM {residue} l WHERE {rule})" for rule in rules.values()) + ")"
+    exists = " OR ".join(f"EXISTS (SELECT 1 FROM {residue} l WHERE {rule})" for rule in rules.values())
+    return f"({exists})"
 
 
 def score_residue(features: pa.Table, name_tf: pa.Table, population: int, engine: str = "duckdb",

@@ -20,7 +20,7 @@ _SEP = "\x1f"
 
 
 def record_content(record: dict[str, object]) -> str:
-    """The content key of one record (the Python twin of the SQL below, for tests and tools)."""
+    """The content key of one record (the Python twin of ``_CONTENT_SQL``, for tests and tools)."""
     return _SEP.join("" if record.get(f) is None else str(record[f]) for f in CONTENT_FIELDS)
 
 
@@ -40,33 +40,53 @@ _CONTENT_SQL = " || chr(31) || ".join(f"coalesce(l.{f}::VARCHAR, '')" for f in C
 # is an ID-bearing record alone with its ID (root ``#ID``), exactly as cluster() would have put it.
 _IDENT = "CASE WHEN t.record_id IS NULL THEN l.id_number ELSE t.ident END"
 
-_OUTPUTS = f"""
+def _members() -> str:
+    """Table ``m``: every record of ``lineage`` with its cluster (``root``), the cluster's ID number
+    (``ident``) and, for a record of a person without ID, its content key."""
+    return f"""
 CREATE TEMP TABLE m AS
 SELECT l.record_id, l.source_type, l.id_number, l.name, coalesce(l.name_masked, false) AS masked, l.sex,
        l.birth_date, CASE WHEN {_IDENT} IS NULL THEN {_CONTENT_SQL} END AS content,
        coalesce(t.root, '#' || l.id_number, l.record_id) AS root, {_IDENT} AS ident
-FROM lineage l LEFT JOIN touched t USING (record_id);
+FROM lineage l LEFT JOIN touched t USING (record_id)"""
+
+
+def _clusters() -> str:
+    """Table ``cl``: per cluster its ID number, records, smallest content key and smallest record id."""
+    return """
 CREATE TEMP TABLE cl AS
 SELECT root, ident, count(*) AS records, min(content) AS content, min(record_id) AS first_record
-FROM m GROUP BY root, ident;
+FROM m GROUP BY root, ident"""
+
+
+def _keys() -> str:
+    """Table ``keys``: the person key of each cluster (``person_key``): from its ID number, else from
+    its smallest content key, numbered by smallest record id when clusters share one."""
+    return """
 CREATE TEMP TABLE keys AS
 SELECT root, ident, records, 'p' || substr(sha256(ident), 1, 16) AS person_key FROM cl WHERE ident IS NOT NULL
 UNION ALL
 SELECT root, ident, records,
        'r' || substr(sha256(content || CASE WHEN k > 1 THEN chr(31) || k::VARCHAR ELSE '' END), 1, 16)
-FROM (SELECT *, row_number() OVER (PARTITION BY content ORDER BY first_record) AS k FROM cl WHERE ident IS NULL);
-"""
+FROM (SELECT *, row_number() OVER (PARTITION BY content ORDER BY first_record) AS k
+      FROM cl WHERE ident IS NULL)"""
 
-_INDEX = """
+
+def _index() -> str:
+    """SELECT of ``person_index``: one row per record with its person key and how it joined the person."""
+    return """
 SELECT m.record_id, m.source_type, k.person_key,
-       CASE WHEN m.id_number IS NOT NULL THEN 'id' WHEN k.records > 1 THEN 'probabilistic' ELSE 'single' END AS method
+       CASE WHEN m.id_number IS NOT NULL THEN 'id' WHEN k.records > 1 THEN 'probabilistic' ELSE 'single' END
+         AS method
 FROM m JOIN keys k USING (root)
 """
 
-# Best values: the name most used (unmasked first, then on ID-bearing records); sex and birth date
-# from the ID number when there is one, else the most frequent (counted only where needed: persons
-# without ID; likewise the content key above).
-_PERSONS = """
+
+def _persons() -> str:
+    """SELECT of ``persons``: one row per person with the best values — the name most used (unmasked
+    first, then on ID-bearing records); sex and birth date from the ID number when there is one, else
+    the most frequent (counted only where needed: persons without ID; likewise the content key)."""
+    return """
 WITH names AS (
     SELECT root, name, bool_and(masked) AS masked, count(id_number) AS on_id, count(*) AS n
     FROM m WHERE name IS NOT NULL GROUP BY root, name),
@@ -79,7 +99,8 @@ births AS (SELECT root, arg_min(birth_date, (-n, birth_date)) AS birth_date
            FROM (SELECT root, birth_date, count(*) AS n FROM m WHERE birth_date IS NOT NULL AND ident IS NULL
                  GROUP BY ALL) GROUP BY root)
 SELECT k.person_key, b.name, k.ident AS id_number,
-       CASE WHEN k.ident IS NOT NULL THEN CASE WHEN substr(k.ident, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END
+       CASE WHEN k.ident IS NOT NULL
+            THEN CASE WHEN substr(k.ident, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END
             ELSE s.sex END AS sex,
        CASE WHEN k.ident IS NOT NULL THEN strptime(substr(k.ident, 7, 8), '%Y%m%d')::DATE
             ELSE try_cast(bd.birth_date AS DATE) END AS birth_date,
@@ -96,11 +117,13 @@ def build_in(work: duckdb.DuckDBPyConnection, part: Partition) -> pa.Table:
     work.register("touched", pa.table({
         "record_id": pa.array(ids, pa.string()), "root": pa.array(roots, pa.string()),
         "ident": pa.array([part.id_of_cluster[r] for r in roots], pa.string())}))
-    work.execute(_OUTPUTS)
-    work.execute(f"CREATE TEMP TABLE out_index AS {_INDEX}")
-    work.execute(f"CREATE TEMP TABLE out_persons AS {_PERSONS}")
+    for statement in (_members(), _clusters(), _keys()):
+        work.execute(statement)
+    work.execute(f"CREATE TEMP TABLE out_index AS {_index()}")
+    work.execute(f"CREATE TEMP TABLE out_persons AS {_persons()}")
 
-    expl = {"record_id_l": [], "record_id_r": [], "match_weight": [], "match_probability": [], "comparisons": []}
+    expl: dict[str, list[Any]] = {c: [] for c in ("record_id_l", "record_id_r", "match_weight",
+                                                  "match_probability", "comparisons")}
     for e in sorted(part.links, key=lambda e: (e.left, e.right)):
         expl["record_id_l"].append(e.left)
         expl["record_id_r"].append(e.right)
@@ -108,9 +131,9 @@ def build_in(work: duckdb.DuckDBPyConnection, part: Partition) -> pa.Table:
         expl["match_probability"].append(e.match_probability)
         expl["comparisons"].append(json.dumps(
             {c: {"level": e.levels[c], "weight": e.weights[c]} for c in e.levels}, ensure_ascii=False))
-    return pa.table(expl, schema=pa.schema([("record_id_l", pa.string()), ("record_id_r", pa.string()),
-                                            ("match_weight", pa.float64()), ("match_probability", pa.float64()),
-                                            ("comparisons", pa.string())]))
+    return pa.table(expl, schema=pa.schema([
+        ("record_id_l", pa.string()), ("record_id_r", pa.string()), ("match_weight", pa.float64()),
+        ("match_probability", pa.float64()), ("comparisons", pa.string())]))
 
 
 def build_tables(lineage: pa.Table, part: Partition) -> tuple[pa.Table, pa.Table, pa.Table]:
@@ -118,7 +141,8 @@ def build_tables(lineage: pa.Table, part: Partition) -> tuple[pa.Table, pa.Table
     try:
         work.register("lineage", lineage)
         expl = build_in(work, part)
-        return work.sql("FROM out_index").to_arrow_table(), work.sql("FROM out_persons").to_arrow_table(), expl
+        index = work.sql("FROM out_index").to_arrow_table()
+        return index, work.sql("FROM out_persons").to_arrow_table(), expl
     finally:
         work.close()
 
