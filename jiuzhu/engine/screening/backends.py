@@ -20,7 +20,8 @@ from jiuzhu.engine.screening.subjects import COMMON_COLUMNS, SOURCE_COLUMNS, SQL
 INPUTS: dict[str, dict[str, str]] = {
     **{f"cur_{st}": {**COMMON_COLUMNS, **cols} for st, cols in SOURCE_COLUMNS.items()},
     "person_index": {"record_id": "text", "source_type": "text", "person_key": "text", "method": "text"},
-    "persons": {"person_key": "text", "name": "text", "id_number": "text", "sex": "text", "birth_date": "date"},
+    "persons": {"person_key": "text", "name": "text", "id_number": "text", "sex": "text",
+                "birth_date": "date"},
 }
 
 
@@ -89,7 +90,8 @@ class SparkBackend:
 
     engine = "spark"
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, spark: Any = None, spark_master: str | None = None) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, spark: Any = None,
+                 spark_master: str | None = None) -> None:
         self.own_session = spark is None
         self.spark = spark_session(spark_master) if spark is None else spark
         self.tmp = lake_dir()

@@ -100,7 +100,8 @@ class Compiler:
     def compile(self, cond: Any) -> str:
         return self._node(cond, self.schema.columns, self.alias, depth=0, refs=())
 
-    def _node(self, cond: Any, columns: Mapping[str, str], alias: str, depth: int, refs: tuple[str, ...]) -> str:
+    def _node(self, cond: Any, columns: Mapping[str, str], alias: str, depth: int,
+              refs: tuple[str, ...]) -> str:
         if depth > _MAX_DEPTH:
             raise RuleError("条件嵌套过深")
         if not isinstance(cond, Mapping):

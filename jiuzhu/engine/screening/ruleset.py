@@ -91,7 +91,8 @@ def effective_parameters(definition: Mapping[str, Any], overrides: Mapping[str, 
     params = dict(definition.get("parameters", {}))
     for key, value in overrides.items():
         if key not in params:
-            raise RuleError(f"规则 {definition.get('code')} 没有参数 {key!r}（可设：{', '.join(params) or '无'}）")
+            settable = ", ".join(params) or "无"
+            raise RuleError(f"规则 {definition.get('code')} 没有参数 {key!r}（可设：{settable}）")
         if not _same_type(params[key], value):
             raise RuleError(f"参数 {key} 的类型应与原值相同（原值 {params[key]!r}）")
         params[key] = value

@@ -28,8 +28,9 @@ def no_progress(step: str, done: int, total: int) -> None:
     """A ``Progress`` that reports nowhere (the default of ``run`` and ``screen``)."""
 
 
-def run(backend: Any, as_of: date, *, settings: Iterable[RuleSetting] = (), rules: Iterable[str] | None = None,
-        monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN, progress: Progress = no_progress) -> ScreenResult:
+def run(backend: Any, as_of: date, *, settings: Iterable[RuleSetting] = (),
+        rules: Iterable[str] | None = None, monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN,
+        progress: Progress = no_progress) -> ScreenResult:
     started = time.perf_counter()
     ruleset = load_rules(settings, rules)
     terms = shared_file("terms")["parameters"]
@@ -127,8 +128,9 @@ class _Context:
                                "ORDER BY m.person_key, m.facet, m.record_id"):
             ctx.facts[r["person_key"]].append(r)
         for r in backend.fetch(
-                "SELECT l.victim_record, e.record_id, e.source_type, e.file_name, e.sheet, e.row, e.enforcement_no,"
-                " e.amount_unpaid FROM victim_links l JOIN screen_victims k ON k.k = l.victim_record "
+                "SELECT l.victim_record, e.record_id, e.source_type, e.file_name, e.sheet, e.row,"
+                " e.enforcement_no, e.amount_unpaid FROM victim_links l "
+                "JOIN screen_victims k ON k.k = l.victim_record "
                 "JOIN s_enforcement e ON e.record_id = l.enforcement_record WHERE e.amount_unpaid > 0 "
                 "ORDER BY l.victim_record, e.record_id"):
             ctx.linked_unpaid[r["victim_record"]].append(r)
@@ -136,10 +138,11 @@ class _Context:
         for r in backend.fetch(f"""
                 WITH h1 AS (SELECT s.person_key, s.household_no FROM s_household s
                             JOIN screen_people k ON k.k = s.person_key),
-                     h2 AS (SELECT r.record_id, r.household_no, r.source_type, r.file_name, r.sheet, r.row, r.name,
-                                   r.relation FROM cur_household r
+                     h2 AS (SELECT r.record_id, r.household_no, r.source_type, r.file_name, r.sheet, r.row,
+                                   r.name, r.relation FROM cur_household r
                             WHERE r.household_no IN (SELECT household_no FROM h1)),
-                     keyed AS (SELECT r.*, {PERSON_KEY} FROM h2 r LEFT JOIN person_index pi ON pi.record_id = r.record_id)
+                     keyed AS (SELECT r.*, {PERSON_KEY} FROM h2 r
+                               LEFT JOIN person_index pi ON pi.record_id = r.record_id)
                 SELECT h1.person_key AS of_person, h2.person_key, h2.record_id, h2.source_type, h2.file_name,
                        h2.sheet, h2.row, h2.name, h2.relation
                 FROM h1 JOIN keyed h2 ON h2.household_no = h1.household_no AND h2.person_key <> h1.person_key
@@ -178,7 +181,8 @@ def _hardship(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _parent_text(row: dict[str, Any], prefix: str, facts: list[dict[str, Any]]) -> str:
-    who = {"男": "父亲", "女": "母亲"}.get(row.get(f"{prefix}_sex") or "", row.get(f"{prefix}_relation") or "父母一方")
+    by_relation = row.get(f"{prefix}_relation") or "父母一方"
+    who = {"男": "父亲", "女": "母亲"}.get(row.get(f"{prefix}_sex") or "", by_relation)
     states = []
     for f in facts:
         if f["facet"] in ("dead", "missing"):

@@ -50,7 +50,8 @@ def screen(as_of: date | None = None, *, engine: str = "duckdb", rules: Iterable
            settings: Iterable[RuleSetting] = (), monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN,
            warehouse: str | Path | None = None, spark: Any = None, spark_master: str | None = None,
            progress: Progress = no_progress) -> ScreenResult:
-    """Screen ``$JIUZHU_HOME/warehouse.duckdb`` (or ``warehouse``) at ``as_of`` (default today, Asia/Shanghai).
+    """Screen ``$JIUZHU_HOME/warehouse.duckdb`` (or ``warehouse``) at ``as_of`` (default today,
+    Asia/Shanghai).
 
     ``settings`` are the administrator's switches and parameter overrides (the app passes its
     RuleSetting rows); ``rules`` limits the run to some rule codes."""
