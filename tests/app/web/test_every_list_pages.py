@@ -169,3 +169,11 @@ def test_uploads_page_two(client, people, units):
     second = client.get(reverse("referrals:upload") + "?page=2")
     assert [u.file_name for u in second.context["uploads"].rows] == ["低保1.xlsx"]  # newest first, own unit only
     assert "共 3 条，第 2/2 页" in second.content.decode()
+
+
+def test_units_page_two(client, ivan, units):
+    assert len(units) == 12  # the built-in kinds, in the order they were added
+    client.force_login(ivan)
+    last = client.get(reverse("accounts:units") + "?page=6")
+    assert [u.code for u in last.context["rows"]] == ["court", "public_security"]
+    assert "共 12 条，第 6/6 页" in last.content.decode()
