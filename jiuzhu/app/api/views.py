@@ -15,6 +15,7 @@ from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.api import tokens
 from jiuzhu.app.api.models import ApiToken
+from jiuzhu.app.web.listing import page_of, query_without
 
 
 class TokenForm(forms.Form):
@@ -38,9 +39,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已为{token.unit.name}新建令牌“{token.name}”。令牌只显示这一次，请复制后交给对方系统。")
             form = TokenForm()
-    rows = [(t, tokens.state(t)) for t in ApiToken.objects.select_related("unit").order_by("id")]
-    audit.record(request, "view", object_type="api.apitoken", detail={"what": "list", "rows": len(rows)})
-    return render(request, "api/tokens.html", {"form": form, "rows": rows, "shown": shown})
+    page = page_of(request, ApiToken.objects.select_related("unit").order_by("id"))
+    rows = [(t, tokens.state(t)) for t in page.object_list]
+    audit.record(request, "view", object_type="api.apitoken",
+                 detail={"what": "list", "rows": page.paginator.count, "page": page.number})
+    return render(request, "api/tokens.html", {"form": form, "rows": rows, "shown": shown, "page": page,
+                                               "paging": query_without(request, "page")})
 
 
 @allow("tokens")

@@ -177,3 +177,14 @@ def test_units_page_two(client, ivan, units):
     last = client.get(reverse("accounts:units") + "?page=6")
     assert [u.code for u in last.context["rows"]] == ["court", "public_security"]
     assert "共 12 条，第 6/6 页" in last.content.decode()
+
+
+def test_api_tokens_page_two(client, ivan, units):
+    from jiuzhu.app.api import tokens
+
+    for name in ("民政系统", "残联系统", "乡村振兴系统"):
+        tokens.create("civil_affairs", name)
+    client.force_login(ivan)
+    second = client.get(reverse("api_tokens:list") + "?page=2")
+    assert [t.name for t, _state in second.context["rows"]] == ["乡村振兴系统"]  # in the order made
+    assert "共 3 条，第 2/2 页" in second.content.decode()
