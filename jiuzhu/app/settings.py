@@ -155,7 +155,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # that pair out for JIUZHU_LOCKOUT_MINUTES; the right password is refused meanwhile.
 AUTHENTICATION_BACKENDS = [
     "jiuzhu.app.accounts.backends.ThrottledLogins",
-    "django.contrib.auth.backends.ModelBackend",
+    "jiuzhu.app.accounts.backends.Accounts",  # ModelBackend, the user read with profile and unit
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("JIUZHU_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = int(os.environ.get("JIUZHU_LOCKOUT_MINUTES", "30")) / 60  # hours

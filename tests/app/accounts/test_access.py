@@ -42,3 +42,18 @@ def test_audit_refuses_unknown_actions_on_every_database(alice):
 
     with pytest.raises(ValueError, match="unknown audit action"):
         audit.record(alice, "clues.export")
+
+
+def test_the_signed_in_user_comes_with_profile_and_unit(client, alice, frank, django_assert_num_queries):
+    from django.contrib.auth import get_user_model
+
+    from jiuzhu.app.accounts.backends import Accounts
+
+    with django_assert_num_queries(1):
+        user = Accounts().get_user(alice.pk)
+        assert (user.profile.unit.code, user.profile.role) == ("procuratorate", "handler")
+    assert Accounts().get_user(10**9) is None
+    get_user_model().objects.filter(pk=frank.pk).update(is_active=False)
+    assert Accounts().get_user(frank.pk) is None  # as Django's ModelBackend: an inactive user is signed out
+    client.force_login(alice)
+    assert client.get("/").wsgi_request.user.profile.unit.code == "procuratorate"
