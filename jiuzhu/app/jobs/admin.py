@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from jiuzhu.app.jobs.heartbeat import check_worker
 from jiuzhu.app.jobs.models import Job
 
 
@@ -11,11 +12,10 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ("kind", "state")
 
     def changelist_view(self, request, extra_context=None):
-        """The queue and the last runs are the list; above it, whether the worker is alive (ops/health.py)."""
+        """The queue and the last runs are the list; above it, whether the worker is alive (heartbeat.py)."""
         from django.contrib import messages
 
         from jiuzhu.app.jobs.models import JobState
-        from jiuzhu.app.ops.health import check_worker
 
         beat = check_worker()
         queued = Job.objects.filter(state=JobState.QUEUED).count()

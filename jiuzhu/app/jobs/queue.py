@@ -28,7 +28,8 @@ INTERRUPTED = "任务中断：后台程序在执行中停止（被终止或重�
 CRASHED = "任务出错，请联系数据管理员 / the job failed unexpectedly"
 _CLAIM_LOCK = 746_553_001  # pg_advisory_xact_lock key of the claim
 
-# kind → handler(job) -> (ok, message, result); registered by the apps that own the work
+# kind → handler(job) -> (ok, message, result); the apps that own the work register theirs when Django
+# starts (their AppConfig.ready): the queue knows no kind's code
 Handler = Callable[[Job], tuple[bool, str, dict]]
 _HANDLERS: dict[str, Handler] = {}
 # kind → called with a job found interrupted, so its owner can mark its own rows
@@ -42,10 +43,6 @@ def handles(kind: str, *, on_interrupted: Callable[[Job], None] | None = None) -
             _ON_INTERRUPTED[kind] = on_interrupted
         return fn
     return register
-
-
-def _load_handlers() -> None:
-    from jiuzhu.app.jobs import handlers  # noqa: F401 — registers the built-in kinds
 
 
 def worker_id() -> str:
@@ -88,7 +85,6 @@ def claim() -> Job | None:
 
 def run(job: Job) -> Job:
     """Run a claimed job to its end; never raises (a failure is recorded on the job)."""
-    _load_handlers()
     handler = _HANDLERS.get(job.kind)
     try:
         if handler is None:
@@ -116,7 +112,6 @@ def _alive(pid: int) -> bool:
 
 def recover_interrupted() -> list[Job]:
     """Fail the jobs a dead worker on this machine left running (its process is gone)."""
-    _load_handlers()
     host = socket.gethostname()
     found = []
     for job in Job.objects.filter(state=JobState.RUNNING):

@@ -8,9 +8,13 @@ class ReferralsConfig(AppConfig):
     verbose_name = "协作移送"
 
     def ready(self) -> None:
+        # here, not at the top: the models must be loaded first
         from django.db.models.signals import post_save
 
         from jiuzhu.app.accounts.models import Unit
+        from jiuzhu.app.referrals.services import upload  # registers the ``import`` job with jobs.queue
         from jiuzhu.app.referrals.signals import unit_saved
+        from jiuzhu.app.registries.signals import batch_state_changed
 
         post_save.connect(unit_saved, sender=Unit, dispatch_uid="referrals-unit-duties")
+        batch_state_changed.connect(upload.batch_changed, dispatch_uid="referrals-upload-batch-state")

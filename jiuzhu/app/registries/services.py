@@ -7,6 +7,7 @@ from django.conf import settings
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.jobs.queue import submit_screen
 from jiuzhu.app.registries.models import SourceAgreement
+from jiuzhu.app.registries.signals import batch_state_changed
 from jiuzhu.engine import api
 from jiuzhu.engine.intake.importer import today_shanghai
 from jiuzhu.engine.intake.specs import SPECS
@@ -68,9 +69,7 @@ def _after_change(who, batch_id: str, op: str, before: dict, by: str) -> None:
     audit.record(who, "update", object_type="warehouse.batch", object_id=batch_id,
                  detail={"op": op, "unit": before["unit"], "source": before["source_type"]},
                  before={"state": before["state"]}, after={"state": "imported" if op == "confirm" else "withdrawn"})
-    from jiuzhu.app.referrals.services.upload import batch_changed
-
-    batch_changed(batch_id, op)
+    batch_state_changed.send(sender=None, batch_id=batch_id, op=op)
     submit_screen(submitted_by=by, reason=f"{op} {batch_id}")
 
 

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     # here, not at the top: a command loads the engine and Django only when it runs
-    from jiuzhu.app.ops.health import start_heartbeat
+    from jiuzhu.app.jobs.heartbeat import start_heartbeat
 
     beating = start_heartbeat()  # /healthz reads it; a thread, so a long job still beats
     stopping = []

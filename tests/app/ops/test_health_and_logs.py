@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from jiuzhu.app.jobs import heartbeat
 from jiuzhu.app.ops import health
 from jiuzhu.app.ops.logs import JsonFormatter, scrub
 
@@ -23,7 +24,7 @@ def home(tmp_path, monkeypatch):
 
 
 def test_healthz_ok_with_a_beating_worker(client, home):
-    health.beat()
+    heartbeat.beat()
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
@@ -39,10 +40,10 @@ def test_healthz_503_without_worker_or_disk(client, home, monkeypatch):
     assert response.status_code == 503
     assert response.json()["checks"]["worker"] == {"ok": False, "detail": "后台任务进程没有运行 / no worker heartbeat"}
     stale = home / "run" / "worker-heartbeat.json"
-    health.beat()
+    heartbeat.beat()
     stale.write_text(json.dumps({"pid": 1, "at": time.time() - 61}))
     assert client.get("/healthz").json()["checks"]["worker"]["ok"] is False
-    health.beat()
+    heartbeat.beat()
     monkeypatch.setenv("JIUZHU_MIN_FREE_MB", str(10**12))
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["checks"]["disk"]["ok"] is False
@@ -53,7 +54,7 @@ def test_healthz_reads_the_warehouse(client, home):
 
     with connect(home / "warehouse.duckdb"):
         pass
-    health.beat()
+    heartbeat.beat()
     assert client.get("/healthz").json()["checks"]["warehouse"] == {"ok": True, "batches": 0, "schema_version": 1}
 
 
@@ -89,7 +90,7 @@ def test_a_broken_or_old_warehouse_fails_the_probe(client, home):
     path = home / "warehouse.duckdb"
     with connect(path):
         pass
-    health.beat()
+    heartbeat.beat()
     assert client.get("/healthz").status_code == 200
     with connect(path) as con:  # a file of the release before versions were kept
         con.execute("DROP TABLE schema_version")
@@ -153,6 +154,6 @@ def test_admin_job_list_says_whether_the_worker_beats(client, home):
     client.force_login(admin)
     page = client.get("/admin/jobs/job/").content.decode()
     assert "后台任务进程没有运行" in page and "排队 1 个，进行中 0 个" in page
-    health.beat()
+    heartbeat.beat()
     page = client.get("/admin/jobs/job/").content.decode()
     assert "后台任务进程正常" in page and "排队 1 个，进行中 0 个" in page

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.jobs.models import Job, JobKind
-from jiuzhu.app.jobs.queue import submit, submit_screen
+from jiuzhu.app.jobs.queue import handles, submit, submit_screen
 from jiuzhu.app.referrals.models import RegistryUpload, UploadState
 from jiuzhu.engine import api
 from jiuzhu.engine.home import jiuzhu_home
@@ -111,8 +111,9 @@ def _outcome(results: list) -> tuple[str, str]:
     return UploadState.DONE, "导入完成"
 
 
-def batch_changed(batch_id: str, op: str) -> None:
-    """A batch was confirmed or withdrawn: the uploads that made it say so (recent uploads are looked at)."""
+def batch_changed(sender, *, batch_id: str, op: str, **kwargs) -> None:
+    """A batch was confirmed or withdrawn (registries' ``batch_state_changed``): the uploads that made it
+    say so (recent uploads are looked at)."""
     status = "imported" if op == "confirm" else "withdrawn"
     for upload in RegistryUpload.objects.exclude(results=[]).order_by("-id")[:2000]:
         if not any(r.get("batch_id") == batch_id for r in upload.results):
@@ -155,3 +156,10 @@ def mark_interrupted(job: Job) -> None:
 
 def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
+
+
+@handles(JobKind.IMPORT, on_interrupted=mark_interrupted)
+def run_import(job: Job) -> tuple[bool, str, dict]:
+    """The ``import`` job: the stored upload through intake."""
+    upload = run_upload(job.payload["upload_id"])
+    return upload.state != "failed", upload.progress, {"upload_id": upload.pk, "state": upload.state}
