@@ -7,7 +7,7 @@ import io
 import pytest
 from docx import Document
 
-from jiuzhu.app.casework import documents
+from jiuzhu.app.casework.documents import catalogue
 from jiuzhu.app.casework.documents.layout import text_of
 from tests.fixtures.cases import report_fields
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _text(slug: str, case) -> str:
-    data = documents.DOCUMENTS[slug][1].render(case)
+    data = catalogue.DOCUMENTS[slug][1].render(case)
     Document(io.BytesIO(data))  # opens
     return text_of(data)
 
@@ -55,7 +55,7 @@ def test_refusal_document_names_the_reason(case_at):
     text = _text("refusal", case)
     assert "不予救助通知书" in text and "大田检救不〔2025〕1号" in text
     assert "郑小梅主动放弃民事赔偿请求或拒绝加害人赔偿" in text
-    assert [s for s, _ in documents.available(case)] == ["review-report", "approval-form", "refusal"]
+    assert [s for s, _ in catalogue.available(case)] == ["review-report", "approval-form", "refusal"]
 
 
 def test_review_report_shows_loss_cap_and_proposal(case_at, people, units):
@@ -92,7 +92,7 @@ def test_payment_form_in_figures_and_capitals(case_at):
     assert "国家司法救助金发放表" in text
     assert "25,000.50元" in text and "人民币贰万伍仟元伍角" in text
     assert "2025年10月10日" in text and "银行转账" in text and "NO.0001" in text
-    assert [s for s, _ in documents.available(case)] == ["review-report", "approval-form", "decision",
+    assert [s for s, _ in catalogue.available(case)] == ["review-report", "approval-form", "decision",
                                                           "payment-form"]
 
 

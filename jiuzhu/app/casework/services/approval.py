@@ -150,8 +150,7 @@ def _approved(case: Case, by, on: date) -> None:
     open_task(TaskKind.DECIDE, f"制作并送达决定文书：{case.number}", case=case, assignee=case.handler,
               limit_code="case_decide", start=on)
     if case.urgent and case.urgent_paperwork_done_on is None:
-        from jiuzhu.app.casework.services.urgent import open_paperwork
-
-        open_paperwork(case, on)
+        open_task(TaskKind.PAPERWORK, f"先行救助补办手续：{case.number}", case=case, assignee=case.handler,
+                  limit_code="urgent_paperwork", start=on)
         open_next(case)  # the levels the amount requires that have not signed yet
     add_event(case, "approved", "审批完成" + ("（先行救助，手续待补办）" if case.urgent else ""), actor=by)

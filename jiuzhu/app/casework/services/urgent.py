@@ -10,7 +10,7 @@ from django.db import transaction
 
 from jiuzhu.app.casework.models import Case, CaseState, TaskKind, add_event
 from jiuzhu.app.casework.services import approval
-from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, open_task, snapshot, today
+from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, snapshot, today
 from jiuzhu.app.casework.services.errors import CaseworkError
 
 
@@ -30,11 +30,6 @@ def mark_urgent(case: Case, *, by, reason: str) -> Case:
     add_event(case, "urgent", f"申请先行救助：{reason}", actor=by)
     audit_change(by, case, before, step="urgent")
     return case
-
-
-def open_paperwork(case: Case, on: date) -> None:
-    open_task(TaskKind.PAPERWORK, f"先行救助补办手续：{case.number}", case=case, assignee=case.handler,
-              limit_code="urgent_paperwork", start=on)
 
 
 def paperwork_open(case: Case) -> bool:

@@ -11,7 +11,8 @@ from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import shown_id
 from jiuzhu.app.accounts.models import Profile, Role
 from jiuzhu.app.accounts.policy import allow, get_visible_or_404
-from jiuzhu.app.casework import access, deadlines, documents, metrics
+from jiuzhu.app.casework import access, deadlines, metrics
+from jiuzhu.app.casework.documents import catalogue
 from jiuzhu.app.casework.forms import (
     ApprovalForm,
     CaseForm,
@@ -165,7 +166,7 @@ def _working_context(request: HttpRequest, case) -> dict:
         "follow_ups": case.follow_ups.all(),
         "payment": payment,
         "tasks": deadlines.annotate(tasks),
-        "documents": documents.available(case),
+        "documents": catalogue.available(case),
         "blockers": closing.blockers(case) if case.state in (CaseState.PAID, CaseState.REFUSED) else [],
         "report_form": ReportForm(initial=initial) if handles and case.state == CaseState.REVIEWING else None,
         "meeting_form": MeetingForm() if handles and case.is_open else None,
@@ -251,9 +252,9 @@ def correct_case(request: HttpRequest, pk: int) -> HttpResponse:
 @allow("case.document")
 def document(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     case = visible_case(request, pk, "case.document")
-    if slug not in documents.DOCUMENTS:
+    if slug not in catalogue.DOCUMENTS:
         raise Http404
-    title, module = documents.DOCUMENTS[slug]
+    title, module = catalogue.DOCUMENTS[slug]
     if not module.ready(case):
         raise Http404
     data = module.render(case)
