@@ -15,7 +15,7 @@ from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.api import tokens
 from jiuzhu.app.api.models import ApiToken
-from jiuzhu.app.web.listing import page_of, query_without
+from jiuzhu.app.listing import page_of, query_without
 
 
 class TokenForm(forms.Form):

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.accounts.models import Team
 from jiuzhu.app.accounts.roles import LEADERS, PARTNER_ROLES, Role
-from jiuzhu.app.clues.models import Clue
+from jiuzhu.app.clues.models import OPEN_STATES, Clue
 
 PROCURATORATE = "procuratorate"
 
@@ -110,3 +110,13 @@ def can_work_clue(user, clue: Clue) -> bool:
         return True
     verification = getattr(clue, "verification", None) if hasattr(clue, "verification") else None
     return verification is None or verification.handler_id == user.pk
+
+
+def clues_to_work(user) -> QuerySet[Clue]:
+    """Open clues of the user's queue: for the procuratorate those to verify, for a partner unit those its
+    unit still owes an answer to (the clue queue without filters shows exactly these)."""
+    profile = profile_of(user)
+    clues = clues_for(user).filter(state__in=OPEN_STATES)
+    if profile is not None and not profile.in_procuratorate:
+        clues = clues.filter(target_unit=profile.unit.code, unit_outcome="")
+    return clues

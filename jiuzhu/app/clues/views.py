@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from jiuzhu.app import listing
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import deny, shown_id
 from jiuzhu.app.accounts.models import Profile, Role, Unit
@@ -24,7 +25,6 @@ from jiuzhu.app.casework.services.notices import one_notice_per_owner
 from jiuzhu.app.clues import access, evidence, services
 from jiuzhu.app.clues import queue as queue_mod
 from jiuzhu.app.clues.models import Clue, ClueSource, ClueState, UnitOutcome
-from jiuzhu.app.web import listing
 from jiuzhu.engine.region import current_region
 
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.listing import page_of, query_without
 from jiuzhu.app.registries import services
-from jiuzhu.app.web.listing import page_of, query_without
 from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.intake.specs import SPECS
 from jiuzhu.engine.units import UNIT_NAMES

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from jiuzhu.app.casework.deadlines import other_deadlines
 from jiuzhu.app.referrals.models import DecisionState, MeetingDecision, Notification, RegularMeeting
 from jiuzhu.app.referrals.services import meetings
 from jiuzhu.app.referrals.services.errors import ReferralError
-from jiuzhu.app.web.workday import other_deadlines
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from jiuzhu.app.accounts.models import AuditEvent
 from jiuzhu.app.casework.models import Case, CaseUnit
+from jiuzhu.app.listing import safe_cell
 from jiuzhu.app.referrals.services import flow
-from jiuzhu.app.web.listing import safe_cell
 
 pytestmark = pytest.mark.django_db
 

@@ -102,7 +102,7 @@ def test_partner_clue_deadlines_counted_in_the_database_match_the_list(client, d
     counts equal the statuses of 我的期限's rows: one overdue, one due today (soon), one due next year."""
     from django.utils import timezone
 
-    from jiuzhu.app.web.workday import clues_due_counts, other_deadlines
+    from jiuzhu.app.casework.deadlines import clues_due_counts, other_deadlines
 
     today = timezone.localdate()
     for name, due in (("庚某", today), ("辛某", date(today.year + 1, 6, 30))):

@@ -40,7 +40,7 @@ from jiuzhu.app.casework.services.intake import (
 )
 from jiuzhu.app.casework.views.common import form_errors, visible_case
 from jiuzhu.app.clues.models import Clue
-from jiuzhu.app.web.listing import Column, listed
+from jiuzhu.app.listing import Column, listed
 from jiuzhu.engine.region import current_region
 
 

@@ -10,8 +10,8 @@ from jiuzhu.app.accounts.policy import LEADERS, allow
 from jiuzhu.app.casework import access, deadlines
 from jiuzhu.app.casework.models import CaseState, TaskKind
 from jiuzhu.app.casework.services import approval
-from jiuzhu.app.web import workday
-from jiuzhu.app.web.listing import Column, section, shown_page, sorted_by
+from jiuzhu.app.casework.worklists import payments_to_make, waiting_approvals
+from jiuzhu.app.listing import Column, section, shown_page, sorted_by
 
 # 发放's sortable columns (the list itself shows more; these are what ?sort= may name)
 PAYMENT_COLUMNS = [Column("案号", lambda c: c.number, "id", "number"),
@@ -21,7 +21,7 @@ PAYMENT_COLUMNS = [Column("案号", lambda c: c.number, "id", "number"),
 
 @allow("case.approvals")
 def approvals(request: HttpRequest) -> HttpResponse:
-    waiting = section(request, workday.waiting_approvals(request.user))
+    waiting = section(request, waiting_approvals(request.user))
     rows = [{"case": c, "level": approval.pending_level(c), "status": deadlines.status(c.review_due)}
             for c in waiting.rows]
     audit.record(request, "view", object_type="casework.approvals",
@@ -33,7 +33,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def payments(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "")
     if show == "todo":  # the landing page's 待发放救助金
-        cases = workday.payments_to_make(request.user)
+        cases = payments_to_make(request.user)
     else:
         cases = access.cases_for(request.user).filter(state__in=(CaseState.GRANTED, CaseState.PAYING, CaseState.PAID))
     cases, sort = sorted_by(request, cases.select_related("decision", "payment"), PAYMENT_COLUMNS, "state")
@@ -49,11 +49,11 @@ def payments(request: HttpRequest) -> HttpResponse:
 @allow("home")
 def my_deadlines(request: HttpRequest) -> HttpResponse:
     """我的期限: casework's tasks, and the referrals and plan items the user's unit owes; each list by pages."""
-    mine, others = workday.deadline_rows(request.user)
+    mine, others = deadlines.deadline_rows(request.user)
     leader = request.profile.role in LEADERS
     unit = deadlines.annotate(deadlines.unit_tasks(request.user)) if leader else []
-    counts = {s: workday.count_status(mine, s) + workday.count_status(others, s) for s in ("overdue", "soon")}
-    unit_counts = {s: workday.count_status(unit, s) for s in ("overdue", "soon")}
+    counts = {s: deadlines.count_status(mine, s) + deadlines.count_status(others, s) for s in ("overdue", "soon")}
+    unit_counts = {s: deadlines.count_status(unit, s) for s in ("overdue", "soon")}
     show = request.GET.get("show", "")
     if show in ("overdue", "soon"):
         mine = [r for r in mine if r["status"] == show]

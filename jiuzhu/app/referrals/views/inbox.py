@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.listing import Section, section
 from jiuzhu.app.referrals.models import PENDING_STATES, ReferralState
 from jiuzhu.app.referrals.services import scope
-from jiuzhu.app.web import workday
-from jiuzhu.app.web.listing import Section, section
+from jiuzhu.app.referrals.services.worklists import referrals_to_do
 
 
 def _rows(part: Section, today) -> list[dict]:
@@ -29,7 +29,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if state:
         to_do = sorted((r for r in received if r.state in PENDING_STATES), key=lambda r: (r.due_date(), r.pk))
     else:  # the landing page counts this list
-        to_do = workday.referrals_to_do(request.user)
+        to_do = referrals_to_do(request.user)
     parts = {"to_do": section(request, to_do),
              "done": section(request, received.exclude(state__in=PENDING_STATES), "done_page"),
              "sent": section(request, mine.filter(from_unit=profile.unit), "sent_page")}

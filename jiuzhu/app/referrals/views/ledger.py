@@ -10,9 +10,9 @@ from django.utils import timezone
 from jiuzhu.app.accounts.access import shown_id
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.listing import Column, listed
 from jiuzhu.app.referrals.models import HelpKind, Referral, ReferralState
 from jiuzhu.app.referrals.services import scope
-from jiuzhu.app.web.listing import Column, listed
 
 
 def _columns(user) -> list[Column]:

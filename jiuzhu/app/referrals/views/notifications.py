@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.listing import page_of, query_without
 from jiuzhu.app.referrals.models import Notification
-from jiuzhu.app.web.listing import page_of, query_without
 
 
 @allow("home")

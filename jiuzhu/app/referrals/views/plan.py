@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.policy import allow, may, require
+from jiuzhu.app.listing import Column, shown_page, sorted_by
 from jiuzhu.app.referrals.forms import CloseItemForm, PlanItemForm
 from jiuzhu.app.referrals.models import OPEN_PLAN_STATES
 from jiuzhu.app.referrals.services import plans, scope
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.timeline import events_of
 from jiuzhu.app.referrals.views.common import case_or_deny, plan_item_or_deny
-from jiuzhu.app.web.listing import Column, shown_page, sorted_by
 
 # 救助方案事项's sortable columns
 ITEM_COLUMNS = [Column("案件", lambda i: i.case.number, "case_id", "case"),
