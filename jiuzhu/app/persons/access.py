@@ -5,31 +5,24 @@
   their own lists show them (clues.access, casework.access, referrals.services.scope);
 - a partner unit's liaison and leader find only persons their unit already deals with (its clues, the
   cases it takes part in, the referrals it sent or received) and see of the source records those of
-  its clues and of the registries it sends itself;
+  its clues and of the registries it sends itself (accounts.access.record_filter, which the clue page
+  asks too);
 - everybody else (计财, data administrator) no person search."""
 
 from __future__ import annotations
 
 from django.db.models import Q
 
-from jiuzhu.app.accounts.access import profile_of
-from jiuzhu.app.accounts.roles import PARTNER_ROLES, PROCURATORS
+from jiuzhu.app.accounts.access import SEARCH_ROLES, profile_of, sees_whole_warehouse
 from jiuzhu.app.casework.access import cases_for
 from jiuzhu.app.clues.access import clues_for
 from jiuzhu.app.referrals.services.scope import referrals_for
-from jiuzhu.engine.api import person_key_for_id, sources_of_unit
-
-SEARCH_ROLES = PROCURATORS | PARTNER_ROLES
+from jiuzhu.engine.api import person_key_for_id
 
 
 def may_search(user) -> bool:
     profile = profile_of(user)
     return profile is not None and profile.role in SEARCH_ROLES
-
-
-def sees_whole_warehouse(user) -> bool:
-    profile = profile_of(user)
-    return profile is not None and profile.in_procuratorate and profile.role in SEARCH_ROLES
 
 
 def known_person_keys(user, keys: list[str] | None = None) -> set[str]:
@@ -48,14 +41,6 @@ def may_open(user, person_key: str) -> bool:
     if sees_whole_warehouse(user):
         return True
     return may_search(user) and person_key in known_person_keys(user, [person_key])
-
-
-def record_filter(user, clue_record_ids: set[str]):
-    """Which source records of a person the user sees (a predicate on engine SourceRecords)."""
-    if sees_whole_warehouse(user):
-        return lambda r: True
-    own = set(sources_of_unit(profile_of(user).unit.code))
-    return lambda r: r.source_type in own or r.record_id in clue_record_ids
 
 
 def person_q(person_key: str, id_number: str | None) -> Q:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import shown_id
+from jiuzhu.app.accounts.access import record_filter, sees_whole_warehouse, shown_id
 from jiuzhu.app.accounts.policy import allow, require
 from jiuzhu.app.casework.access import cases_for
 from jiuzhu.app.casework.models import Case
@@ -66,7 +66,7 @@ def search(request: HttpRequest) -> HttpResponse:
     hits: list[Hit] = []
     note, more = "", False
     if q.kind != "empty":
-        whole = access.sees_whole_warehouse(request.user)
+        whole = sees_whole_warehouse(request.user)
         try:
             found = search_persons(text, limit=SHOWN if whole else PARTNER_SCAN)
         except WarehouseUnavailable as err:
@@ -99,7 +99,7 @@ def person(request: HttpRequest, person_key: str) -> HttpResponse:
         pf = person_file(person_key, extra_record_ids=sorted(clue_records))
     except WarehouseUnavailable as err:
         pf, note = PersonFile(None, [], []), str(err)
-    visible = access.record_filter(request.user, clue_records)
+    visible = record_filter(request.user, clue_records)
     records = [r for r in pf.records if visible(r)]
     shown_ids = {r.record_id for r in records}
     links = [link for link in pf.links if link.left.record_id in shown_ids and link.right.record_id in shown_ids]
