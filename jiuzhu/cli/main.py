@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    args.main = main  # a command that runs others in this process (the demo) calls this, never imports it
     try:
         return int(args.func(args) or 0)
     except CommandError as err:

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.accounts.models import Team
 from jiuzhu.app.accounts.roles import LEADERS, PARTNER_ROLES, Role
-from jiuzhu.app.clues.models import OPEN_STATES, Clue
+from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueState
 
 PROCURATORATE = "procuratorate"
 
@@ -61,8 +61,6 @@ def open_clues_for(user) -> QuerySet[Clue]:
     open clue without a verification is exactly a 新线索 (assigning makes it 已分派), so a handler's open
     queue is the procuratorate's new clues not of another team, plus the open clues assigned to them —
     no outer join with the verifications over the whole queue (bench/clues.py, 100,000 clues)."""
-    from jiuzhu.app.clues.models import OPEN_STATES, ClueState
-
     profile = profile_of(user)
     if profile is None or not profile.in_procuratorate or profile.role != Role.HANDLER:
         return clues_for(user).filter(state__in=OPEN_STATES)
@@ -70,9 +68,8 @@ def open_clues_for(user) -> QuerySet[Clue]:
     other_team_tags = [t for t in Team.objects.values_list("tag", flat=True) if t not in my_tags]
     own = Q(target_unit=PROCURATORATE) | Q(second_unit=PROCURATORATE)
     new = Q(state=ClueState.NEW) & own & ~with_any_tag(other_team_tags)
-    from jiuzhu.app.casework.models import Verification
-
-    mine = Q(pk__in=Verification.objects.filter(handler=user).values("clue_id"), state__in=OPEN_STATES) & own
+    # the clues whose verification is the user's (casework's Verification, through its related name)
+    mine = Q(pk__in=user.verifications.values("clue_id"), state__in=OPEN_STATES) & own
     return Clue.objects.filter(new | mine)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+from collections.abc import Callable
 
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
@@ -26,19 +27,18 @@ def register(sub: SubCommands) -> None:
     p.set_defaults(func=run)
 
 
-def _step(argv: list[str]) -> None:
-    # here, not at the top: a command loads the engine and Django only when it runs
-    from jiuzhu.cli.main import main
-
+def _step(main: Callable[[list[str]], int], argv: list[str]) -> None:
+    """Run ``jiuzhu argv`` in this process by ``main``, the entry point (it is passed in, not imported:
+    the entry point imports the commands)."""
     print(f"\n>>> jiuzhu {' '.join(argv)}", flush=True)
     if main(argv) != 0:
         raise CommandError(f"演示步骤失败：jiuzhu {argv[0]}", f"demo step failed: jiuzhu {argv[0]}")
 
 
-def prepare(scale: str, seed: int, as_of: str | None) -> None:
+def prepare(main: Callable[[list[str]], int], scale: str, seed: int, as_of: str | None) -> None:
     home = jiuzhu_home()
     done = home / "demo.done"
-    _step(["init"])
+    _step(main, ["init"])
     setup()
     # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.accounts.demo import real_data
@@ -54,9 +54,9 @@ def prepare(scale: str, seed: int, as_of: str | None) -> None:
     if not done.exists():
         files = home / "demo-county"
         synth = ["synth", "--scale", scale, "--seed", str(seed), "--out", str(files)]
-        _step(synth + (["--as-of", as_of] if as_of else []))
-        _step(["ingest", str(files)])
-        _step(["screen"] + (["--as-of", as_of] if as_of else []))
+        _step(main, synth + (["--as-of", as_of] if as_of else []))
+        _step(main, ["ingest", str(files)])
+        _step(main, ["screen"] + (["--as-of", as_of] if as_of else []))
     setup()
     # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.accounts.demo import DEMO_PASSWORD, create_demo_users
@@ -73,7 +73,7 @@ def prepare(scale: str, seed: int, as_of: str | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    prepare(args.scale, args.seed, args.as_of)
+    prepare(args.main, args.scale, args.seed, args.as_of)
     if not args.no_serve:
         # here, not at the top: a command loads the engine and Django only when it runs
         from jiuzhu.cli.commands.serve import serve
