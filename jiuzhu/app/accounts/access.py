@@ -9,12 +9,7 @@ from django.http import HttpRequest
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.models import Profile
-from jiuzhu.app.accounts.roles import PARTNER_ROLES, PROCURATORS
-from jiuzhu.engine.api import sources_of_unit
 from jiuzhu.engine.identity.idcard import mask
-
-# who searches persons and sees their source records (persons/access.py says what each sees)
-SEARCH_ROLES = PROCURATORS | PARTNER_ROLES
 
 
 def profile_of(user) -> Profile | None:
@@ -32,21 +27,6 @@ def shown_id(user, id_number: str | None) -> str:
     if profile is not None and profile.sees_full_id:
         return id_number or ""
     return mask(id_number)
-
-
-def sees_whole_warehouse(user) -> bool:
-    """Procuratorate handlers and leaders see every source record (screening and 核查 are their work)."""
-    profile = profile_of(user)
-    return profile is not None and profile.in_procuratorate and profile.role in SEARCH_ROLES
-
-
-def record_filter(user, clue_record_ids: set[str]):
-    """Which source records of a person the user sees (a predicate on engine SourceRecords): all of them, or
-    (a partner unit) those of the registries its unit sends and those of its clues, ``clue_record_ids``."""
-    if sees_whole_warehouse(user):
-        return lambda r: True
-    own = set(sources_of_unit(profile_of(user).unit.code))
-    return lambda r: r.source_type in own or r.record_id in clue_record_ids
 
 
 # What the 403 page tells the user, by what was refused (the page adds that the attempt was recorded).

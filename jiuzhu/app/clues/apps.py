@@ -9,4 +9,4 @@ class CluesConfig(AppConfig):
 
     def ready(self) -> None:
         # here, not at the top: the models must be loaded first
-        from jiuzhu.app.clues import store  # noqa: F401 — registers the ``screen`` job with jobs.queue
+        from jiuzhu.app.clues import jobs  # noqa: F401 — registers the ``screen`` job with jobs.queue

@@ -1,4 +1,5 @@
-"""Why a clue's records belong to one person, read through the engine seam (engine/api.py person_file).
+"""Why a clue's records belong to one person, read through the engine seam (engine/api.py person_file), and
+which of a person's source records a user sees (the clue page and the person page ask).
 No warehouse, no linkage run yet, or a busy file: the page says so instead of failing."""
 
 from __future__ import annotations
@@ -7,7 +8,34 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from jiuzhu.engine.api import PersonFile, WarehouseUnavailable, person_file, warehouse_version
+from jiuzhu.app.accounts.access import profile_of
+from jiuzhu.app.accounts.roles import PARTNER_ROLES, PROCURATORS
+from jiuzhu.engine.api import (
+    PersonFile,
+    WarehouseUnavailable,
+    person_file,
+    sources_of_unit,
+    warehouse_version,
+)
+
+# who searches persons and sees their source records (persons/access.py says what each sees)
+SEARCH_ROLES = PROCURATORS | PARTNER_ROLES
+
+
+def sees_whole_warehouse(user) -> bool:
+    """Procuratorate handlers and leaders see every source record (screening and 核查 are their work)."""
+    profile = profile_of(user)
+    return profile is not None and profile.in_procuratorate and profile.role in SEARCH_ROLES
+
+
+def record_filter(user, clue_record_ids: set[str]):
+    """Which source records of a person the user sees (a predicate on engine SourceRecords): all of them, or
+    (a partner unit) those of the registries its unit sends and those of its clues, ``clue_record_ids``."""
+    if sees_whole_warehouse(user):
+        return lambda r: True
+    own = set(sources_of_unit(profile_of(user).unit.code))
+    return lambda r: r.source_type in own or r.record_id in clue_record_ids
+
 
 # Opening the warehouse and reading a person's records costs a clue page more than all else (≈ 50–100 ms of
 # CPU); a handler reloads the same clue after each step. A person's file is kept while the warehouse

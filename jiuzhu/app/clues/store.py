@@ -23,12 +23,8 @@ from django.utils import timezone
 
 from jiuzhu.app.clues.models import Clue, ClueState, RuleSetting, ScreeningRun, record_types, tag_text
 from jiuzhu.app.clues.services import answer_due_for
-from jiuzhu.app.jobs.models import Job, JobKind
-from jiuzhu.app.jobs.queue import handles
-from jiuzhu.engine import api
 from jiuzhu.engine.api import ClueFinding, ScreenResult
 from jiuzhu.engine.api import RuleSetting as EngineRuleSetting
-from jiuzhu.engine.home import warehouse_path
 
 _UPDATED = ("rule_name", "person_key", "person_name", "person_id_number", "priority", "tags", "target_unit",
             "suggested_help", "reason", "records", "facts", "as_of", "last_seen", "facts_current", "lapsed_at",
@@ -146,16 +142,3 @@ def screen_and_store(as_of: date | None = None, *, engine: str = "duckdb", rules
         kwargs["progress"] = progress
     result = screen(as_of, **kwargs)
     return result, store_result(result, started_by=started_by, started_at=started)
-
-
-@handles(JobKind.SCREEN)
-def run_screen(job: Job) -> tuple[bool, str, dict]:
-    """The ``screen`` job (queued after an upload or a batch change): link, screen, store the clues."""
-    if not warehouse_path().exists():
-        return True, "还没有导入任何数据，无需筛查 / nothing imported yet", {}
-    api.link()
-    result, run = screen_and_store(None, started_by=job.submitted_by or "worker")
-    summary = {"run_id": run.pk, "clues": len(result.clues), "created": run.created, "updated": run.updated,
-               "lapsed": run.lapsed}
-    return True, (f"筛查完成：共 {summary['clues']} 条线索，新增 {run.created}，更新 {run.updated}，"
-                  f"事实消失 {run.lapsed}"), summary

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.app import listing
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import deny, record_filter, shown_id
+from jiuzhu.app.accounts.access import deny, shown_id
 from jiuzhu.app.accounts.models import Profile, Role, Unit
 from jiuzhu.app.accounts.policy import allow, get_visible_or_404
 from jiuzhu.app.casework import deadlines
@@ -181,7 +181,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request, "view", clue, detail={"full_id": bool(person_id) and "*" not in person_id})
     v = getattr(clue, "verification", None) if hasattr(clue, "verification") else None
     clue_ids = [r.get("record_id", "") for r in clue.records or []]
-    linkage = evidence.explain(clue.person_key, clue_ids, record_filter(request.user, set(clue_ids)))
+    linkage = evidence.explain(clue.person_key, clue_ids, evidence.record_filter(request.user, set(clue_ids)))
     others = access.clues_for(request.user).filter(person_key=clue.person_key).exclude(pk=clue.pk) \
         .order_by("-first_seen")[:20]
     records = [dict(r, how=linkage.methods.get(r.get("record_id", ""), "")) for r in clue.records or []]

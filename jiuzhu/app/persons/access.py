@@ -5,7 +5,7 @@
   their own lists show them (clues.access, casework.access, referrals.services.scope);
 - a partner unit's liaison and leader find only persons their unit already deals with (its clues, the
   cases it takes part in, the referrals it sent or received) and see of the source records those of
-  its clues and of the registries it sends itself (accounts.access.record_filter, which the clue page
+  its clues and of the registries it sends itself (clues.evidence.record_filter, which the clue page
   asks too);
 - everybody else (计财, data administrator) no person search."""
 
@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from jiuzhu.app.accounts.access import SEARCH_ROLES, profile_of, sees_whole_warehouse
+from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.casework.access import cases_for
 from jiuzhu.app.clues.access import clues_for
+from jiuzhu.app.clues.evidence import SEARCH_ROLES, sees_whole_warehouse
 from jiuzhu.app.referrals.services.scope import referrals_for
 from jiuzhu.engine.api import person_key_for_id
 

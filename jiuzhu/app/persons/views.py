@@ -9,11 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.accounts.access import record_filter, sees_whole_warehouse, shown_id
+from jiuzhu.app.accounts.access import shown_id
 from jiuzhu.app.accounts.policy import allow, require
 from jiuzhu.app.casework.access import cases_for
 from jiuzhu.app.casework.models import Case
 from jiuzhu.app.clues.access import clues_for
+from jiuzhu.app.clues.evidence import record_filter, sees_whole_warehouse
 from jiuzhu.app.persons import access
 from jiuzhu.app.referrals.services.scope import plan_items_for, referrals_for
 from jiuzhu.engine.api import PersonFile, WarehouseUnavailable, parse_query, person_file, search_persons

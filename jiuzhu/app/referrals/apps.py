@@ -13,11 +13,12 @@ class ReferralsConfig(AppConfig):
 
         from jiuzhu.app.accounts.models import Unit
         from jiuzhu.app.casework import deadlines
-        from jiuzhu.app.referrals.services import upload, worklists
+        from jiuzhu.app.referrals import jobs
+        from jiuzhu.app.referrals.services import worklists
         from jiuzhu.app.referrals.signals import unit_saved
         from jiuzhu.app.registries.signals import batch_state_changed
 
         post_save.connect(unit_saved, sender=Unit, dispatch_uid="referrals-unit-duties")
-        batch_state_changed.connect(upload.batch_changed, dispatch_uid="referrals-upload-batch-state")
+        batch_state_changed.connect(jobs.batch_changed, dispatch_uid="referrals-upload-batch-state")
         deadlines.add_source(worklists.deadline_rows)  # the unit's referral work on 我的期限
-        # importing ``upload`` registered the ``import`` job with jobs.queue
+        # importing ``jobs`` registered the ``import`` job with jobs.queue

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.jobs.models import Job, JobKind
-from jiuzhu.app.jobs.queue import handles, submit, submit_screen
+from jiuzhu.app.jobs.models import JobKind
+from jiuzhu.app.jobs.queue import submit, submit_screen
 from jiuzhu.app.referrals.models import RegistryUpload, UploadState
 from jiuzhu.engine import api
 from jiuzhu.engine.home import jiuzhu_home
@@ -111,23 +111,6 @@ def _outcome(results: list) -> tuple[str, str]:
     return UploadState.DONE, "导入完成"
 
 
-def batch_changed(sender, *, batch_id: str, op: str, **kwargs) -> None:
-    """A batch was confirmed or withdrawn (registries' ``batch_state_changed``): the uploads that made it
-    say so (recent uploads are looked at)."""
-    status = "imported" if op == "confirm" else "withdrawn"
-    for upload in RegistryUpload.objects.exclude(results=[]).order_by("-id")[:2000]:
-        if not any(r.get("batch_id") == batch_id for r in upload.results):
-            continue
-        for r in upload.results:
-            if r.get("batch_id") == batch_id:
-                r["status"] = status
-        if upload.state == UploadState.HELD and op == "confirm":
-            upload.state, upload.progress = UploadState.DONE, "数据管理员已确认，名单已生效"
-        elif op == "withdraw":
-            upload.progress = "数据管理员已撤回该批次，上一份名单恢复为当前"
-        upload.save(update_fields=["results", "state", "progress"])
-
-
 class SizeLimitUploadHandler(FileUploadHandler):
     """First of FILE_UPLOAD_HANDLERS: stops storing a file over ``JIUZHU_UPLOAD_MAX_MB`` (the rest of the body
     is read and dropped) and marks the request, so the page or the API answers with the limit instead."""
@@ -148,18 +131,5 @@ class SizeLimitUploadHandler(FileUploadHandler):
         return None
 
 
-def mark_interrupted(job: Job) -> None:
-    """The worker died while importing: the upload fails with the job's message (the file left no trace)."""
-    RegistryUpload.objects.filter(job=job, state__in=(UploadState.QUEUED, UploadState.RUNNING)).update(
-        state=UploadState.FAILED, progress=job.message[:300], finished_at=timezone.now())
-
-
 def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
-
-
-@handles(JobKind.IMPORT, on_interrupted=mark_interrupted)
-def run_import(job: Job) -> tuple[bool, str, dict]:
-    """The ``import`` job: the stored upload through intake."""
-    upload = run_upload(job.payload["upload_id"])
-    return upload.state != "failed", upload.progress, {"upload_id": upload.pk, "state": upload.state}
