@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from jiuzhu.app import listing
+from jiuzhu.app.accounts import listing
 from tests.browser.helpers import login
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

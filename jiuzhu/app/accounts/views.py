@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.forms import UnitForm, UserForm
+from jiuzhu.app.accounts.listing import Column, page_of, query_without, shown_page, sorted_by
 from jiuzhu.app.accounts.models import Profile, Unit
 from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.accounts.users import save_user
-from jiuzhu.app.listing import Column, page_of, query_without, shown_page, sorted_by
 
 # 用户管理's sortable columns
 USER_COLUMNS = [Column("登录名", lambda p: p.user.username, "user__username", "username"),

@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jiuzhu.app import listing
-from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts import audit, listing
 from jiuzhu.app.accounts.access import deny, shown_id
 from jiuzhu.app.accounts.models import Profile, Role, Unit
 from jiuzhu.app.accounts.policy import allow, get_visible_or_404

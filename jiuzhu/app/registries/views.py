@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.listing import page_of, query_without
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
-from jiuzhu.app.listing import page_of, query_without
 from jiuzhu.app.registries import services
 from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.intake.specs import SPECS

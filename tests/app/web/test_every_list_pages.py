@@ -1,4 +1,4 @@
-"""Every list pages (app/listing.py, web/_pager.html): with more rows than a page, page 2 shows exactly the
+"""Every list pages (accounts/listing.py, web/_pager.html): with more rows than a page, page 2 shows exactly the
 rows after page 1, and a page of several lists pages each by its own ?…page=N, keeping the others'.
 
 The page size is set to 2 here (listing.PER_PAGE, read at each call) so that three rows make two pages."""
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from jiuzhu.app import listing
+from jiuzhu.app.accounts import listing
 from jiuzhu.app.casework.models import Case, CaseUnit, Decision
 from jiuzhu.app.referrals.models import MeetingDecision, RegularMeeting
 from jiuzhu.app.referrals.services import flow, plans

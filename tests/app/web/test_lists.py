@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from jiuzhu.app.accounts.listing import safe_cell
 from jiuzhu.app.accounts.models import AuditEvent
 from jiuzhu.app.casework.models import Case, CaseUnit
-from jiuzhu.app.listing import safe_cell
 from jiuzhu.app.referrals.services import flow
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import shown_id
+from jiuzhu.app.accounts.listing import Column, listed
 from jiuzhu.app.accounts.models import Profile, Role
 from jiuzhu.app.accounts.policy import allow, get_visible_or_404
 from jiuzhu.app.casework import access, deadlines, metrics
@@ -40,7 +41,6 @@ from jiuzhu.app.casework.services.intake import (
 )
 from jiuzhu.app.casework.views.common import form_errors, visible_case
 from jiuzhu.app.clues.models import Clue
-from jiuzhu.app.listing import Column, listed
 from jiuzhu.engine.region import current_region
 
 

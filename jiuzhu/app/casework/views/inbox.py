@@ -6,12 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.listing import Column, section, shown_page, sorted_by
 from jiuzhu.app.accounts.policy import LEADERS, allow
 from jiuzhu.app.casework import access, deadlines
 from jiuzhu.app.casework.models import CaseState, TaskKind
 from jiuzhu.app.casework.services import approval
 from jiuzhu.app.casework.worklists import payments_to_make, waiting_approvals
-from jiuzhu.app.listing import Column, section, shown_page, sorted_by
 
 # 发放's sortable columns (the list itself shows more; these are what ?sort= may name)
 PAYMENT_COLUMNS = [Column("案号", lambda c: c.number, "id", "number"),

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from jiuzhu.app.accounts.listing import Section, section
 from jiuzhu.app.accounts.policy import allow
-from jiuzhu.app.listing import Section, section
 from jiuzhu.app.referrals.models import PENDING_STATES, ReferralState
 from jiuzhu.app.referrals.services import scope
 from jiuzhu.app.referrals.services.worklists import referrals_to_do

@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jiuzhu.app.accounts.access import shown_id
+from jiuzhu.app.accounts.listing import Column, listed
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
-from jiuzhu.app.listing import Column, listed
 from jiuzhu.app.referrals.models import HelpKind, Referral, ReferralState
 from jiuzhu.app.referrals.services import scope
 

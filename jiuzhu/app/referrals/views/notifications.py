@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from jiuzhu.app.accounts.listing import page_of, query_without
 from jiuzhu.app.accounts.policy import allow
-from jiuzhu.app.listing import page_of, query_without
 from jiuzhu.app.referrals.models import Notification
 
 

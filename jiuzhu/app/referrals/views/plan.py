@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.listing import Column, shown_page, sorted_by
 from jiuzhu.app.accounts.policy import allow, may, require
-from jiuzhu.app.listing import Column, shown_page, sorted_by
 from jiuzhu.app.referrals.forms import CloseItemForm, PlanItemForm
 from jiuzhu.app.referrals.models import OPEN_PLAN_STATES
 from jiuzhu.app.referrals.services import plans, scope

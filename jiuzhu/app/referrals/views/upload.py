@@ -9,9 +9,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.listing import section
 from jiuzhu.app.accounts.models import Role
 from jiuzhu.app.accounts.policy import allow, get_visible_or_404
-from jiuzhu.app.listing import section
 from jiuzhu.app.referrals.forms import UploadForm
 from jiuzhu.app.referrals.models import RegistryUpload
 from jiuzhu.app.referrals.services.upload import SUFFIXES, save_upload
