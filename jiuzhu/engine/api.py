@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from jiuzhu.engine.intake.importer import BatchResult, Progress, import_paths
-from jiuzhu.engine.intake.specs import SPECS
 from jiuzhu.engine.linkage import LinkResult
 from jiuzhu.engine.linkage import link as link_records
 from jiuzhu.engine.linkage.spark import spark_session
@@ -25,6 +24,7 @@ from jiuzhu.engine.persons import search as search_persons
 from jiuzhu.engine.screening.findings import ClueFinding, ScreenResult
 from jiuzhu.engine.screening.ruleset import RuleSetting
 from jiuzhu.engine.screening.screen import screen
+from jiuzhu.engine.sources import SPECS
 from jiuzhu.engine.units import UNIT_NAMES
 from jiuzhu.engine.warehouse import batches
 from jiuzhu.engine.warehouse.store import connect

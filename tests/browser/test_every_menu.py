@@ -54,7 +54,7 @@ def unpaged(page, url: str) -> list[str]:
 def raw_codes() -> re.Pattern:
     """Source type and unit codes as whole words (``victim``, ``civil_affairs``): a page shows their names."""
     from jiuzhu.app.accounts.models import Unit
-    from jiuzhu.engine.intake.specs import SPECS
+    from jiuzhu.engine.sources import SPECS
 
     codes = sorted(set(SPECS) | set(Unit.objects.values_list("code", flat=True)), key=len, reverse=True)
     return re.compile(r"(?<![\w/.-])(" + "|".join(map(re.escape, codes)) + r")(?![\w/.-])")

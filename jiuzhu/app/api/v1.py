@@ -175,7 +175,7 @@ def _refuse_upload(unit, source: str, as_of: date, size: int) -> None:
     try:
         from jiuzhu.app.registries.services import UploadRefused, check_upload
     except ImportError:  # before the per-unit source agreements: each type's usual sender
-        from jiuzhu.engine.intake.specs import SPECS
+        from jiuzhu.engine.sources import SPECS
 
         if source not in SPECS:
             raise ApiError(400, "bad_source", f"没有这种数据类型：{source}", f"unknown source type {source!r}") from None

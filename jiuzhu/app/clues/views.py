@@ -99,7 +99,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                          "filters": sorted(k for k in queue_mod.FILTER_KEYS if request.GET.get(k))})
     handlers = Profile.objects.filter(unit=request.profile.unit, role=Role.HANDLER).select_related("user")
     from jiuzhu.engine.api import source_title, sources_of_unit, unit_name
-    from jiuzhu.engine.intake.specs import SPECS
+    from jiuzhu.engine.sources import SPECS
 
     names = queue_mod.rule_names()
     pages = max(1, -(-total // per))

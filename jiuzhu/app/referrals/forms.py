@@ -10,7 +10,7 @@ from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.referrals.models import HelpKind, PlanItemState, ResultCode
 from jiuzhu.app.referrals.services.plans import CLOSING_STATES
 from jiuzhu.engine.identity.money import amount_problem
-from jiuzhu.engine.intake.specs import SPECS
+from jiuzhu.engine.sources import SPECS
 
 
 class YuanField(forms.CharField):

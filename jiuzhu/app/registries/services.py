@@ -10,7 +10,7 @@ from jiuzhu.app.registries.models import SourceAgreement
 from jiuzhu.app.registries.signals import batch_state_changed
 from jiuzhu.engine import api
 from jiuzhu.engine.intake.importer import today_shanghai
-from jiuzhu.engine.intake.specs import SPECS
+from jiuzhu.engine.sources import SPECS
 
 MB = 1 << 20
 

@@ -14,7 +14,7 @@ from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.registries import services
 from jiuzhu.engine.home import warehouse_path
-from jiuzhu.engine.intake.specs import SPECS
+from jiuzhu.engine.sources import SPECS
 from jiuzhu.engine.units import UNIT_NAMES
 from jiuzhu.engine.warehouse.batches import STATE_NAMES, BatchStateError, list_batches
 from jiuzhu.engine.warehouse.store import WarehouseBusy, connect

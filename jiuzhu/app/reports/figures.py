@@ -309,7 +309,7 @@ def _names(result: QuarterlyFigures) -> None:
     """Chinese names for every code the tables show, in a fixed order."""
     from jiuzhu.app.accounts.models import Unit
     from jiuzhu.app.casework.models import Origin, RefusalReason
-    from jiuzhu.engine.intake.specs import SPECS
+    from jiuzhu.engine.sources import SPECS
 
     result.rule_names = dict(sorted(result.rule_names.items()))
     seen_sources = {s for pf in result.periods for s in pf.clues_by_source}

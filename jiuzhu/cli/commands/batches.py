@@ -72,7 +72,7 @@ def _change(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.intake.report import write_csv
-    from jiuzhu.engine.intake.specs import source_title
+    from jiuzhu.engine.sources import source_title
     from jiuzhu.engine.units import UNIT_NAMES
     from jiuzhu.engine.warehouse.batches import STATE_NAMES, list_batches, rejections
     from jiuzhu.engine.warehouse.store import connect

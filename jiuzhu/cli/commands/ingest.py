@@ -9,7 +9,7 @@ from pathlib import Path
 
 from jiuzhu.cli.errors import CommandError
 from jiuzhu.cli.parsing import SubCommands
-from jiuzhu.engine.intake.specs import SPECS, source_code, source_title
+from jiuzhu.engine.sources import SPECS, source_code, source_title
 
 
 def register(sub: SubCommands) -> None:

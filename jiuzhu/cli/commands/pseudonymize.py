@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     source = None
     if args.source:
         # here, not at the top: a command loads the engine and Django only when it runs
-        from jiuzhu.engine.intake.specs import source_code
+        from jiuzhu.engine.sources import source_code
 
         try:
             source = source_code(args.source)  # a code or a Chinese name, as `jiuzhu ingest --source`

@@ -44,8 +44,8 @@ from jiuzhu.engine.intake.normalise import Problem, RowNormaliser
 from jiuzhu.engine.intake.readers import Sheet, UnreadableFile, read_sheets
 from jiuzhu.engine.intake.report import write_csv, write_xlsx
 from jiuzhu.engine.intake.rows import is_layout_row
-from jiuzhu.engine.intake.spec import SourceSpec
-from jiuzhu.engine.intake.specs import SPECS, get_spec
+from jiuzhu.engine.sources import SPECS, get_spec
+from jiuzhu.engine.sources.spec import SourceSpec
 from jiuzhu.engine.warehouse import batches as wb
 from jiuzhu.engine.warehouse.store import WarehouseBusy, connect
 

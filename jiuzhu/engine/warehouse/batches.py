@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pyarrow as pa
 
-from jiuzhu.engine.intake.specs import get_spec
+from jiuzhu.engine.sources import SPECS, get_spec
 from jiuzhu.engine.warehouse.schema import record_columns
 
 _ARROW = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BIGINT": pa.int64(), "INTEGER": pa.int32(),
@@ -224,8 +224,6 @@ def list_batches(con: duckdb.DuckDBPyConnection) -> list[dict]:
 def is_pseudonymised(con: duckdb.DuckDBPyConnection, batch_id: str, source_type: str) -> bool:
     """A pseudonymised file holds pseudonyms in every usable ID cell (`P…`, never a real ID's first
     character), so one of its valid IDs tells."""
-    from jiuzhu.engine.intake.specs import SPECS
-
     if source_type not in SPECS:
         return False
     try:

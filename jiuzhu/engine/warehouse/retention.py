@@ -11,7 +11,7 @@ from datetime import datetime
 
 import duckdb
 
-from jiuzhu.engine.intake.specs import SPECS
+from jiuzhu.engine.sources import SPECS
 
 SECOND_PERSONS = (("defendant_id_number", "defendant_name"), ("respondent_id_number", "respondent_name"),
                   ("head_id_number", "head_name"))

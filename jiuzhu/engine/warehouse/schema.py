@@ -1,11 +1,14 @@
-"""The warehouse tables and views of docs/architecture.md, generated from the intake specs."""
+"""The warehouse tables and views of docs/architecture.md, generated from the source-type specs.
+
+The warehouse reads the specs (``jiuzhu.engine.sources``), never intake: intake writes into the
+warehouse, so the dependency runs from intake to the warehouse and not back."""
 
 from __future__ import annotations
 
 import duckdb
 
-from jiuzhu.engine.intake.spec import PERSON_FIELDS, SQL_TYPES, SourceSpec
-from jiuzhu.engine.intake.specs import SPECS
+from jiuzhu.engine.sources import SPECS
+from jiuzhu.engine.sources.spec import PERSON_FIELDS, SQL_TYPES, SourceSpec
 
 LINEAGE = (("record_id", "VARCHAR PRIMARY KEY"), ("batch_id", "VARCHAR"), ("source_type", "VARCHAR"),
            ("file_name", "VARCHAR"), ("sheet", "VARCHAR"), ("row", "INTEGER"), ("id_status", "VARCHAR"),

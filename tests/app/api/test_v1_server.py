@@ -18,8 +18,8 @@ import uuid
 from pathlib import Path
 
 from bench.privacy import county_people, leaks
-from jiuzhu.engine.intake.specs import SPECS
 from jiuzhu.engine.pseudonymize import pseudonymise
+from jiuzhu.engine.sources import SPECS
 from tests.app.ops.test_serve import free_port
 
 AS_OF = "2025-10-31"

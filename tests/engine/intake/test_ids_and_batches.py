@@ -148,7 +148,7 @@ def test_cli_rejects_unknown_department(home, tmp_path, capsys):
                                            ("终本", "enforcement"), ("特困", "tekun"), ("dibao", "dibao"),
                                            ("临时救助", "temp_relief"), ("失业", "unemployment")])
 def test_source_accepts_chinese_names(text, code):
-    from jiuzhu.engine.intake.specs import source_code
+    from jiuzhu.engine.sources import source_code
 
     assert source_code(text) == code
 

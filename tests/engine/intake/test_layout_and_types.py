@@ -153,7 +153,7 @@ def test_header_without_data_imports_nothing_unless_allowed(home, tmp_path):
 
 
 def test_each_type_is_detected_from_its_own_headers(home, tmp_path):
-    from jiuzhu.engine.intake.specs import SPECS
+    from jiuzhu.engine.sources import SPECS
 
     people = ids(13)
     for i, spec in enumerate(SPECS.values()):

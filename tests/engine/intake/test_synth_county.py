@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from jiuzhu.cli.main import main
-from jiuzhu.engine.intake.specs import SPECS
+from jiuzhu.engine.sources import SPECS
 
 from .helpers import rows_of
 

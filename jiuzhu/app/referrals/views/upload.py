@@ -16,7 +16,7 @@ from jiuzhu.app.referrals.forms import UploadForm
 from jiuzhu.app.referrals.models import RegistryUpload
 from jiuzhu.app.referrals.services.upload import SUFFIXES, save_upload
 from jiuzhu.app.registries.services import UploadRefused, allowed_sources, check_upload, max_upload_bytes
-from jiuzhu.engine.intake.specs import SPECS
+from jiuzhu.engine.sources import SPECS
 
 
 def _sources(request: HttpRequest) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """持证残疾人 (from 残联)."""
 
-from jiuzhu.engine.intake.spec import Field, SourceSpec, person_fields
+from jiuzhu.engine.sources.spec import Field, SourceSpec, person_fields
 
 SPEC = SourceSpec(
     code="disability",

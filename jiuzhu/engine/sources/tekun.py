@@ -1,6 +1,6 @@
 """特困供养人员 (from 民政)."""
 
-from jiuzhu.engine.intake.spec import Field, SourceSpec, person_fields
+from jiuzhu.engine.sources.spec import Field, SourceSpec, person_fields
 
 SPEC = SourceSpec(
     code="tekun",

@@ -1,7 +1,7 @@
-"""The shape of a source-type spec (one per type in ``specs/``): fields, headers, roles, parsers.
+"""The shape of a source-type spec (one per type in this package): fields, headers, roles, parsers.
 
 A field is matched by its header synonyms, optionally behind one of its role prefixes
-(``成员身份证号码``, ``被害人公民身份号码``). A ``Field.kind`` names the parser in ``normalise.py``.
+(``成员身份证号码``, ``被害人公民身份号码``). A ``Field.kind`` names the parser in ``intake/normalise.py``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """服刑在押人员 (from 司法局/监狱)."""
 
-from jiuzhu.engine.intake.spec import Field, SourceSpec, person_fields
+from jiuzhu.engine.sources.spec import Field, SourceSpec, person_fields
 
 SPEC = SourceSpec(
     code="prisoner",

@@ -1,6 +1,6 @@
 """The shared fields of the 低保 and 低保边缘 rosters: a 户主 and the 成员 each row describes."""
 
-from jiuzhu.engine.intake.spec import Field, person_fields, second_person
+from jiuzhu.engine.sources.spec import Field, person_fields, second_person
 
 MEMBER_ROLES = ("成员", "家庭成员", "保障对象")
 

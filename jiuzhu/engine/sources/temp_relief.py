@@ -1,6 +1,6 @@
 """临时救助对象 (from 民政)."""
 
-from jiuzhu.engine.intake.spec import Field, SourceSpec, person_fields
+from jiuzhu.engine.sources.spec import Field, SourceSpec, person_fields
 
 SPEC = SourceSpec(
     code="temp_relief",

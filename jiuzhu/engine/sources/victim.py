@@ -1,6 +1,6 @@
 """刑事被害人 (from 检察院)."""
 
-from jiuzhu.engine.intake.spec import Field, SourceSpec, person_fields, second_person
+from jiuzhu.engine.sources.spec import Field, SourceSpec, person_fields, second_person
 
 SPEC = SourceSpec(
     code="victim",

@@ -1,9 +1,14 @@
-"""One declarative spec per source type (sources.md §3). ``SPECS`` keeps the order of the spec."""
+"""The source types: one declarative spec per type (sources.md §3) — its fields with their kinds, the
+headers they go by, its default sending unit. ``SPECS`` keeps the order of sources.md.
+
+A package of its own because two parts read it and neither should own it: intake matches a file's
+headers to a spec, and the warehouse lays out ``rec_<type>`` from the same spec. Intake writes into the
+warehouse, so the dependencies run one way: intake → warehouse → sources (and intake → sources).
+"""
 
 from __future__ import annotations
 
-from jiuzhu.engine.intake.spec import SourceSpec
-from jiuzhu.engine.intake.specs import (
+from jiuzhu.engine.sources import (
     child_care,
     dibao,
     dibao_edge,
@@ -18,6 +23,7 @@ from jiuzhu.engine.intake.specs import (
     veteran,
     victim,
 )
+from jiuzhu.engine.sources.spec import SourceSpec
 
 SPECS: dict[str, SourceSpec] = {
     m.SPEC.code: m.SPEC

@@ -1,6 +1,6 @@
 """终结本次执行程序案件 (终本, from 法院)."""
 
-from jiuzhu.engine.intake.spec import Field, SourceSpec, person_fields, second_person
+from jiuzhu.engine.sources.spec import Field, SourceSpec, person_fields, second_person
 
 SPEC = SourceSpec(
     code="enforcement",

@@ -1,6 +1,6 @@
 """退役军人 (from 退役军人事务局)."""
 
-from jiuzhu.engine.intake.spec import Field, SourceSpec, person_fields
+from jiuzhu.engine.sources.spec import Field, SourceSpec, person_fields
 
 SPEC = SourceSpec(
     code="veteran",

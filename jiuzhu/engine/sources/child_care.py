@@ -1,6 +1,6 @@
 """孤儿和事实无人抚养儿童 (from 民政)."""
 
-from jiuzhu.engine.intake.spec import Field, SourceSpec, person_fields
+from jiuzhu.engine.sources.spec import Field, SourceSpec, person_fields
 
 SPEC = SourceSpec(
     code="child_care",

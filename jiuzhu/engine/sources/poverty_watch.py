@@ -1,6 +1,6 @@
 """防止返贫监测对象 (from 乡村振兴)."""
 
-from jiuzhu.engine.intake.spec import Field, SourceSpec, person_fields, second_person
+from jiuzhu.engine.sources.spec import Field, SourceSpec, person_fields, second_person
 
 MEMBER_ROLES = ("成员", "家庭成员", "监测对象")
 

@@ -1,7 +1,7 @@
 """低保对象 (from 民政)."""
 
-from jiuzhu.engine.intake.spec import SourceSpec
-from jiuzhu.engine.intake.specs._family import family_fields
+from jiuzhu.engine.sources._family import family_fields
+from jiuzhu.engine.sources.spec import SourceSpec
 
 SPEC = SourceSpec(
     code="dibao",
