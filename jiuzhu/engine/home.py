@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 
@@ -17,10 +18,9 @@ def warehouse_path() -> Path:
 
 
 def owner_only(home: Path | None = None) -> int:
-    """Make every file in the home readable by its owner only (0600, folders 0700), as the platform now writes
-    them (umask 077); a home from an older release had 0644 files. Returns how many modes were changed."""
-    import stat
-
+    """Make every file in the home readable by its owner only (0600, folders 0700), as the platform writes
+    them (umask 077): a home whose files others may read (0644, say) is tightened. Returns how many modes
+    were changed."""
     home = home or jiuzhu_home()
     changed = 0
     for path in [home, *home.rglob("*")]:

@@ -2,7 +2,7 @@
 records are one person — in the users' words (docs/clues.md). No Django; reached through engine/api.py.
 
 Search reads ``person_search`` (persons with their names' pinyin and initials), which `build_search`
-writes after every linkage; a warehouse linked before it existed is searched by name and ID only."""
+writes after every linkage; a warehouse without it is searched by name and ID only."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+
+from jiuzhu.engine.home import warehouse_path
+from jiuzhu.engine.linkage.namekeys import name_keys
 
 PERSON_VALUES = ("name", "id_number", "sex", "birth_date", "phone", "township", "village", "address")
 FIELD_NAMES = {"name": "姓名", "id_number": "身份证号", "sex": "性别", "birth_date": "出生日期", "phone": "联系电话",
@@ -142,8 +145,6 @@ def verdict(level: str, weight: float) -> str:
 @contextmanager
 def reader(path: Path | None = None, wait_seconds: float = 2.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection for a page: waits briefly while an import writes, then says so."""
-    from jiuzhu.engine.home import warehouse_path
-
     target = path or warehouse_path()
     if not target.exists():
         raise WarehouseUnavailable("数据仓库尚未建立，请先导入名单并运行筛查")
@@ -185,8 +186,6 @@ def build_search(con: duckdb.DuckDBPyConnection) -> int:
     """(Re)write the search tables from ``persons`` (name, ID, pinyin without spaces, initials; pinyin once per
     distinct name, from the linkage's cached name keys) and ``person_records`` (the person index with each
     person's values, sorted by person). Returns the persons written."""
-    from jiuzhu.engine.linkage.namekeys import name_keys
-
     if not {"persons", "person_index"} <= _tables(con):
         return 0
     con.execute("SET enable_progress_bar = false")  # a CLI run prints its own progress

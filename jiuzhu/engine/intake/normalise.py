@@ -237,16 +237,7 @@ class RowNormaliser:
                     else:
                         record[f.name] = value
                     continue
-                parsed = idcard.parse_id(value)
-                if f.name == "id_number":
-                    record["id_status"], record["id_raw"] = parsed.status, cell_text(value)
-                    record["id_number"] = parsed.number
-                    if parsed.status != "valid":
-                        problems.append(Problem(label, report_value(value), parsed.reason or "身份证号码不可用", "flagged"))
-                elif parsed.status == "valid":
-                    record[f.name] = parsed.number
-                elif parsed.status != "empty":
-                    problems.append(Problem(label, report_value(value), parsed.reason or "身份证号码不可用", "dropped"))
+                self._unusual_id(record, problems, f, label, value)
                 continue
             try:
                 record[f.name] = parser(value)  # type: ignore[misc]
@@ -261,6 +252,22 @@ class RowNormaliser:
         self._derive(record)
         record["extra"] = self._extra(row_no, cells, problems) if self._has_extra(width) else None
         return record, problems
+
+    @staticmethod
+    def _unusual_id(record: dict, problems: list[Problem], f: Field, label: str, value: object) -> None:
+        """An ID cell the quick check did not pass (spaces, lower-case x, 15 digits, a typo): parsed
+        in full. The main subject's ID is kept with its status; another ID only when valid."""
+        parsed = idcard.parse_id(value)
+        if f.name == "id_number":
+            record["id_status"], record["id_raw"] = parsed.status, cell_text(value)
+            record["id_number"] = parsed.number
+            if parsed.status != "valid":
+                problems.append(Problem(label, report_value(value), parsed.reason or "身份证号码不可用",
+                                        "flagged"))
+        elif parsed.status == "valid":
+            record[f.name] = parsed.number
+        elif parsed.status != "empty":
+            problems.append(Problem(label, report_value(value), parsed.reason or "身份证号码不可用", "dropped"))
 
     @staticmethod
     def _too_long(record: dict, problems: list[Problem], f: Field, label: str, value: str) -> bool:
@@ -289,7 +296,8 @@ class RowNormaliser:
                 record["sex"] = idcard.sex(number)
             if not record.get("birth_date"):
                 born = self._ids.birth(number)  # type: ignore[arg-type]
-                record["birth_date"] = born if born is not None else idcard.birth_date(number)  # raises as before
+                # No such date: idcard.birth_date raises its own error, the cache only spares the look-up.
+                record["birth_date"] = born if born is not None else idcard.birth_date(number)
         name = record.get("name")
         # is_masked re-normalises; most names hold no mask character at all, so test that first.
         record["name_masked"] = bool(name) and (

@@ -32,6 +32,8 @@ def write_csv(path: Path, rows: Sequence[tuple], *, for_people: bool = False) ->
 
 
 def write_xlsx(path: Path, rows: Sequence[tuple]) -> None:
+    """``rows`` as for ``write_csv``, with Chinese headers and the kind said in words (处理)."""
+    # here, not at the top: openpyxl is slow to load, and most processes that read intake write no report
     from openpyxl import Workbook
 
     path.parent.mkdir(parents=True, exist_ok=True)
