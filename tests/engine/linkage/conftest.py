@@ -25,7 +25,8 @@ def make_id(birth: str, seq: int) -> str:
 TYPE_COLUMNS: dict[str, list[str]] = {source: list(rule.dates) for source, rule in model.ELIGIBILITY.items()}
 TYPE_COLUMNS["victim"] = ["judgment_no"]
 TYPE_COLUMNS["enforcement"] = ["basis_no"]
-# Cells of the row that may carry the subject's ID number (features.alt_number); 防止返贫监测 has no 与户主关系.
+# Cells of the row that may carry the subject's ID number (features.alt_number); 防止返贫监测 has no
+# 与户主关系.
 TYPE_COLUMNS["disability"] = ["disability_cert_no"]
 TYPE_COLUMNS["dibao"] = ["head_name", "head_id_number", "relation"]
 TYPE_COLUMNS["poverty_watch"] = ["head_name", "head_id_number"]
@@ -44,13 +45,29 @@ class Registry:
         self.case: dict[str, dict] = {}
         self.dates: dict[str, dict[str, str]] = {}
 
-    def add(self, rid: str, name: str, *, source: str = "dibao", id_number: str | None = None,
-            id_status: str | None = None, sex: str | None = None, birth: str | None = None,
-            phone: str | None = None, township: str | None = None, village: str | None = None,
-            address: str | None = None, masked: bool = False, judgment_no: str | None = None, basis_no: str | None = None,
-            when: str | None = None, **dates: str) -> str:
+    def add(
+        self,
+        rid: str,
+        name: str,
+        *,
+        source: str = "dibao",
+        id_number: str | None = None,
+        id_status: str | None = None,
+        sex: str | None = None,
+        birth: str | None = None,
+        phone: str | None = None,
+        township: str | None = None,
+        village: str | None = None,
+        address: str | None = None,
+        masked: bool = False,
+        judgment_no: str | None = None,
+        basis_no: str | None = None,
+        when: str | None = None,
+        **dates: str,
+    ) -> str:
         """``when``: the record's own date (its type's eligibility date column: 失业登记日期, 纳入日期 …);
-        ``dates``: such columns by name, or any other column of ``TYPE_COLUMNS`` (残疾证号, 户主身份证号 …)."""
+        ``dates``: such columns by name, or any other column of ``TYPE_COLUMNS`` (残疾证号,
+        户主身份证号 …)."""
         if id_number and id_status is None:
             id_status = "valid"
         status = id_status or "empty"
@@ -83,7 +100,9 @@ class Registry:
         for source, columns in TYPE_COLUMNS.items():
             types = ", ".join(f"{c} {'DATE' if c in DATE_COLUMNS else 'VARCHAR'}" for c in columns)
             # record_id and id_status as every intake table has them, then the type's own columns
-            con.execute(f"CREATE OR REPLACE TABLE rec_{source} (record_id VARCHAR, id_status VARCHAR, {types})")
+            con.execute(
+                f"CREATE OR REPLACE TABLE rec_{source} (record_id VARCHAR, id_status VARCHAR, {types})"
+            )
             for r in self.rows:
                 if r["source_type"] == source:
                     values = {**self.case.get(r["record_id"], {}), **self.dates.get(r["record_id"], {})}
@@ -184,16 +203,48 @@ def mixed_county(reg: Registry, people: int = 300, seed: int = 7) -> dict[str, s
     son, other = make_id("1985-04-04", 533), make_id("1986-02-02", 534)
     reg.add("S7", "司马小明", id_number=son, township="石牌镇", source="household", household_no="H9")
     reg.add("S8", "司马小明", id_number=other, township="石牌镇", source="household", household_no="H8")
-    reg.add("S9", "司马小明", source="dibao", township="石牌镇", head_name="司马德福", head_id_number=head, relation="子")
+    reg.add(
+        "S9",
+        "司马小明",
+        source="dibao",
+        township="石牌镇",
+        head_name="司马德福",
+        head_id_number=head,
+        relation="子",
+    )
     truth.update({"S7": son, "S8": other, "S9": son})
     # Issue 16, a surname the people above never have (诸葛): court rows with a mistyped name and only
     # the address text — the house another registry (or another member of the 户) gives, the one near
     # name of the village; and the namesakes they must not join.
     addr = "福建省三明市大田县上京镇桥石村{}"
     a, b, c = make_id("1971-02-03", 540), make_id("1972-05-06", 541), make_id("1950-01-01", 542)
-    reg.add("G1", "诸葛华兰", id_number=a, township="上京镇", village="桥石村", source="household", household_no="H7")
-    reg.add("G2", "诸葛华兰", id_number=b, township="上京镇", village="桥石村", source="household", household_no="H6")
-    reg.add("G3", "诸葛德福", id_number=c, township="上京镇", village="桥石村", source="household", household_no="H7")
+    reg.add(
+        "G1",
+        "诸葛华兰",
+        id_number=a,
+        township="上京镇",
+        village="桥石村",
+        source="household",
+        household_no="H7",
+    )
+    reg.add(
+        "G2",
+        "诸葛华兰",
+        id_number=b,
+        township="上京镇",
+        village="桥石村",
+        source="household",
+        household_no="H6",
+    )
+    reg.add(
+        "G3",
+        "诸葛德福",
+        id_number=c,
+        township="上京镇",
+        village="桥石村",
+        source="household",
+        household_no="H7",
+    )
     reg.add("G4", "诸葛德福", id_number=c, source="veteran", address=addr.format("3组12号"))
     reg.add("G5", "诸葛桦兰", source="victim", address=addr.format("3组12号"))  # G1's 户 lives there
     d, e = make_id("1980-07-07", 543), make_id("1981-08-08", 544)

@@ -17,7 +17,9 @@ WRONG_CHECK = ID[:17] + ("0" if ID[17] != "0" else "1")
 def test_certificate_gives_its_id_number():
     assert alt_number("cert", ID + "43") == ID
     assert alt_number("cert", " " + ID[:6] + " " + ID[6:] + "43\u3000") == ID  # spaces anywhere
-    assert alt_number("cert", ID.translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "４３") == ID
+    assert (
+        alt_number("cert", ID.translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "４３") == ID
+    )
 
 
 def test_certificate_without_a_valid_id_gives_none():
@@ -25,7 +27,8 @@ def test_certificate_without_a_valid_id_gives_none():
     assert alt_number("cert", "35042519761332461" + "X43") is None  # no 13th month
     assert alt_number("cert", ID + "4") is None  # 19 characters
     assert alt_number("cert", ID + "432") is None  # 21
-    assert alt_number("cert", ID) is None  # 18: an ID number typed in the certificate column, not a certificate
+    # 18: an ID number typed in the certificate column, not a certificate
+    assert alt_number("cert", ID) is None
     assert alt_number("cert", ID + "83") is None  # 类别 is 1–7
     assert alt_number("cert", ID + "45") is None  # 等级 is 1–4
     assert alt_number("cert", "3.50425197609234e+19") is None  # the Excel number form
@@ -50,7 +53,9 @@ def test_alt_id_per_row(registry):
     son = make_id("1993-08-29", 727)
     registry.add("d_ok", "林惠婷", source="disability", disability_cert_no=ID + "43")
     registry.add("d_bad", "林惠婷", source="disability", disability_cert_no=WRONG_CHECK + "43")
-    registry.add("d_corrupt", "林惠婷", source="disability", id_status="corrupted", disability_cert_no=ID + "43")
+    registry.add(
+        "d_corrupt", "林惠婷", source="disability", id_status="corrupted", disability_cert_no=ID + "43"
+    )
     registry.add("d_valid", "林惠婷", source="disability", id_number=son, disability_cert_no=ID + "43")
     registry.add("d_born", "林惠婷", source="disability", birth="1976-09-24", disability_cert_no=ID + "43")
     registry.add("d_sex", "林惠婷", source="disability", sex="男" if int(ID[16]) % 2 == 0 else "女",
@@ -58,11 +63,17 @@ def test_alt_id_per_row(registry):
     registry.add("h_head", "林福建", source="dibao", head_name="林福建", head_id_number=head, relation="户主")
     registry.add("h_typo", "林福键", source="dibao", head_name="林福建", head_id_number=head, relation="户主")
     registry.add("h_son", "林建国", source="dibao", head_name="林福建", head_id_number=head, relation="子")
-    registry.add("h_other", "陈美玉", source="dibao", head_name="林福建", head_id_number=head, relation="户主")
-    registry.add("h_bad", "林福建", source="dibao", head_name="林福建", head_id_number=WRONG_CHECK, relation="户主")
+    registry.add(
+        "h_other", "陈美玉", source="dibao", head_name="林福建", head_id_number=head, relation="户主"
+    )
+    registry.add(
+        "h_bad", "林福建", source="dibao", head_name="林福建", head_id_number=WRONG_CHECK, relation="户主"
+    )
     registry.add("w_same", "林福建", source="poverty_watch", head_name="林福建", head_id_number=head)
     registry.add("w_typo", "林福键", source="poverty_watch", head_name="林福建", head_id_number=head)
-    registry.add("w_masked", "林某某", source="poverty_watch", masked=True, head_name="林某某", head_id_number=head)
+    registry.add(
+        "w_masked", "林某某", source="poverty_watch", masked=True, head_name="林某某", head_id_number=head
+    )
     assert _alt_ids(registry) == {
         "d_ok": ID, "d_bad": None, "d_corrupt": ID, "d_valid": None,
         "d_born": None,  # the row's birth date is not the certificate's
@@ -109,9 +120,25 @@ def test_household_version(registry):
     registry.add("h", "郑德福", id_number=head, township="均溪镇", source="household", household_no="H1")
     registry.add("s", "郑小明", id_number=son, township="均溪镇", source="household", household_no="H1")
     registry.add("n", "郑小明", id_number=namesake, township="均溪镇", source="household", household_no="H2")
-    registry.add("m", "郑小明", source="dibao", township="均溪镇", head_name="郑德福", head_id_number=head, relation="子")
-    registry.add("m_born", "郑小明", source="dibao", township="均溪镇", birth="1986-02-02", head_name="郑德福",
-                 head_id_number=head, relation="子")
+    registry.add(
+        "m",
+        "郑小明",
+        source="dibao",
+        township="均溪镇",
+        head_name="郑德福",
+        head_id_number=head,
+        relation="子",
+    )
+    registry.add(
+        "m_born",
+        "郑小明",
+        source="dibao",
+        township="均溪镇",
+        birth="1986-02-02",
+        head_name="郑德福",
+        head_id_number=head,
+        relation="子",
+    )
     # two of that name in the head's 户: none
     head2, a, b = make_id("1950-05-05", 317), make_id("1975-06-06", 319), make_id("1978-07-07", 321)
     registry.add("h2", "吴国平", id_number=head2, source="household", household_no="H3")
@@ -119,7 +146,9 @@ def test_household_version(registry):
     registry.add("b2", "吴建桦", id_number=b, source="household", household_no="H3")  # same pinyin
     registry.add("m2", "吴建华", source="dibao", head_name="吴国平", head_id_number=head2, relation="子")
     # a head whose number no 户籍 record holds: none
-    registry.add("m3", "郑小明", source="poverty_watch", head_name="郑德胜", head_id_number=make_id("1957-03-03", 323))
+    registry.add(
+        "m3", "郑小明", source="poverty_watch", head_name="郑德胜", head_id_number=make_id("1957-03-03", 323)
+    )
     con = registry.build()
     rows = {r["unique_id"]: r for r in read_subjects(con).features.to_pylist()}
     assert {k: (rows[k]["alt_id"], rows[k]["hh_id"]) for k in ("m", "m_born", "m2", "m3")} == {

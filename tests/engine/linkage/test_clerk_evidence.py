@@ -29,7 +29,9 @@ def strongest(con, rid: str) -> dict:
     return json.loads(rows[0][0])
 
 
-def _village(registry, names: dict[str, str], town: str = "均溪镇", village: str = "城东村") -> dict[str, str]:
+def _village(
+    registry, names: dict[str, str], town: str = "均溪镇", village: str = "城东村"
+) -> dict[str, str]:
     """ID-bearing 户籍 records (no address) of the village; returns record → ID number."""
     out = {}
     for i, (rid, name) in enumerate(names.items()):
@@ -44,8 +46,12 @@ def _two_linhualan(registry, house: str) -> dict[str, str]:
     court row without ID, the surname heard as 琳, nothing but an address naming ``house``."""
     background(registry)
     a, b = make_id("1970-02-03", 501), make_id("1971-05-06", 503)
-    registry.add("a", "林华兰", id_number=a, source="household", township="均溪镇", village="城东村", household_no="H1")
-    registry.add("b", "林华兰", id_number=b, source="household", township="均溪镇", village="城东村", household_no="H2")
+    registry.add(
+        "a", "林华兰", id_number=a, source="household", township="均溪镇", village="城东村", household_no="H1"
+    )
+    registry.add(
+        "b", "林华兰", id_number=b, source="household", township="均溪镇", village="城东村", household_no="H2"
+    )
     registry.add("a_vet", "林华兰", id_number=a, source="veteran", address=ADDR.format("3组12号"))
     registry.add("v", "琳华兰", source="victim", address=ADDR.format(house))
     con = registry.build()
@@ -68,13 +74,18 @@ def test_the_village_alone_does_not_pick_one_of_two_namesakes(registry):
 def test_a_house_given_another_group_is_not_the_same_house(registry):
     background(registry)
     a, b = make_id("1970-02-03", 501), make_id("1971-05-06", 503)
-    registry.add("a", "林华兰", id_number=a, source="veteran", township="均溪镇", address=ADDR.format("3组12号"))
+    registry.add(
+        "a", "林华兰", id_number=a, source="veteran", township="均溪镇", address=ADDR.format("3组12号")
+    )
     registry.add("b", "林华兰", id_number=b, source="household", township="均溪镇", village="城东村")
     registry.add("v", "琳华兰", source="victim", address=ADDR.format("5组12号"))
     con = registry.build()
     rows = {r["unique_id"]: r for r in read_subjects(con).features.to_pylist()}
     assert rows["v"]["house"] == rows["a"]["house"] == "均溪镇|城东村|12"
-    assert (rows["v"]["house_group"], rows["a"]["house_group"]) == ("均溪镇|城东村|12|5", "均溪镇|城东村|12|3")
+    assert (rows["v"]["house_group"], rows["a"]["house_group"]) == (
+        "均溪镇|城东村|12|5",
+        "均溪镇|城东村|12|3",
+    )
     link_connection(con)
     p = persons(con)
     assert p["v"] not in (p["a"], p["b"])
@@ -161,7 +172,8 @@ def test_the_case_ties_the_victim_row_to_the_enforcement_row(registry):
     registry.add("v", "淋国俊", source="victim", judgment_no="（2024）闽0425刑初45号")
     registry.add("w", "淋国俊", source="victim", judgment_no="(2024)闽0425刑初46号")  # another case
     con = registry.build()
-    con.execute("UPDATE rec_victim SET judgment_no = '(2024)闽0425刑初45号' WHERE record_id = 'v'")  # as intake stores it
+    # as intake stores it
+    con.execute("UPDATE rec_victim SET judgment_no = '(2024)闽0425刑初45号' WHERE record_id = 'v'")
     link_connection(con)
     p = persons(con)
     assert p["v"] == p["e"] == p["d"] != p["n"]
@@ -177,8 +189,15 @@ def test_a_head_number_in_15_digits_or_full_width_gives_the_household_version(re
     registry.add("n", "郑小明", id_number=namesake, township="均溪镇", source="household", household_no="H2")
     legacy = head[:6] + head[8:17]
     wide = head.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
-    registry.add("m15", "郑小明", source="dibao", township="均溪镇", head_name="郑德福", head_id_number=legacy,
-                 relation="子")
+    registry.add(
+        "m15",
+        "郑小明",
+        source="dibao",
+        township="均溪镇",
+        head_name="郑德福",
+        head_id_number=legacy,
+        relation="子",
+    )
     registry.add("mfw", "郑小明", source="dibao", township="均溪镇", head_name="郑德福", head_id_number=wide,
                  relation="子")
     con = registry.build()

@@ -34,7 +34,9 @@ def test_exact_name_and_birth_date_joins_a_record_without_id(registry):
     link_connection(con)
     p = persons(con)
     assert p["v1"] == p["d1"] == "p" + __import__("hashlib").sha256(number.encode()).hexdigest()[:16]
-    assert con.sql("SELECT method FROM person_index WHERE record_id = 'v1'").fetchall() == [("probabilistic",)]
+    assert con.sql("SELECT method FROM person_index WHERE record_id = 'v1'").fetchall() == [
+        ("probabilistic",)
+    ]
     why = explanation(con, "d1", "v1")
     assert why["name"]["level"] == "姓名相同"
     assert why["birth_date"]["level"] == "出生日期相同"
@@ -49,7 +51,8 @@ def test_address_text_gives_the_village_that_tells_namesakes_apart(registry):
     registry.add("d1", "陈秀英", id_number=make_id("1950-05-05", 72), township="广平镇", village="桥石村")
     registry.add("d2", "陈秀英", id_number=make_id("1961-08-15", 82), township="广平镇", village="万筹村")
     registry.add("x1", "陈秀英", source="veteran", sex="女", address="福建省大田县广平镇桥石村委会3组")
-    registry.add("x2", "陈秀英", source="veteran", sex="女", address="福建省尤溪县广平镇桥石村")  # another county
+    # another county
+    registry.add("x2", "陈秀英", source="veteran", sex="女", address="福建省尤溪县广平镇桥石村")
     con = registry.build()
     link_connection(con)
     p = persons(con)
@@ -123,7 +126,9 @@ def test_masked_name_links_only_with_strong_evidence(registry):
                  village="城关村", judgment_no=judgment)
     registry.add("e1", "卢某某", source="enforcement", masked=True, basis_no=judgment)
     # Same surname, township and village, but nothing strong: never linked on the name alone.
-    registry.add("t1", "卢某某", source="temp_relief", masked=True, sex="男", township="均溪镇", village="城关村")
+    registry.add(
+        "t1", "卢某某", source="temp_relief", masked=True, sex="男", township="均溪镇", village="城关村"
+    )
     con = registry.build()
     link_connection(con)
     p = persons(con)
@@ -185,7 +190,9 @@ def test_term_frequency_makes_a_rare_name_count_more(registry):
     registry.add("x2", "欧阳雪凝", source="veteran", phone="13800000092")
     con = registry.build()
     subjects = read_subjects(con)
-    edges = {(e.left, e.right): e for e in score_residue(subjects.features, subjects.name_tf, subjects.population)}
+    edges = {
+        (e.left, e.right): e for e in score_residue(subjects.features, subjects.name_tf, subjects.population)
+    }
     common, rare = edges[("d1", "x1")], edges[("d2", "x2")]
     assert common.levels["name"] == rare.levels["name"] == "姓名相同"
     assert rare.weights["name"] == pytest.approx(common.weights["name"] + 5, abs=1e-5)  # 32 王伟 : 1 欧阳雪凝

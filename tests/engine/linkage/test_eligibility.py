@@ -11,26 +11,73 @@ from jiuzhu.engine.linkage.features import read_subjects
 from jiuzhu.engine.linkage.scoring import Edge, score_residue
 from tests.engine.linkage.conftest import background, make_id
 
-# (case, source of the record without ID, its own dates, birth date of its ID-bearing namesake, expected level)
+# (case, source of the record without ID, its own dates, birth date of its ID-bearing namesake,
+#  expected level)
 BOUNDARIES = [
-    ("unemployment: the day before the 16th birthday", "unemployment", {"when": "2024-05-09"}, "2008-05-10", "年龄不符"),
+    (
+        "unemployment: the day before the 16th birthday",
+        "unemployment",
+        {"when": "2024-05-09"},
+        "2008-05-10",
+        "年龄不符",
+    ),
     ("unemployment: the 16th birthday", "unemployment", {"when": "2024-05-10"}, "2008-05-10", "年龄相符"),
-    ("unemployment: the 66th birthday (still 65)", "unemployment", {"when": "2024-05-10"}, "1958-05-10", "年龄相符"),
-    ("unemployment: the day after the 66th birthday", "unemployment", {"when": "2024-05-11"}, "1958-05-10", "年龄不符"),
-    ("child_care: enrolled on the 18th birthday", "child_care", {"when": "2024-03-01"}, "2006-03-01", "年龄相符"),
+    (
+        "unemployment: the 66th birthday (still 65)",
+        "unemployment",
+        {"when": "2024-05-10"},
+        "1958-05-10",
+        "年龄相符",
+    ),
+    (
+        "unemployment: the day after the 66th birthday",
+        "unemployment",
+        {"when": "2024-05-11"},
+        "1958-05-10",
+        "年龄不符",
+    ),
+    (
+        "child_care: enrolled on the 18th birthday",
+        "child_care",
+        {"when": "2024-03-01"},
+        "2006-03-01",
+        "年龄相符",
+    ),
     ("child_care: enrolled the day after it", "child_care", {"when": "2024-03-02"}, "2006-03-01", "年龄不符"),
     ("child_care: 20 at the as-of date, no 纳入日期", "child_care", {}, "2005-01-01", "年龄相符"),
-    ("prisoner: sentence starts the day before the 12th birthday", "prisoner", {"when": "2022-06-30"}, "2010-07-01",
-     "年龄不符"),
-    ("prisoner: sentence starts on the 12th birthday", "prisoner", {"when": "2022-07-01"}, "2010-07-01", "年龄相符"),
+    (
+        "prisoner: sentence starts the day before the 12th birthday",
+        "prisoner",
+        {"when": "2022-06-30"},
+        "2010-07-01",
+        "年龄不符",
+    ),
+    (
+        "prisoner: sentence starts on the 12th birthday",
+        "prisoner",
+        {"when": "2022-07-01"},
+        "2010-07-01",
+        "年龄相符",
+    ),
     ("prisoner: no 刑期起日, 12 the day after the as-of date", "prisoner", {}, "2013-11-01", "年龄不符"),
     ("prisoner: no 刑期起日, 12 on the as-of date", "prisoner", {}, "2013-10-31", "年龄相符"),
-    ("veteran: discharged the day before the 16th birthday", "veteran", {"when": "2015-12-31"}, "2000-01-01", "年龄不符"),
+    (
+        "veteran: discharged the day before the 16th birthday",
+        "veteran",
+        {"when": "2015-12-31"},
+        "2000-01-01",
+        "年龄不符",
+    ),
     ("veteran: discharged on the 16th birthday", "veteran", {"when": "2016-01-01"}, "2000-01-01", "年龄相符"),
     ("disability: born the day after the as-of date", "disability", {}, "2025-11-01", "年龄不符"),
     ("disability: born on the as-of date", "disability", {}, "2025-10-31", "年龄相符"),
-    ("child_care: 纳入日期 before birth is not used (born by the as-of date)", "child_care", {"when": "2019-01-01"},
-     "2020-02-02", "年龄相符"),
+    (
+        "child_care: 纳入日期 before birth is not used (born by the as-of date)",
+        "child_care",
+        {"when": "2019-01-01"},
+        "2020-02-02",
+        "年龄相符",
+    ),
 ]
 
 SURNAMES = "赵钱孙李周吴郑冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
@@ -45,12 +92,19 @@ def test_each_rule_at_its_boundary(registry):
     for i, (_, source, dates, birth, _expected) in enumerate(BOUNDARIES):
         # the same phone too, so that even an ineligible pair scores above the candidate floor
         phone = f"1390598{i:04d}"
-        registry.add(f"d{i:02d}", _name(i), id_number=make_id(birth, 11 + 2 * i), township="均溪镇", phone=phone)
+        registry.add(
+            f"d{i:02d}", _name(i), id_number=make_id(birth, 11 + 2 * i), township="均溪镇", phone=phone
+        )
         registry.add(f"r{i:02d}", _name(i), source=source, township="均溪镇", phone=phone, **dates)
     con = registry.build()
     subjects = read_subjects(con)
-    edges = {(e.left, e.right): e for e in score_residue(subjects.features, subjects.name_tf, subjects.population)}
-    got = {case: edges[(f"d{i:02d}", f"r{i:02d}")].levels["eligibility"] for i, (case, *_) in enumerate(BOUNDARIES)}
+    edges = {
+        (e.left, e.right): e for e in score_residue(subjects.features, subjects.name_tf, subjects.population)
+    }
+    got = {
+        case: edges[(f"d{i:02d}", f"r{i:02d}")].levels["eligibility"]
+        for i, (case, *_) in enumerate(BOUNDARIES)
+    }
     assert got == {case: expected for case, *_, expected in BOUNDARIES}
     # and the link follows, however strong the rest (same name, phone and township)
     link_connection(con)
@@ -71,7 +125,11 @@ def test_windows_as_features(registry):
     window = {rid: (rows[rid]["birth_from"], rows[rid]["birth_to"]) for rid in ("u1", "c1", "c2", "p1")}
     assert window == {"u1": ("1958-05-10", "2008-05-10"), "c1": ("2006-03-01", "2025-10-31"),
                       "c2": (None, "2025-10-31"), "p1": (None, "2013-10-31")}
-    assert (rows["d1"]["id_birth"], rows["d1"]["birth_from"], rows["d1"]["birth_to"]) == ("1990-01-02", None, None)
+    assert (rows["d1"]["id_birth"], rows["d1"]["birth_from"], rows["d1"]["birth_to"]) == (
+        "1990-01-02",
+        None,
+        None,
+    )
     assert rows["u1"]["id_birth"] is None
 
 
@@ -90,10 +148,14 @@ def test_only_eligible_namesakes_count_for_name_unique(registry):
     registry.add("u3", "谢德旺", source="unemployment", township="石牌镇", when="2025-03-03")
     con = registry.build()
     rows = {r["unique_id"]: r for r in read_subjects(con).features.to_pylist()}
-    counts = {rid: (rows[rid]["name_id_persons"], rows[rid]["name_town_id_persons"]) for rid in ("u1", "u2", "u3")}
+    counts = {
+        rid: (rows[rid]["name_id_persons"], rows[rid]["name_town_id_persons"]) for rid in ("u1", "u2", "u3")
+    }
     # (the background has one more working-age 陈秀英, in 济阳乡)
     assert counts == {"u1": (2, 1), "u2": (2, 2), "u3": (0, 0)}
-    assert (rows["d1"]["name_id_persons"], rows["d1"]["name_town_id_persons"]) == (3, 2)  # ID-bearing: everyone
+    # ID-bearing: everyone
+    d1 = rows["d1"]
+    assert (d1["name_id_persons"], d1["name_town_id_persons"]) == (3, 2)
     link_connection(con)
     index = dict(con.sql("SELECT record_id, person_key FROM person_index").fetchall())
     methods = dict(con.sql("SELECT record_id, method FROM person_index").fetchall())
@@ -101,7 +163,9 @@ def test_only_eligible_namesakes_count_for_name_unique(registry):
     assert index["u2"] not in (index["d3"], index["d4"])
     assert index["u3"] != index["d5"]
     assert (methods["u2"], methods["u3"]) == ("single", "single")
-    why = con.sql("SELECT comparisons FROM link_explanations WHERE record_id_l = 'd1' AND record_id_r = 'u1'").fetchall()
+    why = con.sql(
+        "SELECT comparisons FROM link_explanations WHERE record_id_l = 'd1' AND record_id_r = 'u1'"
+    ).fetchall()
     assert '"name_unique": {"level": "本乡镇唯一同名"' in why[0][0]
     assert '"eligibility": {"level": "年龄相符", "weight": 0.0}' in why[0][0]
 

@@ -28,9 +28,12 @@ def county(tmp_path, monkeypatch):
     monkeypatch.setenv("JIUZHU_HOME", str(tmp_path / "home"))
     lin = make_id("350425", date(1975, 6, 9), 41)
     chen = make_id("350425", date(1978, 1, 1), 2)
-    dibao = [["大田县低保对象花名册"], ["户主姓名", "户主身份证号", "成员姓名", "成员身份证号", "乡镇", "村(社区)"],
-             ["林建华", lin, "林建华", lin.lower(), "均溪镇", "城关村"],
-             ["林建华", lin, "陈秀英", chen, "均溪镇", "城关村"]]
+    dibao = [
+        ["大田县低保对象花名册"],
+        ["户主姓名", "户主身份证号", "成员姓名", "成员身份证号", "乡镇", "村(社区)"],
+        ["林建华", lin, "林建华", lin.lower(), "均溪镇", "城关村"],
+        ["林建华", lin, "陈秀英", chen, "均溪镇", "城关村"],
+    ]
     for i in range(60):  # other residents, so that name frequencies look like a population
         name = SURNAMES[i % 10] + GIVEN[(i * 7) % 12] + ("" if i < 12 else GIVEN[i % 12][:1])
         n = make_id("350425", date(1950 + i % 45, 1 + i % 12, 1 + i % 27), 100 + i)
@@ -56,7 +59,12 @@ def _export(tmp_path) -> list[dict]:
 
 def test_persons_export_lines_keys_and_ids(county, tmp_path):
     result = api.link()
-    assert (result.records, result.records_with_id, result.records_linked, result.records_single) == (64, 62, 2, 0)
+    assert (result.records, result.records_with_id, result.records_linked, result.records_single) == (
+        64,
+        62,
+        2,
+        0,
+    )
     rows = _export(tmp_path)
     assert len(rows) == 64
     by_name_file = {(r["name"], r["file"]): r for r in rows}
@@ -65,7 +73,11 @@ def test_persons_export_lines_keys_and_ids(county, tmp_path):
     assert lin_d["id_number"] == county["lin"] and lin_d["row"] == "3"
     assert lin_v["id_number"] == ""  # corrupted by Excel: never exported, never linked through
     assert chen_v["id_number"] == "" and chen_v["row"] == "2"
-    assert lin_v["person_key"] == lin_d["person_key"] == "p" + hashlib.sha256(county["lin"].encode()).hexdigest()[:16]
+    assert (
+        lin_v["person_key"]
+        == lin_d["person_key"]
+        == "p" + hashlib.sha256(county["lin"].encode()).hexdigest()[:16]
+    )
     assert chen_v["person_key"] == chen_d["person_key"]
     assert len({r["person_key"] for r in rows}) == 62
 
@@ -115,7 +127,9 @@ def test_key_of_a_person_without_id_survives_a_new_snapshot(county, tmp_path):
         api.ingest([tmp_path / folder / "被害人.csv"])  # as of today: newer by import time
         api.link()
         con = duckdb.connect(str(tmp_path / "home" / "warehouse.duckdb"), read_only=True)
-        ids = {r for (r,) in con.sql("SELECT record_id FROM subjects WHERE source_type = 'victim'").fetchall()}
+        ids = {
+            r for (r,) in con.sql("SELECT record_id FROM subjects WHERE source_type = 'victim'").fetchall()
+        }
         con.close()
         return ids, {r["name"]: r["person_key"] for r in _export(tmp_path) if r["source_type"] == "victim"}
 
@@ -123,7 +137,9 @@ def test_key_of_a_person_without_id_survives_a_new_snapshot(county, tmp_path):
     ids_2, keys_2 = snapshot("m2", [wu, chen, ouyang])
     assert len(ids_1) == 2 and len(ids_2) == 3 and not ids_1 & ids_2
     assert keys_1["欧阳雪凝"].startswith("r") and keys_2["欧阳雪凝"] == keys_1["欧阳雪凝"]
-    assert keys_2["陈秀瑛"] == keys_1["陈秀瑛"] == "p" + hashlib.sha256(county["chen"].encode()).hexdigest()[:16]
+    assert (
+        keys_2["陈秀瑛"] == keys_1["陈秀瑛"] == "p" + hashlib.sha256(county["chen"].encode()).hexdigest()[:16]
+    )
     assert keys_2["吴美玉"] not in (keys_2["欧阳雪凝"], keys_2["陈秀瑛"])
 
 
@@ -131,16 +147,31 @@ def test_key_without_id_is_the_smallest_content_and_never_shared():
     from jiuzhu.engine.linkage.clustering import Partition
     from jiuzhu.engine.linkage.store import build_tables, person_key, record_content
 
-    base = {"source_type": "temp_relief", "id_number": None, "name": "黄金水", "name_masked": False, "sex": "男",
-            "birth_date": None, "phone": None, "township": "济阳乡", "village": None, "address": None,
-            "judgment_no": None, "basis_no": None}
+    base = {
+        "source_type": "temp_relief",
+        "id_number": None,
+        "name": "黄金水",
+        "name_masked": False,
+        "sex": "男",
+        "birth_date": None,
+        "phone": None,
+        "township": "济阳乡",
+        "village": None,
+        "address": None,
+        "judgment_no": None,
+        "basis_no": None,
+    }
     # two different people whose rows say the same (kept apart, e.g. by the tie rule), and a third
     lineage = [dict(base, record_id="b2:Sheet1:3"), dict(base, record_id="b1:Sheet1:9"),
                dict(base, record_id="b1:Sheet1:2", name="黄金木")]
     table = pa.Table.from_pylist(lineage)
-    part = Partition({r["record_id"]: r["record_id"] for r in lineage}, {r["record_id"]: None for r in lineage}, [])
+    part = Partition(
+        {r["record_id"]: r["record_id"] for r in lineage}, {r["record_id"]: None for r in lineage}, []
+    )
     index, _, _ = build_tables(table, part)
-    got = dict(zip(index.column("record_id").to_pylist(), index.column("person_key").to_pylist(), strict=True))
+    got = dict(
+        zip(index.column("record_id").to_pylist(), index.column("person_key").to_pylist(), strict=True)
+    )
     same = record_content(base)
     assert got == {"b1:Sheet1:9": person_key(None, same), "b2:Sheet1:3": person_key(None, same, 2),
                    "b1:Sheet1:2": person_key(None, record_content(dict(base, name="黄金木")))}

@@ -40,13 +40,23 @@ def _kind(chars) -> st.SearchStrategy[str]:
     return st.sampled_from(sorted(c for c in set(chars) if names.is_plain_han(c)))
 
 
-_CHAR = st.one_of(_kind(list(names._trad_simp())[:300]), _kind(names._VARIANTS), _kind(names._VARIANTS.values()),
-                  st.just("某"), _kind("".join(names.COMPOUND_SURNAMES)),
-                  _kind(s for s in names.SURNAME_READINGS if len(s) == 1), _kind("陈林王伟秀英建华"))
+_CHAR = st.one_of(
+    _kind(list(names._trad_simp())[:300]),
+    _kind(names._VARIANTS),
+    _kind(names._VARIANTS.values()),
+    st.just("某"),
+    _kind("".join(names.COMPOUND_SURNAMES)),
+    _kind(s for s in names.SURNAME_READINGS if len(s) == 1),
+    _kind("陈林王伟秀英建华"),
+)
 _PLAIN = st.lists(_CHAR, min_size=1, max_size=5).map("".join)
 
 
-@given(st.one_of(_PLAIN, st.builds(lambda s, rest: s + rest, st.sampled_from(sorted(names.COMPOUND_SURNAMES)), _PLAIN)))
+@given(
+    st.one_of(
+        _PLAIN, st.builds(lambda s, rest: s + rest, st.sampled_from(sorted(names.COMPOUND_SURNAMES)), _PLAIN)
+    )
+)
 def test_plain_han_keys_are_the_general_rules_keys(text):
     name_keys.cache_clear()
     assert name_keys(text) == general_name_keys(text)

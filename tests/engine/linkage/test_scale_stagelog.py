@@ -14,8 +14,11 @@ STAGES = ["stream lineage", "derive features", "score", "cluster", "build output
 def _ingest(tmp_path, monkeypatch) -> list[str]:
     monkeypatch.setenv("JIUZHU_HOME", str(tmp_path / "home"))
     lin = make_id("350425", date(1975, 6, 9), 41)
-    rows = [["大田县低保对象花名册"], ["户主姓名", "户主身份证号", "成员姓名", "成员身份证号", "乡镇", "村(社区)"],
-            ["林建华", lin, "林建华", lin, "均溪镇", "城关村"]]
+    rows = [
+        ["大田县低保对象花名册"],
+        ["户主姓名", "户主身份证号", "成员姓名", "成员身份证号", "乡镇", "村(社区)"],
+        ["林建华", lin, "林建华", lin, "均溪镇", "城关村"],
+    ]
     victims = [["被害人姓名", "被害人身份证号", "罪名", "判决案号", "出生日期", "性别", "乡镇"],
                ["林建华", "", "盗窃罪", "(2024)闽0425刑初46号", "1975-06-09", "男", "均溪镇"]]
     for name, lines in (("低保.csv", rows), ("被害人.csv", victims)):

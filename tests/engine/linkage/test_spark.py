@@ -21,7 +21,9 @@ def spark():
 
 def _groups(part, con) -> set[frozenset[str]]:
     """Persons as sets of record ids; a record the partition does not list is alone with its ID."""
-    rows = con.sql("SELECT record_id, CASE WHEN id_status = 'valid' THEN id_number END FROM subjects").fetchall()
+    rows = con.sql(
+        "SELECT record_id, CASE WHEN id_status = 'valid' THEN id_number END FROM subjects"
+    ).fetchall()
     groups: dict[str, set[str]] = {}
     for rid, number in rows:
         groups.setdefault(part.cluster_of.get(rid, f"#{number}"), set()).add(rid)
@@ -35,7 +37,9 @@ def test_duckdb_and_spark_give_the_same_persons(registry, spark):
     _, on_spark = partition(con, "spark", spark)
     assert len(on_duckdb.links) > 100  # exact, homophone and masked-with-case links: not a trivial county
     assert _groups(on_spark, con) == _groups(on_duckdb, con)
-    assert [(e.left, e.right, e.levels) for e in on_spark.links] == [(e.left, e.right, e.levels) for e in on_duckdb.links]
+    assert [(e.left, e.right, e.levels) for e in on_spark.links] == [
+        (e.left, e.right, e.levels) for e in on_duckdb.links
+    ]
     assert on_spark.id_of_cluster == on_duckdb.id_of_cluster
     # And the partition is the true one on this county (records of one person together, look-alikes apart).
     true_groups: dict[str, set[str]] = {}

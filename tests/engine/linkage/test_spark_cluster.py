@@ -59,7 +59,9 @@ def _ingested(small_county: Path, home: Path) -> Path:
     mp = pytest.MonkeyPatch()
     mp.setenv("JIUZHU_HOME", str(home))
     try:
-        results = ingest(sorted(p for p in small_county.iterdir() if p.is_file()), as_of=SMALL_COUNTY_AS_OF, jobs=1)
+        results = ingest(
+            sorted(p for p in small_county.iterdir() if p.is_file()), as_of=SMALL_COUNTY_AS_OF, jobs=1
+        )
     finally:
         mp.undo()
     assert not [r.file_name for r in results if r.status == "failed"]

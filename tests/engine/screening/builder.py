@@ -21,10 +21,14 @@ class Warehouse:
     def __init__(self, with_all_tables: bool = True) -> None:
         self.con = duckdb.connect()
         self.rows: dict[str, int] = {}
-        self.con.execute("CREATE TABLE person_index (record_id VARCHAR, source_type VARCHAR, person_key VARCHAR,"
-                         " method VARCHAR)")
-        self.con.execute("CREATE TABLE persons (person_key VARCHAR, name VARCHAR, id_number VARCHAR, sex VARCHAR,"
-                         " birth_date DATE, records INTEGER)")
+        self.con.execute(
+            "CREATE TABLE person_index (record_id VARCHAR, source_type VARCHAR, person_key VARCHAR,"
+            " method VARCHAR)"
+        )
+        self.con.execute(
+            "CREATE TABLE persons (person_key VARCHAR, name VARCHAR, id_number VARCHAR, sex VARCHAR,"
+            " birth_date DATE, records INTEGER)"
+        )
         self.people: dict[str, dict[str, Any]] = {}
         if with_all_tables:
             for st in SOURCE_COLUMNS:
@@ -38,7 +42,9 @@ class Warehouse:
         self.con.execute(f"CREATE TABLE IF NOT EXISTS cur_{st} ("
                          + ", ".join(f'"{c}" {_TYPES[k]}' for c, k in cols.items()) + ")")
 
-    def person(self, key: str, name: str, birth: date | None, sex: str = "男", id_number: str | None = None) -> str:
+    def person(
+        self, key: str, name: str, birth: date | None, sex: str = "男", id_number: str | None = None
+    ) -> str:
         self.people[key] = {"name": name, "birth_date": birth, "sex": sex, "id_number": id_number}
         self.con.execute("INSERT INTO persons VALUES (?, ?, ?, ?, ?, 1)", [key, name, id_number, sex, birth])
         return key

@@ -18,17 +18,25 @@ def sql(cond, params=None, named=None):
 
 
 def test_compiles_combinators_params_refs_and_exists():
-    cond = {"all": [
-        {"field": "age", "op": "<", "param": "max_age"},
-        {"any": [{"field": "dead", "op": "is_true"}, {"not": {"field": "cause", "op": "in", "value": ["甲", "乙"]}}]},
-        {"ref": "old"},
-        {"field": "age", "op": ">=", "other": "n"},
-        {"exists": "victim", "where": {"field": "crime", "op": "=", "value": "强奸罪"}},
-    ]}
+    cond = {
+        "all": [
+            {"field": "age", "op": "<", "param": "max_age"},
+            {
+                "any": [
+                    {"field": "dead", "op": "is_true"},
+                    {"not": {"field": "cause", "op": "in", "value": ["甲", "乙"]}},
+                ]
+            },
+            {"ref": "old"},
+            {"field": "age", "op": ">=", "other": "n"},
+            {"exists": "victim", "where": {"field": "crime", "op": "=", "value": "强奸罪"}},
+        ]
+    }
     assert sql(cond, {"max_age": 18}, {"old": {"field": "d", "op": "<=", "value": "2025-10-31"}}) == (
-        "((s.age < 18) AND ((s.dead = TRUE) OR (NOT (s.cause IN ('甲', '乙')))) AND (s.d <= DATE '2025-10-31') "
-        "AND (s.age >= s.n) AND (EXISTS (SELECT 1 FROM s_victim x WHERE x.person_key = s.person_key "
-        "AND (x.crime = '强奸罪'))))")
+        "((s.age < 18) AND ((s.dead = TRUE) OR (NOT (s.cause IN ('甲', '乙')))) "
+        "AND (s.d <= DATE '2025-10-31') AND (s.age >= s.n) "
+        "AND (EXISTS (SELECT 1 FROM s_victim x WHERE x.person_key = s.person_key AND (x.crime = '强奸罪'))))"
+    )
 
 
 @pytest.mark.parametrize(("cond", "message"), [

@@ -65,17 +65,28 @@ def test_child_rules_need_roles(when, need):
 
 
 NEW_PERSON_RULE = {
-    "name": "高龄未纳入低保", "version": 1, "subject": "person", "target_unit": "civil_affairs",
-    "reason": "{name}", "parameters": {"elder": 80},
-    "when": {"all": [{"field": "age", "op": ">=", "param": "elder"}, {"field": "in_dibao", "op": "is_false"}]},
+    "name": "高龄未纳入低保",
+    "version": 1,
+    "subject": "person",
+    "target_unit": "civil_affairs",
+    "reason": "{name}",
+    "parameters": {"elder": 80},
+    "when": {
+        "all": [{"field": "age", "op": ">=", "param": "elder"}, {"field": "in_dibao", "op": "is_false"}]
+    },
 }
 
 
 def two_households(w: Warehouse) -> None:
     # 户 H1: nobody has a fact. 户 H2: the grandmother is in 低保, the father is dead.
-    for key, birth, hh, rel in (("a1", date(1940, 1, 1), "H1", "户主"), ("a2", date(1975, 1, 1), "H1", "子"),
-                                ("b1", date(1980, 1, 1), "H2", "户主"), ("b2", date(1982, 1, 1), "H2", "配偶"),
-                                ("b3", date(2016, 1, 1), "H2", "子"), ("b4", date(1942, 1, 1), "H2", "母亲")):
+    for key, birth, hh, rel in (
+        ("a1", date(1940, 1, 1), "H1", "户主"),
+        ("a2", date(1975, 1, 1), "H1", "子"),
+        ("b1", date(1980, 1, 1), "H2", "户主"),
+        ("b2", date(1982, 1, 1), "H2", "配偶"),
+        ("b3", date(2016, 1, 1), "H2", "子"),
+        ("b4", date(1942, 1, 1), "H2", "母亲"),
+    ):
         w.person(key, f"人{key}", birth)
         w.add("household", key, household_no=hh, relation=rel, status="死亡" if key == "b1" else "正常")
     w.add("dibao", "b4", category="农村")

@@ -24,8 +24,15 @@ def test_amount_in_proportion_to_a_year_of_wages_and_capped():
 
 
 def test_every_term():
-    inputs = PriorityInputs(base=40, unpaid_fen=22_000_000, death_or_severe_injury=True, severe_disability=True,
-                            age=12, hardship_count=4, terminated_date=date(2022, 10, 31))
+    inputs = PriorityInputs(
+        base=40,
+        unpaid_fen=22_000_000,
+        death_or_severe_injury=True,
+        severe_disability=True,
+        age=12,
+        hardship_count=4,
+        terminated_date=date(2022, 10, 31),
+    )
     # 40 + 20 + 10 + 10 + 10 + min(9, 12) + min(6, 36 // 6) = 105 → 100
     assert priority(inputs, D, WAGE, W) == 100
     inputs = PriorityInputs(base=35, hardship_count=2, terminated_date=date(2024, 11, 1), age=18)

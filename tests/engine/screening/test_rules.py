@@ -30,9 +30,15 @@ def test_sj01_victim_with_unpaid_enforcement_and_hardship():
     r = w.screen(rules=["SJ-01"])
     (clue,) = r.clues
     assert clue.key == "SJ-01|pV|(2025)闽0425执88号"
-    assert clue.reason == "被害人郑某某(交通肇事罪)在(2025)闽0425执88号中未履行金额220,000元，现为持证残疾人(肢体二级)"
+    assert (
+        clue.reason
+        == "被害人郑某某(交通肇事罪)在(2025)闽0425执88号中未履行金额220,000元，现为持证残疾人(肢体二级)"
+    )
     assert [(x["source_type"], x["file"], x["row"]) for x in clue.records] == [
-        ("victim", "victim.xlsx", 3), ("enforcement", "enforcement.xlsx", 3), ("disability", "disability.xlsx", 3)]
+        ("victim", "victim.xlsx", 3),
+        ("enforcement", "enforcement.xlsx", 3),
+        ("disability", "disability.xlsx", 3),
+    ]
     assert clue.target_unit == "procuratorate"
     assert clue.suggested_help == "提出司法救助金额建议；未纳入低保：移送民政部门审查"
     assert clue.tags == ["残疾人"]
@@ -49,7 +55,8 @@ def test_sj01_needs_hardship():
     w = Warehouse()
     victim_with_debt(w)
     w.add("unemployment", "pV", hard_to_employ=False)  # 失业 but not 就业困难: no hardship
-    w.add("poverty_watch", "pV", monitor_category="脱贫不稳定户", risk_eliminated=True)  # risk gone: no hardship
+    # risk gone: no hardship
+    w.add("poverty_watch", "pV", monitor_category="脱贫不稳定户", risk_eliminated=True)
     assert pairs(w.screen(rules=["SJ-01"])) == set()
     w.add("unemployment", "pV", hard_to_employ=True)
     assert pairs(w.screen(rules=["SJ-01"])) == {("SJ-01", "pV")}
@@ -96,10 +103,20 @@ def test_temp_relief_counts_for_12_months_up_to_as_of(relief, current):
 def test_sj02_severe_injury_with_judged_above_paid_without_hardship():
     w = Warehouse()
     w.person("pV", "黄丽", date(1990, 1, 1), "女")
-    w.add("victim", "pV", crime="故意伤害罪", injury="重伤", judgment_no=JUDGMENT, compensation_judged=10_000_000,
-          compensation_paid=2_000_000)
+    w.add(
+        "victim",
+        "pV",
+        crime="故意伤害罪",
+        injury="重伤",
+        judgment_no=JUDGMENT,
+        compensation_judged=10_000_000,
+        compensation_paid=2_000_000,
+    )
     (clue,) = w.screen(rules=["SJ-02"]).clues
-    assert clue.reason == "被害人黄某某(故意伤害罪，重伤)在(2024)闽0425刑初45号中判决赔偿100,000元、已赔偿20,000元"
+    assert (
+        clue.reason
+        == "被害人黄某某(故意伤害罪，重伤)在(2024)闽0425刑初45号中判决赔偿100,000元、已赔偿20,000元"
+    )
 
 
 @pytest.mark.parametrize(("injury", "judged", "paid", "fires"), [
@@ -123,8 +140,10 @@ def test_sj02_death_lists_close_relatives_and_yields_to_sj01():
     w.add("household", "pV", household_no="H1", relation="户主", status="死亡")
     w.add("household", "pW", household_no="H1", relation="配偶", status="正常")
     (clue,) = w.screen(rules=["SJ-02"]).clues
-    assert clue.reason == ("被害人郑某某(交通肇事罪，死亡)在(2024)闽0425刑初45号中，关联终本案件未履行金额220,000元，"
-                           "同户近亲属：配偶李某某")
+    assert clue.reason == (
+        "被害人郑某某(交通肇事罪，死亡)在(2024)闽0425刑初45号中，关联终本案件未履行金额220,000元，"
+        "同户近亲属：配偶李某某"
+    )
     assert [x["source_type"] for x in clue.records] == ["victim", "enforcement", "household"]
     w.add("dibao", "pV")  # now SJ-01 holds for the victim: no SJ-02 as well
     assert pairs(w.screen(rules=["SJ-01", "SJ-02"])) == {("SJ-01", "pV")}
@@ -133,8 +152,15 @@ def test_sj02_death_lists_close_relatives_and_yields_to_sj01():
 # ---- SJ-03 / SJ-04 ----------------------------------------------------------------------------
 
 def enforcement(w: Warehouse, key: str, cause: str, unpaid: int, no: str = "(2024)闽0425执5号") -> None:
-    w.add("enforcement", key, enforcement_no=no, cause=cause, amount_applied=max(unpaid, 1), amount_unpaid=unpaid,
-          terminated_date=date(2024, 4, 30))
+    w.add(
+        "enforcement",
+        key,
+        enforcement_no=no,
+        cause=cause,
+        amount_applied=max(unpaid, 1),
+        amount_unpaid=unpaid,
+        terminated_date=date(2024, 4, 30),
+    )
 
 
 @pytest.mark.parametrize(("rule", "cause", "unpaid", "fires"), [
@@ -163,7 +189,8 @@ def test_sj03_needs_hardship_and_reads_a_plain_reason():
     w.add("dibao_edge", "pA")
     w.add("tekun", "pA")
     (clue,) = w.screen(rules=["SJ-03"]).clues
-    assert clue.reason == "申请执行人林某某在(2024)闽0425执5号(医疗损害责任纠纷)中未履行金额12,345.56元，现为特困供养人员、低保边缘家庭成员"
+    assert clue.reason == ("申请执行人林某某在(2024)闽0425执5号(医疗损害责任纠纷)中未履行金额12,345.56元，"
+                           "现为特困供养人员、低保边缘家庭成员")
     assert clue.tags == ["老年人"]
 
 
@@ -219,8 +246,10 @@ def test_mz01_father_imprisoned_mother_intellectual_grade_two():
     r = w.screen(rules=["MZ-01", "MZ-02"])
     (clue,) = r.clues
     assert clue.key == "MZ-01|pC|H9" and clue.target_unit == "civil_affairs"
-    assert clue.reason == ("儿童卢某某(10岁)父母均无力抚养：父亲（服刑(盗窃罪)至2027-05-01），母亲（残疾(智力二级)），"
-                           "尚未纳入孤儿或事实无人抚养儿童保障")
+    assert clue.reason == (
+        "儿童卢某某(10岁)父母均无力抚养：父亲（服刑(盗窃罪)至2027-05-01），母亲（残疾(智力二级)），"
+        "尚未纳入孤儿或事实无人抚养儿童保障"
+    )
     assert [x["source_type"] for x in clue.records] == ["household", "household", "household", "prisoner",
                                                         "disability"]
     assert clue.tags == ["未成年人"]
@@ -304,8 +333,10 @@ def test_mz02_both_parents_severe_neither_absent():
     w.add("disability", "pM", disability_kind="智力", disability_grade="三级")
     (clue,) = w.screen(rules=["MZ-01", "MZ-02"]).clues
     assert clue.rule == "MZ-02"
-    assert clue.reason == ("儿童卢某某(10岁)父母均为重度残疾：父亲（残疾(肢体一级)），母亲（残疾(智力三级)），"
-                           "尚未纳入孤儿或事实无人抚养儿童保障")
+    assert clue.reason == (
+        "儿童卢某某(10岁)父母均为重度残疾：父亲（残疾(肢体一级)），母亲（残疾(智力三级)），"
+        "尚未纳入孤儿或事实无人抚养儿童保障"
+    )
     w.add("prisoner", "pF", sentence_end=date(2030, 1, 1))  # now one is imprisoned: MZ-01 instead
     assert pairs(w.screen(rules=["MZ-01", "MZ-02"])) == {("MZ-01", "pC")}
 

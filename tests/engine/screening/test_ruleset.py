@@ -23,9 +23,13 @@ def test_the_eight_rules_ship_and_load_in_exclusion_order():
 
 def test_versions_follow_effective_parameters():
     base = {r.code: r.version for r in load_rules()}
-    changed = {r.code: r.version for r in load_rules([RuleSetting("SJ-04", parameters={"causes": ["赡养费纠纷"]})])}
+    changed = {
+        r.code: r.version for r in load_rules([RuleSetting("SJ-04", parameters={"causes": ["赡养费纠纷"]})])
+    }
     assert changed["SJ-04"] != base["SJ-04"]
-    assert {k: v for k, v in changed.items() if k != "SJ-04"} == {k: v for k, v in base.items() if k != "SJ-04"}
+    assert {k: v for k, v in changed.items() if k != "SJ-04"} == {
+        k: v for k, v in base.items() if k != "SJ-04"
+    }
     same = {r.code: r.version for r in load_rules([RuleSetting("SJ-04", parameters={"unpaid_above_fen": 0})])}
     assert same == base  # the shipped value again: same version
 
