@@ -40,8 +40,8 @@ Withdrawn = dict[tuple[str, str, str], int]  # (unit, source_type, file_sha256) 
 
 
 def withdrawn_counts(con: duckdb.DuckDBPyConnection) -> Withdrawn:
-    rows = con.execute("SELECT unit, source_type, file_sha256, count(*) FROM batches WHERE state = 'withdrawn' "
-                       "GROUP BY ALL").fetchall()
+    rows = con.execute("SELECT unit, source_type, file_sha256, count(*) FROM batches "
+                       "WHERE state = 'withdrawn' GROUP BY ALL").fetchall()
     return {(u, t, h): n for u, t, h, n in rows}
 
 
@@ -58,16 +58,19 @@ def _arrow_type(sql: str) -> pa.DataType:
 
 
 def records_table(source_type: str, records: list[dict], columns: dict[str, list] | None = None) -> pa.Table:
-    """Records (dicts keyed by column name; missing keys are NULL) as an Arrow table of ``rec_<type>``'s columns;
-    ``columns``: whole columns given as lists instead (e.g. the lineage, the same for every record)."""
+    """Records (dicts keyed by column name; missing keys are NULL) as an Arrow table of ``rec_<type>``'s
+    columns; ``columns``: whole columns given as lists instead (e.g. the lineage, the same for every
+    record)."""
     given = columns or {}
     cols = record_columns(get_spec(source_type))
     return pa.table({name: pa.array(given[name] if name in given else [r.get(name) for r in records],
                                     type=_arrow_type(sql)) for name, sql in cols})
 
 
-def insert_table(con: duckdb.DuckDBPyConnection, source_type: str, table: pa.Table, *, into: str | None = None) -> None:
-    """Append an Arrow table of ``records_table``'s shape to ``rec_<type>`` (or to the staging table ``into``)."""
+def insert_table(con: duckdb.DuckDBPyConnection, source_type: str, table: pa.Table, *,
+                 into: str | None = None) -> None:
+    """Append an Arrow table of ``records_table``'s shape to ``rec_<type>`` (or to the staging table
+    ``into``)."""
     con.register("incoming_records", table)
     try:
         con.execute(f"INSERT INTO {into or 'rec_' + source_type} BY NAME SELECT * FROM incoming_records")
@@ -94,8 +97,8 @@ def unstage(con: duckdb.DuckDBPyConnection, source_type: str, staging: str) -> N
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
     """Every staging table: the file's (stored or failed), or one a killed import left behind (one writing
     process at a time: any staging table found is not in use)."""
-    names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?)",
-                                       [STAGING_PREFIX]).fetchall()]
+    names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                       "WHERE starts_with(table_name, ?)", [STAGING_PREFIX]).fetchall()]
     for name in names:
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
@@ -104,9 +107,10 @@ def insert_rejections(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None
     """Rows in the order of ``REJECTION_COLUMNS``."""
     if not rows:
         return
-    types = [pa.string(), pa.string(), pa.string(), pa.int32(), pa.string(), pa.string(), pa.string(), pa.string()]
-    table = pa.table({c: pa.array([r[i] for r in rows], type=t) for i, (c, t) in enumerate(zip(REJECTION_COLUMNS, types,
-                                                                                             strict=True))})
+    types = [pa.string(), pa.string(), pa.string(), pa.int32(), pa.string(), pa.string(), pa.string(),
+             pa.string()]
+    columns = enumerate(zip(REJECTION_COLUMNS, types, strict=True))
+    table = pa.table({c: pa.array([r[i] for r in rows], type=t) for i, (c, t) in columns})
     con.register("incoming_rejections", table)
     try:
         con.execute("INSERT INTO rejections BY NAME SELECT * FROM incoming_rejections")
@@ -136,8 +140,9 @@ class BatchRow:
 
 def insert_batch(con: duckdb.DuckDBPyConnection, b: BatchRow) -> None:
     con.execute(
-        "INSERT INTO batches (batch_id, unit, source_type, as_of, file_name, file_sha256, sheets, skipped_sheets, "
-        "rows_taken, rows_rejected, rows_flagged, rows_duplicate, imported_at, imported_by, state, state_reason) "
+        "INSERT INTO batches (batch_id, unit, source_type, as_of, file_name, file_sha256, sheets, "
+        "skipped_sheets, rows_taken, rows_rejected, rows_flagged, rows_duplicate, imported_at, imported_by, "
+        "state, state_reason) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [b.batch_id, b.unit, b.source_type, b.as_of, b.file_name, b.file_sha256, b.sheets, b.skipped_sheets,
          b.rows_taken, b.rows_rejected, b.rows_flagged, b.rows_duplicate, b.imported_at, b.imported_by,
@@ -145,9 +150,11 @@ def insert_batch(con: duckdb.DuckDBPyConnection, b: BatchRow) -> None:
     )
 
 
-def current_snapshot(con: duckdb.DuckDBPyConnection, unit: str, source_type: str) -> tuple[str, int, date] | None:
+def current_snapshot(con: duckdb.DuckDBPyConnection, unit: str,
+                     source_type: str) -> tuple[str, int, date] | None:
     """``(batch_id, rows_taken, as_of)`` of the registry's current snapshot, or None."""
-    rows = con.execute("SELECT batch_id, rows_taken, as_of FROM current_batches WHERE unit = ? AND source_type = ?",
+    rows = con.execute("SELECT batch_id, rows_taken, as_of FROM current_batches "
+                       "WHERE unit = ? AND source_type = ?",
                        [unit, source_type]).fetchall()  # fetched whole: the connection goes on writing
     return rows[0] if rows else None
 
@@ -187,10 +194,12 @@ def _now() -> datetime:
 
 
 def confirm(con: duckdb.DuckDBPyConnection, bid: str, *, by: str) -> dict:
-    """A held batch becomes an imported one (the current snapshot when it is the newest). Returns it as it was."""
+    """A held batch becomes an imported one (the current snapshot when it is the newest). Returns it as it
+    was."""
     before = _batch(con, bid)
     if before["state"] != "held":
-        raise BatchStateError(f"批次 {bid} 不是待确认状态（{STATE_NAMES.get(before['state'], before['state'])}），无需确认",
+        state = STATE_NAMES.get(before["state"], before["state"])
+        raise BatchStateError(f"批次 {bid} 不是待确认状态（{state}），无需确认",
                               f"batch {bid} is not held ({before['state']})")
     _set_state(con, bid, "imported", None, by)
     return before
@@ -227,14 +236,15 @@ def is_pseudonymised(con: duckdb.DuckDBPyConnection, batch_id: str, source_type:
     if source_type not in SPECS:
         return False
     try:
-        found = con.execute(f"SELECT id_number FROM rec_{source_type} WHERE batch_id = ? AND id_status = 'valid' "
-                            "LIMIT 1", [batch_id]).fetchone()
+        found = con.execute(f"SELECT id_number FROM rec_{source_type} "
+                            "WHERE batch_id = ? AND id_status = 'valid' LIMIT 1", [batch_id]).fetchone()
     except duckdb.CatalogException:  # no records of the type stored yet
         return False
     return bool(found) and found[0].startswith("P")
 
 
-def rejections(con: duckdb.DuckDBPyConnection, *, batch: str | None = None, current_only: bool = True) -> list[tuple]:
+def rejections(con: duckdb.DuckDBPyConnection, *, batch: str | None = None,
+               current_only: bool = True) -> list[tuple]:
     """``(file, sheet, row, column, value, reason, kind)`` in file and row order."""
     where, params = [], []
     if batch:

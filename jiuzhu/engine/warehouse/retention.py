@@ -44,11 +44,14 @@ def superseded_before(con: duckdb.DuckDBPyConnection, cutoff: datetime) -> list[
 def _holds_anything(con: duckdb.DuckDBPyConnection, batch_id: str) -> bool:
     (source_type,) = con.execute("SELECT source_type FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
     held = con.execute(f"SELECT count(*) FROM rec_{source_type} WHERE batch_id = ?", [batch_id]).fetchone()[0]
-    return held > 0 or con.execute("SELECT count(*) FROM rejections WHERE batch_id = ?", [batch_id]).fetchone()[0] > 0
+    rejected = con.execute("SELECT count(*) FROM rejections WHERE batch_id = ?", [batch_id]).fetchone()[0]
+    return held > 0 or rejected > 0
 
 
-def _drop_records(con: duckdb.DuckDBPyConnection, tables: set[str], table: str, where: str, params: list) -> int:
-    """Delete the rows of `table` matching `where`, with their linkage rows (person_index, link_explanations)."""
+def _drop_records(con: duckdb.DuckDBPyConnection, tables: set[str], table: str, where: str,
+                  params: list) -> int:
+    """Delete the rows of `table` matching `where`, with their linkage rows (person_index,
+    link_explanations)."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE gone AS SELECT record_id FROM {table} WHERE {where}", params)
     if "person_index" in tables:
         con.execute("DELETE FROM person_index WHERE record_id IN (SELECT record_id FROM gone)")
@@ -85,7 +88,8 @@ def purge_person(con: duckdb.DuckDBPyConnection, id_number: str) -> tuple[list[s
     tables = _tables(con)
     keys: list[str] = []
     if "persons" in tables:
-        keys = [r[0] for r in con.execute("SELECT person_key FROM persons WHERE id_number = ?", [id_number]).fetchall()]
+        keys = [r[0] for r in con.execute("SELECT person_key FROM persons WHERE id_number = ?",
+                                          [id_number]).fetchall()]
     linked = keys and "person_index" in tables
     counts = {"records": 0, "second_person_cells": 0, "rejection_rows": 0, "linkage_rows": 0}
     con.execute("BEGIN")
@@ -95,7 +99,8 @@ def purge_person(con: duckdb.DuckDBPyConnection, id_number: str) -> tuple[list[s
             continue
         where = "id_number = ?" + (" OR record_id IN (SELECT record_id FROM person_index "
                                    "WHERE list_contains(?, person_key))" if linked else "")
-        counts["records"] += _drop_records(con, tables, table, where, [id_number] + ([keys] if linked else []))
+        params = [id_number] + ([keys] if linked else [])
+        counts["records"] += _drop_records(con, tables, table, where, params)
         have = _columns(con, table)
         for id_col, name_col in SECOND_PERSONS:
             if id_col in have:

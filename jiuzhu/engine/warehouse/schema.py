@@ -14,8 +14,8 @@ LINEAGE = (("record_id", "VARCHAR PRIMARY KEY"), ("batch_id", "VARCHAR"), ("sour
            ("file_name", "VARCHAR"), ("sheet", "VARCHAR"), ("row", "INTEGER"), ("id_status", "VARCHAR"),
            ("id_raw", "VARCHAR"))
 PERSON_COLUMNS = (("name", "VARCHAR"), ("id_number", "VARCHAR"), ("sex", "VARCHAR"), ("birth_date", "DATE"),
-                  ("phone", "VARCHAR"), ("township", "VARCHAR"), ("village", "VARCHAR"), ("address", "VARCHAR"),
-                  ("name_masked", "BOOLEAN"))
+                  ("phone", "VARCHAR"), ("township", "VARCHAR"), ("village", "VARCHAR"),
+                  ("address", "VARCHAR"), ("name_masked", "BOOLEAN"))
 assert tuple(c for c, _ in PERSON_COLUMNS[:-1]) == PERSON_FIELDS
 
 BATCHES = """
@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS rejections (
 CURRENT_BATCHES = """
 CREATE OR REPLACE VIEW current_batches AS
 SELECT * FROM batches WHERE state = 'imported'
-QUALIFY row_number() OVER (PARTITION BY unit, source_type ORDER BY as_of DESC, imported_at DESC, batch_id) = 1"""
+QUALIFY row_number() OVER (PARTITION BY unit, source_type
+                           ORDER BY as_of DESC, imported_at DESC, batch_id) = 1"""
 
 
 def record_columns(spec: SourceSpec) -> list[tuple[str, str]]:
@@ -79,7 +80,8 @@ SCHEMA_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEG
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing; add columns a spec gained since the file was made. Idempotent."""
-    fresh = not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'batches'").fetchone()[0]
+    fresh = not con.execute("SELECT count(*) FROM information_schema.tables "
+                            "WHERE table_name = 'batches'").fetchone()[0]
     con.execute(SCHEMA_VERSION_TABLE)
     if fresh:  # a new file is born at the current version; an old one is stamped by `jiuzhu init`
         con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])

@@ -36,7 +36,8 @@ def file_version(path: Path | None = None) -> tuple | None:
 @contextmanager
 def connect(path: Path | None = None, *, read_only: bool = False,
             wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection that is closed on exit; waits (up to `wait_seconds`, default LOCK_WAIT_SECONDS) while another process writes the file."""
+    """A connection that is closed on exit; waits (up to `wait_seconds`, default LOCK_WAIT_SECONDS) while
+    another process writes the file."""
     target = path or warehouse_path()
     if read_only and not target.exists():
         read_only = False  # nothing to read yet: create it (empty schema) instead of failing
