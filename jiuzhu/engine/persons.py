@@ -23,16 +23,46 @@ from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.linkage.namekeys import name_keys
 
 PERSON_VALUES = ("name", "id_number", "sex", "birth_date", "phone", "township", "village", "address")
-FIELD_NAMES = {"name": "姓名", "id_number": "身份证号", "sex": "性别", "birth_date": "出生日期", "phone": "联系电话",
-               "township": "乡镇", "village": "村居", "address": "住址"}
+FIELD_NAMES = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "phone": "联系电话",
+    "township": "乡镇",
+    "village": "村居",
+    "address": "住址",
+}
 # The comparisons of linkage/model.py as the users say them.
-COMPARISON_NAMES = {"name": "姓名", "name_unique": "同名人数", "near_unique": "近名人数", "birth_date": "出生日期", "sex": "性别",
-                    "phone": "联系电话", "township": "乡镇", "village": "村居", "eligibility": "年龄与名册",
-                    "alt_id": "同行证件号（残疾证号、户主身份证号）", "address": "门牌（住址）", "case": "案号"}
+COMPARISON_NAMES = {
+    "name": "姓名",
+    "name_unique": "同名人数",
+    "near_unique": "近名人数",
+    "birth_date": "出生日期",
+    "sex": "性别",
+    "phone": "联系电话",
+    "township": "乡镇",
+    "village": "村居",
+    "eligibility": "年龄与名册",
+    "alt_id": "同行证件号（残疾证号、户主身份证号）",
+    "address": "门牌（住址）",
+    "case": "案号",
+}
 # Where a comparison's values are read on each record (None: a derived feature, shown by its level only).
-COMPARISON_FIELD = {"name": "name", "birth_date": "birth_date", "sex": "sex", "phone": "phone",
-                    "township": "township", "village": "village", "address": "address"}
-METHOD_LABELS = {"id": "身份证号一致", "probabilistic": "概率匹配（姓名、出生日期等）", "single": "仅此一条记录"}
+COMPARISON_FIELD = {
+    "name": "name",
+    "birth_date": "birth_date",
+    "sex": "sex",
+    "phone": "phone",
+    "township": "township",
+    "village": "village",
+    "address": "address",
+}
+METHOD_LABELS = {
+    "id": "身份证号一致",
+    "probabilistic": "概率匹配（姓名、出生日期等）",
+    "single": "仅此一条记录",
+}
 ID_RE = re.compile(r"^\d{17}[\dXx]$")
 NAME_DIGITS_RE = re.compile(r"^([^\d\s]+)\s*(\d{3,6}[Xx]?)$")
 PINYIN_RE = re.compile(r"^[A-Za-z][A-Za-z ]*$")
@@ -130,8 +160,9 @@ NOT_APPLICABLE_LEVEL = "不适用"
 
 
 def verdict(level: str, weight: float) -> str:
-    """The result column of 为何认定为同一人: 无法比较 only when a value is missing, 不适用 when the comparison
-    does not apply to the pair; a compared level reads by its weight: 相符 (for), 不符 (against), or 不影响
+    """The result column of 为何认定为同一人: 无法比较 only when a value is missing, 不适用 when the
+    comparison does not apply to the pair; a compared level reads by its weight: 相符 (for), 不符 (against),
+    or 不影响
     (compared, but counts neither way, e.g. 出生年相同 or 年龄相符)."""
     if level in MISSING_LEVELS:
         return "无法比较"
@@ -183,8 +214,8 @@ _HIT = "person_key, name, id_number, sex, birth_date, records"
 
 
 def build_search(con: duckdb.DuckDBPyConnection) -> int:
-    """(Re)write the search tables from ``persons`` (name, ID, pinyin without spaces, initials; pinyin once per
-    distinct name, from the linkage's cached name keys) and ``person_records`` (the person index with each
+    """(Re)write the search tables from ``persons`` (name, ID, pinyin without spaces, initials; pinyin once
+    per distinct name, from the linkage's cached name keys) and ``person_records`` (the person index with each
     person's values, sorted by person). Returns the persons written."""
     if not {"persons", "person_index"} <= _tables(con):
         return 0
@@ -194,25 +225,40 @@ def build_search(con: duckdb.DuckDBPyConnection) -> int:
     for name in names:
         keys = name_keys(name)
         pinyins.append(keys.pinyin if keys is not None else "")
-    con.register("_pinyin", pa.table({"name": pa.array(names, pa.string()),
-                                      "pinyin": pa.array([p.replace(" ", "") for p in pinyins], pa.string()),
-                                      "initials": pa.array([_initials(p) for p in pinyins], pa.string())}))
+    con.register(
+        "_pinyin",
+        pa.table(
+            {
+                "name": pa.array(names, pa.string()),
+                "pinyin": pa.array([p.replace(" ", "") for p in pinyins], pa.string()),
+                "initials": pa.array([_initials(p) for p in pinyins], pa.string()),
+            }
+        ),
+    )
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _all AS SELECT p.{_HIT.replace(', ', ', p.')}, s.pinyin, s.initials "
-                    f"FROM persons p LEFT JOIN _pinyin s USING (name)")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _all AS SELECT p.{_HIT.replace(', ', ', p.')}, "
+            f"s.pinyin, s.initials FROM persons p LEFT JOIN _pinyin s USING (name)"
+        )
         for table, column in SEARCH_TABLES.items():
             where = f"WHERE {column} IS NOT NULL" if column != "name" else ""
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT *, {_ID_KEY.format(col='id_number')} AS id_key "
-                        f"FROM _all {where} ORDER BY {'id_key' if column == 'id_number' else column}, person_key")
+            con.execute(
+                f"CREATE OR REPLACE TABLE {table} AS SELECT *, {_ID_KEY.format(col='id_number')} AS id_key "
+                f"FROM _all {where} ORDER BY {'id_key' if column == 'id_number' else column}, person_key"
+            )
         values = ", ".join(f"r.{c} AS r_{c}" for c in PERSON_VALUES)
         lineage = " UNION ALL ".join(
             f'SELECT record_id, file_name, sheet, "row", batch_id, {", ".join(PERSON_VALUES)} FROM {t}'
-            for t in sorted(_tables(con)) if t.startswith("rec_"))
-        con.execute(f"CREATE OR REPLACE TABLE person_records AS SELECT i.person_key, i.record_id, i.source_type, "
-                    f"i.method, p.name, p.id_number, p.sex, p.birth_date, p.records, r.file_name, r.sheet, "
-                    f'r."row", r.batch_id, {values} FROM person_index i LEFT JOIN persons p USING (person_key) '
-                    f"LEFT JOIN ({lineage}) r USING (record_id) ORDER BY i.person_key")
+            for t in sorted(_tables(con))
+            if t.startswith("rec_")
+        )
+        con.execute(
+            f"CREATE OR REPLACE TABLE person_records AS SELECT i.person_key, i.record_id, i.source_type, "
+            f"i.method, p.name, p.id_number, p.sex, p.birth_date, p.records, r.file_name, r.sheet, "
+            f'r."row", r.batch_id, {values} FROM person_index i LEFT JOIN persons p USING (person_key) '
+            f"LEFT JOIN ({lineage}) r USING (record_id) ORDER BY i.person_key"
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -247,41 +293,63 @@ def _search(con: duckdb.DuckDBPyConnection, q: Query, limit: int, *, sorted_tabl
     by_name = "person_search" if sorted_tables else "persons"
     if q.kind == "id":
         if sorted_tables:
-            rows = con.execute(f"SELECT {_HIT} FROM person_search_id WHERE id_key = {_ID_KEY.format(col='?')} "
-                               f"LIMIT ?", [q.text, q.text, limit]).fetchall()
+            rows = con.execute(
+                f"SELECT {_HIT} FROM person_search_id WHERE id_key = {_ID_KEY.format(col='?')} LIMIT ?",
+                [q.text, q.text, limit],
+            ).fetchall()
         else:
-            rows = con.execute(f"SELECT {_HIT} FROM persons WHERE id_number = ? LIMIT ?", [q.text, limit]).fetchall()
+            rows = con.execute(
+                f"SELECT {_HIT} FROM persons WHERE id_number = ? LIMIT ?", [q.text, limit]
+            ).fetchall()
     elif q.kind == "name_digits":
-        rows = con.execute(f"SELECT {_HIT} FROM {by_name} WHERE name >= ? AND name < ? AND id_number LIKE '%' || ? "
-                           f"ORDER BY name <> ?, name, person_key LIMIT ?",
-                           [q.text, _upper(q.text), q.digits, q.text, limit]).fetchall()
+        rows = con.execute(
+            f"SELECT {_HIT} FROM {by_name} WHERE name >= ? AND name < ? AND id_number LIKE '%' || ? "
+            f"ORDER BY name <> ?, name, person_key LIMIT ?",
+            [q.text, _upper(q.text), q.digits, q.text, limit],
+        ).fetchall()
     elif q.kind == "pinyin":
         if not sorted_tables:
             return []
-        rows = con.execute(f"SELECT {_HIT} FROM person_search_py WHERE pinyin >= ? AND pinyin < ? "
-                           f"ORDER BY pinyin <> ?, pinyin, name, person_key LIMIT ?",
-                           [q.text, _upper(q.text), q.text, limit]).fetchall()
+        rows = con.execute(
+            f"SELECT {_HIT} FROM person_search_py WHERE pinyin >= ? AND pinyin < ? "
+            f"ORDER BY pinyin <> ?, pinyin, name, person_key LIMIT ?",
+            [q.text, _upper(q.text), q.text, limit],
+        ).fetchall()
         if len(rows) < limit:  # initials (zxm): a scan of one short column
             seen = {r[0] for r in rows}
-            rows += [r for r in con.execute(f"SELECT {_HIT} FROM person_search_py WHERE initials = ? "
-                                            f"ORDER BY name, person_key LIMIT ?", [q.text, limit]).fetchall()
-                     if r[0] not in seen][:limit - len(rows)]
+            rows += [
+                r
+                for r in con.execute(
+                    f"SELECT {_HIT} FROM person_search_py WHERE initials = ? "
+                    f"ORDER BY name, person_key LIMIT ?",
+                    [q.text, limit],
+                ).fetchall()
+                if r[0] not in seen
+            ][: limit - len(rows)]
     else:
         # names starting with the text first (a range on the sorted table), then names containing it
-        rows = con.execute(f"SELECT {_HIT} FROM {by_name} WHERE name >= ? AND name < ? "
-                           f"ORDER BY name <> ?, name, person_key LIMIT ?",
-                           [q.text, _upper(q.text), q.text, limit]).fetchall()
+        rows = con.execute(
+            f"SELECT {_HIT} FROM {by_name} WHERE name >= ? AND name < ? "
+            f"ORDER BY name <> ?, name, person_key LIMIT ?",
+            [q.text, _upper(q.text), q.text, limit],
+        ).fetchall()
         if len(rows) < limit:
             seen = {r[0] for r in rows}
-            rows += [r for r in con.execute(f"SELECT {_HIT} FROM {by_name} WHERE contains(name, ?) "
-                                            f"AND NOT starts_with(name, ?) ORDER BY name, person_key LIMIT ?",
-                                            [q.text, q.text, limit]).fetchall()
-                     if r[0] not in seen][:limit - len(rows)]
+            rows += [
+                r
+                for r in con.execute(
+                    f"SELECT {_HIT} FROM {by_name} WHERE contains(name, ?) "
+                    f"AND NOT starts_with(name, ?) ORDER BY name, person_key LIMIT ?",
+                    [q.text, q.text, limit],
+                ).fetchall()
+                if r[0] not in seen
+            ][: limit - len(rows)]
     return [PersonHit(*row) for row in rows]
 
 
-def _records(con: duckdb.DuckDBPyConnection, methods: dict[str, tuple[str, str]],
-             tables: set[str]) -> list[SourceRecord]:
+def _records(
+    con: duckdb.DuckDBPyConnection, methods: dict[str, tuple[str, str]], tables: set[str]
+) -> list[SourceRecord]:
     """The lineage and person values of these records (record_id → (source_type, method))."""
     by_type: dict[str, list[str]] = {}
     for record_id, (source_type, _) in methods.items():
@@ -296,11 +364,22 @@ def _records(con: duckdb.DuckDBPyConnection, methods: dict[str, tuple[str, str]]
             f'SELECT r.record_id, r.file_name, r.sheet, r."row", b.as_of, '
             f"r.batch_id IN (SELECT batch_id FROM current_batches), {cols} "
             f"FROM rec_{source_type} r LEFT JOIN batches b USING (batch_id) WHERE r.record_id IN ({marks})",
-            ids).fetchall()
+            ids,
+        ).fetchall()
         for rid, file, sheet, row, as_of, current, *values in rows:
-            out.append(SourceRecord(rid, source_type, file or "", sheet or "", row or 0, as_of, bool(current),
-                                    METHOD_LABELS.get(methods[rid][1], methods[rid][1]),
-                                    dict(zip(PERSON_VALUES, values, strict=True))))
+            out.append(
+                SourceRecord(
+                    rid,
+                    source_type,
+                    file or "",
+                    sheet or "",
+                    row or 0,
+                    as_of,
+                    bool(current),
+                    METHOD_LABELS.get(methods[rid][1], methods[rid][1]),
+                    dict(zip(PERSON_VALUES, values, strict=True)),
+                )
+            )
     return out
 
 
@@ -314,8 +393,9 @@ def _shown(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def links_among(con: duckdb.DuckDBPyConnection, records: list[SourceRecord], tables: set[str],
-                limit: int = 50) -> list[LinkPair]:
+def links_among(
+    con: duckdb.DuckDBPyConnection, records: list[SourceRecord], tables: set[str], limit: int = 50
+) -> list[LinkPair]:
     """The probabilistic links that joined these records, strongest first, each pair's values side by side."""
     if "link_explanations" not in tables or len(records) < 2:
         return []
@@ -324,9 +404,11 @@ def links_among(con: duckdb.DuckDBPyConnection, records: list[SourceRecord], tab
     marks = ",".join("?" * len(ids))
     pairs = []
     for left, right, weight, prob, comparisons in con.execute(
-            f"SELECT record_id_l, record_id_r, match_weight, match_probability, comparisons FROM link_explanations "
-            f"WHERE record_id_l IN ({marks}) AND record_id_r IN ({marks}) ORDER BY match_weight DESC LIMIT ?",
-            [*ids, *ids, limit]).fetchall():
+        f"SELECT record_id_l, record_id_r, match_weight, match_probability, comparisons "
+        f"FROM link_explanations WHERE record_id_l IN ({marks}) AND record_id_r IN ({marks}) "
+        f"ORDER BY match_weight DESC LIMIT ?",
+        [*ids, *ids, limit],
+    ).fetchall():
         try:
             parts = json.loads(comparisons or "{}")
         except ValueError:
@@ -338,16 +420,26 @@ def links_among(con: duckdb.DuckDBPyConnection, records: list[SourceRecord], tab
                 continue
             w = round(float(v.get("weight", 0) or 0), 1)
             col = COMPARISON_FIELD.get(name)
-            rows.append(Comparison(COMPARISON_NAMES.get(name, name), str(v.get("level", "")), w,
-                                   verdict(str(v.get("level", "")), w),
-                                   _shown(a.values.get(col)) if col else "", _shown(b.values.get(col)) if col else ""))
+            rows.append(
+                Comparison(
+                    COMPARISON_NAMES.get(name, name),
+                    str(v.get("level", "")),
+                    w,
+                    verdict(str(v.get("level", "")), w),
+                    _shown(a.values.get(col)) if col else "",
+                    _shown(b.values.get(col)) if col else "",
+                )
+            )
         probability = round(float(prob or 0) * 100, 1)
-        pairs.append(LinkPair(a, b, round(float(weight or 0), 1), probability, strength_word(probability), rows))
+        pairs.append(
+            LinkPair(a, b, round(float(weight or 0), 1), probability, strength_word(probability), rows)
+        )
     return pairs
 
 
-def person_file(person_key: str, *, extra_record_ids: list[str] | None = None,
-                path: Path | None = None) -> PersonFile:
+def person_file(
+    person_key: str, *, extra_record_ids: list[str] | None = None, path: Path | None = None
+) -> PersonFile:
     """One person: best values, every source record (file, row, snapshot date) and the links that joined them.
     `extra_record_ids`: a clue's own records, shown even if a later linkage moved them."""
     with reader(path) as con:
@@ -357,26 +449,45 @@ def person_file(person_key: str, *, extra_record_ids: list[str] | None = None,
         if "person_records" in tables:  # sorted by person, records' values with it: one row group read
             hit = ", ".join(f"pr.{c}" for c in _HIT.split(", "))
             cols = ", ".join(f"pr.r_{c}" for c in PERSON_VALUES)
-            found = con.execute(f'SELECT {hit}, pr.record_id, pr.source_type, pr.method, pr.file_name, pr.sheet, '
-                                f'pr."row", b.as_of, pr.batch_id IN (SELECT batch_id FROM current_batches), {cols} '
-                                f"FROM person_records pr LEFT JOIN batches b ON b.batch_id = pr.batch_id "
-                                f"WHERE pr.person_key = ?", [person_key]).fetchall()
+            found = con.execute(
+                f"SELECT {hit}, pr.record_id, pr.source_type, pr.method, pr.file_name, pr.sheet, "
+                f'pr."row", b.as_of, pr.batch_id IN (SELECT batch_id FROM current_batches), {cols} '
+                f"FROM person_records pr LEFT JOIN batches b ON b.batch_id = pr.batch_id "
+                f"WHERE pr.person_key = ?",
+                [person_key],
+            ).fetchall()
             row = found[0][:6] if found else None
-            known = [SourceRecord(rid, st, file or "", sheet or "", n or 0, as_of, bool(current),
-                                  METHOD_LABELS.get(m, m), dict(zip(PERSON_VALUES, values, strict=True)))
-                     for _, _, _, _, _, _, rid, st, m, file, sheet, n, as_of, current, *values in found]
+            known = [
+                SourceRecord(
+                    rid,
+                    st,
+                    file or "",
+                    sheet or "",
+                    n or 0,
+                    as_of,
+                    bool(current),
+                    METHOD_LABELS.get(m, m),
+                    dict(zip(PERSON_VALUES, values, strict=True)),
+                )
+                for _, _, _, _, _, _, rid, st, m, file, sheet, n, as_of, current, *values in found
+            ]
             methods = {r.record_id: (r.source_type, "") for r in known}
         else:
             known = []
             row = con.execute(f"SELECT {_HIT} FROM persons WHERE person_key = ?", [person_key]).fetchone()
-            methods = {rid: (st, m) for rid, st, m in con.execute(
-                "SELECT record_id, source_type, method FROM person_index WHERE person_key = ?",
-                [person_key]).fetchall()}
+            methods = {
+                rid: (st, m)
+                for rid, st, m in con.execute(
+                    "SELECT record_id, source_type, method FROM person_index WHERE person_key = ?",
+                    [person_key],
+                ).fetchall()
+            }
         extra = [r for r in (extra_record_ids or []) if r and r not in methods]
         if extra:
             marks = ",".join("?" * len(extra))
-            for rid, st, m in con.execute(f"SELECT record_id, source_type, method FROM person_index "
-                                          f"WHERE record_id IN ({marks})", extra).fetchall():
+            for rid, st, m in con.execute(
+                f"SELECT record_id, source_type, method FROM person_index WHERE record_id IN ({marks})", extra
+            ).fetchall():
                 methods[rid] = (st, m)
         records = _sorted(known + _records(con, {k: v for k, v in methods.items() if v[1]}, tables))
         return PersonFile(PersonHit(*row) if row else None, records, links_among(con, records, tables))

@@ -51,10 +51,14 @@ def read_key(path: Path) -> bytes:
     try:
         key = path.read_bytes()
     except OSError as err:
-        raise KeyError_(f"无法读取密钥文件：{path}", f"cannot read the key file {path}: {err.strerror}") from None
+        raise KeyError_(
+            f"无法读取密钥文件：{path}", f"cannot read the key file {path}: {err.strerror}"
+        ) from None
     if len(key) < MIN_KEY_BYTES:
-        raise KeyError_(f"密钥文件太短：{len(key)}字节，至少需要{MIN_KEY_BYTES}字节（请各单位使用同一个足够长的随机密钥）",
-                        f"the key file is too short: {len(key)} bytes, at least {MIN_KEY_BYTES} are needed")
+        raise KeyError_(
+            f"密钥文件太短：{len(key)}字节，至少需要{MIN_KEY_BYTES}字节（请各单位使用同一个足够长的随机密钥）",
+            f"the key file is too short: {len(key)} bytes, at least {MIN_KEY_BYTES} are needed",
+        )
     return key
 
 
@@ -99,8 +103,11 @@ class Pseudonymiser:
         if keys.masked:
             out = f"M{self._hex('surname', keys.surname, 6)}-{keys.length or 0}"
         else:
-            out = (f"N{self._hex('name', keys.norm, 12)}-{self._hex('fold', keys.fold, 10)}-"
-                   f"{self._hex('pinyin', keys.pinyin, 10)}-{self._hex('surname', keys.surname, 6)}-{keys.length}")
+            out = (
+                f"N{self._hex('name', keys.norm, 12)}-{self._hex('fold', keys.fold, 10)}-"
+                f"{self._hex('pinyin', keys.pinyin, 10)}-"
+                f"{self._hex('surname', keys.surname, 6)}-{keys.length}"
+            )
         self.map.setdefault(out, written)
         return out
 
@@ -127,8 +134,9 @@ class Pseudonymiser:
         """罪名, 案由 …: numbers, mobiles and the row's own names replaced."""
         if not isinstance(value, str):
             return value
-        text = _NUMBER_IN_TEXT.sub(lambda m: self.id_cell(m[0]) if idcard.parse_id(m[0]).status == "valid"
-                                   else REMOVED, value)
+        text = _NUMBER_IN_TEXT.sub(
+            lambda m: self.id_cell(m[0]) if idcard.parse_id(m[0]).status == "valid" else REMOVED, value
+        )
         text = _MOBILE_IN_TEXT.sub(lambda m: self.phone(m[0]), text)
         for name in sorted({n for n in names if n and len(n) >= 2}, key=len, reverse=True):
             if name in text:
@@ -169,7 +177,9 @@ def _transform(fit: HeaderFit, cells: list, p: Pseudonymiser, places: _Places) -
     out: list[object] = []
     width = len(cells)
     values = {name: cells[i] if i < width else "" for name, i in fit.fields.items()}
-    row_names = [cell_text(values[f.name]).strip() for f in spec.fields if f.kind == "name" and f.name in values]
+    row_names = [
+        cell_text(values[f.name]).strip() for f in spec.fields if f.kind == "name" and f.name in values
+    ]
     for name, value in values.items():
         f = spec.field(name)
         if cell_text(value).strip() == "":
@@ -204,8 +214,9 @@ def _header(fit: HeaderFit) -> list[str]:
     return labels
 
 
-def pseudonymise_file(path: Path, p: Pseudonymiser, places: _Places | None = None, *,
-                      source: str | None = None) -> FileOut:
+def pseudonymise_file(
+    path: Path, p: Pseudonymiser, places: _Places | None = None, *, source: str | None = None
+) -> FileOut:
     """Read one file as intake does (``source`` as ``jiuzhu ingest --source``) and pseudonymise it in memory
     (raises ``UnreadableFile`` or ``FileFailed`` as an import would fail)."""
     places = places or _Places()
@@ -273,8 +284,13 @@ def _write_xls(result: FileOut, target: Path) -> None:
             ws.write(0, c, label)
         for r, row in enumerate(sheet.rows, start=1):
             for c, value in enumerate(row):
-                ws.write(r, c, value if isinstance(value, int | float) and not isinstance(value, bool)
-                         else cell_text(value))
+                ws.write(
+                    r,
+                    c,
+                    value
+                    if isinstance(value, int | float) and not isinstance(value, bool)
+                    else cell_text(value),
+                )
     book.save(str(target))
 
 
@@ -291,8 +307,14 @@ class Outcome:
     failed: list[tuple[Path, str, str]] = field(default_factory=list)  # file, zh, en
 
 
-def pseudonymise(paths: Iterable[Path], key: bytes, out_dir: Path, map_out: Path | None = None, *,
-                 source: str | None = None) -> Outcome:
+def pseudonymise(
+    paths: Iterable[Path],
+    key: bytes,
+    out_dir: Path,
+    map_out: Path | None = None,
+    *,
+    source: str | None = None,
+) -> Outcome:
     """Every file (or every file of a folder) into ``out_dir`` under its own name; the map when asked."""
     out_dir.mkdir(parents=True, exist_ok=True)
     p = Pseudonymiser(key)
@@ -301,8 +323,13 @@ def pseudonymise(paths: Iterable[Path], key: bytes, out_dir: Path, map_out: Path
     seen: set[str] = set()
     for path in expand_paths(paths):
         if path.name in seen:
-            outcome.failed.append((path, f"文件名重复：{path.name}（输出目录里每个文件用原名）",
-                                   f"two input files are named {path.name}"))
+            outcome.failed.append(
+                (
+                    path,
+                    f"文件名重复：{path.name}（输出目录里每个文件用原名）",
+                    f"two input files are named {path.name}",
+                )
+            )
             continue
         try:
             result = pseudonymise_file(path, p, places, source=source)

@@ -85,7 +85,9 @@ def _merged(admin_path: str, admin_mtime: int | None) -> tuple[dict[date, bool],
     package = _package_years()
     admin_years = {d.year for d in admin}
     # The shipped estimate of a year counts only while neither the package nor the administrator knows it.
-    merged = {d: w for d, w in _table(_SHIPPED).items() if d.year not in package and d.year not in admin_years}
+    merged = {
+        d: w for d, w in _table(_SHIPPED).items() if d.year not in package and d.year not in admin_years
+    }
     merged.update(admin)
     return merged, frozenset(d.year for d in merged)
 

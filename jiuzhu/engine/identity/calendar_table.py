@@ -58,14 +58,20 @@ def parse_entry(day_text: str, kind_text: str, note: str = "", where: str = "") 
     kind = _KIND_SYNONYMS.get((kind_text or "").strip())
     if kind is None:
         raise CalendarTableError(
-            f"{prefix}类型应为 holiday（休）或 workday（班），这里是“{kind_text}” (kind must be holiday or workday)")
+            f"{prefix}类型应为 holiday（休）或 workday（班），这里是“{kind_text}” "
+            "(kind must be holiday or workday)"
+        )
     working = KINDS[kind]
     # An exception must differ from the plain week, or the row says nothing (and hides a typo).
     if working and day.weekday() < 5:
-        raise CalendarTableError(f"{prefix}{day} 是星期{'一二三四五'[day.weekday()]}，本来就上班，"
-                                 "不能登记为调休上班日 (a weekday is already a working day)")
+        raise CalendarTableError(
+            f"{prefix}{day} 是星期{'一二三四五'[day.weekday()]}，本来就上班，"
+            "不能登记为调休上班日 (a weekday is already a working day)"
+        )
     if not working and day.weekday() >= 5:
-        raise CalendarTableError(f"{prefix}{day} 是周末，本来就休息，不需登记为放假日 (a weekend day is already off)")
+        raise CalendarTableError(
+            f"{prefix}{day} 是周末，本来就休息，不需登记为放假日 (a weekend day is already off)"
+        )
     return CalendarEntry(day, working, (note or "").strip())
 
 
@@ -74,8 +80,10 @@ def parse_table(text: str, source: str = FILE_NAME) -> list[CalendarEntry]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = {"date", "kind"} - {(h or "").strip() for h in (reader.fieldnames or [])}
     if missing:
-        raise CalendarTableError(f"{source}: 缺少表头 {'、'.join(sorted(missing))}（表头应为 date,kind,note）"
-                                 " (header must be date,kind,note)")
+        raise CalendarTableError(
+            f"{source}: 缺少表头 {'、'.join(sorted(missing))}（表头应为 date,kind,note）"
+            " (header must be date,kind,note)"
+        )
     entries: dict[date, CalendarEntry] = {}
     errors = []
     for row in reader:
@@ -84,8 +92,9 @@ def parse_table(text: str, source: str = FILE_NAME) -> list[CalendarEntry]:
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue  # a blank line
         try:
-            entry = parse_entry(row.get("date", ""), row.get("kind", ""), row.get("note") or "",
-                                where=f"{source} 第{line}行")
+            entry = parse_entry(
+                row.get("date", ""), row.get("kind", ""), row.get("note") or "", where=f"{source} 第{line}行"
+            )
         except CalendarTableError as err:
             errors.append(str(err))
             continue
@@ -129,8 +138,9 @@ def write_admin_table(entries: list[CalendarEntry], path: Path | None = None) ->
     return path
 
 
-def merge(current: list[CalendarEntry], changes: list[CalendarEntry], replace_years: bool = False
-          ) -> list[CalendarEntry]:
+def merge(
+    current: list[CalendarEntry], changes: list[CalendarEntry], replace_years: bool = False
+) -> list[CalendarEntry]:
     """``changes`` over ``current``; with ``replace_years`` the years ``changes`` touch are replaced
     whole (an uploaded year's 放假安排 is the complete list for that year)."""
     years = {e.day.year for e in changes} if replace_years else set()
@@ -139,8 +149,9 @@ def merge(current: list[CalendarEntry], changes: list[CalendarEntry], replace_ye
     return sorted(kept.values(), key=lambda e: e.day)
 
 
-def update_admin_table(change: Callable[[list[CalendarEntry]], list[CalendarEntry]], path: Path | None = None
-                       ) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
+def update_admin_table(
+    change: Callable[[list[CalendarEntry]], list[CalendarEntry]], path: Path | None = None
+) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
     """Read, change and write the table under a lock (two administrators saving at once must not
     lose a row); returns the rows before and after."""
     path = path or admin_table_path()

@@ -58,8 +58,10 @@ def column_number(letters: bytes) -> int:
 
 
 def _bomb(name: str, detail_zh: str, detail_en: str) -> WorkbookRefused:
-    return WorkbookRefused(f"文件解压后异常巨大（{detail_zh}），疑似压缩炸弹，拒绝读取：{name}",
-                           f"the file inflates to an absurd size ({detail_en}), a likely zip bomb; not read: {name}")
+    return WorkbookRefused(
+        f"文件解压后异常巨大（{detail_zh}），疑似压缩炸弹，拒绝读取：{name}",
+        f"the file inflates to an absurd size ({detail_en}), a likely zip bomb; not read: {name}",
+    )
 
 
 def check_workbook(path: Path, limits: WorkbookLimits | None = None) -> None:
@@ -73,12 +75,18 @@ def check_workbook(path: Path, limits: WorkbookLimits | None = None) -> None:
             infos = z.infolist()
             declared = sum(i.file_size for i in infos)
             if declared > limits.unzipped_bytes:
-                raise _bomb(path.name, f"共{declared // MB} MB，上限{limits.unzipped_bytes // MB} MB",
-                            f"{declared // MB} MB, limit {limits.unzipped_bytes // MB} MB")
+                raise _bomb(
+                    path.name,
+                    f"共{declared // MB} MB，上限{limits.unzipped_bytes // MB} MB",
+                    f"{declared // MB} MB, limit {limits.unzipped_bytes // MB} MB",
+                )
             for i in infos:
                 if i.file_size > MB and i.file_size > limits.ratio * max(1, i.compress_size):
-                    raise _bomb(path.name, f"{i.filename} 压缩比 {i.file_size // max(1, i.compress_size)}:1",
-                                f"{i.filename} ratio {i.file_size // max(1, i.compress_size)}:1")
+                    raise _bomb(
+                        path.name,
+                        f"{i.filename} 压缩比 {i.file_size // max(1, i.compress_size)}:1",
+                        f"{i.filename} ratio {i.file_size // max(1, i.compress_size)}:1",
+                    )
             budget = limits.unzipped_bytes
             for i in infos:
                 if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
@@ -89,7 +97,9 @@ def check_workbook(path: Path, limits: WorkbookLimits | None = None) -> None:
         return
 
 
-def _check_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: WorkbookLimits, budget: int) -> int:
+def _check_sheet(
+    z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: WorkbookLimits, budget: int
+) -> int:
     """Inflate one worksheet as a stream; refuse it when it spans too many cells or inflates past the budget
     left. Returns the budget left."""
     rows = [1 << 30, 0]
@@ -103,7 +113,11 @@ def _check_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: W
                 break
             budget -= len(block)
             if budget < 0:
-                raise _bomb(name, f"解压超过{limits.unzipped_bytes // MB} MB", f"over {limits.unzipped_bytes // MB} MB")
+                raise _bomb(
+                    name,
+                    f"解压超过{limits.unzipped_bytes // MB} MB",
+                    f"over {limits.unzipped_bytes // MB} MB",
+                )
             text = tail + block
             if dimension is None:
                 m = _DIMENSION.search(text)
@@ -130,6 +144,7 @@ def _check_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: W
             raise WorkbookRefused(
                 f"工作表范围异常：{sheet} 跨 {n_rows} 行 × {n_cols} 列（上限 {limits.cells} 个单元格），"
                 f"可能有单元格填在极远处，拒绝读取；请删除多余的行列或另存为CSV：{name}",
-                f"a worksheet spans {n_rows} rows × {n_cols} columns (limit {limits.cells} cells), likely a cell far "
-                f"away; not read: {name}")
+                f"a worksheet spans {n_rows} rows × {n_cols} columns (limit {limits.cells} cells), "
+                f"likely a cell far away; not read: {name}",
+            )
     return budget

@@ -148,7 +148,8 @@ def _double(upper_no: int, upper: list, lower_no: int, lower: list) -> _Option:
     return _Option((upper_no, lower_no), labels, shown)
 
 
-def _fields_of(option: _Option, spec: SourceSpec) -> tuple[dict[str, int], dict[int, tuple[str | None, Decimal | None]]]:
+def _fields_of(option: _Option,
+               spec: SourceSpec) -> tuple[dict[str, int], dict[int, tuple[str | None, Decimal | None]]]:
     found: dict[str, int] = {}
     per_column: dict[int, tuple[str | None, Decimal | None]] = {}
     for i, candidates in enumerate(option.labels):
@@ -176,7 +177,9 @@ def _to_fit(option: _Option, spec: SourceSpec) -> HeaderFit:
     return HeaderFit(spec, option.rows, columns, found, seq)
 
 
-def find_header(head: list[tuple[int, list]], specs: list[SourceSpec]) -> tuple[_Option, dict[str, int]] | None:
+def find_header(
+    head: list[tuple[int, list]], specs: list[SourceSpec]
+) -> tuple[_Option, dict[str, int]] | None:
     """The header option (one or two rows) naming the most fields of any one spec, or None.
 
     Returns the option and, per spec code, how many of its fields it names.

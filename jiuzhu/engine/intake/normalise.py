@@ -56,7 +56,11 @@ def report_value(value: object) -> str:
 
 
 def _text(value: object) -> str:
-    return unicodedata.normalize("NFKC", cell_text(value)).strip() if not isinstance(value, str) else value.strip()
+    return (
+        unicodedata.normalize("NFKC", cell_text(value)).strip()
+        if not isinstance(value, str)
+        else value.strip()
+    )
 
 
 def _int(value: object) -> int:
@@ -188,9 +192,12 @@ class RowNormaliser:
                 else:
                     memo = _Memo(parser)
                     self._steps.append((col.index, f, col.label, _PARSE, memo, memo.seen))
-        self.extra_columns = [c for c in fit.columns
-                              if c.field is None and c.index != fit.sequence_column and c.label]
-        self.unnamed_columns = [c.index for c in fit.columns if not c.label and c.index != fit.sequence_column]
+        self.extra_columns = [
+            c for c in fit.columns if c.field is None and c.index != fit.sequence_column and c.label
+        ]
+        self.unnamed_columns = [
+            c.index for c in fit.columns if not c.label and c.index != fit.sequence_column
+        ]
         self.id_column = fit.fields.get("id_number")
         self._ids = _IdParser()
 
@@ -223,10 +230,14 @@ class RowNormaliser:
                 formula = self._is_blank_formula(row_no, index)
                 if f.kind == "id" and f.name == "id_number":
                     record["id_status"], record["id_raw"] = "empty", ""
-                    problems.append(Problem(label, "", FORMULA_EMPTY if formula else "身份证号码为空", "flagged"))
+                    problems.append(
+                        Problem(label, "", FORMULA_EMPTY if formula else "身份证号码为空", "flagged")
+                    )
                 elif f.required:
                     rejected = True
-                    problems.append(Problem(label, "", FORMULA_EMPTY if formula else "必填项为空", "rejected"))
+                    problems.append(
+                        Problem(label, "", FORMULA_EMPTY if formula else "必填项为空", "rejected")
+                    )
                 elif formula:
                     problems.append(Problem(label, "", FORMULA_EMPTY, "dropped"))
                 continue
@@ -262,12 +273,15 @@ class RowNormaliser:
             record["id_status"], record["id_raw"] = parsed.status, cell_text(value)
             record["id_number"] = parsed.number
             if parsed.status != "valid":
-                problems.append(Problem(label, report_value(value), parsed.reason or "身份证号码不可用",
-                                        "flagged"))
+                problems.append(
+                    Problem(label, report_value(value), parsed.reason or "身份证号码不可用", "flagged")
+                )
         elif parsed.status == "valid":
             record[f.name] = parsed.number
         elif parsed.status != "empty":
-            problems.append(Problem(label, report_value(value), parsed.reason or "身份证号码不可用", "dropped"))
+            problems.append(
+                Problem(label, report_value(value), parsed.reason or "身份证号码不可用", "dropped")
+            )
 
     @staticmethod
     def _too_long(record: dict, problems: list[Problem], f: Field, label: str, value: str) -> bool:
@@ -302,7 +316,8 @@ class RowNormaliser:
         # is_masked re-normalises; most names hold no mask character at all, so test that first.
         record["name_masked"] = bool(name) and (
             (not _MASK_HINTS.isdisjoint(name) and is_masked(name))
-            or (name[0] == "M" and pseudonyms.is_masked_name(name)))  # a pseudonymised 卢某某
+            or (name[0] == "M" and pseudonyms.is_masked_name(name))
+        )  # a pseudonymised 卢某某
 
     def _extra(self, row_no: int, cells: list, problems: list[Problem]) -> str | None:
         extra: dict[str, str] = {}
@@ -314,8 +329,14 @@ class RowNormaliser:
             if not text:
                 continue
             if len(text) > MAX_CELL:
-                problems.append(Problem(col.label, report_value(text), f"单元格内容超过{MAX_CELL}字（{len(text)}字）",
-                                        "dropped"))
+                problems.append(
+                    Problem(
+                        col.label,
+                        report_value(text),
+                        f"单元格内容超过{MAX_CELL}字（{len(text)}字）",
+                        "dropped",
+                    )
+                )
                 continue
             extra.setdefault(col.label, text)
         # Columns without a header — inside the header's width or beyond it — are kept under their letter.

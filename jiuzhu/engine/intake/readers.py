@@ -84,9 +84,10 @@ def _read_workbook(path: Path) -> list[Sheet]:
                 book = calamine.CalamineWorkbook.from_filelike(fh)
         metadata = book.sheets_metadata
     except Exception as err:  # calamine raises several error types for damaged files
-        raise UnreadableFile(f"无法打开电子表格，文件可能已损坏：{path.name}",
-                             f"cannot open the spreadsheet, the file may be damaged: {path.name} ({type(err).__name__})"
-                             ) from None
+        raise UnreadableFile(
+            f"无法打开电子表格，文件可能已损坏：{path.name}",
+            f"cannot open the spreadsheet, the file may be damaged: {path.name} ({type(err).__name__})",
+        ) from None
     blanks = _formula_cells_without_value(path) if zipfile.is_zipfile(path) else {}
     sheets = []
     for meta in metadata:
@@ -103,7 +104,9 @@ def _read_workbook(path: Path) -> list[Sheet]:
             continue
         offset = sheet.start[1] if sheet.start else 0
         rows = ((i, list(r)) for i, r in enumerate(sheet.iter_rows(), start=1))
-        sheets.append(Sheet(meta.name, rows, blank_formulas=blanks.get(meta.name, set()), column_offset=offset))
+        sheets.append(
+            Sheet(meta.name, rows, blank_formulas=blanks.get(meta.name, set()), column_offset=offset)
+        )
     return sheets
 
 
@@ -123,7 +126,9 @@ def _formula_cells_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
             workbook = z.read("xl/workbook.xml").decode("utf-8")
             rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
             targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
-            targets |= {k: v for v, k in re.findall(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
+            targets |= {
+                k: v for v, k in re.findall(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
+            }
             for name, rid in re.findall(r'<sheet\b[^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', workbook):
                 target = targets.get(rid, "")
                 member = target.lstrip("/") if target.startswith("/") else "xl/" + target
@@ -145,8 +150,13 @@ def _formula_cells_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
 
 
 def _unescape(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 def _column_index(letters: str) -> int:
@@ -168,6 +178,7 @@ def column_letter(index: int) -> str:
 
 # ---------------------------------------------------------------- CSV
 
+
 def detect_encoding(sample: bytes, *, complete: bool) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 — or ``UnreadableFile``.
 
@@ -179,8 +190,10 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str:
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if b"\x00" in sample:
-        raise UnreadableFile("文件含有空字节，可能是没有BOM的UTF-16文本或不是CSV；请另存为UTF-8 CSV",
-                             "the file holds NUL bytes (UTF-16 without BOM, or not a CSV); save it as UTF-8 CSV")
+        raise UnreadableFile(
+            "文件含有空字节，可能是没有BOM的UTF-16文本或不是CSV；请另存为UTF-8 CSV",
+            "the file holds NUL bytes (UTF-16 without BOM, or not a CSV); save it as UTF-8 CSV",
+        )
     for encoding in ("utf-8", "gb18030"):
         decoder = codecs.getincrementaldecoder(encoding)("strict")
         try:
@@ -190,13 +203,18 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str:
         if encoding == "gb18030" and _looks_wrong(text):
             break
         return encoding
-    raise UnreadableFile("无法识别文件编码（支持UTF-8、GB18030/GBK、带BOM的UTF-16）",
-                         "cannot tell the file's encoding (UTF-8, GB18030/GBK or UTF-16 with BOM are accepted)")
+    raise UnreadableFile(
+        "无法识别文件编码（支持UTF-8、GB18030/GBK、带BOM的UTF-16）",
+        "cannot tell the file's encoding (UTF-8, GB18030/GBK or UTF-16 with BOM are accepted)",
+    )
 
 
 def _looks_wrong(text: str) -> bool:
-    odd = sum(1 for ch in text if (0xE000 <= ord(ch) <= 0xF8FF) or ord(ch) > 0xFFFF
-              or (ord(ch) < 32 and ch not in "\r\n\t"))
+    odd = sum(
+        1
+        for ch in text
+        if (0xE000 <= ord(ch) <= 0xF8FF) or ord(ch) > 0xFFFF or (ord(ch) < 32 and ch not in "\r\n\t")
+    )
     return odd > max(2, len(text) // 1000)
 
 
@@ -234,10 +252,14 @@ def read_csv(path: Path) -> Sheet:
             try:
                 yield from enumerate(csv.reader(stream, delimiter=delimiter), start=1)
             except UnicodeDecodeError:
-                raise UnreadableFile(f"文件中途出现不符合{encoding}编码的字节，无法可靠读取",
-                                     f"bytes not valid in {encoding} part-way through the file") from None
+                raise UnreadableFile(
+                    f"文件中途出现不符合{encoding}编码的字节，无法可靠读取",
+                    f"bytes not valid in {encoding} part-way through the file",
+                ) from None
             except csv.Error as err:
                 raise UnreadableFile(f"CSV格式错误：{err}", f"malformed CSV: {err}") from None
 
     name = path.stem
-    return Sheet(name, rows(), note=f"{encoding}, {'TAB' if delimiter == chr(9) else delimiter}", text_only=True)
+    return Sheet(
+        name, rows(), note=f"{encoding}, {'TAB' if delimiter == chr(9) else delimiter}", text_only=True
+    )

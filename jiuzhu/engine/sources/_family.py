@@ -7,10 +7,20 @@ MEMBER_ROLES = ("成员", "家庭成员", "保障对象")
 
 def family_fields(*, head_name_required: bool, monthly_amount: bool) -> tuple[Field, ...]:
     fields = [
-        *second_person("户主", name="head_name", id_number="head_id_number", required_name=head_name_required),
-        *[f if f.name != "township" else Field(f.name, f.kind, f.headers, roles=f.roles, required=True)
-          for f in person_fields(roles=MEMBER_ROLES)],
-        Field("relation", "enum", ("与户主关系", "家庭关系", "与户主的关系"), enum="relation", roles=MEMBER_ROLES),
+        *second_person(
+            "户主", name="head_name", id_number="head_id_number", required_name=head_name_required
+        ),
+        *[
+            f if f.name != "township" else Field(f.name, f.kind, f.headers, roles=f.roles, required=True)
+            for f in person_fields(roles=MEMBER_ROLES)
+        ],
+        Field(
+            "relation",
+            "enum",
+            ("与户主关系", "家庭关系", "与户主的关系"),
+            enum="relation",
+            roles=MEMBER_ROLES,
+        ),
         Field("persons_covered", "int", ("保障人数", "家庭人口", "保障人口", "享受人数", "家庭人口数")),
     ]
     if monthly_amount:

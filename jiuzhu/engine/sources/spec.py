@@ -37,7 +37,9 @@ class Field:
 
     @property
     def title(self) -> str:
-        return self.label or (self.roles[0] + self.headers[0] if not self.bare and self.roles else self.headers[0])
+        return self.label or (
+            self.roles[0] + self.headers[0] if not self.bare and self.roles else self.headers[0]
+        )
 
     def header_forms(self) -> set[str]:
         forms = set(self.headers) if self.bare else set()
@@ -73,7 +75,15 @@ class SourceSpec:
 # §2 people fields, shared by every type, in the order of the warehouse columns.
 PERSON_HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "名字", "当事人姓名"),
-    "id_number": ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证", "公民身份证号码", "身份证件号码"),
+    "id_number": (
+        "身份证号",
+        "身份证号码",
+        "公民身份号码",
+        "证件号码",
+        "身份证",
+        "公民身份证号码",
+        "身份证件号码",
+    ),
     "sex": ("性别",),
     "birth_date": ("出生日期", "出生年月", "出生年月日"),
     "phone": ("联系电话", "手机号", "电话", "手机号码", "电话号码", "联系方式"),
@@ -81,8 +91,16 @@ PERSON_HEADERS: dict[str, tuple[str, ...]] = {
     "village": ("村(社区)", "村居", "所属村", "村", "村(居)", "社区(村)", "所属村(社区)"),
     "address": ("住址", "家庭住址", "户籍地址", "居住地址", "现住址"),
 }
-PERSON_KINDS = {"name": "name", "id_number": "id", "sex": "sex", "birth_date": "date", "phone": "phone",
-                "township": "text", "village": "text", "address": "text"}
+PERSON_KINDS = {
+    "name": "name",
+    "id_number": "id",
+    "sex": "sex",
+    "birth_date": "date",
+    "phone": "phone",
+    "township": "text",
+    "village": "text",
+    "address": "text",
+}
 PERSON_FIELDS = tuple(PERSON_HEADERS)
 
 
@@ -100,14 +118,22 @@ def person_fields(
     return tuple(out)
 
 
-def second_person(role: str, *, name: str, id_number: str, required_name: bool = False,
-                  roles: tuple[str, ...] = ()) -> tuple[Field, ...]:
+def second_person(
+    role: str, *, name: str, id_number: str, required_name: bool = False, roles: tuple[str, ...] = ()
+) -> tuple[Field, ...]:
     """Name and ID of a second person on the row (被告人, 被执行人, 户主): the prefix is needed."""
     prefixes = (role, *roles)
     return (
-        Field(name, "name", PERSON_HEADERS["name"] + ("",), roles=prefixes, bare=False,
-              required=required_name, label=f"{role}姓名"),
-        Field(id_number, "id", PERSON_HEADERS["id_number"], roles=prefixes, bare=False,
-              label=f"{role}身份证号"),
+        Field(
+            name,
+            "name",
+            PERSON_HEADERS["name"] + ("",),
+            roles=prefixes,
+            bare=False,
+            required=required_name,
+            label=f"{role}姓名",
+        ),
+        Field(
+            id_number, "id", PERSON_HEADERS["id_number"], roles=prefixes, bare=False, label=f"{role}身份证号"
+        ),
     )
-

@@ -9,7 +9,9 @@ SPEC = SourceSpec(
     fields=(
         *person_fields(required=("name", "id_number", "township")),
         Field("support_mode", "enum", ("供养方式", "供养形式"), enum="support_mode"),
-        Field("self_care", "enum", ("生活自理能力", "自理能力", "自理情况", "生活自理情况"), enum="self_care"),
+        Field(
+            "self_care", "enum", ("生活自理能力", "自理能力", "自理情况", "生活自理情况"), enum="self_care"
+        ),
         Field("enrolled_date", "date", ("纳入日期", "纳入时间", "批准日期")),
     ),
 )
