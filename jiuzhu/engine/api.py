@@ -37,7 +37,8 @@ __all__ = ["BatchResult", "ClueFinding", "PersonFile", "PersonHit", "RuleSetting
 
 
 def person_key_for_id(id_number: str) -> str:
-    """The person key linkage gives a person with this valid ID (a hand-entered clue joins the same person)."""
+    """The person key linkage gives a person with this valid ID (a hand-entered clue joins the same
+    person)."""
     return person_key(id_number)
 
 
@@ -94,8 +95,8 @@ def confirm_batch(batch_id: str, *, by: str = "cli") -> dict:
 
 
 def withdraw_batch(batch_id: str, *, reason: str, by: str = "cli") -> dict:
-    """Take back a batch: not current any more (the snapshot it replaced is again), the same file imports again.
-    Returns the batch as it was; ``BatchStateError`` (zh/en) when withdrawn already or unknown."""
+    """Take back a batch: not current any more (the snapshot it replaced is again), the same file imports
+    again. Returns the batch as it was; ``BatchStateError`` (zh/en) when withdrawn already or unknown."""
     with connect() as con:
         return batches.withdraw(con, batch_id, reason=reason, by=by)
 
