@@ -63,9 +63,9 @@ class Rule:
 SCOPES: dict[str, str] = {
     "case": "jiuzhu.app.casework.access.cases_for",
     "clue": "jiuzhu.app.clues.access.clues_for",
-    "referral": "jiuzhu.app.referrals.services.scope.referrals_for",
-    "plan_item": "jiuzhu.app.referrals.services.scope.plan_items_for",
-    "upload": "jiuzhu.app.referrals.services.scope.uploads_for",
+    "referral": "jiuzhu.app.referrals.access.referrals_for",
+    "plan_item": "jiuzhu.app.referrals.access.plan_items_for",
+    "upload": "jiuzhu.app.referrals.access.uploads_for",
     "meeting": "jiuzhu.app.referrals.services.meetings.meetings_for",
 }
 

@@ -12,8 +12,9 @@ from ninja.errors import HttpError
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of, shown_id
 from jiuzhu.app.api.common import allowed, get_or_refuse
+from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.models import Notification, Referral
-from jiuzhu.app.referrals.services import flow, scope
+from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.flow import describe_result
 from jiuzhu.engine.identity.money import MAX_AMOUNT_FEN
@@ -89,7 +90,7 @@ def list_referrals(request: HttpRequest, state: str = "", direction: str = ""):
     """`direction`: `in` (to the user's unit) or `out` (sent by it); empty for both."""
     allowed(request, "referral.list")
     profile = profile_of(request.user)
-    rows = scope.referrals_for(request.user).select_related("from_unit", "to_unit")
+    rows = referral_access.referrals_for(request.user).select_related("from_unit", "to_unit")
     if state:
         rows = rows.filter(state=state)
     if profile is not None and direction == "in":
@@ -111,7 +112,7 @@ def get_referral(request: HttpRequest, referral_id: int):
 @router.get("/plan-items", response=list[PlanItemOut], summary="本单位的救助方案事项")
 def list_plan_items(request: HttpRequest, open_only: bool = True):
     allowed(request, "plan_item.list")
-    items = scope.plan_items_for(request.user).select_related("unit")
+    items = referral_access.plan_items_for(request.user).select_related("unit")
     if open_only:
         items = items.open()
     return [{"id": i.pk, "case_id": i.case_id, "kind": i.kind, "kind_label": i.get_kind_display(),

@@ -29,7 +29,8 @@ from jiuzhu.app.api import tokens
 from jiuzhu.app.api.models import ApiBatch, ApiToken
 from jiuzhu.app.api.referrals import AnswerIn, ReferralOut, ReturnIn
 from jiuzhu.app.api.referrals import _out as referral_out
-from jiuzhu.app.referrals.services import flow, scope
+from jiuzhu.app.referrals import access as referral_access
+from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.errors import ReferralError
 
 MAX_LIMIT = 5000
@@ -387,7 +388,7 @@ class ReferralPage(Schema):
 
 
 def _referral(request: HttpRequest, referral_id: int):
-    r = scope.referrals_for(request.user).select_related("from_unit", "to_unit").filter(pk=referral_id).first()
+    r = referral_access.referrals_for(request.user).select_related("from_unit", "to_unit").filter(pk=referral_id).first()
     if r is None:
         raise Http404
     return r
@@ -406,7 +407,7 @@ def _step(request: HttpRequest, referral_id: int, step) -> dict:
 def list_referrals(request: HttpRequest, direction: str = Query("", description="in（收到）、out（发出）或空"),
                    state: str = "", limit: int = Limit, offset: int = Offset):
     unit = unit_of(request)
-    qs = scope.referrals_for(request.user).select_related("from_unit", "to_unit").order_by("id")
+    qs = referral_access.referrals_for(request.user).select_related("from_unit", "to_unit").order_by("id")
     if direction == "in":
         qs = qs.filter(to_unit=unit)
     elif direction == "out":

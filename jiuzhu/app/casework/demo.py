@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiuzhu.app.casework.services import approval, closing, decision, followup, payment, review, urgent
+from jiuzhu.app.casework.services.acceptance import accept_case
 from jiuzhu.app.casework.services.common import today
-from jiuzhu.app.casework.services.intake import accept_case
 from jiuzhu.app.clues.models import Clue, ClueState
 from jiuzhu.engine.identity.calendar import add_working_days
 

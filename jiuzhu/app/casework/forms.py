@@ -69,8 +69,8 @@ class CaseForm(forms.Form):
 
     def clean_person_id_number(self) -> str:
         """The same rules as the intake of registry files: a wrong number is refused, never dropped."""
+        from jiuzhu.app.casework.services.acceptance import checked_id
         from jiuzhu.app.casework.services.errors import CaseworkError
-        from jiuzhu.app.casework.services.intake import checked_id
 
         try:
             return checked_id(self.cleaned_data.get("person_id_number"), label="")

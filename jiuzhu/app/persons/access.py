@@ -2,7 +2,7 @@
 
 - procuratorate handlers and leaders search every person of the warehouse (screening and 核查 are their
   work) and see every source record; clues, cases, referrals, plan items and payments only as far as
-  their own lists show them (clues.access, casework.access, referrals.services.scope);
+  their own lists show them (clues.access, casework.access, referrals.access);
 - a partner unit's liaison and leader find only persons their unit already deals with (its clues, the
   cases it takes part in, the referrals it sent or received) and see of the source records those of
   its clues and of the registries it sends itself (clues.evidence.record_filter, which the clue page

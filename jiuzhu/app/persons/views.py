@@ -16,7 +16,7 @@ from jiuzhu.app.casework.models import Case
 from jiuzhu.app.clues.access import clues_for
 from jiuzhu.app.clues.evidence import record_filter, sees_whole_warehouse
 from jiuzhu.app.persons import access
-from jiuzhu.app.referrals.services.scope import plan_items_for, referrals_for
+from jiuzhu.app.referrals.access import plan_items_for, referrals_for
 from jiuzhu.engine.api import PersonFile, WarehouseUnavailable, parse_query, person_file, search_persons
 
 PARTNER_SCAN = 1000  # a partner's hits are filtered to the persons its unit deals with

@@ -59,7 +59,7 @@ def _cases(handler) -> list[Case]:
     cases = list(Case.objects.filter(state__in=OPEN_CASE_STATES).order_by("id")[:3])
     if len(cases) >= 3:
         return cases
-    from jiuzhu.app.casework.services.intake import accept_case
+    from jiuzhu.app.casework.services.acceptance import accept_case
 
     on = add_working_days(timezone.localdate(), -30)
     for name, category, tags in _FALLBACK_CASES[len(cases):]:

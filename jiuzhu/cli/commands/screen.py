@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     # here, not at the top: a command loads the engine and Django only when it runs
     from django.core.management import call_command
 
-    from jiuzhu.app.clues.store import screen_and_store
+    from jiuzhu.app.clues.findings import screen_and_store
 
     call_command("migrate", interactive=False, verbosity=0)
     console = Console(stderr=True)

@@ -61,7 +61,7 @@ def world(people, units, new_case, tmp_path):
     """Two of everything: `a` belongs to alice's side and 民政, `b` to another handler's side and 残联."""
     from jiuzhu.app.api import tokens
     from jiuzhu.app.casework.services import followup
-    from jiuzhu.app.casework.services.intake import accept_case
+    from jiuzhu.app.casework.services.acceptance import accept_case
     from jiuzhu.app.referrals.models import RegistryUpload, RegularMeeting
     from jiuzhu.app.referrals.services import flow, plans
     from tests.fixtures.cases import make_clue, walk

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from jiuzhu.app.accounts.models import AuditEvent
 from jiuzhu.app.casework.models import Case, Category, TimelineEvent
+from jiuzhu.app.casework.services.acceptance import accept_case, checked_id, correct, suggest_category
 from jiuzhu.app.casework.services.errors import CaseworkError
-from jiuzhu.app.casework.services.intake import accept_case, checked_id, correct, suggest_category
 from tests.fixtures.cases import PERSON_ID, make_clue
 
 pytestmark = pytest.mark.django_db

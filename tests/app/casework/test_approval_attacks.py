@@ -10,8 +10,8 @@ import pytest
 
 from jiuzhu.app.casework.models import CaseState, Task, TaskKind
 from jiuzhu.app.casework.services import approval, closing, decision, followup, payment, review, urgent
+from jiuzhu.app.casework.services.acceptance import accept_case
 from jiuzhu.app.casework.services.errors import CaseworkError
-from jiuzhu.app.casework.services.intake import accept_case
 from tests.fixtures.cases import ACCEPTED_ON, PERSON_ID, report_fields, walk
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 
 from jiuzhu.app.casework.models import CaseState, Decision, RefusalReason, Task, TaskKind
 from jiuzhu.app.casework.services import approval, decision, review
+from jiuzhu.app.casework.services.acceptance import accept_case
 from jiuzhu.app.casework.services.errors import CaseworkError
-from jiuzhu.app.casework.services.intake import accept_case
 from tests.fixtures.cases import ACCEPTED_ON, report_fields, walk
 
 pytestmark = pytest.mark.django_db

@@ -38,7 +38,7 @@ def test_decision_for_an_application_and_a_hand_clue(people):
     from datetime import date
 
     from jiuzhu.app.casework.documents.layout import how_received
-    from jiuzhu.app.casework.services.intake import accept_case
+    from jiuzhu.app.casework.services.acceptance import accept_case
 
     def opening(origin):
         case = accept_case(by=people["alice"], handler=people["alice"], person_name="林某", category="property_loss",

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from jiuzhu.app.casework.models import TimeLimit
 from jiuzhu.app.casework.services import amount
+from jiuzhu.app.casework.services.acceptance import accept_case
 from jiuzhu.app.casework.services.common import due_from
-from jiuzhu.app.casework.services.intake import accept_case
 from tests.fixtures.cases import ACCEPTED_ON
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from jiuzhu.app.accounts.models import AuditEvent
 from jiuzhu.app.casework.models import Case, CaseState
-from jiuzhu.app.casework.services.intake import accept_case
+from jiuzhu.app.casework.services.acceptance import accept_case
 from tests.fixtures.cases import ACCEPTED_ON, report_fields
 
 pytestmark = pytest.mark.django_db

@@ -159,7 +159,7 @@ def _finding(rule: str, target: str, also: list[str]):
 
 
 def test_screening_sets_second_unit_limit_and_keeps_a_moved_clue_moved(units, personas):
-    from jiuzhu.app.clues.store import store_result
+    from jiuzhu.app.clues.findings import store_result
     from jiuzhu.engine.api import ScreenResult
 
     def run():

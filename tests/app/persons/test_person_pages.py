@@ -41,7 +41,7 @@ def test_full_id_opens_the_person_and_both_are_audited_without_personal_data(cli
 
 
 def test_case_number_finds_the_case(client, people, person_warehouse):
-    from jiuzhu.app.casework.services.intake import accept_case
+    from jiuzhu.app.casework.services.acceptance import accept_case
 
     clue = make_clue(person_key="pA")
     case = accept_case(by=people["alice"], handler=people["alice"], person_name="郑小梅", category="severe_injury",

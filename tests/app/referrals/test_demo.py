@@ -41,8 +41,8 @@ def test_populate_after_casework_demo_uses_open_cases_and_their_handlers(units):
     from jiuzhu.app.accounts.demo import create_demo_users
     from jiuzhu.app.casework import demo as casework_demo
     from jiuzhu.app.casework.models import OPEN_CASE_STATES
+    from jiuzhu.app.referrals import access as referral_access
     from jiuzhu.app.referrals import demo
-    from jiuzhu.app.referrals.services import scope
 
     create_demo_users()
     casework_demo.populate()
@@ -50,5 +50,5 @@ def test_populate_after_casework_demo_uses_open_cases_and_their_handlers(units):
     for referral in Referral.objects.exclude(case=None):
         assert referral.case.state in OPEN_CASE_STATES
         assert referral.sender == referral.case.handler
-        assert scope.may_see_referral(referral.sender, referral)
+        assert referral_access.may_see_referral(referral.sender, referral)
     assert Referral.objects.filter(state="sent").count() == 3

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from jiuzhu.app.casework.models import CaseUnit
+from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.models import PlanItem, Referral
-from jiuzhu.app.referrals.services import flow, plans, scope
+from jiuzhu.app.referrals.services import flow, plans
 from jiuzhu.app.referrals.services.errors import ReferralError
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def test_liaison_referral_to_the_procuratorate_does_not_widen_the_case(frank, wo
     flow.send(frank, to_unit=units["procuratorate"], kind="judicial_aid", person_name="郑某某", facts="线索",
               case=case_b)
     assert set(case_b.case_units.values_list("unit__code", flat=True)) == before
-    assert case_b not in scope.cases_for(frank)
+    assert case_b not in referral_access.cases_for(frank)
 
 
 def test_liaison_cannot_even_open_the_form_for_a_case_it_is_not_part_of(client, frank, world):

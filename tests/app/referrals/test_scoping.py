@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from jiuzhu.app.accounts.models import AuditEvent
-from jiuzhu.app.referrals.services import flow, plans, scope
+from jiuzhu.app.referrals import access as referral_access
+from jiuzhu.app.referrals.services import flow, plans
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +24,13 @@ def _denials(user) -> int:
 
 
 def test_scope_functions(world, frank, grace, alice):
-    assert set(scope.referrals_for(frank)) == {world["to_mz"]}
-    assert set(scope.referrals_for(grace)) == {world["to_cl_a"], world["to_cl_b"]}
-    assert set(scope.referrals_for(alice)) == {world["to_mz"], world["to_cl_a"], world["to_cl_b"]}
-    assert set(scope.cases_for(frank)) == {world["a"]}
-    assert set(scope.cases_for(grace)) == {world["a"], world["b"]}
-    assert list(scope.plan_items_for(frank)) == []
-    assert list(scope.plan_items_for(grace)) == [world["item_b"]]
+    assert set(referral_access.referrals_for(frank)) == {world["to_mz"]}
+    assert set(referral_access.referrals_for(grace)) == {world["to_cl_a"], world["to_cl_b"]}
+    assert set(referral_access.referrals_for(alice)) == {world["to_mz"], world["to_cl_a"], world["to_cl_b"]}
+    assert set(referral_access.cases_for(frank)) == {world["a"]}
+    assert set(referral_access.cases_for(grace)) == {world["a"], world["b"]}
+    assert list(referral_access.plan_items_for(frank)) == []
+    assert list(referral_access.plan_items_for(grace)) == [world["item_b"]]
 
 
 @pytest.mark.parametrize("suffix", ["", "letter.docx", "answer/"])
@@ -94,10 +95,10 @@ def test_procuratorate_sees_only_the_cases_casework_lets_it_open(client, world, 
     admin = User.objects.create_user("dataadmin")
     Profile.objects.create(user=admin, unit=units["procuratorate"], role="data_admin", display_name="数据管理员")
     clue = flow.send(other, to_unit=units["civil_affairs"], kind="dibao", person_name="无案件", facts="线索")
-    assert set(scope.referrals_for(other)) == {clue}
-    assert set(scope.referrals_for(bob)) == {world["to_mz"], world["to_cl_a"], world["to_cl_b"], clue}
-    assert list(scope.referrals_for(admin)) == []
-    assert list(scope.plan_items_for(other)) == []
+    assert set(referral_access.referrals_for(other)) == {clue}
+    assert set(referral_access.referrals_for(bob)) == {world["to_mz"], world["to_cl_a"], world["to_cl_b"], clue}
+    assert list(referral_access.referrals_for(admin)) == []
+    assert list(referral_access.plan_items_for(other)) == []
     client.force_login(other)
     assert client.get(f"/referrals/{world['to_mz'].pk}/").status_code == 403
     assert client.get(f"/referrals/cases/{world['a'].pk}/").status_code == 403

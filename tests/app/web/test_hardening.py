@@ -67,7 +67,7 @@ def test_403_page_is_chinese_and_says_why(client, frank):
 
 
 def test_403_names_what_was_refused(client, frank, alice):
-    from jiuzhu.app.casework.services.intake import accept_case
+    from jiuzhu.app.casework.services.acceptance import accept_case
 
     case = accept_case(by=alice, handler=alice, person_name="郑小梅", category="severe_injury")
     client.force_login(frank)

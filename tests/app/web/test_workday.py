@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def day(people, units, new_case):
     """alice: one case in review (overdue), one clue assigned; bob: one approval; erin: one grant to pay;
     frank (民政): one referral to sign, one plan item; alice has a visit due on a paid case."""
-    from jiuzhu.app.casework.services.intake import accept_case
+    from jiuzhu.app.casework.services.acceptance import accept_case
 
     def another(name: str):
         # three different people (one grant per person: the same ID number would be refused)

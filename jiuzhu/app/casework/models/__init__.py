@@ -2,9 +2,9 @@
 
 from jiuzhu.app.casework.models.approval import Approval, ApprovalLevel
 from jiuzhu.app.casework.models.case import OPEN_CASE_STATES, Case, CaseState, CaseUnit, Category, Origin
+from jiuzhu.app.casework.models.config import TimeLimit, WageRate
 from jiuzhu.app.casework.models.decision import Decision, RefusalReason
 from jiuzhu.app.casework.models.followup import FollowUp, NeedState
-from jiuzhu.app.casework.models.limits import TimeLimit, WageRate
 from jiuzhu.app.casework.models.payment import Method, Payment, PaymentState
 from jiuzhu.app.casework.models.review import JointMeeting, Proposal, ReviewReport
 from jiuzhu.app.casework.models.task import Task, TaskKind

@@ -19,7 +19,7 @@ from jiuzhu.app.casework.models import (
     TaskKind,
     add_event,
 )
-from jiuzhu.app.casework.services import amount, approval, routing
+from jiuzhu.app.casework.services import amount, approval, teams
 from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, snapshot, today
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.engine.identity.casenumbers import normalise_case_number
@@ -132,7 +132,7 @@ def add_meeting(case: Case, *, by, held_on: date, units, minutes: str, place: st
                                           minutes=minutes, conclusion=conclusion, recorded_by=by)
     meeting.units.set(units)
     for unit in units:
-        routing.join_unit(case, unit, CaseUnit.How.MEETING)
+        teams.join_unit(case, unit, CaseUnit.How.MEETING)
     add_event(case, "meeting", f"联合研判（{held_on:%Y年%m月%d日}），参加单位：" + "、".join(u.name for u in units)
               + (f"；研判意见：{conclusion}" if conclusion else ""), actor=by)
     audit.record(by, "create", meeting, detail={"step": "meeting", "units": [u.pk for u in units]})

@@ -37,7 +37,7 @@ def assign(clue: Clue, handler, *, by, on: date | None = None) -> Verification:
 @transaction.atomic
 def conclude(clue: Clue, outcome: str, *, by, reason: str = "", findings: str = "", refer_to=None,
              on: date | None = None) -> Verification:
-    """立案 is concluded by accepting a case (intake.accept_case); 移送 and 排除 end here."""
+    """立案 is concluded by accepting a case (acceptance.accept_case); 移送 and 排除 end here."""
     clue = lock(clue)
     verification = getattr(clue, "verification", None)
     if verification is None:

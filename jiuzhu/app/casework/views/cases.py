@@ -30,15 +30,15 @@ from jiuzhu.app.casework.forms import (
 )
 from jiuzhu.app.casework.models import CaseState, Category, NeedState, Origin
 from jiuzhu.app.casework.services import amount, approval, closing, review
-from jiuzhu.app.casework.services.common import today
-from jiuzhu.app.casework.services.errors import CaseworkError
-from jiuzhu.app.casework.services.intake import (
+from jiuzhu.app.casework.services.acceptance import (
     BEFORE_DECISION,
     CORRECTABLE,
     accept_case,
     correct,
     prefill_from_clue,
 )
+from jiuzhu.app.casework.services.common import today
+from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.casework.views.common import form_errors, visible_case
 from jiuzhu.app.clues.models import Clue
 from jiuzhu.engine.region import current_region

@@ -23,7 +23,7 @@ from jiuzhu.app.referrals.models import (
     ReferralState,
     ResultCode,
 )
-from jiuzhu.app.referrals.services import limits
+from jiuzhu.app.referrals.services import due_dates
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.notify import liaisons_of, notify
 from jiuzhu.app.referrals.services.timeline import record_event
@@ -108,7 +108,7 @@ def send(
                     number=_next_number(profile.unit, timezone.localtime(now).year, attempt),
                     from_unit=profile.unit, to_unit=to_unit, kind=kind, case=case, clue=clue,
                     person_name=person_name, person_id_number=person_id_number, facts=facts, request=request,
-                    sender=user, sent_at=now, receipt_due=limits.receipt_due(to_unit, now),
+                    sender=user, sent_at=now, receipt_due=due_dates.receipt_due(to_unit, now),
                 )
                 break
         except IntegrityError:  # two senders took the same number; count again
@@ -143,7 +143,7 @@ def sign(user, referral: Referral, *, now: datetime | None = None) -> Referral:
     referral.state = ReferralState.RECEIVED
     referral.received_at = now
     referral.received_by = user
-    referral.answer_due = limits.answer_due(referral.to_unit, now)
+    referral.answer_due = due_dates.answer_due(referral.to_unit, now)
     referral.save(update_fields=["state", "received_at", "received_by", "answer_due"])
     record_event(referral, "referral_received",
                  f"{referral.to_unit.name}签收移送{referral.number}，反馈期限{referral.answer_due:%Y-%m-%d}",

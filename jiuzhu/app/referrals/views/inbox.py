@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from jiuzhu.app.accounts.listing import Section, section
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.models import PENDING_STATES, ReferralState
 from jiuzhu.app.referrals.services import scope
 from jiuzhu.app.referrals.services.worklists import referrals_to_do
@@ -21,7 +22,7 @@ def _rows(part: Section, today) -> list[dict]:
 def inbox(request: HttpRequest) -> HttpResponse:
     profile = request.profile
     today = timezone.localdate()
-    mine = scope.referrals_for(request.user).select_related("from_unit", "to_unit", "case")
+    mine = referral_access.referrals_for(request.user).select_related("from_unit", "to_unit", "case")
     state = request.GET.get("state", "")
     if state in ReferralState.values:
         mine = mine.filter(state=state)

@@ -11,6 +11,7 @@ from jiuzhu.app.accounts.access import shown_id
 from jiuzhu.app.accounts.listing import Column, listed
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.models import HelpKind, Referral, ReferralState
 from jiuzhu.app.referrals.services import scope
 
@@ -37,7 +38,7 @@ def _columns(user) -> list[Column]:
 def _filtered(request: HttpRequest):
     f = request.GET
     unit = request.profile.unit
-    referrals = scope.referrals_for(request.user).select_related("from_unit", "to_unit", "case")
+    referrals = referral_access.referrals_for(request.user).select_related("from_unit", "to_unit", "case")
     if f.get("state") in ReferralState.values:
         referrals = referrals.filter(state=f["state"])
     if f.get("kind") in HelpKind.values:

@@ -13,6 +13,7 @@ from jiuzhu.app.accounts.listing import section
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow, get_visible_or_404
 from jiuzhu.app.casework.forms import DateInput
+from jiuzhu.app.referrals.access import cases_for
 from jiuzhu.app.referrals.models import DecisionState, MeetingDecision, RegularMeeting
 from jiuzhu.app.referrals.services import meetings
 from jiuzhu.app.referrals.services.errors import ReferralError

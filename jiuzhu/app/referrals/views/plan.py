@@ -10,9 +10,10 @@ from django.utils import timezone
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.listing import Column, shown_page, sorted_by
 from jiuzhu.app.accounts.policy import allow, may, require
+from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.forms import CloseItemForm, PlanItemForm
 from jiuzhu.app.referrals.models import OPEN_PLAN_STATES
-from jiuzhu.app.referrals.services import plans, scope
+from jiuzhu.app.referrals.services import plans
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.timeline import events_of
 from jiuzhu.app.referrals.views.common import case_or_deny, plan_item_or_deny
@@ -27,7 +28,7 @@ ITEM_COLUMNS = [Column("案件", lambda i: i.case.number, "case_id", "case"),
 @allow("plan_item.list")
 def plan_items(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    items = scope.plan_items_for(request.user).select_related("case", "unit", "referral")
+    items = referral_access.plan_items_for(request.user).select_related("case", "unit", "referral")
     show = request.GET.get("show", "open")
     if show == "open":
         items = items.filter(state__in=OPEN_PLAN_STATES)
@@ -73,7 +74,7 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已增加事项“{item.get_kind_display()}”，由{item.unit.name}落实")
             return redirect("referrals:case", pk=case.pk)
-    visible = scope.referrals_for(request.user)
+    visible = referral_access.referrals_for(request.user)
     return render(request, "referrals/case.html", {
         "case": case,
         "events": events_of(case),

@@ -14,7 +14,7 @@ from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import shown_id
 from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.referrals.forms import AnswerForm, ReturnForm
-from jiuzhu.app.referrals.services import flow, limits
+from jiuzhu.app.referrals.services import due_dates, flow
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.letters import letter_docx
 from jiuzhu.app.referrals.views.common import referral_or_deny
@@ -30,7 +30,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "id_shown": shown_id(request.user, referral.person_id_number),
         "may_act": flow.may_act(request.user, referral),
         "due": due,
-        "days_left": limits.working_days_left(due) if due else None,
+        "days_left": due_dates.working_days_left(due) if due else None,
         "overdue": referral.is_overdue(),
         "result_text": flow.describe_result(referral) if referral.result else "",
         "answer_form": AnswerForm(), "return_form": ReturnForm(),

@@ -17,7 +17,7 @@ from jiuzhu.app.casework.models import (
     TaskKind,
     add_event,
 )
-from jiuzhu.app.casework.services import routing, verification
+from jiuzhu.app.casework.services import teams, verification
 from jiuzhu.app.casework.services.common import due_from, lock, open_task, snapshot, today
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.clues.models import Clue
@@ -131,9 +131,9 @@ def _accept(by, handler, unit, person_name, category, origin, clue, on, tags, fi
     case = Case.objects.create(
         number=_next_number(on.year), unit=unit, handler=handler, clue=clue, origin=origin,
         person_name=person_name, category=category, tags=tags, accepted_on=on, accepted_by=by,
-        review_due=due_from("case_review", on), team=routing.team_for_tags(tags), **fields)
-    routing.join_unit(case, unit, CaseUnit.How.LEAD)
-    partners = routing.join_team_partners(case)
+        review_due=due_from("case_review", on), team=teams.team_for_tags(tags), **fields)
+    teams.join_unit(case, unit, CaseUnit.How.LEAD)
+    partners = teams.join_team_partners(case)
     if clue is not None:
         if not hasattr(clue, "verification"):
             verification.assign(clue, handler, by=by, on=on)

@@ -59,7 +59,7 @@ def rule_settings() -> list[EngineRuleSetting]:
 def monthly_wage_fen() -> int | None:
     """The newest 职工月平均工资 of the region's 设区市 from the case database, when one is entered."""
     try:
-        from jiuzhu.app.casework.models.limits import WageRate
+        from jiuzhu.app.casework.models.config import WageRate
     except ImportError:
         return None
     from jiuzhu.engine.region import current_region

@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from jiuzhu.app.clues.export import HEADER, HEADER_ZH, write_csv, write_xlsx
+from jiuzhu.app.clues.findings import rule_settings, store_result
 from jiuzhu.app.clues.models import Clue, ClueState, RuleSetting, ScreeningRun
-from jiuzhu.app.clues.store import rule_settings, store_result
 from tests.engine.screening.builder import Warehouse
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import pytest
 from jiuzhu.app.accounts.models import AuditEvent
 from jiuzhu.app.casework.models import Case, CaseState, CaseUnit, Outcome, Task, TaskKind
 from jiuzhu.app.casework.services import verification
+from jiuzhu.app.casework.services.acceptance import accept_case
 from jiuzhu.app.casework.services.errors import CaseworkError
-from jiuzhu.app.casework.services.intake import accept_case
 from jiuzhu.app.clues.models import ClueState
 from tests.fixtures.cases import ACCEPTED_ON, make_clue
 
