@@ -12,7 +12,7 @@ from jiuzhu.engine.home import warehouse_path
 def run_screen(job: Job) -> tuple[bool, str, dict]:
     """Link, screen and store the clues."""
     # here, not at the top: the engine (DuckDB, Splink) loads when a screening runs, not with every Django start
-    from jiuzhu.app.clues.store import screen_and_store
+    from jiuzhu.app.clues.findings import screen_and_store
     from jiuzhu.engine import api
 
     if not warehouse_path().exists():

@@ -17,7 +17,7 @@ from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.casework.access import cases_for
 from jiuzhu.app.clues.access import clues_for
 from jiuzhu.app.clues.evidence import SEARCH_ROLES, sees_whole_warehouse
-from jiuzhu.app.referrals.services.scope import referrals_for
+from jiuzhu.app.referrals.access import referrals_for
 from jiuzhu.engine.api import person_key_for_id
 
 

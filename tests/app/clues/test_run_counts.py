@@ -4,9 +4,9 @@ longer found. A clue found again unchanged is none of these."""
 
 from __future__ import annotations
 
+from jiuzhu.app.clues.findings import store_result
 from jiuzhu.app.clues.models import Clue
-from jiuzhu.app.clues.store import store_result
-from tests.app.clues.test_store import county, screen
+from tests.app.clues.test_findings import county, screen
 
 DEBT_1 = "SJ-03|pA|(2024)闽0425执1号"
 

@@ -30,7 +30,7 @@ def pages_of_two(monkeypatch):
 @pytest.fixture
 def accepted(people):
     """Three cases alice accepted on 2025-09-26 (one per person), in the order of NAMES."""
-    from jiuzhu.app.casework.services.intake import accept_case
+    from jiuzhu.app.casework.services.acceptance import accept_case
 
     made = []
     for n, name in enumerate(NAMES):

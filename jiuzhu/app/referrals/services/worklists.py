@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.casework import deadlines
+from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.models import OPEN_PLAN_STATES, PENDING_STATES, PlanItem, Referral
-from jiuzhu.app.referrals.services import scope
 from jiuzhu.app.referrals.services.meetings import decisions_for_unit
 
 
@@ -20,14 +20,14 @@ def referrals_to_do(user) -> list[Referral]:
     profile = profile_of(user)
     if profile is None:
         return []
-    received = (scope.referrals_for(user).filter(to_unit=profile.unit, state__in=PENDING_STATES)
+    received = (referral_access.referrals_for(user).filter(to_unit=profile.unit, state__in=PENDING_STATES)
                 .select_related("from_unit", "to_unit", "case"))
     return sorted(received, key=lambda r: (r.due_date(), r.pk))
 
 
 def open_plan_items(user) -> QuerySet[PlanItem]:
     """Plan items the user's unit owes (a partner unit), or of the user's cases (the procuratorate)."""
-    return scope.plan_items_for(user).filter(state__in=OPEN_PLAN_STATES)
+    return referral_access.plan_items_for(user).filter(state__in=OPEN_PLAN_STATES)
 
 
 def unit_plan_items(user) -> QuerySet[PlanItem]:

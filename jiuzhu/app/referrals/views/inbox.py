@@ -10,7 +10,6 @@ from jiuzhu.app.accounts.listing import Section, section
 from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.models import PENDING_STATES, ReferralState
-from jiuzhu.app.referrals.services import scope
 from jiuzhu.app.referrals.services.worklists import referrals_to_do
 
 

@@ -13,7 +13,6 @@ from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.models import HelpKind, Referral, ReferralState
-from jiuzhu.app.referrals.services import scope
 
 
 def _columns(user) -> list[Column]:

@@ -17,7 +17,6 @@ from jiuzhu.app.referrals.access import cases_for
 from jiuzhu.app.referrals.models import DecisionState, MeetingDecision, RegularMeeting
 from jiuzhu.app.referrals.services import meetings
 from jiuzhu.app.referrals.services.errors import ReferralError
-from jiuzhu.app.referrals.services.scope import cases_for
 
 
 class RegularMeetingForm(forms.Form):
