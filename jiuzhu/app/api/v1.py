@@ -199,8 +199,6 @@ def _as_of(text: str | None) -> date:
     except ValueError:
         raise ApiError(400, "bad_date", f"as_of 应为 YYYY-MM-DD 格式的日期：{text or '（空）'}",
                        f"as_of must be a YYYY-MM-DD date: {text!r}") from None
-    if day > timezone.localdate():
-        raise ApiError(400, "bad_date", f"数据截止日期不能晚于今天：{day}", f"as_of is in the future: {day}")
     return day
 
 

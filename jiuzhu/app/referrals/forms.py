@@ -84,7 +84,8 @@ class CloseItemForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    """The type is chosen from the unit's list (never typed); the as-of date may not be in the future."""
+    """The type is chosen from the unit's list (never typed). The as-of date is checked with the type and the
+    size by `registries.services.check_upload`, the one check the page and the API share."""
 
     file = forms.FileField(label="名单文件（xlsx / xls / csv）")
     source = forms.ChoiceField(label="名单类型", choices=())
@@ -97,11 +98,3 @@ class UploadForm(forms.Form):
         # own types are the ones offered.
         self.fields["source"].choices = [(code, spec.title) for code, spec in SPECS.items()]
         self.fields["source"].widget.choices = [("", "请选择")] + sources
-
-    def clean_as_of(self):
-        from jiuzhu.engine.intake.importer import today_shanghai
-
-        value = self.cleaned_data.get("as_of")
-        if value and value > today_shanghai():
-            raise forms.ValidationError(f"数据截止日期{value.isoformat()}晚于今天，不能上传未来日期的名单")
-        return value

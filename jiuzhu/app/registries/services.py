@@ -9,7 +9,7 @@ from jiuzhu.app.jobs.queue import submit_screen
 from jiuzhu.app.registries.models import SourceAgreement
 from jiuzhu.app.registries.signals import batch_state_changed
 from jiuzhu.engine import api
-from jiuzhu.engine.intake.importer import today_shanghai
+from jiuzhu.engine.identity.calendar import today
 from jiuzhu.engine.sources import SPECS
 
 MB = 1 << 20
@@ -57,7 +57,7 @@ def check_upload(unit, source: str, as_of, *, size: int | None = None, on_behalf
                             f"{unit.name}不能报送“{SPECS[source].title}”名单（不在本单位的数据共享协议范围内，"
                             f"如有变化请联系数据管理员）",
                             f"{unit.code} may not send {source} (not in its data-sharing agreement)")
-    if as_of is not None and as_of > today_shanghai():
+    if as_of is not None and as_of > today():
         raise UploadRefused("bad_date", 400, f"数据截止日期{as_of.isoformat()}晚于今天，不能上传未来日期的名单",
                             f"the as-of date {as_of.isoformat()} is in the future")
     if size is not None and size > max_upload_bytes():

@@ -26,6 +26,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from chinese_calendar.constants import Holiday
@@ -33,6 +34,13 @@ from chinese_calendar.constants import Holiday
 from jiuzhu.engine.identity.calendar_table import CalendarEntry, admin_table_path, parse_table
 
 _SHIPPED = Path(__file__).parent / "data" / "calendar_overrides.csv"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> date:
+    """Today in Asia/Shanghai: the day limits are counted from and as-of dates are checked against, whatever
+    the server's own clock zone."""
+    return datetime.now(SHANGHAI).date()
 
 
 class CalendarYearUnknown(ValueError):
