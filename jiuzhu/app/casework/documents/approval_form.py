@@ -9,7 +9,8 @@ from jiuzhu.app.casework.models import Proposal
 
 
 def ready(case) -> bool:
-    return hasattr(case, "report") and case.report.submitted_on is not None
+    report = case.report_or_none
+    return report is not None and report.submitted_on is not None
 
 
 def render(case) -> bytes:

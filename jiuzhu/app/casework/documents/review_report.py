@@ -8,7 +8,7 @@ from jiuzhu.app.casework.services import amount
 
 
 def ready(case) -> bool:
-    return hasattr(case, "report")
+    return case.report_or_none is not None
 
 
 def render(case) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 
@@ -97,6 +98,14 @@ class Case(models.Model):
         return f"{self.number} {self.person_name}"
 
     @property
+    def report_or_none(self):
+        """The case's 审查报告, or None before one is written (the reverse one-to-one raises instead)."""
+        try:
+            return self.report
+        except ObjectDoesNotExist:
+            return None
+
+    @property
     def is_open(self) -> bool:
         return self.state in OPEN_CASE_STATES
 
@@ -124,3 +133,9 @@ class CaseUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} · {self.unit.name}"
+
+    @classmethod
+    def join(cls, case, unit, how: str) -> bool:
+        """Add a unit to the case once (the first way it joined is kept); True when it was new."""
+        _, created = cls.objects.get_or_create(case=case, unit=unit, defaults={"how": how})
+        return created

@@ -132,7 +132,7 @@ def _accept(by, handler, unit, person_name, category, origin, clue, on, tags, fi
         number=_next_number(on.year), unit=unit, handler=handler, clue=clue, origin=origin,
         person_name=person_name, category=category, tags=tags, accepted_on=on, accepted_by=by,
         review_due=due_from("case_review", on), team=teams.team_for_tags(tags), **fields)
-    teams.join_unit(case, unit, CaseUnit.How.LEAD)
+    CaseUnit.join(case, unit, CaseUnit.How.LEAD)
     partners = teams.join_team_partners(case)
     if clue is not None:
         if not hasattr(clue, "verification"):

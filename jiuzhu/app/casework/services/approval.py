@@ -18,7 +18,7 @@ def current_round(case: Case) -> int:
 
 
 def over_cap(case: Case) -> bool:
-    report = getattr(case, "report", None)
+    report = case.report_or_none
     return bool(report and report.proposal == Proposal.GRANT and report.amount_fen > 36 * report.wage_fen)
 
 
@@ -85,7 +85,7 @@ def open_next(case: Case) -> None:
 
 def handles(user, case: Case) -> bool:
     """Whoever handles the case or wrote its report never approves it."""
-    report = getattr(case, "report", None) if hasattr(case, "report") else None
+    report = case.report_or_none
     return user.pk in (case.handler_id, report.written_by_id if report else None)
 
 

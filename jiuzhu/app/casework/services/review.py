@@ -19,7 +19,7 @@ from jiuzhu.app.casework.models import (
     TaskKind,
     add_event,
 )
-from jiuzhu.app.casework.services import amount, approval, teams
+from jiuzhu.app.casework.services import amount, approval
 from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, snapshot, today
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.engine.identity.casenumbers import normalise_case_number
@@ -44,7 +44,7 @@ def write_report(case: Case, *, by, **fields) -> ReviewReport:
     if unknown:
         raise TypeError(f"unknown report fields {sorted(unknown)}")
     base = amount.base_for(case.accepted_on.year)
-    report = getattr(case, "report", None) if hasattr(case, "report") else None
+    report = case.report_or_none
     before = {f: getattr(report, f) for f in REPORT_FIELDS} if report else None
     if report is None:
         report = ReviewReport(case=case, written_by=by, facts="", hardship="", wage_year=base.year,
@@ -132,7 +132,7 @@ def add_meeting(case: Case, *, by, held_on: date, units, minutes: str, place: st
                                           minutes=minutes, conclusion=conclusion, recorded_by=by)
     meeting.units.set(units)
     for unit in units:
-        teams.join_unit(case, unit, CaseUnit.How.MEETING)
+        CaseUnit.join(case, unit, CaseUnit.How.MEETING)
     add_event(case, "meeting", f"联合研判（{held_on:%Y年%m月%d日}），参加单位：" + "、".join(u.name for u in units)
               + (f"；研判意见：{conclusion}" if conclusion else ""), actor=by)
     audit.record(by, "create", meeting, detail={"step": "meeting", "units": [u.pk for u in units]})
@@ -143,7 +143,7 @@ def add_meeting(case: Case, *, by, held_on: date, units, minutes: str, place: st
 def submit(case: Case, *, by, on: date | None = None) -> Case:
     """Send the proposal to the first approval level."""
     case = _editable(case)
-    report = getattr(case, "report", None) if hasattr(case, "report") else None
+    report = case.report_or_none
     if report is None:
         raise CaseworkError("请先填写审查报告")
     check_report(case, report)

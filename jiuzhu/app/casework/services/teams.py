@@ -16,17 +16,11 @@ def team_for_tags(tags) -> Team | None:
     return None
 
 
-def join_unit(case, unit, how: str) -> bool:
-    """Add a unit to the case once; True when it was new."""
-    _, created = CaseUnit.objects.get_or_create(case=case, unit=unit, defaults={"how": how})
-    return created
-
-
 def join_team_partners(case) -> list:
     joined = []
     if case.team is None:
         return joined
     for unit in case.team.partner_units.all():
-        if join_unit(case, unit, CaseUnit.How.TEAM):
+        if CaseUnit.join(case, unit, CaseUnit.How.TEAM):
             joined.append(unit)
     return joined

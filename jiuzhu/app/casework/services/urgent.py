@@ -42,7 +42,7 @@ def complete_paperwork(case: Case, *, by, on: date | None = None, note: str = ""
     case = lock(case)
     if not paperwork_open(case):
         raise CaseworkError("该案件没有待补办的先行救助手续")
-    report = getattr(case, "report", None)
+    report = case.report_or_none
     if report is None or not report.facts.strip() or not report.hardship.strip():
         raise CaseworkError("补办手续须完成审查报告（案件事实、困难情况）")
     waiting = approval.pending_level(case)

@@ -141,7 +141,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _working_context(request: HttpRequest, case) -> dict:
     """What the procuratorate's users see and may do on the case page."""
     user = request.user
-    report = getattr(case, "report", None) if hasattr(case, "report") else None
+    report = case.report_or_none
     handles = access.can_handle(user, case)
     pays = access.can_pay(user, case)
     initial = {}

@@ -117,7 +117,7 @@ def send(
         raise ReferralError("文号生成冲突，请重试")
     if case is not None and profile.in_procuratorate:
         # only the procuratorate brings a unit into a case (三共享 only for the cases a unit is part of)
-        CaseUnit.objects.get_or_create(case=case, unit=to_unit, defaults={"how": CaseUnit.How.REFERRAL})
+        CaseUnit.join(case, to_unit, CaseUnit.How.REFERRAL)
     elif becomes_clue:
         clue_from_referral(referral, phone=phone, address=address)
     if plan_item is not None:

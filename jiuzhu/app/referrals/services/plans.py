@@ -35,7 +35,7 @@ def add_item(user, case, *, kind: str, description: str = "", due_date: date | N
     unit = unit_for(kind, unit)
     item = PlanItem.objects.create(case=case, kind=kind, unit=unit, description=description,
                                    due_date=due_date or due_dates.plan_item_due(now), created_by=user)
-    CaseUnit.objects.get_or_create(case=case, unit=unit, defaults={"how": CaseUnit.How.REFERRAL})
+    CaseUnit.join(case, unit, CaseUnit.How.REFERRAL)
     record_event(None, "plan_item_added",
                  f"救助方案增加事项“{item.get_kind_display()}”，由{unit.name}落实，期限{item.due_date:%Y-%m-%d}",
                  actor=user, at=now, case=case)
