@@ -74,7 +74,8 @@ class NotificationOut(Schema):
     read: bool
 
 
-def _out(r: Referral, today: date) -> dict:
+def referral_out(r: Referral, today: date) -> dict:
+    """A referral as the session API and the token API both show it (no ID number: callers add it)."""
     return {
         "id": r.pk, "number": r.number, "kind": r.kind, "kind_label": r.get_kind_display(),
         "from_unit": r.from_unit.code, "to_unit": r.to_unit.code, "state": r.state,
@@ -98,14 +99,15 @@ def list_referrals(request: HttpRequest, state: str = "", direction: str = ""):
     elif profile is not None and direction == "out":
         rows = rows.filter(from_unit=profile.unit)
     today = timezone.localdate()
-    return [_out(r, today) for r in rows[:1000]]
+    return [referral_out(r, today) for r in rows[:1000]]
 
 
 @router.get("/referrals/{referral_id}", response=ReferralDetailOut, summary="一件移送")
 def get_referral(request: HttpRequest, referral_id: int):
     r = get_or_refuse(request, _REFERRALS, referral_id, "referral.view")
     audit.record(request, "view", r, detail={"via": "api"})
-    return {**_out(r, timezone.localdate()), "person_id_number": shown_id(request.user, r.person_id_number),
+    return {**referral_out(r, timezone.localdate()),
+            "person_id_number": shown_id(request.user, r.person_id_number),
             "facts": r.facts, "request": r.request, "received_at": r.received_at, "answered_at": r.answered_at}
 
 
@@ -158,7 +160,7 @@ def _do(request: HttpRequest, referral_id: int, step) -> dict:
         r = step(r)
     except ReferralError as err:
         raise HttpError(409, str(err)) from None
-    return _out(r, timezone.localdate())
+    return referral_out(r, timezone.localdate())
 
 
 @router.post("/referrals/{referral_id}/sign", response=ReferralOut, summary="签收")

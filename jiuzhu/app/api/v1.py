@@ -27,8 +27,7 @@ from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.models import AuditEvent
 from jiuzhu.app.api import tokens
 from jiuzhu.app.api.models import ApiBatch, ApiToken
-from jiuzhu.app.api.referrals import AnswerIn, ReferralOut, ReturnIn
-from jiuzhu.app.api.referrals import _out as referral_out
+from jiuzhu.app.api.referrals import AnswerIn, ReferralOut, ReturnIn, referral_out
 from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.errors import ReferralError
