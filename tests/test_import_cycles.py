@@ -1,0 +1,246 @@
+"""No import cycles, of modules or of packages, and the app's parts import only the layers below them
+(docs/architecture.md "Layers").
+
+Every import statement counts wherever it stands — at the top, inside a function, under TYPE_CHECKING —
+because each is a dependency a reader has to follow. A package is jiuzhu.engine.X, jiuzhu.app.X or
+jiuzhu.cli.X (a module directly in jiuzhu/app, e.g. settings, counts as a package of its own)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The app's layers, bottom first (docs/architecture.md "Layers"): a part imports only parts of lower layers.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("accounts",),
+    ("jobs",),
+    ("registries",),
+    ("clues",),
+    ("casework",),
+    ("referrals",),
+    ("persons", "reports"),
+    ("api", "ops", "web"),
+    ("settings", "urls", "wsgi"),
+)
+
+
+def modules(root: Path) -> dict[str, Path]:
+    """Dotted module name → file, for every module of the jiuzhu package under ``root`` (migrations aside)."""
+    found = {}
+    for path in (root / "jiuzhu").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def _imported_names(tree: ast.AST, package: str) -> list[str]:
+    """What each import statement names: ``import a.b``, and for ``from a import b`` both a.b and a."""
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join(up + ([node.module] if node.module else []))
+            names += [f"{base}.{alias.name}" for alias in node.names] + [base]
+    return names
+
+
+def import_graph(root: Path) -> dict[str, set[str]]:
+    """Module → the jiuzhu modules it imports (a name resolves to the longest module it starts with)."""
+    mods = modules(root)
+    graph: dict[str, set[str]] = {m: set() for m in mods}
+    for name, path in mods.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for target in _imported_names(ast.parse(path.read_text(encoding="utf-8")), package):
+            while target and target not in mods:
+                target = target.rpartition(".")[0]
+            if target.startswith("jiuzhu.") and target != name:
+                graph[name].add(target)
+    return graph
+
+
+def package_of(module: str) -> str:
+    return ".".join(module.split(".")[:3])
+
+
+def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Package → the packages its modules import (a package and the jiuzhu.X above it are not an edge)."""
+    packages: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        a = package_of(module)
+        packages.setdefault(a, set())
+        for b in map(package_of, targets):
+            if a != b and not a.startswith(b + ".") and not b.startswith(a + "."):
+                packages[a].add(b)
+                packages.setdefault(b, set())
+    return packages
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle (a path back to its start) per strongly connected set of more than one node."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    sets: list[set[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan's algorithm
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            members = set()
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                members.add(w)
+                if w == v:
+                    break
+            if len(members) > 1:
+                sets.append(members)
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return [_cycle_in(graph, members) for members in sets]
+
+
+def _cycle_in(graph: dict[str, set[str]], members: set[str]) -> list[str]:
+    """The shortest way from the set's first member back to itself, inside the set (breadth first)."""
+    start = min(members)
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for v in frontier:
+            for w in sorted(graph[v] & members):
+                if w == start:
+                    path = [v]
+                    while path[-1] != start:
+                        path.append(came_from[path[-1]])
+                    return [start, *reversed(path[:-1]), start]
+                if w not in came_from:
+                    came_from[w] = v
+                    following.append(w)
+        frontier = following
+    raise AssertionError(f"no cycle through {start}")  # a strongly connected set always has one
+
+
+def layer_violations(graph: dict[str, set[str]], layers=LAYERS) -> list[str]:
+    """Each import of an app part by a part of the same or a lower layer, and each app part with no layer."""
+    rank = {part: i for i, layer in enumerate(layers) for part in layer}
+    found = []
+    for module, targets in sorted(graph.items()):
+        if not module.startswith("jiuzhu.app."):
+            continue
+        a = module.split(".")[2]
+        if a not in rank:
+            found.append(f"jiuzhu.app.{a} has no layer in LAYERS (docs/architecture.md)")
+            continue
+        for target in sorted(targets):
+            if not target.startswith("jiuzhu.app.") or target.split(".")[2] == a:
+                continue
+            b = target.split(".")[2]
+            if b in rank and rank[b] >= rank[a]:
+                found.append(f"{module} imports {target}: {a} (layer {rank[a]}) may import only lower layers, "
+                             f"{b} is layer {rank[b]}")
+    return sorted(set(found))
+
+
+def _shown(found: list[list[str]]) -> str:
+    return "\n".join(" → ".join(cycle) for cycle in found)
+
+
+def test_no_module_imports_itself_round_a_cycle():
+    found = cycles(import_graph(ROOT))
+    assert not found, f"import cycles of modules:\n{_shown(found)}"
+
+
+def test_no_package_imports_itself_round_a_cycle():
+    found = cycles(package_graph(import_graph(ROOT)))
+    assert not found, f"import cycles of packages:\n{_shown(found)}"
+
+
+def test_app_parts_import_only_lower_layers():
+    found = layer_violations(import_graph(ROOT))
+    assert not found, "imports against the layers of docs/architecture.md:\n" + "\n".join(found)
+
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in {"jiuzhu/__init__.py": "", "jiuzhu/app/__init__.py": "", **files}.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_the_checks_see_a_cycle_through_a_function_and_type_checking_import(tmp_path):
+    root = _tree(tmp_path, {
+        "jiuzhu/app/clues/__init__.py": "",
+        "jiuzhu/app/clues/store.py": "def f():\n    from jiuzhu.app.casework import services\n",
+        "jiuzhu/app/casework/__init__.py": "",
+        "jiuzhu/app/casework/services.py": ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                                            "    from jiuzhu.app.clues.store import f\n"),
+    })
+    graph = import_graph(root)
+    assert cycles(graph) == [["jiuzhu.app.casework.services", "jiuzhu.app.clues.store",
+                              "jiuzhu.app.casework.services"]]
+    assert cycles(package_graph(graph)) == [["jiuzhu.app.casework", "jiuzhu.app.clues", "jiuzhu.app.casework"]]
+
+
+def test_a_package_importing_its_own_modules_from_its_init_is_a_cycle(tmp_path):
+    root = _tree(tmp_path, {
+        "jiuzhu/app/casework/__init__.py": "",
+        "jiuzhu/app/casework/documents/__init__.py": "from jiuzhu.app.casework.documents import decision\n",
+        "jiuzhu/app/casework/documents/decision.py": "from jiuzhu.app.casework.documents import layout\n",
+        "jiuzhu/app/casework/documents/layout.py": "",
+    })
+    assert cycles(import_graph(root)) == [["jiuzhu.app.casework.documents", "jiuzhu.app.casework.documents.decision",
+                                           "jiuzhu.app.casework.documents"]]
+
+
+def test_a_part_importing_a_higher_layer_fails(tmp_path):
+    root = _tree(tmp_path, {
+        "jiuzhu/app/accounts/__init__.py": "",
+        "jiuzhu/app/accounts/menu.py": "from jiuzhu.app.web import views\n",
+        "jiuzhu/app/web/__init__.py": "",
+        "jiuzhu/app/web/views.py": "from jiuzhu.app.accounts import menu\n",
+        "jiuzhu/app/casework/__init__.py": "",
+        "jiuzhu/app/casework/notices.py": "from jiuzhu.app.referrals import notify\n",
+        "jiuzhu/app/referrals/__init__.py": "",
+        "jiuzhu/app/referrals/notify.py": "",
+        "jiuzhu/app/persons/__init__.py": "from jiuzhu.app.reports import figures\n",
+        "jiuzhu/app/reports/__init__.py": "",
+        "jiuzhu/app/reports/figures.py": "",
+        "jiuzhu/app/newpart/__init__.py": "",
+    })
+    assert layer_violations(import_graph(root)) == [
+        "jiuzhu.app.accounts.menu imports jiuzhu.app.web.views: accounts (layer 0) may import only lower layers, "
+        "web is layer 7",
+        "jiuzhu.app.accounts.menu imports jiuzhu.app.web: accounts (layer 0) may import only lower layers, "
+        "web is layer 7",
+        "jiuzhu.app.casework.notices imports jiuzhu.app.referrals.notify: casework (layer 4) may import only lower "
+        "layers, referrals is layer 5",
+        "jiuzhu.app.casework.notices imports jiuzhu.app.referrals: casework (layer 4) may import only lower layers, "
+        "referrals is layer 5",
+        "jiuzhu.app.newpart has no layer in LAYERS (docs/architecture.md)",
+        "jiuzhu.app.persons imports jiuzhu.app.reports.figures: persons (layer 6) may import only lower layers, "
+        "reports is layer 6",
+        "jiuzhu.app.persons imports jiuzhu.app.reports: persons (layer 6) may import only lower layers, "
+        "reports is layer 6",
+    ]
