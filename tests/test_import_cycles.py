@@ -26,6 +26,22 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 )
 
 
+# Cycles and layer breaches that are known, each with why it is still there (docs/architecture.md
+# "Still against the layers"). The tests fail on any other, and on a known one that is gone, so that
+# this list only shrinks.
+KNOWN_PACKAGE_CYCLES: dict[frozenset[str], str] = {
+    frozenset({"jiuzhu.app.casework", "jiuzhu.app.clues", "jiuzhu.app.referrals"}):
+        "notices, the 职责清单 and help kinds are referrals' models that clues and casework use; "
+        "the clue page's 核查 steps and 移送 are casework's and referrals'",
+}
+KNOWN_LAYER_BREACHES: dict[tuple[str, str], str] = {
+    ("casework", "referrals"): "a follow-up visit's need becomes a plan item; notices are referrals' model",
+    ("clues", "casework"): "the clue queue shows 核查 deadlines by casework's limits and calendar; "
+                           "the clue page's 核查 steps are casework's",
+    ("clues", "referrals"): "a clue is referred to its unit by referrals' flow, with notices and the 职责清单",
+}
+
+
 def modules(root: Path) -> dict[str, Path]:
     """Dotted module name → file, for every module of the jiuzhu package under ``root`` (migrations aside)."""
     found = {}
@@ -87,6 +103,11 @@ def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """One cycle (a path back to its start) per strongly connected set of more than one node."""
+    return [_cycle_in(graph, members) for members in strongly_connected(graph)]
+
+
+def strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The sets of more than one node in which each node reaches every other one."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -117,7 +138,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     for v in sorted(graph):
         if v not in index:
             visit(v)
-    return [_cycle_in(graph, members) for members in sets]
+    return sets
 
 
 def _cycle_in(graph: dict[str, set[str]], members: set[str]) -> list[str]:
@@ -172,13 +193,26 @@ def test_no_module_imports_itself_round_a_cycle():
 
 
 def test_no_package_imports_itself_round_a_cycle():
-    found = cycles(package_graph(import_graph(ROOT)))
-    assert not found, f"import cycles of packages:\n{_shown(found)}"
+    graph = package_graph(import_graph(ROOT))
+    found = [frozenset(members) for members in strongly_connected(graph)]
+    new = [_cycle_in(graph, set(members)) for members in found if members not in KNOWN_PACKAGE_CYCLES]
+    assert not new, f"import cycles of packages:\n{_shown(new)}"
+    gone = set(KNOWN_PACKAGE_CYCLES) - set(found)
+    assert not gone, f"no longer a cycle, take it off KNOWN_PACKAGE_CYCLES: {[sorted(g) for g in gone]}"
+
+
+def _breach(line: str) -> tuple[str, str]:
+    """(importing part, imported part) of a layer_violations line."""
+    module, _, target = line.split(":")[0].partition(" imports ")
+    return module.split(".")[2], target.split(".")[2]
 
 
 def test_app_parts_import_only_lower_layers():
     found = layer_violations(import_graph(ROOT))
-    assert not found, "imports against the layers of docs/architecture.md:\n" + "\n".join(found)
+    new = [line for line in found if "no layer" in line or _breach(line) not in KNOWN_LAYER_BREACHES]
+    assert not new, "imports against the layers of docs/architecture.md:\n" + "\n".join(new)
+    gone = set(KNOWN_LAYER_BREACHES) - {_breach(line) for line in found if "no layer" not in line}
+    assert not gone, f"no longer against the layers, take it off KNOWN_LAYER_BREACHES: {sorted(gone)}"
 
 
 def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
