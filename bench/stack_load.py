@@ -205,11 +205,15 @@ def run_load(stack, password: str, sessions: int, seconds: float, think: float, 
 
 def report(got: dict) -> None:
     cores = got["cores"]
-    print(f"\n{got['sessions']} sessions, {got['seconds']:.0f} s, think {got['think_s']} s: {got['requests']} requests, "
-          f"{got['requests_per_s']}/s; load average {got['load_average'][0]:.1f}")
-    print(f"cores used: server {got['server_cores']} (web {cores['gunicorn']}, PostgreSQL {cores.get('postgres', '?')}, "
-          f"nginx {cores['nginx']}, worker {cores['worker']}; {got['server_cpu_ms_per_request']} ms CPU a request), "
-          f"load generator {cores['client']}, whole machine {got['machine_cores_busy']} of {os.cpu_count()}")
+    print(
+        f"\n{got['sessions']} sessions, {got['seconds']:.0f} s, think {got['think_s']} s: {got['requests']} requests, "
+        f"{got['requests_per_s']}/s; load average {got['load_average'][0]:.1f}"
+    )
+    print(
+        f"cores used: server {got['server_cores']} (web {cores['gunicorn']}, PostgreSQL {cores.get('postgres', '?')}, "
+        f"nginx {cores['nginx']}, worker {cores['worker']}; {got['server_cpu_ms_per_request']} ms CPU a request), "
+        f"load generator {cores['client']}, whole machine {got['machine_cores_busy']} of {os.cpu_count()}"
+    )
     print(f"{'page':<12}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'errors':>8}")
     for page, f in got["pages"].items():
         print(f"{page:<12}{f['requests']:>7}{f['p50_ms']:>9}{f['p95_ms']:>9}{f['max_ms']:>9}{f['errors']:>8}")
@@ -224,7 +228,9 @@ def main(argv: list[str]) -> int:
     p.add_argument("--seed", type=int, default=2025)
     p.add_argument("--sessions", type=int, default=16)
     p.add_argument("--seconds", type=float, default=60)
-    p.add_argument("--think", type=float, nargs="+", default=[1.0], help="mean seconds between pages; several: one run each")
+    p.add_argument(
+        "--think", type=float, nargs="+", default=[1.0], help="mean seconds between pages; several: one run each"
+    )
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--client-processes", type=int, default=4, help="processes the sessions are spread over")
     p.add_argument("--root", type=Path, default=None, help="keep the stack's files here (reused when prepared)")

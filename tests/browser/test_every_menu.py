@@ -1,8 +1,8 @@
 """Every persona walks its own menu in a browser: each entry it is shown, and the first object each of
 those pages lists, answers 200 in Chinese with no English error text and no raw codes (source types, unit
-codes, rule codes without their names, field names), and every list pages: with a page of one row (listing.PER_PAGE), no list shows more
-rows than a page, and each pager's 下一页 opens the next page. The shipped path is the tested path: the menu
-is read from the page, not from code. Debian chromium via Playwright."""
+codes, rule codes without their names, field names), and every list pages: with a page of one row
+(listing.PER_PAGE), no list shows more rows than a page, and each pager's 下一页 opens the next page.
+The shipped path is the tested path: the menu is read from the page, not from code. Debian chromium via Playwright."""
 
 from __future__ import annotations
 

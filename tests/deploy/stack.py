@@ -38,9 +38,13 @@ def nginx_site(static: Path, certs: Path, logs: Path, https_port: int, web_port:
     text = SITE.read_text(encoding="utf-8")
     start, end = text.index("# BEGIN http-redirect"), text.index("# END http-redirect")
     text = text[:start] + text[end:]
-    for old, new in (("127.0.0.1:8000", f"127.0.0.1:{web_port}"), ("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl"),
-                     ("/etc/jiuzhu/tls/", f"{certs}/"), ("/var/lib/jiuzhu/static/", f"{static}/"),
-                     ("/var/log/nginx/", f"{logs}/")):
+    for old, new in (
+        ("127.0.0.1:8000", f"127.0.0.1:{web_port}"),
+        ("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl"),
+        ("/etc/jiuzhu/tls/", f"{certs}/"),
+        ("/var/lib/jiuzhu/static/", f"{static}/"),
+        ("/var/log/nginx/", f"{logs}/"),
+    ):
         assert old in text, old
         text = text.replace(old, new)
     return text

@@ -97,7 +97,10 @@ def _run(args: argparse.Namespace) -> int:
         state = "当前" if b["current"] else STATE_NAMES.get(b["state"], "") if b["state"] != "imported" else "历史"
         state += "·假名化" if b.get("pseudonymised") else ""
         skipped = "、".join(s["sheet"] for s in json.loads(b["skipped_sheets"] or "[]"))
-        print(f"{b['batch_id']}\t{UNIT_NAMES.get(b['unit'], b['unit'])}\t{source_title(b['source_type'])}\t{b['as_of']}\t{b['file_name']}\t"
-              f"{b['rows_taken']}\t{b['rows_rejected']}\t{b['rows_flagged']}\t{b['rows_duplicate']}\t{state}\t"
-              f"{b['imported_at']:%Y-%m-%d %H:%M:%S}\t{skipped}")
+        print(
+            f"{b['batch_id']}\t{UNIT_NAMES.get(b['unit'], b['unit'])}\t{source_title(b['source_type'])}\t"
+            f"{b['as_of']}\t{b['file_name']}\t"
+            f"{b['rows_taken']}\t{b['rows_rejected']}\t{b['rows_flagged']}\t{b['rows_duplicate']}\t{state}\t"
+            f"{b['imported_at']:%Y-%m-%d %H:%M:%S}\t{skipped}"
+        )
     return 0

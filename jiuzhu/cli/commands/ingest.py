@@ -1,4 +1,5 @@
-"""`jiuzhu ingest [--source TYPE] [--department NAME] [--as-of DATE] [--sheet NAME] [--allow-empty] [--jobs N] PATH...`"""
+"""`jiuzhu ingest [--source TYPE] [--department NAME] [--as-of DATE] [--sheet NAME] [--allow-empty]
+[--jobs N] PATH...`"""
 
 from __future__ import annotations
 
@@ -90,7 +91,10 @@ def run(args: argparse.Namespace) -> int:
         skipped = ""
         if r.skipped_sheets:
             skipped = "；跳过工作表：" + "、".join(f"{s['sheet']}（{s['reason']}）" for s in r.skipped_sheets)
-        print(f"{r.file_name} → {source_title(r.source_type)}（{r.source_type}） [{r.batch_id}] {state}：导入 {r.rows_taken} 条，"
-              f"拒收 {r.rows_rejected} 行，标记 {r.rows_flagged} 行，重复 {r.rows_duplicate} 行；"
-              f"问题报告：{r.report_csv}{skipped}")
+        print(
+            f"{r.file_name} → {source_title(r.source_type)}（{r.source_type}） [{r.batch_id}] {state}："
+            f"导入 {r.rows_taken} 条，"
+            f"拒收 {r.rows_rejected} 行，标记 {r.rows_flagged} 行，重复 {r.rows_duplicate} 行；"
+            f"问题报告：{r.report_csv}{skipped}"
+        )
     return 1 if failed else 0

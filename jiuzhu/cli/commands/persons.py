@@ -26,7 +26,9 @@ def export(args: argparse.Namespace) -> int:
     from jiuzhu.engine.warehouse.store import connect
 
     if not warehouse_path().exists():
-        raise CommandError("还没有导入任何数据，请先运行 jiuzhu ingest", "no data imported yet: run jiuzhu ingest first")
+        raise CommandError(
+            "还没有导入任何数据，请先运行 jiuzhu ingest", "no data imported yet: run jiuzhu ingest first"
+        )
     with connect(read_only=True) as con:
         if not has_linkage(con):
             raise CommandError("还没有人员关联结果，请先运行 jiuzhu screen",

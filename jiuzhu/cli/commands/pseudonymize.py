@@ -13,9 +13,13 @@ from jiuzhu.cli.parsing import SubCommands
 
 def register(sub: SubCommands) -> None:
     p = sub.add_parser("pseudonymize", help="假名化名单文件（在本单位运行，不需要数据库）/ pseudonymise registry files")
-    p.add_argument("--key-file", required=True, help="各单位共用的密钥文件（至少16字节）/ the shared key file (≥ 16 bytes)")
+    p.add_argument(
+        "--key-file", required=True, help="各单位共用的密钥文件（至少16字节）/ the shared key file (≥ 16 bytes)"
+    )
     p.add_argument("--out", required=True, help="输出目录，只放假名化后的数据文件 / output folder (data files only)")
-    p.add_argument("--map-out", help="本单位留存的对照表 CSV（pseudonym,original）/ the unit's own map back to originals")
+    p.add_argument(
+        "--map-out", help="本单位留存的对照表 CSV（pseudonym,original）/ the unit's own map back to originals"
+    )
     p.add_argument("--source", help="数据类型（代码或中文名，如 低保），同 jiuzhu ingest --source / the source type")
     p.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹 / files or folders")
     p.set_defaults(func=run)

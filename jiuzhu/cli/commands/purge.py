@@ -13,7 +13,9 @@ from jiuzhu.cli.parsing import SubCommands
 
 
 def register(sub: SubCommands) -> None:
-    p = sub.add_parser("purge", help="删除超过保存期限的数据（默认只预览）/ delete what is past retention (dry run by default)")
+    p = sub.add_parser(
+        "purge", help="删除超过保存期限的数据（默认只预览）/ delete what is past retention (dry run by default)"
+    )
     p.add_argument("--apply", action="store_true", help="真正删除 / delete (default: only show counts)")
     p.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                    help="按这一天计算期限（默认今天）/ count retention from this day")

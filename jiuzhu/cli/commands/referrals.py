@@ -15,7 +15,9 @@ from jiuzhu.cli.parsing import SubCommands
 def register(sub: SubCommands) -> None:
     p = sub.add_parser("referrals", help="协作移送 / referrals between units")
     rs = p.add_subparsers(dest="referrals_command", metavar="SUBCOMMAND")
-    check = rs.add_parser("check-overdue", help="标记超期移送和超期办案事项并通知 / flag overdue referrals and case tasks and notify")
+    check = rs.add_parser(
+        "check-overdue", help="标记超期移送和超期办案事项并通知 / flag overdue referrals and case tasks and notify"
+    )
     check.add_argument("--today", default=None, help="按此日期判断 YYYY-MM-DD（默认今天）")
     check.set_defaults(func=check_overdue)
     p.set_defaults(func=lambda args: _usage(p))

@@ -50,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
     from jiuzhu.engine.units import UNIT_NAMES
 
     if not warehouse_path().exists():
-        raise CommandError("还没有导入任何数据，请先运行 jiuzhu ingest", "nothing imported yet: run jiuzhu ingest first")
+        raise CommandError(
+            "还没有导入任何数据，请先运行 jiuzhu ingest", "nothing imported yet: run jiuzhu ingest first"
+        )
     setup()
     # here, not at the top: a command loads the engine and Django only when it runs
     from django.core.management import call_command

@@ -49,7 +49,9 @@ def create_admin(args: argparse.Namespace) -> int:
     try:
         password_validation.validate_password(password)
     except ValidationError as err:
-        raise CommandError("密码不符合要求：" + "；".join(err.messages), "the password does not meet the rules") from None
+        raise CommandError(
+            "密码不符合要求：" + "；".join(err.messages), "the password does not meet the rules"
+        ) from None
     seed_units()
     save_user(None, profile=None, username=args.username, display_name=args.name,
               unit=Unit.objects.get(code="procuratorate"), role=Role.DATA_ADMIN, password=password)

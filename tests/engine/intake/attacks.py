@@ -55,8 +55,12 @@ def sparse_xlsx(path: Path, *, dimension: bool = True) -> Path:
 def bomb_xlsx(path: Path, *, megabytes: int = 400) -> Path:
     """Under a MB on disk, ``megabytes`` of sheet XML inflated: one header row, then the same row for ever."""
     def write(sheet) -> None:
-        sheet.write((_SHEET_HEAD.format(dimension="")
-                     + f'<row r="1">{_cell("A1", "姓名")}{_cell("B1", "身份证号")}{_cell("C1", "乡镇")}</row>').encode())
+        sheet.write(
+            (
+                _SHEET_HEAD.format(dimension="")
+                + f'<row r="1">{_cell("A1", "姓名")}{_cell("B1", "身份证号")}{_cell("C1", "乡镇")}</row>'
+            ).encode()
+        )
         block = (f"<row>{_cell('A2', 'x' * 20)}</row>" * 2000).encode()
         for _ in range(megabytes * (1 << 20) // len(block)):
             sheet.write(block)

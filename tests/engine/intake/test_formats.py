@@ -22,7 +22,9 @@ def _names(home) -> list[tuple]:
 
 
 def test_xlsx_with_title_row(home, tmp_path):
-    path = write_xlsx(tmp_path / "临时救助.xlsx", {"10月": [["大田县2025年10月临时救助对象名单"], HEADER, *_relief_rows()]})
+    path = write_xlsx(
+        tmp_path / "临时救助.xlsx", {"10月": [["大田县2025年10月临时救助对象名单"], HEADER, *_relief_rows()]}
+    )
     [r] = ingest([path])
     assert (r.status, r.source_type, r.unit, r.rows_taken, r.rows_rejected) == ("imported", "temp_relief",
                                                                                 "civil_affairs", 3, 0)

@@ -14,7 +14,9 @@ from .helpers import ids, write_csv
 
 
 def _tekun(tmp_path: Path) -> Path:
-    return write_csv(tmp_path / "特困.csv", [["姓名", "身份证号", "乡镇", "供养方式"], ["甲", ids(1)[0], "均溪镇", "集中"]])
+    return write_csv(
+        tmp_path / "特困.csv", [["姓名", "身份证号", "乡镇", "供养方式"], ["甲", ids(1)[0], "均溪镇", "集中"]]
+    )
 
 
 def test_sparse_sheet_refused_by_its_dimension_and_cells(home, tmp_path):

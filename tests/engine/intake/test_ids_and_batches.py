@@ -74,13 +74,17 @@ def test_identical_rows_are_stored_once_and_reported(home, tmp_path):
     path = write_csv(tmp_path / "残疾人.csv", [["序号", "姓名", "身份证号", "残疾类别", "残疾等级"], *rows])
     [r] = ingest([path])
     assert (r.rows_taken, r.rows_duplicate) == (2, 1)
-    assert rows_of(home, 'SELECT "row", reason, kind FROM rejections') == [(3, "与第2行完全相同，只保存一次", "duplicate")]
+    assert rows_of(home, 'SELECT "row", reason, kind FROM rejections') == [
+        (3, "与第2行完全相同，只保存一次", "duplicate")
+    ]
 
 
 def test_batches_are_snapshots_and_identical_files_are_a_no_op(home, tmp_path):
     people = ids(3)
     header = ["姓名", "身份证号", "失业登记日期"]
-    old = write_csv(tmp_path / "失业-9月.csv", [header, ["甲", people[0], "2025-09-01"], ["乙", people[1], "2025-09-02"]])
+    old = write_csv(
+        tmp_path / "失业-9月.csv", [header, ["甲", people[0], "2025-09-01"], ["乙", people[1], "2025-09-02"]]
+    )
     new = write_csv(tmp_path / "失业-10月.csv", [header, ["丙", people[2], "2025-10-01"]])
     [a] = ingest([old], as_of=date(2025, 9, 30))
     [again] = ingest([old], as_of=date(2025, 9, 30))
@@ -110,7 +114,10 @@ def test_cli_ingest_lines_exit_code_and_rejection_exports(home, tmp_path, capsys
     out, err = capsys.readouterr()
     assert code == 1
     [line] = out.splitlines()
-    assert line.startswith("失业.csv → 失业登记人员（unemployment） [b") and "导入 2 条，拒收 1 行，标记 1 行，重复 0 行" in line
+    assert (
+        line.startswith("失业.csv → 失业登记人员（unemployment） [b")
+        and "导入 2 条，拒收 1 行，标记 1 行，重复 0 行" in line
+    )
     assert "问题报告：" in line and line.endswith("-rejections.csv")
     assert "错误：空.csv：文件为空（0字节）：空.csv" in err and "Error: 空.csv: the file is empty" in err
     report = line.split("问题报告：")[1]

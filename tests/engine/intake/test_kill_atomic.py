@@ -29,7 +29,9 @@ def _big_csv(path: Path) -> Path:
 
 
 def test_sigkill_mid_import_leaves_previous_state_and_rerun_completes(home, tmp_path):
-    small = write_csv(tmp_path / "特困-旧.csv", [["姓名", "身份证号", "乡镇", "供养方式"], ["甲", ids(1)[0], "均溪镇", "集中"]])
+    small = write_csv(
+        tmp_path / "特困-旧.csv", [["姓名", "身份证号", "乡镇", "供养方式"], ["甲", ids(1)[0], "均溪镇", "集中"]]
+    )
     [first] = ingest([small])
     assert first.rows_taken == 1
     big = _big_csv(tmp_path / "特困-新.csv")
@@ -53,7 +55,9 @@ def test_sigkill_mid_import_leaves_previous_state_and_rerun_completes(home, tmp_
 def test_a_busy_warehouse_fails_the_file_with_a_message(home, tmp_path, monkeypatch):
     from jiuzhu.engine.warehouse import store
 
-    small = write_csv(tmp_path / "特困.csv", [["姓名", "身份证号", "乡镇", "供养方式"], ["甲", ids(1)[0], "均溪镇", "集中"]])
+    small = write_csv(
+        tmp_path / "特困.csv", [["姓名", "身份证号", "乡镇", "供养方式"], ["甲", ids(1)[0], "均溪镇", "集中"]]
+    )
     ingest([small])  # creates the file
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
                                "print('held', flush=True); time.sleep(60)", str(home / "warehouse.duckdb")],
@@ -61,7 +65,9 @@ def test_a_busy_warehouse_fails_the_file_with_a_message(home, tmp_path, monkeypa
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.3)
-        other = write_csv(tmp_path / "特困2.csv", [["姓名", "身份证号", "乡镇", "供养方式"], ["乙", ids(2)[1], "均溪镇", "集中"]])
+        other = write_csv(
+            tmp_path / "特困2.csv", [["姓名", "身份证号", "乡镇", "供养方式"], ["乙", ids(2)[1], "均溪镇", "集中"]]
+        )
         [r] = ingest([other])
         assert (r.status, r.message_zh) == ("failed", "数据仓库正被另一个进程写入，请稍后再导入")
     finally:

@@ -162,13 +162,32 @@ def test_each_type_is_detected_from_its_own_headers(home, tmp_path):
             header.append("月保障金额")  # without it a 低保 roster reads as 低保边缘 (fewer columns, larger share)
         if spec.code == "tekun":
             header.append("供养方式")  # without it 姓名/身份证号/乡镇 fits 特困 and 退役军人 equally
-        sample = {"name": "张三", "id_number": people[i], "head_name": "张大", "crime": "盗窃罪",
-                  "enforcement_no": "(2025)闽0425执1号", "cause": "借款合同纠纷", "respondent_name": "李四",
-                  "amount_applied": "1000", "amount_unpaid": "800", "terminated_date": "2025-06-01",
-                  "sentence_end": "2027-01-01", "household_no": "H001", "relation": "户主", "township": "均溪镇",
-                  "relief_date": "2025-01-01", "relief_amount": "500", "disability_kind": "肢体",
-                  "disability_grade": "2级", "monitor_category": "边缘易致贫户", "risk_eliminated": "否",
-                  "care_category": "孤儿", "registered_date": "2025-03-01", "monthly_amount": "600", "support_mode": "分散"}
+        sample = {
+            "name": "张三",
+            "id_number": people[i],
+            "head_name": "张大",
+            "crime": "盗窃罪",
+            "enforcement_no": "(2025)闽0425执1号",
+            "cause": "借款合同纠纷",
+            "respondent_name": "李四",
+            "amount_applied": "1000",
+            "amount_unpaid": "800",
+            "terminated_date": "2025-06-01",
+            "sentence_end": "2027-01-01",
+            "household_no": "H001",
+            "relation": "户主",
+            "township": "均溪镇",
+            "relief_date": "2025-01-01",
+            "relief_amount": "500",
+            "disability_kind": "肢体",
+            "disability_grade": "2级",
+            "monitor_category": "边缘易致贫户",
+            "risk_eliminated": "否",
+            "care_category": "孤儿",
+            "registered_date": "2025-03-01",
+            "monthly_amount": "600",
+            "support_mode": "分散",
+        }
         fields = {f.title: f.name for f in spec.fields}
         row = [sample[fields[h]] for h in header]
         path = write_csv(tmp_path / f"{spec.code}.csv", [header, row])

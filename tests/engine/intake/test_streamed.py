@@ -25,8 +25,11 @@ BOUND_MB = 1150
 
 _ID = ("'350425' || strftime(DATE '1930-01-01' + CAST(i // 1000 % 25000 AS INTEGER), '%Y%m%d') "
        "|| lpad(CAST(i % 1000 AS VARCHAR), 3, '0')")
-_CHECK = ("substr('10X98765432', 1 + CAST(list_sum(list_transform(range(17), lambda k: CAST(substr(body, k + 1, 1) AS INTEGER)"
-          " * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][k + 1])) % 11 AS INTEGER), 1)")
+_CHECK = (
+    "substr('10X98765432', 1 + CAST(list_sum(list_transform(range(17), "
+    "lambda k: CAST(substr(body, k + 1, 1) AS INTEGER)"
+    " * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][k + 1])) % 11 AS INTEGER), 1)"
+)
 
 
 def household_csv(path: Path, rows: int) -> Path:
@@ -36,7 +39,8 @@ def household_csv(path: Path, rows: int) -> Path:
     con.execute("SET enable_progress_bar = false")
     con.execute(f"""COPY (
         WITH r AS (SELECT i, {_ID} AS body FROM range({rows}) t(i))
-        SELECT 'H' || lpad(CAST(i // 3 AS VARCHAR), 9, '0') AS "户号", '人' || i AS "姓名", body || {_CHECK} AS "身份证号",
+        SELECT 'H' || lpad(CAST(i // 3 AS VARCHAR), 9, '0') AS "户号", '人' || i AS "姓名",
+               body || {_CHECK} AS "身份证号",
                ['户主', '配偶', '子'][i % 3 + 1] AS "与户主关系", '正常' AS "人员状态",
                ['均溪镇', '石牌镇', '上京镇', '广平镇', '桃源镇', '太华镇'][i % 6 + 1] AS "乡镇",
                '第' || i % 40 || '村' AS "村(社区)"

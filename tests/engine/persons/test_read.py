@@ -79,4 +79,7 @@ def test_every_linkage_comparison_has_a_chinese_name():
     from jiuzhu.engine.linkage.model import COMPARISONS
 
     assert sorted(set(COMPARISONS) - set(persons.COMPARISON_NAMES)) == []
-    assert (persons.COMPARISON_NAMES["near_unique"], persons.COMPARISON_NAMES["address"]) == ("近名人数", "门牌（住址）")
+    assert (persons.COMPARISON_NAMES["near_unique"], persons.COMPARISON_NAMES["address"]) == (
+        "近名人数",
+        "门牌（住址）",
+    )
