@@ -49,8 +49,7 @@ def connect() -> None:
     user_logged_in.connect(_logged_in, dispatch_uid="jiuzhu.audit.login")
     user_logged_out.connect(_logged_out, dispatch_uid="jiuzhu.audit.logout")
     user_login_failed.connect(_failed, dispatch_uid="jiuzhu.audit.login_failed")
-    try:
-        from axes.signals import user_locked_out
-    except ImportError:  # django-axes not installed: logins are still audited, only not throttled
-        return
+    # here, not at the top: django-axes' signals load with its app, after the registry is ready
+    from axes.signals import user_locked_out
+
     user_locked_out.connect(_locked_out, dispatch_uid="jiuzhu.audit.locked_out")

@@ -31,6 +31,7 @@ from jiuzhu.app.api.referrals import AnswerIn, ReferralOut, ReturnIn, referral_o
 from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.errors import ReferralError
+from jiuzhu.app.registries.services import UploadRefused, check_upload
 
 MAX_LIMIT = 5000
 MAX_ID = 2**31 - 1  # a larger number names nothing (and overflows some databases' integers)
@@ -171,21 +172,7 @@ class BatchOut(Schema):
 
 
 def _refuse_upload(unit, source: str, as_of: date, size: int) -> None:
-    """The checks of the upload page (the registries service where it exists)."""
-    try:
-        from jiuzhu.app.registries.services import UploadRefused, check_upload
-    except ImportError:  # before the per-unit source agreements: each type's usual sender
-        from jiuzhu.engine.sources import SPECS
-
-        if source not in SPECS:
-            raise ApiError(400, "bad_source", f"没有这种数据类型：{source}", f"unknown source type {source!r}") from None
-        if SPECS[source].unit != unit.code:
-            raise ApiError(403, "source_not_allowed", f"本单位不能报送“{SPECS[source].title}”",
-                           f"your unit may not send {source}") from None
-        if size > settings.JIUZHU_UPLOAD_MAX_MB * 1024 * 1024:
-            raise ApiError(413, "too_large", f"文件超过{settings.JIUZHU_UPLOAD_MAX_MB}MB",
-                           f"the file is over {settings.JIUZHU_UPLOAD_MAX_MB} MB") from None
-        return
+    """The checks of the upload page (registries.check_upload), answered as API errors."""
     try:
         check_upload(unit, source, as_of, size=size)
     except UploadRefused as err:

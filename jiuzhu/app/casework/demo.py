@@ -55,37 +55,32 @@ def _pick_clues() -> list[Clue]:
     return (first + [c for c in pool if c not in first])[:6]
 
 
-@transaction.atomic
-def populate() -> list[str]:
-    """Create the demo cases; returns their numbers."""
-    u = _users()
-    if len(u) < 6:
-        return []
-    clues = _pick_clues()
-    now = today()
+DEMO_NAMES = ["林秀英", "陈建国", "黄小兰", "吴志强", "郑美玲", "刘德华"]
 
-    def open_case(i: int, days_ago: int):
-        clue = clues[i] if i < len(clues) else None
-        tags = list(clue.tags) if clue else []
-        handler = u["jcg_li"] if {"残疾人", "退役军人"} & set(tags) and "未成年人" not in tags else u["jcg_zhang"]
-        on = add_working_days(now, -days_ago)
-        name = clue.person_name if clue else ["林秀英", "陈建国", "黄小兰", "吴志强", "郑美玲", "刘德华"][i]
-        return accept_case(by=handler, handler=handler, person_name=name,
-                           category=CATEGORY_BY_RULE.get(clue.rule, "other") if clue else "civil_tort",
-                           origin="screening" if clue else "application", clue=clue, on=on, tags=tags,
-                           applicant_name=name, documents_received="救助申请书、身份证明、生效裁判文书、困难证明"), on
 
-    made = []
-    # 1. overdue: accepted 14 working days ago, report not yet submitted
-    case, _ = open_case(0, 14)
-    made.append(case.number)
-    # 2. waiting for the department head
-    case, on = open_case(1, 3)
-    _report(case, u, 3_000_000)
-    review.submit(case, by=case.handler, on=on)
-    made.append(case.number)
-    # 3. paid, visited and closed
-    case, on = open_case(2, 45)
+def _open_case(u: dict, clues: list[Clue], now, i: int, days_ago: int):
+    """受理 the i-th demo case `days_ago` working days before `now`, from the i-th clue when there is one."""
+    clue = clues[i] if i < len(clues) else None
+    tags = list(clue.tags) if clue else []
+    handler = u["jcg_li"] if {"残疾人", "退役军人"} & set(tags) and "未成年人" not in tags else u["jcg_zhang"]
+    on = add_working_days(now, -days_ago)
+    name = clue.person_name if clue else DEMO_NAMES[i]
+    return accept_case(by=handler, handler=handler, person_name=name,
+                       category=CATEGORY_BY_RULE.get(clue.rule, "other") if clue else "civil_tort",
+                       origin="screening" if clue else "application", clue=clue, on=on, tags=tags,
+                       applicant_name=name, documents_received="救助申请书、身份证明、生效裁判文书、困难证明"), on
+
+
+def _decided(case, u: dict, on, amount_fen: int, **report) -> None:
+    """Report, submit, every approval and the decision, on working days after `on`."""
+    _report(case, u, amount_fen, **report)
+    review.submit(case, by=case.handler, on=add_working_days(on, 2))
+    _approve_all(case, u, add_working_days(on, 4))
+    decision.decide(case, by=case.handler, on=add_working_days(on, 5))
+
+
+def _paid_and_closed(case, u: dict, on) -> None:
+    """The whole way: meeting, approvals, decision, funds, payment, the visit and 结案."""
     _report(case, u, 4_000_000)
     review.add_meeting(case, by=case.handler, held_on=add_working_days(on, 2), units=list(case.units.all()),
                        minutes="各单位通报掌握情况，一致同意给予司法救助并落实社会救助。")
@@ -99,25 +94,44 @@ def populate() -> list[str]:
     followup.record_visit(case.follow_ups.get(), by=case.handler, visitors="承办检察官、乡镇干部",
                           situation="救助金已用于治疗，生活基本稳定", on=add_working_days(on, 30))
     closing.close(case, by=case.handler, outcome="救助金已发放，回访情况良好", on=add_working_days(on, 31))
+
+
+@transaction.atomic
+def populate() -> list[str]:
+    """Create the demo cases; returns their numbers."""
+    u = _users()
+    if len(u) < 6:
+        return []
+    clues = _pick_clues()
+    now = today()
+    made = []
+    # 1. overdue: accepted 14 working days ago, report not yet submitted
+    case, _ = _open_case(u, clues, now, 0, 14)
+    made.append(case.number)
+    # 2. waiting for the department head
+    case, on = _open_case(u, clues, now, 1, 3)
+    _report(case, u, 3_000_000)
+    review.submit(case, by=case.handler, on=on)
+    made.append(case.number)
+    # 3. paid, visited and closed
+    case, on = _open_case(u, clues, now, 2, 45)
+    _paid_and_closed(case, u, on)
     made.append(case.number)
     # 4. refused
-    case, on = open_case(3, 12)
+    case, on = _open_case(u, clues, now, 3, 12)
     _report(case, u, 0, proposal="refuse", refusal_reason="already_helped")
     review.submit(case, by=case.handler, on=add_working_days(on, 2))
     _approve_all(case, u, add_working_days(on, 3))
     decision.decide(case, by=case.handler, on=add_working_days(on, 4))
     made.append(case.number)
     # 5. funds arrived, applicant to be told within 2 working days
-    case, on = open_case(4, 15)
-    _report(case, u, 2_500_000)
-    review.submit(case, by=case.handler, on=add_working_days(on, 2))
-    _approve_all(case, u, add_working_days(on, 4))
-    decision.decide(case, by=case.handler, on=add_working_days(on, 5))
+    case, on = _open_case(u, clues, now, 4, 15)
+    _decided(case, u, on, 2_500_000)
     payment.request_funds(case, by=u["jicai_lin"], on=add_working_days(on, 6))
     payment.record_received(case, by=u["jicai_lin"], on=now)
     made.append(case.number)
     # 6. 先行救助: approved by the deputy chief, papers to complete
-    case, on = open_case(5, 2)
+    case, on = _open_case(u, clues, now, 5, 2)
     urgent.mark_urgent(case, by=case.handler, reason="急需手术治疗，无力承担医疗费用")
     _report(case, u, 2_000_000)
     review.submit(case, by=case.handler, on=on)

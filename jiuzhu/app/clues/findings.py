@@ -58,10 +58,8 @@ def rule_settings() -> list[EngineRuleSetting]:
 
 def monthly_wage_fen() -> int | None:
     """The newest 职工月平均工资 of the region's 设区市 from the case database, when one is entered."""
-    try:
-        from jiuzhu.app.casework.models.config import WageRate
-    except ImportError:
-        return None
+    # here, not at the top: casework's models import clues' (clues is the lower part; tests/test_import_cycles.py)
+    from jiuzhu.app.casework.models.config import WageRate
     from jiuzhu.engine.region import current_region
 
     region = current_region().wage_region

@@ -42,12 +42,10 @@ def run(args: argparse.Namespace) -> int:
     # here, not at the top: a command loads the engine and Django only when it runs
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
 
     from jiuzhu.engine.api import link
     from jiuzhu.engine.home import warehouse_path
     from jiuzhu.engine.screening.conditions import RuleError
-    from jiuzhu.engine.units import UNIT_NAMES
 
     if not warehouse_path().exists():
         raise CommandError(
@@ -81,13 +79,23 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if spark is not None:
             spark.stop()
+    _print_result(result, stored)
+    return 0
+
+
+def _print_result(result: Any, stored: Any) -> None:
+    """Clues per rule (with the rule's name and version date), per unit, and what changed."""
+    # here, not at the top: a command loads the engine and Django only when it runs
+    from rich.console import Console
+    from rich.table import Table
+
+    from jiuzhu.app.clues.services import version_dates
+    from jiuzhu.engine.screening.ruleset import builtin_definitions
+    from jiuzhu.engine.units import UNIT_NAMES
+
     table = Table(title=f"线索筛查 {result.as_of.isoformat()}（{result.engine}，{result.seconds:.1f} 秒）")
     for head in ("规则 rule", "版本 version", "线索 clues"):
         table.add_column(head)
-    # here, not at the top: a command loads the engine and Django only when it runs
-    from jiuzhu.app.clues.services import version_dates
-    from jiuzhu.engine.screening.ruleset import builtin_definitions
-
     names = {code: d["name"] for code, d in builtin_definitions().items()}
     dates = version_dates(result.rule_versions)  # as the clue page shows it: the version's first day
     for code in sorted(result.counts):
@@ -100,4 +108,3 @@ def run(args: argparse.Namespace) -> int:
     print(f"共 {len(result.clues)} 条线索（{units or '无'}）；新增 {stored.created}，更新 {stored.updated}，"
           f"事实消失 {stored.lapsed}")
     print(f"clues: {len(result.clues)}; new {stored.created}, updated {stored.updated}, lapsed {stored.lapsed}")
-    return 0

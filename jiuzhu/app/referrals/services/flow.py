@@ -26,6 +26,7 @@ from jiuzhu.app.referrals.models import (
 from jiuzhu.app.referrals.services import due_dates
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.notify import liaisons_of, notify
+from jiuzhu.app.referrals.services.routing import kinds_taken_by
 from jiuzhu.app.referrals.services.timeline import record_event
 from jiuzhu.engine.identity.money import amount_problem, format_yuan
 
@@ -82,18 +83,10 @@ def send(
 ) -> Referral:
     """Send a referral from the user's unit. A case referred to a unit makes the unit a participant; a partner
     unit's referral to the procuratorate without a case becomes a 移送 clue in the procuratorate's queue."""
+    # here, not at the top: clues.services imports this part's services (tests/test_import_cycles.py)
     from jiuzhu.app.clues.services import ClueError, checked_id_number, clue_from_referral
 
-    profile = profile_of(user)
-    if profile is None:
-        raise ReferralError("账号没有所属单位，不能移送")
-    if to_unit.pk == profile.unit_id:
-        raise ReferralError("不能移送给本单位")
-    if not profile.in_procuratorate and not to_unit.is_procuratorate:
-        # a partner answers for itself only: it sends clues to the procuratorate, never brings in a third unit
-        raise ReferralError("协作单位只能向检察院移送")
-    if kind not in HelpKind.values:
-        raise ReferralError("移送事项不在清单中")
+    profile = _sender(user, to_unit, kind)
     becomes_clue = case is None and clue is None and to_unit.is_procuratorate and not profile.in_procuratorate
     if becomes_clue:  # the clue's ID is checked as the intake checks a registry cell
         try:
@@ -101,20 +94,10 @@ def send(
         except ClueError as err:
             raise ReferralError(str(err).split(" / ")[0]) from None
     now = now or timezone.now()
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                referral = Referral.objects.create(
-                    number=_next_number(profile.unit, timezone.localtime(now).year, attempt),
-                    from_unit=profile.unit, to_unit=to_unit, kind=kind, case=case, clue=clue,
-                    person_name=person_name, person_id_number=person_id_number, facts=facts, request=request,
-                    sender=user, sent_at=now, receipt_due=due_dates.receipt_due(to_unit, now),
-                )
-                break
-        except IntegrityError:  # two senders took the same number; count again
-            continue
-    else:
-        raise ReferralError("文号生成冲突，请重试")
+    referral = _create_numbered(
+        from_unit=profile.unit, to_unit=to_unit, kind=kind, case=case, clue=clue, person_name=person_name,
+        person_id_number=person_id_number, facts=facts, request=request, sender=user, sent_at=now,
+        receipt_due=due_dates.receipt_due(to_unit, now))
     if case is not None and profile.in_procuratorate:
         # only the procuratorate brings a unit into a case (三共享 only for the cases a unit is part of)
         CaseUnit.join(case, to_unit, CaseUnit.How.REFERRAL)
@@ -133,6 +116,35 @@ def send(
            f"新移送：{referral.number}（{referral.get_kind_display()}），请于{referral.receipt_due:%Y-%m-%d}前签收",
            link=_link(referral), referral=referral)
     return referral
+
+
+def _sender(user, to_unit: Unit, kind: str):
+    """The sending user's profile, when they may send `kind` to `to_unit`; else ReferralError."""
+    profile = profile_of(user)
+    if profile is None:
+        raise ReferralError("账号没有所属单位，不能移送")
+    if to_unit.pk == profile.unit_id:
+        raise ReferralError("不能移送给本单位")
+    if not profile.in_procuratorate and not to_unit.is_procuratorate:
+        # a partner answers for itself only: it sends clues to the procuratorate, never brings in a third unit
+        raise ReferralError("协作单位只能向检察院移送")
+    if kind not in HelpKind.values:
+        raise ReferralError("移送事项不在清单中")
+    return profile
+
+
+def _create_numbered(*, from_unit: Unit, sent_at: datetime, **fields) -> Referral:
+    """The referral with the next 文号 of the sending unit's year; two senders taking the same number at
+    once is retried with the next one (the number is unique)."""
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Referral.objects.create(
+                    number=_next_number(from_unit, timezone.localtime(sent_at).year, attempt),
+                    from_unit=from_unit, sent_at=sent_at, **fields)
+        except IntegrityError:
+            continue
+    raise ReferralError("文号生成冲突，请重试")
 
 
 @transaction.atomic
@@ -267,8 +279,6 @@ def refer_clue(user, clue, to_unit: Unit, *, kind: str | None = None, facts: str
     """A clue 核查 concluded as 移送他单位: a 线索移送函 to the unit, carrying the clue's reason and suggestion.
     The kind defaults to the first one on the unit's 职责清单 that the clue's suggestion names, else its first."""
     if kind is None:
-        from jiuzhu.app.referrals.services.routing import kinds_taken_by
-
         taken = kinds_taken_by(to_unit)
         if not taken:
             raise ReferralError(f"{to_unit.name}的职责清单没有承接事项，请选择移送事项")
