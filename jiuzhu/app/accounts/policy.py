@@ -78,24 +78,36 @@ POLICY: dict[str, Rule] = {
     # clues (workflow §1 线索 → 核查)
     "clue.list": Rule("线索队列（协作单位：本单位的线索）", PROCURATORS, PARTNER_ROLES),
     "clue.view": Rule("线索页（人员、依据记录、关联说明）", PROCURATORS, PARTNER_ROLES, scope="clue"),
-    "clue.answer": Rule("答复本单位的线索（纳入帮扶、不符合条件、已在册、转检察院）", partner=PARTNER_ROLES,
-                        scope="clue"),
+    "clue.answer": Rule(
+        "答复本单位的线索（纳入帮扶、不符合条件、已在册、转检察院）", partner=PARTNER_ROLES, scope="clue"
+    ),
     "clue.enter": Rule("录入线索（申请、移送、信访等）", PROCURATORS),
     "clue.assign": Rule("批量分派线索", LEADERS),
-    "clue.work": Rule("分派、领取、核查结论", PROCURATORS, scope="clue",
-                      check="jiuzhu.app.clues.access.can_work_clue"),
+    "clue.work": Rule("分派、领取、核查结论", PROCURATORS, scope="clue", check="jiuzhu.app.clues.access.can_work_clue"),
     # persons (the person page: every record, clue, case of one person, as far as the user's lists go)
     "person.search": Rule("查找人员", PROCURATORS, PARTNER_ROLES),
-    "person.view": Rule("人员页（协作单位：本单位已有往来的人员）", PROCURATORS, PARTNER_ROLES,
-                        check="jiuzhu.app.persons.access.may_open"),
+    "person.view": Rule(
+        "人员页（协作单位：本单位已有往来的人员）",
+        PROCURATORS,
+        PARTNER_ROLES,
+        check="jiuzhu.app.persons.access.may_open",
+    ),
     # cases (workflow §1 受理 → 结案)
     "case.list": Rule("案件列表", CASE_READERS, PARTNER_ROLES),
     "case.view": Rule("案件页（协作单位只读：事实、单位、共享进展）", CASE_READERS, PARTNER_ROLES, scope="case"),
     "case.accept": Rule("受理", PROCURATORS),
-    "case.handle": Rule("审查报告、联合研判、提交、先行救助、决定、通知、回访、结案", frozenset({Role.HANDLER}),
-                        scope="case", check="jiuzhu.app.casework.access.can_handle"),
-    "case.approve": Rule("审批（本级待审、非本案承办人）", APPROVERS, scope="case",
-                         check="jiuzhu.app.casework.services.approval.may_approve"),
+    "case.handle": Rule(
+        "审查报告、联合研判、提交、先行救助、决定、通知、回访、结案",
+        frozenset({Role.HANDLER}),
+        scope="case",
+        check="jiuzhu.app.casework.access.can_handle",
+    ),
+    "case.approve": Rule(
+        "审批（本级待审、非本案承办人）",
+        APPROVERS,
+        scope="case",
+        check="jiuzhu.app.casework.services.approval.may_approve",
+    ),
     "case.pay": Rule("申请资金、到账、发放", FINANCE, scope="case", check="jiuzhu.app.casework.access.can_pay"),
     "case.document": Rule("下载文书", CASE_READERS, scope="case"),
     "case.approvals": Rule("待我审批", APPROVERS),
@@ -104,24 +116,39 @@ POLICY: dict[str, Rule] = {
     "referral.list": Rule("移送收件箱", PROCURATORS, PARTNER_ROLES),
     "referral.view": Rule("移送页、移送函", PROCURATORS, PARTNER_ROLES, scope="referral"),
     "referral.send": Rule("发起移送（协作单位只向检察院，且不使他单位加入案件）", PROCURATORS, PARTNER_ROLES),
-    "referral.act": Rule("签收、办理、反馈、退回（接收单位）", PROCURATORS, PARTNER_ROLES, scope="referral",
-                         check="jiuzhu.app.referrals.services.flow.may_act"),
+    "referral.act": Rule(
+        "签收、办理、反馈、退回（接收单位）",
+        PROCURATORS,
+        PARTNER_ROLES,
+        scope="referral",
+        check="jiuzhu.app.referrals.services.flow.may_act",
+    ),
     "plan_item.list": Rule("救助方案事项", PROCURATORS, PARTNER_ROLES),
-    "plan_item.close": Rule("办结事项（承办单位；承办检察官写明原因代办）", PROCURATORS, PARTNER_ROLES,
-                            scope="plan_item", check="jiuzhu.app.referrals.services.plans.may_close"),
+    "plan_item.close": Rule(
+        "办结事项（承办单位；承办检察官写明原因代办）",
+        PROCURATORS,
+        PARTNER_ROLES,
+        scope="plan_item",
+        check="jiuzhu.app.referrals.services.plans.may_close",
+    ),
     "case.cooperation": Rule("案件协作页（方案、移送、共享进展）", CASE_READERS, PARTNER_ROLES, scope="case"),
     "plan_item.add": Rule("制定救助方案", PROCURATORS, scope="case"),
     "meeting.list": Rule("定期会商列表", PROCURATORATE_ROLES, PARTNER_ROLES),
     "meeting.record": Rule("记录定期会商", PROCURATORS),
-    "meeting.view": Rule("定期会商（参加单位；办结本单位的会商事项）", PROCURATORATE_ROLES, PARTNER_ROLES, scope="meeting"),
+    "meeting.view": Rule(
+        "定期会商（参加单位；办结本单位的会商事项）", PROCURATORATE_ROLES, PARTNER_ROLES, scope="meeting"
+    ),
     "case.partner_visit": Rule("协作单位回访（需求提交检察院）", partner=PARTNER_ROLES, scope="case"),
     "upload": Rule("上传名单、导入结果、问题数据报告（本单位）", DATA_ADMIN, PARTNER_ROLES),
     "registry.manage": Rule("名单批次：确认留存的快照、撤回、数据共享协议", DATA_ADMIN),
     "upload.view": Rule("本单位上传的导入结果、问题数据报告", DATA_ADMIN, PARTNER_ROLES, scope="upload"),
     # the token API /api/v1/ (api.md): a token acts as its unit's liaison (api.tokens.service_user)
     "api.upload": Rule("接口：推送名单文件", partner=PARTNER_ROLES),
-    "api.batch": Rule("接口：本单位批次的状态、问题行（他单位的批次答 404）", partner=PARTNER_ROLES,
-                      check="jiuzhu.app.api.v1.unit_has_batch"),
+    "api.batch": Rule(
+        "接口：本单位批次的状态、问题行（他单位的批次答 404）",
+        partner=PARTNER_ROLES,
+        check="jiuzhu.app.api.v1.unit_has_batch",
+    ),
     # reports (workflow §6)
     "report.view": Rule("季度通报", LEADERS | DATA_ADMIN),
     # administration: configuration, no personal data

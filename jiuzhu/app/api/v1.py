@@ -86,10 +86,17 @@ def _refuse_nul(request: HttpRequest) -> None:
         raise ApiError(400, "bad_request", "请求中含有空字符（\\0）", "the request holds a NUL character")
 
 
-api = NinjaAPI(title="救助 数据交换接口 v1", version="v1", urls_namespace="api_v1", auth=TokenAuth(), renderer=Utf8Json(),
-               docs_url="/docs", openapi_url="/openapi.json",
-               description="协作单位系统用单位令牌（Authorization: Bearer …）推送名单、查看导入结果、接收线索并反馈、"
-                           "签收和答复移送。契约见 api.md；使用说明见 docs/api.md。")
+api = NinjaAPI(
+    title="救助 数据交换接口 v1",
+    version="v1",
+    urls_namespace="api_v1",
+    auth=TokenAuth(),
+    renderer=Utf8Json(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    description="协作单位系统用单位令牌（Authorization: Bearer …）推送名单、查看导入结果、接收线索并反馈、"
+    "签收和答复移送。契约见 api.md；使用说明见 docs/api.md。",
+)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
@@ -105,8 +112,12 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 def _unauthorised(request: HttpRequest, exc: Exception) -> HttpResponse:
     audit.record(None, "denied", object_type="api.apitoken",
                  detail={"via": "api", "path": request.path.replace("\x00", "")})
-    return _error(request, 401, "unauthorized", "令牌缺失、无效、已吊销或已过期 / the token is missing, invalid, revoked "
-                                                "or expired")
+    return _error(
+        request,
+        401,
+        "unauthorized",
+        "令牌缺失、无效、已吊销或已过期 / the token is missing, invalid, revoked or expired",
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -372,7 +383,12 @@ class ReferralPage(Schema):
 
 
 def _referral(request: HttpRequest, referral_id: int):
-    r = referral_access.referrals_for(request.user).select_related("from_unit", "to_unit").filter(pk=referral_id).first()
+    r = (
+        referral_access.referrals_for(request.user)
+        .select_related("from_unit", "to_unit")
+        .filter(pk=referral_id)
+        .first()
+    )
     if r is None:
         raise Http404
     return r

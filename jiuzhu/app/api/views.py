@@ -37,7 +37,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
         except tokens.TokenError as err:
             messages.error(request, err.zh)
         else:
-            messages.success(request, f"已为{token.unit.name}新建令牌“{token.name}”。令牌只显示这一次，请复制后交给对方系统。")
+            messages.success(
+                request, f"已为{token.unit.name}新建令牌“{token.name}”。令牌只显示这一次，请复制后交给对方系统。"
+            )
             form = TokenForm()
     page = page_of(request, ApiToken.objects.select_related("unit").order_by("id"))
     rows = [(t, tokens.state(t)) for t in page.object_list]

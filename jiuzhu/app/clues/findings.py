@@ -70,12 +70,24 @@ def monthly_wage_fen() -> int | None:
 
 def _fields(f: ClueFinding, as_of: date) -> dict[str, Any]:
     also = [u for u in f.facts.get("also_units", []) if u != f.target_unit]
-    return {"tag_text": tag_text(f.tags), "record_types": record_types(f.records),
-            "second_unit": also[0] if also else "", "township": str(f.facts.get("township") or "")[:30],
-            "rule_name": f.rule_name, "person_key": f.person_key,
-            "person_name": f.person_name, "person_id_number": f.person_id_number or "", "priority": f.priority, "tags": list(f.tags),
-            "target_unit": f.target_unit, "suggested_help": f.suggested_help, "reason": f.reason,
-            "records": f.records, "facts": {**f.facts, "seen_rule_version": f.rule_version}, "as_of": as_of}
+    return {
+        "tag_text": tag_text(f.tags),
+        "record_types": record_types(f.records),
+        "second_unit": also[0] if also else "",
+        "township": str(f.facts.get("township") or "")[:30],
+        "rule_name": f.rule_name,
+        "person_key": f.person_key,
+        "person_name": f.person_name,
+        "person_id_number": f.person_id_number or "",
+        "priority": f.priority,
+        "tags": list(f.tags),
+        "target_unit": f.target_unit,
+        "suggested_help": f.suggested_help,
+        "reason": f.reason,
+        "records": f.records,
+        "facts": {**f.facts, "seen_rule_version": f.rule_version},
+        "as_of": as_of,
+    }
 
 
 @transaction.atomic

@@ -65,7 +65,9 @@ def record_types(records) -> str:
 class Clue(models.Model):
     """One finding of one rule about one person through one triggering record."""
 
-    key = models.CharField("线索键", max_length=255, unique=True, help_text="规则 + 人员 + 触发记录，重复筛查时据此更新")
+    key = models.CharField(
+        "线索键", max_length=255, unique=True, help_text="规则 + 人员 + 触发记录，重复筛查时据此更新"
+    )
     rule = models.CharField("规则", max_length=32, db_index=True)
     rule_name = models.CharField("规则名称", max_length=64, blank=True)
     rule_version = models.CharField("规则版本", max_length=64)

@@ -142,7 +142,8 @@ def check_clues_overdue(today: date | None = None, *, now: datetime | None = Non
         with transaction.atomic():
             if Clue.objects.filter(pk=clue.pk, overdue_at__isnull=True).update(overdue_at=now) == 0:
                 continue
-        text = f"{unit.name}的线索（{clue.rule_name or '线索'}，编号{clue.pk}）答复已超期，期限为{clue.answer_due:%Y-%m-%d}"
+        text = (f"{unit.name}的线索（{clue.rule_name or '线索'}，编号{clue.pk}）答复已超期，"
+                f"期限为{clue.answer_due:%Y-%m-%d}")
         notes = notify([*liaisons_of(unit), *leaders_of(unit)], f"clue-overdue-{clue.pk}", text, link=_link(clue))
         flags.append(ClueOverdue(clue.pk, unit.name, clue.answer_due, len(notes)))
     return flags

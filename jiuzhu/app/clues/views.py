@@ -133,7 +133,9 @@ def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(buf.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     stamp = today().strftime("%Y%m%d")
-    response["Content-Disposition"] = f"attachment; filename=clues-{stamp}.xlsx; filename*=UTF-8''%E7%BA%BF%E7%B4%A2-{stamp}.xlsx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=clues-{stamp}.xlsx; filename*=UTF-8''%E7%BA%BF%E7%B4%A2-{stamp}.xlsx"
+    )
     return response
 
 

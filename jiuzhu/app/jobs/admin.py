@@ -8,7 +8,17 @@ from jiuzhu.app.jobs.models import Job
 class JobAdmin(admin.ModelAdmin):
     """Read-only: jobs carry ids and counts only; the worker alone changes them."""
 
-    list_display = ("id", "kind", "state", "submitted_by", "created_at", "started_at", "finished_at", "worker", "message")
+    list_display = (
+        "id",
+        "kind",
+        "state",
+        "submitted_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "worker",
+        "message",
+    )
     list_filter = ("kind", "state")
 
     def changelist_view(self, request, extra_context=None):
@@ -22,7 +32,9 @@ class JobAdmin(admin.ModelAdmin):
         running = Job.objects.filter(state=JobState.RUNNING).count()
         counts = f"排队 {queued} 个，进行中 {running} 个"
         if beat["ok"]:
-            messages.info(request, f"后台任务进程正常（{beat['age_seconds']:.0f} 秒前有心跳，进程 {beat['pid']}）；{counts}")
+            messages.info(
+                request, f"后台任务进程正常（{beat['age_seconds']:.0f} 秒前有心跳，进程 {beat['pid']}）；{counts}"
+            )
         else:
             messages.warning(request, f"后台任务进程没有运行：排队的导入和筛查不会执行，请检查 jiuzhu worker；{counts}")
         return super().changelist_view(request, extra_context)

@@ -24,7 +24,9 @@ from jiuzhu.app.jobs.models import Job, JobKind, JobState
 
 log = logging.getLogger(__name__)
 
-INTERRUPTED = "任务中断：后台程序在执行中停止（被终止或重启），请重新提交 / interrupted: the worker stopped while running it"
+INTERRUPTED = (
+    "任务中断：后台程序在执行中停止（被终止或重启），请重新提交 / interrupted: the worker stopped while running it"
+)
 CRASHED = "任务出错，请联系数据管理员 / the job failed unexpectedly"
 _CLAIM_LOCK = 746_553_001  # pg_advisory_xact_lock key of the claim
 

@@ -240,7 +240,9 @@ def restore(archive: Path, *, key: bytes | None = None) -> RestoreSummary:
         raise CommandError(f"找不到备份文件：{archive}", f"no such archive: {archive}")
     sealed = is_sealed(archive)
     if sealed and key is None:
-        raise CommandError("这个备份是加密的，请用 --key-file 指定密钥文件", "the archive is encrypted: pass --key-file")
+        raise CommandError(
+            "这个备份是加密的，请用 --key-file 指定密钥文件", "the archive is encrypted: pass --key-file"
+        )
     if key is not None and not sealed:
         raise CommandError("这个备份没有加密，不需要 --key-file", "the archive is not encrypted: drop --key-file")
     marker = _pg_marker(db) if db.kind == "postgresql" else None
@@ -329,7 +331,9 @@ def _extract(archive: Path, key: bytes | None, stage: Path) -> dict:
 
 
 def _not_ours(why: str) -> CommandError:
-    return CommandError("备份文件不完整或已损坏，没有恢复任何内容", f"the archive is incomplete or damaged ({why}); nothing restored")
+    return CommandError(
+        "备份文件不完整或已损坏，没有恢复任何内容", f"the archive is incomplete or damaged ({why}); nothing restored"
+    )
 
 
 def _sha256(path: Path) -> str:

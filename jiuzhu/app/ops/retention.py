@@ -44,7 +44,9 @@ def retention_days(home: Path | None = None) -> dict[str, int]:
             raise CommandError(f"retention.toml 里有未知的类别：{kind}（可用：{'、'.join(DEFAULT_DAYS)}）",
                                f"unknown kind in retention.toml: {kind}")
         if not isinstance(value, int) or value < 1:
-            raise CommandError(f"retention.toml：{kind} 应为正整数天数", f"retention.toml: {kind} must be a positive number of days")
+            raise CommandError(
+                f"retention.toml：{kind} 应为正整数天数", f"retention.toml: {kind} must be a positive number of days"
+            )
         days[kind] = value
     return days
 

@@ -36,7 +36,9 @@ class AnswerForm(forms.Form):
     monthly_amount = YuanField(label="月保障金额（元）", required=False)
     once_amount = YuanField(label="一次性金额（元）", required=False)
     effective_date = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label="结果说明 / 不符合条件的理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="结果说明 / 不符合条件的理由", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReturnForm(forms.Form):

@@ -62,8 +62,11 @@ def render(fig: QuarterlyFigures) -> bytes:
     _run(sub, f"（统计期间：{layout.chinese_date(q.start)}至{layout.chinese_date(q.end)}）", layout.BODY_FONT,
          layout.BODY_SIZE)
     layout.para(doc, "各内设部门，各协作单位：", indent=False)
-    layout.para(doc, f"根据司法救助与社会救助衔接工作机制“每季度通报救助工作进展”的要求，现将{wording.quarter_name(fig)}"
-                     "司法救助工作情况通报如下：")
+    layout.para(
+        doc,
+        f"根据司法救助与社会救助衔接工作机制“每季度通报救助工作进展”的要求，现将{wording.quarter_name(fig)}"
+        "司法救助工作情况通报如下：",
+    )
     by_unit = ("quarter", "year")
     _section(doc, 0, "总体情况")
     for line in wording.overall(fig):

@@ -72,9 +72,16 @@ def tiles_for(user) -> list[Tile]:
     visits = [r for r in tasks if r["task"].kind == TaskKind.FOLLOW_UP]
     if visits or role == Role.HANDLER:
         add("待回访", len(visits), _url("casework:deadlines", "show=follow_up"))
-    add("已逾期事项", deadlines.count_status(tasks, "overdue") + deadlines.count_status(others, "overdue") + clues_due["overdue"],
-        _url("casework:deadlines", "show=overdue"), urgent=True)
-    add("即将到期事项", deadlines.count_status(tasks, "soon") + deadlines.count_status(others, "soon") + clues_due["soon"],
-        _url("casework:deadlines", "show=soon"))
+    add(
+        "已逾期事项",
+        deadlines.count_status(tasks, "overdue") + deadlines.count_status(others, "overdue") + clues_due["overdue"],
+        _url("casework:deadlines", "show=overdue"),
+        urgent=True,
+    )
+    add(
+        "即将到期事项",
+        deadlines.count_status(tasks, "soon") + deadlines.count_status(others, "soon") + clues_due["soon"],
+        _url("casework:deadlines", "show=soon"),
+    )
     add("未读通知", unread_count(user), _url("referrals:notifications"))
     return [t for t in tiles if t is not None]

@@ -33,7 +33,12 @@ def test_audit_record_keeps_no_pii(alice, rf):
     request.user = alice
     event = audit.record(request, "view", object_type="person", object_id="p123", detail={"records": 3})
     stored = AuditEvent.objects.get(pk=event.pk)
-    assert (stored.username, stored.action, stored.object_id, stored.detail) == ("alice", "view", "p123", {"records": 3})
+    assert (stored.username, stored.action, stored.object_id, stored.detail) == (
+        "alice",
+        "view",
+        "p123",
+        {"records": 3},
+    )
     assert stored.ip == "127.0.0.1"
 
 

@@ -82,9 +82,21 @@ def test_removed_entry_is_named(alice, capsys):
 def test_inserted_entry_is_found(alice, capsys):
     events = _trail(alice, 3)
     last = events[-1]
-    _raw(f"INSERT INTO {TABLE} (seq, at, username, action, object_type, object_id, detail, prev_hash, hash) "
-         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-         [last.seq + 1, last.at, "alice", "view", "casework.case", "77", "{}", last.hash, hashlib.sha256(b"x").hexdigest()])
+    _raw(
+        f"INSERT INTO {TABLE} (seq, at, username, action, object_type, object_id, detail, prev_hash, hash) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        [
+            last.seq + 1,
+            last.at,
+            "alice",
+            "view",
+            "casework.case",
+            "77",
+            "{}",
+            last.hash,
+            hashlib.sha256(b"x").hexdigest(),
+        ],
+    )
     code, _, err = _verify(capsys)
     assert code == 1 and f"第 {last.seq + 1} 条记录的内容与校验值不符" in err
 
@@ -98,7 +110,9 @@ def test_entry_inserted_out_of_order_is_found(alice, capsys):
 
 
 @pytest.mark.skipif(not ON_PG, reason="the trigger is PostgreSQL's")
-@pytest.mark.parametrize("sql", [f"UPDATE {TABLE} SET object_id = '1' WHERE seq = %s", f"DELETE FROM {TABLE} WHERE seq = %s"])
+@pytest.mark.parametrize(
+    "sql", [f"UPDATE {TABLE} SET object_id = '1' WHERE seq = %s", f"DELETE FROM {TABLE} WHERE seq = %s"]
+)
 def test_postgres_refuses_update_and_delete(alice, sql, capsys):
     events = _trail(alice, 2)
     n = AuditEvent.objects.count()

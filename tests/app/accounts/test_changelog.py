@@ -21,7 +21,9 @@ def test_create_update_delete_of_any_model(db):
     unit.save()
     pk = unit.pk
     unit.delete()
-    created, updated, deleted = AuditEvent.objects.filter(object_type="accounts.unit", object_id=str(pk)).order_by("seq")
+    created, updated, deleted = AuditEvent.objects.filter(object_type="accounts.unit", object_id=str(pk)).order_by(
+        "seq"
+    )
     assert created.action == "create" and created.after["code"] == "court"
     assert updated.action == "update" and updated.detail["changed"] == ["active", "name"]
     assert updated.before["active"] is True and updated.after["active"] is False

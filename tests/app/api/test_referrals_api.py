@@ -54,7 +54,11 @@ def test_api_timeline_and_plan_items(client, world, frank, grace):
     assert events[-1]["text"].endswith("已纳入低保，月保障金额1,891.00元")
     client.force_login(frank)
     [row] = client.get("/api/referrals?direction=in").json()
-    assert (row["state"], row["result_text"], row["monthly_amount_fen"]) == ("answered", "已纳入低保，月保障金额1,891.00元", 189100)
+    assert (row["state"], row["result_text"], row["monthly_amount_fen"]) == (
+        "answered",
+        "已纳入低保，月保障金额1,891.00元",
+        189100,
+    )
     assert client.get("/api/referrals?direction=out").json() == []
     assert client.get("/api/plan-items").json() == []
     assert [n["text"][:3] for n in client.get("/api/notifications").json()] == ["新移送"]

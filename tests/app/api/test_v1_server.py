@@ -123,7 +123,9 @@ def test_units_push_their_registries_and_take_their_clues(make_home, tiny_county
         status, body = mz.call("GET", f"/batches/{pushed[dibao]}/rejections")
         assert status == 200 and body == (tmp_path / "plain.csv").read_bytes()
         assert body.count(b"\n") > 1
-        listed = next(row.split("\t") for row in plain.run("batches").stdout.splitlines() if row.startswith(pushed[dibao]))
+        listed = next(
+            row.split("\t") for row in plain.run("batches").stdout.splitlines() if row.startswith(pushed[dibao])
+        )
         got = mz.json("GET", f"/batches/{pushed[dibao]}")[1]
         assert [str(got["records"]), str(got["rejected"]), str(got["flagged"])] == listed[5:8] and got["pseudonymised"]
 

@@ -49,7 +49,9 @@ def test_approval_needed_and_finished(case_at, people):
     approval.decide_level(case, by=people["carol"], agreed=True, opinion="同意")
     assert texts(people["carol"]) == [(f"案件{case.number}待您审批（分管副检察长审批），期限2025-10-16", link)]
     due = case.tasks.get(kind=TaskKind.DECIDE).due_on  # counted from the approval's real date
-    assert (f"案件{case.number}审批完成，各级同意，请于{due:%Y-%m-%d}前制作并送达决定文书", link) in texts(people["alice"])
+    assert (f"案件{case.number}审批完成，各级同意，请于{due:%Y-%m-%d}前制作并送达决定文书", link) in texts(
+        people["alice"]
+    )
     assert texts(people["dave"]) == []  # 三万元: the 检察长 level is not in the chain
 
 

@@ -44,7 +44,10 @@ def test_first_screening_creates_one_clue_per_triggering_record():
     clue = Clue.objects.get(key="SJ-03|pA|(2024)闽0425执1号")
     assert clue.state == ClueState.NEW and clue.facts_current
     assert clue.person_name == "林秀英" and clue.person_id_number == "350425197003010020"
-    assert clue.reason == "申请执行人林某某在(2024)闽0425执1号(机动车交通事故责任纠纷)中未履行金额50,000元，现为低保对象(农村)"
+    assert (
+        clue.reason
+        == "申请执行人林某某在(2024)闽0425执1号(机动车交通事故责任纠纷)中未履行金额50,000元，现为低保对象(农村)"
+    )
     assert [r["source_type"] for r in clue.records] == ["enforcement", "dibao"]
     assert ScreeningRun.objects.get().counts == {"SJ-03": 3, "SJ-04": 0}
 

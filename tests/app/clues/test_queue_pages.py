@@ -73,7 +73,9 @@ def test_export_is_formula_safe_chinese_and_audited(client, people):
     rows = list(ws.values)
     assert rows[0][:5] == ("线索编号", "线索", "来源", "姓名", "身份证号")
     assert rows[1][1:5] == ("被害人因案致贫", "筛查", "'=HYPERLINK(\"x\")", PERSON_ID)
-    assert rows[1][15] == "'-1+1" and rows[1][16] == "刑事被害人 被害人.xlsx 第5行；终结本次执行程序案件 执行.xlsx 第9行"
+    assert (
+        rows[1][15] == "'-1+1" and rows[1][16] == "刑事被害人 被害人.xlsx 第5行；终结本次执行程序案件 执行.xlsx 第9行"
+    )
     event = AuditEvent.objects.get(action="export", object_type="clues.clue")
     assert (event.detail["rows"], event.detail["source"]) == (1, "queue")
 

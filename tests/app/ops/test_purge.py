@@ -35,17 +35,27 @@ def home(tmp_path, monkeypatch, units):
 def ingest_snapshots(home: Path) -> dict[str, str]:
     """Three 特困 snapshots (the oldest superseded before the cut-off) and one lone 低保 snapshot, dated."""
     made = {}
-    plan = (("a", "2024-01-31", "2024-02-05 10:00:00", PEOPLE[:3]), ("b", "2025-01-31", "2025-02-05 10:00:00", PEOPLE[:2]),
-            ("c", "2025-12-31", "2026-01-05 10:00:00", PEOPLE[1:3]))
+    plan = (
+        ("a", "2024-01-31", "2024-02-05 10:00:00", PEOPLE[:3]),
+        ("b", "2025-01-31", "2025-02-05 10:00:00", PEOPLE[:2]),
+        ("c", "2025-12-31", "2026-01-05 10:00:00", PEOPLE[1:3]),
+    )
     for name, as_of, imported, people in plan:
-        rows = [HEADER] + [[f"甲{i}", pid, "均溪镇", "集中"] for i, pid in enumerate(people)] + [["乙", "12345", "均溪镇", "集中"]]
+        rows = (
+            [HEADER]
+            + [[f"甲{i}", pid, "均溪镇", "集中"] for i, pid in enumerate(people)]
+            + [["乙", "12345", "均溪镇", "集中"]]
+        )
         path = write_csv(home / f"in-{name}.csv", rows)
         assert main(["ingest", "--source", "tekun", "--as-of", as_of, str(path)]) == 0
         con = duckdb.connect(str(home / "warehouse.duckdb"))
         made[name] = con.execute("SELECT batch_id FROM batches ORDER BY imported_at DESC LIMIT 1").fetchone()[0]
         con.execute("UPDATE batches SET imported_at = ? WHERE batch_id = ?", [imported, made[name]])
         con.close()
-    dibao = write_csv(home / "in-d.csv", [["姓名", "身份证号", "乡镇", "户主姓名", "户主身份证号"], ["丙", PEOPLE[3], "均溪镇", "丁", PEOPLE[0]]])
+    dibao = write_csv(
+        home / "in-d.csv",
+        [["姓名", "身份证号", "乡镇", "户主姓名", "户主身份证号"], ["丙", PEOPLE[3], "均溪镇", "丁", PEOPLE[0]]],
+    )
     assert main(["ingest", "--source", "dibao", "--as-of", "2023-12-31", str(dibao)]) == 0
     return made
 
@@ -81,10 +91,19 @@ def make_upload(home: Path, name: str, finished: datetime):
 def make_case(alice, number: str, closed_on: date | None, clue=None, person_id_number: str = ""):
     from jiuzhu.app.casework.models import Case
 
-    return Case.objects.create(number=number, unit=alice.profile.unit, handler=alice, clue=clue,
-                               state="closed" if closed_on else "reviewing", person_name="郑小梅",
-                               person_id_number=person_id_number, category="severe_injury", accepted_on=date(1994, 6, 1), review_due=date(1994, 7, 1),
-                               closed_on=closed_on)
+    return Case.objects.create(
+        number=number,
+        unit=alice.profile.unit,
+        handler=alice,
+        clue=clue,
+        state="closed" if closed_on else "reviewing",
+        person_name="郑小梅",
+        person_id_number=person_id_number,
+        category="severe_injury",
+        accepted_on=date(1994, 6, 1),
+        review_due=date(1994, 7, 1),
+        closed_on=closed_on,
+    )
 
 
 def rows_of(model, pks) -> list[dict]:
@@ -115,7 +134,10 @@ def test_purge_takes_what_is_past_retention_and_leaves_the_rest_byte_for_byte(ho
     out = capsys.readouterr().out
     assert "预览" in out and "被新名单替换的旧名单（superseded_snapshots，保存 365 天）：1" in out
     assert "上传的原始文件（uploaded_files，保存 100 天）：1" in out
-    assert "事实消失且无人处理的线索（lapsed_clues，保存 180 天）：1" in out and "已结案案件（closed_cases，保存 10950 天）：1" in out
+    assert (
+        "事实消失且无人处理的线索（lapsed_clues，保存 180 天）：1" in out
+        and "已结案案件（closed_cases，保存 10950 天）：1" in out
+    )
     assert warehouse_rows(home) == wh_before and files(home) == files_before
     assert AuditEvent.objects.count() == audit_before
 

@@ -49,7 +49,9 @@ def test_admin_page_opens_for_the_data_administrator(client, units):
     admin = get_user_model().objects.create_user("ivan", password="correct-horse-9", is_staff=True)
     Profile.objects.create(user=admin, unit=units["procuratorate"], role="data_admin", display_name="伊管理员")
     client.force_login(admin)
-    page = client.get(f"/admin/referrals/responsibilitylist/{ResponsibilityList.objects.get(unit=units['civil_affairs']).pk}/change/")
+    page = client.get(
+        f"/admin/referrals/responsibilitylist/{ResponsibilityList.objects.get(unit=units['civil_affairs']).pk}/change/"
+    )
     assert page.status_code == 200
     assert "承接事项" in page.content.decode() and "事实无人抚养儿童认定" in page.content.decode()
     assert client.get("/admin/referrals/responsibilitylist/").status_code == 200

@@ -25,7 +25,9 @@ def test_populate(units):
     answered = Referral.objects.get(state="answered")
     assert (answered.kind, answered.monthly_amount_fen) == ("child_care", 189100)
     assert PlanItem.objects.get(kind="child_care").state == "done"
-    assert {u.username for u in ResponsibilityList.objects.get(unit__code="civil_affairs").liaisons.all()} == {"mz_liaison"}
+    assert {u.username for u in ResponsibilityList.objects.get(unit__code="civil_affairs").liaisons.all()} == {
+        "mz_liaison"
+    }
     assert ResponsibilityList.objects.get(unit__code="civil_affairs").leader.username == "mz_leader"
     by_unit = Counter(Referral.objects.values_list("to_unit__code", flat=True))
     assert {"civil_affairs", "disability_federation", "education"} <= set(by_unit)

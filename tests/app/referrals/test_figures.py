@@ -20,7 +20,9 @@ def test_quarter_figures(alice, frank, grace, units, case):
     flow.send(alice, to_unit=units["civil_affairs"], kind="tekun", person_name="乙", facts="x", now=at(2025, 10, 9))
     c = flow.send(alice, to_unit=units["disability_federation"], kind="rehabilitation", person_name="丙", facts="x",
                   now=at(2025, 10, 10))
-    flow.send(alice, to_unit=units["civil_affairs"], kind="dibao", person_name="丁", facts="x", now=at(2025, 12, 31, 23))
+    flow.send(
+        alice, to_unit=units["civil_affairs"], kind="dibao", person_name="丁", facts="x", now=at(2025, 12, 31, 23)
+    )
     flow.sign(frank, a, now=at(2025, 10, 9))
     flow.answer(frank, a, result="enrolled_dibao", monthly_amount_fen=60000, now=at(2025, 10, 20))
     flow.return_referral(grace, c, reason="不属本单位", now=at(2025, 10, 13))

@@ -18,10 +18,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def meeting(alice, units, case):
     return meetings.record_meeting(
-        alice, held_on=date(2025, 10, 9), topics="三季度未成年人救助衔接", units=[units["civil_affairs"]],
-        cases=[case], minutes="各单位通报进展",
-        decisions=[meetings.DecisionIn("为卢某某子女办理事实无人抚养儿童认定", units["civil_affairs"], date(2025, 10, 31)),
-                   meetings.DecisionIn("安排转学", units["education"], date(2025, 11, 14))])
+        alice,
+        held_on=date(2025, 10, 9),
+        topics="三季度未成年人救助衔接",
+        units=[units["civil_affairs"]],
+        cases=[case],
+        minutes="各单位通报进展",
+        decisions=[
+            meetings.DecisionIn("为卢某某子女办理事实无人抚养儿童认定", units["civil_affairs"], date(2025, 10, 31)),
+            meetings.DecisionIn("安排转学", units["education"], date(2025, 11, 14)),
+        ],
+    )
 
 
 def test_recorded_with_units_cases_and_tracked_decisions(meeting, units, case, frank):

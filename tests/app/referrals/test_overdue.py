@@ -30,7 +30,9 @@ def test_not_overdue_on_the_due_day(sent):
 
 def test_receipt_overdue_the_day_after_flags_and_tells_sender_and_leader_once(sent, alice, mz_leader, frank):
     flags = check_overdue(date(2025, 10, 12), now=at(2025, 10, 12, 8))
-    assert [(f.number, f.stage, f.due, f.notified) for f in flags] == [("检移〔2025〕1号", "receipt", date(2025, 10, 11), 2)]
+    assert [(f.number, f.stage, f.due, f.notified) for f in flags] == [
+        ("检移〔2025〕1号", "receipt", date(2025, 10, 11), 2)
+    ]
     sent.refresh_from_db()
     assert sent.receipt_overdue_at == at(2025, 10, 12, 8)
     told = Notification.objects.filter(key=f"overdue-receipt-{sent.pk}")

@@ -112,7 +112,11 @@ def test_liaison_sends_a_clue_to_the_procuratorate(client, frank, units, alice):
     client.post("/referrals/new/", {"kind": "judicial_aid", "person_name": "郑某某",
                                     "facts": "低保申请人，交通肇事赔偿未执行到位"})
     referral = Referral.objects.get(person_name="郑某某")
-    assert (referral.from_unit, referral.to_unit, referral.case) == (units["civil_affairs"], units["procuratorate"], None)
+    assert (referral.from_unit, referral.to_unit, referral.case) == (
+        units["civil_affairs"],
+        units["procuratorate"],
+        None,
+    )
 
 
 def test_case_page_adds_a_plan_item_and_refers_it(client, alice, case, units):
@@ -185,7 +189,9 @@ def test_notifications_page_by_page(client, frank):
 def test_menu_links_for_liaison(client, frank):
     client.force_login(frank)
     home = client.get("/").content.decode()
-    assert 'href="/referrals/"' in home and 'href="/referrals/plan-items/"' in home and 'href="/referrals/upload/"' in home
+    assert (
+        'href="/referrals/"' in home and 'href="/referrals/plan-items/"' in home and 'href="/referrals/upload/"' in home
+    )
 
 
 def test_duties_page_lists_each_unit_with_kinds_contacts_and_limits(client, frank, units):
@@ -195,7 +201,9 @@ def test_duties_page_lists_each_unit_with_kinds_contacts_and_limits(client, fran
     client.force_login(frank)
     page = client.get("/referrals/duties/").content.decode()
     row = re.search(r'<tr data-unit="civil_affairs">.*?</tr>', page, re.S).group(0)
-    assert all(k in row for k in ("民政局", "低保", "事实无人抚养儿童认定", "方联络员 0598-7000001", "3个工作日", "15个工作日"))
+    assert all(
+        k in row for k in ("民政局", "低保", "事实无人抚养儿童认定", "方联络员 0598-7000001", "3个工作日", "15个工作日")
+    )
     rural = re.search(r'<tr data-unit="rural_revitalization">.*?</tr>', page, re.S).group(0)
     assert "5个工作日" in rural
 

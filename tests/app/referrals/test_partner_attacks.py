@@ -64,7 +64,9 @@ def test_finance_cannot_close_another_units_plan_item(client, item, units):
     with pytest.raises(ReferralError, match="只有承办单位"):
         plans.close_item(erin, item, state="done", result="已纳入")
     client.force_login(erin)
-    assert client.post(f"/referrals/plan-items/{item.pk}/close/", {"state": "done", "result": "已纳入"}).status_code == 403
+    assert (
+        client.post(f"/referrals/plan-items/{item.pk}/close/", {"state": "done", "result": "已纳入"}).status_code == 403
+    )
     item.refresh_from_db()
     assert item.is_open
 

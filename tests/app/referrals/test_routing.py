@@ -85,7 +85,9 @@ def test_a_new_unit_gets_a_list(units):
 
 
 def test_rural_revitalization_list_uses_the_five_day_limit(units):
-    assert ResponsibilityList.objects.get(unit=units["rural_revitalization"]).answer_limit_code == "referral_answer_rural"
+    assert (
+        ResponsibilityList.objects.get(unit=units["rural_revitalization"]).answer_limit_code == "referral_answer_rural"
+    )
     assert ResponsibilityList.objects.get(unit=units["civil_affairs"]).answer_limit_code == "referral_answer"
 
 

@@ -111,4 +111,8 @@ def test_page_refreshes_and_shows_progress_while_importing(client, frank, units)
                                          path="/nowhere", state="running", progress="正在写入 低保对象 第 20000 行")
     client.force_login(frank)
     page = client.get(f"/referrals/upload/{made.pk}/").content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in page and "导入中" in page and "正在写入 低保对象 第 20000 行" in page
+    assert (
+        '<meta http-equiv="refresh" content="2">' in page
+        and "导入中" in page
+        and "正在写入 低保对象 第 20000 行" in page
+    )

@@ -128,7 +128,9 @@ def test_a_shrunken_snapshot_is_held_until_the_data_administrator_confirms_it(cl
     [held] = made.results
     assert (made.state, held["status"]) == ("held", "held")
     status_page = client.get(f"/referrals/upload/{made.pk}/").content.decode()
-    assert "待数据管理员确认" in status_page and "暂不生效；数据管理员核实后在“名单批次”页面确认生效或撤回" in status_page
+    assert (
+        "待数据管理员确认" in status_page and "暂不生效；数据管理员核实后在“名单批次”页面确认生效或撤回" in status_page
+    )
     assert made.screen_job is None  # nothing changed for screening
 
     client.force_login(dana)

@@ -46,7 +46,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_type}:{self.object_id}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_type}:{self.object_id}"
+        )
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:  # the same refusal as the PostgreSQL trigger, on every database

@@ -29,8 +29,12 @@ def render(case) -> bytes:
                      f"{layout.money(r.compensation_received_fen)}。{r.other_help}", bold_lead="三、损失及赔偿情况。")
     cap = 36 * r.wage_fen
     note = amount.placeholder_note(r.wage_year)
-    layout.para(doc, f"{r.wage_year}年度职工月平均工资{layout.money(r.wage_fen)}{note}，三十六个月上限{layout.money(cap)}；"
-                     f"系统测算建议金额{layout.money(r.proposed_amount_fen)}。", bold_lead="四、救助金额测算。")
+    layout.para(
+        doc,
+        f"{r.wage_year}年度职工月平均工资{layout.money(r.wage_fen)}{note}，三十六个月上限{layout.money(cap)}；"
+        f"系统测算建议金额{layout.money(r.proposed_amount_fen)}。",
+        bold_lead="四、救助金额测算。",
+    )
     if r.proposal == Proposal.GRANT:
         extra = f"属特别重大损失/特别困难：{r.exceptional_reason}。" if r.exceptional else ""
         again = f"同一原案曾获救助，新的困难情况：{r.new_hardship}。" if r.new_hardship else ""

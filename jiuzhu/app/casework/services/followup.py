@@ -46,8 +46,12 @@ def record_visit(visit: FollowUp, *, by, visitors: str, situation: str, further_
             open_task(TaskKind.CLOSE, f"结案：{case.number}", case=case, assignee=case.handler,
                       limit_code="case_close", start=on)
     late = "（超过期限）" if on > visit.due_on else ""
-    add_event(case, "follow_up", f"回访{late}：{situation}" + (f"；进一步需求：{further_needs}" if further_needs else ""),
-              actor=by)
+    add_event(
+        case,
+        "follow_up",
+        f"回访{late}：{situation}" + (f"；进一步需求：{further_needs}" if further_needs else ""),
+        actor=by,
+    )
     _propose(visit, by, further_needs, need_kind)
     audit.record(by, "update", visit, detail={"step": "follow_up"})
     return visit

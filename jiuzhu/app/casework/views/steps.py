@@ -25,7 +25,9 @@ from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.casework.views.common import form_errors, run_step, visible_case
 
 
-def _handler_step(request: HttpRequest, pk: int, form_class, step, done, *, action: str = "case.handle") -> HttpResponse:
+def _handler_step(
+    request: HttpRequest, pk: int, form_class, step, done, *, action: str = "case.handle"
+) -> HttpResponse:
     """Check the user may take the step (the policy's `action`, default: the case's handler), validate the
     form, run it; `done` is the success message, or a function of the form's data giving it."""
     case = visible_case(request, pk, action)

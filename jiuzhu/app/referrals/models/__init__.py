@@ -18,7 +18,24 @@ from jiuzhu.app.referrals.models.responsibility import (
 from jiuzhu.app.referrals.models.upload import RegistryUpload, UploadState
 
 __all__ = [
-    "ANSWER_LIMIT", "ANSWER_LIMIT_RURAL", "DEFAULT_KINDS", "NEGATIVE_RESULTS", "OPEN_PLAN_STATES", "PENDING_STATES",
-    "RECEIPT_LIMIT", "DecisionState", "HelpKind", "MeetingDecision", "Notification", "PlanItem", "PlanItemState", "Referral", "ReferralState",
-    "RegistryUpload", "RegularMeeting", "ResponsibilityList", "ResultCode", "UploadState",
+    "ANSWER_LIMIT",
+    "ANSWER_LIMIT_RURAL",
+    "DEFAULT_KINDS",
+    "NEGATIVE_RESULTS",
+    "OPEN_PLAN_STATES",
+    "PENDING_STATES",
+    "RECEIPT_LIMIT",
+    "DecisionState",
+    "HelpKind",
+    "MeetingDecision",
+    "Notification",
+    "PlanItem",
+    "PlanItemState",
+    "Referral",
+    "ReferralState",
+    "RegistryUpload",
+    "RegularMeeting",
+    "ResponsibilityList",
+    "ResultCode",
+    "UploadState",
 ]

@@ -46,7 +46,11 @@ def letter_docx(referral: Referral, id_shown: str) -> bytes:
     style.font.size = Pt(14)
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    sender = f"{region.county}人民检察院" if referral.from_unit.is_procuratorate else f"{region.county}{referral.from_unit.name}"
+    sender = (
+        f"{region.county}人民检察院"
+        if referral.from_unit.is_procuratorate
+        else f"{region.county}{referral.from_unit.name}"
+    )
     run = head.add_run(sender)
     run.bold = True
     run.font.size = Pt(20)

@@ -110,7 +110,9 @@ def check_overdue(today: date | None = None) -> int:
     notices were written."""
     today = today or timezone.localdate()
     told = 0
-    late = MeetingDecision.objects.filter(state=DecisionState.OPEN, due_date__lt=today).select_related("meeting", "unit")
+    late = MeetingDecision.objects.filter(state=DecisionState.OPEN, due_date__lt=today).select_related(
+        "meeting", "unit"
+    )
     for d in late:
         told += len(notify([*liaisons_of(d.unit), *leaders_of(d.unit)], f"meeting-decision-overdue-{d.pk}",
                            f"{d.meeting.held_on:%Y-%m-%d}定期会商议定事项（{d.unit.name}）已超期，期限为{d.due_date:%Y-%m-%d}",

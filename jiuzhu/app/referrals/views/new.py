@@ -19,7 +19,9 @@ from jiuzhu.app.referrals.views.common import case_or_deny
 @allow("referral.send")
 def new(request: HttpRequest) -> HttpResponse:
     profile = request.profile
-    case = case_or_deny(request, int(request.GET["case"]), "case.view") if request.GET.get("case", "").isdigit() else None
+    case = (
+        case_or_deny(request, int(request.GET["case"]), "case.view") if request.GET.get("case", "").isdigit() else None
+    )
     initial = {}
     if case is not None:
         # the ID goes with the case when sent; only roles that see it whole get it in the form

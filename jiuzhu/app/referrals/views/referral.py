@@ -43,7 +43,9 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     referral = referral_or_deny(request, pk)
     audit.record(request, "export", referral, detail={"document": referral.letter_title})
     body = letter_docx(referral, shown_id(request.user, referral.person_id_number))
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     name = f"{referral.letter_title}-{referral.pk}.docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
