@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 
 from jiuzhu.app.accounts.models import Profile, Role, Unit
 from jiuzhu.app.casework.models import Category, Method, Origin, Proposal, RefusalReason
+from jiuzhu.app.casework.services.common import today
 from jiuzhu.engine.identity.money import amount_problem
 
 
@@ -27,10 +27,6 @@ class YuanField(forms.DecimalField):
         if amount_problem(fen):
             raise forms.ValidationError(amount_problem(fen))
         return fen
-
-
-def _today():
-    return timezone.localdate()
 
 
 class DateInput(forms.DateInput):
@@ -60,7 +56,7 @@ class CaseForm(forms.Form):
     tags = forms.MultipleChoiceField(label="标签", required=False, widget=forms.CheckboxSelectMultiple,
                                      choices=[(t, t) for t in ("未成年人", "残疾人", "退役军人", "老年人", "妇女")])
     handler = forms.ModelChoiceField(label="承办检察官", queryset=Profile.objects.none())
-    accepted_on = forms.DateField(label="受理日期", initial=_today, widget=DateInput)
+    accepted_on = forms.DateField(label="受理日期", initial=today, widget=DateInput)
 
     def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +110,7 @@ class ReportForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label="会议日期", initial=_today, widget=DateInput)
+    held_on = forms.DateField(label="会议日期", initial=today, widget=DateInput)
     place = forms.CharField(label="地点", required=False)
     units = forms.ModelMultipleChoiceField(label="参加单位", queryset=Unit.objects.filter(active=True),
                                            widget=forms.CheckboxSelectMultiple)
@@ -130,18 +126,18 @@ class ApprovalForm(forms.Form):
 
 
 class PaidForm(forms.Form):
-    paid_on = forms.DateField(label="发放日期", initial=_today, widget=DateInput)
+    paid_on = forms.DateField(label="发放日期", initial=today, widget=DateInput)
     method = forms.ChoiceField(label="发放方式", choices=Method.choices)
     account = forms.CharField(label="收款账户", required=False)
     receipt_no = forms.CharField(label="收据/凭证号")
 
 
 class DateForm(forms.Form):
-    on = forms.DateField(label="日期", initial=_today, widget=DateInput)
+    on = forms.DateField(label="日期", initial=today, widget=DateInput)
 
 
 class VisitForm(forms.Form):
-    done_on = forms.DateField(label="回访日期", initial=_today, widget=DateInput)
+    done_on = forms.DateField(label="回访日期", initial=today, widget=DateInput)
     visitors = forms.CharField(label="回访人员")
     units = forms.ModelMultipleChoiceField(label="参加单位", queryset=Unit.objects.filter(active=True),
                                            required=False, widget=forms.CheckboxSelectMultiple)
@@ -164,7 +160,7 @@ class VisitNeedForm(VisitForm):
 class PartnerVisitForm(forms.Form):
     """A partner unit's own visit on a case it takes part in."""
 
-    done_on = forms.DateField(label="回访日期", initial=_today, widget=DateInput)
+    done_on = forms.DateField(label="回访日期", initial=today, widget=DateInput)
     visitors = forms.CharField(label="回访人员")
     situation = forms.CharField(label="生活现状", widget=forms.Textarea(attrs={"rows": 2}))
     further_needs = forms.CharField(label="进一步需求（将提交检察院确认纳入救助方案）", required=False)

@@ -6,24 +6,19 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.casework.services.common import today
 from jiuzhu.app.reports import charts, export, tables, wording
 from jiuzhu.app.reports.figures import compute
 from jiuzhu.app.reports.periods import QUARTER_NAMES, current_quarter, default_start_year
 from jiuzhu.engine.identity.calendar import CalendarYearUnknown
 
 
-def _today():
-    """The day overdue limits are judged on (a function, so tests can fix it)."""
-    return timezone.localdate()
-
-
 def _choice(request: HttpRequest) -> tuple[int, int, int]:
     """Year, quarter and start year from the query, else the current quarter; nonsense falls back too."""
-    year, quarter = current_quarter(_today())
+    year, quarter = current_quarter(today())
 
     def number(name: str, default: int, low: int, high: int) -> int:
         value = request.GET.get(name, "")
@@ -39,7 +34,7 @@ def _choice(request: HttpRequest) -> tuple[int, int, int]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     year, quarter, since = _choice(request)
     try:
-        fig = compute(year, quarter, start_year=since, today=_today())
+        fig = compute(year, quarter, start_year=since, today=today())
     except CalendarYearUnknown as err:
         return render(request, "reports/dashboard.html", {
             "year": year, "quarter": quarter, "since": since, "quarters": QUARTER_NAMES.items(),
@@ -62,7 +57,7 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404("没有这种格式")
     year, quarter, since = _choice(request)
     try:
-        fig = compute(year, quarter, start_year=since, today=_today())
+        fig = compute(year, quarter, start_year=since, today=today())
     except CalendarYearUnknown as err:
         messages.error(request, f"{err.year}年的法定节假日安排未知，无法计算工作日，请数据管理员补充。")
         return redirect(f"{reverse('reports:dashboard')}?year={year}&quarter={quarter}&since={since}")

@@ -24,12 +24,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
 
 from jiuzhu.engine.home import jiuzhu_home, warehouse_path
+from jiuzhu.engine.identity.calendar import SHANGHAI, today
 from jiuzhu.engine.intake.guards import env_int
 from jiuzhu.engine.intake.headers import (
     HEAD_ROWS,
@@ -49,7 +49,6 @@ from jiuzhu.engine.sources.spec import SourceSpec
 from jiuzhu.engine.warehouse import batches as wb
 from jiuzhu.engine.warehouse.store import WarehouseBusy, connect
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 CHUNK = 20_000  # records per insert
 
 Progress = Callable[[str], None]
@@ -88,11 +87,6 @@ class FileFailed(Exception):  # noqa: N818
     def __init__(self, zh: str, en: str, skipped: list[dict] | None = None) -> None:
         super().__init__(zh)
         self.zh, self.en, self.skipped = zh, en, skipped or []
-
-
-def today_shanghai() -> date:
-    """Today in Asia/Shanghai: a batch's default as-of date, and the latest one allowed."""
-    return datetime.now(SHANGHAI).date()
 
 
 def failed_result(path: Path, zh: str, en: str, skipped: list[dict] | None = None) -> BatchResult:
@@ -397,7 +391,7 @@ def import_file_into(path: Path, warehouse: WarehouseWriter, *, source: str | No
                      progress: Progress | None) -> list[BatchResult]:
     """Import one file in this process through ``warehouse``: plan it, then parse its rows straight into
     the staging of its one transaction. One result per batch (per source type found), or one ``failed``."""
-    as_of = as_of or today_shanghai()
+    as_of = as_of or today()
     try:
         withdrawn = warehouse.withdrawn()
     except WarehouseBusy:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from jiuzhu.engine.identity.calendar import today
 from jiuzhu.engine.intake import parallel
 from jiuzhu.engine.intake.batch import (
     BatchResult,
@@ -19,12 +20,10 @@ from jiuzhu.engine.intake.batch import (
     failed_result,
     file_options,
     import_file_into,
-    today_shanghai,
 )
 from jiuzhu.engine.intake.readers import SUFFIXES
 
-__all__ = ["BatchResult", "Progress", "cpu_cores", "expand_paths", "import_file", "import_paths",
-           "today_shanghai"]
+__all__ = ["BatchResult", "Progress", "cpu_cores", "expand_paths", "import_file", "import_paths"]
 
 
 
@@ -79,8 +78,8 @@ def import_paths(paths: Iterable[Path], *, jobs: int | None = None, bounded: boo
     files = expand_paths(paths)
     jobs = cpu_cores() if jobs is None else jobs
     as_of = options.get("as_of")
-    if as_of is not None and as_of > today_shanghai():  # a future snapshot would stay current for ever
-        zh = (f"数据截止日期{as_of.isoformat()}晚于今天（{today_shanghai().isoformat()}），"
+    if as_of is not None and as_of > today():  # a future snapshot would stay current for ever
+        zh = (f"数据截止日期{as_of.isoformat()}晚于今天（{today().isoformat()}），"
               "不能导入未来日期的名单")
         en = f"the as-of date {as_of.isoformat()} is in the future; nothing imported"
         return [failed_result(p, zh, en) for p in files]

@@ -29,6 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jiuzhu.engine.identity.calendar import today
 from jiuzhu.engine.intake import limits as lim
 from jiuzhu.engine.intake.batch import (
     BatchResult,
@@ -41,7 +42,6 @@ from jiuzhu.engine.intake.batch import (
     parse_rows,
     plan_file,
     store_file,
-    today_shanghai,
     written_line,
 )
 from jiuzhu.engine.intake.readers import CSV_SUFFIXES, UnreadableFile
@@ -332,7 +332,7 @@ def import_parallel(files: list[Path], jobs: int, *, bounded: bool = False, **op
     ``bounded``: the workers are fresh processes (spawn) with the memory and time limits of ``limits``; a
     file that breaks them (or makes a reader raise) fails with a message instead of being read here."""
     options = file_options(options)
-    options["as_of"] = options["as_of"] or today_shanghai()
+    options["as_of"] = options["as_of"] or today()
     worker_options = {k: options[k] for k in ("source", "unit", "as_of", "sheet")}
     spans = {i: _spans(path, jobs) for i, path in enumerate(files)}
     # In the order given, which is the order of storing: this process stores each file as soon as the

@@ -19,8 +19,8 @@ from jiuzhu.app.jobs.models import Job
 from jiuzhu.app.jobs.queue import work
 from jiuzhu.app.referrals.models import RegistryUpload
 from jiuzhu.cli.main import main
+from jiuzhu.engine.identity.calendar import today
 from jiuzhu.engine.identity.idcard import make_id
-from jiuzhu.engine.intake.importer import today_shanghai
 from tests.engine.intake.attacks import bomb_xlsx, sparse_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_columns_that_do_not_fit_the_chosen_type_fail_naming_them(client, frank)
 
 def test_a_future_as_of_date_and_a_file_over_the_limit_are_refused(client, frank, settings):
     client.force_login(frank)
-    tomorrow = (today_shanghai() + timedelta(days=1)).isoformat()
+    tomorrow = (today() + timedelta(days=1)).isoformat()
     page = _upload(client, "特困.csv", _tekun(3), as_of=tomorrow).content.decode()
     assert f"数据截止日期{tomorrow}晚于今天，不能上传未来日期的名单" in page
     settings.JIUZHU_UPLOAD_MAX_MB = 1

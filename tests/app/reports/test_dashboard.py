@@ -48,7 +48,7 @@ def test_anonymous_is_sent_to_login(client, db):
 def test_shown_to_leaders_with_the_figures(client, personas, county, who, monkeypatch):
     from jiuzhu.app.reports import views
 
-    monkeypatch.setattr(views, "_today", lambda: date(2026, 10, 15))
+    monkeypatch.setattr(views, "today", lambda: date(2026, 10, 15))
     response = _client(client, personas[who]).get(reverse("reports:dashboard"), QUERY)
     assert response.status_code == 200
     page = response.content.decode()
@@ -83,7 +83,7 @@ def test_menu_links_the_dashboard_for_leaders_only(client, personas, leader):
 def test_defaults_to_the_current_quarter(client, leader, monkeypatch):
     from jiuzhu.app.reports import views
 
-    monkeypatch.setattr(views, "_today", lambda: date(2026, 5, 20))
+    monkeypatch.setattr(views, "today", lambda: date(2026, 5, 20))
     monkeypatch.delenv("JIUZHU_REPORT_START_YEAR", raising=False)
     page = _client(client, leader).get(reverse("reports:dashboard"), {"quarter": "9"}).content.decode()
     assert "关于2026年第二季度司法救助工作情况的通报" in page

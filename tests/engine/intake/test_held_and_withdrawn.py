@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from jiuzhu.engine.api import confirm_batch, ingest, withdraw_batch
-from jiuzhu.engine.intake.importer import today_shanghai
+from jiuzhu.engine.identity.calendar import today
 from jiuzhu.engine.warehouse.batches import BatchStateError
 
 from .helpers import ids, rows_of, write_csv
@@ -68,10 +68,10 @@ def test_withdraw_restores_the_replaced_snapshot_and_the_same_file_imports_again
 
 
 def test_a_future_as_of_date_is_refused(home, tmp_path):
-    tomorrow = today_shanghai() + timedelta(days=1)
+    tomorrow = today() + timedelta(days=1)
     [r] = ingest([_tekun(tmp_path / "特困.csv", 2)], as_of=tomorrow)
     assert r.status == "failed"
-    assert r.message_zh == (f"数据截止日期{tomorrow.isoformat()}晚于今天（{today_shanghai().isoformat()}），"
+    assert r.message_zh == (f"数据截止日期{tomorrow.isoformat()}晚于今天（{today().isoformat()}），"
                             "不能导入未来日期的名单")
 
 
