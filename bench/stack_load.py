@@ -5,7 +5,10 @@ the worker, nginx with TLS — over a demo county made by `jiuzhu demo --no-serv
 `--sessions` logged-in sessions (handlers, a department head and partner liaisons, each in its own
 thread with its own cookies and keep-alive TLS connection) through their everyday pages for
 `--seconds`, each waiting `--think` seconds (mean, exponential) between pages as a person does;
-`--think 0` is a closed loop; the sessions run in `--client-processes` processes. Prints per page
+`--think 0` is a closed loop. The load comes from wrk (`--client wrk`, the default: C, one thread and
+keep-alive TLS connection per session, driven by a Lua script written per run; each page's latency is read
+from nginx's access log, $request_time) or from Python threads (`--client python`, in `--client-processes`
+processes; costs the machine about a core at 16 sessions). Prints per page
 p50/p95/max and errors, requests/s, the cores used by each part of the stack (CPU time per process
 tree from /proc: gunicorn, PostgreSQL, nginx, the worker), by the load generator and by the whole
 machine, and whether the issue's target is met; writes bench/out/stack_load.json.
@@ -20,7 +23,9 @@ import multiprocessing
 import os
 import random
 import re
+import resource
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -83,19 +88,23 @@ def _machine_ticks() -> tuple[int, int]:
 
 class CpuMeter:
     """CPU used between start() and stop() by each part of the stack, the load generator (this process,
-    all its threads) and the whole machine: deltas of /proc's utime+stime (+ reaped children) per
-    process tree, in cores (CPU seconds per second of wall time)."""
+    its threads and its reaped children) and the whole machine: deltas of /proc's utime+stime (+ reaped
+    children) per process tree, in cores (CPU seconds per second of wall time)."""
 
     def __init__(self, roots: dict[str, int]) -> None:
         self.roots = roots
 
     def _sample(self) -> dict[str, int]:
         table = _proc_table()
-        roots = {**self.roots, "client": os.getpid()}
+        roots = dict(self.roots)
         postmaster = _postmaster(table)
         if postmaster is not None:
             roots["postgres"] = postmaster
         got = {name: _tree_ticks(table, pid) for name, pid in roots.items()}
+        # The load generator: this process and the children it has reaped (the Python client processes, wrk).
+        # Not its process tree: the stack's processes are its children too.
+        used = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        got["client"] = round(sum(u.ru_utime + u.ru_stime for u in used) * os.sysconf("SC_CLK_TCK"))
         got["machine_busy"], got["machine_all"] = _machine_ticks()
         return got
 
@@ -186,21 +195,126 @@ def run_load(stack, password: str, sessions: int, seconds: float, think: float, 
         proc.join()
     cpu = meter.stop()
     wall = cpu.pop("wall_s")
+    return _summary([r[:3] for r in results], wall, cpu, sessions, seconds, think)
+
+
+def _summary(results: list, wall: float, cpu: dict, sessions: int, seconds: float, think: float,
+             extra_errors: int = 0, client_output: str = "") -> dict:
+    """Per page p50/p95/max and errors of (page, ms, status) results; cores used; the target met or not."""
     per_page = {}
     for page in sorted({r[0] for r in results}):
         ms = sorted(r[1] for r in results if r[0] == page)
-        errors = sum(1 for r in results if r[0] == page and not (200 <= r[2] < 400))
+        errors = sum(1 for r in results if r[0] == page and r[2] != 200)  # a page answers 200
         per_page[page] = {"requests": len(ms), "p50_ms": round(statistics.median(ms), 1),
                           "p95_ms": round(ms[math.ceil(len(ms) * 0.95) - 1], 1), "max_ms": round(ms[-1], 1),
                           "errors": errors}
     server = sum(v for k, v in cpu["cores"].items() if k != "client")
     target = {"p95": all(f["p95_ms"] <= TARGET_P95_MS for f in per_page.values()),
-              "errors": not any(f["errors"] for f in per_page.values()),
+              "errors": not extra_errors and not any(f["errors"] for f in per_page.values()),
               "cores busy": cpu["machine_cores_busy"] >= BUSY_SHARE * (os.cpu_count() or 1)}
     return {"sessions": sessions, "seconds": seconds, "think_s": think, "requests": len(results),
             "requests_per_s": round(len(results) / wall, 1), **cpu, "server_cores": round(server, 2),
             "server_cpu_ms_per_request": round(server * wall * 1000 / max(1, len(results)), 1),
-            "load_average": os.getloadavg(), "pages": per_page, "target": target}
+            "load_average": os.getloadavg(), "pages": per_page, "target": target,
+            "client_errors": client_output if extra_errors else ""}
+
+
+WRK_SCRIPT = """
+local sessions = {%(sessions)s}
+local urls = {home="/", clue_queue="/clues/", cases="/casework/", referrals="/referrals/"}
+local think_ms = %(think_ms)s
+local count = 0
+
+function setup(thread)
+  count = count + 1
+  thread:set("me", count)
+end
+
+function init(args)
+  session = sessions[me]
+  math.randomseed(me)
+end
+
+function request()
+  local page = session.pages[math.random(#session.pages)]
+  local path
+  if page == "clue_page" and #session.clues > 0 then
+    path = "/clues/" .. session.clues[math.random(#session.clues)] .. "/"
+  else
+    path = urls[page] or urls.clue_queue
+  end
+  return wrk.format("GET", path, {["Cookie"] = session.cookie})
+end
+
+function delay()  -- a person's pause between pages: exponential with the given mean
+  if think_ms <= 0 then return 0 end
+  return math.floor(-think_ms * math.log(1 - math.random()))
+end
+"""
+ACCESS_LINE = re.compile(r'"GET (\S+)" (\d{3}) \d+ ([\d.]+) ')
+
+
+def _page_of(path: str) -> str | None:
+    if path.startswith("/clues/") and path[7:-1].isdigit():
+        return "clue_page"
+    return {url: page for page, url in URLS.items()}.get(path)
+
+
+def _logged_in(base: str, username: str, password: str) -> tuple[str, list[str]]:
+    """A session's cookie header and the clue ids its clue queue shows (for its clue pages)."""
+    import requests
+    import urllib3
+
+    urllib3.disable_warnings()
+    s = requests.Session()
+    s.trust_env, s.verify = False, False
+    s.get(f"{base}/login/")
+    r = s.post(f"{base}/login/", data={"username": username, "password": password,
+                                      "csrfmiddlewaretoken": s.cookies.get("csrftoken", "")},
+               headers={"Referer": f"{base}/login/"}, allow_redirects=False)
+    if r.status_code != 302:
+        raise SystemExit(f"login of {username} failed: HTTP {r.status_code}")
+    clues = CLUE_LINK.findall(s.get(f"{base}/clues/", allow_redirects=False).text)[:50]
+    return "; ".join(f"{k}={v}" for k, v in s.cookies.items()), clues
+
+
+def run_wrk(stack, password: str, sessions: int, seconds: float, think: float) -> dict:
+    """wrk with one thread and one connection per session; per-page latency from nginx's access log."""
+    entries = []
+    for i in range(sessions):
+        username, pages = SESSIONS[i % len(SESSIONS)]
+        cookie, clues = _logged_in(stack.base, username, password)
+        lua_list = ",".join
+        entries.append(f"{{cookie={json.dumps(cookie)}, pages={{{lua_list(json.dumps(p) for p in pages)}}}, "
+                       f"clues={{{lua_list(json.dumps(c) for c in clues)}}}}}")
+    script = Path(tempfile.mkdtemp(prefix="jiuzhu-wrk-")) / "sessions.lua"
+    script.write_text(WRK_SCRIPT % {"sessions": ",\n".join(entries), "think_ms": think * 1000}, encoding="utf-8")
+    log = stack.logs / "jiuzhu.access.log"
+    offset = log.stat().st_size if log.exists() else 0
+    meter = CpuMeter({name: stack.procs[name].pid for name in ("gunicorn", "nginx", "worker")})
+    meter.start()
+    wrk = subprocess.Popen(["wrk", "-t", str(sessions), "-c", str(sessions), "-d", f"{seconds:.0f}s",
+                            "--timeout", "60s", "-s", str(script), stack.base + "/"],
+                           stdout=subprocess.PIPE, text=True)
+    summary = wrk.communicate()[0]
+    cpu = meter.stop()
+    wall = cpu.pop("wall_s")
+    with open(log, encoding="utf-8") as fh:
+        fh.seek(offset)
+        lines = fh.read().splitlines()
+    results, cut = [], 0
+    for line in lines:
+        m = ACCESS_LINE.search(line)
+        page = m and _page_of(m.group(1))
+        if page and m.group(2) == "499":  # wrk closed the connection when the time was up: not answered
+            cut += 1
+        elif page:
+            results.append((page, float(m.group(3)) * 1000, int(m.group(2))))
+    socket_errors = re.search(r"Socket errors: (.*)", summary)
+    got = _summary(results, wall, cpu, sessions, seconds, think,
+                   extra_errors=1 if socket_errors else 0, client_output=summary)
+    got["cut_at_end"] = cut
+    return got
 
 
 def report(got: dict) -> None:
@@ -232,7 +346,8 @@ def main(argv: list[str]) -> int:
         "--think", type=float, nargs="+", default=[1.0], help="mean seconds between pages; several: one run each"
     )
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--client-processes", type=int, default=4, help="processes the sessions are spread over")
+    p.add_argument("--client", choices=("wrk", "python"), default="wrk", help="the load generator")
+    p.add_argument("--client-processes", type=int, default=4, help="python client: processes the sessions use")
     p.add_argument("--root", type=Path, default=None, help="keep the stack's files here (reused when prepared)")
     args = p.parse_args(argv)
     from tests.deploy.stack import Stack
@@ -256,7 +371,11 @@ def main(argv: list[str]) -> int:
     runs = []
     try:
         for think in args.think:
-            got = run_load(stack, password, args.sessions, args.seconds, think, args.client_processes)
+            if args.client == "wrk":
+                got = run_wrk(stack, password, args.sessions, args.seconds, think)
+            else:
+                got = run_load(stack, password, args.sessions, args.seconds, think, args.client_processes)
+            got["client"] = args.client
             runs.append(got)
             report(got)
     finally:
