@@ -2,7 +2,8 @@
 # Debian packages the project needs, installed only when missing and only as root.
 #   venv: python3-venv (for `python3 -m venv`)
 #   all:  Java for Spark's local mode, Debian's chromium for the browser tests, postgresql-client
-#         (pg_dump, psql) for backups of a PostgreSQL case database, nginx and openssl for the stack test
+#         (pg_dump, psql) for backups of a PostgreSQL case database, nginx and openssl for the stack test,
+#         wrk for the stack's load bench
 set -euo pipefail
 want=()
 need() { command -v "$1" >/dev/null 2>&1 || want+=("$2"); }
@@ -14,6 +15,7 @@ case "${1:-all}" in
     need pg_dump postgresql-client  # jiuzhu backup / restore on PostgreSQL (pg_dump, psql)
     need nginx nginx                # the production stack test (tests/deploy/test_stack.py)
     need openssl openssl            # its self-signed certificate
+    need wrk wrk                    # the load generator of bench/stack_load.py
     ;;
 esac
 [ ${#want[@]} -eq 0 ] && exit 0

@@ -24,6 +24,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -287,6 +288,8 @@ def run_wrk(stack, password: str, sessions: int, seconds: float, think: float) -
         lua_list = ",".join
         entries.append(f"{{cookie={json.dumps(cookie)}, pages={{{lua_list(json.dumps(p) for p in pages)}}}, "
                        f"clues={{{lua_list(json.dumps(c) for c in clues)}}}}}")
+    if not shutil.which("wrk"):
+        raise SystemExit("未找到 wrk（负载生成器）：make system-deps 或 apt-get install wrk / wrk not found")
     script = Path(tempfile.mkdtemp(prefix="jiuzhu-wrk-")) / "sessions.lua"
     script.write_text(WRK_SCRIPT % {"sessions": ",\n".join(entries), "think_ms": think * 1000}, encoding="utf-8")
     log = stack.logs / "jiuzhu.access.log"
