@@ -15,4 +15,6 @@ _MOUNTED = ("accounts", "clues", "persons", "casework", "referrals", "reports", 
 
 urlpatterns = [path("admin/", admin.site.urls), path("healthz", healthz, name="healthz")]
 urlpatterns += [path(f"{app}/", include(f"jiuzhu.app.{app}.urls")) for app in _MOUNTED]
+# 核查 on the clue pages is casework's (above clues), its paths under /clues/ all the same
+urlpatterns.append(path("clues/", include("jiuzhu.app.casework.clue_urls")))
 urlpatterns.append(path("", include("jiuzhu.app.web.urls")))

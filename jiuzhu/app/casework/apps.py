@@ -5,3 +5,10 @@ class CaseworkConfig(AppConfig):
     name = "jiuzhu.app.casework"
     label = "casework"
     verbose_name = "办案"
+
+    def ready(self) -> None:
+        # here, not at the top: the models must be loaded first
+        from jiuzhu.app.casework.views.clues import clue_sections
+        from jiuzhu.app.clues import sections
+
+        sections.add(clue_sections)  # 核查 on the clue page

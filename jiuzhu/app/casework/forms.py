@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from jiuzhu.app.accounts.models import Profile, Role, Unit
-from jiuzhu.app.casework.models import Category, Method, Origin, Proposal, RefusalReason
+from jiuzhu.app.casework.models import Category, Method, Origin, Outcome, Proposal, RefusalReason
 from jiuzhu.app.casework.services.common import today
 from jiuzhu.engine.identity.money import amount_problem
 
@@ -165,6 +165,16 @@ class PartnerVisitForm(forms.Form):
     situation = forms.CharField(label="生活现状", widget=forms.Textarea(attrs={"rows": 2}))
     further_needs = forms.CharField(label="进一步需求（将提交检察院确认纳入救助方案）", required=False)
     need_kind = forms.ChoiceField(label="建议的帮扶事项", choices=_need_kinds, required=False)
+
+
+class ConcludeForm(forms.Form):
+    """核查结论 on the clue page."""
+
+    outcome = forms.ChoiceField(label="核查结论", choices=Outcome.choices)
+    findings = forms.CharField(label="核查情况", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(label="理由（移送、排除必填）", required=False)
+    refer_to = forms.ModelChoiceField(label="移送单位", queryset=Unit.objects.exclude(code="procuratorate"),
+                                      required=False)
 
 
 class RouteNeedForm(forms.Form):

@@ -1,27 +1,22 @@
-"""The clue queue (filters, special-team queue, assignment) and the clue page (person, every
-supporting record with file and row, why the records were linked, the verification outcome)."""
+"""The clue queue (filters, special-team queue, export) and the clue page (person, every supporting record
+with file and row, why the records were linked, the unit's answer; the sections of the parts above clues —
+核查 and its steps are casework's, jiuzhu/app/casework/views/clues.py)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jiuzhu.app.accounts import audit, listing
-from jiuzhu.app.accounts.access import deny, shown_id
+from jiuzhu.app.accounts.access import shown_id
 from jiuzhu.app.accounts.models import Profile, Role, Unit
 from jiuzhu.app.accounts.policy import allow, get_visible_or_404
 from jiuzhu.app.casework import deadlines
-from jiuzhu.app.casework.models import Outcome
-from jiuzhu.app.casework.services import verification
 from jiuzhu.app.casework.services.common import today
-from jiuzhu.app.casework.services.errors import CaseworkError
-from jiuzhu.app.casework.services.notices import one_notice_per_owner
-from jiuzhu.app.clues import access, evidence, services
+from jiuzhu.app.clues import access, evidence, sections, services
 from jiuzhu.app.clues import queue as queue_mod
 from jiuzhu.app.clues.models import Clue, ClueSource, ClueState, UnitOutcome
 from jiuzhu.engine.region import current_region
@@ -54,14 +49,6 @@ class AnswerForm(forms.Form):
     outcome = forms.ChoiceField(label="答复", choices=UnitOutcome.choices, widget=forms.RadioSelect)
     note = forms.CharField(label="说明（不符合条件、转检察院须写明理由）", widget=forms.Textarea(attrs={"rows": 2}),
                            required=False)
-
-
-class ConcludeForm(forms.Form):
-    outcome = forms.ChoiceField(label="核查结论", choices=Outcome.choices)
-    findings = forms.CharField(label="核查情况", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    reason = forms.CharField(label="理由（移送、排除必填）", required=False)
-    refer_to = forms.ModelChoiceField(label="移送单位", queryset=Unit.objects.exclude(code="procuratorate"),
-                                      required=False)
 
 
 def _id_for(request: HttpRequest):
@@ -139,36 +126,6 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_POST
-@allow("clue.assign")
-def assign_batch(request: HttpRequest) -> HttpResponse:
-    """A leader assigns the ticked clues of the queue to one handler (each through the one assign step)."""
-    if not access.can_assign(request.user):
-        raise deny(request, "clues.queue", "assign")
-    profile = Profile.objects.filter(pk=request.POST.get("handler"), unit=request.profile.unit,
-                                     role=Role.HANDLER).select_related("user").first()
-    ids = [int(x) for x in request.POST.getlist("clue") if x.isdigit()][:500]
-    back = reverse("clues:queue") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
-    if profile is None or not ids:
-        messages.error(request, "请勾选线索并选择承办检察官")
-        return redirect(back)
-    done, failed = 0, []
-    with one_notice_per_owner("{n}条线索已分派给您核查，最早核查期限{due}", reverse("clues:queue")):
-        for clue in access.clues_for(request.user).filter(pk__in=ids):
-            if not access.is_procuratorate_clue(clue):
-                failed.append(f"{clue.pk}（不属检察院办理）")
-                continue
-            try:
-                verification.assign(clue, profile.user, by=request.user)
-                done += 1
-            except CaseworkError as err:
-                failed.append(f"{clue.pk}（{err}）")
-    messages.success(request, f"已分派{done}条线索给{profile.display_name}")
-    if failed:
-        messages.error(request, "未能分派：" + "；".join(failed[:20]))
-    return redirect(back)
-
-
 def _visible(request: HttpRequest, pk: int, action: str = "clue.view") -> Clue:
     return get_visible_or_404(request, Clue, pk, action)
 
@@ -180,21 +137,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     # A partner unit checks eligibility by the full ID number: shown to it, and the view says so.
     person_id = clue.person_id_number if partner else shown_id(request.user, clue.person_id_number)
     audit.record(request, "view", clue, detail={"full_id": bool(person_id) and "*" not in person_id})
-    v = getattr(clue, "verification", None) if hasattr(clue, "verification") else None
     clue_ids = [r.get("record_id", "") for r in clue.records or []]
     linkage = evidence.explain(clue.person_key, clue_ids, evidence.record_filter(request.user, set(clue_ids)))
     others = access.clues_for(request.user).filter(person_key=clue.person_key).exclude(pk=clue.pk) \
         .order_by("-first_seen")[:20]
     records = [dict(r, how=linkage.methods.get(r.get("record_id", ""), "")) for r in clue.records or []]
-    case = getattr(clue, "case", None) if hasattr(clue, "case") else None
     return render(request, "clues/detail.html", {
-        "clue": clue, "v": v, "person_id": person_id, "records": records, "partner": partner,
+        "clue": clue, "person_id": person_id, "records": records, "partner": partner,
         "can_answer": services.may_answer(request.user, clue), "answer_form": AnswerForm(),
-        "rule_date": services.rule_version_date(clue), "others": others,
-        "linkage": linkage, "case": case, "can_work": access.can_work_clue(request.user, clue),
-        "can_assign": access.can_assign(request.user), "form": ConcludeForm(),
-        "status": deadlines.status(v.due_on, v.decided_on) if v else "",
-        "handlers": Profile.objects.filter(unit=request.profile.unit, role=Role.HANDLER)})
+        "rule_date": services.rule_version_date(clue), "others": others, "linkage": linkage,
+        "sections": sections.render(request, clue)})
 
 
 @allow("clue.enter")
@@ -233,64 +185,3 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已答复：{clue.get_unit_outcome_display()}")
     return redirect("clues:detail", pk=clue.pk)
-
-
-@require_POST
-@allow("clue.work")
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    """A leader assigns a clue to a handler; a handler takes an unassigned clue of their queue."""
-    clue = _visible(request, pk, "clue.work")
-    if access.can_assign(request.user):
-        profile = get_object_or_404(Profile, pk=request.POST.get("handler"), unit=request.profile.unit,
-                                    role=Role.HANDLER)
-        handler = profile.user
-    elif access.can_work_clue(request.user, clue) and not hasattr(clue, "verification"):
-        handler = request.user
-    else:
-        raise deny(request, "clues.clue", str(pk))
-    try:
-        v = verification.assign(clue, handler, by=request.user)
-    except CaseworkError as err:
-        messages.error(request, str(err))
-    else:
-        messages.success(request, f"已分派给{handler.profile.display_name}，核查期限{v.due_on:%Y-%m-%d}")
-    if request.POST.get("next") == "queue":
-        return redirect("clues:queue")
-    return redirect("clues:detail", pk=clue.pk)
-
-
-@require_POST
-@allow("clue.work")
-def conclude(request: HttpRequest, pk: int) -> HttpResponse:
-    clue = _visible(request, pk, "clue.work")
-    form = ConcludeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请选择核查结论")
-        return redirect("clues:detail", pk=clue.pk)
-    d = form.cleaned_data
-    if d["outcome"] == Outcome.ACCEPT:  # 立案 is 受理: the case form, prefilled from the clue
-        return redirect(reverse("casework:new_case") + f"?clue={clue.pk}")
-    try:
-        with transaction.atomic():
-            if not hasattr(clue, "verification"):
-                verification.assign(clue, request.user, by=request.user)
-            verification.conclude(clue, d["outcome"], by=request.user, reason=d["reason"],
-                                  findings=d["findings"], refer_to=d["refer_to"])
-            sent = _send_referral(request.user, clue, d) if d["outcome"] == Outcome.REFER else ""
-    except CaseworkError as err:
-        messages.error(request, str(err))
-    else:
-        messages.success(request, f"核查结论已记录：{Outcome(d['outcome']).label}{sent}")
-    return redirect("clues:detail", pk=clue.pk)
-
-
-def _send_referral(user, clue: Clue, d: dict) -> str:
-    """移送他单位 delivers the clue to the unit's inbox: the one clue-referral path, `flow.refer_clue`."""
-    from jiuzhu.app.referrals.services.errors import ReferralError
-    from jiuzhu.app.referrals.services.flow import refer_clue
-
-    try:
-        referral = refer_clue(user, clue, d["refer_to"], request=d["reason"])
-    except ReferralError as err:
-        raise CaseworkError(str(err)) from err
-    return f"，已向{d['refer_to'].name}发出移送函（{referral.number}）"

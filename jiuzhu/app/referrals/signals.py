@@ -1,10 +1,24 @@
-"""A unit added later (in the admin or by seeding) gets its 职责清单 at once, from the defaults."""
+"""What referrals does when a lower part tells it something: a unit added later (in the admin or by
+seeding) gets its 职责清单 at once, from the defaults; a clue whose 核查 concluded 移送 goes to its unit."""
 
 from __future__ import annotations
 
+from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.referrals.seed import ensure_responsibility_list
+from jiuzhu.app.referrals.services.errors import ReferralError
+from jiuzhu.app.referrals.services.flow import refer_clue
 
 
 def unit_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
     if created and not raw:
         ensure_responsibility_list(instance)
+
+
+def refer_concluded_clue(sender, *, user, clue, unit, reason: str, **kwargs) -> str:
+    """casework's ``clue_referred``: the one clue-referral path, `flow.refer_clue`, in the conclusion's
+    transaction (an error undoes the conclusion); the note tells the user the letter's number."""
+    try:
+        referral = refer_clue(user, clue, unit, request=reason)
+    except ReferralError as err:
+        raise CaseworkError(str(err)) from err
+    return f"，已向{unit.name}发出移送函（{referral.number}）"
