@@ -31,14 +31,13 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # this list only shrinks.
 KNOWN_PACKAGE_CYCLES: dict[frozenset[str], str] = {
     frozenset({"jiuzhu.app.casework", "jiuzhu.app.clues", "jiuzhu.app.referrals"}):
-        "notices, the 职责清单 and help kinds are referrals' models that clues and casework use; "
-        "the clue page's 核查 steps and 移送 are casework's and referrals'",
+        "notices, the 职责清单 and help kinds are referrals' models that clues and casework use",
 }
 KNOWN_LAYER_BREACHES: dict[tuple[str, str], str] = {
-    ("casework", "referrals"): "a follow-up visit's need becomes a plan item; notices are referrals' model",
-    ("clues", "casework"): "the clue queue shows 核查 deadlines by casework's limits and calendar; "
-                           "the clue page's 核查 steps are casework's",
-    ("clues", "referrals"): "a clue is referred to its unit by referrals' flow, with notices and the 职责清单",
+    ("casework", "referrals"): "notices and the help kinds are referrals' models",
+    ("clues", "casework"): "the clue queue shows 核查 deadlines by casework's limits and calendar; screening "
+                           "reads casework's wage table",
+    ("clues", "referrals"): "notices and the 职责清单's answer limit are referrals'",
 }
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from jiuzhu.app.accounts import audit
+from jiuzhu.app.casework import signals
 from jiuzhu.app.casework.models import Case, FollowUp, NeedState, TaskKind, add_event
 from jiuzhu.app.casework.services.common import close_tasks, due_from, open_task, today
 from jiuzhu.app.casework.services.errors import CaseworkError
@@ -101,18 +102,14 @@ def record_partner_visit(case: Case, *, by, visitors: str, situation: str, furth
 @transaction.atomic
 def route_need(visit: FollowUp, *, by, kind: str, due_date: date | None = None, refer: bool = False, unit=None):
     """The procuratorate takes a proposed need into the plan: the 职责清单 decides the unit (only the
-    procuratorate brings a unit into a case). Returns the plan item."""
-    from jiuzhu.app.referrals.services import plans
-    from jiuzhu.app.referrals.services.errors import ReferralError
-
+    procuratorate brings a unit into a case). Returns the plan item, which the part that keeps the plan
+    makes when told (``need_routed``: referrals.signals.plan_routed_need)."""
     visit = FollowUp.objects.select_for_update().get(pk=visit.pk)
     if visit.need_state != NeedState.PROPOSED:
         raise CaseworkError("该需求已处理")
-    try:
-        item = plans.add_item(by, visit.case, kind=kind, description=visit.further_needs, due_date=due_date,
-                              refer=refer, facts=visit.situation, unit=unit)
-    except ReferralError as err:
-        raise CaseworkError(str(err)) from None
+    replies = signals.need_routed.send(sender=None, visit=visit, by=by, kind=kind, due_date=due_date,
+                                       refer=refer, unit=unit)
+    (item,) = [item for _, item in replies]  # one part keeps the plan
     visit.need_state, visit.need_plan_item, visit.need_kind = NeedState.ROUTED, item, kind
     visit.save(update_fields=["need_state", "need_plan_item", "need_kind"])
     audit.record(by, "update", visit, detail={"step": "route_need", "plan_item": item.pk})
