@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "jiuzhu.app.accounts",
+    "jiuzhu.app.config",
     "jiuzhu.app.clues",
     "jiuzhu.app.persons",
     "jiuzhu.app.casework",

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of, shown_id
 from jiuzhu.app.api.common import allowed, get_or_refuse
+from jiuzhu.app.config import dates
 from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.models import Notification, Referral
 from jiuzhu.app.referrals.services import flow
@@ -98,7 +98,7 @@ def list_referrals(request: HttpRequest, state: str = "", direction: str = ""):
         rows = rows.filter(to_unit=profile.unit)
     elif profile is not None and direction == "out":
         rows = rows.filter(from_unit=profile.unit)
-    today = timezone.localdate()
+    today = dates.today()
     return [referral_out(r, today) for r in rows[:1000]]
 
 
@@ -106,7 +106,7 @@ def list_referrals(request: HttpRequest, state: str = "", direction: str = ""):
 def get_referral(request: HttpRequest, referral_id: int):
     r = get_or_refuse(request, _REFERRALS, referral_id, "referral.view")
     audit.record(request, "view", r, detail={"via": "api"})
-    return {**referral_out(r, timezone.localdate()),
+    return {**referral_out(r, dates.today()),
             "person_id_number": shown_id(request.user, r.person_id_number),
             "facts": r.facts, "request": r.request, "received_at": r.received_at, "answered_at": r.answered_at}
 
@@ -160,7 +160,7 @@ def _do(request: HttpRequest, referral_id: int, step) -> dict:
         r = step(r)
     except ReferralError as err:
         raise HttpError(409, str(err)) from None
-    return referral_out(r, timezone.localdate())
+    return referral_out(r, dates.today())
 
 
 @router.post("/referrals/{referral_id}/sign", response=ReferralOut, summary="签收")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.models import Profile, Role, Unit
 from jiuzhu.app.api.models import ApiToken
+from jiuzhu.app.config.dates import today
 
 PREFIX = "jz_"
 
@@ -49,7 +50,7 @@ def create(unit_code: str, name: str, *, expires: date | None = None, who=None) 
         raise TokenError("令牌名称不能为空", "the token needs a name")
     if ApiToken.objects.filter(name=name).exists():
         raise TokenError(f"已有名为“{name}”的令牌", f"a token named {name!r} exists")
-    if expires is not None and expires < timezone.localdate():
+    if expires is not None and expires < today():
         raise TokenError("有效期不能早于今天", "the expiry date is in the past")
     plain = PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -78,7 +79,7 @@ def check(plain: str) -> ApiToken | None:
     token = ApiToken.objects.select_related("unit", "user").filter(token_hash=digest(plain)).first()
     if token is None or token.revoked_at is not None:
         return None
-    if token.expires is not None and token.expires < timezone.localdate():
+    if token.expires is not None and token.expires < today():
         return None
     return token
 
@@ -86,7 +87,7 @@ def check(plain: str) -> ApiToken | None:
 def state(token: ApiToken) -> str:
     if token.revoked_at is not None:
         return "已吊销"
-    if token.expires is not None and token.expires < timezone.localdate():
+    if token.expires is not None and token.expires < today():
         return "已过期"
     return "有效"
 

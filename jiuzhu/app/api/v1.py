@@ -28,6 +28,7 @@ from jiuzhu.app.accounts.models import AuditEvent
 from jiuzhu.app.api import tokens
 from jiuzhu.app.api.models import ApiBatch, ApiToken
 from jiuzhu.app.api.referrals import AnswerIn, ReferralOut, ReturnIn, referral_out
+from jiuzhu.app.config import dates
 from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.errors import ReferralError
@@ -400,7 +401,7 @@ def _step(request: HttpRequest, referral_id: int, step) -> dict:
         r = step(r)
     except ReferralError as err:
         raise ApiError(409, "refused", str(err), "the step is not allowed now") from None
-    return referral_out(r, timezone.localdate())
+    return referral_out(r, dates.today())
 
 
 @referrals.get("", response={200: ReferralPage, **ERRORS}, summary="本单位发出和收到的移送")
@@ -417,7 +418,7 @@ def list_referrals(request: HttpRequest, direction: str = Query("", description=
     if state:
         qs = qs.filter(state=state)
     count, items = _page(qs, limit, offset)
-    today = timezone.localdate()
+    today = dates.today()
     return {"count": count, "items": [referral_out(r, today) for r in items]}
 
 

@@ -8,13 +8,12 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.casework.access import LEADERS, cases_for
 from jiuzhu.app.casework.models import Task
-from jiuzhu.app.casework.services.common import today
 from jiuzhu.app.clues.access import clues_to_work
+from jiuzhu.app.config.dates import today
 from jiuzhu.engine.identity.calendar import add_working_days
 
 SOON_WORKING_DAYS = 2  # "due soon": the limit ends within this many working days
@@ -86,7 +85,7 @@ def _clues_due(user):
 def clues_due_counts(user, *, on: date | None = None) -> dict[str, int]:
     """How many of the clues in 我的期限 are overdue and due soon, counted in the database: a partner unit
     may owe hundreds of answers, and the landing page shows only these two numbers."""
-    on = on or timezone.localdate()
+    on = on or today()
     clues = _clues_due(user)
     return {"overdue": clues.filter(answer_due__lt=on).count(),
             "soon": clues.filter(answer_due__gte=on, answer_due__lte=soon_until(on)).count()}
@@ -96,7 +95,7 @@ def other_deadlines(user, *, on: date | None = None, with_clues: bool = True) ->
     """我的期限 beyond casework's tasks: (a partner unit, unless `with_clues` is false) the clues it must answer,
     and the registered rows — the referrals the unit must sign or answer, the plan items it owes. Each row:
     title, link, due, status ("overdue", "soon" or "")."""
-    on = on or timezone.localdate()
+    on = on or today()
     rows = []
     if with_clues:
         for clue in _clues_due(user).order_by("answer_due", "pk"):

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from jiuzhu.app.casework.services import approval, closing, decision, followup, payment, review, urgent
 from jiuzhu.app.casework.services.acceptance import accept_case
-from jiuzhu.app.casework.services.common import today
 from jiuzhu.app.clues.models import Clue, ClueState
+from jiuzhu.app.config.dates import today
 from jiuzhu.engine.identity.calendar import add_working_days
 
 CATEGORY_BY_RULE = {"SJ-01": "severe_injury", "SJ-02": "severe_injury", "SJ-03": "civil_tort",

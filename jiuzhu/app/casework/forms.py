@@ -8,7 +8,7 @@ from django import forms
 
 from jiuzhu.app.accounts.models import Profile, Role, Unit
 from jiuzhu.app.casework.models import Category, Method, Origin, Outcome, Proposal, RefusalReason
-from jiuzhu.app.casework.services.common import today
+from jiuzhu.app.config.dates import today
 from jiuzhu.engine.identity.money import amount_problem
 
 

@@ -12,9 +12,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from jiuzhu.app.casework import deadlines
-from jiuzhu.app.casework.services.common import today
 from jiuzhu.app.clues import access
 from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueSource, ClueState, RuleSetting
+from jiuzhu.app.config.dates import today
 from jiuzhu.engine.cells import safe_cell
 from jiuzhu.engine.identity.calendar import add_working_days
 

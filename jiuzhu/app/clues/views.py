@@ -15,10 +15,10 @@ from jiuzhu.app.accounts.access import shown_id
 from jiuzhu.app.accounts.models import Profile, Role, Unit
 from jiuzhu.app.accounts.policy import allow, get_visible_or_404
 from jiuzhu.app.casework import deadlines
-from jiuzhu.app.casework.services.common import today
 from jiuzhu.app.clues import access, evidence, sections, services
 from jiuzhu.app.clues import queue as queue_mod
 from jiuzhu.app.clues.models import Clue, ClueSource, ClueState, UnitOutcome
+from jiuzhu.app.config.dates import today
 from jiuzhu.engine.region import current_region
 
 

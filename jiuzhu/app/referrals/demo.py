@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.casework.models import OPEN_CASE_STATES, Case, Category
+from jiuzhu.app.config.dates import today
 from jiuzhu.app.referrals.models import Referral, ResponsibilityList, ResultCode
 from jiuzhu.app.referrals.services import flow, plans
 from jiuzhu.app.referrals.services.overdue import check_overdue
@@ -39,7 +39,7 @@ def _user(username: str):
 
 
 def _working_days_ago(n: int, hour: int = 10) -> datetime:
-    day = add_working_days(timezone.localdate(), -n)
+    day = add_working_days(today(), -n)
     return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
 
 
@@ -61,7 +61,7 @@ def _cases(handler) -> list[Case]:
         return cases
     from jiuzhu.app.casework.services.acceptance import accept_case
 
-    on = add_working_days(timezone.localdate(), -30)
+    on = add_working_days(today(), -30)
     for name, category, tags in _FALLBACK_CASES[len(cases):]:
         cases.append(accept_case(by=handler, handler=handler, person_name=name, category=category, on=on, tags=tags))
     return cases

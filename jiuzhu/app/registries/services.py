@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 
 from jiuzhu.app.accounts import audit
+from jiuzhu.app.config.dates import today
 from jiuzhu.app.jobs.queue import submit_screen
 from jiuzhu.app.registries.models import SourceAgreement
 from jiuzhu.app.registries.signals import batch_state_changed
 from jiuzhu.engine import api
-from jiuzhu.engine.identity.calendar import today
 from jiuzhu.engine.sources import SPECS
 
 MB = 1 << 20

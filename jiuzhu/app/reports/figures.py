@@ -13,8 +13,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from django.utils import timezone
-
+from jiuzhu.app.config import dates
 from jiuzhu.app.referrals.services.figures import UnitFigures
 from jiuzhu.app.reports.periods import Period, default_start_year, local_date, periods_of
 from jiuzhu.engine.identity.calendar import working_days_between
@@ -139,7 +138,7 @@ def _limit_days() -> dict[str, int]:
 def compute(year: int, quarter: int, *, start_year: int | None = None, today: date | None = None) -> QuarterlyFigures:
     """All figures of one quarter's 通报. `today` decides which pending limits are already missed."""
     start_year = default_start_year() if start_year is None else start_year
-    today = today or timezone.localdate()
+    today = today or dates.today()
     periods = periods_of(year, quarter, start_year)
     limits = _limit_days()
     result = QuarterlyFigures(

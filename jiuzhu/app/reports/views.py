@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.policy import allow
-from jiuzhu.app.casework.services.common import today
+from jiuzhu.app.config.dates import today
 from jiuzhu.app.reports import charts, export, tables, wording
 from jiuzhu.app.reports.figures import compute
 from jiuzhu.app.reports.periods import QUARTER_NAMES, current_quarter, default_start_year

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from jiuzhu.app.accounts import policy
 from jiuzhu.app.accounts.access import profile_of
@@ -20,6 +19,7 @@ from jiuzhu.app.casework import deadlines
 from jiuzhu.app.casework.models import CaseState, TaskKind
 from jiuzhu.app.casework.worklists import payments_to_make, waiting_approvals
 from jiuzhu.app.clues.access import clues_to_work
+from jiuzhu.app.config.dates import today
 from jiuzhu.app.referrals.services.notify import unread_count
 from jiuzhu.app.referrals.services.worklists import referrals_to_do, unit_plan_items
 
@@ -51,7 +51,7 @@ def tiles_for(user) -> list[Tile]:
         if url is not None:
             tiles.append(Tile(label, count, url, urgent))
 
-    on = timezone.localdate()
+    on = today()
     tasks = deadlines.annotate(deadlines.tasks_for(user), on=on)
     others = deadlines.other_deadlines(user, on=on, with_clues=False)
     clues_due = deadlines.clues_due_counts(user, on=on)

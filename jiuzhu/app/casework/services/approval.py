@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jiuzhu.app.casework.models import Approval, ApprovalLevel, Case, CaseState, Proposal, TaskKind, add_event
-from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, open_task, snapshot, today
+from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, open_task, snapshot
 from jiuzhu.app.casework.services.errors import CaseworkError
+from jiuzhu.app.config.dates import today
 
 
 def current_round(case: Case) -> int:

@@ -9,9 +9,10 @@ from django.apps import apps
 from django.db import transaction
 
 from jiuzhu.app.casework.models import Case, CaseState, NeedState, TaskKind, add_event
-from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, snapshot, today
+from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, snapshot
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.casework.services.urgent import paperwork_open
+from jiuzhu.app.config.dates import today
 
 
 def open_plan_items(case: Case) -> int:

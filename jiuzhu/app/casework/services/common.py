@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
-
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.casework.models import Task, TimeLimit
+from jiuzhu.app.config.dates import today
 from jiuzhu.engine.identity.calendar import add_working_days
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 def add_months(d: date, months: int) -> date:

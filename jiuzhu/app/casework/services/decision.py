@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from jiuzhu.app.casework.models import ApprovalLevel, Case, CaseState, Decision, Proposal, TaskKind, add_event
 from jiuzhu.app.casework.services import amount, approval
 from jiuzhu.app.casework.services.acceptance import case_number_prefix
-from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, open_task, snapshot, today
+from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, open_task, snapshot
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.casework.services.review import check_report
+from jiuzhu.app.config.dates import today
 
 
 def _document_number(kind: str, year: int) -> str:

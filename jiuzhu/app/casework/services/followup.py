@@ -10,8 +10,9 @@ from django.urls import reverse
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.casework import signals
 from jiuzhu.app.casework.models import Case, FollowUp, NeedState, TaskKind, add_event
-from jiuzhu.app.casework.services.common import close_tasks, due_from, open_task, today
+from jiuzhu.app.casework.services.common import close_tasks, due_from, open_task
 from jiuzhu.app.casework.services.errors import CaseworkError
+from jiuzhu.app.config.dates import today
 
 
 @transaction.atomic

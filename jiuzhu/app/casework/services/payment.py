@@ -19,9 +19,9 @@ from jiuzhu.app.casework.services.common import (
     lock,
     open_task,
     snapshot,
-    today,
 )
 from jiuzhu.app.casework.services.errors import CaseworkError
+from jiuzhu.app.config.dates import today
 
 PAYMENT_FIELDS = ("state", "amount_fen", "requested_on", "received_on", "notify_due", "notified_on", "paid_on",
                   "method", "receipt_no")

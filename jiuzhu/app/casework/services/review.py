@@ -20,8 +20,9 @@ from jiuzhu.app.casework.models import (
     add_event,
 )
 from jiuzhu.app.casework.services import amount, approval
-from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, snapshot, today
+from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, snapshot
 from jiuzhu.app.casework.services.errors import CaseworkError
+from jiuzhu.app.config.dates import today
 from jiuzhu.engine.identity.casenumbers import normalise_case_number
 
 REPORT_FIELDS = ("facts", "hardship", "loss_fen", "judged_compensation_fen", "compensation_received_fen",

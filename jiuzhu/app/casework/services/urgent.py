@@ -10,8 +10,9 @@ from django.db import transaction
 
 from jiuzhu.app.casework.models import Case, CaseState, TaskKind, add_event
 from jiuzhu.app.casework.services import approval
-from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, snapshot, today
+from jiuzhu.app.casework.services.common import audit_change, close_tasks, lock, snapshot
 from jiuzhu.app.casework.services.errors import CaseworkError
+from jiuzhu.app.config.dates import today
 
 
 @transaction.atomic

@@ -13,11 +13,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.config.dates import today
 from jiuzhu.engine.identity.calendar import known_years, year_exceptions
 from jiuzhu.engine.identity.calendar_table import (
     KIND_WORDS,
@@ -55,7 +55,7 @@ def _replace(request: HttpRequest, changes, replace_years: bool, removed: date |
 
 @allow("settings")
 def calendar_page(request: HttpRequest) -> HttpResponse:
-    this_year = timezone.localdate().year
+    this_year = today().year
     year = _year_of(request.GET.get("year"), this_year)
     known = known_years()
     try:
@@ -79,7 +79,7 @@ def _back(year: int) -> HttpResponse:
 @require_POST
 @allow("settings")
 def calendar_add(request: HttpRequest) -> HttpResponse:
-    year = _year_of(request.POST.get("year"), timezone.localdate().year)
+    year = _year_of(request.POST.get("year"), today().year)
     try:
         entry = parse_entry(request.POST.get("date", ""), request.POST.get("kind", ""), request.POST.get("note", ""))
         _replace(request, [entry], replace_years=False)
@@ -93,7 +93,7 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 @allow("settings")
 def calendar_remove(request: HttpRequest) -> HttpResponse:
-    year = _year_of(request.POST.get("year"), timezone.localdate().year)
+    year = _year_of(request.POST.get("year"), today().year)
     try:
         day = date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
@@ -110,7 +110,7 @@ def calendar_remove(request: HttpRequest) -> HttpResponse:
 @require_POST
 @allow("settings")
 def calendar_upload(request: HttpRequest) -> HttpResponse:
-    year = _year_of(request.POST.get("year"), timezone.localdate().year)
+    year = _year_of(request.POST.get("year"), today().year)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "未导入：请选择 CSV 文件 (no file)")

@@ -37,10 +37,10 @@ from jiuzhu.app.casework.services.acceptance import (
     correct,
     prefill_from_clue,
 )
-from jiuzhu.app.casework.services.common import today
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.casework.views.common import form_errors, visible_case
 from jiuzhu.app.clues.models import Clue
+from jiuzhu.app.config.dates import today
 from jiuzhu.engine.region import current_region
 
 

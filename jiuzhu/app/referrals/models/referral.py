@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from jiuzhu.app.config import dates
 from jiuzhu.app.referrals.models.kinds import HelpKind
 
 
@@ -119,7 +120,7 @@ class Referral(models.Model):
 
     def is_overdue(self, today=None) -> bool:
         due = self.due_date()
-        return due is not None and due < (today or timezone.localdate())
+        return due is not None and due < (today or dates.today())
 
     def was_overdue(self, as_of) -> bool:
         """Past a limit at any time up to `as_of` — signed, answered or returned late, or still owing after

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from jiuzhu.app.casework.models import TimeLimit
+from jiuzhu.app.config import dates
 from jiuzhu.app.referrals.defaults import TIME_LIMITS
 from jiuzhu.app.referrals.models import ANSWER_LIMIT, RECEIPT_LIMIT, ResponsibilityList
 from jiuzhu.engine.identity.calendar import add_working_days, working_days_between
@@ -54,4 +55,4 @@ def plan_item_due(start: datetime | date) -> date:
 
 def working_days_left(due: date, today: date | None = None) -> int:
     """Positive: days still available; 0: due today; negative: working days overdue."""
-    return working_days_between(today or timezone.localdate(), due)
+    return working_days_between(today or dates.today(), due)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.accounts.roles import PROCURATORS
+from jiuzhu.app.config import dates
 from jiuzhu.app.referrals.access import cases_for
 from jiuzhu.app.referrals.models import DecisionState, MeetingDecision, RegularMeeting
 from jiuzhu.app.referrals.services.errors import ReferralError
@@ -108,7 +109,7 @@ def close_decision(user, decision: MeetingDecision, *, state: str, result: str) 
 def check_overdue(today: date | None = None) -> int:
     """Tell the unit's liaisons and leader once about each decision past its due date; returns how many
     notices were written."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     told = 0
     late = MeetingDecision.objects.filter(state=DecisionState.OPEN, due_date__lt=today).select_related(
         "meeting", "unit"

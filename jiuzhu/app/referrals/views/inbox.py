@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from jiuzhu.app.accounts.listing import Section, section
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.config import dates
 from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.models import PENDING_STATES, ReferralState
 from jiuzhu.app.referrals.services.worklists import referrals_to_do
@@ -20,7 +20,7 @@ def _rows(part: Section, today) -> list[dict]:
 @allow("referral.list")
 def inbox(request: HttpRequest) -> HttpResponse:
     profile = request.profile
-    today = timezone.localdate()
+    today = dates.today()
     mine = referral_access.referrals_for(request.user).select_related("from_unit", "to_unit", "case")
     state = request.GET.get("state", "")
     if state in ReferralState.values:

@@ -11,12 +11,13 @@ from jiuzhu.app.accounts.access import shown_id
 from jiuzhu.app.accounts.listing import Column, listed
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.config import dates
 from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.models import HelpKind, Referral, ReferralState
 
 
 def _columns(user) -> list[Column]:
-    today = timezone.localdate()
+    today = dates.today()
     return [
         Column("文号", lambda r: r.number, "id", "number"),
         Column("事项", lambda r: r.get_kind_display(), "kind", "kind"),
@@ -50,7 +51,7 @@ def _filtered(request: HttpRequest):
         other = int(f["unit"])
         referrals = referrals.filter(Q(from_unit_id=other) | Q(to_unit_id=other))
     if f.get("overdue") == "1":
-        referrals = referrals.filter(pk__in=Referral.objects.overdue(timezone.localdate()).values("pk"))
+        referrals = referrals.filter(pk__in=Referral.objects.overdue(dates.today()).values("pk"))
     if f.get("year", "").isdigit():
         referrals = referrals.filter(sent_at__year=int(f["year"]))
     q = f.get("q", "").strip()
@@ -66,7 +67,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     if isinstance(result, HttpResponse):
         return result
     page, listing = result
-    today = timezone.localdate()
+    today = dates.today()
     rows = [{"r": r, "due": r.due_date(), "overdue": r.is_overdue(today)} for r in page.object_list]
     return render(request, "referrals/ledger.html", {
         **listing, "rows": rows, "states": ReferralState.choices, "kinds": HelpKind.choices,

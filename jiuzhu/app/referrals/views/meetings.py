@@ -6,13 +6,13 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.listing import section
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow, get_visible_or_404
 from jiuzhu.app.casework.forms import DateInput
+from jiuzhu.app.config.dates import today
 from jiuzhu.app.referrals.access import cases_for
 from jiuzhu.app.referrals.models import DecisionState, MeetingDecision, RegularMeeting
 from jiuzhu.app.referrals.services import meetings
@@ -20,7 +20,7 @@ from jiuzhu.app.referrals.services.errors import ReferralError
 
 
 class RegularMeetingForm(forms.Form):
-    held_on = forms.DateField(label="会商日期", initial=timezone.localdate, widget=DateInput)
+    held_on = forms.DateField(label="会商日期", initial=today, widget=DateInput)
     title = forms.CharField(label="会商名称", initial="司法救助与社会救助衔接定期会商", max_length=100)
     place = forms.CharField(label="地点", required=False, max_length=100)
     units = forms.ModelMultipleChoiceField(label="参加单位", queryset=Unit.objects.filter(active=True),
@@ -58,7 +58,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
                  detail={"count": held.total, "page": held.page.number})
     return render(request, "referrals/meetings.html", {
         "meetings": held, "mine": section(request, meetings.decisions_for_unit(request.user), "mine_page"),
-        "today": timezone.localdate(), "may_record": meetings.may_record(request.user)})
+        "today": today(), "may_record": meetings.may_record(request.user)})
 
 
 @allow("meeting.record")
@@ -103,7 +103,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request, "view", meeting)
     records = meetings.may_record(request.user)
     decisions = [{"d": d, "may_close": d.is_open and (records or d.unit_id == request.profile.unit_id),
-                  "overdue": d.is_open and d.due_date < timezone.localdate()}
+                  "overdue": d.is_open and d.due_date < today()}
                  for d in meeting.decisions.select_related("unit")]
     visible = cases_for(request.user).filter(pk__in=meeting.cases.values("pk"))  # others' cases stay hidden
     return render(request, "referrals/meeting.html", {

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.listing import Column, shown_page, sorted_by
 from jiuzhu.app.accounts.policy import allow, may, require
+from jiuzhu.app.config import dates
 from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.forms import CloseItemForm, PlanItemForm
 from jiuzhu.app.referrals.models import OPEN_PLAN_STATES
@@ -27,7 +27,7 @@ ITEM_COLUMNS = [Column("案件", lambda i: i.case.number, "case_id", "case"),
 
 @allow("plan_item.list")
 def plan_items(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = dates.today()
     items = referral_access.plan_items_for(request.user).select_related("case", "unit", "referral")
     show = request.GET.get("show", "open")
     if show == "open":
