@@ -42,6 +42,23 @@ KNOWN_LAYER_BREACHES: dict[tuple[str, str], str] = {
 }
 
 
+# Each engine part has one public module, the only one the other parts (and the app and the CLI) import
+# (docs/architecture.md "Parts of the engine"): a package's __init__, or the module of a one-file part.
+# identity is a library of value types, each module one idea imported alone so that a light import stays
+# light: each of its modules is public.
+ENGINE_LIBRARIES = ("jiuzhu.engine.identity",)
+# The app reads the warehouse only through the seam, engine.api; besides it, it imports only the value
+# libraries that open no warehouse (docs/architecture.md "The app and the engine").
+APP_MAY_IMPORT = ("jiuzhu.engine.api", "jiuzhu.engine.cells", "jiuzhu.engine.home", "jiuzhu.engine.identity",
+                  "jiuzhu.engine.region", "jiuzhu.engine.sources", "jiuzhu.engine.units")
+# Imports past the seams that are known, each with why it is still there; the list only shrinks.
+KNOWN_SEAM_BREACHES: dict[tuple[str, str], str] = {
+    ("jiuzhu.app.clues.admin", "jiuzhu.engine.screening.ruleset"):
+        "the rule settings' admin checks a setting; engine.api offers check_rule_setting and RuleError",
+    ("jiuzhu.app.clues.queue", "jiuzhu.engine.screening.ruleset"):
+        "the queue names the rules; engine.api offers rule_definitions",
+}
+
 def modules(root: Path) -> dict[str, Path]:
     """Dotted module name → file, for every module of the jiuzhu package under ``root`` (migrations aside)."""
     found = {}
@@ -55,28 +72,52 @@ def modules(root: Path) -> dict[str, Path]:
     return found
 
 
-def _imported_names(tree: ast.AST, package: str) -> list[str]:
-    """What each import statement names: ``import a.b``, and for ``from a import b`` both a.b and a."""
+def _from_base(node: ast.ImportFrom, package: str) -> str:
+    """The module a ``from … import`` statement names, relative ones resolved against ``package``."""
+    base = node.module or ""
+    if node.level:
+        up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+        base = ".".join(up + ([node.module] if node.module else []))
+    return base
+
+
+def _imported_names(tree: ast.AST, package: str, shadowed: frozenset[str] = frozenset()) -> list[str]:
+    """What each import statement names: ``import a.b``, and for ``from a import b`` both a.b and a — only a
+    when a's __init__ binds b to something else than its submodule b (``shadowed``), as Python resolves it."""
     names = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                base = ".".join(up + ([node.module] if node.module else []))
-            names += [f"{base}.{alias.name}" for alias in node.names] + [base]
+            base = _from_base(node, package)
+            names += [f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" not in shadowed]
+            names.append(base)
     return names
+
+
+def _shadowed(mods: dict[str, Path]) -> frozenset[str]:
+    """pkg.b for each package whose __init__ imports a name b from elsewhere than its submodule b (the
+    screening package's ``screen`` is the function of the module ``screening.screen``)."""
+    found = set()
+    for name, path in mods.items():
+        if path.name != "__init__.py":
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom):
+                base = _from_base(node, name)
+                found |= {f"{name}.{alias.asname or alias.name}" for alias in node.names
+                          if f"{base}.{alias.name}" != f"{name}.{alias.asname or alias.name}"}
+    return frozenset(found)
 
 
 def import_graph(root: Path) -> dict[str, set[str]]:
     """Module → the jiuzhu modules it imports (a name resolves to the longest module it starts with)."""
     mods = modules(root)
     graph: dict[str, set[str]] = {m: set() for m in mods}
+    shadowed = _shadowed(mods)
     for name, path in mods.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for target in _imported_names(ast.parse(path.read_text(encoding="utf-8")), package):
+        for target in _imported_names(ast.parse(path.read_text(encoding="utf-8")), package, shadowed):
             while target and target not in mods:
                 target = target.rpartition(".")[0]
             if target.startswith("jiuzhu.") and target != name:
@@ -183,6 +224,32 @@ def layer_violations(graph: dict[str, set[str]], layers=LAYERS) -> list[str]:
     return sorted(set(found))
 
 
+def engine_part(module: str) -> str | None:
+    """jiuzhu.engine.X for a module of the engine's part X (jiuzhu.engine itself is no part)."""
+    parts = module.split(".")
+    return ".".join(parts[:3]) if parts[:2] == ["jiuzhu", "engine"] and len(parts) > 2 else None
+
+
+def seam_breaches(graph: dict[str, set[str]]) -> list[str]:
+    """Each import of an engine part's module other than its public module, from outside the part."""
+    found = []
+    for module, targets in sorted(graph.items()):
+        for target in sorted(targets):
+            part = engine_part(target)
+            if part is None or part == engine_part(module) or target == part or part in ENGINE_LIBRARIES:
+                continue
+            found.append(f"{module} imports {target}: outside {part}, import its public module {part}")
+    return found
+
+
+def app_engine_breaches(graph: dict[str, set[str]], allowed=APP_MAY_IMPORT) -> list[str]:
+    """Each import of the engine by the app other than engine.api and the value libraries."""
+    return [f"{module} imports {target}: the app imports from the engine only {', '.join(allowed)}"
+            for module, targets in sorted(graph.items()) if module.startswith("jiuzhu.app.")
+            for target in sorted(targets)
+            if engine_part(target) is not None and engine_part(target) not in allowed]
+
+
 def _shown(found: list[list[str]]) -> str:
     return "\n".join(" → ".join(cycle) for cycle in found)
 
@@ -277,4 +344,54 @@ def test_a_part_importing_a_higher_layer_fails(tmp_path):
         "reports is layer 7",
         "jiuzhu.app.persons imports jiuzhu.app.reports: persons (layer 7) may import only lower layers, "
         "reports is layer 7",
+    ]
+
+
+def _seam_pair(line: str) -> tuple[str, str]:
+    """(importing module, imported module) of a seam_breaches or app_engine_breaches line."""
+    module, _, target = line.split(":")[0].partition(" imports ")
+    return module, target
+
+
+def test_the_engine_parts_meet_only_at_their_public_modules():
+    found = seam_breaches(import_graph(ROOT))
+    new = [line for line in found if _seam_pair(line) not in KNOWN_SEAM_BREACHES]
+    assert not new, "imports past an engine part's public module:\n" + "\n".join(new)
+
+
+def test_the_app_reads_the_engine_only_through_its_api():
+    found = app_engine_breaches(import_graph(ROOT))
+    new = [line for line in found if _seam_pair(line) not in KNOWN_SEAM_BREACHES]
+    assert not new, "the app imports the engine past engine.api:\n" + "\n".join(new)
+    gone = set(KNOWN_SEAM_BREACHES) - {_seam_pair(line) for line in found + seam_breaches(import_graph(ROOT))}
+    assert not gone, f"no longer past the seam, take it off KNOWN_SEAM_BREACHES: {sorted(gone)}"
+
+
+def test_the_seam_checks_see_an_import_past_a_public_module(tmp_path):
+    root = _tree(tmp_path, {
+        "jiuzhu/engine/__init__.py": "",
+        "jiuzhu/engine/api.py": "from jiuzhu.engine.warehouse import connect\n",
+        "jiuzhu/engine/home.py": "",
+        "jiuzhu/engine/identity/__init__.py": "",
+        "jiuzhu/engine/identity/idcard.py": "",
+        "jiuzhu/engine/warehouse/__init__.py": "from jiuzhu.engine.warehouse.store import connect\n",
+        "jiuzhu/engine/warehouse/store.py": "from jiuzhu.engine.identity.idcard import parse_id\n",
+        "jiuzhu/engine/linkage/__init__.py": "from jiuzhu.engine.linkage.link import link\n",
+        "jiuzhu/engine/linkage/link.py": "from jiuzhu.engine.warehouse import connect\n",
+        "jiuzhu/engine/linkage/run.py": "from jiuzhu.engine.warehouse.store import connect\n",
+        "jiuzhu/engine/screening/__init__.py": "",
+        "jiuzhu/engine/screening/screen.py": "from jiuzhu.engine.linkage import link\n",
+        "jiuzhu/app/ops/__init__.py": "",
+        "jiuzhu/app/ops/health.py": ("from jiuzhu.engine import api\nfrom jiuzhu.engine.home import x\n"
+                                     "from jiuzhu.engine.identity import idcard\n"
+                                     "from jiuzhu.engine.warehouse import connect\n"),
+    })
+    graph = import_graph(root)
+    assert seam_breaches(graph) == [
+        "jiuzhu.engine.linkage.run imports jiuzhu.engine.warehouse.store: outside jiuzhu.engine.warehouse, "
+        "import its public module jiuzhu.engine.warehouse",
+    ]
+    assert app_engine_breaches(graph, ("jiuzhu.engine.api", "jiuzhu.engine.home", "jiuzhu.engine.identity")) == [
+        "jiuzhu.app.ops.health imports jiuzhu.engine.warehouse: the app imports from the engine only "
+        "jiuzhu.engine.api, jiuzhu.engine.home, jiuzhu.engine.identity",
     ]

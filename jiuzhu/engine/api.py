@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from jiuzhu.engine.intake.importer import BatchResult, Progress, import_paths
-from jiuzhu.engine.linkage import LinkResult
+from jiuzhu.engine.home import warehouse_path
+from jiuzhu.engine.intake import CSV_HEADER as REJECTION_CSV_HEADER
+from jiuzhu.engine.intake import BatchResult, Progress, import_paths
+from jiuzhu.engine.linkage import LinkResult, person_key, spark_session
 from jiuzhu.engine.linkage import link as link_records
-from jiuzhu.engine.linkage.spark import spark_session
-from jiuzhu.engine.linkage.store import person_key
 from jiuzhu.engine.persons import (
     PersonFile,
     PersonHit,
@@ -21,19 +21,37 @@ from jiuzhu.engine.persons import (
     person_file,
 )
 from jiuzhu.engine.persons import search as search_persons
-from jiuzhu.engine.screening.findings import ClueFinding, ScreenResult
-from jiuzhu.engine.screening.ruleset import RuleSetting
-from jiuzhu.engine.screening.screen import screen
+from jiuzhu.engine.screening import ClueFinding, RuleError, RuleSetting, ScreenResult, screen
+from jiuzhu.engine.screening import builtin_definitions as rule_definitions
+from jiuzhu.engine.screening import check_setting as check_rule_setting
 from jiuzhu.engine.sources import SPECS
 from jiuzhu.engine.units import UNIT_NAMES
-from jiuzhu.engine.warehouse import batches
-from jiuzhu.engine.warehouse.store import connect
-from jiuzhu.engine.warehouse.store import file_version as warehouse_version
+from jiuzhu.engine.warehouse import SCHEMA_VERSION as WAREHOUSE_SCHEMA_VERSION
+from jiuzhu.engine.warehouse import STATE_NAMES as BATCH_STATE_NAMES
+from jiuzhu.engine.warehouse import (
+    BatchStateError,
+    WarehouseBusy,
+    batch_id,
+    confirm,
+    connect,
+    file_sha256,
+    list_batches,
+    purge_batches,
+    purge_person,
+    rejections,
+    superseded_before,
+    withdraw,
+)
+from jiuzhu.engine.warehouse import file_version as warehouse_version
 
-__all__ = ["BatchResult", "ClueFinding", "PersonFile", "PersonHit", "RuleSetting", "ScreenResult",
-           "WarehouseUnavailable", "build_person_search", "confirm_batch", "ingest", "link", "parse_query",
-           "person_file", "person_key_for_id", "screen", "search_persons", "source_title", "sources_of_unit",
-           "spark_session", "unit_name", "warehouse_version", "withdraw_batch"]
+__all__ = ["BATCH_STATE_NAMES", "REJECTION_CSV_HEADER", "WAREHOUSE_SCHEMA_VERSION", "BatchResult",
+           "BatchStateError", "ClueFinding", "PersonFile", "PersonHit", "RuleError", "RuleSetting", "ScreenResult",
+           "WarehouseBusy", "WarehouseUnavailable", "batch_rejection_rows", "build_person_search", "check_rule_setting",
+           "confirm_batch", "copy_warehouse", "file_batch_id", "ingest", "link", "parse_query", "person_file",
+           "person_key_for_id", "person_keys_in_warehouse", "purge_person_records", "purge_superseded",
+           "rule_definitions", "screen", "search_persons", "source_title", "sources_of_unit", "spark_session",
+           "superseded_batches", "unit_name", "warehouse_batch", "warehouse_batches", "warehouse_counts",
+           "warehouse_is_duckdb", "warehouse_version", "withdraw_batch"]
 
 
 def person_key_for_id(id_number: str) -> str:
@@ -91,14 +109,14 @@ def confirm_batch(batch_id: str, *, by: str = "cli") -> dict:
     """Make a held batch (a snapshot far smaller than the current one) imported, so current when newest.
     Returns the batch as it was; ``BatchStateError`` (zh/en) when it is not held or unknown."""
     with connect() as con:
-        return batches.confirm(con, batch_id, by=by)
+        return confirm(con, batch_id, by=by)
 
 
 def withdraw_batch(batch_id: str, *, reason: str, by: str = "cli") -> dict:
     """Take back a batch: not current any more (the snapshot it replaced is again), the same file imports
     again. Returns the batch as it was; ``BatchStateError`` (zh/en) when withdrawn already or unknown."""
     with connect() as con:
-        return batches.withdraw(con, batch_id, reason=reason, by=by)
+        return withdraw(con, batch_id, reason=reason, by=by)
 
 
 def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None = None) -> LinkResult:
@@ -108,3 +126,103 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
     result = link_records(engine, spark=spark, spark_master=spark_master)
     build_person_search()
     return result
+
+
+
+# The warehouse as the app's batch pages and operations see it (backup, /healthz, retention): the app
+# opens the file only through these.
+
+def warehouse_batches(*, wait_seconds: float | None = None) -> list[dict]:
+    """Every batch, newest first, with ``current`` and ``pseudonymised`` (``[]`` while nothing was imported);
+    read only, ``WarehouseBusy`` when a writer holds the file longer than ``wait_seconds``."""
+    if not warehouse_path().exists():
+        return []
+    with connect(read_only=True, wait_seconds=wait_seconds) as con:
+        return list_batches(con)
+
+
+def warehouse_batch(bid: str) -> dict | None:
+    """One batch as `warehouse_batches` lists it; None when unknown."""
+    return next((b for b in warehouse_batches() if b["batch_id"] == bid), None)
+
+
+def batch_rejection_rows(bid: str) -> list[tuple]:
+    """A batch's problem rows, current or not: ``(file, sheet, row, column, value, reason, kind)`` in file
+    and row order; the first six are a line of `REJECTION_CSV_HEADER`."""
+    with connect(read_only=True) as con:
+        return rejections(con, batch=bid, current_only=False)
+
+
+def file_batch_id(unit: str, source_type: str, path: Path) -> str:
+    """The id the file's batch gets when it is imported the first time (docs/architecture.md "batches")."""
+    return batch_id(unit, source_type, file_sha256(path))
+
+
+DUCKDB_MAGIC = b"DUCK"
+
+
+def warehouse_is_duckdb(path: Path) -> bool:
+    """Whether the file starts as a DuckDB file does (an 8-byte checksum, then the magic): cheap enough for
+    every probe, it tells a file overwritten or truncated at once. ``OSError`` when it cannot be read
+    (``FileNotFoundError`` before the first import)."""
+    with path.open("rb") as f:
+        return f.read(12)[8:] == DUCKDB_MAGIC
+
+
+def warehouse_counts(path: Path | None = None, *, wait_seconds: float | None = None) -> tuple[int, int]:
+    """(batches, schema version) of the warehouse, opened read only; the version is 0 for a file of the
+    release before versions were kept. ``WarehouseBusy`` when a writer holds it past ``wait_seconds``."""
+    with connect(path, read_only=True, wait_seconds=wait_seconds) as con:
+        batches = con.execute("SELECT count(*) FROM batches").fetchone()[0]
+        versioned = con.execute("SELECT count(*) FROM information_schema.tables "
+                                "WHERE table_name = 'schema_version'").fetchone()[0]
+        version = con.execute("SELECT max(version) FROM schema_version").fetchone()[0] if versioned else 0
+    return batches, version or 0
+
+
+def copy_warehouse(src: Path, dst: Path, *, wait_seconds: float | None = None) -> Path:
+    """A consistent copy of the warehouse file ``src`` into the new file ``dst``."""
+    # A read-only connection: readers go on, an import waits (or is waited for) — the copy is one
+    # read transaction of DuckDB's own, so an import is in it whole or not at all.
+    with connect(src, read_only=True, wait_seconds=wait_seconds) as con:
+        name = con.execute("SELECT current_database()").fetchone()[0]
+        con.execute(f"ATTACH '{dst}' AS backup_copy (READ_WRITE)")
+        con.execute(f'COPY FROM DATABASE "{name}" TO backup_copy')
+        con.execute("DETACH backup_copy")
+    return dst
+
+
+def superseded_batches(cutoff: datetime) -> list[str]:
+    """Batches superseded before ``cutoff`` (Asia/Shanghai wall time, naive) that still hold records
+    (docs/retention.md); ``[]`` while nothing was imported."""
+    if not warehouse_path().exists():
+        return []
+    with connect(read_only=True) as con:
+        return superseded_before(con, cutoff)
+
+
+def purge_superseded(batch_ids: list[str]) -> dict[str, int]:
+    """Delete the records, rejection rows and linkage rows of these superseded batches; counts back."""
+    with connect() as con:
+        return purge_batches(con, batch_ids)
+
+
+def person_keys_in_warehouse(id_number: str) -> list[str]:
+    """The person keys linkage gave a normalised ID number (``[]`` before the first import or linkage)."""
+    if not warehouse_path().exists():
+        return []
+    with connect(read_only=True) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "persons" not in tables:
+            return []
+        return [r[0] for r in con.execute("SELECT person_key FROM persons WHERE id_number = ?",
+                                          [id_number]).fetchall()]
+
+
+def purge_person_records(id_number: str) -> dict[str, int]:
+    """Delete one person's records (a normalised ID number) and their linkage rows, on a legal request
+    (docs/retention.md); counts back, ``{}`` while nothing was imported."""
+    if not warehouse_path().exists():
+        return {}
+    with connect() as con:
+        return purge_person(con, id_number)[1]

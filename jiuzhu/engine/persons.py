@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from jiuzhu.engine.home import warehouse_path
-from jiuzhu.engine.linkage.namekeys import name_keys
+from jiuzhu.engine.linkage import name_keys
 
 PERSON_VALUES = ("name", "id_number", "sex", "birth_date", "phone", "township", "village", "address")
 FIELD_NAMES = {

@@ -22,12 +22,16 @@ from pathlib import Path
 from jiuzhu.engine.identity import idcard, pseudonyms
 from jiuzhu.engine.identity.addresses import AddressIndex
 from jiuzhu.engine.identity.phones import parse_phone
-from jiuzhu.engine.intake.batch import FileFailed, plan_sheets
-from jiuzhu.engine.intake.headers import HeaderFit, cell_text
-from jiuzhu.engine.intake.importer import expand_paths
-from jiuzhu.engine.intake.readers import UnreadableFile
-from jiuzhu.engine.intake.rows import is_layout_row
-from jiuzhu.engine.linkage.namekeys import name_keys
+from jiuzhu.engine.intake import (
+    FileFailed,
+    HeaderFit,
+    UnreadableFile,
+    cell_text,
+    expand_paths,
+    is_layout_row,
+    plan_sheets,
+)
+from jiuzhu.engine.linkage import name_keys
 from jiuzhu.engine.region import current_region
 
 MIN_KEY_BYTES = 16

@@ -33,6 +33,7 @@ from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.registries.services import UploadRefused, check_upload
+from jiuzhu.engine.api import REJECTION_CSV_HEADER, batch_rejection_rows, file_batch_id, warehouse_batch
 
 MAX_LIMIT = 5000
 MAX_ID = 2**31 - 1  # a larger number names nothing (and overflows some databases' integers)
@@ -204,7 +205,6 @@ def _as_of(text: str | None) -> date:
 def push_batch(request: HttpRequest, file: UploadedFile | None = File(None), source: str | None = Form(None),
                as_of: str | None = Form(None)):
     from jiuzhu.app.referrals.services.upload import store_file, submit_import
-    from jiuzhu.engine.warehouse.batches import batch_id, file_sha256
 
     if getattr(request, "upload_too_large", False):
         raise ApiError(413, "too_large", f"文件超过{settings.JIUZHU_UPLOAD_MAX_MB}MB",
@@ -218,20 +218,9 @@ def push_batch(request: HttpRequest, file: UploadedFile | None = File(None), sou
     path = store_file(file)
     token = request.api_token  # type: ignore[attr-defined]
     upload = submit_import(path, source, day, unit, f"token:{token.name}", who=request)
-    bid = batch_id(unit.code, source, file_sha256(path))
+    bid = file_batch_id(unit.code, source, path)
     ApiBatch.objects.create(batch_id=bid, unit=unit, token=token, upload=upload)
     return Status(202, {"batch_id": bid, "state": "queued"})
-
-
-def _warehouse_batch(bid: str) -> dict | None:
-    from jiuzhu.engine.home import warehouse_path
-    from jiuzhu.engine.warehouse.batches import list_batches
-    from jiuzhu.engine.warehouse.store import connect
-
-    if not warehouse_path().exists():
-        return None
-    with connect(read_only=True) as con:
-        return next((b for b in list_batches(con) if b["batch_id"] == bid), None)
 
 
 def unit_has_batch(user, bid: str) -> bool:
@@ -243,7 +232,7 @@ def unit_has_batch(user, bid: str) -> bool:
 def _batch_of_unit(request: HttpRequest, bid: str) -> tuple[ApiBatch | None, dict | None]:
     unit = unit_of(request)
     pushed = ApiBatch.objects.filter(batch_id=bid, unit=unit).select_related("upload").order_by("-id").first()
-    stored = _warehouse_batch(bid) if len(bid) < 40 else None
+    stored = warehouse_batch(bid) if len(bid) < 40 else None
     if stored is not None and stored["unit"] != unit.code:
         stored = None
     if pushed is None and stored is None:
@@ -285,18 +274,11 @@ def get_batch(request: HttpRequest, batch_id: str):
              openapi_extra={"responses": {200: {"description": "CSV: file,sheet,row,column,value,reason",
                                                 "content": {"text/csv": {"schema": {"type": "string"}}}}}})
 def batch_rejections(request: HttpRequest, batch_id: str):
-    from jiuzhu.engine.intake.report import CSV_HEADER
-    from jiuzhu.engine.warehouse.batches import rejections
-    from jiuzhu.engine.warehouse.store import connect
-
     _pushed, stored = _batch_of_unit(request, batch_id)
-    rows = []
-    if stored is not None:
-        with connect(read_only=True) as con:
-            rows = rejections(con, batch=batch_id, current_only=False)
+    rows = batch_rejection_rows(batch_id) if stored is not None else []
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)  # as `jiuzhu batches --rejections` writes it, byte for byte
+    writer.writerow(REJECTION_CSV_HEADER)  # as `jiuzhu batches --rejections` writes it, byte for byte
     writer.writerows(r[:6] for r in rows)
     return HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
 

@@ -140,16 +140,10 @@ def _pg_dump(db: CaseDatabase, dst: Path) -> Path:
 
 
 def _warehouse_copy(src: Path, dst: Path) -> Path:
-    from jiuzhu.engine.warehouse.store import connect
+    # here, not at the top: the engine (Splink, pyarrow) loads for a backup's warehouse copy, not for a restore
+    from jiuzhu.engine.api import copy_warehouse
 
-    # A read-only connection: readers go on, an import waits (or is waited for) — the copy is one
-    # read transaction of DuckDB's own, so an import is in it whole or not at all.
-    with connect(src, read_only=True, wait_seconds=3600) as con:
-        name = con.execute("SELECT current_database()").fetchone()[0]
-        con.execute(f"ATTACH '{dst}' AS backup_copy (READ_WRITE)")
-        con.execute(f'COPY FROM DATABASE "{name}" TO backup_copy')
-        con.execute("DETACH backup_copy")
-    return dst
+    return copy_warehouse(src, dst, wait_seconds=3600)  # an hour: a long import finishes first
 
 
 def _home_files(home: Path) -> Iterator[str]:

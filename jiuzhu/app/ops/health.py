@@ -11,9 +11,14 @@ import time
 from pathlib import Path
 
 from jiuzhu.app.jobs.heartbeat import check_worker
+from jiuzhu.engine.api import (
+    WAREHOUSE_SCHEMA_VERSION,
+    WarehouseBusy,
+    warehouse_counts,
+    warehouse_is_duckdb,
+    warehouse_version,
+)
 from jiuzhu.engine.home import jiuzhu_home, warehouse_path
-from jiuzhu.engine.warehouse.schema import SCHEMA_VERSION
-from jiuzhu.engine.warehouse.store import WarehouseBusy, connect, file_version
 
 DEFAULT_MIN_FREE_MB = 500
 
@@ -30,9 +35,8 @@ def check_database() -> dict:
     return {"ok": True, "vendor": connection.vendor}
 
 
-# A DuckDB file starts with an 8-byte checksum and then this magic; read on every call, it tells a file
-# overwritten or truncated since the last full check at once.
-DUCKDB_MAGIC = b"DUCK"
+# The file's first bytes are read on every call (`warehouse_is_duckdb`): they tell a file overwritten or
+# truncated since the last full check at once.
 # Opening the warehouse costs about 200 ms, too much for a probe the proxy and monitoring call every few
 # seconds: a full check's answer is kept while the file (and its write-ahead log) is unchanged, and is
 # renewed at least this often all the same.
@@ -46,33 +50,28 @@ WAREHOUSE_BUSY = {"ok": True, "detail": "正在导入 / an import is writing"}
 
 def _open_and_count(path: Path) -> dict:
     try:
-        with connect(path, read_only=True, wait_seconds=0) as con:  # a writer holds it: say so, do not wait
-            batches = con.execute("SELECT count(*) FROM batches").fetchone()[0]
-            versioned = con.execute("SELECT count(*) FROM information_schema.tables "
-                                    "WHERE table_name = 'schema_version'").fetchone()[0]
-            version = con.execute("SELECT max(version) FROM schema_version").fetchone()[0] if versioned else 0
+        batches, version = warehouse_counts(path, wait_seconds=0)  # a writer holds it: say so, do not wait
     except WarehouseBusy:
         return dict(WAREHOUSE_BUSY)
     except Exception as err:
         return {"ok": False, "detail": type(err).__name__}
-    if (version or 0) != SCHEMA_VERSION:
-        return {"ok": False, "batches": batches, "schema_version": version or 0,
-                "detail": f"数据仓库版本与程序不符，请运行 jiuzhu init / warehouse schema {version or 0}, "
-                          f"expected {SCHEMA_VERSION}"}
+    if version != WAREHOUSE_SCHEMA_VERSION:
+        return {"ok": False, "batches": batches, "schema_version": version,
+                "detail": f"数据仓库版本与程序不符，请运行 jiuzhu init / warehouse schema {version}, "
+                          f"expected {WAREHOUSE_SCHEMA_VERSION}"}
     return {"ok": True, "batches": batches, "schema_version": version}
 
 
 def check_warehouse() -> dict:
     path = warehouse_path()
     try:
-        with path.open("rb") as f:
-            magic = f.read(12)[8:]
-        signature = file_version(path)
+        whole = warehouse_is_duckdb(path)
+        signature = warehouse_version(path)
     except FileNotFoundError:
         return {"ok": True, "detail": "尚未导入数据 / nothing imported yet"}
     except OSError as err:
         return {"ok": False, "detail": type(err).__name__}
-    if magic != DUCKDB_MAGIC:
+    if not whole:
         return {"ok": False, "detail": "数据仓库文件已损坏 / not a DuckDB file"}
     with _warehouse_lock:  # one full check at a time per process; the others reuse its answer
         seen = _warehouse_seen

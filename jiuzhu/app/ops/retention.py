@@ -22,7 +22,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jiuzhu.cli.errors import CommandError
-from jiuzhu.engine.home import jiuzhu_home, warehouse_path
+from jiuzhu.engine.api import person_keys_in_warehouse, purge_person_records, purge_superseded, superseded_batches
+from jiuzhu.engine.home import jiuzhu_home
 
 DEFAULT_DAYS = {"superseded_snapshots": 365, "uploaded_files": 90, "lapsed_clues": 180, "closed_cases": 30 * 365}
 KIND_NAMES = {"superseded_snapshots": "被新名单替换的旧名单", "uploaded_files": "上传的原始文件",
@@ -77,12 +78,7 @@ def plan(today: date) -> PurgePlan:
 
     days = retention_days()
     out = PurgePlan(today, days)
-    if warehouse_path().exists():
-        from jiuzhu.engine.warehouse.retention import superseded_before
-        from jiuzhu.engine.warehouse.store import connect
-
-        with connect(read_only=True) as con:
-            out.batches = superseded_before(con, _cutoff(today, days["superseded_snapshots"]).replace(tzinfo=None))
+    out.batches = superseded_batches(_cutoff(today, days["superseded_snapshots"]).replace(tzinfo=None))
     finished = RegistryUpload.objects.filter(finished_at__lt=_cutoff(today, days["uploaded_files"])).order_by("id")
     out.uploads = [u.pk for u in finished if Path(u.path).exists()]
     out.clues = list(Clue.objects.filter(
@@ -105,11 +101,7 @@ def apply(p: PurgePlan) -> dict[str, dict]:
 
     done: dict[str, dict] = {}
     if p.batches:
-        from jiuzhu.engine.warehouse.retention import purge_batches
-        from jiuzhu.engine.warehouse.store import connect
-
-        with connect() as con:
-            done["superseded_snapshots"] = purge_batches(con, p.batches)
+        done["superseded_snapshots"] = purge_superseded(p.batches)
         reports = jiuzhu_home() / "reports"
         for batch_id in p.batches:
             for report in reports.glob(f"{batch_id}-rejections.*"):
@@ -151,19 +143,12 @@ def purge_person(id_number: str, reference: str, *, apply_now: bool) -> dict:
     from jiuzhu.app.casework.models import Case
     from jiuzhu.app.clues.models import Clue
     from jiuzhu.engine.identity.idcard import parse_id
-    from jiuzhu.engine.warehouse.store import connect
 
     parsed = parse_id(id_number)
     if parsed.status != "valid" or parsed.number is None:
         raise CommandError(f"身份证号无效：{parsed.reason or '为空'}", "not a valid ID number")
     id_number = parsed.number
-    keys: list[str] = []
-    if warehouse_path().exists():
-        with connect(read_only=True) as con:
-            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-            if "persons" in tables:
-                keys = [r[0] for r in con.execute("SELECT person_key FROM persons WHERE id_number = ?",
-                                                  [id_number]).fetchall()]
+    keys = person_keys_in_warehouse(id_number)
     from django.db.models import Q
 
     mine = Q(person_id_number=id_number) | Q(person_key__in=keys)
@@ -171,11 +156,7 @@ def purge_person(id_number: str, reference: str, *, apply_now: bool) -> dict:
     counts = {"clues": clues.count(), "cases_kept": Case.objects.filter(mine).count()}
     if not apply_now:
         return counts
-    if warehouse_path().exists():
-        from jiuzhu.engine.warehouse.retention import purge_person as purge_records
-
-        with connect() as con:
-            counts.update(purge_records(con, id_number)[1])
+    counts.update(purge_person_records(id_number))
     with transaction.atomic():
         clues.delete()
         record(None, "delete", object_type="jiuzhu.purge.person", detail={"reference": reference, "counts": counts})

@@ -13,11 +13,9 @@ from jiuzhu.app.accounts.listing import page_of, query_without
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.registries import services
-from jiuzhu.engine.home import warehouse_path
+from jiuzhu.engine.api import BATCH_STATE_NAMES, BatchStateError, WarehouseBusy, warehouse_batches
 from jiuzhu.engine.sources import SPECS
 from jiuzhu.engine.units import UNIT_NAMES
-from jiuzhu.engine.warehouse.batches import STATE_NAMES, BatchStateError, list_batches
-from jiuzhu.engine.warehouse.store import WarehouseBusy, connect
 
 PAGE_WAIT_SECONDS = 5.0  # a page does not hang while an import holds the warehouse
 BUSY = "数据仓库正在导入名单，请稍后再试"
@@ -26,18 +24,16 @@ BUSY = "数据仓库正在导入名单，请稍后再试"
 @allow("registry.manage")
 def batches(request: HttpRequest) -> HttpResponse:
     rows: list[dict] = []
-    if warehouse_path().exists():
-        try:
-            with connect(read_only=True, wait_seconds=PAGE_WAIT_SECONDS) as con:
-                rows = list_batches(con)
-        except WarehouseBusy:
-            messages.error(request, BUSY)
+    try:
+        rows = warehouse_batches(wait_seconds=PAGE_WAIT_SECONDS)
+    except WarehouseBusy:
+        messages.error(request, BUSY)
     page = page_of(request, rows)
     for b in page.object_list:
         b["unit_name"] = UNIT_NAMES.get(b["unit"], b["unit"])
         b["source_name"] = SPECS[b["source_type"]].title if b["source_type"] in SPECS else b["source_type"]
         b["state_name"] = "当前" if b["current"] else (
-            "历史" if b["state"] == "imported" else STATE_NAMES.get(b["state"], b["state"]))
+            "历史" if b["state"] == "imported" else BATCH_STATE_NAMES.get(b["state"], b["state"]))
     audit.record(request, "view", object_type="warehouse.batches", detail={"rows": len(rows), "page": page.number})
     return render(request, "registries/batches.html", {"batches": page.object_list, "page": page,
                                                        "paging": query_without(request, "page")})

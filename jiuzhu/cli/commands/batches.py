@@ -33,8 +33,7 @@ def register(sub: SubCommands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # here, not at the top: a command loads the engine and Django only when it runs
-    from jiuzhu.engine.warehouse.batches import BatchStateError
-    from jiuzhu.engine.warehouse.store import WarehouseBusy
+    from jiuzhu.engine.warehouse import BatchStateError, WarehouseBusy
 
     try:
         if args.action:
@@ -71,11 +70,10 @@ def _change(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     # here, not at the top: a command loads the engine and Django only when it runs
-    from jiuzhu.engine.intake.report import write_csv
+    from jiuzhu.engine.intake import write_csv
     from jiuzhu.engine.sources import source_title
     from jiuzhu.engine.units import UNIT_NAMES
-    from jiuzhu.engine.warehouse.batches import STATE_NAMES, list_batches, rejections
-    from jiuzhu.engine.warehouse.store import connect
+    from jiuzhu.engine.warehouse import STATE_NAMES, connect, list_batches, rejections
 
     if args.rejections:
         if not args.out:

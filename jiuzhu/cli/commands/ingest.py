@@ -60,8 +60,7 @@ def _as_of(text: str | None) -> date | None:
 def run(args: argparse.Namespace) -> int:
     # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.api import ingest
-    from jiuzhu.engine.intake.department import resolve_unit
-    from jiuzhu.engine.intake.importer import expand_paths
+    from jiuzhu.engine.intake import expand_paths, resolve_unit
 
     unit = None
     if args.department:

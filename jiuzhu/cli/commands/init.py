@@ -29,7 +29,7 @@ def migrate_all() -> tuple[int, int] | None:
 
     from jiuzhu.app.accounts.seed import seed_units
     from jiuzhu.engine.home import warehouse_path
-    from jiuzhu.engine.warehouse.version import WarehouseTooNew, migrate_warehouse
+    from jiuzhu.engine.warehouse import WarehouseTooNew, migrate_warehouse
 
     loader = MigrationLoader(connection)
     unknown = sorted(set(loader.applied_migrations) - set(loader.disk_migrations))

@@ -22,8 +22,8 @@ def register(sub: SubCommands) -> None:
 def export(args: argparse.Namespace) -> int:
     # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.engine.home import warehouse_path
-    from jiuzhu.engine.linkage.export import export_rows, has_linkage, write_export
-    from jiuzhu.engine.warehouse.store import connect
+    from jiuzhu.engine.linkage import export_rows, has_linkage, write_export
+    from jiuzhu.engine.warehouse import connect
 
     if not warehouse_path().exists():
         raise CommandError(

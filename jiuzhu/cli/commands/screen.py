@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     from jiuzhu.engine.api import link
     from jiuzhu.engine.home import warehouse_path
-    from jiuzhu.engine.screening.conditions import RuleError
+    from jiuzhu.engine.screening import RuleError
 
     if not warehouse_path().exists():
         raise CommandError(
@@ -90,7 +90,7 @@ def _print_result(result: Any, stored: Any) -> None:
     from rich.table import Table
 
     from jiuzhu.app.clues.services import version_dates
-    from jiuzhu.engine.screening.ruleset import builtin_definitions
+    from jiuzhu.engine.screening import builtin_definitions
     from jiuzhu.engine.units import UNIT_NAMES
 
     table = Table(title=f"线索筛查 {result.as_of.isoformat()}（{result.engine}，{result.seconds:.1f} 秒）")

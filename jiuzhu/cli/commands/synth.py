@@ -24,7 +24,7 @@ def register(sub: SubCommands) -> None:
 
 def _scale(text: str) -> tuple[str, int]:
     # here, not at the top: a command loads the engine and Django only when it runs
-    from jiuzhu.engine.synth.generate import parse_scale
+    from jiuzhu.engine.synth import parse_scale
 
     try:
         return text, parse_scale(text)
@@ -43,8 +43,7 @@ def _day(text: str) -> date:
 
 def run(args: argparse.Namespace) -> int:
     # here, not at the top: a command loads the engine and Django only when it runs
-    from jiuzhu.engine.synth.config import IdPoor, SynthConfig
-    from jiuzhu.engine.synth.generate import generate
+    from jiuzhu.engine.synth import IdPoor, SynthConfig, generate
 
     scale, residents = args.scale
     as_of = args.as_of or date.today()

@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+import jiuzhu.engine.warehouse as wb
 from jiuzhu.engine.home import jiuzhu_home, warehouse_path
 from jiuzhu.engine.identity.calendar import SHANGHAI, today
 from jiuzhu.engine.intake.guards import env_int
@@ -44,10 +45,8 @@ from jiuzhu.engine.intake.normalise import Problem, RowNormaliser
 from jiuzhu.engine.intake.readers import Sheet, UnreadableFile, read_sheets
 from jiuzhu.engine.intake.report import write_csv, write_xlsx
 from jiuzhu.engine.intake.rows import is_layout_row
-from jiuzhu.engine.sources import SPECS, get_spec
-from jiuzhu.engine.sources.spec import SourceSpec
-from jiuzhu.engine.warehouse import batches as wb
-from jiuzhu.engine.warehouse.store import WarehouseBusy, connect
+from jiuzhu.engine.sources import SPECS, SourceSpec, get_spec
+from jiuzhu.engine.warehouse import WarehouseBusy, connect
 
 CHUNK = 20_000  # records per insert
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 
 from jiuzhu.engine.identity.amounts import header_unit
-from jiuzhu.engine.sources.spec import SourceSpec
+from jiuzhu.engine.sources import SourceSpec
 
 HEAD_ROWS = 40  # a header is looked for in the first rows of a sheet
 MIN_FIELDS = 2  # a row naming fewer known fields is not a header

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 from jiuzhu.engine.identity.calendar import today
-from jiuzhu.engine.intake import parallel
 from jiuzhu.engine.intake.batch import (
     BatchResult,
     Progress,
@@ -21,6 +20,7 @@ from jiuzhu.engine.intake.batch import (
     file_options,
     import_file_into,
 )
+from jiuzhu.engine.intake.parallel import import_parallel, splittable
 from jiuzhu.engine.intake.readers import SUFFIXES
 
 __all__ = ["BatchResult", "Progress", "cpu_cores", "expand_paths", "import_file", "import_paths"]
@@ -84,9 +84,9 @@ def import_paths(paths: Iterable[Path], *, jobs: int | None = None, bounded: boo
         en = f"the as-of date {as_of.isoformat()} is in the future; nothing imported"
         return [failed_result(p, zh, en) for p in files]
     if bounded and files:
-        return parallel.import_parallel(files, max(1, jobs), bounded=True, **options)
-    if jobs > 1 and files and (len(files) > 1 or parallel.splittable(files[0])):
-        return parallel.import_parallel(files, jobs, **options)
+        return import_parallel(files, max(1, jobs), bounded=True, **options)
+    if jobs > 1 and files and (len(files) > 1 or splittable(files[0])):
+        return import_parallel(files, jobs, **options)
     results: list[BatchResult] = []
     with WarehouseWriter() as warehouse:
         for p in files:

@@ -26,7 +26,7 @@ from jiuzhu.engine.identity.names import is_masked, normalise_name
 from jiuzhu.engine.identity.phones import parse_phone
 from jiuzhu.engine.intake.headers import HeaderFit, cell_text
 from jiuzhu.engine.intake.readers import column_letter
-from jiuzhu.engine.sources.spec import Field
+from jiuzhu.engine.sources import Field
 
 MAX_CELL = 10_000  # sources.md §1: a longer cell is a bad value
 REPORT_VALUE = 200  # a value in a report is cut to this many characters

@@ -29,8 +29,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+import jiuzhu.engine.intake.limits as lim
 from jiuzhu.engine.identity.calendar import today
-from jiuzhu.engine.intake import limits as lim
 from jiuzhu.engine.intake.batch import (
     BatchResult,
     BatchWork,
@@ -45,7 +45,7 @@ from jiuzhu.engine.intake.batch import (
     written_line,
 )
 from jiuzhu.engine.intake.readers import CSV_SUFFIXES, UnreadableFile
-from jiuzhu.engine.warehouse.store import WarehouseBusy
+from jiuzhu.engine.warehouse import WarehouseBusy
 
 SPLIT_BYTES = 8 << 20  # a CSV this large is parsed in parts, one per worker
 MAX_PARTS = 4  # every part reads the file from its start: more parts, more reading twice

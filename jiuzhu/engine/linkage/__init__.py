@@ -1,5 +1,12 @@
-"""Linkage: records → persons. Exact on valid ID numbers, Splink on the residue (docs/linkage.md)."""
+"""Linkage: records → persons. Exact on valid ID numbers, Splink on the residue (docs/linkage.md). Its
+public module: the other parts import these names from here, never from the modules below. Spark stays
+optional: ``spark_session`` imports pyspark only when it makes a session."""
 
+from jiuzhu.engine.linkage.export import export_rows, has_linkage, write_export
+from jiuzhu.engine.linkage.namekeys import name_keys
 from jiuzhu.engine.linkage.run import LinkResult, link, link_connection
+from jiuzhu.engine.linkage.spark import lake_dir, spark_session
+from jiuzhu.engine.linkage.store import person_key
 
-__all__ = ["LinkResult", "link", "link_connection"]
+__all__ = ["LinkResult", "export_rows", "has_linkage", "lake_dir", "link", "link_connection", "name_keys",
+           "person_key", "spark_session", "write_export"]

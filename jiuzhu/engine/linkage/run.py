@@ -28,7 +28,7 @@ from jiuzhu.engine.linkage.model import MATCH_WEIGHT_THRESHOLD
 from jiuzhu.engine.linkage.scoring import score_residue
 from jiuzhu.engine.linkage.spark import spark_session
 from jiuzhu.engine.linkage.store import build_in, write_tables
-from jiuzhu.engine.warehouse.store import connect
+from jiuzhu.engine.warehouse import connect
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from jiuzhu.engine.linkage.spark import lake_dir, spark_session
+from jiuzhu.engine.linkage import lake_dir, spark_session
 from jiuzhu.engine.screening.subjects import COMMON_COLUMNS, SOURCE_COLUMNS, SQL_TYPES, VIEWS
 
 # The inputs screening reads, with the columns it needs when a table is missing (nothing ingested yet).

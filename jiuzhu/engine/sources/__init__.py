@@ -1,5 +1,6 @@
 """The source types: one declarative spec per type (sources.md §3) — its fields with their kinds, the
-headers they go by, its default sending unit. ``SPECS`` keeps the order of sources.md.
+headers they go by, its default sending unit. ``SPECS`` keeps the order of sources.md. This is the part's
+public module: the other parts import from here, never from ``spec`` or a type's module.
 
 A package of its own because two parts read it and neither should own it: intake matches a file's
 headers to a spec, and the warehouse lays out ``rec_<type>`` from the same spec. Intake writes into the
@@ -23,7 +24,9 @@ from jiuzhu.engine.sources import (
     veteran,
     victim,
 )
-from jiuzhu.engine.sources.spec import SourceSpec
+from jiuzhu.engine.sources.spec import PERSON_FIELDS, SQL_TYPES, Field, SourceSpec
+
+__all__ = ["PERSON_FIELDS", "SPECS", "SQL_TYPES", "Field", "SourceSpec", "get_spec", "source_code", "source_title"]
 
 SPECS: dict[str, SourceSpec] = {
     m.SPEC.code: m.SPEC

@@ -11,7 +11,7 @@ from datetime import date
 
 import numpy as np
 
-from jiuzhu.engine.synth import names as nm
+import jiuzhu.engine.synth.names as nm
 from jiuzhu.engine.synth.places import FUJIAN_COUNTIES, phones
 
 RELATIONS = ("户主", "配偶", "子", "女", "父亲", "母亲", "孙子", "孙女", "兄弟姐妹", "其他")

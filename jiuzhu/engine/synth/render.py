@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from jiuzhu.engine.synth import cells as cl
-from jiuzhu.engine.synth import names as nm
+import jiuzhu.engine.synth.cells as cl
+import jiuzhu.engine.synth.names as nm
 from jiuzhu.engine.synth.config import Dirt, IdPoor
 from jiuzhu.engine.synth.layouts import Column, Layout
 from jiuzhu.engine.synth.population import Population, to_date

@@ -1,0 +1,39 @@
+"""The warehouse: the DuckDB file, its schema, batches as snapshots, retention (docs/architecture.md
+"Warehouse contract"). Its public module: the other parts import these names from here, never from the
+modules below."""
+
+from jiuzhu.engine.warehouse.batches import (
+    REJECTION_COLUMNS,
+    STATE_NAMES,
+    BatchRow,
+    BatchStateError,
+    Withdrawn,
+    batch_id,
+    confirm,
+    create_staging,
+    current_snapshot,
+    drop_staging,
+    existing_batches,
+    file_sha256,
+    hold_below,
+    insert_batch,
+    insert_rejections,
+    insert_table,
+    list_batches,
+    records_table,
+    rejections,
+    unstage,
+    withdraw,
+    withdrawn_counts,
+)
+from jiuzhu.engine.warehouse.retention import purge_batches, purge_person, superseded_before
+from jiuzhu.engine.warehouse.schema import SCHEMA_VERSION, ensure_schema
+from jiuzhu.engine.warehouse.store import WarehouseBusy, connect, file_version
+from jiuzhu.engine.warehouse.version import WarehouseTooNew, migrate_warehouse
+
+__all__ = ["REJECTION_COLUMNS", "SCHEMA_VERSION", "STATE_NAMES", "BatchRow", "BatchStateError", "WarehouseBusy",
+           "WarehouseTooNew", "Withdrawn", "batch_id", "confirm", "connect", "create_staging", "current_snapshot",
+           "drop_staging", "ensure_schema", "existing_batches", "file_sha256", "file_version", "hold_below",
+           "insert_batch", "insert_rejections", "insert_table", "list_batches", "migrate_warehouse",
+           "purge_batches", "purge_person", "records_table", "rejections", "superseded_before", "unstage",
+           "withdraw", "withdrawn_counts"]

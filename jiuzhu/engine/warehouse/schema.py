@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
-from jiuzhu.engine.sources import SPECS
-from jiuzhu.engine.sources.spec import PERSON_FIELDS, SQL_TYPES, SourceSpec
+from jiuzhu.engine.sources import PERSON_FIELDS, SPECS, SQL_TYPES, SourceSpec
 
 LINEAGE = (("record_id", "VARCHAR PRIMARY KEY"), ("batch_id", "VARCHAR"), ("source_type", "VARCHAR"),
            ("file_name", "VARCHAR"), ("sheet", "VARCHAR"), ("row", "INTEGER"), ("id_status", "VARCHAR"),

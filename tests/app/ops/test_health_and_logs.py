@@ -65,12 +65,13 @@ def test_warehouse_is_opened_again_only_when_it_changed(home, monkeypatch):
     with connect(path):
         pass
     opened = []
+    counts = health.warehouse_counts
 
     def counting(*args, **kwargs):
         opened.append(args[0])
-        return connect(*args, **kwargs)
+        return counts(*args, **kwargs)
 
-    monkeypatch.setattr(health, "connect", counting)
+    monkeypatch.setattr(health, "warehouse_counts", counting)
     assert health.check_warehouse() == {"ok": True, "batches": 0, "schema_version": 1}
     assert health.check_warehouse() == {"ok": True, "batches": 0, "schema_version": 1}
     assert opened == [path]
