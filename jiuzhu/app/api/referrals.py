@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of, shown_id
 from jiuzhu.app.api.common import allowed, get_or_refuse
+from jiuzhu.app.casework.models import Case
 from jiuzhu.app.config import dates
 from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.models import Notification, Referral
@@ -131,8 +132,6 @@ def list_notifications(request: HttpRequest):
 
 
 def get_case_or_refuse(request: HttpRequest, case_id: int):
-    from jiuzhu.app.casework.models import Case
-
     return get_or_refuse(request, Case, case_id, "case.cooperation")
 
 

@@ -1,7 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from jiuzhu.app.jobs.heartbeat import check_worker
-from jiuzhu.app.jobs.models import Job
+from jiuzhu.app.jobs.models import Job, JobState
 
 
 @admin.register(Job)
@@ -23,10 +23,6 @@ class JobAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         """The queue and the last runs are the list; above it, whether the worker is alive (heartbeat.py)."""
-        from django.contrib import messages
-
-        from jiuzhu.app.jobs.models import JobState
-
         beat = check_worker()
         queued = Job.objects.filter(state=JobState.QUEUED).count()
         running = Job.objects.filter(state=JobState.RUNNING).count()

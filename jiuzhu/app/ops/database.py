@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from jiuzhu.cli.errors import CommandError
 from jiuzhu.engine.home import jiuzhu_home
 
 SQLITE_NAME = "jiuzhu.sqlite3"
@@ -30,8 +31,6 @@ def case_database(home: Path | None = None) -> CaseDatabase:
     url = os.environ.get("DATABASE_URL", "")
     if url:
         if not url.startswith(("postgres://", "postgresql://")):
-            from jiuzhu.cli.errors import CommandError
-
             raise CommandError("DATABASE_URL 只支持 postgresql://", "DATABASE_URL must be postgresql://…")
         return CaseDatabase("postgresql", url=url)
     return CaseDatabase("sqlite", sqlite_path=(home or jiuzhu_home()) / SQLITE_NAME)

@@ -13,6 +13,9 @@ import struct
 from pathlib import Path
 from typing import BinaryIO
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from jiuzhu.cli.errors import CommandError
 
 MAGIC = b"JIUZHU-BACKUP-AESGCM-1\n"
@@ -47,8 +50,6 @@ class SealingWriter:
     """File-like: bytes written go out encrypted, in chunks; `close()` writes the last chunk."""
 
     def __init__(self, raw: BinaryIO, key: bytes) -> None:
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
         self._raw, self._aead, self._prefix = raw, AESGCM(key), os.urandom(7)
         self._buf = bytearray()
         self._n = 0
@@ -78,8 +79,6 @@ class OpeningReader:
     """File-like over a sealed stream: `read(n)` returns plain bytes; a damaged stream raises CommandError."""
 
     def __init__(self, raw: BinaryIO, key: bytes) -> None:
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
         if raw.read(len(MAGIC)) != MAGIC:
             raise _damaged("not an encrypted jiuzhu backup")
         self._raw, self._aead, self._prefix = raw, AESGCM(key), raw.read(7)
@@ -97,8 +96,6 @@ class OpeningReader:
         return out
 
     def _open_next(self) -> None:
-        from cryptography.exceptions import InvalidTag
-
         head = self._raw.read(4)
         if len(head) < 4:
             raise _damaged("the archive ends before its last chunk (truncated)")

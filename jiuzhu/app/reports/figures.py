@@ -13,11 +13,27 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from django.db.models import Q
+
+from jiuzhu.app.accounts.models import Unit
+from jiuzhu.app.casework.models import (
+    Approval,
+    Case,
+    Decision,
+    FollowUp,
+    Origin,
+    Payment,
+    PaymentState,
+    RefusalReason,
+    TimeLimit,
+)
+from jiuzhu.app.clues.models import Clue, ClueState
 from jiuzhu.app.config import dates
-from jiuzhu.app.referrals.services.figures import UnitFigures
+from jiuzhu.app.referrals.services.figures import UnitFigures, unit_figures
 from jiuzhu.app.reports.periods import Period, default_start_year, local_date, periods_of
 from jiuzhu.engine.identity.calendar import working_days_between
 from jiuzhu.engine.region import current_region
+from jiuzhu.engine.sources import SPECS
 
 REVIEW_LIMIT = "case_review"  # 10 working days from 受理 (workflow.md §1)
 APPROVAL_TARGET = "approval_target"  # the county's 7-working-day target
@@ -127,8 +143,6 @@ def _person(id_number: str, person_key: str, case_id: int) -> str:
 
 
 def _limit_days() -> dict[str, int]:
-    from jiuzhu.app.casework.models import TimeLimit
-
     days = dict(DEFAULT_DAYS)
     for code, n in TimeLimit.objects.filter(code__in=list(DEFAULT_DAYS)).values_list("code", "working_days"):
         days[code] = n
@@ -172,8 +186,6 @@ def _quarter_row(result: QuarterlyFigures, d: date) -> QuarterRow | None:
 
 
 def _clues(result: QuarterlyFigures, widest: Period) -> None:
-    from jiuzhu.app.clues.models import Clue, ClueState
-
     rows = Clue.objects.filter(first_seen__gte=widest.begins_at(), first_seen__lt=widest.ends_before()) \
         .values_list("rule", "rule_name", "records", "state", "first_seen")
     for rule, rule_name, records, state, first_seen in rows:
@@ -191,8 +203,6 @@ def _clues(result: QuarterlyFigures, widest: Period) -> None:
 
 
 def _cases(result: QuarterlyFigures, widest: Period) -> None:
-    from jiuzhu.app.casework.models import Case
-
     rows = Case.objects.filter(accepted_on__range=(widest.start, widest.end)) \
         .values_list("id", "person_id_number", "person_key", "origin", "urgent", "tags", "accepted_on")
     persons: dict[str, set[str]] = defaultdict(set)
@@ -215,8 +225,6 @@ def _cases(result: QuarterlyFigures, widest: Period) -> None:
 
 
 def _decisions(result: QuarterlyFigures, widest: Period) -> None:
-    from jiuzhu.app.casework.models import Approval, Decision
-
     decisions = list(Decision.objects.filter(decided_on__range=(widest.start, widest.end)).values_list(
         "case_id", "kind", "amount_fen", "refusal_reason", "decided_on", "case__accepted_on",
         "case__person_id_number", "case__person_key"))
@@ -260,8 +268,6 @@ def _decisions(result: QuarterlyFigures, widest: Period) -> None:
 
 
 def _payments(result: QuarterlyFigures, widest: Period) -> None:
-    from jiuzhu.app.casework.models import Payment, PaymentState
-
     rows = Payment.objects.filter(state=PaymentState.PAID, paid_on__range=(widest.start, widest.end)) \
         .values_list("amount_fen", "paid_on")
     for amount_fen, paid_on in rows:
@@ -281,8 +287,6 @@ def _missed(due: date | None, done: date | None, today: date) -> bool:
 
 def _units(result: QuarterlyFigures, today: date) -> None:
     """Per unit, from the referrals app. A period not over yet is judged on `today`, not on its last day."""
-    from jiuzhu.app.referrals.services.figures import unit_figures
-
     for pf in result.periods:
         if pf.start > today:
             continue
@@ -292,10 +296,6 @@ def _units(result: QuarterlyFigures, today: date) -> None:
 
 
 def _follow_ups(result: QuarterlyFigures, widest: Period, today: date) -> None:
-    from django.db.models import Q
-
-    from jiuzhu.app.casework.models import FollowUp
-
     rows = FollowUp.objects.filter(Q(done_on__range=(widest.start, widest.end))
                                    | Q(due_on__range=(widest.start, widest.end))).values_list("done_on", "due_on")
     for done_on, due_on in rows:
@@ -306,10 +306,6 @@ def _follow_ups(result: QuarterlyFigures, widest: Period, today: date) -> None:
 
 def _names(result: QuarterlyFigures) -> None:
     """Chinese names for every code the tables show, in a fixed order."""
-    from jiuzhu.app.accounts.models import Unit
-    from jiuzhu.app.casework.models import Origin, RefusalReason
-    from jiuzhu.engine.sources import SPECS
-
     result.rule_names = dict(sorted(result.rule_names.items()))
     seen_sources = {s for pf in result.periods for s in pf.clues_by_source}
     result.source_names = {code: spec.title for code, spec in SPECS.items() if code in seen_sources}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -70,7 +72,5 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _attachment(name: str) -> str:
-    from urllib.parse import quote
-
     ascii_name = "quarterly-report." + name.rsplit(".", 1)[-1]
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.template.loader import render_to_string
 
@@ -24,8 +25,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponseForbidde
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """django-axes' answer while a user name is locked out at this address (AXES_LOCKOUT_CALLABLE)."""
-    from django.conf import settings
-
     minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
     html = render_to_string("web/locked_out.html", {"failure_limit": settings.AXES_FAILURE_LIMIT,
                                                     "minutes": minutes}, request=request)

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import numpy as np
 
+from jiuzhu.engine.identity.idcard import check_digit
+
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -103,8 +105,6 @@ def id_cell(id18: str, form: str, rng: np.random.Generator, csv: bool) -> object
             return Num(float(int(id18)))
         # Excel shows it as 3.50425E+17, or, formatted as a number, with the last digits as 000
         zeros = id18[:15] + "000"
-        from jiuzhu.engine.identity.idcard import check_digit
-
         if rng.random() < 0.3 and check_digit(zeros[:17]) != zeros[17]:
             return zeros
         return f"{float(int(id18)):.14E}"

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing as mp
+import os
+import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -270,8 +273,6 @@ def run_chunk(job: Job, renderers: dict[str, FileRenderer] | None = None, truth:
 
 def _merge_part(job: Job, result: ChunkResult, renderers: dict[str, FileRenderer], truth: Truth) -> None:
     """Append a worker's part files to the final files, shifting row numbers into place."""
-    import shutil
-
     assert job.part_dir is not None
     offset = {}
     for source, fr in renderers.items():
@@ -308,8 +309,6 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
              province: bool | None = None, progress: bool = False, workers: int | None = None,
              chunk: int = CHUNK) -> dict:
     """Write the files and truth/ into ``out``; return the manifest."""
-    import os
-
     started = time.monotonic()
     config = config or SynthConfig()
     province = residents >= 5_000_000 if province is None else province
@@ -345,8 +344,6 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
     if len(chunks) == 1:
         report(run_chunk(jobs[0], renderers, truth))
     else:
-        import multiprocessing as mp
-
         procs = workers or min(len(chunks), max(1, (os.cpu_count() or 1)))
         with mp.get_context("fork").Pool(procs) as pool:
             for job, r in zip(jobs, pool.imap(run_chunk, jobs), strict=True):

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from jiuzhu.engine.synth.population import DAUGHTER, HEAD, SON, SPOUSE
+from jiuzhu.engine.synth.population import DAUGHTER, GRANDDAUGHTER, GRANDSON, HEAD, SON, SPOUSE, to_date
 from jiuzhu.engine.synth.state import (
     OTHER_CAUSES,
     PERSONAL_INJURY,
@@ -307,7 +307,6 @@ class Planter:
         if p is None:
             return
         birth = self.st.age  # noqa: F841  (kept simple: incident on the 18th birthday)
-        from jiuzhu.engine.synth.population import to_date
         b = to_date(int(self.pop.birth[p]))
         try:
             eighteen = b.replace(year=b.year + 18)
@@ -337,7 +336,6 @@ class Planter:
 
     def grandchild(self) -> None:
         pop, st = self.pop, self.st
-        from jiuzhu.engine.synth.population import GRANDDAUGHTER, GRANDSON
         cand = np.flatnonzero((st.age < 16) & np.isin(pop.relation, (GRANDSON, GRANDDAUGHTER)) & ~st.busy)
         if len(cand) == 0:
             return

@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 
 from jiuzhu.engine.identity.casenumbers import normalise_case_number
-from jiuzhu.engine.synth.population import DAUGHTER, HEAD, SON, SPOUSE
+from jiuzhu.engine.synth.population import DAUGHTER, HEAD, SON, SPOUSE, to_date
 from jiuzhu.engine.synth.state import PERSONAL_INJURY, SEXUAL_OR_DOMESTIC, SUPPORT, VIOLENT_SEXUAL, State
 
 
@@ -29,8 +29,6 @@ def age_on(birth: date, d: date) -> int:
 
 def evaluate(st: State) -> dict[str, set[int]]:
     """rule → persons (local indexes) with at least one clue of that rule."""
-    from jiuzhu.engine.synth.population import to_date
-
     pop, d = st.pop, st.as_of
     recs = {t: [r for r in rows if not r.get("rejected")] for t, rows in st.records.items()}
     lo = year_before(d)

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+import xlwt
 
 from jiuzhu.engine.synth.cells import DateCell, Num
 
@@ -77,8 +81,6 @@ class CsvWriter(SheetWriter):
 
     def append_part(self, part: Path, rows: int) -> None:
         """Append a part file's bytes (same encoding, no BOM) and count its rows."""
-        import shutil
-
         self._fh.flush()
         with open(part, "rb") as src:
             shutil.copyfileobj(src, self._fh.buffer, 16 * 1024 * 1024)
@@ -213,8 +215,6 @@ def _sheet_xml(rows: list[list[object]], merges: list[str], styles: dict[tuple[i
 
 
 def _write_book(path: Path, sheets: list[tuple[str, str, bool]]) -> None:
-    import zipfile
-
     ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
           '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -274,8 +274,6 @@ def _xl(c: object) -> object:
 
 class XlsWriter(_Buffered):
     def close(self, tail: list[list[object]]) -> None:
-        import xlwt
-
         f = self.frame
         wb = xlwt.Workbook(encoding="utf-8")
         ws = wb.add_sheet(f.sheet_name)
