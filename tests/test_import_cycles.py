@@ -8,6 +8,8 @@ jiuzhu.cli.X (a module directly in jiuzhu/app, e.g. settings, counts as a packag
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -395,3 +397,28 @@ def test_the_seam_checks_see_an_import_past_a_public_module(tmp_path):
         "jiuzhu.app.ops.health imports jiuzhu.engine.warehouse: the app imports from the engine only "
         "jiuzhu.engine.api, jiuzhu.engine.home, jiuzhu.engine.identity",
     ]
+
+
+# The value libraries load no heavy library, and the warehouse's public module no more than DuckDB; pyspark
+# loads only for a Spark session (docs/architecture.md "Parts of the engine").
+LIGHT_IMPORTS = {
+    "jiuzhu.engine.identity.idcard": ("duckdb", "pyarrow", "splink", "pyspark"),
+    "jiuzhu.engine.sources": ("duckdb", "pyarrow", "splink", "pyspark"),
+    "jiuzhu.engine.units": ("duckdb", "pyarrow", "splink", "pyspark"),
+    "jiuzhu.engine.region": ("duckdb", "pyarrow", "splink", "pyspark"),
+    "jiuzhu.engine.cells": ("duckdb", "pyarrow", "splink", "pyspark"),
+    "jiuzhu.engine.home": ("duckdb", "pyarrow", "splink", "pyspark"),
+    "jiuzhu.engine.warehouse": ("pyarrow", "splink", "pyspark"),
+    "jiuzhu.engine.api": ("pyspark",),
+}
+
+
+def test_public_modules_load_no_more_than_they_need():
+    code = ("import importlib, sys\n"
+            f"for module, heavy in {LIGHT_IMPORTS!r}.items():\n"
+            "    before = set(sys.modules)\n"
+            "    importlib.import_module(module)\n"
+            "    print(module, sorted(h for h in heavy if h in sys.modules and h not in before))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    loaded = [line for line in out.stdout.splitlines() if not line.endswith("[]")]
+    assert not loaded, "heavier than needed:\n" + "\n".join(loaded)

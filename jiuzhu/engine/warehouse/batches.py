@@ -8,16 +8,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import duckdb
-import pyarrow as pa
 
 from jiuzhu.engine.sources import SPECS, get_spec
 from jiuzhu.engine.warehouse.schema import record_columns
 
-_ARROW = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BIGINT": pa.int64(), "INTEGER": pa.int32(),
-          "BOOLEAN": pa.bool_()}
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 REJECTION_COLUMNS = ("batch_id", "file_name", "sheet", "row", "column", "value", "reason", "kind")
 
 
@@ -54,13 +55,22 @@ def existing_batches(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[
 
 
 def _arrow_type(sql: str) -> pa.DataType:
-    return _ARROW[sql.split()[0]]
+    # The warehouse's public module stays as light as DuckDB for those who only open, read or migrate the
+    # file (jiuzhu init); pyarrow loads with the first batch written.
+    # here, not at the top: pyarrow loads only when a batch is written
+    import pyarrow as pa
+
+    return {"VARCHAR": pa.string(), "DATE": pa.date32(), "BIGINT": pa.int64(), "INTEGER": pa.int32(),
+            "BOOLEAN": pa.bool_()}[sql.split()[0]]
 
 
 def records_table(source_type: str, records: list[dict], columns: dict[str, list] | None = None) -> pa.Table:
     """Records (dicts keyed by column name; missing keys are NULL) as an Arrow table of ``rec_<type>``'s
     columns; ``columns``: whole columns given as lists instead (e.g. the lineage, the same for every
     record)."""
+    # here, not at the top: pyarrow loads only when a batch is written (see _arrow_type)
+    import pyarrow as pa
+
     given = columns or {}
     cols = record_columns(get_spec(source_type))
     return pa.table({name: pa.array(given[name] if name in given else [r.get(name) for r in records],
@@ -107,6 +117,9 @@ def insert_rejections(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None
     """Rows in the order of ``REJECTION_COLUMNS``."""
     if not rows:
         return
+    # here, not at the top: pyarrow loads only when a batch is written (see _arrow_type)
+    import pyarrow as pa
+
     types = [pa.string(), pa.string(), pa.string(), pa.int32(), pa.string(), pa.string(), pa.string(),
              pa.string()]
     columns = enumerate(zip(REJECTION_COLUMNS, types, strict=True))
