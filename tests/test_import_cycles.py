@@ -38,8 +38,7 @@ KNOWN_PACKAGE_CYCLES: dict[frozenset[str], str] = {
 }
 KNOWN_LAYER_BREACHES: dict[tuple[str, str], str] = {
     ("casework", "referrals"): "notices and the help kinds are referrals' models",
-    ("clues", "casework"): "the clue queue shows 核查 deadlines by casework's limits and calendar; screening "
-                           "reads casework's wage table",
+    ("clues", "casework"): "screening reads casework's wage table",
     ("clues", "referrals"): "notices and the 职责清单's answer limit are referrals'",
 }
 

@@ -14,30 +14,12 @@ from jiuzhu.app.casework.access import LEADERS, cases_for
 from jiuzhu.app.casework.models import Task
 from jiuzhu.app.clues.access import clues_to_work
 from jiuzhu.app.config.dates import today
-from jiuzhu.engine.identity.calendar import add_working_days
+from jiuzhu.app.config.due import soon_until, status
 
-SOON_WORKING_DAYS = 2  # "due soon": the limit ends within this many working days
 # (user, on) -> rows of 我的期限 owed to a part above casework (referrals: referrals to sign or answer, plan
 # items, meeting decisions); each such part adds its function when Django starts (its AppConfig.ready)
 DeadlineSource = Callable[..., list[dict]]
 _SOURCES: list[DeadlineSource] = []
-
-
-def status(due_on: date | None, done_on: date | None = None, *, on: date | None = None) -> str:
-    """"overdue", "soon" or "" for a due date."""
-    if due_on is None or done_on is not None:
-        return ""
-    on = on or today()
-    if due_on < on:
-        return "overdue"
-    if due_on <= soon_until(on):
-        return "soon"
-    return ""
-
-
-def soon_until(on: date) -> date:
-    """The last due date that is "soon" on day `on`."""
-    return add_working_days(on, SOON_WORKING_DAYS)
 
 
 def open_tasks() -> QuerySet[Task]:

@@ -11,12 +11,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from jiuzhu.app.casework import deadlines
 from jiuzhu.app.clues import access
 from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueSource, ClueState, RuleSetting
 from jiuzhu.app.config.dates import today
+from jiuzhu.app.config.due import soon_until
 from jiuzhu.engine.cells import safe_cell
-from jiuzhu.engine.identity.calendar import add_working_days
 
 PAGE_SIZES = (50, 100, 200)
 TAGS = ("未成年人", "残疾人", "退役军人", "老年人", "妇女")
@@ -92,7 +91,7 @@ def filtered(user, f: Mapping[str, str], *, team: bool = False) -> QuerySet[Clue
     elif handler.isdigit():
         clues = clues.filter(verification__handler__profile__pk=int(handler))
     on = today()
-    soon = add_working_days(on, deadlines.SOON_WORKING_DAYS)
+    soon = soon_until(on)
     if f.get("due") == "overdue":
         clues = clues.filter(Q(verification__due_on__lt=on, verification__outcome="")
                              | Q(answer_due__lt=on, unit_outcome="", state__in=OPEN_STATES))

@@ -14,10 +14,10 @@ from jiuzhu.app.accounts import audit, listing
 from jiuzhu.app.accounts.access import shown_id
 from jiuzhu.app.accounts.models import Profile, Role, Unit
 from jiuzhu.app.accounts.policy import allow, get_visible_or_404
-from jiuzhu.app.casework import deadlines
 from jiuzhu.app.clues import access, evidence, sections, services
 from jiuzhu.app.clues import queue as queue_mod
 from jiuzhu.app.clues.models import Clue, ClueSource, ClueState, UnitOutcome
+from jiuzhu.app.config import due
 from jiuzhu.app.config.dates import today
 from jiuzhu.engine.region import current_region
 
@@ -79,8 +79,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     for c in page_rows:
         v = getattr(c, "verification", None) if hasattr(c, "verification") else None
         rows.append({"clue": c, "v": v, "id": id_for(c),
-                     "status": deadlines.status(v.due_on, v.decided_on) if v else "",
-                     "answer_status": deadlines.status(c.answer_due) if c.waits_for_unit else ""})
+                     "status": due.status(v.due_on, v.decided_on) if v else "",
+                     "answer_status": due.status(c.answer_due) if c.waits_for_unit else ""})
     audit.record(request, "view", object_type="clues.queue",
                  detail={"count": total, "page": page, "team": team,
                          "filters": sorted(k for k in queue_mod.FILTER_KEYS if request.GET.get(k))})

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 def test_populate_makes_cases_in_each_state(monkeypatch):
     from jiuzhu.app.accounts.demo import create_demo_users
-    from jiuzhu.app.casework import deadlines, demo
+    from jiuzhu.app.casework import demo
+    from jiuzhu.app.config import due
 
     monkeypatch.setattr(demo, "today", lambda: date(2025, 11, 20))
     create_demo_users()
@@ -26,7 +27,7 @@ def test_populate_makes_cases_in_each_state(monkeypatch):
     assert states == [CaseState.REVIEWING, CaseState.APPROVING, CaseState.CLOSED, CaseState.REFUSED,
                       CaseState.PAYING, CaseState.APPROVED]
     overdue = Case.objects.get(number=numbers[0])
-    assert deadlines.status(overdue.review_due, on=date(2025, 11, 20)) == "overdue"
+    assert due.status(overdue.review_due, on=date(2025, 11, 20)) == "overdue"
     # no 未成年人 clue here; the 残疾人 one comes first and goes to the disabled team's handler
     assert Case.objects.get(number=numbers[0]).handler.username == "jcg_li"
     assert Case.objects.get(number=numbers[0]).person_name == "演示3"

@@ -137,7 +137,7 @@ def test_deadlines_page_for_user_and_leader(client, people, new_case):
 
 
 def test_due_status():
-    from jiuzhu.app.casework.deadlines import status
+    from jiuzhu.app.config.due import status
 
     on = date(2025, 9, 30)
     assert status(date(2025, 9, 29), on=on) == "overdue"

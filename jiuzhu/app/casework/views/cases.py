@@ -40,6 +40,7 @@ from jiuzhu.app.casework.services.acceptance import (
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.casework.views.common import form_errors, visible_case
 from jiuzhu.app.clues.models import Clue
+from jiuzhu.app.config import due
 from jiuzhu.app.config.dates import today
 from jiuzhu.engine.region import current_region
 
@@ -105,7 +106,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     rows = [{"case": c, "due": c.review_due if c.state in (CaseState.REVIEWING, CaseState.APPROVING) else None}
             for c in page.object_list]
     for row in rows:
-        row["status"] = deadlines.status(row["due"])
+        row["status"] = due.status(row["due"])
     profile = request.profile
     handlers = Profile.objects.filter(unit=profile.unit, role=Role.HANDLER).select_related("user") \
         if profile.in_procuratorate else Profile.objects.none()
@@ -126,7 +127,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person_id": shown_id(request.user, case.person_id_number),
         "timeline": case.timeline.select_related("unit", "actor__profile"),
         "units": case.case_units.select_related("unit"),
-        "review_status": deadlines.status(case.review_due) if case.state in (
+        "review_status": due.status(case.review_due) if case.state in (
             CaseState.REVIEWING, CaseState.APPROVING) else "",
         "correctable": not partner and case.state in BEFORE_DECISION and access.can_handle(request.user, case),
     }

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from jiuzhu.app.accounts.access import deny
 from jiuzhu.app.accounts.models import Profile, Role
 from jiuzhu.app.accounts.policy import allow, get_visible_or_404
-from jiuzhu.app.casework import deadlines, signals
+from jiuzhu.app.casework import signals
 from jiuzhu.app.casework.forms import ConcludeForm
 from jiuzhu.app.casework.models import Outcome
 from jiuzhu.app.casework.services import verification
@@ -22,6 +22,7 @@ from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.casework.services.notices import one_notice_per_owner
 from jiuzhu.app.clues import access
 from jiuzhu.app.clues.models import Clue
+from jiuzhu.app.config import due
 
 
 @require_POST
@@ -121,7 +122,7 @@ def clue_sections(request: HttpRequest, clue: Clue) -> dict[str, str]:
     case = getattr(clue, "case", None) if hasattr(clue, "case") else None
     context = {
         "clue": clue, "v": v, "case": case, "partner": not request.profile.in_procuratorate,
-        "status": deadlines.status(v.due_on, v.decided_on) if v else "",
+        "status": due.status(v.due_on, v.decided_on) if v else "",
         "can_work": access.can_work_clue(request.user, clue), "can_assign": access.can_assign(request.user),
         "form": ConcludeForm(), "handlers": Profile.objects.filter(unit=request.profile.unit, role=Role.HANDLER)}
     return {slot: render_to_string(f"casework/_clue_{slot}.html", context, request) for slot in ("facts", "steps")}

@@ -12,6 +12,7 @@ from jiuzhu.app.casework import access, deadlines
 from jiuzhu.app.casework.models import CaseState, TaskKind
 from jiuzhu.app.casework.services import approval
 from jiuzhu.app.casework.worklists import payments_to_make, waiting_approvals
+from jiuzhu.app.config import due
 
 # 发放's sortable columns (the list itself shows more; these are what ?sort= may name)
 PAYMENT_COLUMNS = [Column("案号", lambda c: c.number, "id", "number"),
@@ -22,7 +23,7 @@ PAYMENT_COLUMNS = [Column("案号", lambda c: c.number, "id", "number"),
 @allow("case.approvals")
 def approvals(request: HttpRequest) -> HttpResponse:
     waiting = section(request, waiting_approvals(request.user))
-    rows = [{"case": c, "level": approval.pending_level(c), "status": deadlines.status(c.review_due)}
+    rows = [{"case": c, "level": approval.pending_level(c), "status": due.status(c.review_due)}
             for c in waiting.rows]
     audit.record(request, "view", object_type="casework.approvals",
                  detail={"count": waiting.total, "page": waiting.page.number})
@@ -42,7 +43,7 @@ def payments(request: HttpRequest) -> HttpResponse:
     for c in page.object_list:
         p = getattr(c, "payment", None) if hasattr(c, "payment") else None
         rows.append({"case": c, "payment": p,
-                     "notify_status": deadlines.status(p.notify_due, p.notified_on) if p else ""})
+                     "notify_status": due.status(p.notify_due, p.notified_on) if p else ""})
     return render(request, "casework/payments.html", {**listing, "rows": rows, "show": show})
 
 

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from jiuzhu.app.accounts.access import profile_of
-from jiuzhu.app.casework import deadlines
+from jiuzhu.app.config import due
 from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.models import OPEN_PLAN_STATES, PENDING_STATES, PlanItem, Referral
 from jiuzhu.app.referrals.services.meetings import decisions_for_unit
@@ -46,13 +46,13 @@ def deadline_rows(user, on: date) -> list[dict]:
         step = "签收" if r.state == "sent" else "反馈"
         rows.append({"title": f"{step}移送{r.number}（{r.get_kind_display()}，{r.from_unit.name}）",
                      "link": reverse("referrals:detail", args=[r.pk]), "due": r.due_date(),
-                     "status": deadlines.status(r.due_date(), on=on)})
+                     "status": due.status(r.due_date(), on=on)})
     for d in decisions_for_unit(user):
         rows.append({"title": f"落实{d.meeting.held_on:%Y-%m-%d}定期会商议定事项：{d.text[:30]}",
                      "link": reverse("referrals:meeting", args=[d.meeting_id]), "due": d.due_date,
-                     "status": deadlines.status(d.due_date, on=on)})
+                     "status": due.status(d.due_date, on=on)})
     for item in unit_plan_items(user):
         rows.append({"title": f"落实救助方案事项：{item.get_kind_display()}（{item.case.number}）",
                      "link": reverse("referrals:plan_items"), "due": item.due_date,
-                     "status": deadlines.status(item.due_date, on=on)})
+                     "status": due.status(item.due_date, on=on)})
     return rows
