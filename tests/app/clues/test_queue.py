@@ -184,3 +184,31 @@ def test_open_queue_written_for_indexes_is_the_visible_open_set(people, clues):
         expected = set(access.clues_for(user).filter(state__in=OPEN_STATES).values_list("pk", flat=True))
         assert set(access.open_clues_for(user).values_list("pk", flat=True)) == expected, user.username
     assert {c.person_name for c in access.open_clues_for(people["alice"])} == {"小红", "老李"}
+
+
+def test_clue_page_shows_the_verification_sections_casework_adds(client, people, clues):
+    """核查 is casework's: its rows among the clue's facts and its forms, still posting to /clues/ paths."""
+    from jiuzhu.app.casework.services import verification
+
+    pk = clues["plain"].pk
+    verification.assign(clues["plain"], people["alice"], by=people["bob"], on=date(2025, 9, 1))
+    client.force_login(people["bob"])
+    page = client.get(f"/clues/{pk}/").content.decode()
+    assert "<tr><th>核查人</th><td>艾检察官（2025-09-01 分派）</td><th>核查期限</th>" in page
+    assert f'action="/clues/{pk}/assign/"' in page and "改派" in page and f'action="/clues/{pk}/conclude/"' in page
+    client.force_login(people["frank"])  # a partner unit: no 核查 steps on its own clue's page
+    page = client.get(f"/clues/{clues['civil'].pk}/").content.decode()
+    assert "/assign/" not in page and "/conclude/" not in page
+
+
+def test_a_referral_that_cannot_be_sent_undoes_the_conclusion(client, people, clues, units):
+    """移送 is referrals' answer to casework's clue_referred, inside the conclusion's transaction."""
+    from jiuzhu.app.referrals.models import Referral
+
+    client.force_login(people["alice"])
+    r = client.post(f"/clues/{clues['plain'].pk}/conclude/", {
+        "outcome": "refer", "reason": "请法院处理", "refer_to": units["court"].pk}, follow=True)
+    assert "法院的职责清单没有承接事项" in r.content.decode()
+    clues["plain"].refresh_from_db()
+    assert clues["plain"].state != ClueState.REFERRED and not Referral.objects.exists()
+    assert not Verification.objects.filter(clue=clues["plain"]).exists()  # the take-over undone too
