@@ -28,10 +28,14 @@ from jiuzhu.app.accounts.models import AuditEvent
 from jiuzhu.app.api import tokens
 from jiuzhu.app.api.models import ApiBatch, ApiToken
 from jiuzhu.app.api.referrals import AnswerIn, ReferralOut, ReturnIn, referral_out
+from jiuzhu.app.clues import export as clue_export
+from jiuzhu.app.clues.access import unit_clues
+from jiuzhu.app.clues.services import ClueError, conclude_clue
 from jiuzhu.app.config import dates
 from jiuzhu.app.referrals import access as referral_access
 from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.errors import ReferralError
+from jiuzhu.app.referrals.services.upload import store_file, submit_import
 from jiuzhu.app.registries.services import UploadRefused, check_upload
 from jiuzhu.engine.api import REJECTION_CSV_HEADER, batch_rejection_rows, file_batch_id, warehouse_batch
 
@@ -204,8 +208,6 @@ def _as_of(text: str | None) -> date:
 @batches.post("", response={202: BatchQueued, **ERRORS}, summary="推送名单文件（后台导入）")
 def push_batch(request: HttpRequest, file: UploadedFile | None = File(None), source: str | None = Form(None),
                as_of: str | None = Form(None)):
-    from jiuzhu.app.referrals.services.upload import store_file, submit_import
-
     if getattr(request, "upload_too_large", False):
         raise ApiError(413, "too_large", f"文件超过{settings.JIUZHU_UPLOAD_MAX_MB}MB",
                        f"the file is over {settings.JIUZHU_UPLOAD_MAX_MB} MB")
@@ -314,9 +316,7 @@ class ConclusionIn(Schema):
 
 
 def _clue_out(clue) -> dict:
-    from jiuzhu.app.clues.export import row
-
-    exported = row(clue)  # the clue export's values, so the API and the export agree
+    exported = clue_export.row(clue)  # the clue export's values, so the API and the export agree
     return {"clue_id": clue.pk, "rule": clue.rule, "person_name": clue.person_name,
             "person_id_number": clue.person_id_number, "priority": clue.priority, "tags": list(clue.tags or ()),
             "reason": clue.reason, "state": clue.state, "records": [r for r in str(exported[8]).split(";") if r],
@@ -326,8 +326,6 @@ def _clue_out(clue) -> dict:
 
 @clues.get("", response={200: ClueList, **ERRORS}, summary="本单位的线索")
 def list_clues(request: HttpRequest, state: str = "", limit: int = Limit, offset: int = Offset):
-    from jiuzhu.app.clues.access import unit_clues
-
     qs = unit_clues(unit_of(request)).order_by("id")
     if state:
         qs = qs.filter(state=state)
@@ -341,9 +339,6 @@ _CLUE_STATUS = {"bad_outcome": 400, "note_required": 400, "bad_request": 400, "n
 
 @clues.post("/{clue_id}/conclusion", response={200: ClueOut, **ERRORS}, summary="本单位对线索的答复")
 def conclude(request: HttpRequest, body: ConclusionIn, clue_id: int = Path(..., ge=1, le=MAX_ID)):
-    from jiuzhu.app.clues.access import unit_clues
-    from jiuzhu.app.clues.services import ClueError, conclude_clue
-
     clue = unit_clues(unit_of(request)).filter(pk=clue_id).first()
     if clue is None:
         raise Http404

@@ -17,11 +17,14 @@ and the PostgreSQL part is one transaction (see `restore`).
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import hashlib
+import io
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import tarfile
@@ -32,6 +35,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
+
+import psycopg
 
 from jiuzhu.app.ops.database import SQLITE_FILES, SQLITE_NAME, CaseDatabase, case_database
 from jiuzhu.app.ops.sealed import OpeningReader, SealingWriter, is_sealed
@@ -179,8 +184,6 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> str:
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
-    import io
-
     info = tarfile.TarInfo(name)
     info.size = len(data)
     info.mode = 0o600
@@ -196,9 +199,6 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _die_with_parent() -> None:
-    import ctypes
-    import signal
-
     # PR_SET_PDEATHSIG: a killed backup or restore takes its pg_dump/psql with it, so a restore's
     # transaction is rolled back rather than committed behind a rerun's back.
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
@@ -339,8 +339,6 @@ def _sha256(path: Path) -> str:
 
 
 def _pg(db: CaseDatabase):
-    import psycopg
-
     return psycopg.connect(db.url, autocommit=True)
 
 

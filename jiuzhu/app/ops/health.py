@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+from django.db import connection
+
 from jiuzhu.app.jobs.heartbeat import check_worker
 from jiuzhu.engine.api import (
     WAREHOUSE_SCHEMA_VERSION,
@@ -24,8 +26,6 @@ DEFAULT_MIN_FREE_MB = 500
 
 
 def check_database() -> dict:
-    from django.db import connection
-
     try:
         with connection.cursor() as cur:
             cur.execute("SELECT 1")

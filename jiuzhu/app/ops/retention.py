@@ -21,9 +21,17 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
+from django.db.models import Q
+
+from jiuzhu.app.accounts.audit import record
+from jiuzhu.app.casework.models import Case, CaseState, Payment
+from jiuzhu.app.clues.models import Clue, ClueState
+from jiuzhu.app.referrals.models import Referral, RegistryUpload
 from jiuzhu.cli.errors import CommandError
 from jiuzhu.engine.api import person_keys_in_warehouse, purge_person_records, purge_superseded, superseded_batches
 from jiuzhu.engine.home import jiuzhu_home
+from jiuzhu.engine.identity.idcard import parse_id
 
 DEFAULT_DAYS = {"superseded_snapshots": 365, "uploaded_files": 90, "lapsed_clues": 180, "closed_cases": 30 * 365}
 KIND_NAMES = {"superseded_snapshots": "被新名单替换的旧名单", "uploaded_files": "上传的原始文件",
@@ -72,10 +80,6 @@ def _cutoff(today: date, days: int) -> datetime:
 
 def plan(today: date) -> PurgePlan:
     """What is past its retention on `today` (needs Django)."""
-    from jiuzhu.app.casework.models import Case, CaseState
-    from jiuzhu.app.clues.models import Clue, ClueState
-    from jiuzhu.app.referrals.models import RegistryUpload
-
     days = retention_days()
     out = PurgePlan(today, days)
     out.batches = superseded_batches(_cutoff(today, days["superseded_snapshots"]).replace(tzinfo=None))
@@ -92,13 +96,6 @@ def plan(today: date) -> PurgePlan:
 
 def apply(p: PurgePlan) -> dict[str, dict]:
     """Delete what the plan names; audited with counts only. Each store in its own transaction."""
-    from django.db import transaction
-
-    from jiuzhu.app.accounts.audit import record
-    from jiuzhu.app.casework.models import Case
-    from jiuzhu.app.clues.models import Clue
-    from jiuzhu.app.referrals.models import Referral, RegistryUpload
-
     done: dict[str, dict] = {}
     if p.batches:
         done["superseded_snapshots"] = purge_superseded(p.batches)
@@ -121,8 +118,6 @@ def apply(p: PurgePlan) -> dict[str, dict]:
         if p.cases:
             cases = Case.objects.filter(pk__in=p.cases)
             # Payment and referrals PROTECT a case from a stray delete; past the archive period they go with it.
-            from jiuzhu.app.casework.models import Payment
-
             Payment.objects.filter(case__in=cases).delete()
             Referral.objects.filter(case__in=cases).delete()
             clue_ids = list(cases.exclude(clue=None).values_list("clue_id", flat=True))
@@ -137,20 +132,11 @@ def purge_person(id_number: str, reference: str, *, apply_now: bool) -> dict:
     """A person's data removed on a documented legal request (docs/retention.md): their records in the
     warehouse and their clues nobody took up. Cases (and the clues they came from) are kept: the case
     file is an archive record. Returns counts; audited with counts and the request's reference only."""
-    from django.db import transaction
-
-    from jiuzhu.app.accounts.audit import record
-    from jiuzhu.app.casework.models import Case
-    from jiuzhu.app.clues.models import Clue
-    from jiuzhu.engine.identity.idcard import parse_id
-
     parsed = parse_id(id_number)
     if parsed.status != "valid" or parsed.number is None:
         raise CommandError(f"身份证号无效：{parsed.reason or '为空'}", "not a valid ID number")
     id_number = parsed.number
     keys = person_keys_in_warehouse(id_number)
-    from django.db.models import Q
-
     mine = Q(person_id_number=id_number) | Q(person_key__in=keys)
     clues = Clue.objects.filter(mine, case__isnull=True)
     counts = {"clues": clues.count(), "cases_kept": Case.objects.filter(mine).count()}
