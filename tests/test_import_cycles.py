@@ -34,12 +34,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # this list only shrinks.
 KNOWN_PACKAGE_CYCLES: dict[frozenset[str], str] = {
     frozenset({"jiuzhu.app.casework", "jiuzhu.app.clues", "jiuzhu.app.referrals"}):
-        "notices, the 职责清单 and help kinds are referrals' models that clues and casework use",
+        "notices (Notification, notify) are referrals' that clues and casework use",
 }
 KNOWN_LAYER_BREACHES: dict[tuple[str, str], str] = {
-    ("casework", "referrals"): "notices and the help kinds are referrals' models",
-    ("clues", "casework"): "screening reads casework's wage table",
-    ("clues", "referrals"): "notices and the 职责清单's answer limit are referrals'",
+    ("casework", "referrals"): "notices (notify) are referrals'",
+    ("clues", "referrals"): "notices (notify) are referrals'",
 }
 
 

@@ -23,8 +23,7 @@ from jiuzhu.app.accounts import policy
 # configuration a data administrator keeps (no personal data)
 ADMIN_MODELS = frozenset({
     "accounts.unit", "accounts.team", "accounts.auditevent",
-    "casework.timelimit", "casework.approvallevel", "casework.wagerate",
-    "referrals.responsibilitylist",
+    "config.timelimit", "config.wagerate", "config.responsibilitylist", "casework.approvallevel",
     "clues.rulesetting", "clues.screeningrun",
     "jobs.job",  # ids and counts only, read-only
     "registries.sourceagreement",  # which source types a unit may send

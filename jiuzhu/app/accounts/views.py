@@ -97,10 +97,10 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 # (label, admin changelist or page URL name, what it holds)
 SETTINGS = (
-    ("期限设置", "admin:casework_timelimit_changelist", "各环节办理期限（工作日）"),
+    ("期限设置", "admin:config_timelimit_changelist", "各环节办理期限（工作日）"),
     ("审批层级", "admin:casework_approvallevel_changelist", "审批顺序、起审金额、先行救助与超上限层级"),
-    ("职工月平均工资", "admin:casework_wagerate_changelist", "救助金额上限的计算基数"),
-    ("职责清单", "admin:referrals_responsibilitylist_changelist", "各单位承接事项、联络员、时限"),
+    ("职工月平均工资", "admin:config_wagerate_changelist", "救助金额上限的计算基数"),
+    ("职责清单", "admin:config_responsibilitylist_changelist", "各单位承接事项、联络员、时限"),
     ("筛查规则", "admin:clues_rulesetting_changelist", "规则开关与参数"),
     ("专项帮扶小组", "admin:accounts_team_changelist", "小组成员与协作单位"),
     ("工作日历", "casework:calendar", "法定节假日与调休"),

@@ -1,4 +1,4 @@
-"""Admin: the configuration a county edits (limits, approval levels, wages) and read views of cases."""
+"""Admin: the approval levels a county edits and read views of cases."""
 
 from __future__ import annotations
 
@@ -15,31 +15,14 @@ from jiuzhu.app.casework.models import (
     Payment,
     ReviewReport,
     Task,
-    TimeLimit,
     TimelineEvent,
-    WageRate,
 )
-
-
-@admin.register(TimeLimit)
-class TimeLimitAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "working_days", "months", "enforced", "note")
-    list_editable = ("working_days", "months", "enforced")
 
 
 @admin.register(ApprovalLevel)
 class ApprovalLevelAdmin(admin.ModelAdmin):
     list_display = ("order", "name", "role", "min_amount_fen", "for_exceptional", "for_urgent")
     list_editable = ("name", "role", "min_amount_fen", "for_exceptional", "for_urgent")
-
-
-@admin.register(WageRate)
-class WageRateAdmin(admin.ModelAdmin):
-    list_display = ("year", "region", "monthly_wage_fen", "source", "placeholder")
-
-    @admin.display(description="示例数据（待核实）", boolean=True)
-    def placeholder(self, obj: WageRate) -> bool:
-        return obj.is_placeholder
 
 
 class CaseUnitInline(admin.TabularInline):

@@ -9,6 +9,7 @@ from django import forms
 from jiuzhu.app.accounts.models import Profile, Role, Unit
 from jiuzhu.app.casework.models import Category, Method, Origin, Outcome, Proposal, RefusalReason
 from jiuzhu.app.config.dates import today
+from jiuzhu.app.config.models import HelpKind
 from jiuzhu.engine.identity.money import amount_problem
 
 
@@ -146,7 +147,6 @@ class VisitForm(forms.Form):
 
 
 def _need_kinds():
-    from jiuzhu.app.referrals.models import HelpKind
 
     return [("", "（由检察院确定）")] + [(v, label) for v, label in HelpKind.choices if v != "judicial_aid"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from jiuzhu.app.casework.models import Case, TimeLimit
+from jiuzhu.app.casework.models import Case
+from jiuzhu.app.config.models import TimeLimit
 from jiuzhu.engine.identity.calendar import working_days_between
 
 

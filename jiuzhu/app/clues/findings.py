@@ -23,8 +23,10 @@ from django.utils import timezone
 
 from jiuzhu.app.clues.models import Clue, ClueState, RuleSetting, ScreeningRun, record_types, tag_text
 from jiuzhu.app.clues.services import answer_due_for
+from jiuzhu.app.config.models import WageRate
 from jiuzhu.engine.api import ClueFinding, ScreenResult
 from jiuzhu.engine.api import RuleSetting as EngineRuleSetting
+from jiuzhu.engine.region import current_region
 
 _UPDATED = ("rule_name", "person_key", "person_name", "person_id_number", "priority", "tags", "target_unit",
             "suggested_help", "reason", "records", "facts", "as_of", "last_seen", "facts_current", "lapsed_at",
@@ -58,10 +60,6 @@ def rule_settings() -> list[EngineRuleSetting]:
 
 def monthly_wage_fen() -> int | None:
     """The newest 职工月平均工资 of the region's 设区市 from the case database, when one is entered."""
-    # here, not at the top: casework's models import clues' (clues is the lower part; tests/test_import_cycles.py)
-    from jiuzhu.app.casework.models.config import WageRate
-    from jiuzhu.engine.region import current_region
-
     region = current_region().wage_region
     rate = WageRate.objects.filter(region=region).order_by("-year").first() or \
         WageRate.objects.order_by("-year").first()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueState, ScreeningRun, UnitOutcome
+from jiuzhu.app.config.dates import due_from, limit_codes
 
 PROCURATORATE = "procuratorate"
 
@@ -35,7 +36,6 @@ def answer_due_for() -> Callable[[str, datetime | date | None], date | None]:
     """`due(unit_code, start)`: the answer limit of a partner unit's clue (None for the procuratorate's own
     clues, whose limit is the 核查 limit from assignment). Units are looked up once per call of this."""
     from jiuzhu.app.accounts.models import Unit
-    from jiuzhu.app.referrals.services import due_dates
 
     units: dict[str, Any] = {}
 
@@ -45,7 +45,7 @@ def answer_due_for() -> Callable[[str, datetime | date | None], date | None]:
         if unit_code not in units:
             units[unit_code] = Unit.objects.filter(code=unit_code).first()
         unit = units[unit_code]
-        return due_dates.answer_due(unit, start) if unit is not None else None
+        return due_from(limit_codes(unit)[1], start) if unit is not None else None
 
     return due
 

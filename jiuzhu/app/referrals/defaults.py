@@ -1,5 +1,5 @@
 """The referral time limits as first configured (workflow.md §3); the county edits the rows in the admin.
-Read by the data migration that adds the rows, and by the lookup that restores a row someone deleted."""
+Read by the data migration that adds the rows."""
 
 from __future__ import annotations
 

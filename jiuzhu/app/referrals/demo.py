@@ -12,7 +12,8 @@ from django.db import transaction
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.casework.models import OPEN_CASE_STATES, Case, Category
 from jiuzhu.app.config.dates import today
-from jiuzhu.app.referrals.models import Referral, ResponsibilityList, ResultCode
+from jiuzhu.app.config.models import ResponsibilityList
+from jiuzhu.app.referrals.models import Referral, ResultCode
 from jiuzhu.app.referrals.services import flow, plans
 from jiuzhu.app.referrals.services.overdue import check_overdue
 from jiuzhu.engine.identity.calendar import add_working_days

@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from jiuzhu.app.accounts.models import Unit
-from jiuzhu.app.referrals.models import HelpKind, PlanItemState, ResultCode
+from jiuzhu.app.config.models import HelpKind
+from jiuzhu.app.referrals.models import PlanItemState, ResultCode
 from jiuzhu.app.referrals.services.plans import CLOSING_STATES
 from jiuzhu.engine.identity.money import amount_problem
 from jiuzhu.engine.sources import SPECS

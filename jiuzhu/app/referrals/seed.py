@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jiuzhu.app.referrals.models import ANSWER_LIMIT, ANSWER_LIMIT_RURAL, DEFAULT_KINDS, ResponsibilityList
+from jiuzhu.app.config.models import ANSWER_LIMIT, ANSWER_LIMIT_RURAL, DEFAULT_KINDS, ResponsibilityList
 
 # 扶贫/乡村振兴 referrals are answered in 5 working days (workflow.md §3)
 _ANSWER_LIMIT_BY_UNIT = {"rural_revitalization": ANSWER_LIMIT_RURAL}

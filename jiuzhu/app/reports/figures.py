@@ -25,10 +25,10 @@ from jiuzhu.app.casework.models import (
     Payment,
     PaymentState,
     RefusalReason,
-    TimeLimit,
 )
 from jiuzhu.app.clues.models import Clue, ClueState
 from jiuzhu.app.config import dates
+from jiuzhu.app.config.models import TimeLimit
 from jiuzhu.app.referrals.services.figures import UnitFigures, unit_figures
 from jiuzhu.app.reports.periods import Period, default_start_year, local_date, periods_of
 from jiuzhu.engine.identity.calendar import working_days_between

@@ -88,5 +88,5 @@ def test_a_superuser_without_the_role_and_other_roles_stay_out(client, personas)
     root = get_user_model().objects.create_superuser("root", password="correct-horse-9")
     for user in (root, personas["bob"], personas["dave"]):
         client.force_login(user)
-        response = client.get("/admin/casework/timelimit/")
+        response = client.get("/admin/config/timelimit/")
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/")

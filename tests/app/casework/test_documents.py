@@ -97,7 +97,7 @@ def test_payment_form_in_figures_and_capitals(case_at):
 
 
 def test_published_wage_is_not_marked(case_at):
-    from jiuzhu.app.casework.models import WageRate
+    from jiuzhu.app.config.models import WageRate
 
     WageRate.objects.filter(year=2024).update(source="三明市统计局2024年统计公报")
     text = _text("review-report", case_at("approving"))
@@ -124,5 +124,5 @@ def test_admin_lists_which_wages_are_placeholders(client, db):
     Profile.objects.create(user=admin_user, unit=Unit.objects.get(code="procuratorate"), role="data_admin",
                            display_name="伊管理员")
     client.force_login(admin_user)
-    page = client.get("/admin/casework/wagerate/").content.decode()
+    page = client.get("/admin/config/wagerate/").content.decode()
     assert "示例数据（待核实）" in page and 'alt="True"' in page

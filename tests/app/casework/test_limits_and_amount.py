@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiuzhu.app.casework.models import TimeLimit
 from jiuzhu.app.casework.services import amount
 from jiuzhu.app.casework.services.acceptance import accept_case
-from jiuzhu.app.casework.services.common import due_from
+from jiuzhu.app.config.dates import due_from
+from jiuzhu.app.config.models import TimeLimit
 from tests.fixtures.cases import ACCEPTED_ON
 
 

@@ -44,7 +44,7 @@ def test_paid_records_date_method_receipt_and_schedules_first_visit(case_at):
 
 
 def test_first_visit_due_one_month_after_payment_at_month_end():
-    from jiuzhu.app.casework.services.common import add_months
+    from jiuzhu.app.config.dates import add_months
 
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)

@@ -36,7 +36,7 @@ def test_proposal_is_capped_and_rounded_to_hundreds(new_case, people):
 
 
 def test_missing_wage_year_is_a_clear_error(new_case, people):
-    from jiuzhu.app.casework.models import WageRate
+    from jiuzhu.app.config.models import WageRate
 
     WageRate.objects.all().delete()
     with pytest.raises(CaseworkError, match="三明市2024年"):
@@ -134,7 +134,7 @@ def test_report_frozen_while_approving(case_at, people):
 
 
 def test_seven_day_target_is_a_configuration_row_not_enforced():
-    from jiuzhu.app.casework.models import TimeLimit
+    from jiuzhu.app.config.models import TimeLimit
 
     row = TimeLimit.objects.get(code="approval_target")
     assert (row.working_days, row.enforced) == (7, False)
@@ -142,7 +142,7 @@ def test_seven_day_target_is_a_configuration_row_not_enforced():
 
 def test_approval_time_reported_against_the_configured_target(case_at, people, client):
     from jiuzhu.app.casework import metrics
-    from jiuzhu.app.casework.models import TimeLimit
+    from jiuzhu.app.config.models import TimeLimit
     from tests.fixtures.cases import SHANGHAI
 
     case = case_at("approving")

@@ -55,7 +55,7 @@ def mz_leader(units):
     from django.contrib.auth import get_user_model
 
     from jiuzhu.app.accounts.models import Profile
-    from jiuzhu.app.referrals.models import ResponsibilityList
+    from jiuzhu.app.config.models import ResponsibilityList
 
     user = get_user_model().objects.create_user("mzlead", password="correct-horse-9", email="lead@mz.example")
     Profile.objects.create(user=user, unit=units["civil_affairs"], role="unit_leader", display_name="民政局长")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from jiuzhu.app.referrals.admin import ResponsibilityListForm
-from jiuzhu.app.referrals.models import ResponsibilityList
+from jiuzhu.app.config.admin import ResponsibilityListForm
+from jiuzhu.app.config.models import ResponsibilityList
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +50,8 @@ def test_admin_page_opens_for_the_data_administrator(client, units):
     Profile.objects.create(user=admin, unit=units["procuratorate"], role="data_admin", display_name="伊管理员")
     client.force_login(admin)
     page = client.get(
-        f"/admin/referrals/responsibilitylist/{ResponsibilityList.objects.get(unit=units['civil_affairs']).pk}/change/"
+        f"/admin/config/responsibilitylist/{ResponsibilityList.objects.get(unit=units['civil_affairs']).pk}/change/"
     )
     assert page.status_code == 200
     assert "承接事项" in page.content.decode() and "事实无人抚养儿童认定" in page.content.decode()
-    assert client.get("/admin/referrals/responsibilitylist/").status_code == 200
+    assert client.get("/admin/config/responsibilitylist/").status_code == 200

@@ -6,7 +6,8 @@ from collections import Counter
 
 import pytest
 
-from jiuzhu.app.referrals.models import Notification, PlanItem, Referral, ResponsibilityList
+from jiuzhu.app.config.models import ResponsibilityList
+from jiuzhu.app.referrals.models import Notification, PlanItem, Referral
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from jiuzhu.app.casework.models import CaseUnit
-from jiuzhu.app.referrals.models import PlanItemState, ResponsibilityList
+from jiuzhu.app.config.models import ResponsibilityList
+from jiuzhu.app.referrals.models import PlanItemState
 from jiuzhu.app.referrals.services import plans
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.routing import unit_for

@@ -56,7 +56,7 @@ def test_rural_revitalization_answers_in_five_working_days(alice, units, case):
 
 
 def test_limits_come_from_the_configuration_rows(alice, frank, units):
-    from jiuzhu.app.casework.models import TimeLimit
+    from jiuzhu.app.config.models import TimeLimit
 
     TimeLimit.objects.filter(code="referral_receipt").update(working_days=5)
     TimeLimit.objects.filter(code="referral_answer").update(working_days=10)

@@ -2,7 +2,6 @@
 
 from jiuzhu.app.casework.models.approval import Approval, ApprovalLevel
 from jiuzhu.app.casework.models.case import OPEN_CASE_STATES, Case, CaseState, CaseUnit, Category, Origin
-from jiuzhu.app.casework.models.config import TimeLimit, WageRate
 from jiuzhu.app.casework.models.decision import Decision, RefusalReason
 from jiuzhu.app.casework.models.followup import FollowUp, NeedState
 from jiuzhu.app.casework.models.payment import Method, Payment, PaymentState
@@ -14,6 +13,6 @@ from jiuzhu.app.casework.models.verification import Outcome, Verification
 __all__ = [
     "OPEN_CASE_STATES", "Approval", "ApprovalLevel", "Case", "CaseState", "CaseUnit", "Category", "Decision",
     "FollowUp", "JointMeeting", "Method", "NeedState", "Origin", "Outcome", "Payment", "PaymentState", "Proposal",
-    "RefusalReason", "ReviewReport", "Task", "TaskKind", "TimeLimit", "TimelineEvent", "Verification", "WageRate",
+    "RefusalReason", "ReviewReport", "Task", "TaskKind", "TimelineEvent", "Verification",
     "add_event",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from jiuzhu.app.config.models import HelpKind
+
 
 class NeedState(models.TextChoices):
     """A need found at a visit: proposed by whoever visited, routed (or declined) by the procuratorate."""
@@ -44,6 +46,5 @@ class FollowUp(models.Model):
 
     @property
     def need_kind_label(self) -> str:
-        from jiuzhu.app.referrals.models import HelpKind  # referrals' models refer to casework's
 
         return HelpKind(self.need_kind).label if self.need_kind in HelpKind.values else ""

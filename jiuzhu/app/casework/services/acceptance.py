@@ -18,10 +18,10 @@ from jiuzhu.app.casework.models import (
     add_event,
 )
 from jiuzhu.app.casework.services import teams, verification
-from jiuzhu.app.casework.services.common import due_from, lock, open_task, snapshot
+from jiuzhu.app.casework.services.common import lock, open_task, snapshot
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.clues.models import Clue
-from jiuzhu.app.config.dates import today
+from jiuzhu.app.config.dates import due_from, today
 from jiuzhu.engine.region import current_region
 
 # Crimes whose victims lose property rather than health: 细则第七条第（四）项

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jiuzhu.app.casework.models import WageRate
 from jiuzhu.app.casework.services.errors import CaseworkError
+from jiuzhu.app.config.models import WageRate
 from jiuzhu.engine.region import current_region
 
 CAP_MONTHS = 36

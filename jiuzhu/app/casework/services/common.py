@@ -1,34 +1,12 @@
-"""What every transition does: today's date, limits, tasks, audit snapshots."""
+"""What every transition does: tasks and their due dates, audit snapshots."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from jiuzhu.app.accounts import audit
-from jiuzhu.app.casework.models import Task, TimeLimit
-from jiuzhu.app.config.dates import today
-from jiuzhu.engine.identity.calendar import add_working_days
-
-
-def add_months(d: date, months: int) -> date:
-    """Same day `months` later, or the month's last day (1月31日 + 1 → 2月28/29日)."""
-    import calendar
-
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
-def limit(code: str) -> TimeLimit:
-    return TimeLimit.objects.get(code=code)
-
-
-def due_from(code: str, start: date) -> date:
-    """The last day of limit `code` counted from `start` (the start day itself never counts)."""
-    row = limit(code)
-    if row.months:
-        return add_months(start, row.months)
-    return add_working_days(start, row.working_days)
+from jiuzhu.app.casework.models import Task
+from jiuzhu.app.config.dates import due_from, today
 
 
 def open_task(kind: str, title: str, *, case=None, clue=None, assignee=None, role: str = "",

@@ -12,16 +12,14 @@ from django.db import IntegrityError, transaction
 
 from jiuzhu.app.casework.models import Case, CaseState, Method, Payment, PaymentState, TaskKind, add_event
 from jiuzhu.app.casework.services.common import (
-    add_months,
     audit_change,
     close_tasks,
-    due_from,
     lock,
     open_task,
     snapshot,
 )
 from jiuzhu.app.casework.services.errors import CaseworkError
-from jiuzhu.app.config.dates import today
+from jiuzhu.app.config.dates import add_months, due_from, today
 
 PAYMENT_FIELDS = ("state", "amount_fen", "requested_on", "received_on", "notify_due", "notified_on", "paid_on",
                   "method", "receipt_no")

@@ -8,10 +8,10 @@ from django.db import transaction
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.casework.models import Outcome, TaskKind, Verification
-from jiuzhu.app.casework.services.common import close_tasks, due_from, lock, open_task
+from jiuzhu.app.casework.services.common import close_tasks, lock, open_task
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.clues.models import Clue, ClueState
-from jiuzhu.app.config.dates import today
+from jiuzhu.app.config.dates import due_from, today
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ def forward(apps, schema_editor):
     TimeLimit = apps.get_model("casework", "TimeLimit")
     for code, name, days, note in LIMITS:
         TimeLimit.objects.get_or_create(code=code, defaults={"name": name, "working_days": days, "note": note})
-    from jiuzhu.app.referrals.models.kinds import DEFAULT_KINDS
+    from jiuzhu.app.config.models.kinds import DEFAULT_KINDS
 
     Unit = apps.get_model("accounts", "Unit")
     ResponsibilityList = apps.get_model("referrals", "ResponsibilityList")

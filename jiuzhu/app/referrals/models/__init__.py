@@ -1,4 +1,3 @@
-from jiuzhu.app.referrals.models.kinds import DEFAULT_KINDS, HelpKind
 from jiuzhu.app.referrals.models.meeting import DecisionState, MeetingDecision, RegularMeeting
 from jiuzhu.app.referrals.models.notification import Notification
 from jiuzhu.app.referrals.models.plan import OPEN_PLAN_STATES, PlanItem, PlanItemState
@@ -9,24 +8,13 @@ from jiuzhu.app.referrals.models.referral import (
     ReferralState,
     ResultCode,
 )
-from jiuzhu.app.referrals.models.responsibility import (
-    ANSWER_LIMIT,
-    ANSWER_LIMIT_RURAL,
-    RECEIPT_LIMIT,
-    ResponsibilityList,
-)
 from jiuzhu.app.referrals.models.upload import RegistryUpload, UploadState
 
 __all__ = [
-    "ANSWER_LIMIT",
-    "ANSWER_LIMIT_RURAL",
-    "DEFAULT_KINDS",
     "NEGATIVE_RESULTS",
     "OPEN_PLAN_STATES",
     "PENDING_STATES",
-    "RECEIPT_LIMIT",
     "DecisionState",
-    "HelpKind",
     "MeetingDecision",
     "Notification",
     "PlanItem",
@@ -35,7 +23,6 @@ __all__ = [
     "ReferralState",
     "RegistryUpload",
     "RegularMeeting",
-    "ResponsibilityList",
     "ResultCode",
     "UploadState",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from jiuzhu.app.referrals.models.kinds import HelpKind
+from jiuzhu.app.config.models import HelpKind
 
 
 class PlanItemState(models.TextChoices):

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from jiuzhu.app.config import dates
-from jiuzhu.app.referrals.models.kinds import HelpKind
+from jiuzhu.app.config.models import HelpKind
 
 
 class ReferralState(models.TextChoices):

@@ -15,15 +15,9 @@ from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.casework.models import CaseUnit
-from jiuzhu.app.referrals.models import (
-    NEGATIVE_RESULTS,
-    HelpKind,
-    PlanItemState,
-    Referral,
-    ReferralState,
-    ResultCode,
-)
-from jiuzhu.app.referrals.services import due_dates
+from jiuzhu.app.config.dates import due_from, limit_codes
+from jiuzhu.app.config.models import HelpKind
+from jiuzhu.app.referrals.models import NEGATIVE_RESULTS, PlanItemState, Referral, ReferralState, ResultCode
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.notify import liaisons_of, notify
 from jiuzhu.app.referrals.services.routing import kinds_taken_by
@@ -97,7 +91,7 @@ def send(
     referral = _create_numbered(
         from_unit=profile.unit, to_unit=to_unit, kind=kind, case=case, clue=clue, person_name=person_name,
         person_id_number=person_id_number, facts=facts, request=request, sender=user, sent_at=now,
-        receipt_due=due_dates.receipt_due(to_unit, now))
+        receipt_due=due_from(limit_codes(to_unit)[0], now))
     if case is not None and profile.in_procuratorate:
         # only the procuratorate brings a unit into a case (三共享 only for the cases a unit is part of)
         CaseUnit.join(case, to_unit, CaseUnit.How.REFERRAL)
@@ -155,7 +149,7 @@ def sign(user, referral: Referral, *, now: datetime | None = None) -> Referral:
     referral.state = ReferralState.RECEIVED
     referral.received_at = now
     referral.received_by = user
-    referral.answer_due = due_dates.answer_due(referral.to_unit, now)
+    referral.answer_due = due_from(limit_codes(referral.to_unit)[1], now)
     referral.save(update_fields=["state", "received_at", "received_by", "answer_due"])
     record_event(referral, "referral_received",
                  f"{referral.to_unit.name}签收移送{referral.number}，反馈期限{referral.answer_due:%Y-%m-%d}",

@@ -9,8 +9,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from jiuzhu.app.config.dates import limit_codes
+from jiuzhu.app.config.models import TimeLimit
 from jiuzhu.app.referrals.models import Referral
-from jiuzhu.app.referrals.services import due_dates
 from jiuzhu.engine.region import current_region
 
 
@@ -20,8 +21,9 @@ def _cn_date(d) -> str:
 
 def letter_lines(referral: Referral, id_shown: str) -> list[str]:
     """The body, paragraph by paragraph (tests read these; the .docx only lays them out)."""
-    answer_days = due_dates.limit_days(due_dates.limit_codes(referral.to_unit)[1])
-    receipt_days = due_dates.limit_days(due_dates.limit_codes(referral.to_unit)[0])
+    receipt_code, answer_code = limit_codes(referral.to_unit)
+    answer_days = TimeLimit.objects.get(code=answer_code).working_days
+    receipt_days = TimeLimit.objects.get(code=receipt_code).working_days
     person = referral.person_name + (f"（公民身份号码：{id_shown}）" if id_shown else "")
     lines = [
         f"{referral.to_unit.name}：",

@@ -10,7 +10,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
 from jiuzhu.app.accounts.models import Profile, Role
-from jiuzhu.app.referrals.models import Notification, ResponsibilityList
+from jiuzhu.app.config.models import ResponsibilityList
+from jiuzhu.app.referrals.models import Notification
 
 log = logging.getLogger(__name__)
 

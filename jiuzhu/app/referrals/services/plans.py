@@ -12,8 +12,10 @@ from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.accounts.roles import PARTNER_ROLES, PROCURATORS
 from jiuzhu.app.casework.models import CaseUnit
+from jiuzhu.app.config.dates import due_from
+from jiuzhu.app.config.models import PLAN_ITEM_LIMIT
 from jiuzhu.app.referrals.models import PlanItem, PlanItemState
-from jiuzhu.app.referrals.services import due_dates, flow
+from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.notify import liaisons_of, notify
 from jiuzhu.app.referrals.services.routing import unit_for
@@ -34,7 +36,7 @@ def add_item(user, case, *, kind: str, description: str = "", due_date: date | N
     now = now or timezone.now()
     unit = unit_for(kind, unit)
     item = PlanItem.objects.create(case=case, kind=kind, unit=unit, description=description,
-                                   due_date=due_date or due_dates.plan_item_due(now), created_by=user)
+                                   due_date=due_date or due_from(PLAN_ITEM_LIMIT, now), created_by=user)
     CaseUnit.join(case, unit, CaseUnit.How.REFERRAL)
     record_event(None, "plan_item_added",
                  f"救助方案增加事项“{item.get_kind_display()}”，由{unit.name}落实，期限{item.due_date:%Y-%m-%d}",

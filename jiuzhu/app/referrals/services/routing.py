@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jiuzhu.app.accounts.models import Unit
-from jiuzhu.app.referrals.models import HelpKind, ResponsibilityList
+from jiuzhu.app.config.models import HelpKind, ResponsibilityList
 from jiuzhu.app.referrals.services.errors import ReferralError
 
 

@@ -6,8 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jiuzhu.app.accounts.policy import allow
-from jiuzhu.app.casework.models import TimeLimit
-from jiuzhu.app.referrals.models import ResponsibilityList
+from jiuzhu.app.config.models import ResponsibilityList, TimeLimit
 from jiuzhu.app.referrals.services.notify import leaders_of, liaisons_of
 
 

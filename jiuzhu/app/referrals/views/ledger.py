@@ -12,8 +12,9 @@ from jiuzhu.app.accounts.listing import Column, listed
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
 from jiuzhu.app.config import dates
+from jiuzhu.app.config.models import HelpKind
 from jiuzhu.app.referrals import access as referral_access
-from jiuzhu.app.referrals.models import HelpKind, Referral, ReferralState
+from jiuzhu.app.referrals.models import Referral, ReferralState
 
 
 def _columns(user) -> list[Column]:

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.config.models import HelpKind
 from jiuzhu.app.referrals.forms import ReferralForm
-from jiuzhu.app.referrals.models import HelpKind
 from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.routing import unit_for

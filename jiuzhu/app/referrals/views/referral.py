@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import shown_id
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.config.dates import working_days_left
 from jiuzhu.app.referrals.forms import AnswerForm, ReturnForm
-from jiuzhu.app.referrals.services import due_dates, flow
+from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.letters import letter_docx
 from jiuzhu.app.referrals.views.common import referral_or_deny
@@ -30,7 +31,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "id_shown": shown_id(request.user, referral.person_id_number),
         "may_act": flow.may_act(request.user, referral),
         "due": due,
-        "days_left": due_dates.working_days_left(due) if due else None,
+        "days_left": working_days_left(due) if due else None,
         "overdue": referral.is_overdue(),
         "result_text": flow.describe_result(referral) if referral.result else "",
         "answer_form": AnswerForm(), "return_form": ReturnForm(),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from jiuzhu.app.referrals.models.kinds import HelpKind
+from jiuzhu.app.config.models.kinds import HelpKind
 
-# Codes of the TimeLimit rows (casework's configuration table) the referral flow reads.
+# Codes of the TimeLimit rows the referral flow reads.
 RECEIPT_LIMIT = "referral_receipt"
 ANSWER_LIMIT = "referral_answer"
 ANSWER_LIMIT_RURAL = "referral_answer_rural"
+PLAN_ITEM_LIMIT = "plan_item"
 
 
 class ResponsibilityList(models.Model):
@@ -30,6 +31,7 @@ class ResponsibilityList(models.Model):
     active = models.BooleanField("启用", default=True)
 
     class Meta:
+        db_table = "referrals_responsibilitylist"
         verbose_name = "职责清单"
         verbose_name_plural = "职责清单"
         ordering = ["unit_id"]

@@ -19,6 +19,7 @@ class TimeLimit(models.Model):
     note = models.CharField("依据/说明", max_length=200, blank=True)
 
     class Meta:
+        db_table = "casework_timelimit"
         verbose_name = "期限设置"
         verbose_name_plural = "期限设置"
         ordering = ["code"]
@@ -30,7 +31,7 @@ class TimeLimit(models.Model):
         return f"{self.months}个月" if self.months else f"{self.working_days}个工作日"
 
 
-PLACEHOLDER_SOURCE = "初始示例数据"  # how migration 0002 marks the seeded wage figures
+PLACEHOLDER_SOURCE = "初始示例数据"  # how casework's migration 0002 marks the seeded wage figures
 
 
 class WageRate(models.Model):
@@ -42,6 +43,7 @@ class WageRate(models.Model):
     source = models.CharField("数据来源", max_length=200, blank=True)
 
     class Meta:
+        db_table = "casework_wagerate"
         verbose_name = "职工月平均工资"
         verbose_name_plural = "职工月平均工资"
         ordering = ["-year", "region"]
