@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib import admin
 
 
 class AccountsConfig(AppConfig):
@@ -9,12 +10,12 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # django.contrib.admin (first in INSTALLED_APPS) has registered every app's admin by now:
         # take out personal data and deletion, and let only the data administrator in
-        from django.contrib import admin
-
+        # here, not at the top: the models must be loaded first (admin_policy's policy imports them)
         from jiuzhu.app.accounts.admin_policy import lock_down
 
         lock_down(admin.site)
 
+        # here, not at the top: the models must be loaded first (the change log and signals write audit events)
         from jiuzhu.app.accounts import changelog, signals
 
         changelog.connect()

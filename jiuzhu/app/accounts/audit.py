@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -48,8 +49,6 @@ def acting(request) -> Iterator[None]:
 def client_ip(request) -> str | None:
     """The client's address: REMOTE_ADDR, or behind JIUZHU_PROXY_COUNT proxies of ours the address the
     outermost of them put into X-Forwarded-For (a client can prepend anything, never append)."""
-    from django.conf import settings
-
     count = getattr(settings, "PROXY_COUNT", 0)
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
     if count and len(forwarded) >= count:

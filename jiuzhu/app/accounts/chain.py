@@ -20,6 +20,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.ipv6 import clean_ipv6_address
 
@@ -40,8 +41,6 @@ PERSONAL_PREFIX = "hmac:"
 
 
 def _key() -> bytes:
-    from django.conf import settings
-
     return settings.JIUZHU_AUDIT_KEY.encode()
 
 

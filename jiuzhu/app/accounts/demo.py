@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from jiuzhu.app.accounts.models import Profile, Team, Unit
 from jiuzhu.app.accounts.seed import seed_units
+from jiuzhu.engine.home import warehouse_path
 
 DEMO_PASSWORD = "jiuzhu-demo-2026"
 
@@ -31,8 +33,6 @@ DEMO_USERS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
 def real_data(home) -> str:
     """What in this home or database is not the demo's, in words ('' when nothing): the demo's accounts carry
     a printed password, so they must never be written where real people's data is."""
-    from jiuzhu.engine.home import warehouse_path
-
     demo_names = {row[0] for row in DEMO_USERS}
     others = get_user_model().objects.exclude(username__in=demo_names).count()
     if others:
@@ -41,8 +41,6 @@ def real_data(home) -> str:
         return ""
     if warehouse_path().exists():
         return "已导入的数据仓库"
-    from django.apps import apps
-
     for label in ("casework.Case", "clues.Clue", "referrals.Referral"):
         try:
             model = apps.get_model(label)

@@ -13,7 +13,11 @@ from urllib.parse import quote
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
+from jiuzhu.app.accounts import audit
 from jiuzhu.engine.cells import safe_cell  # the one formula guard
 
 PER_PAGE = 50
@@ -82,10 +86,6 @@ def query_without(request: HttpRequest, *names: str) -> str:
 def export(request: HttpRequest, qs: QuerySet, columns: Sequence[Column], *, title: str,
            object_type: str) -> HttpResponse:
     """The filtered, sorted rows as `title`-YYYYMMDD.xlsx, audited as an export with the count and filters."""
-    from django.utils import timezone
-
-    from jiuzhu.app.accounts import audit
-
     audit.record(request, "export", object_type=object_type,
                  detail={"count": qs.count(), "filters": query_without(request, "format", "page")})
     return xlsx_response(title, columns, qs.iterator(chunk_size=500), f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
@@ -94,8 +94,6 @@ def export(request: HttpRequest, qs: QuerySet, columns: Sequence[Column], *, tit
 def shown_page(request: HttpRequest, qs: QuerySet, sort: str, *, object_type: str) -> tuple[Page, dict]:
     """One page of `qs`, its view audited, and what the list templates need (web/_pager.html, _sort.html,
     _list_tools.html): page, total, sort, the filters f, and query strings without sort/page."""
-    from jiuzhu.app.accounts import audit
-
     page = page_of(request, qs)
     audit.record(request, "view", object_type=object_type, detail={"count": page.paginator.count, "page": page.number})
     return page, {"page": page, "total": page.paginator.count, "sort": sort, "f": request.GET,
@@ -115,9 +113,6 @@ def listed(request: HttpRequest, qs: QuerySet, columns: Sequence[Column], defaul
 
 def xlsx_response(title: str, columns: Sequence[Column], rows: Iterable[object], filename: str) -> HttpResponse:
     """Every row as one sheet: Chinese headers, text cells formula-safe, ID-like digits kept as text."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from functools import cache, wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 
+from jiuzhu.app.accounts.access import deny, profile_of
 from jiuzhu.app.accounts.roles import (
     ALL_ROLES,
     APPROVERS,
@@ -267,16 +267,11 @@ URLS: dict[str, str | dict[str, str]] = {
     "api_v1:give_back": "referral.act",
 }
 
-def _profile(user):
-    from jiuzhu.app.accounts.access import profile_of
-
-    return profile_of(user)
-
 
 def role_allows(user, action: str) -> bool:
     """The table's answer for the user's unit kind and role, before any object."""
     rule = POLICY[action]
-    profile = _profile(user)
+    profile = profile_of(user)
     if profile is None:
         return rule.public
     if not profile.role_fits_unit or not profile.unit.active or not user.is_active:
@@ -306,19 +301,13 @@ def may(user, action: str, obj: Model | str | None = None) -> bool:
     return not rule.check or bool(_function(rule.check)(user, obj))
 
 
-def _refuse(request: HttpRequest, obj_type: str, object_id: str = "") -> PermissionDenied:
-    from jiuzhu.app.accounts.access import deny
-
-    return deny(request, obj_type, object_id)
-
-
 def require(request: HttpRequest, action: str, obj: Model | str | None = None) -> None:
     """Refuse (403, audited) unless the user may take `action` (on `obj`: a model instance, or for
     an action without a scope any key its check takes, e.g. a person key)."""
     if not may(request.user, action, obj):
         if isinstance(obj, Model):
-            raise _refuse(request, obj._meta.label_lower, str(obj.pk))
-        raise _refuse(request, action, "" if obj is None else str(obj))
+            raise deny(request, obj._meta.label_lower, str(obj.pk))
+        raise deny(request, action, "" if obj is None else str(obj))
 
 
 def get_visible_or_404(request: HttpRequest, model: type[Model] | QuerySet, pk, action: str) -> Model:
@@ -343,8 +332,8 @@ def allow(action: str) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not role_allows(request.user, action):
-                raise _refuse(request, "view", view.__name__)
-            request.profile = _profile(request.user)
+                raise deny(request, "view", view.__name__)
+            request.profile = profile_of(request.user)
             return view(request, *args, **kwargs)
 
         wrapped.policy_action = action

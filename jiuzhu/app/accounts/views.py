@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.forms import UnitForm, UserForm
@@ -109,8 +110,6 @@ SETTINGS = (
 
 @allow("settings")
 def settings_index(request: HttpRequest) -> HttpResponse:
-    from django.urls import NoReverseMatch, reverse
-
     rows = []
     for label, name, note in SETTINGS:
         try:

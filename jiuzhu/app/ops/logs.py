@@ -74,8 +74,7 @@ def _who(request) -> dict:
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return {}
-    # here, not at the top: settings imports this module, before the models can load (accounts.access
-    # imports them)
+    # here, not at the top: settings imports this module, before the models can load (access imports them)
     from jiuzhu.app.accounts.access import profile_of
 
     profile = profile_of(user)
