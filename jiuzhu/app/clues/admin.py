@@ -27,10 +27,11 @@ class RuleSettingForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         # Reject unknown parameters or a malformed definition here, not at the next screening.
-        from jiuzhu.engine.screening.ruleset import RuleError, check_setting
+        # here, not at the top: the engine (DuckDB, Splink) loads when a setting is saved, not with every Django start
+        from jiuzhu.engine.api import RuleError, check_rule_setting
 
         try:
-            check_setting(data.get("rule") or "", data.get("parameters") or {}, data.get("definition"))
+            check_rule_setting(data.get("rule") or "", data.get("parameters") or {}, data.get("definition"))
         except RuleError as err:
             raise forms.ValidationError(str(err)) from err
         return data

@@ -33,9 +33,10 @@ FILTER_KEYS = ("q", "rule", "source", "record", "unit", "tag", "priority", "town
 
 @lru_cache(maxsize=1)
 def _builtin_rule_names() -> dict[str, str]:
-    from jiuzhu.engine.screening.ruleset import builtin_definitions
+    # here, not at the top: the engine (DuckDB, Splink) loads when a page first names the rules, not at Django start
+    from jiuzhu.engine.api import rule_definitions
 
-    return {code: d.get("name", code) for code, d in builtin_definitions().items()}
+    return {code: d.get("name", code) for code, d in rule_definitions().items()}
 
 
 def rule_names() -> dict[str, str]:
