@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jiuzhu.app.accounts.models import AuditEvent, Profile, Team, Unit
+from jiuzhu.app.accounts.models import AuditEvent, Notification, Profile, Team, Unit
 
 
 @admin.register(Unit)
@@ -40,3 +40,9 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "recipient", "text", "read_at", "emailed")
+    list_filter = ("emailed",)

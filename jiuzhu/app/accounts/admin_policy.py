@@ -36,7 +36,7 @@ PERSONAL_MODELS = frozenset({
     "casework.decision", "casework.payment", "casework.followup", "casework.task", "casework.timelineevent",
     "casework.verification",
     "clues.clue",
-    "referrals.referral", "referrals.planitem", "referrals.notification", "referrals.registryupload",
+    "accounts.notification", "referrals.referral", "referrals.planitem", "referrals.registryupload",
 })
 
 

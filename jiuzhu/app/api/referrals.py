@@ -10,11 +10,12 @@ from ninja.errors import HttpError
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of, shown_id
+from jiuzhu.app.accounts.models import Notification
 from jiuzhu.app.api.common import allowed, get_or_refuse
 from jiuzhu.app.casework.models import Case
 from jiuzhu.app.config import dates
 from jiuzhu.app.referrals import access as referral_access
-from jiuzhu.app.referrals.models import Notification, Referral
+from jiuzhu.app.referrals.models import Referral
 from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.errors import ReferralError
 from jiuzhu.app.referrals.services.flow import describe_result

@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
+from jiuzhu.app.accounts.notices import notify
 from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueState, ScreeningRun, UnitOutcome
 from jiuzhu.app.config.dates import due_from, limit_codes
+from jiuzhu.app.config.duties import leaders_of, liaisons_of
 
 PROCURATORATE = "procuratorate"
 
@@ -71,7 +73,6 @@ def conclude_clue(clue: Clue, outcome: str, note: str = "", actor: Any = None, *
 
     `actor` is the user answering (None for a token call, then `unit` names the unit). Raises ClueError:
     `bad_outcome`, `not_found` (not this unit's clue: existence is not revealed), `answered`, `closed`."""
-    from jiuzhu.app.referrals.services.notify import leaders_of, notify
 
     if unit is None:
         profile = profile_of(actor)
@@ -126,7 +127,6 @@ class ClueOverdue:
 def check_clues_overdue(today: date | None = None, *, now: datetime | None = None) -> list[ClueOverdue]:
     """Flag partner clues past their answer limit on `today` and tell the unit's liaisons and leader once."""
     from jiuzhu.app.accounts.models import Unit
-    from jiuzhu.app.referrals.services.notify import leaders_of, liaisons_of, notify
 
     now = now or timezone.now()
     today = today or timezone.localdate(now)
@@ -225,7 +225,6 @@ def clue_from_referral(referral: Any, *, phone: str = "", address: str = "") -> 
     """A partner unit's referral to the procuratorate becomes a 移送 clue in its queue (and carries it)."""
     from jiuzhu.app.accounts.models import Unit
     from jiuzhu.app.clues.models import ClueSource
-    from jiuzhu.app.referrals.services.notify import leaders_of, notify
 
     situation = referral.facts + (f"\n移送建议：{referral.request}" if referral.request else "")
     clue = enter_clue(by=referral.sender, source=ClueSource.TRANSFER, person_name=referral.person_name,

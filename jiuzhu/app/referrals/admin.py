@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from jiuzhu.app.referrals.models import Notification, PlanItem, Referral, RegistryUpload
+from jiuzhu.app.referrals.models import PlanItem, Referral, RegistryUpload
 
 
 @admin.register(Referral)
@@ -21,12 +21,6 @@ class PlanItemAdmin(admin.ModelAdmin):
     list_display = ("case", "kind", "unit", "due_date", "state")
     list_filter = ("state", "unit", "kind")
     raw_id_fields = ("case", "referral")
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "recipient", "text", "read_at", "emailed")
-    list_filter = ("emailed",)
 
 
 @admin.register(RegistryUpload)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from jiuzhu.app.referrals.services.notify import unread_count
+from jiuzhu.app.accounts.notices import unread_count
 from jiuzhu.app.web.menu import menu_for
 
 

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 
 from jiuzhu.app.accounts import policy
 from jiuzhu.app.accounts.access import profile_of
+from jiuzhu.app.accounts.notices import unread_count
 from jiuzhu.app.accounts.roles import APPROVERS, PARTNER_ROLES, PROCURATORS, Role
 from jiuzhu.app.casework import access as case_access
 from jiuzhu.app.casework import deadlines
@@ -20,7 +21,6 @@ from jiuzhu.app.casework.models import CaseState, TaskKind
 from jiuzhu.app.casework.worklists import payments_to_make, waiting_approvals
 from jiuzhu.app.clues.access import clues_to_work
 from jiuzhu.app.config.dates import today
-from jiuzhu.app.referrals.services.notify import unread_count
 from jiuzhu.app.referrals.services.worklists import referrals_to_do, unit_plan_items
 
 

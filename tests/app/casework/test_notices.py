@@ -10,10 +10,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from jiuzhu.app.accounts.models import Notification
 from jiuzhu.app.casework.models import Task, TaskKind, TimelineEvent
 from jiuzhu.app.casework.services import verification
 from jiuzhu.app.casework.services.notices import check_overdue_tasks
-from jiuzhu.app.referrals.models import Notification
 from jiuzhu.app.referrals.services import flow
 from tests.fixtures.cases import make_clue
 

@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from jiuzhu.app.accounts.models import Notification
 from jiuzhu.app.casework.models import CaseUnit, FollowUp, NeedState, TimelineEvent
 from jiuzhu.app.casework.services import followup
 from jiuzhu.app.casework.services.errors import CaseworkError
-from jiuzhu.app.referrals.models import Notification, PlanItem
+from jiuzhu.app.referrals.models import PlanItem
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ from datetime import date, datetime
 import pytest
 from django.contrib.auth import get_user_model
 
-from jiuzhu.app.accounts.models import AuditEvent, Profile
+from jiuzhu.app.accounts.models import AuditEvent, Notification, Profile
 from jiuzhu.app.clues import access, services
 from jiuzhu.app.clues.models import Clue, ClueState
-from jiuzhu.app.referrals.models import Notification
 from tests.fixtures.cases import SHANGHAI, make_clue
 
 pytestmark = pytest.mark.django_db

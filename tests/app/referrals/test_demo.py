@@ -6,8 +6,9 @@ from collections import Counter
 
 import pytest
 
+from jiuzhu.app.accounts.models import Notification
 from jiuzhu.app.config.models import ResponsibilityList
-from jiuzhu.app.referrals.models import Notification, PlanItem, Referral
+from jiuzhu.app.referrals.models import PlanItem, Referral
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from jiuzhu.app.accounts.models import Notification
 from jiuzhu.app.casework.deadlines import other_deadlines
-from jiuzhu.app.referrals.models import DecisionState, MeetingDecision, Notification, RegularMeeting
+from jiuzhu.app.referrals.models import DecisionState, MeetingDecision, RegularMeeting
 from jiuzhu.app.referrals.services import meetings
 from jiuzhu.app.referrals.services.errors import ReferralError
 

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from django.core import mail
 
+from jiuzhu.app.accounts.models import Notification
 from jiuzhu.app.casework.models import TimelineEvent
-from jiuzhu.app.referrals.models import Notification, Referral
+from jiuzhu.app.referrals.models import Referral
 from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.overdue import check_overdue
 from tests.app.referrals.conftest import at

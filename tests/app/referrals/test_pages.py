@@ -10,7 +10,8 @@ from datetime import date
 import pytest
 from docx import Document
 
-from jiuzhu.app.referrals.models import Notification, Referral, ReferralState
+from jiuzhu.app.accounts.models import Notification
+from jiuzhu.app.referrals.models import Referral, ReferralState
 from jiuzhu.app.referrals.services import flow
 from tests.app.referrals.conftest import at
 
@@ -172,7 +173,7 @@ def test_notifications_page_marks_read(client, frank, old):
 
 def test_notifications_page_by_page(client, frank):
     """Every notice is reachable (50 a page, newest first); a page marks only its own notices read."""
-    from jiuzhu.app.referrals.services.notify import notify
+    from jiuzhu.app.accounts.notices import notify
 
     for n in range(1, 61):
         notify([frank], f"qa-{n}", f"第{n}条通知")

@@ -122,7 +122,7 @@ def test_open_items_block_closing_until_closed(alice, heidi, grace, case):
 
 
 def test_unit_liaison_is_told_of_a_plan_item_not_referred(alice, heidi, case):
-    from jiuzhu.app.referrals.models import Notification
+    from jiuzhu.app.accounts.models import Notification
 
     item = plans.add_item(alice, case, kind="student_grant", due_date=date(2025, 12, 1))
     [note] = Notification.objects.filter(recipient=heidi)

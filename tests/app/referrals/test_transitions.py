@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from jiuzhu.app.accounts.models import AuditEvent
+from jiuzhu.app.accounts.models import AuditEvent, Notification
 from jiuzhu.app.casework.models import CaseUnit, TimelineEvent
-from jiuzhu.app.referrals.models import Notification, PlanItemState, ReferralState, ResultCode
+from jiuzhu.app.referrals.models import PlanItemState, ReferralState, ResultCode
 from jiuzhu.app.referrals.services import flow, plans
 from jiuzhu.app.referrals.services.errors import ReferralError
 from tests.app.referrals.conftest import at

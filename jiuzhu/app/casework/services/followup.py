@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from jiuzhu.app.accounts import audit
+from jiuzhu.app.accounts.notices import notify
 from jiuzhu.app.casework import signals
 from jiuzhu.app.casework.models import Case, FollowUp, NeedState, TaskKind, add_event
 from jiuzhu.app.casework.services.common import close_tasks, open_task
@@ -62,7 +63,6 @@ def record_visit(visit: FollowUp, *, by, visitors: str, situation: str, further_
 
 def _propose(visit: FollowUp, by, further_needs: str, need_kind: str) -> None:
     """A need written at a visit becomes a proposal the handler routes by the 职责清单 (or declines)."""
-    from jiuzhu.app.referrals.services.notify import notify
 
     if not further_needs.strip():
         return

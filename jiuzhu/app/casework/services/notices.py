@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiuzhu.app.accounts.models import Profile
+from jiuzhu.app.accounts.notices import notify
 from jiuzhu.app.casework.models import Task, TaskKind, add_event
-from jiuzhu.app.referrals.services.notify import leaders_of, notify
+from jiuzhu.app.config.duties import leaders_of
 
 # What the owner is told when the task opens; {what} is the case or clue, {due} its limit
 OPENED_TEXT = {

@@ -1,5 +1,4 @@
 from jiuzhu.app.referrals.models.meeting import DecisionState, MeetingDecision, RegularMeeting
-from jiuzhu.app.referrals.models.notification import Notification
 from jiuzhu.app.referrals.models.plan import OPEN_PLAN_STATES, PlanItem, PlanItemState
 from jiuzhu.app.referrals.models.referral import (
     NEGATIVE_RESULTS,
@@ -16,7 +15,6 @@ __all__ = [
     "PENDING_STATES",
     "DecisionState",
     "MeetingDecision",
-    "Notification",
     "PlanItem",
     "PlanItemState",
     "Referral",

@@ -14,12 +14,13 @@ from django.utils import timezone
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.accounts.models import Unit
+from jiuzhu.app.accounts.notices import notify
 from jiuzhu.app.casework.models import CaseUnit
 from jiuzhu.app.config.dates import due_from, limit_codes
+from jiuzhu.app.config.duties import liaisons_of
 from jiuzhu.app.config.models import HelpKind
 from jiuzhu.app.referrals.models import NEGATIVE_RESULTS, PlanItemState, Referral, ReferralState, ResultCode
 from jiuzhu.app.referrals.services.errors import ReferralError
-from jiuzhu.app.referrals.services.notify import liaisons_of, notify
 from jiuzhu.app.referrals.services.routing import kinds_taken_by
 from jiuzhu.app.referrals.services.timeline import record_event
 from jiuzhu.engine.identity.money import amount_problem, format_yuan

@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
+from jiuzhu.app.accounts.notices import notify
 from jiuzhu.app.accounts.roles import PROCURATORS
 from jiuzhu.app.config import dates
+from jiuzhu.app.config.duties import leaders_of, liaisons_of
 from jiuzhu.app.referrals.access import cases_for
 from jiuzhu.app.referrals.models import DecisionState, MeetingDecision, RegularMeeting
 from jiuzhu.app.referrals.services.errors import ReferralError
-from jiuzhu.app.referrals.services.notify import leaders_of, liaisons_of, notify
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from jiuzhu.app.accounts.notices import notify
+from jiuzhu.app.config.duties import leaders_of
 from jiuzhu.app.referrals.models import Referral, ReferralState
-from jiuzhu.app.referrals.services.notify import leaders_of, notify
 from jiuzhu.app.referrals.services.timeline import record_event
 
 

@@ -10,14 +10,15 @@ from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
+from jiuzhu.app.accounts.notices import notify
 from jiuzhu.app.accounts.roles import PARTNER_ROLES, PROCURATORS
 from jiuzhu.app.casework.models import CaseUnit
 from jiuzhu.app.config.dates import due_from
+from jiuzhu.app.config.duties import liaisons_of
 from jiuzhu.app.config.models import PLAN_ITEM_LIMIT
 from jiuzhu.app.referrals.models import PlanItem, PlanItemState
 from jiuzhu.app.referrals.services import flow
 from jiuzhu.app.referrals.services.errors import ReferralError
-from jiuzhu.app.referrals.services.notify import liaisons_of, notify
 from jiuzhu.app.referrals.services.routing import unit_for
 from jiuzhu.app.referrals.services.timeline import record_event
 

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jiuzhu.app.accounts.policy import allow
+from jiuzhu.app.config.duties import leaders_of, liaisons_of
 from jiuzhu.app.config.models import ResponsibilityList, TimeLimit
-from jiuzhu.app.referrals.services.notify import leaders_of, liaisons_of
 
 
 @allow("home")

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jiuzhu.app.accounts.listing import page_of, query_without
+from jiuzhu.app.accounts.models import Notification
 from jiuzhu.app.accounts.policy import allow
-from jiuzhu.app.referrals.models import Notification
 
 
 @allow("home")

@@ -9,9 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
-from jiuzhu.app.accounts.models import Profile, Role
-from jiuzhu.app.config.models import ResponsibilityList
-from jiuzhu.app.referrals.models import Notification
+from jiuzhu.app.accounts.models import Notification
 
 log = logging.getLogger(__name__)
 
@@ -55,22 +53,3 @@ def _email(note: Notification, to: str) -> None:
         log.warning("notice e-mail failed for notification %s", note.pk)
         return
     Notification.objects.filter(pk=note.pk).update(emailed=True)
-
-
-def liaisons_of(unit) -> list:
-    """The unit's liaisons: those its 职责清单 names, else every member with the liaison role."""
-    duties = ResponsibilityList.objects.filter(unit=unit).first()
-    named = list(duties.liaisons.all()) if duties else []
-    if named:
-        return named
-    return [p.user for p in Profile.objects.filter(unit=unit, role=Role.LIAISON).select_related("user")]
-
-
-def leaders_of(unit) -> list:
-    """The unit's leader: as its 职责清单 names, else every member with the unit-leader role
-    (for the procuratorate, its department heads)."""
-    duties = ResponsibilityList.objects.filter(unit=unit).first()
-    if duties is not None and duties.leader_id:
-        return [duties.leader]
-    role = Role.DEPT_HEAD if unit.is_procuratorate else Role.UNIT_LEADER
-    return [p.user for p in Profile.objects.filter(unit=unit, role=role).select_related("user")]

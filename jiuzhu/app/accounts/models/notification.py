@@ -1,4 +1,5 @@
-"""In-app notices (超期提醒, 新移送, 反馈 …); e-mailed as well when the deployment configures mail."""
+"""In-app notices to a user (超期提醒, 新移送, 反馈 …); e-mailed as well when the deployment configures mail.
+The table keeps its first name, referrals_notification: the model moved here, the table did not."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class Notification(models.Model):
     emailed = models.BooleanField("已发邮件", default=False)
 
     class Meta:
+        db_table = "referrals_notification"
         verbose_name = "通知"
         verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
