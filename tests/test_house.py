@@ -69,11 +69,7 @@ def _functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]
 
 
 def unexplained_inner_imports(path: Path) -> list[str]:
-    return [f"{where} imports inside {fn}() without a reason" for where, fn, _ in _inner_imports(path)]
-
-
-def _inner_imports(path: Path) -> list[tuple[str, str, str]]:
-    """(where, function, module) of each import inside a function without a reason above it."""
+    """Each import inside a function without a reason above it."""
     lines = path.read_text(encoding="utf-8").splitlines()
     found = []
     for fn in _functions(_tree(path)):
@@ -87,28 +83,13 @@ def _inner_imports(path: Path) -> list[tuple[str, str, str]]:
                 i -= 1
             above = lines[i - 1] if i > 0 else ""
             if LAZY_MARK not in above and LAZY_MARK not in lines[node.lineno - 1]:
-                module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
-                found.append((_where(path, node), fn.name, module or "."))
+                found.append(f"{_where(path, node)} imports inside {fn.name}() without a reason")
     return found
 
 
-# The app's imports inside functions that are not sorted yet (moved to the top, or given a reason):
-# one line `path::function::module` each. The test fails on any other and on a line no longer true,
-# so the list only shrinks.
-KNOWN_INNER_IMPORTS = Path(__file__).with_name("house_inner_imports.txt")
-
-
-def _inner_import_keys() -> set[str]:
-    return {f"{where.split(':')[0]}::{fn}::{module}" for path in _modules()
-            for where, fn, module in _inner_imports(path)}
-
-
 def test_imports_inside_functions_say_why() -> None:
-    known = set(KNOWN_INNER_IMPORTS.read_text(encoding="utf-8").split())
-    found = _inner_import_keys()
-    assert not found - known, "imports inside functions without a reason:\n" + "\n".join(sorted(found - known))
-    assert not known - found, (f"sorted already, take off {KNOWN_INNER_IMPORTS.name}:\n"
-                               + "\n".join(sorted(known - found)))
+    found = [line for path in _modules() for line in unexplained_inner_imports(path)]
+    assert not found, "imports inside functions without a reason:\n" + "\n".join(found)
 
 
 def import_error_fallbacks(path: Path) -> list[str]:

@@ -8,6 +8,8 @@ from django import forms
 
 from jiuzhu.app.accounts.models import Profile, Role, Unit
 from jiuzhu.app.casework.models import Category, Method, Origin, Outcome, Proposal, RefusalReason
+from jiuzhu.app.casework.services.acceptance import checked_id
+from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.config.dates import today
 from jiuzhu.app.config.models import HelpKind
 from jiuzhu.engine.identity.money import amount_problem
@@ -66,9 +68,6 @@ class CaseForm(forms.Form):
 
     def clean_person_id_number(self) -> str:
         """The same rules as the intake of registry files: a wrong number is refused, never dropped."""
-        from jiuzhu.app.casework.services.acceptance import checked_id
-        from jiuzhu.app.casework.services.errors import CaseworkError
-
         try:
             return checked_id(self.cleaned_data.get("person_id_number"), label="")
         except CaseworkError as err:

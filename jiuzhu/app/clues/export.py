@@ -6,6 +6,9 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from jiuzhu.app.clues.models import OPEN_STATES, Clue
 from jiuzhu.engine.cells import safe_row
 
@@ -42,9 +45,6 @@ def write_csv(path: Path, include_all: bool = False) -> int:
 
 
 def write_xlsx(path: Path, include_all: bool = False) -> int:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = "线索"

@@ -24,7 +24,7 @@ from django.utils import timezone
 from jiuzhu.app.clues.models import Clue, ClueState, RuleSetting, ScreeningRun, record_types, tag_text
 from jiuzhu.app.clues.services import answer_due_for
 from jiuzhu.app.config.models import WageRate
-from jiuzhu.engine.api import ClueFinding, ScreenResult
+from jiuzhu.engine.api import ClueFinding, ScreenResult, screen
 from jiuzhu.engine.api import RuleSetting as EngineRuleSetting
 from jiuzhu.engine.region import current_region
 
@@ -138,8 +138,6 @@ def screen_and_store(as_of: date | None = None, *, engine: str = "duckdb", rules
                      warehouse: Any = None, spark: Any = None) -> tuple[ScreenResult, ScreeningRun]:
     """Screen with the administrator's settings and the configured wage, then store the clues
     (``spark``: the session of the spark engine, else one of its own)."""
-    from jiuzhu.engine.api import screen
-
     started = timezone.now()
     kwargs: dict[str, Any] = {"engine": engine, "rules": rules, "settings": rule_settings(),
                               "warehouse": warehouse, "spark": spark}

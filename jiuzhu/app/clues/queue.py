@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from openpyxl import Workbook
 
+from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.clues import access
 from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueSource, ClueState, RuleSetting
 from jiuzhu.app.config.dates import today
 from jiuzhu.app.config.due import soon_until
+from jiuzhu.engine.api import rule_definitions, source_title, unit_name
 from jiuzhu.engine.cells import safe_cell
 
 PAGE_SIZES = (50, 100, 200)
@@ -33,9 +36,6 @@ FILTER_KEYS = ("q", "rule", "source", "record", "unit", "tag", "priority", "town
 
 @lru_cache(maxsize=1)
 def _builtin_rule_names() -> dict[str, str]:
-    # here, not at the top: the engine (DuckDB, Splink) loads when a page first names the rules, not at Django start
-    from jiuzhu.engine.api import rule_definitions
-
     return {code: d.get("name", code) for code, d in rule_definitions().items()}
 
 
@@ -50,8 +50,6 @@ def rule_names() -> dict[str, str]:
 def filtered(user, f: Mapping[str, str], *, team: bool = False) -> QuerySet[Clue]:
     """The user's clues (or team queue) narrowed by the queue's filters. No state filter means the to-do:
     for a partner, what its unit still owes an answer; for the procuratorate, the open clues."""
-    from jiuzhu.app.accounts.access import profile_of
-
     profile = profile_of(user)
     state = f.get("state") or ""
     partner = profile is not None and not profile.in_procuratorate
@@ -132,8 +130,6 @@ EXPORT_HEADER = ("线索编号", "线索", "来源", "姓名", "身份证号", "
 
 def export_rows(user, clues: QuerySet[Clue], id_for) -> Iterator[list[Any]]:
     """Rows for people to read: Chinese names, no codes; `id_for(clue)` gives the ID as the user may see it."""
-    from jiuzhu.engine.api import source_title, unit_name
-
     names = rule_names()
     for c in clues.select_related("verification__handler__profile").iterator(chunk_size=2000):
         v = getattr(c, "verification", None) if hasattr(c, "verification") else None
@@ -153,8 +149,6 @@ def _day(d: date | None) -> str:
 
 def write_xlsx(path: Path | Any, rows: Iterator[list[Any]]) -> int:
     """A write-only workbook (constant memory for 100,000 rows); ID numbers as text."""
-    from openpyxl import Workbook
-
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("线索")
     for col, width in zip("ABCDEFGHIJKLMNOPQ", (8, 16, 8, 10, 20, 6, 12, 10, 10, 10, 11, 10, 11, 10, 11, 60, 50),

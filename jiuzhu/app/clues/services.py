@@ -7,6 +7,7 @@ and its unit's liaisons and leader are told, as overdue referrals are."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,10 +19,13 @@ from django.utils import timezone
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
+from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.accounts.notices import notify
-from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueState, ScreeningRun, UnitOutcome
+from jiuzhu.app.accounts.roles import PARTNER_ROLES
+from jiuzhu.app.clues.models import OPEN_STATES, Clue, ClueSource, ClueState, ScreeningRun, UnitOutcome
 from jiuzhu.app.config.dates import due_from, limit_codes
 from jiuzhu.app.config.duties import leaders_of, liaisons_of
+from jiuzhu.engine.identity import idcard
 
 PROCURATORATE = "procuratorate"
 
@@ -37,8 +41,6 @@ class ClueError(Exception):
 def answer_due_for() -> Callable[[str, datetime | date | None], date | None]:
     """`due(unit_code, start)`: the answer limit of a partner unit's clue (None for the procuratorate's own
     clues, whose limit is the 核查 limit from assignment). Units are looked up once per call of this."""
-    from jiuzhu.app.accounts.models import Unit
-
     units: dict[str, Any] = {}
 
     def due(unit_code: str, start: datetime | date | None) -> date | None:
@@ -58,8 +60,6 @@ def _link(clue: Clue) -> str:
 
 def may_answer(user, clue: Clue) -> bool:
     """The target unit's liaisons and leader answer a clue their unit still owes."""
-    from jiuzhu.app.accounts.roles import PARTNER_ROLES
-
     profile = profile_of(user)
     return (profile is not None and profile.role in PARTNER_ROLES
             and profile.unit.code == clue.target_unit and clue.waits_for_unit)
@@ -73,7 +73,6 @@ def conclude_clue(clue: Clue, outcome: str, note: str = "", actor: Any = None, *
 
     `actor` is the user answering (None for a token call, then `unit` names the unit). Raises ClueError:
     `bad_outcome`, `not_found` (not this unit's clue: existence is not revealed), `answered`, `closed`."""
-
     if unit is None:
         profile = profile_of(actor)
         unit = profile.unit if profile is not None else None
@@ -106,8 +105,6 @@ def conclude_clue(clue: Clue, outcome: str, note: str = "", actor: Any = None, *
                                                            "unit": unit.code},
                  before=before, after={"state": clue.state, "target_unit": clue.target_unit})
     if outcome == UnitOutcome.TO_PROCURATORATE:
-        from jiuzhu.app.accounts.models import Unit
-
         procuratorate = Unit.objects.filter(code=PROCURATORATE).first()
         if procuratorate is not None:
             notify(leaders_of(procuratorate), f"clue-to-procuratorate-{clue.pk}",
@@ -126,8 +123,6 @@ class ClueOverdue:
 
 def check_clues_overdue(today: date | None = None, *, now: datetime | None = None) -> list[ClueOverdue]:
     """Flag partner clues past their answer limit on `today` and tell the unit's liaisons and leader once."""
-    from jiuzhu.app.accounts.models import Unit
-
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     late = (Clue.objects.filter(answer_due__lt=today, unit_outcome="", overdue_at__isnull=True,
@@ -177,8 +172,6 @@ def rule_version_date(clue: Clue) -> str:
 def checked_id_number(value: str | None) -> str:
     """The 18-digit ID number (a 15-digit one upgraded) or "" when none is given; a wrong one is refused
     with the intake's own reason (identity toolkit: length, birth date, check digit)."""
-    from jiuzhu.engine.identity import idcard
-
     parsed = idcard.parse_id(value or "")
     if parsed.status == "empty":
         return ""
@@ -193,9 +186,8 @@ def enter_clue(*, by: Any, source: str, person_name: str, situation: str, id_num
     """A clue entered by hand (申请, 移送, 信访, 12309, 其他) or carried by a partner's referral: the procuratorate's
     to verify, on the same path as a screening clue (assign → 核查 → 受理). The ID is checked; a valid one joins
     the person the linkage knows by it."""
-    import uuid
-
-    from jiuzhu.app.clues.models import ClueSource
+    # casework's clue sections, registered when Django starts, import this module; so
+    # here, not at the top: the engine (DuckDB, Splink) loads when a clue is entered, not with every Django start
     from jiuzhu.engine.api import person_key_for_id
 
     if source not in ClueSource.values or source == ClueSource.SCREENING:
@@ -223,9 +215,6 @@ def enter_clue(*, by: Any, source: str, person_name: str, situation: str, id_num
 
 def clue_from_referral(referral: Any, *, phone: str = "", address: str = "") -> Clue:
     """A partner unit's referral to the procuratorate becomes a 移送 clue in its queue (and carries it)."""
-    from jiuzhu.app.accounts.models import Unit
-    from jiuzhu.app.clues.models import ClueSource
-
     situation = referral.facts + (f"\n移送建议：{referral.request}" if referral.request else "")
     clue = enter_clue(by=referral.sender, source=ClueSource.TRANSFER, person_name=referral.person_name,
                       id_number=referral.person_id_number, phone=phone, address=address,

@@ -4,6 +4,8 @@ with file and row, why the records were linked, the unit's answer; the sections 
 
 from __future__ import annotations
 
+import io
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +21,9 @@ from jiuzhu.app.clues import queue as queue_mod
 from jiuzhu.app.clues.models import Clue, ClueSource, ClueState, UnitOutcome
 from jiuzhu.app.config import due
 from jiuzhu.app.config.dates import today
+from jiuzhu.engine.api import source_title, sources_of_unit, unit_name
 from jiuzhu.engine.region import current_region
+from jiuzhu.engine.sources import SPECS
 
 
 class EnterForm(forms.Form):
@@ -85,8 +89,6 @@ def queue(request: HttpRequest) -> HttpResponse:
                  detail={"count": total, "page": page, "team": team,
                          "filters": sorted(k for k in queue_mod.FILTER_KEYS if request.GET.get(k))})
     handlers = Profile.objects.filter(unit=request.profile.unit, role=Role.HANDLER).select_related("user")
-    from jiuzhu.engine.api import source_title, sources_of_unit, unit_name
-    from jiuzhu.engine.sources import SPECS
 
     names = queue_mod.rule_names()
     pages = max(1, -(-total // per))
@@ -107,8 +109,6 @@ def queue(request: HttpRequest) -> HttpResponse:
 @allow("clue.list")
 def export(request: HttpRequest) -> HttpResponse:
     """The queue as filtered, as an Excel file for people (Chinese headers, formula-safe), audited."""
-    import io
-
     team = request.GET.get("queue") == "team"
     clues = queue_mod.ordered(queue_mod.filtered(request.user, request.GET, team=team),
                               request.GET.get("sort") or "priority")

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from jiuzhu.app.accounts.models import Unit
 from jiuzhu.app.casework.models import OPEN_CASE_STATES, Case, Category
+from jiuzhu.app.casework.services.acceptance import accept_case
 from jiuzhu.app.config.dates import today
 from jiuzhu.app.config.models import ResponsibilityList
 from jiuzhu.app.referrals.models import Referral, ResultCode
@@ -60,7 +61,6 @@ def _cases(handler) -> list[Case]:
     cases = list(Case.objects.filter(state__in=OPEN_CASE_STATES).order_by("id")[:3])
     if len(cases) >= 3:
         return cases
-    from jiuzhu.app.casework.services.acceptance import accept_case
 
     on = add_working_days(today(), -30)
     for name, category, tags in _FALLBACK_CASES[len(cases):]:

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from jiuzhu.app.accounts.models import Unit
+from jiuzhu.app.clues.services import ClueError, checked_id_number
 from jiuzhu.app.config.models import HelpKind
 from jiuzhu.app.referrals.models import PlanItemState, ResultCode
 from jiuzhu.app.referrals.services.plans import CLOSING_STATES
@@ -60,8 +61,6 @@ class ReferralForm(forms.Form):
 
     def clean_person_id_number(self) -> str:
         """Checked as the intake checks a registry cell: a wrong number is refused, never dropped."""
-        from jiuzhu.app.clues.services import ClueError, checked_id_number
-
         try:
             return checked_id_number(self.cleaned_data.get("person_id_number"))
         except ClueError as err:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jiuzhu.app.casework.documents import layout
-from jiuzhu.app.casework.models import Proposal
+from jiuzhu.app.casework.models import Proposal, RefusalReason
 from jiuzhu.app.casework.services import amount
 
 
@@ -41,8 +41,6 @@ def render(case) -> bytes:
         layout.para(doc, f"建议给予国家司法救助金{layout.money(r.amount_fen)}。{extra}{again}",
                     bold_lead="五、审查意见。")
     else:
-        from jiuzhu.app.casework.models import RefusalReason
-
         reason = r.refusal_text if r.refusal_reason == RefusalReason.OTHER else RefusalReason(r.refusal_reason).label
         layout.para(doc, f"建议不予救助，理由：{reason}。", bold_lead="五、审查意见。")
     for m in case.meetings.all():

@@ -21,6 +21,7 @@ from jiuzhu.app.casework.services import teams, verification
 from jiuzhu.app.casework.services.common import lock, open_task, snapshot
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.clues.models import Clue
+from jiuzhu.app.clues.services import ClueError, checked_id_number
 from jiuzhu.app.config.dates import due_from, today
 from jiuzhu.engine.region import current_region
 
@@ -37,8 +38,6 @@ def checked_id(value: str | None, *, label: str = "救助对象") -> str:
     """The 18-digit ID (15-digit upgraded), or "" when left empty; a wrong one is refused with the reason
     the intake gives for a registry cell (wrong length, impossible birth date, wrong check digit) — the
     same check as a hand-entered clue's (`clues.services.checked_id_number`)."""
-    from jiuzhu.app.clues.services import ClueError, checked_id_number
-
     try:
         return checked_id_number(value)
     except ClueError as err:

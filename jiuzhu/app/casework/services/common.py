@@ -6,14 +6,13 @@ from datetime import date
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.casework.models import Task
+from jiuzhu.app.casework.services.notices import task_opened
 from jiuzhu.app.config.dates import due_from, today
 
 
 def open_task(kind: str, title: str, *, case=None, clue=None, assignee=None, role: str = "",
               limit_code: str = "", start: date | None = None, due_on: date | None = None) -> Task:
     """A step someone owes; its owners are told at once (casework.services.notices)."""
-    from jiuzhu.app.casework.services.notices import task_opened  # notices reads tasks: imported late
-
     if due_on is None and limit_code:
         due_on = due_from(limit_code, start or today())
     task = Task.objects.create(kind=kind, title=title, case=case, clue=clue, assignee=assignee, role=role,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.notices import notify
-from jiuzhu.app.casework import signals
+from jiuzhu.app.casework import access, signals
 from jiuzhu.app.casework.models import Case, FollowUp, NeedState, TaskKind, add_event
 from jiuzhu.app.casework.services.common import close_tasks, open_task
 from jiuzhu.app.casework.services.errors import CaseworkError
@@ -63,7 +63,6 @@ def record_visit(visit: FollowUp, *, by, visitors: str, situation: str, further_
 
 def _propose(visit: FollowUp, by, further_needs: str, need_kind: str) -> None:
     """A need written at a visit becomes a proposal the handler routes by the 职责清单 (or declines)."""
-
     if not further_needs.strip():
         return
     if need_kind and need_kind not in HelpKind.values:
@@ -80,8 +79,6 @@ def _propose(visit: FollowUp, by, further_needs: str, need_kind: str) -> None:
 def record_partner_visit(case: Case, *, by, visitors: str, situation: str, further_needs: str = "",
                          need_kind: str = "", on: date | None = None) -> FollowUp:
     """A partner unit taking part in the case records its own visit (回访由各参与单位共同开展)."""
-    from jiuzhu.app.casework import access
-
     profile = getattr(by, "profile", None)
     if profile is None or profile.in_procuratorate or not access.can_view(by, case):
         raise CaseworkError("只有参与本案的协作单位可以在此记录回访")

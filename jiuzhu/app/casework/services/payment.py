@@ -19,6 +19,7 @@ from jiuzhu.app.casework.services.common import (
     snapshot,
 )
 from jiuzhu.app.casework.services.errors import CaseworkError
+from jiuzhu.app.casework.services.followup import schedule
 from jiuzhu.app.config.dates import add_months, due_from, today
 
 PAYMENT_FIELDS = ("state", "amount_fen", "requested_on", "received_on", "notify_due", "notified_on", "paid_on",
@@ -112,7 +113,6 @@ def record_paid(case: Case, *, by, method: str, receipt_no: str, on: date | None
     close_tasks(kind=TaskKind.PAY, case=case, on=on)
     add_event(case, "paid", f"救助金{payment.amount_fen / 100:,.2f}元已发放（{payment.get_method_display()}）",
               actor=by)
-    from jiuzhu.app.casework.services.followup import schedule
 
     schedule(case, by=by, planned_on=add_months(on, 1), first_after=on)
     audit_change(by, payment, before, step="paid", fields=PAYMENT_FIELDS)

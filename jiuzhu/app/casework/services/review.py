@@ -12,6 +12,7 @@ from jiuzhu.app.casework.models import (
     Case,
     CaseState,
     CaseUnit,
+    Decision,
     JointMeeting,
     Proposal,
     RefusalReason,
@@ -97,8 +98,6 @@ def _same_person(case: Case) -> Q:
 
 
 def _other_grants(case: Case):
-    from jiuzhu.app.casework.models import Decision
-
     return (Decision.objects.filter(_same_person(case), kind=Decision.Kind.GRANT).exclude(case=case)
             .select_related("case"))
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -69,8 +72,6 @@ CASE_TAGS = ("未成年人", "残疾人", "退役军人", "老年人", "妇女")
 
 def _filtered_cases(request: HttpRequest):
     """The case list's filters (all optional): 状态, 来源, 类别, 承办人, 标签, 乡镇, 受理年度, 逾期, 关键词."""
-    from django.db.models import Q
-
     f = request.GET
     cases = access.cases_for(request.user).select_related("handler__profile", "team")
     if f.get("state") in CaseState.values:
@@ -262,7 +263,6 @@ def document(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     audit.record(request, "export", case, detail={"document": slug})
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    from urllib.parse import quote
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{title}-{case.number}.docx')}"
     return response

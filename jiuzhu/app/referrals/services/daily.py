@@ -6,6 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from jiuzhu.app.casework.services.notices import check_overdue_tasks
+from jiuzhu.app.clues.services import check_clues_overdue
+from jiuzhu.app.referrals.services.meetings import check_overdue as meetings_overdue
+from jiuzhu.app.referrals.services.overdue import check_overdue
+
 
 @dataclass(frozen=True)
 class DailyChecks:
@@ -17,10 +22,5 @@ class DailyChecks:
 
 def run_daily_checks(today: date | None = None) -> DailyChecks:
     """Each check flags and tells once: running it twice the same day tells nobody twice."""
-    from jiuzhu.app.casework.services.notices import check_overdue_tasks
-    from jiuzhu.app.clues.services import check_clues_overdue
-    from jiuzhu.app.referrals.services.meetings import check_overdue as meetings_overdue
-    from jiuzhu.app.referrals.services.overdue import check_overdue
-
     return DailyChecks(referrals=check_overdue(today), tasks=check_overdue_tasks(today),
                        clues=check_clues_overdue(today), meeting_notices=meetings_overdue(today))

@@ -12,6 +12,7 @@ from jiuzhu.app.accounts import audit
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.accounts.notices import notify
 from jiuzhu.app.accounts.roles import PARTNER_ROLES, PROCURATORS
+from jiuzhu.app.casework.access import can_handle
 from jiuzhu.app.casework.models import CaseUnit
 from jiuzhu.app.config.dates import due_from
 from jiuzhu.app.config.duties import liaisons_of
@@ -59,8 +60,6 @@ def closes_as(user, item: PlanItem) -> str | None:
     """Who may close the item: "unit" — its own unit (the partner's liaison or leader; for the
     procuratorate's own items its handlers and leaders); "handler" — the case's handler, for a unit
     that does not answer, with a recorded reason; None — nobody else (finance, other units)."""
-    from jiuzhu.app.casework.access import can_handle
-
     profile = profile_of(user)
     if profile is None:
         return None

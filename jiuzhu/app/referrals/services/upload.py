@@ -21,6 +21,7 @@ from jiuzhu.app.accounts import audit
 from jiuzhu.app.jobs.models import JobKind
 from jiuzhu.app.jobs.queue import submit, submit_screen
 from jiuzhu.app.referrals.models import RegistryUpload, UploadState
+from jiuzhu.app.registries.services import max_upload_bytes
 from jiuzhu.engine import api
 from jiuzhu.engine.home import jiuzhu_home
 
@@ -119,8 +120,6 @@ class SizeLimitUploadHandler(FileUploadHandler):
         self.seen = 0
 
     def receive_data_chunk(self, raw_data: bytes, start: int):
-        from jiuzhu.app.registries.services import max_upload_bytes
-
         self.seen = getattr(self, "seen", 0) + len(raw_data)
         if self.seen > max_upload_bytes():
             self.request.upload_too_large = True
