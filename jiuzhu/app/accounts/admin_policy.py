@@ -1,4 +1,4 @@
-"""The Django admin without a back door (issue 13).
+"""The Django admin without a back door (docs/security.md).
 
 - Only the data administrator (by the policy table, action "settings") enters the admin; a Django
   superuser without that role does not, and nobody gets rights from Django's permission flags.

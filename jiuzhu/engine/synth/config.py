@@ -70,16 +70,16 @@ class Dirt:
 
 @dataclass(frozen=True)
 class IdPoor:
-    """The ID-poor option (issue 5): registries as bad as real court data gets."""
+    """The ID-poor option (docs/synth.md): registries as bad as real court data gets."""
 
     victim_stripped: float = 0.25
     enforcement_stripped: float = 0.20
     typo_when_stripped: float = 0.3
-    # Since issue 16 a stripped row's typo may change the surname (林 → 琳), a character alike in shape
-    # or an unrelated one (names.typo_wide), not only a given name's homophone or variant.
+    # A stripped row's typo may change the surname (林 → 琳), a character alike in shape or an unrelated
+    # one (names.typo_wide), not only a given name's homophone or variant: clerks make all of these.
     wide_typos: bool = True
     # Of the stripped rows, the share that keeps neither birth date, phone nor sex: the name and the
-    # address text are all that is left (issue 16).
+    # address text are all that is left (docs/linkage.md: what such a row can still be linked by).
     address_only_when_stripped: float = 0.3
     namesakes_per_100k: float = 300  # extra same-name people planted in the same township
 

@@ -62,7 +62,7 @@ class FileRenderer:
     def _choose_style(self, rng: np.random.Generator) -> FileStyle:
         layout = self.layout
         # Court files always carry birth date, phone and address (ordinary and --id-poor alike): a
-        # party whose ID is missing still leaves them (issue 5; docs/synth.md "Court files").
+        # party whose ID is missing still leaves them (docs/synth.md "Court files").
         force = {"phone", "address", "birth_date"} if layout.source in ("victim", "enforcement") else set()
         # The keep draw is made for every optional column, and a column present only because it is
         # forced takes no draw for its header: the file's other choices (headers, dirt, date style)
