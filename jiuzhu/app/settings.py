@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "jiuzhu.app.web.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,9 +147,10 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "jiuzhu.app.web.errors.csrf_failure"
 
 # --- Hardening (docs/security.md) ---------------------------------------------------------------------------
-# Idle sessions end: every request renews the cookie, JIUZHU_SESSION_IDLE_MINUTES without one logs out.
+# Idle sessions end: JIUZHU_SESSION_IDLE_MINUTES without a request logs out. A request renews the session at most
+# once a minute (web.middleware.SessionRenewalMiddleware), not on every page: one write a minute, not one a page.
 SESSION_COOKIE_AGE = int(os.environ.get("JIUZHU_SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

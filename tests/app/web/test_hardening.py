@@ -101,7 +101,41 @@ def test_a_strong_password_passes(alice):
 
 
 def test_idle_sessions_expire(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def _session_end(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_request_renews_the_session_at_most_once_a_minute(client, alice, monkeypatch):
+    from jiuzhu.app.web import middleware
+
+    clock = [1_900_000_000]
+    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
+    client.force_login(alice)
+    assert client.get("/").status_code == 200
+    first = _session_end(client)
+    clock[0] += 59
+    assert client.get("/").status_code == 200
+    assert _session_end(client) == first  # within the minute: the session row is not written
+    clock[0] += 1
+    assert client.get("/").status_code == 200
+    assert _session_end(client) > first  # a minute on: its end moves forward
+    assert client.session[middleware.RENEWED_AT] == 1_900_000_060
+
+
+def test_a_session_idle_past_its_age_is_logged_out(client, alice):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(alice)
+    assert client.get("/").status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).update(expire_date=timezone.now())
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
 def test_clue_export_neutralises_formula_cells(db, tmp_path):
