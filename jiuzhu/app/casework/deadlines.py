@@ -11,15 +11,17 @@ from django.urls import reverse
 
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.casework.access import LEADERS, cases_for
-from jiuzhu.app.casework.models import Task
+from jiuzhu.app.casework.models import Task, TaskKind
 from jiuzhu.app.clues.access import clues_to_work
 from jiuzhu.app.config.dates import today
-from jiuzhu.app.config.due import soon_until, status
+from jiuzhu.app.config.due import count_due, due_filters, status
 
 # (user, on) -> rows of 我的期限 owed to a part above casework (referrals: referrals to sign or answer, plan
-# items, meeting decisions); each such part adds its function when Django starts (its AppConfig.ready)
+# items, meeting decisions); each such part adds its function when Django starts (its AppConfig.ready), with
+# its counter: (user, on) -> how many of those rows are "overdue" and "soon" (the landing page's numbers)
 DeadlineSource = Callable[..., list[dict]]
-_SOURCES: list[DeadlineSource] = []
+DeadlineCounts = Callable[..., dict[str, int]]
+_SOURCES: list[tuple[DeadlineSource, DeadlineCounts]] = []
 
 
 def open_tasks() -> QuerySet[Task]:
@@ -51,26 +53,35 @@ def annotate(tasks, *, on: date | None = None) -> list[dict]:
     return [{"task": t, "status": status(t.due_on, t.done_on, on=on)} for t in tasks]
 
 
-def add_source(rows: DeadlineSource) -> None:
-    """Show ``rows(user, on)`` (each row: title, link, due, status) among 我的期限's other deadlines."""
-    if rows not in _SOURCES:
-        _SOURCES.append(rows)
+def add_source(rows: DeadlineSource, counts: DeadlineCounts) -> None:
+    """Show ``rows(user, on)`` (each row: title, link, due, status) among 我的期限's other deadlines;
+    ``counts(user, on)`` says how many of those rows are overdue and due soon, without building them."""
+    if (rows, counts) not in _SOURCES:
+        _SOURCES.append((rows, counts))
 
 
 def _clues_due(user):
-    """The clues a partner unit must answer by a date (none for the procuratorate)."""
+    """The clues a partner unit must answer by a date; None for the procuratorate (it answers no clue), asked
+    before the clue queue is built, which costs the team queries of a handler's queue."""
     profile = profile_of(user)
-    clues = clues_to_work(user).filter(answer_due__isnull=False)
-    return clues if profile is not None and not profile.in_procuratorate else clues.none()
+    if profile is None or profile.in_procuratorate:
+        return None
+    return clues_to_work(user).filter(answer_due__isnull=False)
 
 
 def clues_due_counts(user, *, on: date | None = None) -> dict[str, int]:
     """How many of the clues in 我的期限 are overdue and due soon, counted in the database: a partner unit
     may owe hundreds of answers, and the landing page shows only these two numbers."""
-    on = on or today()
     clues = _clues_due(user)
-    return {"overdue": clues.filter(answer_due__lt=on).count(),
-            "soon": clues.filter(answer_due__gte=on, answer_due__lte=soon_until(on)).count()}
+    if clues is None:
+        return {"overdue": 0, "soon": 0}
+    return count_due(clues, due_filters("answer_due", on or today()))
+
+
+def task_counts(user, *, on: date | None = None) -> dict[str, int]:
+    """The landing page's numbers of my open tasks (``tasks_for``), counted in one aggregate: overdue, due soon
+    (as ``annotate`` gives their status) and follow-up visits."""
+    return count_due(tasks_for(user), due_filters("due_on", on or today()), follow_up=Q(kind=TaskKind.FOLLOW_UP))
 
 
 def other_deadlines(user, *, on: date | None = None, with_clues: bool = True) -> list[dict]:
@@ -79,15 +90,27 @@ def other_deadlines(user, *, on: date | None = None, with_clues: bool = True) ->
     title, link, due, status ("overdue", "soon" or "")."""
     on = on or today()
     rows = []
-    if with_clues:
-        for clue in _clues_due(user).order_by("answer_due", "pk"):
+    clues = _clues_due(user) if with_clues else None
+    if clues is not None:
+        for clue in clues.order_by("answer_due", "pk"):
             rows.append({"title": f"答复线索{clue.pk}（{clue.rule_name or clue.rule}）",
                          "link": reverse("clues:detail", args=[clue.pk]), "due": clue.answer_due,
                          "status": status(clue.answer_due, on=on)})
-    for source in _SOURCES:
+    for source, _ in _SOURCES:
         rows.extend(source(user, on))
     rows.sort(key=lambda row: (row["due"] or date.max, row["title"]))
     return rows
+
+
+def other_deadline_counts(user, *, on: date | None = None) -> dict[str, int]:
+    """How many of ``other_deadlines(user, on=on, with_clues=False)`` are overdue and due soon."""
+    on = on or today()
+    totals = {"overdue": 0, "soon": 0}
+    for _, counts in _SOURCES:
+        found = counts(user, on)
+        for name in totals:
+            totals[name] += found[name]
+    return totals
 
 
 def deadline_rows(user, *, on: date | None = None) -> tuple[list[dict], list[dict]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Count, Q, QuerySet
+
 from jiuzhu.app.config.dates import today
 from jiuzhu.engine.identity.calendar import add_working_days
 
@@ -26,3 +28,14 @@ def status(due_on: date | None, done_on: date | None = None, *, on: date | None 
 def soon_until(on: date) -> date:
     """The last due date that is "soon" on day `on`."""
     return add_working_days(on, SOON_WORKING_DAYS)
+
+
+def due_filters(field: str, on: date) -> dict[str, Q]:
+    """``status`` in the database for the date `field` of rows not done: {"overdue": Q, "soon": Q}."""
+    return {"overdue": Q(**{f"{field}__lt": on}),
+            "soon": Q(**{f"{field}__gte": on, f"{field}__lte": soon_until(on)})}
+
+
+def count_due(rows: QuerySet, filters: dict[str, Q], **more: Q) -> dict[str, int]:
+    """How many of `rows` match each of `filters` (``due_filters``) and of `more`, in one aggregate."""
+    return rows.order_by().aggregate(**{name: Count("pk", filter=q) for name, q in {**filters, **more}.items()})

@@ -23,5 +23,5 @@ class ReferralsConfig(AppConfig):
         batch_state_changed.connect(jobs.batch_changed, dispatch_uid="referrals-upload-batch-state")
         clue_referred.connect(refer_concluded_clue, dispatch_uid="referrals-clue-referred")
         need_routed.connect(plan_routed_need, dispatch_uid="referrals-need-routed")
-        deadlines.add_source(worklists.deadline_rows)  # the unit's referral work on 我的期限
+        deadlines.add_source(worklists.deadline_rows, worklists.deadline_counts)  # the unit's referral work on 我的期限
         # importing ``jobs`` registered the ``import`` job with jobs.queue

@@ -17,11 +17,11 @@ from jiuzhu.app.accounts.notices import unread_count
 from jiuzhu.app.accounts.roles import APPROVERS, PARTNER_ROLES, PROCURATORS, Role
 from jiuzhu.app.casework import access as case_access
 from jiuzhu.app.casework import deadlines
-from jiuzhu.app.casework.models import CaseState, TaskKind
+from jiuzhu.app.casework.models import CaseState
 from jiuzhu.app.casework.worklists import payments_to_make, waiting_approvals
 from jiuzhu.app.clues.access import clues_to_work
 from jiuzhu.app.config.dates import today
-from jiuzhu.app.referrals.services.worklists import referrals_to_do, unit_plan_items
+from jiuzhu.app.referrals.services.worklists import count_referrals_to_do, unit_plan_items
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ def tiles_for(user) -> list[Tile]:
             tiles.append(Tile(label, count, url, urgent))
 
     on = today()
-    tasks = deadlines.annotate(deadlines.tasks_for(user), on=on)
-    others = deadlines.other_deadlines(user, on=on, with_clues=False)
+    tasks = deadlines.task_counts(user, on=on)
+    others = deadlines.other_deadline_counts(user, on=on)
     clues_due = deadlines.clues_due_counts(user, on=on)
     if not profile.in_procuratorate and role in PARTNER_ROLES:
         add("待答复线索", clues_to_work(user).count(), _url("clues:queue"))
@@ -66,21 +66,21 @@ def tiles_for(user) -> list[Tile]:
     if role == Role.FINANCE:
         add("待发放救助金", payments_to_make(user).count(), _url("casework:payments", "show=todo"))
     if policy.role_allows(user, "referral.list"):
-        add("待签收、反馈的移送", len(referrals_to_do(user)), _url("referrals:inbox"))
+        add("待签收、反馈的移送", count_referrals_to_do(user), _url("referrals:inbox"))
     if not profile.in_procuratorate:
         add("未办结救助方案事项", unit_plan_items(user).count(), _url("referrals:plan_items"))
-    visits = [r for r in tasks if r["task"].kind == TaskKind.FOLLOW_UP]
+    visits = tasks["follow_up"]
     if visits or role == Role.HANDLER:
-        add("待回访", len(visits), _url("casework:deadlines", "show=follow_up"))
+        add("待回访", visits, _url("casework:deadlines", "show=follow_up"))
     add(
         "已逾期事项",
-        deadlines.count_status(tasks, "overdue") + deadlines.count_status(others, "overdue") + clues_due["overdue"],
+        tasks["overdue"] + others["overdue"] + clues_due["overdue"],
         _url("casework:deadlines", "show=overdue"),
         urgent=True,
     )
     add(
         "即将到期事项",
-        deadlines.count_status(tasks, "soon") + deadlines.count_status(others, "soon") + clues_due["soon"],
+        tasks["soon"] + others["soon"] + clues_due["soon"],
         _url("casework:deadlines", "show=soon"),
     )
     add("未读通知", unread_count(user), _url("referrals:notifications"))

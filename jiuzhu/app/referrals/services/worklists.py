@@ -5,24 +5,32 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.config import due
 from jiuzhu.app.referrals import access as referral_access
-from jiuzhu.app.referrals.models import OPEN_PLAN_STATES, PENDING_STATES, PlanItem, Referral
+from jiuzhu.app.referrals.models import OPEN_PLAN_STATES, PENDING_STATES, PlanItem, Referral, ReferralState
 from jiuzhu.app.referrals.services.meetings import decisions_for_unit
+
+
+def _received(user) -> QuerySet[Referral]:
+    profile = profile_of(user)
+    if profile is None:
+        return Referral.objects.none()
+    return referral_access.referrals_for(user).filter(to_unit=profile.unit, state__in=PENDING_STATES)
 
 
 def referrals_to_do(user) -> list[Referral]:
     """Referrals the user's unit must sign or answer, by due date (the inbox's 待办)."""
-    profile = profile_of(user)
-    if profile is None:
-        return []
-    received = (referral_access.referrals_for(user).filter(to_unit=profile.unit, state__in=PENDING_STATES)
-                .select_related("from_unit", "to_unit", "case"))
+    received = _received(user).select_related("from_unit", "to_unit", "case")
     return sorted(received, key=lambda r: (r.due_date(), r.pk))
+
+
+def count_referrals_to_do(user) -> int:
+    """How many ``referrals_to_do`` there are (the landing page's number), counted in the database."""
+    return _received(user).count()
 
 
 def open_plan_items(user) -> QuerySet[PlanItem]:
@@ -56,3 +64,15 @@ def deadline_rows(user, on: date) -> list[dict]:
                      "link": reverse("referrals:plan_items"), "due": item.due_date,
                      "status": due.status(item.due_date, on=on)})
     return rows
+
+
+def deadline_counts(user, on: date) -> dict[str, int]:
+    """How many of ``deadline_rows(user, on)`` are overdue and due soon, counted in the database (a referral's
+    due date is its receipt limit while sent, its answer limit once received: ``Referral.due_date``)."""
+    sent = Q(state=ReferralState.SENT)
+    owed = Q(state__in=(ReferralState.RECEIVED, ReferralState.IN_PROGRESS))
+    receipt, answer = due.due_filters("receipt_due", on), due.due_filters("answer_due", on)
+    found = [due.count_due(_received(user), {s: (sent & receipt[s]) | (owed & answer[s]) for s in receipt}),
+             due.count_due(decisions_for_unit(user), due.due_filters("due_date", on)),
+             due.count_due(unit_plan_items(user), due.due_filters("due_date", on))]
+    return {s: sum(f[s] for f in found) for s in receipt}
