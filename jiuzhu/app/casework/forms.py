@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django import forms
+from django.utils.safestring import SafeString
 
 from jiuzhu.app.accounts.models import Profile, Role, Unit
 from jiuzhu.app.casework.models import Category, Method, Origin, Outcome, Proposal, RefusalReason
@@ -174,6 +176,22 @@ class ConcludeForm(forms.Form):
     reason = forms.CharField(label="理由（移送、排除必填）", required=False)
     refer_to = forms.ModelChoiceField(label="移送单位", queryset=Unit.objects.exclude(code="procuratorate"),
                                       required=False)
+
+
+def blank_conclude_form() -> SafeString:
+    """An empty ConcludeForm as HTML (its as_div): read the units it offers afresh, render once per list."""
+    field = ConcludeForm.base_fields["refer_to"]
+    # .all(): a fresh query each time, never the class-level queryset's cached rows
+    return _blank_conclude_form(tuple((u.pk, field.label_from_instance(u)) for u in field.queryset.all()))
+
+
+@lru_cache(maxsize=8)
+def _blank_conclude_form(units: tuple[tuple[int, str], ...]) -> SafeString:
+    """The empty form's HTML is a pure function of the code and the units offered (pk, label)."""
+    form = ConcludeForm()
+    refer_to = form.fields["refer_to"]
+    refer_to.choices = [("", refer_to.empty_label), *units]
+    return form.as_div()
 
 
 class RouteNeedForm(forms.Form):

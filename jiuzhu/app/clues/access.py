@@ -35,6 +35,14 @@ def unit_clues(unit) -> QuerySet[Clue]:
     return Clue.objects.filter(unit_q(code))
 
 
+def _other_team_tags(user) -> list[str]:
+    """The tags of the special teams `user` is not a member of, in one query: each team's tag with each of
+    its members (a team without members once, with None)."""
+    rows = list(Team.objects.values_list("tag", "members"))
+    my_tags = {tag for tag, member in rows if member == user.pk}
+    return list(dict.fromkeys(tag for tag, _ in rows if tag not in my_tags))
+
+
 def clues_for(user) -> QuerySet[Clue]:
     """The clues `user` may see (module docstring)."""
     profile = profile_of(user)
@@ -47,8 +55,7 @@ def clues_for(user) -> QuerySet[Clue]:
     if profile.role != Role.HANDLER:
         return Clue.objects.none()
     own_unit = unit_clues(PROCURATORATE)
-    my_tags = set(Team.objects.filter(members=user).values_list("tag", flat=True))
-    other_team_tags = [t for t in Team.objects.values_list("tag", flat=True) if t not in my_tags]
+    other_team_tags = _other_team_tags(user)
     return own_unit.filter(Q(verification__handler=user)
                            | (Q(verification__isnull=True) & ~with_any_tag(other_team_tags)))
 
@@ -64,8 +71,7 @@ def open_clues_for(user) -> QuerySet[Clue]:
     profile = profile_of(user)
     if profile is None or not profile.in_procuratorate or profile.role != Role.HANDLER:
         return clues_for(user).filter(state__in=OPEN_STATES)
-    my_tags = set(Team.objects.filter(members=user).values_list("tag", flat=True))
-    other_team_tags = [t for t in Team.objects.values_list("tag", flat=True) if t not in my_tags]
+    other_team_tags = _other_team_tags(user)
     own = Q(target_unit=PROCURATORATE) | Q(second_unit=PROCURATORATE)
     new = Q(state=ClueState.NEW) & own & ~with_any_tag(other_team_tags)
     # the clues whose verification is the user's (casework's Verification, through its related name)

@@ -5,11 +5,13 @@ with file and row, why the records were linked, the unit's answer; the sections 
 from __future__ import annotations
 
 import io
+from functools import cache
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from jiuzhu.app.accounts import audit, listing
@@ -53,6 +55,12 @@ class AnswerForm(forms.Form):
     outcome = forms.ChoiceField(label="答复", choices=UnitOutcome.choices, widget=forms.RadioSelect)
     note = forms.CharField(label="说明（不符合条件、转检察院须写明理由）", widget=forms.Textarea(attrs={"rows": 2}),
                            required=False)
+
+
+@cache
+def _blank_answer_form() -> SafeString:
+    """An empty AnswerForm as HTML (its as_div): a pure function of the code (fixed choices), rendered once."""
+    return AnswerForm().as_div()
 
 
 def _id_for(request: HttpRequest):
@@ -144,7 +152,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     records = [dict(r, how=linkage.methods.get(r.get("record_id", ""), "")) for r in clue.records or []]
     return render(request, "clues/detail.html", {
         "clue": clue, "person_id": person_id, "records": records, "partner": partner,
-        "can_answer": services.may_answer(request.user, clue), "answer_form": AnswerForm(),
+        "can_answer": services.may_answer(request.user, clue), "answer_form": _blank_answer_form,
         "rule_date": services.rule_version_date(clue), "others": others, "linkage": linkage,
         "sections": sections.render(request, clue)})
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,8 +16,8 @@ from jiuzhu.app.accounts.access import deny
 from jiuzhu.app.accounts.models import Profile, Role
 from jiuzhu.app.accounts.policy import allow, get_visible_or_404
 from jiuzhu.app.casework import signals
-from jiuzhu.app.casework.forms import ConcludeForm
-from jiuzhu.app.casework.models import Outcome
+from jiuzhu.app.casework.forms import ConcludeForm, blank_conclude_form
+from jiuzhu.app.casework.models import Outcome, Verification
 from jiuzhu.app.casework.services import verification
 from jiuzhu.app.casework.services.errors import CaseworkError
 from jiuzhu.app.casework.services.notices import one_notice_per_owner
@@ -115,14 +116,25 @@ def _send_referral(user, clue: Clue, d: dict) -> str:
     return "".join(note for _, note in replies)
 
 
+def _verification_of(clue: Clue) -> Verification | None:
+    """The clue's 核查 with its handler's profile and the unit it went to in the same query, kept as
+    ``clue.verification`` (None when there is none) for the checks that read it after."""
+    v = Verification.objects.select_related("handler__profile", "refer_to").filter(clue=clue).first()
+    Clue.verification.related.set_cached_value(clue, v)
+    return v
+
+
 def clue_sections(request: HttpRequest, clue: Clue) -> dict[str, str]:
     """The clue page's 核查: the handler, due date, conclusion and case among its facts; 分派 and 核查结论
     below, for the procuratorate while the clue is open."""
-    v = getattr(clue, "verification", None) if hasattr(clue, "verification") else None
+    v = _verification_of(clue)
     case = getattr(clue, "case", None) if hasattr(clue, "case") else None
     context = {
         "clue": clue, "v": v, "case": case, "partner": not request.profile.in_procuratorate,
         "status": due.status(v.due_on, v.decided_on) if v else "",
         "can_work": access.can_work_clue(request.user, clue), "can_assign": access.can_assign(request.user),
-        "form": ConcludeForm(), "handlers": Profile.objects.filter(unit=request.profile.unit, role=Role.HANDLER)}
-    return {slot: render_to_string(f"casework/_clue_{slot}.html", context, request) for slot in ("facts", "steps")}
+        "form": blank_conclude_form, "handlers": Profile.objects.filter(unit=request.profile.unit, role=Role.HANDLER),
+        # rendered without the request: its context processors (menu, notices) are the page's, already run
+        # once for it; the forms' {% csrf_token %} needs only the token
+        **csrf(request)}
+    return {slot: render_to_string(f"casework/_clue_{slot}.html", context) for slot in ("facts", "steps")}
