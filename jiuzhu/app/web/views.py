@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jiuzhu.app.accounts.policy import allow
-from jiuzhu.app.web.menu import menu_for
 from jiuzhu.app.web.workday import tiles_for
 
 
 @allow("home")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"menu": menu_for(request.user), "tiles": tiles_for(request.user)})
+    # the function tiles are the menu the navigation context processor already built (``nav``)
+    return render(request, "web/home.html", {"tiles": tiles_for(request.user)})
