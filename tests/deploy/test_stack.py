@@ -22,7 +22,7 @@ pytestmark = [
                        reason="nginx or chromium not installed (make test installs them)"),
 ]
 SLOW = 180_000  # ms: the stack shares two cores with whatever else the machine runs
-ID_LIKE = re.compile(r"(?<!\d)\d{17}[\dX](?!\d)")
+ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")  # not digits inside a hex request id
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)|(?<!\d)\d{15}(?!\d)")
+# An ID number standing on its own, not digits inside a longer token: a request id is 32 hex characters and
+# may hold a run of 15 digits by chance.
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 # People using the demo: a handler, a leader, a partner liaison, a failed login; every page they open logs a line.
 VISITS = r"""
 import os, re, django
