@@ -6,10 +6,12 @@ from jiuzhu.app.referrals.models.referral import (
     Referral,
     ReferralState,
     ResultCode,
+    due_date_q,
 )
 from jiuzhu.app.referrals.models.upload import RegistryUpload, UploadState
 
 __all__ = [
+    "due_date_q",
     "NEGATIVE_RESULTS",
     "OPEN_PLAN_STATES",
     "PENDING_STATES",

@@ -3,6 +3,8 @@ procuratorate — and the structured result that comes back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -19,8 +21,16 @@ class ReferralState(models.TextChoices):
     RETURNED = "returned", "退回"
 
 
-# States where the receiving unit still owes something.
+# States where the receiving unit still owes something: its receipt while sent, its answer once received.
 PENDING_STATES = (ReferralState.SENT, ReferralState.RECEIVED, ReferralState.IN_PROGRESS)
+ANSWER_OWED_STATES = (ReferralState.RECEIVED, ReferralState.IN_PROGRESS)
+
+
+def due_date_q(on_due: Callable[[str], models.Q]) -> models.Q:
+    """``Referral.due_date`` in the database: `on_due(field)` applied to the limit the unit works against
+    now — the receipt limit while sent, the answer limit once received."""
+    return (models.Q(state=ReferralState.SENT) & on_due("receipt_due")) | (
+        models.Q(state__in=ANSWER_OWED_STATES) & on_due("answer_due"))
 
 
 class ResultCode(models.TextChoices):
@@ -45,10 +55,7 @@ class ReferralQuerySet(models.QuerySet):
 
     def overdue(self, today) -> ReferralQuerySet:
         """Past a limit today: not signed after the receipt limit, or not answered after the answer limit."""
-        return self.filter(
-            models.Q(state=ReferralState.SENT, receipt_due__lt=today)
-            | models.Q(state__in=(ReferralState.RECEIVED, ReferralState.IN_PROGRESS), answer_due__lt=today)
-        )
+        return self.filter(due_date_q(lambda field: models.Q(**{f"{field}__lt": today})))
 
 
 class Referral(models.Model):
@@ -114,7 +121,7 @@ class Referral(models.Model):
         """The limit the unit is working against now (None when nothing is owed)."""
         if self.state == ReferralState.SENT:
             return self.receipt_due
-        if self.state in (ReferralState.RECEIVED, ReferralState.IN_PROGRESS):
+        if self.state in ANSWER_OWED_STATES:
             return self.answer_due
         return None
 

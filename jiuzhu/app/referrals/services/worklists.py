@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.config import due
 from jiuzhu.app.referrals import access as referral_access
-from jiuzhu.app.referrals.models import OPEN_PLAN_STATES, PENDING_STATES, PlanItem, Referral, ReferralState
+from jiuzhu.app.referrals.models import OPEN_PLAN_STATES, PENDING_STATES, PlanItem, Referral, due_date_q
 from jiuzhu.app.referrals.services.meetings import decisions_for_unit
 
 
@@ -69,10 +69,9 @@ def deadline_rows(user, on: date) -> list[dict]:
 def deadline_counts(user, on: date) -> dict[str, int]:
     """How many of ``deadline_rows(user, on)`` are overdue and due soon, counted in the database (a referral's
     due date is its receipt limit while sent, its answer limit once received: ``Referral.due_date``)."""
-    sent = Q(state=ReferralState.SENT)
-    owed = Q(state__in=(ReferralState.RECEIVED, ReferralState.IN_PROGRESS))
-    receipt, answer = due.due_filters("receipt_due", on), due.due_filters("answer_due", on)
-    found = [due.count_due(_received(user), {s: (sent & receipt[s]) | (owed & answer[s]) for s in receipt}),
-             due.count_due(decisions_for_unit(user), due.due_filters("due_date", on)),
-             due.count_due(unit_plan_items(user), due.due_filters("due_date", on))]
-    return {s: sum(f[s] for f in found) for s in receipt}
+    statuses = due.due_filters("due_date", on)
+    referral_due = {s: due_date_q(lambda field, s=s: due.due_filters(field, on)[s]) for s in statuses}
+    found = [due.count_due(_received(user), referral_due),
+             due.count_due(decisions_for_unit(user), statuses),
+             due.count_due(unit_plan_items(user), statuses)]
+    return {s: sum(f[s] for f in found) for s in statuses}
