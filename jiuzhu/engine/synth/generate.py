@@ -133,7 +133,8 @@ def counties_for(residents: int, province: bool, rng: np.random.Generator,
     if not province:
         r = current_region()
         county = County(r.division_code, r.county, r.court_prefix, r.townships,
-                        village_names(rng, len(r.townships)), province=r.province, city=r.city)
+                        village_names(rng, len(r.townships), residents=residents),
+                        province=r.province, city=r.city)
         parts = max(1, -(-residents // chunk))
         return [(county, residents // parts + (1 if i < residents % parts else 0)) for i in range(parts)]
     out = []

@@ -54,19 +54,42 @@ def township_names(rng: np.random.Generator, count: int) -> tuple[str, ...]:
     return tuple(names)
 
 
-def village_names(rng: np.random.Generator, township_count: int, seat: int = 0) -> list[list[str]]:
-    """Villages (村) per township; the county seat also has communities (社区)."""
+# Residents of a village-level unit (村/社区), on average, in Fujian: 2020 census ≈ 41.5 million
+# residents in 16,784 units (14,406 行政村, 2,378 社区). A county more populous than its drawn
+# villages allow at that size gets more villages, not bigger ones (docs/synth.md "Places").
+RESIDENTS_PER_VILLAGE = 2_500
+
+
+def _new_village(rng: np.random.Generator, names: list[str], community: bool) -> str:
+    while True:
+        a, b = rng.choice(len(_PLACE_CHARS), 2, replace=False)
+        name = _PLACE_CHARS[a] + _PLACE_CHARS[b] + ("社区" if community else "村")
+        if name not in names:
+            return name
+
+
+def village_names(rng: np.random.Generator, township_count: int, seat: int = 0,
+                  residents: int | None = None) -> list[list[str]]:
+    """Villages (村) per township, 8–20 each; the county seat also has communities (社区). With
+    ``residents`` above ``RESIDENTS_PER_VILLAGE`` per drawn village, every township gets more, in
+    proportion, so that a village holds that many on average (drawn after the first ones, so a
+    county that needs none is the same as before)."""
     out: list[list[str]] = []
     for t in range(township_count):
         k = int(rng.integers(8, 21))
         names: list[str] = []
         while len(names) < k:
-            a, b = rng.choice(len(_PLACE_CHARS), 2, replace=False)
-            suffix = "社区" if t == seat and len(names) < k // 2 else "村"
-            name = _PLACE_CHARS[a] + _PLACE_CHARS[b] + suffix
-            if name not in names:
-                names.append(name)
+            names.append(_new_village(rng, names, t == seat and len(names) < k // 2))
         out.append(names)
+    drawn = sum(len(v) for v in out)
+    if residents is not None and residents > RESIDENTS_PER_VILLAGE * drawn:
+        factor = residents / (RESIDENTS_PER_VILLAGE * drawn)
+        for t, names in enumerate(out):
+            k = round(len(names) * factor)
+            communities = sum(n.endswith("社区") for n in names)
+            while len(names) < k:  # the seat keeps half of its units 社区
+                names.append(_new_village(rng, names, t == seat and communities < k // 2))
+                communities += names[-1].endswith("社区")
     return out
 
 
