@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -83,3 +86,30 @@ def test_every_linkage_comparison_has_a_chinese_name():
         "近名人数",
         "门牌（住址）",
     )
+
+
+WRITE_ROW = ("import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+             "c.execute(\"UPDATE persons SET name = '郑小梅' WHERE person_key = 'pA'\"); c.close()")
+
+
+def test_a_page_holds_the_warehouse_only_while_it_reads(warehouse):
+    """Reads attach the file to the process's one DuckDB and detach it after: another process writes it between
+    two reads, and while a read holds it, that process waits (DuckDB's lock), as with a connection of its own."""
+    persons.person_file("pA", path=warehouse)
+    assert subprocess.run([sys.executable, "-c", WRITE_ROW, str(warehouse)], capture_output=True).returncode == 0
+    with persons.reader(warehouse) as con:
+        assert con.execute("SELECT name FROM persons WHERE person_key = 'pA'").fetchone() == ("郑小梅",)
+        held = subprocess.run([sys.executable, "-c", WRITE_ROW, str(warehouse)], capture_output=True, text=True)
+        assert held.returncode == 1 and "lock" in held.stderr
+    assert [h.person_key for h in persons.search("郑小梅 1237", path=warehouse)] == ["pA"]
+
+
+def test_reads_from_threads_at_once_each_get_their_answer(warehouse):
+    def read(i: int) -> list[str]:
+        if i % 2:
+            return [h.person_key for h in persons.search("zengguofan", path=warehouse)]
+        return [r.file for r in persons.person_file("pA", path=warehouse).records]
+
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(read, range(16)))
+    assert got == [["低保.xlsx", "被害人.xlsx"], ["pC"]] * 8
