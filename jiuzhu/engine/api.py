@@ -10,8 +10,15 @@ from typing import Any
 from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.intake import CSV_HEADER as REJECTION_CSV_HEADER
 from jiuzhu.engine.intake import BatchResult, Progress, import_paths
-from jiuzhu.engine.linkage import LinkResult, person_key, spark_session
-from jiuzhu.engine.linkage import link as link_records
+from jiuzhu.engine.linkage import (
+    LinkResult,
+    inputs_digest,
+    last_linkage,
+    link_connection,
+    person_key,
+    remember,
+    spark_session,
+)
 from jiuzhu.engine.persons import (
     PersonFile,
     PersonHit,
@@ -119,12 +126,25 @@ def withdraw_batch(batch_id: str, *, reason: str, by: str = "cli") -> dict:
         return withdraw(con, batch_id, reason=reason, by=by)
 
 
-def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None = None) -> LinkResult:
+def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None = None,
+         incremental: bool = False) -> LinkResult:
     """Records → persons (person_index, persons, link_explanations): exact on valid IDs, Splink on the rest.
 
-    On the spark engine: ``spark`` a session to use, else one on ``spark_master`` (default ``local[*]``)."""
-    result = link_records(engine, spark=spark, spark_master=spark_master)
-    build_person_search()
+    On the spark engine: ``spark`` a session to use, else one on ``spark_master`` (default ``local[*]``).
+    ``incremental`` (DuckDB): keep the stored linkage when it read exactly the records, code and region of
+    now (linkage/reuse.py; ``reused`` in the result); else link in full."""
+    if engine not in ("duckdb", "spark"):
+        raise ValueError(f"未知的计算引擎：{engine}（应为 duckdb 或 spark）")
+    # One connection throughout: no import can slip in between the digest and the tables it vouches for.
+    with connect() as con:
+        digest = inputs_digest(con, engine) if incremental and engine == "duckdb" else None
+        last = last_linkage(con, digest) if digest else None
+        if last is not None:
+            return LinkResult(**{**last, "seconds": 0.0, "reused": True})
+        result = link_connection(con, engine, spark, spark_master)
+        build_search(con)
+        if digest:
+            remember(con, digest, result)
     return result
 
 

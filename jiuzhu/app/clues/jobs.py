@@ -17,7 +17,7 @@ def run_screen(job: Job) -> tuple[bool, str, dict]:
 
     if not warehouse_path().exists():
         return True, "还没有导入任何数据，无需筛查 / nothing imported yet", {}
-    api.link()
+    api.link(incremental=True)  # kept when no record changed (docs/scale.md "Incremental runs")
     result, run = screen_and_store(None, started_by=job.submitted_by or "worker")
     summary = {"run_id": run.pk, "clues": len(result.clues), "created": run.created, "updated": run.updated,
                "lapsed": run.lapsed}

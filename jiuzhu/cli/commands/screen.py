@@ -22,6 +22,8 @@ def register(sub: SubCommands) -> None:
     p.add_argument("--rule", action="append", dest="rules", metavar="CODE",
                    help="只运行这些规则（可重复） / only these rules (repeatable)")
     p.add_argument("--no-link", action="store_true", help="不重新关联人员 / reuse the last linkage")
+    p.add_argument("--full", action="store_true",
+                   help="完整重算：即使记录未变也重新关联 / link again even when no record changed")
     p.set_defaults(func=run)
 
 
@@ -64,8 +66,7 @@ def run(args: argparse.Namespace) -> int:
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                       TimeElapsedColumn(), console=console, transient=True) as bar:
             task = bar.add_task("人员关联 / linking", total=None)
-            if not args.no_link:
-                link(engine=args.engine, spark=spark)
+            linked = None if args.no_link else link(engine=args.engine, spark=spark, incremental=not args.full)
 
             def progress(step: str, done: int, total: int) -> None:
                 bar.update(task, description=f"筛查 / screening: {step}", completed=done, total=total)
@@ -80,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         if spark is not None:
             spark.stop()
     _print_result(result, stored)
+    if linked is not None and linked.reused:
+        print("人员关联：记录、代码与地区均未变，沿用上次关联结果 / linkage: nothing it reads changed, kept")
     return 0
 
 

@@ -41,6 +41,7 @@ class LinkResult:
     records_single: int  # method `single`
     links: int  # accepted probabilistic links (rows of link_explanations)
     seconds: float
+    reused: bool = False  # the stored linkage read exactly these records (reuse.py): not linked again
 
 
 def memory_limit_mb() -> int:

@@ -17,6 +17,8 @@ from jiuzhu.engine.linkage.clustering import Partition
 CONTENT_FIELDS = ("source_type", "name", "sex", "birth_date", "phone", "township", "village", "address",
                   "judgment_no", "basis_no")
 _SEP = "\x1f"
+# What the last linkage read (reuse.py): dropped with every replacement of the linkage tables.
+STATE_TABLE = "linkage_state"
 
 
 def record_content(record: dict[str, object]) -> str:
@@ -153,6 +155,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, index: Any, persons: Any, expl:
     from a scratch database: a province's index is never whole in memory)."""
     con.execute("BEGIN TRANSACTION")
     try:
+        con.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
         for name, table in (("person_index", index), ("persons", persons), ("link_explanations", expl)):
             con.register("_linkage_out", table() if callable(table) else table)
             con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _linkage_out")

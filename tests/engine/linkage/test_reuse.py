@@ -1,0 +1,119 @@
+"""`api.link(incremental=True)` keeps the stored linkage exactly when nothing it reads changed, and links in
+full on every change of the records (a new snapshot, a withdrawn one, a purged person), of the code, or after
+a linkage that left no digest — with the tables a full linkage writes (docs/scale.md "Incremental runs")."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pytest
+
+from jiuzhu.engine import api
+from jiuzhu.engine.home import warehouse_path
+from jiuzhu.engine.identity.idcard import make_id
+from jiuzhu.engine.linkage import link_connection, reuse
+from jiuzhu.engine.persons import build_search
+from jiuzhu.engine.warehouse import connect
+
+HEADER = ["户主姓名", "户主身份证号", "成员姓名", "成员身份证号", "乡镇", "村(社区)"]
+SURNAMES = "林陈黄张吴王李刘郑杨"
+GIVEN = ["建华", "秀英", "志强", "丽萍", "国平", "桂香", "明", "伟", "芳", "金水", "美玉", "春生"]
+VICTIMS = [["被害人姓名", "被害人身份证号", "罪名", "判决案号", "出生日期", "性别", "乡镇"],
+           ["陈秀瑛", "", "故意伤害罪", "（2024）闽0425刑初45号", "1978-01-01", "女", "均溪镇"],
+           ["欧阳雪凝", "", "诈骗罪", "(2024)闽0425刑初50号", "1991-02-03", "女", "石牌镇"]]
+
+
+def _write(path, lines: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(lines)
+
+
+def _dibao(n: int) -> list[list[str]]:
+    chen = make_id("350425", date(1978, 1, 1), 2)
+    rows = [HEADER, ["陈秀英", chen, "陈秀英", chen, "均溪镇", "城关村"]]
+    for i in range(n):
+        name = SURNAMES[i % 10] + GIVEN[(i * 7) % 12] + ("" if i < 12 else GIVEN[i % 12][:1])
+        number = make_id("350425", date(1950 + i % 45, 1 + i % 12, 1 + i % 27), 100 + i)
+        rows.append([name, number, name, number, "济阳乡", "济阳村"])
+    return rows
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIUZHU_HOME", str(tmp_path / "home"))
+    (tmp_path / "m1").mkdir()
+    _write(tmp_path / "m1" / "低保.csv", _dibao(40))
+    _write(tmp_path / "被害人.csv", VICTIMS)
+    api.ingest([tmp_path / "m1" / "低保.csv", tmp_path / "被害人.csv"], as_of=date(2025, 9, 30))
+    return tmp_path
+
+
+def _tables() -> list[list[tuple]]:
+    with connect(read_only=True) as con:
+        return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                for t in ("person_index", "persons", "link_explanations", "person_search")]
+
+
+def _full() -> list[list[tuple]]:
+    """The tables a full linkage of the same warehouse writes (on a copy: the original is untouched)."""
+    copy = warehouse_path().with_name("full.duckdb")
+    copy.unlink(missing_ok=True)
+    api.copy_warehouse(warehouse_path(), copy)
+    with connect(copy) as con:
+        link_connection(con)
+        build_search(con)
+        return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                for t in ("person_index", "persons", "link_explanations", "person_search")]
+
+
+def test_kept_only_while_nothing_it_reads_changed(home):
+    first = api.link(incremental=True)
+    assert not first.reused and first.records == 43
+    again = api.link(incremental=True)
+    assert again.reused and (again.records, again.persons, again.links) == (first.records, first.persons,
+                                                                              first.links)
+    assert _tables() == _full()
+    assert not api.link().reused  # without incremental: always in full
+
+    # A new snapshot: 3 rows gone, 2 added, one corrected (a name): linked again, as a full run would.
+    rows = _dibao(42)
+    del rows[5:8]
+    rows[3][2] = rows[3][0] = "林建萍"
+    (home / "m2").mkdir()
+    _write(home / "m2" / "低保.csv", rows)
+    [batch] = api.ingest([home / "m2" / "低保.csv"], as_of=date(2025, 10, 31))
+    changed = api.link(incremental=True)
+    assert not changed.reused and changed.records == 42
+    assert _tables() == _full()
+    assert api.link(incremental=True).reused
+
+    api.withdraw_batch(batch.batch_id, reason="测试：撤回")  # the September snapshot is current again
+    back = api.link(incremental=True)
+    assert not back.reused and back.records == 43
+    assert _tables() == _full()
+
+    api.purge_person_records(make_id("350425", date(1978, 1, 1), 2))  # records deleted in place
+    assert not api.link(incremental=True).reused
+    assert _tables() == _full()
+
+
+def test_code_change_or_a_linkage_without_digest_links_in_full(home, monkeypatch):
+    api.link(incremental=True)
+    monkeypatch.setattr(reuse, "code_digest", lambda: "another release")
+    assert not api.link(incremental=True).reused
+    assert api.link(incremental=True).reused
+    with connect() as con:  # a linkage that stopped before its digest was written (or any other writer)
+        link_connection(con)
+        assert con.sql("SELECT count(*) FROM information_schema.tables "
+                       "WHERE table_name = 'linkage_state'").fetchall() == [(0,)]
+    assert not api.link(incremental=True).reused
+
+
+def test_the_digest_sees_one_changed_cell(home):
+    with connect() as con:
+        before = reuse.inputs_digest(con, "duckdb")
+        assert reuse.inputs_digest(con, "duckdb") == before
+        assert reuse.inputs_digest(con, "spark") != before
+        con.execute("UPDATE rec_victim SET judgment_no = '(2024)闽0425刑初51号' WHERE judgment_no LIKE '%50号'")
+        assert reuse.inputs_digest(con, "duckdb") != before
