@@ -72,6 +72,15 @@ def _trad_simp() -> dict[str, str]:
 
 
 @cache
+def shape_alike_pairs() -> tuple[tuple[str, str], ...]:
+    """Pairs of characters alike in shape (形近字: 己/已, 王/玉, 林/材), each pair both ways: the table
+    ``data/shape_alike.csv`` made by ``data/build_tables.py`` from stroke-order and four-corner data."""
+    with (_DATA / "shape_alike.csv").open(encoding="utf-8", newline="") as f:
+        pairs = [(row["a"], row["b"]) for row in csv.DictReader(f)]
+    return tuple(pairs + [(b, a) for a, b in pairs])
+
+
+@cache
 def _trad_simp_ords() -> dict[int, str]:
     # Only single characters can match when converting a character at a time.
     return {ord(k): v for k, v in _trad_simp().items() if len(k) == 1}

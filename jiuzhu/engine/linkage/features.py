@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from jiuzhu.engine.identity import idcard
 from jiuzhu.engine.identity.addresses import AddressIndex
+from jiuzhu.engine.identity.names import shape_alike_pairs
 from jiuzhu.engine.linkage.model import DEFAULT_ELIGIBILITY, ELIGIBILITY
 from jiuzhu.engine.linkage.namekeys import name_keys
 from jiuzhu.engine.linkage.scoring import paired_with
@@ -32,7 +33,7 @@ FEATURE_COLUMNS = (
     "township", "village", "judgment_no", "basis_no", "name_id_persons", "name_town_id_persons",
     "name_village_id_persons", "id_birth", "birth_from", "birth_to", "alt_id",
     "hh_id", "house", "house_group", "name_rest", "pinyin_fuzzy", "near_town", "near_village",
-    "near_village_pinyin",
+    "near_village_pinyin", "name_shapes", "near_village_shape",
 )
 
 
@@ -199,6 +200,13 @@ def alt_number(kind: str, raw: str | None) -> str | None:
     if kind == "cert" and _CERT.fullmatch(text) and idcard.is_valid(text[:18]):
         return text[:18]
     return None
+
+
+def _shape_pairs() -> pa.Table:
+    """The characters alike in shape (``names.shape_alike_pairs``), columns a, b, each pair both ways."""
+    pairs = shape_alike_pairs()
+    return pa.table({"a": pa.array([a for a, _ in pairs], pa.string()),
+                     "b": pa.array([b for _, b in pairs], pa.string())})
 
 
 def _alt_table(cells: list[tuple[str, str]]) -> pa.Table:
@@ -417,11 +425,26 @@ _PINYIN_FUZZY = r"""CASE WHEN NOT r.masked THEN regexp_replace(regexp_replace(re
             'ng( |$)', 'n\1', 'g') END"""
 
 
+def _shape_variants() -> str:
+    """Table ``shape_variants`` (fold, variants): per name of a record without ID, every name one
+    character alike in shape away from it (``shape_pairs``: 王秀英 → 玉秀英, 主秀英 …) as ``|a|b|``: the
+    pair's test is then ``instr`` on both engines (``model.SHAPE_PAIR``). A variant holds no ``|`` and
+    has the name's length, so a name found in the text is one of them, never a piece of two."""
+    return """
+CREATE TEMP TABLE shape_variants AS
+SELECT f.fold, '|' || string_agg(substr(f.fold, 1, p.i - 1) || s.b || substr(f.fold, p.i + 1), '|'
+                                 ORDER BY p.i, s.b) || '|' AS variants
+FROM (SELECT DISTINCT fold FROM rec WHERE id_number IS NULL AND NOT masked AND fold IS NOT NULL) f
+CROSS JOIN LATERAL (SELECT unnest(range(1, length(f.fold) + 1)) AS i) p
+JOIN shape_pairs s ON s.a = substr(f.fold, p.i, 1)
+GROUP BY f.fold;"""
+
+
 # Near names around a record without ID: the ID-bearing persons of its township whose name is one
 # character apart (same length) or sounds alike (模糊音) — the candidates a clerk's slip could have
 # come from. Counted in its township, and of those in its village; in the village also those of the
-# same pinyin. One equi-join per key (an OR in the join would pair every record of a township),
-# then the exact test. Feature columns near_*; model comparison near_unique.
+# same pinyin, and those alike in shape (形近). One equi-join per key (an OR in the join would pair
+# every record of a township), then the exact test. Feature columns near_*; model comparison near_unique.
 def _keyed() -> str:
     """View ``keyed``: the unmasked records with a township that may hold a near name of a record
     without ID (same township), with the name's typo and sound keys."""
@@ -434,12 +457,16 @@ FROM rec r WHERE NOT r.masked AND r.norm IS NOT NULL AND r.township IS NOT NULL
 
 
 def _near_sources() -> str:
-    """Table ``near_src``: the rows of ``keyed`` without ID, whose near names are counted."""
-    return "CREATE TEMP TABLE near_src AS SELECT * FROM keyed WHERE id_number IS NULL;"
+    """Table ``near_src``: the rows of ``keyed`` without ID, whose near names are counted, with the
+    names alike in shape (``shape_variants``)."""
+    return """
+CREATE TEMP TABLE near_src AS
+SELECT k.*, v.variants AS shapes FROM keyed k LEFT JOIN shape_variants v ON v.fold = k.fold
+WHERE k.id_number IS NULL;"""
 
 
 def _near_pairs() -> str:
-    """Table ``near_pairs`` (record_id, id_number, same_village, same_pinyin): each record of ``near_src``
+    """Table ``near_pairs`` (record_id, id_number, same_village, same_pinyin, same_shape): each record of ``near_src``
     with each ID-bearing person of its township whose name is one character apart or sounds alike."""
     candidates = " UNION ALL ".join(f'''
     SELECT s.record_id, c.id_number, c.village, c.pinyin, c.fuzzy, c.fold, c.length
@@ -449,7 +476,7 @@ def _near_pairs() -> str:
     return f"""
 CREATE TEMP TABLE near_pairs AS
 SELECT DISTINCT s.record_id, c.id_number, c.village = s.village AS same_village,
-       c.pinyin = s.pinyin AS same_pinyin
+       c.pinyin = s.pinyin AS same_pinyin, coalesce(instr(s.shapes, c.fold) > 0, false) AS same_shape
 FROM near_src s JOIN (
     {candidates}
 ) c ON c.record_id = s.record_id
@@ -457,13 +484,15 @@ WHERE c.fuzzy = s.fuzzy OR (c.length = s.length AND levenshtein(c.fold, s.fold) 
 
 
 def _near() -> str:
-    """Table ``near`` (record_id, n_town, n_village, n_village_pinyin): per record of ``near_pairs``, the
-    near-named persons in its township, in its village, and in its village with the same pinyin."""
+    """Table ``near`` (record_id, n_town, n_village, n_village_pinyin, n_village_shape): per record of
+    ``near_pairs``, the near-named persons in its township, in its village, and in its village with the
+    same pinyin or a name alike in shape."""
     return """
 CREATE TEMP TABLE near AS
 SELECT record_id, count(DISTINCT id_number) AS n_town,
        count(DISTINCT id_number) FILTER (WHERE same_village) AS n_village,
-       count(DISTINCT id_number) FILTER (WHERE same_village AND same_pinyin) AS n_village_pinyin
+       count(DISTINCT id_number) FILTER (WHERE same_village AND same_pinyin) AS n_village_pinyin,
+       count(DISTINCT id_number) FILTER (WHERE same_village AND same_shape) AS n_village_shape
 FROM near_pairs GROUP BY record_id;"""
 
 
@@ -489,11 +518,13 @@ SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
             THEN coalesce(e.n_village, v.n, 0) END::INTEGER AS name_village_id_persons,
        r.id_birth, r.birth_from, r.birth_to, r.alt_id, hh.hh_id, ho.house, ho.house_group,
        {_NAME_REST} AS name_rest, {_PINYIN_FUZZY} AS pinyin_fuzzy,
-       nr.n_town AS near_town, nr.n_village AS near_village, nr.n_village_pinyin AS near_village_pinyin
+       nr.n_town AS near_town, nr.n_village AS near_village, nr.n_village_pinyin AS near_village_pinyin,
+       CASE WHEN NOT r.masked THEN sv.variants END AS name_shapes, nr.n_village_shape AS near_village_shape
 FROM rec r
 LEFT JOIN hh ON hh.record_id = r.record_id
 LEFT JOIN house_of ho ON ho.record_id = r.record_id
 LEFT JOIN near nr ON nr.record_id = r.record_id
+LEFT JOIN shape_variants sv ON sv.fold = r.fold AND r.id_number IS NULL
 LEFT JOIN by_name n ON n.norm = r.norm
 LEFT JOIN by_town t ON t.norm = r.norm AND t.township = r.township
 LEFT JOIN by_village v ON v.norm = r.norm AND v.village = r.village
@@ -645,6 +676,7 @@ def _per_record_tables() -> list[tuple[str, str]]:
         ("person_house", _person_house()),
         ("household_house", _household_house()),
         ("house_of", _house_of()),
+        ("shape_variants", _shape_variants()),
         ("keyed", _keyed()),
         ("near_src", _near_sources()),
         ("near_pairs", _near_pairs()),
@@ -737,6 +769,7 @@ def derive_in(work: duckdb.DuckDBPyConnection,
                      "ORDER BY ALL").fetchall()
     work.register("alts", _alt_table(cells))
     _houses(work)
+    work.register("shape_pairs", _shape_pairs())
     steps = _per_record_tables()
     for _, statement in steps:
         work.execute(statement)
@@ -757,6 +790,7 @@ def derive_in(work: duckdb.DuckDBPyConnection,
     work.execute("DROP VIEW features")
     work.execute("DROP TABLE residue_features")
     work.unregister("houses")
+    work.unregister("shape_pairs")
     for name, statement in reversed(steps):
         work.execute(f"DROP {'VIEW' if 'TEMP VIEW' in statement else 'TABLE'} {name}")
     return features, name_tf, population

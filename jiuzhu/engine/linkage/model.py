@@ -88,9 +88,14 @@ ELIGIBILITY: dict[str, Eligibility] = {
 DEFAULT_ELIGIBILITY = Eligibility()
 
 INELIGIBLE_LEVEL = "年龄不符"
+SHAPE_LEVEL = "形近"
+# Names of one length, one character changed for one alike in shape (形近字: 王/玉, 己/已, 林/材):
+# features._shape_variants lists a record without ID's names so (``|a|b|``, none holding ``|``).
+SHAPE_PAIR = ("name_len_l = name_len_r AND "
+              "(instr(name_shapes_l, name_fold_r) > 0 OR instr(name_shapes_r, name_fold_l) > 0)")
 
 # Name levels that make a pair eligible to link at all (the rest never link, whatever else agrees).
-NAME_COMPATIBLE = ("姓名相同", "繁简/异体字相同", "同音", "近音", "一字之差", "隐名兼容")
+NAME_COMPATIBLE = ("姓名相同", "繁简/异体字相同", "同音", "近音", SHAPE_LEVEL, "一字之差", "隐名兼容")
 MASKED_LEVEL = "隐名兼容"
 # A masked name links only with one of these (never on the name alone).
 ALT_ID_LEVEL = "同行证件含此身份证号"
@@ -134,6 +139,11 @@ COMPARISONS: dict[str, list[Level]] = {
         Level("同音", "pinyin_l = pinyin_r", 0.04, 0.0003),
         # Sounds a southern ear (and every pinyin input method's 模糊音 setting) confuses: 林/凌, 黄/方.
         Level("近音", "pinyin_fuzzy_l = pinyin_fuzzy_r", 0.02, 0.0006),
+        # A character misread for one alike in shape (data/shape_alike.csv: stroke order one stroke
+        # apart, four-corner code one corner apart). u: rarer by chance than a confused sound (the
+        # table gives each character few partners); m: a quarter of 同音's — names are typed by
+        # pinyin, a misread shape needs a handwritten source. Why these values: docs/linkage.md.
+        Level(SHAPE_LEVEL, SHAPE_PAIR, 0.01, 0.0001),
         Level("一字之差", "name_len_l = name_len_r AND levenshtein(name_fold_l, name_fold_r) = 1",
               0.05, 0.003),
         Level("姓名不同", "ELSE", 0.01, 0.9922),
@@ -171,6 +181,9 @@ COMPARISONS: dict[str, list[Level]] = {
         Level("本村唯一同音", "village_l = village_r AND pinyin_l = pinyin_r AND name_len_l = name_len_r AND "
               "levenshtein(name_fold_l, name_fold_r) = 1 AND " + _residue_side("near_village_pinyin{s} = 1"),
               0.3, per_persons=2000),
+        # Likewise a character misread for one alike in shape (玉秀英: 王秀英, not 李秀英).
+        Level("本村唯一形近", f"village_l = village_r AND {SHAPE_PAIR} AND "
+              + _residue_side("near_village_shape{s} = 1"), 0.3, per_persons=2000),
         Level("近名不止一人", "ELSE", 0.5, 0.5),
     ],
     "birth_date": [

@@ -252,4 +252,11 @@ def mixed_county(reg: Registry, people: int = 300, seed: int = 7) -> dict[str, s
     reg.add("G8", "诸葛玉珍", id_number=e, township="上京镇", village="岭安村", source="household")
     reg.add("G9", "诸葛玉芹", source="victim", address="大田县上京镇岭安村2组5号")  # 同音 of 玉琴 alone
     truth.update({"G1": a, "G2": b, "G3": c, "G4": c, "G5": a, "G7": d, "G8": e, "G9": d})
+    # … and a character misread for one alike in shape (形近: 王 read for 玉): the one 上官玉兰 of 南岭村,
+    # where 上官金兰 is one character away too
+    f, g = make_id("1966-03-03", 545), make_id("1968-04-04", 546)
+    reg.add("G10", "上官玉兰", id_number=f, township="上京镇", village="南岭村", source="household")
+    reg.add("G11", "上官金兰", id_number=g, township="上京镇", village="南岭村", source="household")
+    reg.add("G12", "上官王兰", source="victim", address="大田县上京镇南岭村4组9号")
+    truth.update({"G10": f, "G11": g, "G12": f})
     return truth

@@ -5,6 +5,7 @@ evidence both ways: the pair that should link links, and the namesake that must 
 - the house known only through another member of the same 户 (the household's other records);
 - a near name that is the only one of its kind in the village or the township (彰玉兰 → 张玉兰);
 - a sound a southern ear confuses (模糊音: 林/凌);
+- a character misread for one alike in shape (形近: 王/玉), alone in its village or with a birth date;
 - the case: 判决案号 = 执行依据文书号 ties a victim row to the enforcement row;
 - a 户主身份证号 written with 15 digits or full-width digits gives the household version too.
 """
@@ -12,6 +13,8 @@ evidence both ways: the pair that should link links, and the namesake that must 
 from __future__ import annotations
 
 import json
+
+import pytest
 
 from jiuzhu.engine.linkage import link_connection, model
 from jiuzhu.engine.linkage.features import read_subjects
@@ -148,19 +151,66 @@ def test_an_unrelated_character_links_only_when_it_is_the_one_near_name_of_the_t
     assert p["x"] not in (p["q"], p["q2"])  # two near names (志明, 志鸣) in the village: neither
 
 
-def test_a_sound_a_southern_ear_confuses(registry):
+# A sound a southern ear confuses (林/凌), a character misread for one alike in shape (玉 read as 王):
+# the one of that birth date links; another age links to neither (no link on the name alone).
+@pytest.mark.parametrize(("name", "slip", "level"), [("林秀英", "凌秀英", "近音"),
+                                                    ("陈玉珍", "陈王珍", model.SHAPE_LEVEL)])
+def test_a_slip_of_sound_or_shape_links_on_the_birth_date_not_to_another_age(registry, name, slip, level):
     background(registry)
     number = make_id("1966-06-06", 521)
-    registry.add("d", "林秀英", id_number=number, source="household", township="石牌镇")
-    registry.add("n", "林秀英", id_number=make_id("1990-01-01", 523), source="household", township="石牌镇")
-    registry.add("u", "凌秀英", source="temp_relief", birth="1966-06-06", sex="女", township="石牌镇")
-    registry.add("k", "凌秀英", source="temp_relief", birth="1975-03-03", sex="女", township="石牌镇")
+    registry.add("d", name, id_number=number, source="household", township="石牌镇")
+    registry.add("n", name, id_number=make_id("1990-01-01", 523), source="household", township="石牌镇")
+    registry.add("u", slip, source="temp_relief", birth="1966-06-06", sex="女", township="石牌镇")
+    registry.add("k", slip, source="temp_relief", birth="1975-03-03", sex="女", township="石牌镇")
     con = registry.build()
     link_connection(con)
     p = persons(con)
     assert p["u"] == p["d"] != p["n"]
-    assert strongest(con, "u")["name"]["level"] == "近音"
-    assert p["k"] not in (p["d"], p["n"])  # neither birth date: no link on the sound alone
+    assert strongest(con, "u")["name"]["level"] == level
+    assert p["k"] not in (p["d"], p["n"])
+
+
+def test_a_surname_misread_for_one_alike_in_shape_is_the_one_of_the_village(registry):
+    background(registry)
+    ids = _village(registry, {"w": "王秀英", "l": "李秀英"})
+    _village(registry, {"w2": "王秀英", "w3": "王秀英"}, village="岭安村")
+    # 玉 misread for 王 (the surname changed: met through the name without it + the village); in 城东村
+    # two names are one character away, only 王秀英 alike in shape: she is the one. In 岭安村 two
+    # 王秀英: neither (the tie rule).
+    registry.add("e", "玉秀英", source="victim", address=ADDR.format("4组30号"))
+    registry.add("f", "玉秀英", source="victim", address="福建省三明市大田县均溪镇岭安村1组2号")
+    con = registry.build()
+    rows = {r["unique_id"]: r for r in read_subjects(con).features.to_pylist()}
+    assert rows["e"]["name_shapes"] == "|王秀英|示秀英|玉份英|玉秀茵|" and rows["w"]["name_shapes"] is None
+    assert (rows["e"]["near_village"], rows["e"]["near_village_shape"]) == (2, 1)
+    link_connection(con)
+    p = persons(con)
+    assert p["e"] == p["w"] == "p" + __import__("hashlib").sha256(ids["w"].encode()).hexdigest()[:16]
+    why = strongest(con, "e")
+    assert (why["name"]["level"], why["near_unique"]["level"]) == (model.SHAPE_LEVEL, "本村唯一形近")
+    assert p["f"] not in (p["w2"], p["w3"])
+
+
+def test_two_persons_whose_names_are_alike_in_shape_stay_apart(registry):
+    background(registry)
+    # 王林 and 王材 of one village, both registered: a row naming 王材 with his birth date is his, never
+    # 王林's, though 林/材 are alike in shape and the village is the same
+    lin, cai = make_id("1958-04-04", 551), make_id("1983-10-10", 553)
+    registry.add("a", "王林", id_number=lin, source="household", township="均溪镇", village="城东村")
+    registry.add("b", "王材", id_number=cai, source="household", township="均溪镇", village="城东村")
+    registry.add("v", "王材", source="temp_relief", birth="1983-10-10", sex="男", township="均溪镇",
+                 village="城东村")
+    registry.add("x", "王林", source="temp_relief", birth="1958-04-04", sex="男", township="均溪镇",
+                 village="城东村")
+    # and a 玉秀英 of 溪口村 is not the one 王秀英 of the township, who lives in 城东村
+    _village(registry, {"w": "王秀英"})
+    _village(registry, {"o": "林德福"}, village="溪口村")
+    registry.add("y", "玉秀英", source="victim", address="福建省三明市大田县均溪镇溪口村1组2号")
+    con = registry.build()
+    link_connection(con)
+    p = persons(con)
+    assert p["v"] == p["b"] != p["a"] == p["x"]
+    assert p["y"] not in (p["w"], p["o"])
 
 
 def test_the_case_ties_the_victim_row_to_the_enforcement_row(registry):
