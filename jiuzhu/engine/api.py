@@ -127,18 +127,20 @@ def withdraw_batch(batch_id: str, *, reason: str, by: str = "cli") -> dict:
 
 
 def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None = None,
-         incremental: bool = False) -> LinkResult:
+         incremental: bool = False, remember_inputs: bool | None = None) -> LinkResult:
     """Records → persons (person_index, persons, link_explanations): exact on valid IDs, Splink on the rest.
 
     On the spark engine: ``spark`` a session to use, else one on ``spark_master`` (default ``local[*]``).
     ``incremental`` (DuckDB): keep the stored linkage when it read exactly the records, code and region of
-    now (linkage/reuse.py; ``reused`` in the result); else link in full."""
+    now (linkage/reuse.py; ``reused`` in the result); else link in full. ``remember_inputs`` (default:
+    ``incremental``): store what this linkage read, so that the next incremental one can keep it."""
     if engine not in ("duckdb", "spark"):
         raise ValueError(f"未知的计算引擎：{engine}（应为 duckdb 或 spark）")
+    remember_inputs = incremental if remember_inputs is None else remember_inputs
     # One connection throughout: no import can slip in between the digest and the tables it vouches for.
     with connect() as con:
-        digest = inputs_digest(con, engine) if incremental and engine == "duckdb" else None
-        last = last_linkage(con, digest) if digest else None
+        digest = inputs_digest(con, engine) if remember_inputs and engine == "duckdb" else None
+        last = last_linkage(con, digest) if digest and incremental else None
         if last is not None:
             return LinkResult(**{**last, "seconds": 0.0, "reused": True})
         result = link_connection(con, engine, spark, spark_master)

@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                       TimeElapsedColumn(), console=console, transient=True) as bar:
             task = bar.add_task("人员关联 / linking", total=None)
-            linked = None if args.no_link else link(engine=args.engine, spark=spark, incremental=not args.full)
+            linked = None if args.no_link else link(engine=args.engine, spark=spark, incremental=not args.full,
+                                                    remember_inputs=True)
 
             def progress(step: str, done: int, total: int) -> None:
                 bar.update(task, description=f"筛查 / screening: {step}", completed=done, total=total)
