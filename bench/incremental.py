@@ -1,0 +1,144 @@
+"""`jiuzhu screen` after a new monthly snapshot of one registry, against a full screen of the same data.
+
+    python -m bench.incremental [--residents N | --scale county] [--seed S] [--repeat 3] [--share 0.03]
+
+Synth a county, ingest it, screen once; then, each time with the CLI as a user runs it (a new process,
+start-up included, wall clock):
+- ``full``: ``jiuzhu screen --full`` (links and screens everything);
+- ``unchanged``: ``jiuzhu screen`` with no record changed since the last run (the linkage is kept);
+- ``snapshot``: a new 低保边缘 snapshot (``--share`` of its rows gone, as many corrected, a few added) is
+  ingested, then ``jiuzhu screen`` — and right after, ``jiuzhu screen --full`` must change nothing: the
+  same open clues (``jiuzhu clues export``) and 新增 0，更新 0，事实消失 0.
+Medians of ``--repeat`` runs; figures to stdout and bench/out/incremental.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+AS_OF = date(2025, 10, 31)
+NOTHING = "新增 0，更新 0，事实消失 0"
+KEPT = "沿用上次关联结果"
+
+
+def _cli(home: Path, *args: str) -> tuple[float, str]:
+    """Wall seconds and stdout of one `jiuzhu` command in a process of its own."""
+    env = {**os.environ, "JIUZHU_HOME": str(home), "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "jiuzhu.cli.main", *args], env=env, capture_output=True,
+                          text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"jiuzhu {' '.join(args)} failed: {done.stderr[-2000:]}")
+    return seconds, done.stdout
+
+
+def _open_clues(home: Path, out: Path) -> str:
+    _cli(home, "clues", "export", "--format", "csv", "--out", str(out))
+    return out.read_text(encoding="utf-8")
+
+
+def _plain(header: str) -> str:
+    return re.sub(r"\s", "", header)
+
+
+def next_snapshot(source: Path, dest: Path, share: float, month: int) -> dict[str, int]:
+    """A later 低保边缘 file: ``share`` of the member rows gone, as many with a corrected 家庭住址 (or name),
+    and a few added (heads listed again as members); the title and header lines as they were."""
+    with source.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    at = next(i for i, r in enumerate(rows) if any(_plain(h) in ("姓名", "成员姓名") for h in r))
+    header = [_plain(h) for h in rows[at]]
+    member = next(i for i, h in enumerate(header) if h in ("姓名", "成员姓名"))
+    body = rows[at + 1:]
+    people = [i for i, r in enumerate(body) if len(r) > member + 1 and r[member].strip()]
+    n = max(1, int(len(people) * share))
+    step = max(1, len(people) // (2 * n))
+    picked = people[month % step::step][:2 * n]
+    gone, corrected = set(picked[:n]), picked[n:]
+    column = header.index("家庭住址") if "家庭住址" in header else member
+    for i in corrected:
+        body[i][column] = body[i][column] + "（更正）"
+    added = [[*body[i][:member], body[i][member] + "新", "", *body[i][member + 2:]] for i in picked[:3]]
+    kept = [r for i, r in enumerate(body) if i not in gone]
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with dest.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([*rows[:at + 1], *kept, *added])
+    return {"rows": len(people), "gone": len(gone), "corrected": len(corrected), "added": len(added)}
+
+
+def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dict:
+    # here, not at the top: the bench package is imported by `python -m bench` for every module
+    from jiuzhu.engine.synth.config import SynthConfig
+    from jiuzhu.engine.synth.generate import generate
+
+    county, home = work / "county", work / "home"
+    generate(county, residents, seed, AS_OF, SynthConfig())
+    files = sorted(str(p) for p in county.iterdir() if p.is_file())
+    _cli(home, "ingest", "--as-of", AS_OF.isoformat(), *files)
+    first, _ = _cli(home, "screen", "--as-of", AS_OF.isoformat())
+    full, unchanged, snapshot, changes = [], [], [], []
+    [edge] = [Path(f) for f in files if "低保边缘" in f]
+    for k in range(repeat):
+        full.append(_cli(home, "screen", "--as-of", AS_OF.isoformat(), "--full")[0])
+        seconds, out = _cli(home, "screen", "--as-of", AS_OF.isoformat())
+        assert KEPT in out and NOTHING in out, out
+        unchanged.append(seconds)
+        month = work / f"m{k + 1}" / edge.name
+        changes.append(next_snapshot(edge, month, share, k + 1))
+        _cli(home, "ingest", "--as-of", date(2025, 11, 1 + k).isoformat(), str(month))
+        seconds, out = _cli(home, "screen", "--as-of", AS_OF.isoformat())
+        snapshot.append(seconds)
+        kept = KEPT in out
+        before = _open_clues(home, work / "before.csv")
+        _, out = _cli(home, "screen", "--as-of", AS_OF.isoformat(), "--full")
+        assert NOTHING in out, out
+        assert _open_clues(home, work / "after.csv") == before, "open clues differ from the full screen's"
+        changes[-1]["linkage_kept"] = int(kept)
+    median = {name: round(statistics.median(v), 2) for name, v in
+              (("full", full), ("unchanged", unchanged), ("snapshot", snapshot))}
+    return {"residents": residents, "seed": seed, "repeat": repeat, "share": share, "first_screen": round(first, 2),
+            "seconds": {"full": full, "unchanged": unchanged, "snapshot": snapshot}, "median": median,
+            "ratio_unchanged": round(median["unchanged"] / median["full"], 3),
+            "ratio_snapshot": round(median["snapshot"] / median["full"], 3), "snapshots": changes,
+            "load_before": os.getloadavg()[0], "cores": os.cpu_count()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.incremental")
+    parser.add_argument("--residents", type=int, default=None)
+    parser.add_argument("--scale", default="county")
+    parser.add_argument("--seed", type=int, default=91002)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--share", type=float, default=0.03, help="rows gone (and as many corrected)")
+    args = parser.parse_args(argv)
+    # here, not at the top: the bench package is imported by `python -m bench` for every module
+    from jiuzhu.engine.synth.generate import SCALES
+
+    residents = args.residents or SCALES[args.scale]
+    with tempfile.TemporaryDirectory(prefix="jiuzhu-bench-incr-") as tmp:
+        figures = run(residents, args.seed, args.repeat, args.share, Path(tmp))
+    figures["load_after"] = os.getloadavg()[0]
+    m = figures["median"]
+    print(f"{residents:,} residents, seed {args.seed}: full screen {m['full']} s; unchanged {m['unchanged']} s "
+          f"({figures['ratio_unchanged']:.0%}); after a 低保边缘 snapshot {m['snapshot']} s "
+          f"({figures['ratio_snapshot']:.0%}); open clues equal to the full screen's: yes")
+    out = Path(__file__).parent / "out"
+    out.mkdir(exist_ok=True)
+    (out / "incremental.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
