@@ -84,6 +84,7 @@ def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dic
     from jiuzhu.engine.synth.generate import generate
 
     county, home = work / "county", work / "home"
+    load_before = os.getloadavg()[0]
     generate(county, residents, seed, AS_OF, SynthConfig())
     files = sorted(str(p) for p in county.iterdir() if p.is_file())
     _cli(home, "ingest", "--as-of", AS_OF.isoformat(), *files)
@@ -112,7 +113,7 @@ def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dic
             "seconds": {"full": full, "unchanged": unchanged, "snapshot": snapshot}, "median": median,
             "ratio_unchanged": round(median["unchanged"] / median["full"], 3),
             "ratio_snapshot": round(median["snapshot"] / median["full"], 3), "snapshots": changes,
-            "load_before": os.getloadavg()[0], "cores": os.cpu_count()}
+            "load_before": load_before, "cores": os.cpu_count()}
 
 
 def main(argv: list[str] | None = None) -> int:
