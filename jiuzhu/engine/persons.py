@@ -295,7 +295,8 @@ def build_search(con: duckdb.DuckDBPyConnection) -> int:
         raise
     finally:
         con.unregister("_pinyin")
-    return con.execute("SELECT count(*) FROM person_search").fetchone()[0]
+    # fetchall, not fetchone: a fetchone leaves the result open and a later con.sql() on con is refused
+    return con.execute("SELECT count(*) FROM person_search").fetchall()[0][0]
 
 
 def search(query: str, *, limit: int = 50, path: Path | None = None) -> list[PersonHit]:
