@@ -89,6 +89,8 @@ def oracle_linkage(warehouse: Path, truth_dir: Path) -> None:
             SELECT concat('T', person) AS person_key, name, id_number, sex, CAST(birth_date AS DATE) AS birth_date,
                    0 AS records
             FROM read_csv('{truth_dir / "persons.csv"}', all_varchar=true)""")
+        # These tables are no linkage's output now: a later `jiuzhu screen` must not keep them as its own.
+        con.execute("DROP TABLE IF EXISTS linkage_state")
     finally:
         con.close()
 
