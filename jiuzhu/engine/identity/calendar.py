@@ -23,6 +23,8 @@ working days starting on day *d* ends at the end of ``add_working_days(d, n)``.
 
 from __future__ import annotations
 
+import os
+import stat
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
@@ -84,7 +86,11 @@ def _overrides() -> tuple[dict[date, bool], frozenset[int]]:
     """The merged exceptions and the years they know (read-only: shared between calls). Merged once per
     version of the administrator's table: a deadline list asks for every row it shows."""
     admin = admin_table_path()
-    return _merged(str(admin), admin.stat().st_mtime_ns if admin.is_file() else None)
+    try:
+        found = os.stat(admin)
+    except OSError:
+        found = None
+    return _merged(str(admin), found.st_mtime_ns if found is not None and stat.S_ISREG(found.st_mode) else None)
 
 
 @lru_cache(maxsize=4)
@@ -112,8 +118,8 @@ def known_years() -> list[int]:
 def _working(d: date, table: dict[date, bool], years: frozenset[int]) -> bool:
     if d in table:
         return table[d]
-    if d.year in _package_years():
-        return chinese_calendar.is_workday(d)
+    if d.year in _package_years():  # chinese_calendar.is_workday, without its check of the year's range
+        return d in chinese_calendar.workdays or (d.weekday() <= 4 and d not in chinese_calendar.holidays)
     if d.year in years:
         return d.weekday() < 5
     raise CalendarYearUnknown(d.year)

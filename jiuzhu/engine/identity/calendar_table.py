@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 FILE_NAME = "calendar_overrides.csv"
@@ -44,7 +45,14 @@ class CalendarTableError(ValueError):
 
 def admin_table_path() -> Path:
     """``$JIUZHU_HOME/calendar_overrides.csv`` (JIUZHU_HOME defaults to ``./var`` as in home.py)."""
-    return Path(os.environ.get("JIUZHU_HOME", "var")).resolve() / FILE_NAME
+    return _resolved(os.environ.get("JIUZHU_HOME", "var"), os.getcwd())
+
+
+@lru_cache(maxsize=8)
+def _resolved(home: str, cwd: str) -> Path:
+    # resolve() reads every folder of the path: once per home and working folder, not on each due date a
+    # page counts (it asks for the table each time, to see an edit at once)
+    return Path(home).resolve() / FILE_NAME
 
 
 def parse_entry(day_text: str, kind_text: str, note: str = "", where: str = "") -> CalendarEntry:
