@@ -34,6 +34,10 @@ from tests.deploy.stack import Stack
 
 OUT = Path(__file__).parent / "out"
 PAGES = ("home", "clue_queue", "clue_page", "cases", "referrals")
+# The queue with filters, sort orders and pages too, for --save/--compare (its template has a branch for each).
+QUEUE_VARIANTS = ("?state=all&sort=name", "?state=all&page=2&per=100", "?due=overdue&state=all", "?due=soon",
+                  "?handler=none&sort=newest", "?state=answered_by_unit", "?tag=残疾人&state=all", "?q=张&state=all",
+                  "?queue=team", "?priority=60&sort=answer_due", "?unit=civil_affairs&state=all&rule=MZ-01")
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 
 
@@ -54,8 +58,8 @@ def _setup(root: Path, scale: str, seed: int, db_name: str | None) -> str:
 class QueryMeter:
     """Counts the queries of the default connection and their wall time (a wrapper around each execute)."""
 
-    def __init__(self) -> None:
-        self.count, self.seconds = 0, 0.0
+    def __init__(self, show: bool = False) -> None:
+        self.count, self.seconds, self.show = 0, 0.0, show
 
     def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
         started = time.perf_counter()
@@ -64,6 +68,8 @@ class QueryMeter:
         finally:
             self.seconds += time.perf_counter() - started
             self.count += 1
+            if self.show:
+                print(f"  {(time.perf_counter() - started) * 1000:6.1f} ms  {sql[:400]}")
 
 
 def _client(username: str):  # type: ignore[no-untyped-def]
@@ -94,7 +100,8 @@ def _personas(users: list[str] | None) -> list[tuple[str, tuple[str, ...]]]:
     return [(u, seen[u]) for u in (users or seen)]
 
 
-def measure(personas, pages: tuple[str, ...], n: int, profile: str, top: int) -> dict:  # type: ignore[no-untyped-def]
+def measure(personas, pages: tuple[str, ...], n: int, profile: str, top: int,  # type: ignore[no-untyped-def]
+            sql: bool = False) -> dict:
     """Per persona and page: CPU, wall, queries over `n` requests after two to warm up."""
     # here, not at the top: Django is set up in main()
     from django.db import connection
@@ -109,7 +116,10 @@ def measure(personas, pages: tuple[str, ...], n: int, profile: str, top: int) ->
                 continue
             urls = _urls(client, page, clue_ids)
             for url in urls[:2]:
-                _get(client, url)
+                if sql:
+                    print(f"{username} {url}:")
+                with connection.execute_wrapper(QueryMeter(show=sql)):
+                    _get(client, url)
             meter = QueryMeter()
             cpu = wall = 0.0
             with connection.execute_wrapper(meter):
@@ -148,6 +158,8 @@ def snapshot(personas) -> dict[str, str]:  # type: ignore[no-untyped-def]
                     pages[f"{username}/clue_{url.split('/')[2]}"] = CSRF.sub(r"\1…\2", _get(client, url))
             else:
                 pages[f"{username}/{page}"] = CSRF.sub(r"\1…\2", _get(client, URLS[page]))
+        for i, query in enumerate(QUEUE_VARIANTS):
+            pages[f"{username}/clue_queue_{i}"] = CSRF.sub(r"\1…\2", _get(client, URLS["clue_queue"] + query))
     return pages
 
 
@@ -191,6 +203,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--profile", nargs="?", const="cumulative", default="", choices=("cumulative", "tottime"),
                    help="cProfile: top functions per page by cumulative (default) or own time")
     p.add_argument("--top", type=int, default=30)
+    p.add_argument("--sql", action="store_true", help="print the queries of each page's warm-up requests")
     p.add_argument("--save", type=Path, default=None, help="write every page's HTML here")
     p.add_argument("--compare", type=Path, default=None, help="compare every page's HTML with those saved here")
     args = p.parse_args(argv)
@@ -205,7 +218,7 @@ def main(argv: list[str]) -> int:
                 (args.save / f"{name}.html").write_text(html, encoding="utf-8")
             print(f"{len(pages)} pages written to {args.save}")
         return 1 if args.compare and compare(pages, args.compare) else 0
-    results = measure(personas, tuple(args.pages), args.n, args.profile, args.top)
+    results = measure(personas, tuple(args.pages), args.n, args.profile, args.top, args.sql)
     report(results)
     if not args.profile:
         OUT.mkdir(exist_ok=True)
