@@ -112,7 +112,9 @@ def page_of(clues: QuerySet[Clue], page: int, per: int) -> tuple[list[Clue], int
     start = (page - 1) * per
     # The page's ids first (read from the ordering index, no wide rows skipped over), then its rows.
     ids = list(clues.values_list("pk", flat=True)[start:start + per])
-    rows = Clue.objects.filter(pk__in=ids).select_related("verification__handler__profile").in_bulk()
+    # Not the evidence, facts or suggested help: the queue shows none of them (decoding them cost the page more).
+    rows = (Clue.objects.filter(pk__in=ids).select_related("verification__handler__profile")
+            .defer("records", "facts", "suggested_help").in_bulk())
     return [rows[pk] for pk in ids if pk in rows], total, page
 
 

@@ -11,7 +11,9 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from jiuzhu.app.accounts import audit, listing
@@ -79,6 +81,38 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return q.urlencode()
 
 
+SOURCE_LABELS, STATE_LABELS, OUTCOME_LABELS = (dict(c.choices) for c in (ClueSource, ClueState, UnitOutcome))
+
+
+def _url_of(name: str):
+    """`pk → reverse(name, args=[pk])` with one reverse a page instead of one a row."""
+    head, tail = reverse(name, args=[0]).rsplit("0", 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _queue_rows(request: HttpRequest, clues: list[Clue]) -> list[dict]:
+    """The queue's rows with what each cell shows worked out here, once a page where it can be (today, the
+    URLs, labels): the template of 50–200 rows only places them."""
+    id_for = _id_for(request)
+    on = today()
+    soon = due.soon_until(on)
+    detail_url, assign_url = _url_of("clues:detail"), _url_of("verification:assign")
+    procuratorate = request.profile.in_procuratorate
+    rows = []
+    for c in clues:
+        v = getattr(c, "verification", None) if hasattr(c, "verification") else None
+        source = SOURCE_LABELS.get(c.source, c.source)
+        rows.append({"clue": c, "v": v, "id": id_for(c), "url": detail_url(c.pk),
+                     "assign_url": assign_url(c.pk) if procuratorate and v is None and c.is_open else "",
+                     "rule_label": c.rule_name or source, "source_label": source,
+                     "unit_label": unit_name(c.target_unit), "reason": Truncator(c.reason).chars(60),
+                     "state_label": STATE_LABELS.get(c.state, c.state),
+                     "outcome_label": OUTCOME_LABELS.get(c.unit_outcome, c.unit_outcome),
+                     "status": due.status(v.due_on, v.decided_on, on=on, soon=soon) if v else "",
+                     "answer_status": due.status(c.answer_due, on=on, soon=soon) if c.waits_for_unit else ""})
+    return rows
+
+
 @allow("clue.list")
 def queue(request: HttpRequest) -> HttpResponse:
     team = request.GET.get("queue") == "team"
@@ -86,13 +120,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     per = queue_mod.int_param(request.GET.get("per"), listing.PER_PAGE, queue_mod.PAGE_SIZES)
     clues = queue_mod.ordered(queue_mod.filtered(request.user, request.GET, team=team), sort)
     page_rows, total, page = queue_mod.page_of(clues, queue_mod.int_param(request.GET.get("page"), 1), per)
-    id_for = _id_for(request)
-    rows = []
-    for c in page_rows:
-        v = getattr(c, "verification", None) if hasattr(c, "verification") else None
-        rows.append({"clue": c, "v": v, "id": id_for(c),
-                     "status": due.status(v.due_on, v.decided_on) if v else "",
-                     "answer_status": due.status(c.answer_due) if c.waits_for_unit else ""})
+    rows = _queue_rows(request, page_rows)
     audit.record(request, "view", object_type="clues.queue",
                  detail={"count": total, "page": page, "team": team,
                          "filters": sorted(k for k in queue_mod.FILTER_KEYS if request.GET.get(k))})
@@ -101,7 +129,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     names = queue_mod.rule_names()
     pages = max(1, -(-total // per))
     return render(request, "clues/queue.html", {
-        "rows": rows, "total": total, "team": team, "f": request.GET, "page": page, "pages": pages, "per": per,
+        "rows": rows, "total": total, "team": team,
+        # the filters as a dict with every key: a key missing from request.GET costs the template a dir() of
+        # the QueryDict at each option it compares with
+        "f": {k: request.GET.get(k, "") for k in queue_mod.FILTER_KEYS}, "page": page, "pages": pages, "per": per,
         "per_choices": queue_mod.PAGE_SIZES, "sort": sort, "sorts": [(k, v[0]) for k, v in queue_mod.SORTS.items()],
         "rules": sorted(names.items()), "sources": ClueSource.choices,
         "records": [(code, source_title(code)) for code in SPECS],

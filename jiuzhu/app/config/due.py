@@ -13,14 +13,15 @@ from jiuzhu.engine.identity.calendar import add_working_days
 SOON_WORKING_DAYS = 2  # "due soon": the limit ends within this many working days
 
 
-def status(due_on: date | None, done_on: date | None = None, *, on: date | None = None) -> str:
-    """"overdue", "soon" or "" for a due date."""
+def status(due_on: date | None, done_on: date | None = None, *, on: date | None = None,
+           soon: date | None = None) -> str:
+    """"overdue", "soon" or "" for a due date; a list passes `on` and ``soon_until(on)`` once for its rows."""
     if due_on is None or done_on is not None:
         return ""
     on = on or today()
     if due_on < on:
         return "overdue"
-    if due_on <= soon_until(on):
+    if due_on <= (soon or soon_until(on)):
         return "soon"
     return ""
 
