@@ -43,6 +43,14 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def unread_count_of(request) -> int:
+    """``unread_count`` of the request's user, counted once a request: the menu and the landing page both show
+    it. Asked only when a page renders, after a view has marked notices read."""
+    if not hasattr(request, "unread_notices"):
+        request.unread_notices = unread_count(getattr(request, "user", None))
+    return request.unread_notices
+
+
 def _email(note: Notification, to: str) -> None:
     link = note.link
     if link.startswith("/") and getattr(settings, "SITE_URL", ""):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from jiuzhu.app.accounts.notices import unread_count
+from jiuzhu.app.accounts.notices import unread_count_of
 from jiuzhu.app.web.menu import menu_for
 
 
@@ -13,5 +13,5 @@ def navigation(request: HttpRequest) -> dict:
     path = getattr(request, "path", "")
     matches = [url for _, url in items if path.startswith(url)]
     current = max(matches, key=len) if matches else None
-    unread = unread_count(user) if items else 0
+    unread = unread_count_of(request) if items else 0
     return {"nav": [(label, url, url == current) for label, url in items], "unread": unread}

@@ -39,8 +39,9 @@ def _url(name: str, query: str = "") -> str | None:
         return None
 
 
-def tiles_for(user) -> list[Tile]:
-    """The landing page's counts for this user's role, each with the list it counts."""
+def tiles_for(user, *, unread: int | None = None) -> list[Tile]:
+    """The landing page's counts for this user's role, each with the list it counts; `unread`: the unread
+    notices when the caller has counted them already (the menu shows the number too)."""
     profile = profile_of(user)
     if profile is None:
         return []
@@ -83,5 +84,5 @@ def tiles_for(user) -> list[Tile]:
         tasks["soon"] + others["soon"] + clues_due["soon"],
         _url("casework:deadlines", "show=soon"),
     )
-    add("未读通知", unread_count(user), _url("referrals:notifications"))
+    add("未读通知", unread_count(user) if unread is None else unread, _url("referrals:notifications"))
     return [t for t in tiles if t is not None]
