@@ -101,10 +101,11 @@ def is_procuratorate_clue(clue: Clue) -> bool:
     return PROCURATORATE in (clue.target_unit, clue.second_unit)
 
 
-def can_work_clue(user, clue: Clue) -> bool:
+def can_work_clue(user, clue: Clue, *, seen: bool = False) -> bool:
     """Verify, conclude, accept as a case (the procuratorate's work): a leader, the assigned handler, or a
-    handler taking an unassigned clue of their queue — on a clue the procuratorate works."""
-    if not is_procuratorate_clue(clue) or not can_view_clue(user, clue):
+    handler taking an unassigned clue of their queue — on a clue the procuratorate works. `seen`: the caller
+    has just checked that the user sees the clue (get_visible_or_404), so that query is not asked twice."""
+    if not is_procuratorate_clue(clue) or not (seen or can_view_clue(user, clue)):
         return False
     profile = profile_of(user)
     if not profile.in_procuratorate:

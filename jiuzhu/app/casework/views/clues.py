@@ -69,7 +69,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         profile = get_object_or_404(Profile, pk=request.POST.get("handler"), unit=request.profile.unit,
                                     role=Role.HANDLER)
         handler = profile.user
-    elif access.can_work_clue(request.user, clue) and not hasattr(clue, "verification"):
+    elif access.can_work_clue(request.user, clue, seen=True) and not hasattr(clue, "verification"):
         handler = request.user
     else:
         raise deny(request, "clues.clue", str(pk))
@@ -132,7 +132,8 @@ def clue_sections(request: HttpRequest, clue: Clue) -> dict[str, str]:
     context = {
         "clue": clue, "v": v, "case": case, "partner": not request.profile.in_procuratorate,
         "status": due.status(v.due_on, v.decided_on) if v else "",
-        "can_work": access.can_work_clue(request.user, clue), "can_assign": access.can_assign(request.user),
+        # the clue page shows only a clue the user sees: clues.views.detail checked it
+        "can_work": access.can_work_clue(request.user, clue, seen=True), "can_assign": access.can_assign(request.user),
         "form": blank_conclude_form, "handlers": Profile.objects.filter(unit=request.profile.unit, role=Role.HANDLER),
         # rendered without the request: its context processors (menu, notices) are the page's, already run
         # once for it; the forms' {% csrf_token %} needs only the token
