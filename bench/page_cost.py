@@ -158,9 +158,24 @@ def snapshot(personas) -> dict[str, str]:  # type: ignore[no-untyped-def]
                     pages[f"{username}/clue_{url.split('/')[2]}"] = CSRF.sub(r"\1…\2", _get(client, url))
             else:
                 pages[f"{username}/{page}"] = CSRF.sub(r"\1…\2", _get(client, URLS[page]))
+        if "clue_page" in theirs:  # clues with a 核查 or a case too (the queue's first page has new ones)
+            for pk in _worked_clues():
+                response = client.get(f"/clues/{pk}/")
+                pages[f"{username}/worked_{pk}"] = f"{response.status_code}\n" + CSRF.sub(
+                    r"\1…\2", response.content.decode())
         for i, query in enumerate(QUEUE_VARIANTS):
             pages[f"{username}/clue_queue_{i}"] = CSRF.sub(r"\1…\2", _get(client, URLS["clue_queue"] + query))
     return pages
+
+
+def _worked_clues() -> list[int]:
+    # here, not at the top: Django is set up in main()
+    from django.db.models import Q
+
+    from jiuzhu.app.clues.models import Clue
+
+    return list(Clue.objects.filter(Q(verification__isnull=False) | Q(case__isnull=False))
+                .order_by("pk").values_list("pk", flat=True)[:40])
 
 
 def compare(pages: dict[str, str], folder: Path) -> int:

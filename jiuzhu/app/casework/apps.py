@@ -8,7 +8,7 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         # here, not at the top: the models must be loaded first
-        from jiuzhu.app.casework.views.clues import clue_sections
+        from jiuzhu.app.casework.views.clues import SECTION_RELATED, clue_sections
         from jiuzhu.app.clues import sections
 
-        sections.add(clue_sections)  # 核查 on the clue page
+        sections.add(clue_sections, related=SECTION_RELATED)  # 核查 on the clue page

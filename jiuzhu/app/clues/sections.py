@@ -17,12 +17,20 @@ SLOTS = ("facts", "steps")
 # (request, clue) -> {slot: HTML}; a part leaves out the slots it has nothing for
 Section = Callable[[HttpRequest, Clue], dict[str, str]]
 _SECTIONS: list[Section] = []
+_RELATED: list[str] = []
 
 
-def add(section: Section) -> None:
-    """Show ``section(request, clue)`` on the clue page."""
+def add(section: Section, related: tuple[str, ...] = ()) -> None:
+    """Show ``section(request, clue)`` on the clue page; `related`: the clue's relations it reads (its part's
+    names), which the page fetches with the clue in one query instead of one query each."""
     if section not in _SECTIONS:
         _SECTIONS.append(section)
+        _RELATED.extend(r for r in related if r not in _RELATED)
+
+
+def related() -> tuple[str, ...]:
+    """The relations of the clue the sections read (select_related of the clue page's clue)."""
+    return tuple(_RELATED)
 
 
 def render(request: HttpRequest, clue: Clue) -> dict[str, SafeString]:

@@ -171,7 +171,7 @@ def _visible(request: HttpRequest, pk: int, action: str = "clue.view") -> Clue:
 
 @allow("clue.view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    clue = _visible(request, pk)
+    clue = get_visible_or_404(request, Clue.objects.select_related(*sections.related()), pk, "clue.view")
     partner = not request.profile.in_procuratorate
     # A partner unit checks eligibility by the full ID number: shown to it, and the view says so.
     person_id = clue.person_id_number if partner else shown_id(request.user, clue.person_id_number)

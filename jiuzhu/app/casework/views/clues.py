@@ -116,9 +116,16 @@ def _send_referral(user, clue: Clue, d: dict) -> str:
     return "".join(note for _, note in replies)
 
 
+# What the clue page's 核查 section reads of the clue: fetched with it (clues.sections.add's `related`).
+SECTION_RELATED = ("verification__handler__profile", "verification__refer_to", "case")
+
+
 def _verification_of(clue: Clue) -> Verification | None:
     """The clue's 核查 with its handler's profile and the unit it went to in the same query, kept as
-    ``clue.verification`` (None when there is none) for the checks that read it after."""
+    ``clue.verification`` (None when there is none) for the checks that read it after; the one fetched with
+    the clue when it was (SECTION_RELATED)."""
+    if Clue.verification.related.is_cached(clue):
+        return getattr(clue, "verification", None)
     v = Verification.objects.select_related("handler__profile", "refer_to").filter(clue=clue).first()
     Clue.verification.related.set_cached_value(clue, v)
     return v
