@@ -41,10 +41,10 @@ QUEUE_VARIANTS = ("?state=all&sort=name", "?state=all&page=2&per=100", "?due=ove
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 
 
-def _setup(root: Path, scale: str, seed: int, db_name: str | None) -> str:
+def _setup(root: Path, scale: str, seed: int, db_name: str | None) -> Stack:
     """The demo county prepared (once) and Django set up on it, as the stack's gunicorn runs it."""
     stack = Stack(root)
-    password = prepare(stack, scale, seed, db_name)
+    prepare(stack, scale, seed, db_name)
     os.environ.update({k: v for k, v in stack.env.items() if k.startswith(("JIUZHU_", "DATABASE_URL", "DJANGO_"))})
     os.environ["JIUZHU_ALLOWED_HOSTS"] = "testserver"
     os.environ["JIUZHU_LOG_FILE"] = str(stack.logs / "page_cost.log")
@@ -52,7 +52,7 @@ def _setup(root: Path, scale: str, seed: int, db_name: str | None) -> str:
     import django
 
     django.setup()
-    return password
+    return stack
 
 
 class QueryMeter:
@@ -223,8 +223,19 @@ def main(argv: list[str]) -> int:
     p.add_argument("--compare", type=Path, default=None, help="compare every page's HTML with those saved here")
     args = p.parse_args(argv)
     root = args.root or Path(tempfile.mkdtemp(prefix="jiuzhu-page-cost-"))
-    _setup(root, args.scale, args.seed, args.db)
-    personas = _personas(args.users)
+    stack = _setup(root, args.scale, args.seed, args.db)
+    try:
+        return _run(args, _personas(args.users))
+    finally:
+        if not args.root:  # a demo of its own: gone with the run, as stack_load's
+            # here, not at the top: Django is set up in _setup()
+            from django.db import connections
+
+            connections.close_all()
+            stack.drop_database()
+
+
+def _run(args: argparse.Namespace, personas: list) -> int:
     if args.save or args.compare:
         pages = snapshot(personas)
         if args.save:
