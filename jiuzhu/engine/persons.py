@@ -178,8 +178,9 @@ def verdict(level: str, weight: float) -> str:
 # A page's read attaches the warehouse file to one in-memory DuckDB kept per process rather than opening a
 # DuckDB of its own: making a DuckDB (its catalog of built-in functions) and closing it costs ≈ 20 ms of CPU,
 # attaching and detaching the file ≈ 4 ms. The file is still attached only while a page reads it (a writer
-# waits for no page that is done), so a process reads it one page at a time (the lock); reads do not nest.
-_page_db: dict[int, duckdb.DuckDBPyConnection] = {}  # pid → its DuckDB (a forked worker makes its own)
+# waits for no page that is done), so a process reads it one page at a time (the lock); reads neither nest
+# nor fork.
+_page_db: dict[int, duckdb.DuckDBPyConnection] = {}  # pid → its DuckDB
 _page_db_lock = threading.Lock()
 _ATTACHED = "warehouse"
 
@@ -187,9 +188,21 @@ _ATTACHED = "warehouse"
 def _page_duckdb() -> duckdb.DuckDBPyConnection:
     pid = os.getpid()
     if pid not in _page_db:
-        _page_db.clear()  # a parent's, copied by fork: not usable here
         _page_db[pid] = duckdb.connect(":memory:")
     return _page_db[pid]
+
+
+def _close_before_fork() -> None:
+    """A DuckDB does not survive a fork: a child that ends normally would close the copy, whose threads are
+    the parent's, and crash. Closed before any fork (after the read under way, if one is), made again after."""
+    _page_db_lock.acquire()
+    for db in _page_db.values():
+        db.close()
+    _page_db.clear()
+
+
+os.register_at_fork(before=_close_before_fork, after_in_parent=_page_db_lock.release,
+                    after_in_child=_page_db_lock.release)
 
 
 @contextmanager
@@ -219,7 +232,7 @@ def reader(path: Path | None = None, wait_seconds: float = 2.0) -> Iterator[duck
             try:
                 db.execute(f"DETACH {_ATTACHED}")
             except duckdb.Error:  # never keep the file: drop this DuckDB, the next read makes another
-                _page_db.clear()
+                _page_db.pop(os.getpid(), None)
                 db.close()
 
 

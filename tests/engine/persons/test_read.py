@@ -113,3 +113,28 @@ def test_reads_from_threads_at_once_each_get_their_answer(warehouse):
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(read, range(16)))
     assert got == [["低保.xlsx", "被害人.xlsx"], ["pC"]] * 8
+
+
+FORK_AFTER_READ = """
+import os, sys
+from pathlib import Path
+from jiuzhu.engine import persons
+path = Path(sys.argv[1])
+persons.search("zengguofan", path=path)
+pid = os.fork()
+if pid == 0:  # a child that reads and one that does not, each ending normally (its copy is closed at exit)
+    if sys.argv[2] == "read":
+        assert [h.person_key for h in persons.search("zengguofan", path=path)] == ["pC"]
+    sys.exit(0)
+_, status = os.waitpid(pid, 0)
+assert [h.person_key for h in persons.search("zengguofan", path=path)] == ["pC"]
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.mark.parametrize("child", ["read", "no read"])
+def test_a_process_forked_after_a_read_reads_and_ends_cleanly(warehouse, child):
+    """The process's DuckDB is closed before a fork (a child closing the parent's copy at its exit crashed)."""
+    done = subprocess.run([sys.executable, "-c", FORK_AFTER_READ, str(warehouse), child], capture_output=True,
+                          text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "")
