@@ -9,7 +9,9 @@ plans and parses in worker processes and stores here, so a file lands the same e
 
 A file of any size streams: its records go chunk by chunk into a staging table of its own (each chunk
 committed, so memory stays flat), and the one transaction then moves them into ``rec_<type>`` with the
-batch's row. A staging table is in no view; one left by a killed import is dropped by the next.
+batch's row. A staging table is in no view; one left by a killed import is dropped by the next. The
+duplicate check and the rejections stream too: to a spill file on disk (``spill``), settled once the
+file is read.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ import hashlib
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterator, MutableSequence
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -45,6 +50,7 @@ from jiuzhu.engine.intake.normalise import Problem, RowNormaliser
 from jiuzhu.engine.intake.readers import Sheet, UnreadableFile, read_sheets
 from jiuzhu.engine.intake.report import write_csv, write_xlsx
 from jiuzhu.engine.intake.rows import is_layout_row
+from jiuzhu.engine.intake.spill import RowSpill, Settled, row_key
 from jiuzhu.engine.sources import SPECS, SourceSpec, get_spec
 from jiuzhu.engine.warehouse import WarehouseBusy, connect
 
@@ -169,7 +175,8 @@ class BatchWork:
     unit: str
     plans: list[SheetPlan]
     result: BatchResult
-    rejections: list[tuple] = field(default_factory=list)
+    spills: list[Path] = field(default_factory=list)  # its rows' digests and problems, one file per reader
+    settled: Settled | None = None  # its duplicates and rejections, once every row is read
 
 
 def plan_file(path: Path, *, source: str | None, unit: str | None, as_of: date, sheet: str | None,
@@ -225,24 +232,48 @@ def _row_digest(texts: list[str], skip: int | None) -> int:
     return int.from_bytes(digest, "little")
 
 
-def parse_rows(w: BatchWork, path: Path, sink: Callable[[pa.Table], None], progress: Progress | None, *,
-               span: tuple[int, int] | None = None,
-               trace: tuple[MutableSequence[int], MutableSequence[int]] | None = None) -> None:
+def parse_rows(w: BatchWork, path: Path, sink: Callable[[pa.Table], None], progress: Progress | None,
+               folder: Path, *, span: tuple[int, int] | None = None) -> None:
     """Read, check and normalise every data row of the batch's sheets; records go to ``sink`` as Arrow
-    tables of up to CHUNK rows, problems to ``w.rejections``, counts to ``w.result``.
+    tables of up to CHUNK rows, counts to ``w.result``, each row's digest and problems to a spill file in
+    ``folder`` (added to ``w.spills``). A row repeating an earlier one is read like any other here: the
+    duplicates are found when the whole file is read (``settle``), and its record left out then.
 
-    ``span``: only the rows numbered lo ≤ row < hi (one part of a one-sheet file parsed in parts);
-    ``trace``: gets the number and digest of every data row, for the duplicates between parts."""
-    seen: dict[int, int] = {}  # row digest → sheet position << 32 | row number of its first occurrence
+    ``span``: only the rows numbered lo ≤ row < hi (one part of a one-sheet file parsed in parts)."""
+    spill = RowSpill(folder / f"spill-{w.spec.code}-{uuid.uuid4().hex}.duckdb")
+    w.spills.append(spill.path)
     chunk = _Chunk(w, path, sink, progress)
-    with _gc_paused():
-        for position, plan in enumerate(w.plans):
-            if progress:
-                progress(f"{path.name}: 正在导入工作表“{plan.sheet.name}”（{w.spec.title}） / "
-                         f"importing sheet {plan.sheet.name}")
-            _parse_sheet(w, path, position, chunk, seen, span, trace)
-        if chunk.records:
-            chunk.send()
+    try:
+        with _gc_paused():
+            for position, plan in enumerate(w.plans):
+                if progress:
+                    progress(f"{path.name}: 正在导入工作表“{plan.sheet.name}”（{w.spec.title}） / "
+                             f"importing sheet {plan.sheet.name}")
+                _parse_sheet(w, path, position, chunk, spill, span)
+            if chunk.records:
+                chunk.send()
+    finally:
+        spill.close()
+
+
+def settle(w: BatchWork) -> Settled:
+    """The batch's duplicates, found from its spills once every row is read, taken back from its counts."""
+    settled = w.settled = Settled(w.spills, w.result.sheets, w.batch_id, w.result.file_name)
+    fix, res = settled.corrections, w.result
+    res.rows_duplicate += fix.duplicates
+    res.rows_rejected -= fix.rejected
+    res.rows_taken -= fix.duplicates - fix.rejected
+    res.rows_flagged -= fix.flagged
+    res.values_dropped -= fix.dropped
+    return settled
+
+
+def close_settled(works: list[BatchWork]) -> None:
+    """The batches' spill files, no longer needed (stored, failed or given up)."""
+    for w in works:
+        if w.settled is not None:
+            w.settled.close()
+            w.settled = None
 
 
 class _Chunk:
@@ -262,11 +293,9 @@ class _Chunk:
         self.records, self.rows, self.sheets = [], [], []
 
 
-def _parse_sheet(w: BatchWork, path: Path, position: int, chunk: _Chunk, seen: dict[int, int],
-                 span: tuple[int, int] | None,
-                 trace: tuple[MutableSequence[int], MutableSequence[int]] | None) -> None:
-    """The rows of the batch's sheet at ``position`` (see ``parse_rows``): a row repeating an earlier
-    row of the batch (``seen``) is a duplicate, the others are normalised into ``chunk``."""
+def _parse_sheet(w: BatchWork, path: Path, position: int, chunk: _Chunk, spill: RowSpill,
+                 span: tuple[int, int] | None) -> None:
+    """The rows of the batch's sheet at ``position`` (see ``parse_rows``), normalised into ``chunk``."""
     res = w.result
     plan = w.plans[position]
     normaliser = RowNormaliser(plan.fit, blank_formulas=plan.sheet.blank_formulas,
@@ -285,18 +314,11 @@ def _parse_sheet(w: BatchWork, path: Path, position: int, chunk: _Chunk, seen: d
         texts = cells if text_only else [c if c.__class__ is str else cell_text(c) for c in cells]
         if is_layout_row(texts, fit):
             continue
-        digest = _row_digest(texts, fit.sequence_column)
-        if trace is not None:
-            trace[0].append(row_no)
-            trace[1].append(digest)
-        first = seen.get(digest)
-        if first is not None:
-            _note_duplicate(w, path, sheet_name, row_no, first)
-            continue
-        seen[digest] = position << 32 | row_no
+        key = row_key(position, row_no)
+        spill.row(key, _row_digest(texts, fit.sequence_column))
         record, problems = normaliser.normalise(row_no, cells)
         if problems:
-            _note(w, path.name, sheet_name, row_no, problems)
+            _note(w, spill, key, sheet_name, problems)
         if record is None:
             res.rows_rejected += 1
             continue
@@ -313,15 +335,6 @@ def _parse_sheet(w: BatchWork, path: Path, position: int, chunk: _Chunk, seen: d
                 chunk.progress(written_line(path, res.rows_taken))
 
 
-def _note_duplicate(w: BatchWork, path: Path, sheet_name: str, row_no: int, first: int) -> None:
-    """A row the same as an earlier one (``first``: its sheet position << 32 | its row): stored once."""
-    w.result.rows_duplicate += 1
-    first_sheet, first_row = w.plans[first >> 32].sheet.name, first & 0xFFFFFFFF
-    where = f"第{first_row}行" if first_sheet == sheet_name else f"工作表“{first_sheet}”第{first_row}行"
-    w.rejections.append((w.batch_id, path.name, sheet_name, row_no, "", "",
-                         f"与{where}完全相同，只保存一次", "duplicate"))
-
-
 def _chunk_table(w: BatchWork, path: Path, records: list[dict], rows: list[int],
                  sheets: list[str]) -> pa.Table:
     """The records with their lineage columns (built here as whole columns, not per record)."""
@@ -333,11 +346,11 @@ def _chunk_table(w: BatchWork, path: Path, records: list[dict], rows: list[int],
     return wb.records_table(w.spec.code, records, lineage)
 
 
-def _note(w: BatchWork, file_name: str, sheet: str, row_no: int, problems: list[Problem]) -> None:
+def _note(w: BatchWork, spill: RowSpill, key: int, sheet: str, problems: list[Problem]) -> None:
     for p in problems:
         if p.kind == "dropped":
             w.result.values_dropped += 1
-        w.rejections.append((w.batch_id, file_name, sheet, row_no, p.column, p.value, p.reason, p.kind))
+        spill.problem(key, sheet, p.column, p.value, p.reason, p.kind)
 
 
 def intake_memory_mb() -> int:
@@ -398,12 +411,17 @@ def import_file_into(path: Path, warehouse: WarehouseWriter, *, source: str | No
     planned = plan_file(path, source=source, unit=unit, as_of=as_of, sheet=sheet, withdrawn=withdrawn)
     if isinstance(planned, list):
         return planned
+    # Named after this process: a killed import's folder is removed by the next (parallel._spool_folder).
+    folder = Path(tempfile.mkdtemp(prefix=f"jiuzhu-ingest-{os.getpid()}-"))
 
     def write(put: Callable[[pa.Table], None], w: BatchWork) -> None:  # read, normalise, stage as they come
-        parse_rows(w, path, put, progress)
+        parse_rows(w, path, put, progress, folder)
 
-    return store_file(path, *planned, as_of=as_of, allow_empty=allow_empty, imported_by=imported_by,
-                      warehouse=warehouse, write=write)
+    try:
+        return store_file(path, *planned, as_of=as_of, allow_empty=allow_empty, imported_by=imported_by,
+                          warehouse=warehouse, write=write)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def store_file(path: Path, works: dict[str, BatchWork], skipped: list[dict], sha: str, *, as_of: date,
@@ -411,6 +429,16 @@ def store_file(path: Path, works: dict[str, BatchWork], skipped: list[dict], sha
                write: Callable[..., None]) -> list[BatchResult]:
     """Write the file's batches not yet in the warehouse in one transaction (``write`` puts a batch's
     records in), or nothing at all; then its rejection reports."""
+    try:
+        return _store(path, works, skipped, sha, as_of=as_of, allow_empty=allow_empty, imported_by=imported_by,
+                      warehouse=warehouse, write=write)
+    finally:
+        close_settled(list(works.values()))
+
+
+def _store(path: Path, works: dict[str, BatchWork], skipped: list[dict], sha: str, *, as_of: date,
+           allow_empty: bool, imported_by: str, warehouse: WarehouseWriter,
+           write: Callable[..., None]) -> list[BatchResult]:
     try:
         con = warehouse.connection()
         done = wb.existing_batches(con, [w.batch_id for w in works.values()])
@@ -425,7 +453,8 @@ def store_file(path: Path, works: dict[str, BatchWork], skipped: list[dict], sha
         try:
             for w in todo:
                 snapshot = wb.current_snapshot(con, w.unit, w.spec.code)  # before this file's rows are in
-                wb.unstage(con, w.spec.code, staged[w.batch_id])
+                wb.unstage(con, w.spec.code, staged[w.batch_id][0])
+                wb.unstage_rejections(con, staged[w.batch_id][1])
                 _finish_batch(con, w, path, sha, as_of, imported_by, _held(w.result, snapshot, as_of))
             empty = [w for w in todo if w.result.rows_taken + w.result.rows_rejected
                      + w.result.rows_duplicate == 0]
@@ -465,16 +494,20 @@ def store_file(path: Path, works: dict[str, BatchWork], skipped: list[dict], sha
     return [w.result for w in works.values()]
 
 
-def _stage(con, todo: list[BatchWork], write: Callable[..., None]) -> dict[str, str]:
+def _stage(con, todo: list[BatchWork], write: Callable[..., None]) -> dict[str, tuple[str, str]]:
     """Each batch's records into a staging table of its own, committed chunk by chunk (a transaction
-    holding millions of uncommitted rows keeps them in memory); batch id → staging table."""
-    staged: dict[str, str] = {}
+    holding millions of uncommitted rows keeps them in memory), its duplicates found and their records
+    left out, its rejections staged likewise; batch id → (records' staging table, rejections')."""
+    staged: dict[str, tuple[str, str]] = {}
     wb.drop_staging(con)  # a killed import's, before this one takes disk
     try:
         for w in todo:
-            table = staged[w.batch_id] = wb.create_staging(con, w.spec.code, w.batch_id)
+            table = wb.create_staging(con, w.spec.code, w.batch_id)
             write(lambda records, code=w.spec.code, table=table:
                   wb.insert_table(con, code, records, into=table), w)
+            settled = settle(w)
+            wb.leave_out(con, table, settled.duplicate_rows())
+            staged[w.batch_id] = (table, wb.stage_rejections(con, w.batch_id, settled.rejections()))
     except BaseException:
         wb.drop_staging(con)
         raise
@@ -532,7 +565,6 @@ def _finish_batch(con, w: BatchWork, path: Path, sha: str, as_of: date, imported
                   state: str = "imported") -> None:
     """The batch's rejections and its row in ``batches`` (its records are in already)."""
     res = w.result
-    wb.insert_rejections(con, w.rejections)
     wb.insert_batch(con, wb.BatchRow(
         w.batch_id, w.unit, w.spec.code, as_of, path.name, sha,
         json.dumps(res.sheets, ensure_ascii=False), json.dumps(res.skipped_sheets, ensure_ascii=False),
@@ -542,9 +574,9 @@ def _finish_batch(con, w: BatchWork, path: Path, sha: str, as_of: date, imported
 
 def _write_reports(w: BatchWork) -> None:
     reports = jiuzhu_home() / "reports"
-    rows = [r[1:] for r in w.rejections]
+    assert w.settled is not None  # settled when staged
     csv_path = reports / f"{w.batch_id}-rejections.csv"
     xlsx_path = reports / f"{w.batch_id}-rejections.xlsx"
-    write_csv(csv_path, rows, for_people=True)  # opened by the unit's clerk in Excel
-    write_xlsx(xlsx_path, rows)
+    write_csv(csv_path, w.settled.report_rows(), for_people=True)  # opened by the unit's clerk in Excel
+    write_xlsx(xlsx_path, w.settled.report_rows())
     w.result.report_csv, w.result.report_xlsx = str(csv_path), str(xlsx_path)

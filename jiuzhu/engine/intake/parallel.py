@@ -7,7 +7,8 @@ the order given, each in its own transaction, replaying the spooled records and 
 
 A large CSV (one sheet) is parsed in parts, one per worker: every part reads the file from the start (the
 row numbers and the quoting of line breaks need it) but normalises only its own rows. A row that repeats
-one of an earlier part is then made a duplicate here, exactly as a serial import would have reported it.
+one of an earlier part is a duplicate of it, found with the others from every part's spill once all are
+read (``spill``), exactly as a serial import would have reported it.
 The warehouse ends exactly as after a serial import: same rows, rejections, batches and reports.
 """
 
@@ -19,15 +20,12 @@ import shutil
 import tempfile
 import threading
 import time
-from array import array
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 import jiuzhu.engine.intake.limits as lim
 from jiuzhu.engine.identity.calendar import today
@@ -57,10 +55,6 @@ class _Spool:
     path: str  # Arrow IPC file of one part's records of a batch ("" when it has none)
     # ("line", text) | ("chunk", record batches)
     events: list[tuple[str, object]] = field(default_factory=list)
-    # number and digest of every data row (parts only)
-    rows: array = field(default_factory=lambda: array("q"))
-    digests: array = field(default_factory=lambda: array("Q"))
-    drop: set[int] = field(default_factory=set)  # rows found to repeat an earlier part's: not stored
 
 
 @dataclass
@@ -97,10 +91,9 @@ def _parse_file(path: Path, name: str, span: tuple[int, int] | None, folder: str
                 writer.write_batch(batch)
             spool.events.append(("chunk", len(batches)))
 
-        trace: tuple[array, array] | None = (array("q"), array("Q")) if span else None  # 16 bytes a row
         try:
             parse_rows(w, path, sink, lambda line, spool=spool: spool.events.append(("line", line)),
-                           span=span, trace=trace)
+                       Path(folder), span=span)
         except UnreadableFile as err:  # part-way through reading, as in a serial import
             return _Parsed(failed=[failed_result(path, err.zh, err.en, skipped)])
         finally:
@@ -108,8 +101,6 @@ def _parse_file(path: Path, name: str, span: tuple[int, int] | None, folder: str
                 writer.close()
         if writer is None:
             spool.path = ""
-        if trace is not None:
-            spool.rows, spool.digests = trace
         parsed.spools[code] = [spool]
     for w in works.values():
         w.plans = []  # row iterators stay here; the rest goes back to the writer
@@ -141,8 +132,9 @@ def _spans(path: Path, jobs: int) -> list[tuple[int, int]] | None:
 
 
 def _merge(parts: list[_Parsed]) -> _Parsed:
-    """One file's parts as one parse: counts added, rejections and records in row order, and the rows that
-    repeat a row of an earlier part turned into duplicates of it (the first part's result is kept)."""
+    """One file's parts as one parse: counts added, spools and spills in row order (the first part's result
+    is kept). A row repeating an earlier part's is found with the other duplicates when the batch is
+    settled (``batch.settle``)."""
     for part in parts:
         if part.failed is not None:  # each part reads the file from its start: a part's failure is the file's
             return part
@@ -150,88 +142,17 @@ def _merge(parts: list[_Parsed]) -> _Parsed:
     for code, w in whole.works.items():
         if code not in whole.spools:
             continue  # stored already when the workers looked
-        seen = _Firsts()
-        for k, part in enumerate(parts):
-            spool = part.spools[code][0]
-            repeats = seen.repeats(spool)  # row → the earlier part's row it repeats: usually none
-            if k < len(parts) - 1:
-                seen.add(spool)
-            spool.rows, spool.digests = array("q"), array("Q")  # done with: free them
-            if k == 0:
-                continue
+        for part in parts[1:]:
             pw = part.works[code]
-            if repeats:
-                _make_duplicates(pw, repeats, spool)
             r, o = w.result, pw.result
             r.rows_taken += o.rows_taken
             r.rows_rejected += o.rows_rejected
             r.rows_flagged += o.rows_flagged
             r.rows_duplicate += o.rows_duplicate
             r.values_dropped += o.values_dropped
-            w.rejections.extend(pw.rejections)
-            whole.spools[code].append(spool)
+            w.spills.extend(pw.spills)
+            whole.spools[code].append(part.spools[code][0])
     return whole
-
-
-class _Firsts:
-    """Each digest of the parts so far with the row of its first occurrence, as two sorted arrays (16 bytes a
-    row; a dict of Python ints took ≈ 150: a 41-million-row file's parts must not cost gigabytes here)."""
-
-    def __init__(self) -> None:
-        self.digests = np.empty(0, np.uint64)
-        self.rows = np.empty(0, np.int64)
-
-    def repeats(self, spool: _Spool) -> dict[int, int]:
-        """Row of ``spool`` → the earlier row it repeats."""
-        if not self.digests.size or not len(spool.digests):
-            return {}
-        digests = np.frombuffer(spool.digests, np.uint64)
-        at = np.searchsorted(self.digests, digests).clip(max=self.digests.size - 1)
-        hit = self.digests[at] == digests
-        if not hit.any():
-            return {}
-        rows = np.frombuffer(spool.rows, np.int64)[hit].tolist()
-        return dict(zip(rows, self.rows[at[hit]].tolist(), strict=True))
-
-    def add(self, spool: _Spool) -> None:
-        """The first occurrence of each digest of ``spool`` new to the parts so far (the parts come in row
-        order)."""
-        digests, first = np.unique(np.frombuffer(spool.digests, np.uint64), return_index=True)
-        rows = np.frombuffer(spool.rows, np.int64)[first]
-        if self.digests.size:
-            new = ~np.isin(digests, self.digests, assume_unique=True)
-            digests, rows = digests[new], rows[new]
-        digests = np.concatenate([self.digests, digests])
-        order = np.argsort(digests, kind="stable")
-        self.digests, self.rows = digests[order], np.concatenate([self.rows, rows])[order]
-
-
-def _make_duplicates(w: BatchWork, repeats: dict[int, int], spool: _Spool) -> None:
-    """Rows of one part that repeat an earlier part's row become duplicates of it (one sheet: one name)."""
-    res = w.result
-    by_row: dict[int, list[tuple]] = {}
-    kept = []
-    for entry in w.rejections:
-        if entry[3] in repeats:
-            by_row.setdefault(entry[3], []).append(entry)
-        else:
-            kept.append(entry)
-    for row, first in repeats.items():
-        kinds = [e[7] for e in by_row.get(row, ())]
-        if "duplicate" in kinds:
-            res.rows_duplicate -= 1
-        elif "rejected" in kinds:
-            res.rows_rejected -= 1
-        else:
-            res.rows_taken -= 1
-            res.rows_flagged -= "flagged" in kinds
-            spool.drop.add(row)
-        res.values_dropped -= kinds.count("dropped")
-        res.rows_duplicate += 1
-        kept.append((w.batch_id, w.result.file_name, w.result.sheets[0], row, "", "",
-                     f"与第{first}行完全相同，只保存一次", "duplicate"))
-    kept.sort(key=lambda e: e[3])  # stable: a row's own problems keep their order
-    w.rejections = kept
 
 
 def _watch_parent(parent: int) -> None:
@@ -448,9 +369,6 @@ def _store_parsed(path: Path, parsed: _Parsed, warehouse: WarehouseWriter, optio
                 count = int(value)  # type: ignore[call-overload]
                 table = pa.Table.from_batches([reader.get_batch(taken + j) for j in range(count)])
                 taken += count
-                if spool.drop:
-                    dropped = pa.array(sorted(spool.drop), pa.int32())
-                    table = table.filter(pc.invert(pc.is_in(table["row"], dropped)))
                 put(table)
                 written += table.num_rows
                 if progress and len(spools) > 1:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from jiuzhu.engine.cells import safe_row
@@ -18,7 +18,7 @@ KIND_ZH = {
 }
 
 
-def write_csv(path: Path, rows: Sequence[tuple], *, for_people: bool = False) -> None:
+def write_csv(path: Path, rows: Iterable[tuple], *, for_people: bool = False) -> None:
     """``rows`` as ``(file, sheet, row, column, value, reason, kind)``; kind is not a CSV column.
     The machine contract (`batches --rejections`) is plain UTF-8 with the cells as they were; a report
     `for_people` starts with a UTF-8 BOM (so Chinese Excel opens it as UTF-8, not GBK) and its cells
@@ -31,7 +31,7 @@ def write_csv(path: Path, rows: Sequence[tuple], *, for_people: bool = False) ->
             w.writerow(safe_row(r[:6]) if for_people else r[:6])
 
 
-def write_xlsx(path: Path, rows: Sequence[tuple]) -> None:
+def write_xlsx(path: Path, rows: Iterable[tuple]) -> None:
     """``rows`` as for ``write_csv``, with Chinese headers and the kind said in words (处理)."""
     # here, not at the top: openpyxl is slow to load, and most processes that read intake write no report
     from openpyxl import Workbook

@@ -17,12 +17,14 @@ from jiuzhu.engine.warehouse.batches import (
     file_sha256,
     hold_below,
     insert_batch,
-    insert_rejections,
     insert_table,
+    leave_out,
     list_batches,
     records_table,
     rejections,
+    stage_rejections,
     unstage,
+    unstage_rejections,
     withdraw,
     withdrawn_counts,
 )
@@ -34,6 +36,6 @@ from jiuzhu.engine.warehouse.version import WarehouseTooNew, migrate_warehouse
 __all__ = ["REJECTION_COLUMNS", "SCHEMA_VERSION", "STATE_NAMES", "BatchRow", "BatchStateError", "WarehouseBusy",
            "WarehouseTooNew", "Withdrawn", "batch_id", "confirm", "connect", "create_staging", "current_snapshot",
            "drop_staging", "ensure_schema", "existing_batches", "file_sha256", "file_version", "hold_below",
-           "insert_batch", "insert_rejections", "insert_table", "list_batches", "migrate_warehouse",
-           "purge_batches", "purge_person", "records_table", "rejections", "superseded_before", "unstage",
-           "withdraw", "withdrawn_counts"]
+           "insert_batch", "insert_table", "leave_out", "list_batches", "migrate_warehouse",
+           "purge_batches", "purge_person", "records_table", "rejections", "stage_rejections", "superseded_before",
+           "unstage", "unstage_rejections", "withdraw", "withdrawn_counts"]

@@ -113,22 +113,49 @@ def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def insert_rejections(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
-    """Rows in the order of ``REJECTION_COLUMNS``."""
-    if not rows:
-        return
+def stage_rejections(con: duckdb.DuckDBPyConnection, bid: str, batches: Iterable) -> str:
+    """A staging table of ``rejections``' columns for one batch, filled from Arrow record ``batches`` (each
+    committed: millions of bad cells do not wait in memory for the file's transaction)."""
+    name = f"{STAGING_PREFIX}{bid}_rejections"
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM rejections LIMIT 0")
+    _append_batches(con, name, batches)
+    return name
+
+
+def unstage_rejections(con: duckdb.DuckDBPyConnection, staging: str) -> None:
+    """Inside the file's transaction: the staged rejections into ``rejections``, in their order."""
+    con.execute(f"INSERT INTO rejections SELECT * FROM {staging}")
+
+
+def leave_out(con: duckdb.DuckDBPyConnection, staging: str, rows: Iterable) -> None:
+    """The records of ``rows`` (Arrow record batches of ``sheet``, ``row``) out of the staging table; the
+    others keep their order."""
+    name = f"{staging}_left_out"
+    con.execute(f'CREATE OR REPLACE TABLE {name} (sheet VARCHAR, "row" INTEGER)')
+    try:
+        if _append_batches(con, name, rows):
+            con.execute(f'DELETE FROM {staging} USING {name} '
+                        f'WHERE {staging}.sheet = {name}.sheet AND {staging}."row" = {name}."row"')
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _append_batches(con: duckdb.DuckDBPyConnection, into: str, batches: Iterable) -> int:
+    """Arrow record ``batches`` appended to table ``into``, one statement each; rows appended."""
     # here, not at the top: pyarrow loads only when a batch is written (see _arrow_type)
     import pyarrow as pa
 
-    types = [pa.string(), pa.string(), pa.string(), pa.int32(), pa.string(), pa.string(), pa.string(),
-             pa.string()]
-    columns = enumerate(zip(REJECTION_COLUMNS, types, strict=True))
-    table = pa.table({c: pa.array([r[i] for r in rows], type=t) for i, (c, t) in columns})
-    con.register("incoming_rejections", table)
-    try:
-        con.execute("INSERT INTO rejections BY NAME SELECT * FROM incoming_rejections")
-    finally:
-        con.unregister("incoming_rejections")
+    n = 0
+    for batch in batches:
+        if not batch.num_rows:
+            continue
+        con.register("incoming_rows", pa.Table.from_batches([batch]))
+        try:
+            con.execute(f"INSERT INTO {into} SELECT * FROM incoming_rows")
+        finally:
+            con.unregister("incoming_rows")
+        n += batch.num_rows
+    return n
 
 
 @dataclass
