@@ -2,8 +2,9 @@
 
 A file of a few MB never costs more than ``JIUZHU_PARSE_MEMORY_MB`` (default 3072) of address space or
 ``JIUZHU_PARSE_SECONDS`` (default 120) of reading, whatever is inside it. A large text file legitimately
-needs more, in proportion to its size (its rows are remembered for the duplicate check), so a CSV gets
-4 bytes more memory per byte of file and 2 s more per MB: large legitimate files still import.
+takes longer, in proportion to its size, so a CSV gets 2 s more per MB, and 4 bytes more memory per byte
+of file (from when its rows were remembered for the duplicate check: generous now that reading spills
+them to disk): large legitimate files still import.
 """
 
 from __future__ import annotations

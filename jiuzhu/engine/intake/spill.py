@@ -23,7 +23,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-SPILL_MB = 128  # DuckDB memory of one spill or settling (beyond it DuckDB's own temp files)
+from jiuzhu.engine.intake.guards import env_int
+
+SPILL_MB = 128  # DuckDB memory of one spill or settling (``JIUZHU_SPILL_MB``; beyond it, DuckDB's temp files)
 FLUSH = 20_000  # rows or problems buffered before they go to disk
 ROW_BITS = 32  # key = sheet position << ROW_BITS | row number
 _ROW_MASK = (1 << ROW_BITS) - 1
@@ -32,9 +34,10 @@ FETCH = 50_000  # rows read back at a time
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
-    con.execute(f"SET memory_limit = '{SPILL_MB}MB'")
+    con.execute(f"SET memory_limit = '{env_int('JIUZHU_SPILL_MB', SPILL_MB)}MB'")
     con.execute("SET threads = 1")  # the reading worker is one core's work already
     con.execute("SET enable_progress_bar = false")
+    con.execute("SET preserve_insertion_order = false")  # every order read back is an ORDER BY
     con.execute(f"SET temp_directory = '{path}.tmp'")
     return con
 
@@ -119,7 +122,6 @@ class Settled:
         self.path = spills[0].parent / f"settle-{uuid.uuid4().hex}.duckdb"
         self._spills = spills
         con = self._con = _open(self.path)
-        con.execute("SET threads = 2")
         for k, spill in enumerate(spills):
             con.execute(f"ATTACH '{spill}' AS p{k} (READ_ONLY)")
         union = " UNION ALL ".join(f"SELECT * FROM p{k}.{{t}}" for k in range(len(spills)))
