@@ -3,10 +3,12 @@
 A household CSV where every tenth row repeats the row five above it and every other row has an ID
 with a wrong check digit (flagged: taken, reported) is imported by `jiuzhu ingest` (two reading workers,
 two parts) at 200,000 and at 1,000,000 rows. A reading worker's peak RSS may grow by less than
-``GROWTH_MB`` between the two; the importing process stays under ``BOUND_MB`` at both: Python and its
-libraries ≈ 250 MB plus DuckDB's two caps (the warehouse's ``DUCKDB_MB`` and the spill's 128 MB), which
-it fills as rows come, up to the cap. Measured (docs/performance.md "Intake"): 394 → 551 MB and 261 →
-294 MB; the in-memory check and rejection lists before (68d2b77) went 427 → 698 MB and 244 → 395 MB.
+``GROWTH_MB`` between the two, the importing process by less than ``IMPORT_GROWTH_MB`` (it holds
+DuckDB's two caps, the warehouse's ``DUCKDB_MB`` and the spill's 128 MB, which it fills as rows come).
+Measured (docs/performance.md "Intake"): importing 394 → 551 MB on the development machine and 667 →
+829 MB in a clean-clone CI run (the level differs by machine, the growth does not: +157, +162), worker
+261 → 294 MB; the in-memory check and rejection lists before (68d2b77) went 427 → 698 MB (+271) and
+244 → 395 MB (+151).
 The counts and the rejection report are exact.
 """
 
@@ -25,7 +27,7 @@ from .test_streamed import _CHECK, _ID
 
 DUCKDB_MB = 256  # JIUZHU_INTAKE_MEMORY_MB: DuckDB's own share, fixed
 GROWTH_MB = 60  # a reading worker, 200,000 → 1,000,000 rows (measured 33; before: 151)
-BOUND_MB = 680  # the importing process, at any size (measured 551–600 at 1,000,000; before: 698)
+IMPORT_GROWTH_MB = 215  # the importing process, 200,000 → 1,000,000 rows (measured 157, 162; before: 271)
 
 
 # The row whose content row ``i`` has: itself, or (every tenth row) the row five above.
@@ -100,5 +102,5 @@ def test_duplicates_and_rejections_of_a_larger_file_cost_no_more_memory(tmp_path
         path.unlink()
     print(f"peak RSS (importing process, largest worker) MB: {peaks}")
     small, large = peaks[200_000], peaks[1_000_000]
-    assert small[0] < BOUND_MB and large[0] < BOUND_MB, peaks
+    assert large[0] - small[0] < IMPORT_GROWTH_MB, peaks
     assert large[1] - small[1] < GROWTH_MB, peaks
