@@ -130,11 +130,17 @@ EXPORT_HEADER = ("线索编号", "线索", "来源", "姓名", "身份证号", "
                  "答复期限", "核查人", "核查期限", "乡镇", "发现日期", "线索理由", "证据记录")
 
 
+def verification_of(clue: Clue):
+    """The clue's 核查 (casework's, by its related name), or None: getattr's default also covers the
+    missing one-to-one row (RelatedObjectDoesNotExist is an AttributeError)."""
+    return getattr(clue, "verification", None)
+
+
 def export_rows(user, clues: QuerySet[Clue], id_for) -> Iterator[list[Any]]:
     """Rows for people to read: Chinese names, no codes; `id_for(clue)` gives the ID as the user may see it."""
     names = rule_names()
     for c in clues.select_related("verification__handler__profile").iterator(chunk_size=2000):
-        v = getattr(c, "verification", None) if hasattr(c, "verification") else None
+        v = verification_of(c)
         records = "；".join(f"{source_title(r.get('source_type', ''))} {r.get('file', '')} 第{r.get('row', '')}行"
                            for r in c.records or [])
         yield [c.pk, c.rule_name or names.get(c.rule, c.rule) if c.source == "screening" else c.get_source_display(),

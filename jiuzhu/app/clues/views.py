@@ -100,7 +100,7 @@ def _queue_rows(request: HttpRequest, clues: list[Clue]) -> list[dict]:
     procuratorate = request.profile.in_procuratorate
     rows = []
     for c in clues:
-        v = getattr(c, "verification", None) if hasattr(c, "verification") else None
+        v = queue_mod.verification_of(c)
         source = SOURCE_LABELS.get(c.source, c.source)
         rows.append({"clue": c, "v": v, "id": id_for(c), "url": detail_url(c.pk),
                      "assign_url": assign_url(c.pk) if procuratorate and v is None and c.is_open else "",
