@@ -26,6 +26,8 @@ KIND_WORDS = {"holiday": "休", "workday": "班"}  # as the State Council's noti
 # Synonyms an administrator may type in a spreadsheet saved as CSV.
 _KIND_SYNONYMS = {"holiday": "holiday", "休": "holiday", "放假": "holiday", "节假日": "holiday",
                   "workday": "workday", "班": "workday", "上班": "workday", "调休上班": "workday"}
+# The headers as an administrator writes them in Chinese, as the page's own table says them.
+_HEADER_SYNONYMS = {"日期": "date", "类型": "kind", "休/班": "kind", "休班": "kind", "说明": "note", "备注": "note"}
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,13 @@ def parse_entry(day_text: str, kind_text: str, note: str = "", where: str = "") 
 def parse_table(text: str, source: str = FILE_NAME) -> list[CalendarEntry]:
     """A whole table's text → entries sorted by date; every bad row is reported, none taken."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = {"date", "kind"} - {(h or "").strip() for h in (reader.fieldnames or [])}
+    headers = [(h or "").strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = [_HEADER_SYNONYMS.get(h, h) for h in headers]
+    missing = {"date", "kind"} - set(reader.fieldnames)
     if missing:
+        said = "、".join({"date": "日期 (date)", "kind": "类型 (kind)"}[m] for m in sorted(missing))
         raise CalendarTableError(
-            f"{source}: 缺少表头 {'、'.join(sorted(missing))}（表头应为 date,kind,note）"
+            f"{source}: 缺少表头 {said}（表头应为 日期,类型,说明 或 date,kind,note）"
             " (header must be date,kind,note)"
         )
     entries: dict[date, CalendarEntry] = {}

@@ -50,8 +50,19 @@ def test_every_bad_row_is_reported_and_none_taken() -> None:
 
 
 def test_missing_header() -> None:
-    with pytest.raises(CalendarTableError, match="缺少表头 kind"):
-        parse_table("date,类型\n2027-02-10,holiday\n", "t.csv")
+    said = r"缺少表头 类型 \(kind\)（表头应为 日期,类型,说明 或 date,kind,note）"
+    with pytest.raises(CalendarTableError, match=said):
+        parse_table("date,种类\n2027-02-10,holiday\n", "t.csv")
+
+
+def test_chinese_headers() -> None:
+    """The page's own words for the columns are headers too: 日期,类型,说明 (or 休/班, 备注)."""
+    assert parse_table("日期,类型,说明\n2027-02-10,休,春节\n2027-02-20,班,\n", "t.csv") == [
+        CalendarEntry(date(2027, 2, 10), False, "春节"),
+        CalendarEntry(date(2027, 2, 20), True, ""),
+    ]
+    got = parse_table(" 日期 ,休/班,备注\n2027-02-10,holiday,x\n", "t.csv")
+    assert got == [CalendarEntry(date(2027, 2, 10), False, "x")]
 
 
 def test_write_and_read_back(tmp_path) -> None:
