@@ -24,6 +24,7 @@ from jiuzhu.engine.persons import (
     PersonHit,
     WarehouseUnavailable,
     build_search,
+    index_person_records,
     parse_query,
     person_file,
 )
@@ -142,6 +143,7 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
         digest = inputs_digest(con, engine) if remember_inputs and engine == "duckdb" else None
         last = last_linkage(con, digest) if digest and incremental else None
         if last is not None:
+            index_person_records(con)  # a warehouse linked before the index was written with its table
             return LinkResult(**{**last, "seconds": 0.0, "reused": True})
         result = link_connection(con, engine, spark, spark_master)
         build_search(con)

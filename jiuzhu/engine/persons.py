@@ -175,21 +175,23 @@ def verdict(level: str, weight: float) -> str:
     return "相符" if weight > 0 else "不符"
 
 
-# A page's read attaches the warehouse file to one in-memory DuckDB kept per process rather than opening a
+# A page's read attaches the warehouse file to an in-memory DuckDB kept per process rather than opening a
 # DuckDB of its own: making a DuckDB (its catalog of built-in functions) and closing it costs ≈ 20 ms of CPU,
 # attaching and detaching the file ≈ 4 ms. The file is still attached only while a page reads it (a writer
 # waits for no page that is done), so a process reads it one page at a time (the lock); reads neither nest
-# nor fork.
-_page_db: dict[int, duckdb.DuckDBPyConnection] = {}  # pid → its DuckDB
+# nor fork. A person's file reads a few rows by key: DuckDB's worker threads only add CPU to such a query
+# (≈ a quarter more, measured at county size), so it has a DuckDB of one thread; searches, which may scan a
+# column, keep DuckDB's threads.
+_page_db: dict[tuple[int, bool], duckdb.DuckDBPyConnection] = {}  # (pid, one thread) → its DuckDB
 _page_db_lock = threading.Lock()
 _ATTACHED = "warehouse"
 
 
-def _page_duckdb() -> duckdb.DuckDBPyConnection:
-    pid = os.getpid()
-    if pid not in _page_db:
-        _page_db[pid] = duckdb.connect(":memory:")
-    return _page_db[pid]
+def _page_duckdb(one_thread: bool) -> duckdb.DuckDBPyConnection:
+    key = (os.getpid(), one_thread)
+    if key not in _page_db:
+        _page_db[key] = duckdb.connect(":memory:", config={"threads": 1} if one_thread else {})
+    return _page_db[key]
 
 
 def _close_before_fork() -> None:
@@ -206,14 +208,16 @@ os.register_at_fork(before=_close_before_fork, after_in_parent=_page_db_lock.rel
 
 
 @contextmanager
-def reader(path: Path | None = None, wait_seconds: float = 2.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for a page: waits briefly while an import writes, then says so."""
+def reader(path: Path | None = None, wait_seconds: float = 2.0, *,
+           one_thread: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for a page: waits briefly while an import writes, then says so. `one_thread`:
+    for look-ups by key (see above)."""
     target = path or warehouse_path()
     if not target.exists():
         raise WarehouseUnavailable("数据仓库尚未建立，请先导入名单并运行筛查")
     deadline = time.monotonic() + wait_seconds
     with _page_db_lock:
-        db = _page_duckdb()
+        db = _page_duckdb(one_thread)
         quoted = str(target).replace("'", "''")
         while True:
             try:
@@ -232,7 +236,7 @@ def reader(path: Path | None = None, wait_seconds: float = 2.0) -> Iterator[duck
             try:
                 db.execute(f"DETACH {_ATTACHED}")
             except duckdb.Error:  # never keep the file: drop this DuckDB, the next read makes another
-                _page_db.pop(os.getpid(), None)
+                _page_db.pop((os.getpid(), one_thread), None)
                 db.close()
 
 
@@ -254,6 +258,17 @@ SEARCH_TABLES = {"person_search": "name", "person_search_py": "pinyin", "person_
 # is sorted by the ID from its birth date on (the region code moved to the end).
 _ID_KEY = "substr({col}, 7) || substr({col}, 1, 6)"
 _HIT = "person_key, name, id_number, sex, birth_date, records"
+# A person's file reads their rows of person_records by key. Sorted by it, a look-up still scans the row group
+# of ≈ 120,000 rows that holds them (≈ 10 ms of CPU); the index finds the rows (≈ 1.5 ms). Written with the
+# table, in its transaction (docs/performance.md: its cost at province size).
+PERSON_RECORDS_INDEX = "CREATE INDEX IF NOT EXISTS person_records_key ON person_records (person_key)"
+
+
+def index_person_records(con: duckdb.DuckDBPyConnection) -> None:
+    """The index of `person_file`'s look-up on a warehouse linked before it was written with the table (an
+    incremental linkage that keeps the stored one does not rewrite the table)."""
+    if "person_records" in _tables(con):
+        con.execute(PERSON_RECORDS_INDEX)
 
 
 def build_search(con: duckdb.DuckDBPyConnection) -> int:
@@ -302,6 +317,7 @@ def build_search(con: duckdb.DuckDBPyConnection) -> int:
             f'r."row", r.batch_id, {values} FROM person_index i LEFT JOIN persons p USING (person_key) '
             f"LEFT JOIN ({lineage}) r USING (record_id) ORDER BY i.person_key"
         )
+        con.execute(PERSON_RECORDS_INDEX)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -438,21 +454,26 @@ def _shown(value: Any) -> str:
 
 
 def links_among(
-    con: duckdb.DuckDBPyConnection, records: list[SourceRecord], tables: set[str], limit: int = 50
+    con: duckdb.DuckDBPyConnection, records: list[SourceRecord], tables: set[str] | None, limit: int = 50
 ) -> list[LinkPair]:
-    """The probabilistic links that joined these records, strongest first, each pair's values side by side."""
-    if "link_explanations" not in tables or len(records) < 2:
+    """The probabilistic links that joined these records, strongest first, each pair's values side by side.
+    `tables`: the file's tables, or None when not asked (then a file without links answers so)."""
+    if (tables is not None and "link_explanations" not in tables) or len(records) < 2:
         return []
     by_id = {r.record_id: r for r in records}
     ids = list(by_id)
     marks = ",".join("?" * len(ids))
     pairs = []
-    for left, right, weight, prob, comparisons in con.execute(
-        f"SELECT record_id_l, record_id_r, match_weight, match_probability, comparisons "
-        f"FROM link_explanations WHERE record_id_l IN ({marks}) AND record_id_r IN ({marks}) "
-        f"ORDER BY match_weight DESC LIMIT ?",
-        [*ids, *ids, limit],
-    ).fetchall():
+    try:
+        found = con.execute(
+            f"SELECT record_id_l, record_id_r, match_weight, match_probability, comparisons "
+            f"FROM link_explanations WHERE record_id_l IN ({marks}) AND record_id_r IN ({marks}) "
+            f"ORDER BY match_weight DESC LIMIT ?",
+            [*ids, *ids, limit],
+        ).fetchall()
+    except duckdb.CatalogException:  # linked before link explanations were kept
+        return []
+    for left, right, weight, prob, comparisons in found:
         try:
             parts = json.loads(comparisons or "{}")
         except ValueError:
@@ -486,20 +507,17 @@ def person_file(
 ) -> PersonFile:
     """One person: best values, every source record (file, row, snapshot date) and the links that joined them.
     `extra_record_ids`: a clue's own records, shown even if a later linkage moved them."""
-    with reader(path) as con:
-        tables = _tables(con)
-        if not {"person_index", "persons"} <= tables:
-            raise WarehouseUnavailable("尚未运行人员关联，无法显示人员档案和关联依据")
-        if "person_records" in tables:  # sorted by person, records' values with it: one row group read
-            hit = ", ".join(f"pr.{c}" for c in _HIT.split(", "))
-            cols = ", ".join(f"pr.r_{c}" for c in PERSON_VALUES)
-            found = con.execute(
-                f"SELECT {hit}, pr.record_id, pr.source_type, pr.method, pr.file_name, pr.sheet, "
-                f'pr."row", b.as_of, pr.batch_id IN (SELECT batch_id FROM current_batches), {cols} '
-                f"FROM person_records pr LEFT JOIN batches b ON b.batch_id = pr.batch_id "
-                f"WHERE pr.person_key = ?",
-                [person_key],
-            ).fetchall()
+    with reader(path, one_thread=True) as con:
+        # The tables linkage writes are read without first asking which exist (a look-up of the catalog,
+        # ≈ 1 ms of a page's CPU): an older warehouse's missing table answers with a CatalogException.
+        tables: set[str] | None = None
+        try:  # sorted by person and indexed on it, records' values with it: a look-up of the person's rows
+            found = _person_rows(con, person_key)
+        except duckdb.CatalogException:
+            found, tables = None, _tables(con)
+            if not {"person_index", "persons"} <= tables:
+                raise WarehouseUnavailable("尚未运行人员关联，无法显示人员档案和关联依据") from None
+        if found is not None:
             row = found[0][:6] if found else None
             known = [
                 SourceRecord(
@@ -533,5 +551,21 @@ def person_file(
                 f"SELECT record_id, source_type, method FROM person_index WHERE record_id IN ({marks})", extra
             ).fetchall():
                 methods[rid] = (st, m)
-        records = _sorted(known + _records(con, {k: v for k, v in methods.items() if v[1]}, tables))
+        wanted = {k: v for k, v in methods.items() if v[1]}
+        if wanted and tables is None:
+            tables = _tables(con)
+        records = _sorted(known + (_records(con, wanted, tables) if wanted else []))
         return PersonFile(PersonHit(*row) if row else None, records, links_among(con, records, tables))
+
+
+def _person_rows(con: duckdb.DuckDBPyConnection, person_key: str) -> list[tuple]:
+    """The person's rows of ``person_records`` with each record's snapshot date and whether it is current."""
+    hit = ", ".join(f"pr.{c}" for c in _HIT.split(", "))
+    cols = ", ".join(f"pr.r_{c}" for c in PERSON_VALUES)
+    return con.execute(
+        f"SELECT {hit}, pr.record_id, pr.source_type, pr.method, pr.file_name, pr.sheet, "
+        f'pr."row", b.as_of, pr.batch_id IN (SELECT batch_id FROM current_batches), {cols} '
+        f"FROM person_records pr LEFT JOIN batches b ON b.batch_id = pr.batch_id "
+        f"WHERE pr.person_key = ?",
+        [person_key],
+    ).fetchall()

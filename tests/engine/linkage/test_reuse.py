@@ -117,3 +117,20 @@ def test_the_digest_sees_one_changed_cell(home):
         assert reuse.inputs_digest(con, "spark") != before
         con.execute("UPDATE rec_victim SET judgment_no = '(2024)闽0425刑初51号' WHERE judgment_no LIKE '%50号'")
         assert reuse.inputs_digest(con, "duckdb") != before
+
+
+def _indexes() -> list[tuple]:
+    with connect(read_only=True) as con:
+        return con.execute("SELECT table_name, index_name FROM duckdb_indexes()").fetchall()
+
+
+def test_the_person_file_index_is_there_after_a_linkage_and_after_one_kept(home):
+    """person_records is indexed on the person (engine/persons.py) when linkage writes it, and a kept linkage
+    of a warehouse linked before the index was written gets it too."""
+    api.link(incremental=True)
+    assert _indexes() == [("person_records", "person_records_key")]
+    with connect() as con:
+        con.execute("DROP INDEX person_records_key")
+    assert api.link(incremental=True).reused
+    assert _indexes() == [("person_records", "person_records_key")]
+    assert api.link(incremental=True).reused and _indexes() == [("person_records", "person_records_key")]

@@ -7,6 +7,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
+import duckdb
 import pytest
 
 from jiuzhu.engine import persons
@@ -138,3 +139,48 @@ def test_a_process_forked_after_a_read_reads_and_ends_cleanly(warehouse, child):
     done = subprocess.run([sys.executable, "-c", FORK_AFTER_READ, str(warehouse), child], capture_output=True,
                           text=True, timeout=120)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def _file(path) -> tuple:
+    f = persons.person_file("pA", path=path)
+    return f.person, f.records, f.links
+
+
+def test_person_records_is_indexed_on_the_person(warehouse):
+    """(DuckDB scans a table this small rather than use the index; on a county's it looks the person up.)"""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("SELECT table_name, expressions FROM duckdb_indexes()").fetchall() == [
+        ("person_records", "[person_key]")]
+    con.close()
+
+
+@pytest.mark.parametrize("older", [
+    "DROP INDEX person_records_key",  # linked before the index was written
+    "DROP TABLE person_records",  # before person_records: persons and person_index read one by one
+    "DROP TABLE person_records; DROP TABLE link_explanations",  # before link explanations were kept
+])
+def test_a_warehouse_of_an_older_layout_gives_the_same_person_file(warehouse, tmp_path, older):
+    """The person file reads the tables linkage writes without first asking which exist: each older layout
+    still gives the same file (no links where none were kept)."""
+    expected = _file(warehouse)
+    con = duckdb.connect(str(warehouse))
+    con.execute(older)
+    con.close()
+    person, records, links = expected
+    assert _file(warehouse) == (person, records, [] if "link_explanations" in older else links)
+    assert [h.person_key for h in persons.search("郑小梅 1237", path=warehouse)] == ["pA"]
+
+
+def test_a_person_search_rebuild_that_fails_keeps_the_previous_tables_and_index(warehouse, monkeypatch):
+    """person_records and its index are written in one transaction: a rebuild stopped at the index (here by
+    an error; a kill -9 is rolled back by DuckDB's log the same way) leaves the previous ones, still read."""
+    expected = _file(warehouse)
+    monkeypatch.setattr(persons, "PERSON_RECORDS_INDEX", "CREATE INDEX broken ON no_such_table (x)")
+    con = duckdb.connect(str(warehouse))
+    con.execute("DELETE FROM person_index WHERE record_id = 'b2:S:9'")
+    with pytest.raises(duckdb.CatalogException):
+        persons.build_search(con)
+    assert con.execute("SELECT count(*) FROM person_records WHERE person_key = 'pA'").fetchall() == [(2,)]
+    assert con.execute("SELECT index_name FROM duckdb_indexes()").fetchall() == [("person_records_key",)]
+    con.close()
+    assert _file(warehouse) == expected
