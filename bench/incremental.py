@@ -53,9 +53,14 @@ def _plain(header: str) -> str:
     return re.sub(r"\s", "", header)
 
 
-def next_snapshot(source: Path, dest: Path, share: float, month: int) -> dict[str, int]:
+def next_snapshot(source: Path, dest: Path, share: float, month: int, ids_only: bool = False) -> dict[str, int]:
     """A later 低保边缘 file: ``share`` of the member rows gone, as many with a corrected 家庭住址 (or name),
-    and a few added (heads listed again as members); the title and header lines as they were."""
+    and a few added (a new name without ID); the title and header lines as they were. ``ids_only``: only
+    rows with a valid member ID go or are corrected, and the added rows are heads listed as members of
+    their own 户 (with their IDs, persons of the 户籍 already) — a snapshot that may leave the records
+    without ID and the population as they were (linkage/delta.py decides)."""
+    from jiuzhu.engine.identity.idcard import parse_id  # here: the bench package imports no engine at the top
+
     with source.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     at = next(i for i, r in enumerate(rows) if any(_plain(h) in ("姓名", "成员姓名") for h in r))
@@ -63,6 +68,8 @@ def next_snapshot(source: Path, dest: Path, share: float, month: int) -> dict[st
     member = next(i for i, h in enumerate(header) if h in ("姓名", "成员姓名"))
     body = rows[at + 1:]
     people = [i for i, r in enumerate(body) if len(r) > member + 1 and r[member].strip()]
+    if ids_only:
+        people = [i for i in people if parse_id(body[i][member + 1]).number]
     n = max(1, int(len(people) * share))
     step = max(1, len(people) // (2 * n))
     picked = people[month % step::step][:2 * n]
@@ -71,6 +78,11 @@ def next_snapshot(source: Path, dest: Path, share: float, month: int) -> dict[st
     for i in corrected:
         body[i][column] = body[i][column] + "（更正）"
     added = [[*body[i][:member], body[i][member] + "新", "", *body[i][member + 2:]] for i in picked[:3]]
+    heads = [header.index(h) for h in ("户主姓名", "户主身份证号码", "户主身份证号") if h in header]
+    if ids_only and len(heads) == 2:
+        name, number = heads
+        added = [[*body[i][:member], body[i][name], body[i][number], *body[i][member + 2:]] for i in picked[:3]
+                 if parse_id(body[i][number]).number]
     kept = [r for i, r in enumerate(body) if i not in gone]
     dest.parent.mkdir(parents=True, exist_ok=True)
     with dest.open("w", encoding="utf-8-sig", newline="") as fh:

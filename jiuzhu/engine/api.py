@@ -11,6 +11,7 @@ from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.intake import CSV_HEADER as REJECTION_CSV_HEADER
 from jiuzhu.engine.intake import BatchResult, Progress, import_paths
 from jiuzhu.engine.linkage import (
+    NAMES,
     LinkResult,
     inputs_digest,
     last_linkage,
@@ -133,8 +134,10 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
 
     On the spark engine: ``spark`` a session to use, else one on ``spark_master`` (default ``local[*]``).
     ``incremental`` (DuckDB): keep the stored linkage when it read exactly the records, code and region of
-    now (linkage/reuse.py; ``reused`` in the result); else link in full. ``remember_inputs`` (default:
-    ``incremental``): store what this linkage read, so that the next incremental one can keep it."""
+    now (linkage/reuse.py; ``reused`` in the result); else, when no changed record can reach the records
+    without ID, link from the stored residue's features (linkage/delta.py; ``delta``); else link in full.
+    ``remember_inputs`` (default: ``incremental``): store what this linkage read, so that the next
+    incremental one can keep it."""
     if engine not in ("duckdb", "spark"):
         raise ValueError(f"未知的计算引擎：{engine}（应为 duckdb 或 spark）")
     remember_inputs = incremental if remember_inputs is None else remember_inputs
@@ -144,9 +147,11 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
         last = last_linkage(con, digest) if digest and incremental else None
         if last is not None:
             index_person_records(con)  # a warehouse linked before the index was written with its table
-            return LinkResult(**{**last, "seconds": 0.0, "reused": True})
-        result = link_connection(con, engine, spark, spark_master)
-        build_search(con)
+            return LinkResult(**{**last, "seconds": 0.0, "reused": True, "delta": False, "fallback": ""})
+        keep = bool(digest)
+        result = link_connection(con, engine, spark, spark_master, keep=keep, delta=keep and incremental)
+        # the pinyin of every name, as this linkage computed it (linkage/delta.py)
+        build_search(con, pinyin_of=NAMES if keep else None)
         if digest:
             remember(con, digest, result)
     return result

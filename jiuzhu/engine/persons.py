@@ -271,18 +271,31 @@ def index_person_records(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(PERSON_RECORDS_INDEX)
 
 
-def build_search(con: duckdb.DuckDBPyConnection) -> int:
+def _pinyin_of_persons(con: duckdb.DuckDBPyConnection, pinyin_of: str | None) -> tuple[list[str], list[str]]:
+    """The distinct names of ``persons`` and the pinyin of each (read from table ``pinyin_of`` when given)."""
+    if pinyin_of and pinyin_of in _tables(con):
+        found = con.execute(f"SELECT DISTINCT p.name, k.pinyin, k.name IS NOT NULL FROM persons p LEFT JOIN "
+                            f"{pinyin_of} k USING (name) WHERE p.name IS NOT NULL").fetchall()
+    else:
+        found = [(r[0], None, False) for r in
+                 con.execute("SELECT DISTINCT name FROM persons WHERE name IS NOT NULL").fetchall()]
+    names, pinyins = [], []
+    for name, pinyin, known in found:
+        keys = None if known else name_keys(name)
+        names.append(name)
+        pinyins.append((pinyin or "") if known else (keys.pinyin if keys is not None else ""))
+    return names, pinyins
+
+
+def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -> int:
     """(Re)write the search tables from ``persons`` (name, ID, pinyin without spaces, initials; pinyin once
     per distinct name, from the linkage's cached name keys) and ``person_records`` (the person index with each
-    person's values, sorted by person). Returns the persons written."""
+    person's values, sorted by person). Returns the persons written. ``pinyin_of``: a table (name, pinyin)
+    the linkage just wrote with its name keys (a name it lacks gets its keys here)."""
     if not {"persons", "person_index"} <= _tables(con):
         return 0
     con.execute("SET enable_progress_bar = false")  # a CLI run prints its own progress
-    names = [r[0] for r in con.execute("SELECT DISTINCT name FROM persons WHERE name IS NOT NULL").fetchall()]
-    pinyins = []
-    for name in names:
-        keys = name_keys(name)
-        pinyins.append(keys.pinyin if keys is not None else "")
+    names, pinyins = _pinyin_of_persons(con, pinyin_of)
     con.register(
         "_pinyin",
         pa.table(

@@ -84,6 +84,11 @@ def run(args: argparse.Namespace) -> int:
     _print_result(result, stored)
     if linked is not None and linked.reused:
         print("人员关联：记录、代码与地区均未变，沿用上次关联结果 / linkage: nothing it reads changed, kept")
+    elif linked is not None and linked.delta:
+        print("人员关联：变动的记录均不涉及无身份证号的记录，沿用其比对特征重新关联 / linkage: no changed record "
+              "reaches the records without ID, their features reused")
+    elif linked is not None and linked.fallback and not args.full:
+        print(f"人员关联：完整关联（{linked.fallback}） / linkage: in full")
     return 0
 
 

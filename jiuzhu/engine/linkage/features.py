@@ -224,6 +224,14 @@ def _per_source(attr: str) -> str:
     return f"CASE l.source_type {whens} ELSE {'NULL' if default is None else default} END::INTEGER"
 
 
+def birth_to_sql() -> str:
+    """SQL over ``l`` (a lineage row): ``birth_to`` of ``_birth_window``, the only use of the batch's as-of."""
+    return f"""CASE WHEN l.id_number IS NULL
+            THEN strftime(coalesce(CASE WHEN {_per_source("min_age")} > 0 THEN l.event_date END, l.as_of)
+                          - to_years({_per_source("min_age")}), '%Y-%m-%d')
+            END"""
+
+
 def _birth_window() -> str:
     """Columns of ``rec``: ``id_birth``, the birth date an ID gives; for a record without ID the birth
     dates its registry allows (registry eligibility, ``ELIGIBILITY``), as ISO text like birth_date —
@@ -233,10 +241,7 @@ def _birth_window() -> str:
     return f"""
        CASE WHEN l.id_number IS NOT NULL
             THEN strftime(try_strptime(substr(l.id_number, 7, 8), '%Y%m%d'), '%Y-%m-%d') END AS id_birth,
-       CASE WHEN l.id_number IS NULL
-            THEN strftime(coalesce(CASE WHEN {_per_source("min_age")} > 0 THEN l.event_date END, l.as_of)
-                          - to_years({_per_source("min_age")}), '%Y-%m-%d')
-            END AS birth_to,
+       {birth_to_sql()} AS birth_to,
        CASE WHEN l.id_number IS NULL
             THEN strftime(l.event_date - to_years({_per_source("below_age")}), '%Y-%m-%d')
             END AS birth_from,"""
@@ -273,7 +278,7 @@ def _alt_id() -> str:
        l.household_no,"""
 
 
-def _records() -> str:
+def records_sql() -> str:
     """Table ``rec``: one row per record of ``compared`` with the values linkage compares, blanks as
     NULL — the valid ID, name keys (``names``), birth window, alt_id, place, phone, case numbers."""
     return f"""
@@ -416,11 +421,11 @@ FROM n_county c JOIN n_town t USING (record_id) JOIN n_village v USING (record_i
 # Keys of a name for a one-character typo: the name minus its last character, minus its middle one
 # (first + last), minus its first (a changed surname: 林华兰 / 材华兰); and its pinyin as a southern ear
 # confuses it (模糊音, as every pinyin input method offers): zh/z, ch/c, sh/s, n/l, r/l, h/f, -ng/-n.
-_NAME_HEAD = "CASE WHEN NOT r.masked AND length(r.fold) >= 2 THEN substr(r.fold, 1, length(r.fold) - 1) END"
-_NAME_TAIL = ("CASE WHEN NOT r.masked AND length(r.fold) >= 3 "
+NAME_HEAD = "CASE WHEN NOT r.masked AND length(r.fold) >= 2 THEN substr(r.fold, 1, length(r.fold) - 1) END"
+NAME_TAIL = ("CASE WHEN NOT r.masked AND length(r.fold) >= 3 "
               "THEN substr(r.fold, 1, 1) || substr(r.fold, length(r.fold), 1) END")
-_NAME_REST = "CASE WHEN NOT r.masked AND length(r.fold) >= 2 THEN substr(r.fold, 2) END"
-_PINYIN_FUZZY = r"""CASE WHEN NOT r.masked THEN regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+NAME_REST = "CASE WHEN NOT r.masked AND length(r.fold) >= 2 THEN substr(r.fold, 2) END"
+PINYIN_FUZZY = r"""CASE WHEN NOT r.masked THEN regexp_replace(regexp_replace(regexp_replace(regexp_replace(
             r.pinyin, '(^| )([zcs])h', '\1\2', 'g'), '(^| )[nr]', '\1l', 'g'), '(^| )h', '\1f', 'g'),
             'ng( |$)', 'n\1', 'g') END"""
 
@@ -451,7 +456,7 @@ def _keyed() -> str:
     return f"""
 CREATE TEMP VIEW keyed AS
 SELECT r.record_id, r.id_number, r.township, r.village, r.length, r.fold, r.pinyin,
-       {_PINYIN_FUZZY} AS fuzzy, {_NAME_HEAD} AS head, {_NAME_TAIL} AS tail, {_NAME_REST} AS rest
+       {PINYIN_FUZZY} AS fuzzy, {NAME_HEAD} AS head, {NAME_TAIL} AS tail, {NAME_REST} AS rest
 FROM rec r WHERE NOT r.masked AND r.norm IS NOT NULL AND r.township IS NOT NULL
   AND (r.id_number IS NULL OR r.township IN (SELECT township FROM rec WHERE id_number IS NULL));"""
 
@@ -504,7 +509,7 @@ SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
        CASE WHEN NOT r.masked THEN r.fold END AS name_fold,
        CASE WHEN NOT r.masked THEN r.pinyin END AS pinyin,
        r.surname, r.masked AS name_masked, r.length::INTEGER AS name_len,
-       {_NAME_HEAD} AS name_head, {_NAME_TAIL} AS name_tail,
+       {NAME_HEAD} AS name_head, {NAME_TAIL} AS name_tail,
        r.birth AS birth_date, substr(r.birth, 1, 7) AS birth_ym, substr(r.birth, 1, 4) AS birth_year,
        r.sex, r.phone, r.township, r.village, r.judgment_no, r.basis_no,
        -- how many ID-bearing persons this name could be: in the county, the township, the village
@@ -517,7 +522,7 @@ SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
        CASE WHEN NOT r.masked AND n.norm IS NOT NULL AND r.village IS NOT NULL
             THEN coalesce(e.n_village, v.n, 0) END::INTEGER AS name_village_id_persons,
        r.id_birth, r.birth_from, r.birth_to, r.alt_id, hh.hh_id, ho.house, ho.house_group,
-       {_NAME_REST} AS name_rest, {_PINYIN_FUZZY} AS pinyin_fuzzy,
+       {NAME_REST} AS name_rest, {PINYIN_FUZZY} AS pinyin_fuzzy,
        nr.n_town AS near_town, nr.n_village AS near_village, nr.n_village_pinyin AS near_village_pinyin,
        CASE WHEN NOT r.masked THEN sv.variants END AS name_shapes, nr.n_village_shape AS near_village_shape
 FROM rec r
@@ -551,7 +556,7 @@ def _blank(value: object) -> bool:
 _SPACE_ONLY = r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\p{Z}]*"
 
 
-def _address_index(work: duckdb.DuckDBPyConnection) -> AddressIndex:
+def address_index(work: duckdb.DuckDBPyConnection) -> AddressIndex:
     """The places addresses are read against: the region's townships and those seen in relation
     ``lineage``, each with the villages seen with it."""
     known: dict[str, set[str]] = {}
@@ -566,7 +571,7 @@ def _address_index(work: duckdb.DuckDBPyConnection) -> AddressIndex:
 
 
 # The house number an address ends with, for a first cut in SQL (full-width digits folded).
-_NUMBER_SQL = ("ltrim(regexp_extract(translate({a}, '０１２３４５６７８９', '0123456789'), "
+NUMBER_SQL = ("ltrim(regexp_extract(translate({a}, '０１２３４５６７８９', '0123456789'), "
                "'([0-9]{{1,5}})(?:-[0-9]{{1,4}})?(?:号|栋|幢)', 1), '0')")
 
 
@@ -589,7 +594,7 @@ def _houses(work: duckdb.DuckDBPyConnection) -> None:
 
     def read(found: list[tuple]) -> list[tuple[str, str]]:
         nonlocal index
-        index = index or _address_index(work)
+        index = index or address_index(work)
         out = []
         for record_id, address in found:
             h = index.house(address)
@@ -611,7 +616,7 @@ def _houses(work: duckdb.DuckDBPyConnection) -> None:
                                                  for i, c in enumerate(("township", "village", "number"))}))
         others = work.sql(f"""
             SELECT DISTINCT c.record_id, c.address FROM compared c JOIN wanted_houses w
-              ON w.township = trim(c.township) AND w.number = {_NUMBER_SQL.format(a="c.address")}
+              ON w.township = trim(c.township) AND w.number = {NUMBER_SQL.format(a="c.address")}
              AND contains(c.address, w.village)
             WHERE c.id_number IS NOT NULL AND c.address IS NOT NULL ORDER BY c.record_id""").fetchall()
         work.unregister("wanted_houses")
@@ -670,7 +675,7 @@ WHERE o.house IS NOT NULL OR (r.id_number IS NOT NULL AND coalesce(p.house, hh.h
 def _per_record_tables() -> list[tuple[str, str]]:
     """(temporary table or view, CREATE statement) of every per-record step, in the order to run them."""
     return [
-        ("rec", _records()),
+        ("rec", records_sql()),
         ("hh", _household_ids()),
         ("own_house", _own_house()),
         ("person_house", _person_house()),
@@ -693,7 +698,7 @@ def _per_record_tables() -> list[tuple[str, str]]:
     ]
 
 
-def _places(work: duckdb.DuckDBPyConnection) -> None:
+def places(work: duckdb.DuckDBPyConnection, index: AddressIndex | None = None) -> None:
     """View ``compared``: relation ``lineage`` with empty township / village filled from the address
     text where it names them.
 
@@ -701,7 +706,8 @@ def _places(work: duckdb.DuckDBPyConnection) -> None:
     townships are the region's plus those seen in the data; the known villages of a township are
     those seen with it. A given township is never overwritten: a village is filled only when the
     address names the same township the row gives (or the row gives none). Only the rows with an
-    address and an empty place are read into Python.
+    address and an empty place are read into Python. ``index``: the places of another relation
+    (delta.py fills a few changed rows against the whole lineage's places).
     """
     columns = [c for c, *_ in work.sql("DESCRIBE lineage").fetchall()]
     if "address" not in columns:
@@ -717,7 +723,7 @@ def _places(work: duckdb.DuckDBPyConnection) -> None:
     todo = [r for r in todo if not _blank(r[3]) and (_blank(r[1]) or _blank(r[2]))]
     filled: dict[str, list] = {"record_id": [], "township": [], "village": []}
     if todo:
-        index = _address_index(work)
+        index = index or address_index(work)
         for record_id, town, village, address in todo:
             place = index.locate(address)
             if place is None:
@@ -746,15 +752,32 @@ def derive(lineage: pa.Table) -> Subjects:
     return Subjects(lineage, features, name_tf, population)
 
 
-def derive_in(work: duckdb.DuckDBPyConnection,
-              known_names: pa.Table | None = None) -> tuple[pa.Table, pa.Table, int]:
+# What the features of the residue and its candidates read of the ID-bearing records beyond their own
+# row, names and places (delta.py): ``head``, the IDs of the heads a row without ID names (``hh``); ``hh``,
+# their 户号 and those of every 户 given a house; ``house``, every ID given a house with the house
+# (``house_of``); ``name``, the ID-bearing persons of each residue name (``by_name``: what
+# ``name_id_persons`` of an ID-bearing record is).
+_GUARD = f"""
+CREATE OR REPLACE TEMP TABLE link_guard AS
+WITH heads AS (SELECT DISTINCT alt_head AS id FROM rec WHERE alt_head IS NOT NULL)
+SELECT 'head' AS kind, id AS value, NULL::BIGINT AS n, NULL::VARCHAR AS house FROM heads
+UNION SELECT 'house', r.id_number, NULL, h.house FROM house_of h JOIN rec r USING (record_id)
+      WHERE r.id_number IS NOT NULL
+UNION SELECT 'hh', d.household_no, NULL, NULL FROM {_ID_HOUSEHOLDS} d WHERE d.id_number IN (SELECT id FROM heads)
+UNION SELECT 'hh', household_no, NULL, NULL FROM household_house WHERE household_no IS NOT NULL
+UNION SELECT 'name', norm, id_persons, NULL FROM by_name"""
+
+
+def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = None,
+              guard: bool = False) -> tuple[pa.Table, pa.Table, int]:
     """Features, name frequencies and population of the records in relation ``lineage`` of ``work``.
 
     Every per-record step is SQL in ``work`` (a province's 49 M records never become Python
     objects); the features returned are only the records Splink may compare: the residue (no valid
     ID) and the ID-bearing records some blocking rule pairs with it (``scoring.paired_with``).
+    ``guard``: also leave table ``link_guard`` (kind ``id``/``hh``, value) in ``work`` for delta.py.
     """
-    _places(work)  # compared values only: the lineage kept for the outputs stays as stored
+    places(work)  # compared values only: the lineage kept for the outputs stays as stored
     # ``known_names``: a name_table computed meanwhile (run.py reads the warehouse's names while the
     # records stream in); only the names it lacks are read here.
     known = known_names if known_names is not None else name_table([])
@@ -786,6 +809,8 @@ def derive_in(work: duckdb.DuckDBPyConnection,
         WHERE r.id_number IS NULL OR {paired_with("residue_features")}
         ORDER BY r.unique_id""").to_arrow_table()
     name_tf = work.sql(_term_frequencies(population)).to_arrow_table()
+    if guard:
+        work.execute(_GUARD)
     # Memory for the outputs: every intermediate table goes, newest first (views before their tables).
     work.execute("DROP VIEW features")
     work.execute("DROP TABLE residue_features")

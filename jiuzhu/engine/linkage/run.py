@@ -22,7 +22,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jiuzhu.engine.linkage import reuse
 from jiuzhu.engine.linkage.clustering import Partition, cluster, windows_of
+from jiuzhu.engine.linkage.delta import kept_tables, new_names
+from jiuzhu.engine.linkage.delta import reuse as reuse_features
 from jiuzhu.engine.linkage.features import derive_in, lineage_query, name_table, read_subjects
 from jiuzhu.engine.linkage.model import MATCH_WEIGHT_THRESHOLD
 from jiuzhu.engine.linkage.scoring import score_residue
@@ -42,6 +45,9 @@ class LinkResult:
     links: int  # accepted probabilistic links (rows of link_explanations)
     seconds: float
     reused: bool = False  # the stored linkage read exactly these records (reuse.py): not linked again
+    # the changed records could not reach the residue (delta.py): its features read from the stored linkage
+    delta: bool = False
+    fallback: str = ""  # why a linkage asked for ``delta`` derived everything again
 
 
 def memory_limit_mb() -> int:
@@ -189,25 +195,49 @@ def _names_of(cursor: duckdb.DuckDBPyConnection) -> pa.Table:
         cursor.close()
 
 
+def _features_of(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection, names: Any, code: str,
+                 keep: bool, delta: bool, log: StageLog) -> tuple[pa.Table, pa.Table, int, tuple, str]:
+    """features, name_tf, population of ``work``'s lineage: from the stored linkage when ``delta`` and no
+    changed record reaches the residue (delta.py), else derived; with (guard, names) to keep when
+    ``keep``, and why a ``delta`` linkage derived them."""
+    stored, fallback = reuse_features(con, work, code) if delta else (None, "")
+    log.mark("delta check", work, reused=int(stored is not None))
+    if stored is not None:
+        features, name_tf, population, guard, known = stored
+        return features, name_tf, population, (guard, new_names(work, known)), ""
+    features, name_tf, population = derive_in(work, names.result() if names else None, guard=keep)
+    log.mark("derive features", work, feature_rows=features.num_rows)
+    kept = ((work.sql("FROM link_guard").to_arrow_table(),
+             work.sql("SELECT name, pinyin FROM names").to_arrow_table()) if keep else ())
+    return features, name_tf, population, kept, fallback
+
+
 def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any = None,
-                    spark_master: str | None = None) -> LinkResult:
-    """``spark``: a session to use; else, on the spark engine, one on ``spark_master`` for this run."""
+                    spark_master: str | None = None, *, keep: bool = False, delta: bool = False) -> LinkResult:
+    """``spark``: a session to use; else, on the spark engine, one on ``spark_master`` for this run.
+    ``keep`` (DuckDB): store with the tables what a ``delta`` linkage reads (delta.py); ``delta``: take
+    the residue's features from the stored linkage when no changed record can reach them."""
     started = time.perf_counter()
     own_spark = engine == "spark" and spark is None
+    keep = keep and engine == "duckdb"
+    delta = delta and keep
+    fallback = ""
     if own_spark:
         spark = spark_session(spark_master)
     try:
         log = StageLog()
         # Name keys are Python (~10⁵ names a county): computed in a thread while DuckDB, which
-        # releases the GIL, streams the records into the scratch database.
+        # releases the GIL, streams the records into the scratch database (not on a delta run: few are read).
         with ThreadPoolExecutor(1) as pool:
-            names = pool.submit(_names_of, con.cursor())
+            names = None if delta else pool.submit(_names_of, con.cursor())
             with _workspace(con) as work:
                 log.mark("stream lineage", work)
-                features, name_tf, population = derive_in(work, names.result())
-                log.mark("derive features", work, feature_rows=features.num_rows)
+                code = reuse.code_digest() if keep else ""
+                features, name_tf, population, kept, fallback = _features_of(con, work, names, code, keep,
+                                                                             delta, log)
                 part = _touched(features, name_tf, population, engine, spark, MATCH_WEIGHT_THRESHOLD,
                                 work, log)
+                aux = kept_tables(work, features, name_tf, population, *kept, code) if keep else {}
                 # Millions of rows at province scale: not kept while the outputs are built.
                 del features, name_tf
                 if own_spark:
@@ -216,7 +246,7 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
                 expl = build_in(work, part)
                 log.mark("build outputs", work)
                 write_tables(con, lambda: work.sql("FROM out_index").to_arrow_reader(),
-                             lambda: work.sql("FROM out_persons").to_arrow_reader(), expl)
+                             lambda: work.sql("FROM out_persons").to_arrow_reader(), expl, aux)
                 log.mark("write tables", work)
                 methods = dict(work.sql("SELECT method, count(*) FROM out_index GROUP BY method").fetchall())
                 persons = work.sql("SELECT count(*) FROM out_persons").fetchall()[0][0]
@@ -232,6 +262,8 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
         records_single=methods.get("single", 0),
         links=expl.num_rows,
         seconds=round(time.perf_counter() - started, 3),
+        delta=delta and not fallback,
+        fallback=fallback,
     )
 
 

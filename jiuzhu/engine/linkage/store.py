@@ -19,6 +19,11 @@ CONTENT_FIELDS = ("source_type", "name", "sex", "birth_date", "phone", "township
 _SEP = "\x1f"
 # What the last linkage read (reuse.py): dropped with every replacement of the linkage tables.
 STATE_TABLE = "linkage_state"
+# What a delta linkage reads of the last one (delta.py), written with its tables, the summary last. It holds
+# a copy of every record's linkage values: a purge drops these too (warehouse/retention.py).
+RECORDS, FEATURES, NAME_TF, GUARD, NAMES, DELTA = (
+    "linkage_records", "linkage_features", "linkage_name_tf", "linkage_guard", "linkage_names", "linkage_delta")
+AUX_TABLES = (RECORDS, FEATURES, NAME_TF, GUARD, NAMES, DELTA)
 
 
 def record_content(record: dict[str, object]) -> str:
@@ -149,14 +154,21 @@ def build_tables(lineage: pa.Table, part: Partition) -> tuple[pa.Table, pa.Table
         work.close()
 
 
-def write_tables(con: duckdb.DuckDBPyConnection, index: Any, persons: Any, expl: Any) -> None:
+def write_tables(con: duckdb.DuckDBPyConnection, index: Any, persons: Any, expl: Any,
+                 aux: dict[str, Any] | None = None) -> None:
     """Replace the three tables together: a reader sees the old linkage or the new, never half.
     Each table is Arrow, or a function giving it when its turn comes (a record batch reader streamed
-    from a scratch database: a province's index is never whole in memory)."""
+    from a scratch database: a province's index is never whole in memory). ``aux``: what a delta linkage
+    reads next time (delta.py), written with them; without it, the stored ones go (they would describe
+    another linkage's input)."""
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
-        for name, table in (("person_index", index), ("persons", persons), ("link_explanations", expl)):
+        for name in AUX_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+        tables = [("person_index", index), ("persons", persons), ("link_explanations", expl),
+                  *((name, aux[name]) for name in AUX_TABLES if aux)]
+        for name, table in tables:
             con.register("_linkage_out", table() if callable(table) else table)
             con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _linkage_out")
             con.unregister("_linkage_out")

@@ -109,6 +109,13 @@ def purge_person(con: duckdb.DuckDBPyConnection, id_number: str) -> tuple[list[s
                     f'UPDATE {table} SET {sets} WHERE "{id_col}" = ?', [id_number]).fetchone()[0]
     counts["rejection_rows"] = con.execute(
         "DELETE FROM rejections WHERE contains(upper(value), ?)", [id_number.upper()]).fetchone()[0]
+    # The last linkage's copy of every record's values (linkage/delta.py) holds the person's: the next
+    # linkage derives everything again.
+    # here, not at the top: the linkage package imports the warehouse
+    from jiuzhu.engine.linkage import AUX_TABLES
+
+    for table in AUX_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     for table in ("person_index", "persons", "person_search"):
         if keys and table in tables:
             counts["linkage_rows"] += con.execute(

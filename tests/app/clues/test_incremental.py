@@ -18,6 +18,7 @@ from jiuzhu.engine.identity.idcard import birth_date, make_id, parse_id
 pytestmark = pytest.mark.django_db
 
 KEPT = "沿用上次关联结果"
+DELTA = "沿用其比对特征重新关联"
 NOTHING = "新增 0，更新 0，事实消失 0"
 
 
@@ -110,7 +111,20 @@ def test_snapshots_of_one_registry_give_what_a_full_run_gives(small_county: Path
     capsys.readouterr()
     changed = _screen(capsys, "--as-of", "2025-11-30")
     assert KEPT not in changed and NOTHING not in changed
+    assert "完整关联（无身份证号的记录有变）" in changed  # the corrected name on a row without ID
     run = ScreeningRun.objects.latest("pk")
     assert run.lapsed > 0  # facts gone with the rows of the persons who left
     _same_as_full(tmp_path, capsys, "2025-11-30")
     assert KEPT in _screen(capsys, "--as-of", "2025-11-30")
+
+    # January's file holds the same rows in another order, as of a month later: every record has a new id
+    # and the rows without ID a later as-of date, but no content changed — linked from the stored features.
+    (tmp_path / "m1").mkdir()
+    january = tmp_path / "m1" / source.name
+    with january.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([*rows[:at + 1], *reversed([*kept, *added])])
+    assert main(["ingest", "--as-of", "2025-12-31", str(january)]) == 0
+    capsys.readouterr()
+    moved = _screen(capsys, "--as-of", "2025-12-31")
+    assert DELTA in moved and KEPT not in moved
+    _same_as_full(tmp_path, capsys, "2025-12-31")

@@ -49,10 +49,13 @@ def home(tmp_path, monkeypatch):
     return tmp_path
 
 
+LINKAGE_TABLES = ("person_index", "persons", "link_explanations", "person_search", "person_search_py",
+                  "person_search_id", "person_records")
+
+
 def _tables() -> list[list[tuple]]:
     with connect(read_only=True) as con:
-        return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-                for t in ("person_index", "persons", "link_explanations", "person_search")]
+        return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in LINKAGE_TABLES]
 
 
 def _full() -> list[list[tuple]]:
@@ -63,8 +66,7 @@ def _full() -> list[list[tuple]]:
     with connect(copy) as con:
         link_connection(con)
         build_search(con)
-        return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-                for t in ("person_index", "persons", "link_explanations", "person_search")]
+        return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in LINKAGE_TABLES]
 
 
 def test_kept_only_while_nothing_it_reads_changed(home):
@@ -106,8 +108,59 @@ def test_code_change_or_a_linkage_without_digest_links_in_full(home, monkeypatch
     with connect() as con:  # a linkage that stopped before its digest was written (or any other writer)
         link_connection(con)
         assert con.sql("SELECT count(*) FROM information_schema.tables "
-                       "WHERE table_name = 'linkage_state'").fetchall() == [(0,)]
-    assert not api.link(incremental=True).reused
+                       "WHERE table_name = 'linkage_state' OR table_name LIKE 'linkage\\_%' ESCAPE '\\'"
+                       ).fetchall() == [(0,)]  # nor what a delta linkage reads (it described another input)
+    again = api.link(incremental=True)
+    assert not again.reused and not again.delta
+
+
+def _snapshot(home, month: str, rows: list[list[str]], as_of: date) -> str:
+    (home / month).mkdir()
+    _write(home / month / "低保.csv", rows)
+    [batch] = api.ingest([home / month / "低保.csv"], as_of=as_of)
+    return batch.batch_id
+
+
+def test_a_snapshot_that_cannot_reach_the_residue_links_from_its_stored_features(home):
+    """A sequence of 低保 snapshots: after each, the tables equal a full linkage's row for row, and the
+    linkage took the delta path exactly when no changed record could reach the two victims without ID."""
+    first = api.link(incremental=True)
+    assert not first.delta and first.fallback == "无上次关联的中间结果"
+
+    # Rows gone, added and a corrected name, all in 济阳乡 with IDs: nothing near the victims.
+    rows = _dibao(42)
+    del rows[5:8]
+    rows[3][2] = rows[3][0] = "林建萍"
+    _snapshot(home, "m2", rows, date(2025, 10, 31))
+    second = api.link(incremental=True)
+    assert second.delta and not second.reused and second.records == 42
+    assert _tables() == _full()
+
+    # An added person (with ID) who bears a victim's name in her township: a new candidate — in full.
+    ouyang = make_id("350425", date(1991, 2, 3), 4)
+    rows.append(["欧阳雪凝", ouyang, "欧阳雪凝", ouyang, "石牌镇", ""])
+    _snapshot(home, "m3", rows, date(2025, 11, 30))
+    third = api.link(incremental=True)
+    assert not third.delta and third.fallback == "与无身份证号记录同名"
+    assert third.records_linked == second.records_linked + 1  # the victim joined her: it mattered
+    assert _tables() == _full()
+
+    # Another corrected name and a row gone, away from the victims: delta again (she is a candidate now,
+    # unchanged under a new record id).
+    rows[4][2] = rows[4][0] = "黄国萍"
+    del rows[10]
+    _snapshot(home, "m4", rows, date(2025, 12, 31))
+    fourth = api.link(incremental=True)
+    assert fourth.delta and fourth.records_linked == third.records_linked
+    assert _tables() == _full()
+
+    # The 陈秀英 row goes: a candidate of the victim 陈秀瑛 — in full.
+    del rows[1]
+    _snapshot(home, "m5", rows, date(2026, 1, 31))
+    fifth = api.link(incremental=True)
+    assert not fifth.delta and fifth.fallback
+    assert _tables() == _full()
+    assert api.link(incremental=True).reused
 
 
 def test_the_digest_sees_one_changed_cell(home):
