@@ -53,8 +53,9 @@ def _drop_records(con: duckdb.DuckDBPyConnection, tables: set[str], table: str, 
     """Delete the rows of `table` matching `where`, with their linkage rows (person_index,
     link_explanations)."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE gone AS SELECT record_id FROM {table} WHERE {where}", params)
-    if "person_index" in tables:
-        con.execute("DELETE FROM person_index WHERE record_id IN (SELECT record_id FROM gone)")
+    for linked in ("person_index", "person_records"):  # person_records: the person file's copy of the values
+        if linked in tables:
+            con.execute(f"DELETE FROM {linked} WHERE record_id IN (SELECT record_id FROM gone)")
     if "link_explanations" in tables:
         con.execute("DELETE FROM link_explanations WHERE record_id_l IN (SELECT record_id FROM gone) "
                     "OR record_id_r IN (SELECT record_id FROM gone)")
@@ -116,7 +117,9 @@ def purge_person(con: duckdb.DuckDBPyConnection, id_number: str) -> tuple[list[s
 
     for table in AUX_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    for table in ("person_index", "persons", "person_search"):
+    # every table linkage and the person search write that is keyed by the person (engine/persons.py)
+    for table in ("person_index", "persons", "person_records", "person_search", "person_search_py",
+                  "person_search_id"):
         if keys and table in tables:
             counts["linkage_rows"] += con.execute(
                 f"DELETE FROM {table} WHERE list_contains(?, person_key)", [keys]).fetchone()[0]

@@ -187,3 +187,20 @@ def test_the_person_file_index_is_there_after_a_linkage_and_after_one_kept(home)
     assert api.link(incremental=True).reused
     assert _indexes() == [("person_records", "person_records_key")]
     assert api.link(incremental=True).reused and _indexes() == [("person_records", "person_records_key")]
+
+
+def test_a_person_purged_on_request_is_in_no_table_and_no_person_file(home):
+    """Their ID number is in no row of any table afterwards — the person file's and the search's tables
+    included — and their person file is empty (docs/retention.md)."""
+    api.link()
+    chen = make_id("350425", date(1978, 1, 1), 2)
+    key = api.person_key_for_id(chen)
+    assert api.person_file(key).records
+    api.purge_person_records(chen)
+    with connect(read_only=True) as con:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        holding = [t for t in tables if any(chen in repr(r) or key in repr(r)
+                                            for r in con.execute(f"SELECT * FROM {t}").fetchall())]
+    assert holding == []
+    found = api.person_file(key)
+    assert (found.person, found.records, found.links) == (None, [], [])
