@@ -33,7 +33,7 @@ FEATURE_COLUMNS = (
     "township", "village", "judgment_no", "basis_no", "name_id_persons", "name_town_id_persons",
     "name_village_id_persons", "id_birth", "birth_from", "birth_to", "alt_id",
     "hh_id", "house", "house_group", "name_rest", "pinyin_fuzzy", "near_town", "near_village",
-    "near_village_pinyin", "name_shapes", "near_village_shape",
+    "near_village_pinyin", "name_shapes", "near_village_shape", "near_village_fuzzy",
 )
 
 
@@ -471,8 +471,9 @@ WHERE k.id_number IS NULL;"""
 
 
 def _near_pairs() -> str:
-    """Table ``near_pairs`` (record_id, id_number, same_village, same_pinyin, same_shape): each record of ``near_src``
-    with each ID-bearing person of its township whose name is one character apart or sounds alike."""
+    """Table ``near_pairs`` (record_id, id_number, same_village, same_pinyin, same_fuzzy, same_shape): each
+    record of ``near_src`` with each ID-bearing person of its township whose name is one character apart
+    or sounds alike."""
     candidates = " UNION ALL ".join(f'''
     SELECT s.record_id, c.id_number, c.village, c.pinyin, c.fuzzy, c.fold, c.length
     FROM near_src s JOIN keyed c
@@ -481,7 +482,8 @@ def _near_pairs() -> str:
     return f"""
 CREATE TEMP TABLE near_pairs AS
 SELECT DISTINCT s.record_id, c.id_number, c.village = s.village AS same_village,
-       c.pinyin = s.pinyin AS same_pinyin, coalesce(instr(s.shapes, c.fold) > 0, false) AS same_shape
+       c.pinyin = s.pinyin AS same_pinyin, c.fuzzy = s.fuzzy AS same_fuzzy,
+       coalesce(instr(s.shapes, c.fold) > 0, false) AS same_shape
 FROM near_src s JOIN (
     {candidates}
 ) c ON c.record_id = s.record_id
@@ -489,15 +491,16 @@ WHERE c.fuzzy = s.fuzzy OR (c.length = s.length AND levenshtein(c.fold, s.fold) 
 
 
 def _near() -> str:
-    """Table ``near`` (record_id, n_town, n_village, n_village_pinyin, n_village_shape): per record of
-    ``near_pairs``, the near-named persons in its township, in its village, and in its village with the
-    same pinyin or a name alike in shape."""
+    """Table ``near`` (record_id, n_town, n_village, n_village_pinyin, n_village_shape, n_village_fuzzy):
+    per record of ``near_pairs``, the near-named persons in its township, in its village, and in its
+    village with the same pinyin, a name alike in shape, or the same 模糊音 key."""
     return """
 CREATE TEMP TABLE near AS
 SELECT record_id, count(DISTINCT id_number) AS n_town,
        count(DISTINCT id_number) FILTER (WHERE same_village) AS n_village,
        count(DISTINCT id_number) FILTER (WHERE same_village AND same_pinyin) AS n_village_pinyin,
-       count(DISTINCT id_number) FILTER (WHERE same_village AND same_shape) AS n_village_shape
+       count(DISTINCT id_number) FILTER (WHERE same_village AND same_shape) AS n_village_shape,
+       count(DISTINCT id_number) FILTER (WHERE same_village AND same_fuzzy) AS n_village_fuzzy
 FROM near_pairs GROUP BY record_id;"""
 
 
@@ -524,7 +527,8 @@ SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
        r.id_birth, r.birth_from, r.birth_to, r.alt_id, hh.hh_id, ho.house, ho.house_group,
        {NAME_REST} AS name_rest, {PINYIN_FUZZY} AS pinyin_fuzzy,
        nr.n_town AS near_town, nr.n_village AS near_village, nr.n_village_pinyin AS near_village_pinyin,
-       CASE WHEN NOT r.masked THEN sv.variants END AS name_shapes, nr.n_village_shape AS near_village_shape
+       CASE WHEN NOT r.masked THEN sv.variants END AS name_shapes, nr.n_village_shape AS near_village_shape,
+       nr.n_village_fuzzy AS near_village_fuzzy
 FROM rec r
 LEFT JOIN hh ON hh.record_id = r.record_id
 LEFT JOIN house_of ho ON ho.record_id = r.record_id

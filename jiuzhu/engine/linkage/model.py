@@ -181,6 +181,12 @@ COMPARISONS: dict[str, list[Level]] = {
         Level("本村唯一同音", "village_l = village_r AND pinyin_l = pinyin_r AND name_len_l = name_len_r AND "
               "levenshtein(name_fold_l, name_fold_r) = 1 AND " + _residue_side("near_village_pinyin{s} = 1"),
               0.3, per_persons=2000),
+        # Likewise a sound a southern ear confuses (模糊音, -ng/-n, zh/z …: 许琳桂 for 许玲桂 where 许梅桂
+        # and 许萍桂 are one character away too): the one person of the village whose name sounds so
+        # (the count takes every name of that 模糊音 key, so a 同音 neighbour makes two).
+        Level("本村唯一近音", "village_l = village_r AND pinyin_fuzzy_l = pinyin_fuzzy_r AND "
+              "name_len_l = name_len_r AND levenshtein(name_fold_l, name_fold_r) = 1 AND "
+              + _residue_side("near_village_fuzzy{s} = 1"), 0.3, per_persons=2000),
         # Likewise a character misread for one alike in shape (玉秀英: 王秀英, not 李秀英).
         Level("本村唯一形近", f"village_l = village_r AND {SHAPE_PAIR} AND "
               + _residue_side("near_village_shape{s} = 1"), 0.3, per_persons=2000),

@@ -259,4 +259,11 @@ def mixed_county(reg: Registry, people: int = 300, seed: int = 7) -> dict[str, s
     reg.add("G11", "上官金兰", id_number=g, township="上京镇", village="南岭村", source="household")
     reg.add("G12", "上官王兰", source="victim", address="大田县上京镇南岭村4组9号")
     truth.update({"G10": f, "G11": g, "G12": f})
+    # … and a sound a southern ear confuses (琳 lín typed for 玲 líng): the one 司徒玲桂 of 北坑村, where
+    # 司徒梅桂 is one character away too
+    h, i = make_id("1969-05-05", 547), make_id("1970-06-06", 548)
+    reg.add("G13", "司徒玲桂", id_number=h, township="上京镇", village="北坑村", source="household")
+    reg.add("G14", "司徒梅桂", id_number=i, township="上京镇", village="北坑村", source="household")
+    reg.add("G15", "司徒琳桂", source="victim", address="大田县上京镇北坑村6组3号")
+    truth.update({"G13": h, "G14": i, "G15": h})
     return truth

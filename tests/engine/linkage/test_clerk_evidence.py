@@ -4,7 +4,7 @@ evidence both ways: the pair that should link links, and the namesake that must 
 - the house both addresses name (same village and house number; the 组 agreeing);
 - the house known only through another member of the same 户 (the household's other records);
 - a near name that is the only one of its kind in the village or the township (彰玉兰 → 张玉兰);
-- a sound a southern ear confuses (模糊音: 林/凌);
+- a sound a southern ear confuses (模糊音: 林/凌), alone in its village among other near names (琳/玲);
 - a character misread for one alike in shape (形近: 王/玉), alone in its village or with a birth date;
 - the case: 判决案号 = 执行依据文书号 ties a victim row to the enforcement row;
 - a 户主身份证号 written with 15 digits or full-width digits gives the household version too.
@@ -18,6 +18,7 @@ import pytest
 
 from jiuzhu.engine.linkage import link_connection, model
 from jiuzhu.engine.linkage.features import read_subjects
+from jiuzhu.engine.linkage.scoring import score_residue
 from tests.engine.linkage.conftest import background, make_id
 from tests.engine.linkage.test_comparisons import persons
 
@@ -189,6 +190,35 @@ def test_a_surname_misread_for_one_alike_in_shape_is_the_one_of_the_village(regi
     why = strongest(con, "e")
     assert (why["name"]["level"], why["near_unique"]["level"]) == (model.SHAPE_LEVEL, "本村唯一形近")
     assert p["f"] not in (p["w2"], p["w3"])
+
+
+def test_a_confused_sound_is_the_one_of_the_village_among_other_near_names(registry):
+    background(registry)
+    ids = _village(registry, {"l": "许玲桂", "m": "许梅桂", "p": "许萍桂"})
+    _village(registry, {"l2": "许玲桂", "g2": "许灵桂"}, village="溪口村")
+    _village(registry, {"l3": "许玲桂", "l4": "许玲桂"}, village="岭安村")
+    # 琳 lín typed for 玲 líng (-ng/-n, 模糊音); only the address. In 城东村 three names are one character
+    # away, one of them sounds so: she is the one. In 溪口村 许灵桂 líng sounds so too, in 岭安村 two
+    # 许玲桂: neither.
+    registry.add("e", "许琳桂", source="victim", address=ADDR.format("4组30号"))
+    registry.add("f", "许琳桂", source="victim", address="福建省三明市大田县均溪镇溪口村1组2号")
+    registry.add("g", "许琳桂", source="victim", address="福建省三明市大田县均溪镇岭安村1组2号")
+    con = registry.build()
+    subjects = read_subjects(con)
+    rows = {r["unique_id"]: r for r in subjects.features.to_pylist()}
+    assert [(rows[r]["near_village"], rows[r]["near_village_fuzzy"]) for r in "efg"] == [(3, 1), (2, 2), (2, 2)]
+    # in a county of a million persons too (the level's u ∝ 1/population cancels the prior)
+    weights = {(e.left, e.right): e.match_weight
+               for e in score_residue(subjects.features, subjects.name_tf, 1_000_000, floor=-100.0)}
+    assert weights[("e", "l")] >= model.MATCH_WEIGHT_THRESHOLD
+    assert max(weights[pair] for pair in (("f", "l2"), ("f", "g2"), ("g", "l3"), ("g", "l4"))) < 0
+    link_connection(con)
+    p = persons(con)
+    assert p["e"] == p["l"] == "p" + __import__("hashlib").sha256(ids["l"].encode()).hexdigest()[:16]
+    why = strongest(con, "e")
+    assert (why["name"]["level"], why["near_unique"]["level"]) == ("近音", "本村唯一近音")
+    assert p["f"] not in (p["l2"], p["g2"])
+    assert p["g"] not in (p["l3"], p["l4"])
 
 
 def test_two_persons_whose_names_are_alike_in_shape_stay_apart(registry):
