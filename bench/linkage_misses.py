@@ -1,7 +1,7 @@
 """Why each record without ID was left unjoined: the misses of a linked county, by kind, and the
 scored pairs of every miss that is not a tie.
 
-    python -m bench.linkage_misses --keep DIR --seed S [--id-poor] [--list N] [--json FILE]
+    python -m bench.linkage_misses --keep DIR --seed S [--ordinary] [--list N] [--json FILE]
 
 Reads a county ``bench.linkage --keep DIR`` (or ``bench.screening --keep``) ingested and linked:
 ``DIR/home-<label>/warehouse.duckdb`` with its stored ``person_index``, and the truth beside it
@@ -13,12 +13,15 @@ its cells or read from its address, as linkage reads them: ``features._places``)
 - ``exact-tie``: the row bears its person's exact name, and two or more ID-bearing persons its
   registry could list hold that name in that place (linkage's eligible counts): a tie, rightly left;
 - ``exact-alone``: the exact name, held by at most one such person there — not a tie;
-- ``near-tie``: a mistyped name (its person's differs), and two or more ID-bearing persons of that
-  place bear a *near name* — one character changed (same length) or the same 模糊音 key, as
-  linkage counts them (``features._near_pairs``);
-- ``near-alone``: a mistyped name whose person is the only near name of the place — not a tie;
-- ``far``: the person's names are neither the row's nor near it (two characters changed, a
-  character dropped): no name evidence;
+- ``near-tie``: a mistyped name (its person's differs) near its person's — the same characters
+  but a variant, the same pinyin, the same 模糊音 key, one character alike in shape, or one character
+  apart at the same length — where another ID-bearing person of that place bears a name as near or
+  nearer to the row's (for a slip of sound: the same pinyin or 模糊音 key; of shape: alike in shape;
+  for any other character: any near name, linkage's own test, ``features._near_pairs``, which also
+  takes a name of the same 模糊音 key several characters apart); a tie too;
+- ``near-alone``: a mistyped name whose person is the only one of the place that near — not a tie;
+- ``near-no-place``: a mistyped name and no place at all: nothing says which of the county's near names;
+- ``far``: the person is in that place but the name is not near (two characters changed, one dropped);
 - ``elsewhere``: the person is not in that place by any ID-bearing record (moved, another township);
 - ``no-id-person``: the person has no record with a valid ID (only other records without ID).
 
@@ -49,9 +52,9 @@ def _near_sql() -> str:
     """The ID-bearing persons of a miss's place bearing its exact name or a near name (linkage's own
     test: one character apart at the same length, or the same 模糊音 key), with how near: the same
     characters, pinyin, 模糊音 key, a character alike in shape, one character apart."""
-    from jiuzhu.engine.linkage.features import _PINYIN_FUZZY
+    from jiuzhu.engine.linkage.features import PINYIN_FUZZY
 
-    fuzzy = _PINYIN_FUZZY.replace("r.", "{t}.")
+    fuzzy = PINYIN_FUZZY.replace("r.", "{t}.")
     return f"""
 CREATE OR REPLACE TEMP TABLE miss_near AS
 WITH ppl AS (
