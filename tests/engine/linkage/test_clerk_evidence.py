@@ -221,6 +221,28 @@ def test_a_confused_sound_is_the_one_of_the_village_among_other_near_names(regis
     assert p["g"] not in (p["l3"], p["l4"])
 
 
+def test_an_unrelated_character_is_the_one_near_name_of_the_village(registry):
+    background(registry)
+    _village(registry, {"c": "陈霞莉", "o": "林德福"})
+    _village(registry, {"c2": "陈霞莉", "z2": "曾霞丽"}, village="溪口村")
+    # 阵 for 陈 (neither alike in sound nor in the shape table); only the address. In 城东村 陈霞莉 is the
+    # only near name: hers. In 溪口村 曾霞丽 has the 模糊音 key of 阵霞莉 (zen xia li): two near names.
+    registry.add("e", "阵霞莉", source="enforcement", address=ADDR.format("4组30号"))
+    registry.add("f", "阵霞莉", source="enforcement", address="福建省三明市大田县均溪镇溪口村1组2号")
+    con = registry.build()
+    subjects = read_subjects(con)
+    weights = {(e.left, e.right): e.match_weight
+               for e in score_residue(subjects.features, subjects.name_tf, 1_000_000, floor=-100.0)}
+    # at a county's size (this registry's handful of persons counts as 20,000, MIN_POPULATION, where
+    # 近音 alone would carry f to 曾霞丽)
+    assert weights[("c", "e")] >= model.MATCH_WEIGHT_THRESHOLD > max(weights[("c2", "f")], weights[("f", "z2")])
+    link_connection(con)
+    p = persons(con)
+    assert p["e"] == p["c"]
+    assert (strongest(con, "e")["name"]["level"], strongest(con, "e")["near_unique"]["level"]) == (
+        "一字之差", "本村唯一近名")
+
+
 def test_two_persons_whose_names_are_alike_in_shape_stay_apart(registry):
     background(registry)
     # 王林 and 王材 of one village, both registered: a row naming 王材 with his birth date is his, never
