@@ -8,7 +8,10 @@ start-up included, wall clock):
 - ``unchanged``: ``jiuzhu screen`` with no record changed since the last run (the linkage is kept);
 - ``snapshot``: a new 低保边缘 snapshot (``--share`` of its rows gone, as many corrected, a few added) is
   ingested, then ``jiuzhu screen`` — and right after, ``jiuzhu screen --full`` must change nothing: the
-  same open clues (``jiuzhu clues export``) and 新增 0，更新 0，事实消失 0.
+  same open clues (``jiuzhu clues export``) and 新增 0，更新 0，事实消失 0;
+- ``away``: then a later snapshot of that file whose gone, corrected and added rows (with valid IDs) are
+  of persons the stored linkage says no record without ID reaches (``reached``): the delta path of
+  linkage/delta.py when its checks agree (counted), verified by a ``--full`` run the same way.
 Medians of ``--repeat`` runs; figures to stdout and bench/out/incremental.json.
 """
 
@@ -30,6 +33,7 @@ from pathlib import Path
 AS_OF = date(2025, 10, 31)
 NOTHING = "新增 0，更新 0，事实消失 0"
 KEPT = "沿用上次关联结果"
+DELTA = "沿用其比对特征重新关联"
 
 
 def _cli(home: Path, *args: str) -> tuple[float, str]:
@@ -53,12 +57,28 @@ def _plain(header: str) -> str:
     return re.sub(r"\s", "", header)
 
 
-def next_snapshot(source: Path, dest: Path, share: float, month: int, ids_only: bool = False) -> dict[str, int]:
+def reached(home: Path) -> tuple[set[str], set[str]]:
+    """The IDs and names of the persons the stored linkage says a record without ID can reach (its
+    candidates, the heads named on rows without ID, persons with a house) and the residue's names: a
+    snapshot that leaves them alone may take the delta path (linkage/delta.py checks it all again)."""
+    import duckdb  # here, not at the top: the bench package imports no engine at the top
+
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        ids = {r[0] for r in con.sql("""SELECT id_number FROM linkage_features WHERE id_number IS NOT NULL
+            UNION SELECT value FROM linkage_guard WHERE kind IN ('head', 'house')""").fetchall()}
+        names = {r[0] for r in con.sql("SELECT name_norm FROM linkage_features WHERE id_number IS NULL "
+                                       "AND name_norm IS NOT NULL").fetchall()}
+    return ids, names
+
+
+def next_snapshot(source: Path, dest: Path, share: float, month: int, ids_only: bool = False,
+                  avoid: tuple[set[str], set[str]] = (set(), set())) -> dict[str, int]:
     """A later 低保边缘 file: ``share`` of the member rows gone, as many with a corrected 家庭住址 (or name),
     and a few added (a new name without ID); the title and header lines as they were. ``ids_only``: only
     rows with a valid member ID go or are corrected, and the added rows are heads listed as members of
     their own 户 (with their IDs, persons of the 户籍 already) — a snapshot that may leave the records
-    without ID and the population as they were (linkage/delta.py decides)."""
+    without ID and the population as they were (linkage/delta.py decides). ``avoid``: IDs and names
+    (``reached``) whose rows are neither picked nor added."""
     from jiuzhu.engine.identity.idcard import parse_id  # here: the bench package imports no engine at the top
 
     with source.open(encoding="utf-8-sig", newline="") as fh:
@@ -69,7 +89,8 @@ def next_snapshot(source: Path, dest: Path, share: float, month: int, ids_only: 
     body = rows[at + 1:]
     people = [i for i, r in enumerate(body) if len(r) > member + 1 and r[member].strip()]
     if ids_only:
-        people = [i for i in people if parse_id(body[i][member + 1]).number]
+        people = [i for i in people if (number := parse_id(body[i][member + 1]).number)
+                  and number not in avoid[0] and body[i][member].strip() not in avoid[1]]
     n = max(1, int(len(people) * share))
     step = max(1, len(people) // (2 * n))
     picked = people[month % step::step][:2 * n]
@@ -82,7 +103,8 @@ def next_snapshot(source: Path, dest: Path, share: float, month: int, ids_only: 
     if ids_only and len(heads) == 2:
         name, number = heads
         added = [[*body[i][:member], body[i][name], body[i][number], *body[i][member + 2:]] for i in picked[:3]
-                 if parse_id(body[i][number]).number]
+                 if parse_id(body[i][number]).number not in (None, *avoid[0])
+                 and body[i][name].strip() not in avoid[1]]
     kept = [r for i, r in enumerate(body) if i not in gone]
     dest.parent.mkdir(parents=True, exist_ok=True)
     with dest.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -101,7 +123,7 @@ def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dic
     files = sorted(str(p) for p in county.iterdir() if p.is_file())
     _cli(home, "ingest", "--as-of", AS_OF.isoformat(), *files)
     first, _ = _cli(home, "screen", "--as-of", AS_OF.isoformat())
-    full, unchanged, snapshot, changes = [], [], [], []
+    full, unchanged, snapshot, changes, away, away_changes = [], [], [], [], [], []
     [edge] = [Path(f) for f in files if "低保边缘" in f]
     for k in range(repeat):
         full.append(_cli(home, "screen", "--as-of", AS_OF.isoformat(), "--full")[0])
@@ -111,20 +133,34 @@ def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dic
         month = work / f"m{k + 1}" / edge.name
         changes.append(next_snapshot(edge, month, share, k + 1))
         _cli(home, "ingest", "--as-of", date(2025, 11, 1 + k).isoformat(), str(month))
-        seconds, out = _cli(home, "screen", "--as-of", AS_OF.isoformat())
+        seconds, out_snapshot = _cli(home, "screen", "--as-of", AS_OF.isoformat())
         snapshot.append(seconds)
-        kept = KEPT in out
+        kept = KEPT in out_snapshot
         before = _open_clues(home, work / "before.csv")
         _, out = _cli(home, "screen", "--as-of", AS_OF.isoformat(), "--full")
         assert NOTHING in out, out
         assert _open_clues(home, work / "after.csv") == before, "open clues differ from the full screen's"
         changes[-1]["linkage_kept"] = int(kept)
+        changes[-1]["delta"] = int(DELTA in out_snapshot)
+        # A later snapshot of the same file whose changed rows are away from the residue (``reached``).
+        away_file = work / f"a{k + 1}" / edge.name
+        away_changes.append(next_snapshot(month, away_file, share, k + 1, ids_only=True, avoid=reached(home)))
+        _cli(home, "ingest", "--as-of", date(2025, 12, 1 + k).isoformat(), str(away_file))
+        seconds, out = _cli(home, "screen", "--as-of", AS_OF.isoformat())
+        away.append(seconds)
+        away_changes[-1]["delta"] = int(DELTA in out)
+        before = _open_clues(home, work / "before.csv")
+        _, out = _cli(home, "screen", "--as-of", AS_OF.isoformat(), "--full")
+        assert NOTHING in out, out
+        assert _open_clues(home, work / "after.csv") == before, "open clues differ from the full screen's"
     median = {name: round(statistics.median(v), 2) for name, v in
-              (("full", full), ("unchanged", unchanged), ("snapshot", snapshot))}
+              (("full", full), ("unchanged", unchanged), ("snapshot", snapshot), ("away", away))}
     return {"residents": residents, "seed": seed, "repeat": repeat, "share": share, "first_screen": round(first, 2),
-            "seconds": {"full": full, "unchanged": unchanged, "snapshot": snapshot}, "median": median,
-            "ratio_unchanged": round(median["unchanged"] / median["full"], 3),
-            "ratio_snapshot": round(median["snapshot"] / median["full"], 3), "snapshots": changes,
+            "seconds": {"full": full, "unchanged": unchanged, "snapshot": snapshot, "away": away},
+            "median": median, "ratio_unchanged": round(median["unchanged"] / median["full"], 3),
+            "ratio_snapshot": round(median["snapshot"] / median["full"], 3),
+            "ratio_away": round(median["away"] / median["full"], 3), "snapshots": changes,
+            "away_snapshots": away_changes,
             "load_before": load_before, "cores": os.cpu_count()}
 
 
@@ -146,7 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     m = figures["median"]
     print(f"{residents:,} residents, seed {args.seed}: full screen {m['full']} s; unchanged {m['unchanged']} s "
           f"({figures['ratio_unchanged']:.0%}); after a 低保边缘 snapshot {m['snapshot']} s "
-          f"({figures['ratio_snapshot']:.0%}); open clues equal to the full screen's: yes")
+          f"({figures['ratio_snapshot']:.0%}); after a snapshot away from the residue {m['away']} s "
+          f"({figures['ratio_away']:.0%}, delta path {sum(a['delta'] for a in figures['away_snapshots'])}"
+          f"/{len(figures['away_snapshots'])}); open clues equal to the full screen's: yes")
     out = Path(__file__).parent / "out"
     out.mkdir(exist_ok=True)
     (out / "incremental.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
