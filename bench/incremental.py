@@ -132,7 +132,8 @@ def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dic
         unchanged.append(seconds)
         month = work / f"m{k + 1}" / edge.name
         changes.append(next_snapshot(edge, month, share, k + 1))
-        _cli(home, "ingest", "--as-of", date(2025, 11, 1 + k).isoformat(), str(month))
+        # as-of dates in the order of the files: the latest as-of is the current snapshot
+        _cli(home, "ingest", "--as-of", date(2025, 11, 1 + 2 * k).isoformat(), str(month))
         seconds, out_snapshot = _cli(home, "screen", "--as-of", AS_OF.isoformat())
         snapshot.append(seconds)
         kept = KEPT in out_snapshot
@@ -145,7 +146,7 @@ def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dic
         # A later snapshot of the same file whose changed rows are away from the residue (``reached``).
         away_file = work / f"a{k + 1}" / edge.name
         away_changes.append(next_snapshot(month, away_file, share, k + 1, ids_only=True, avoid=reached(home)))
-        _cli(home, "ingest", "--as-of", date(2025, 12, 1 + k).isoformat(), str(away_file))
+        _cli(home, "ingest", "--as-of", date(2025, 11, 2 + 2 * k).isoformat(), str(away_file))
         seconds, out = _cli(home, "screen", "--as-of", AS_OF.isoformat())
         away.append(seconds)
         away_changes[-1]["delta"] = int(DELTA in out)
