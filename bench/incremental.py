@@ -150,6 +150,7 @@ def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dic
         seconds, out = _cli(home, "screen", "--as-of", AS_OF.isoformat())
         away.append(seconds)
         away_changes[-1]["delta"] = int(DELTA in out)
+        away_changes[-1]["fallback"] = "".join(re.findall(r"完整关联（(.*?)）", out))  # why not, when not
         before = _open_clues(home, work / "before.csv")
         _, out = _cli(home, "screen", "--as-of", AS_OF.isoformat(), "--full")
         assert NOTHING in out, out

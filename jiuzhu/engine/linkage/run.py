@@ -200,7 +200,10 @@ def _features_of(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection
     """features, name_tf, population of ``work``'s lineage: from the stored linkage when ``delta`` and no
     changed record reaches the residue (delta.py), else derived; with (guard, names) to keep when
     ``keep``, and why a ``delta`` linkage derived them."""
-    stored, fallback = reuse_features(con, work, code) if delta else (None, "")
+    try:
+        stored, fallback = reuse_features(con, work, code) if delta else (None, "")
+    except (duckdb.Error, pa.ArrowException) as err:  # a check that fails decides nothing: link in full
+        stored, fallback = None, f"增量检查未完成（{type(err).__name__}）"
     log.mark("delta check", work, reused=int(stored is not None))
     if stored is not None:
         features, name_tf, population, guard, known = stored
