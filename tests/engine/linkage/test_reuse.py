@@ -12,7 +12,8 @@ import pytest
 from jiuzhu.engine import api
 from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.identity.idcard import make_id
-from jiuzhu.engine.linkage import link_connection, reuse
+from jiuzhu.engine.linkage import NAMES, link_connection, reuse, run
+from jiuzhu.engine.linkage.delta import kept_tables
 from jiuzhu.engine.persons import build_search
 from jiuzhu.engine.warehouse import connect
 
@@ -204,3 +205,35 @@ def test_a_person_purged_on_request_is_in_no_table_and_no_person_file(home):
     assert holding == []
     found = api.person_file(key)
     assert (found.person, found.records, found.links) == (None, [], [])
+
+
+def test_a_linkage_stopped_midway_leaves_what_a_full_linkage_would_give_next(home, monkeypatch):
+    """A run that stops inside the transaction writing the tables leaves the last linkage whole (its digest
+    and what a delta run reads included); one that stops after it, before the person search and digest,
+    leaves no digest, and the next run rebuilds everything from what was written with the tables."""
+    api.link(incremental=True)
+    before = _tables()
+    rows = _dibao(42)
+    del rows[5:8]
+    _snapshot(home, "m2", rows, date(2025, 10, 31))
+
+    def broken(*args, **kwargs):
+        tables = kept_tables(*args, **kwargs)
+        return {**tables, NAMES: lambda: (_ for _ in ()).throw(RuntimeError("killed"))}
+
+    with monkeypatch.context() as patch, pytest.raises(RuntimeError, match="killed"):
+        patch.setattr(run, "kept_tables", broken)  # dies writing the last tables, inside the transaction
+        api.link(incremental=True)
+    assert _tables() == before
+    with connect(read_only=True) as con:
+        assert con.sql("SELECT count(*) FROM linkage_state").fetchall() == [(1,)]
+
+    def stopped(*args, **kwargs):
+        raise RuntimeError("killed")
+
+    with monkeypatch.context() as patch, pytest.raises(RuntimeError, match="killed"):
+        patch.setattr(api, "build_search", stopped)  # dies after the tables, before the search and digest
+        api.link(incremental=True)
+    again = api.link(incremental=True)
+    assert not again.reused and again.delta  # nothing changed since the tables: rebuilt from them
+    assert _tables() == _full()
