@@ -204,7 +204,8 @@ def _features_of(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection
         stored, fallback = reuse_features(con, work, code) if delta else (None, "")
     except (duckdb.Error, pa.ArrowException) as err:  # a check that fails decides nothing: link in full
         stored, fallback = None, f"增量检查未完成（{type(err).__name__}）"
-    log.mark("delta check", work, reused=int(stored is not None))
+    if delta:  # a plain linkage has no such stage
+        log.mark("delta check", work, reused=int(stored is not None))
     if stored is not None:
         features, name_tf, population, guard, known = stored
         return features, name_tf, population, (guard, new_names(work, known)), ""
