@@ -10,10 +10,13 @@ from jiuzhu.app.ops.logs import logging_config
 wsgi_app = "jiuzhu.app.wsgi:application"
 bind = os.environ.get("JIUZHU_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("JIUZHU_WEB_WORKERS", "0")) or (os.cpu_count() or 1)
-# Threads let one process answer a second request while the first waits on the database or a
-# download; the pages themselves are CPU work, so processes (one per core) carry the load.
+# One request at a time per process, one process per core: the pages are CPU work, and threads of one
+# process share its core through Python's lock, so the heaviest page (a clue's) waited longest. With one
+# thread requests wait in the order they came, every page alike (docs/performance.md, the stack bench:
+# clue page p95 315-363 -> 228-292 ms at the same load). nginx buffers downloads and uploads, so a slow
+# client holds no process; gthread keeps nginx's upstream connections alive.
 worker_class = "gthread"
-threads = int(os.environ.get("JIUZHU_WEB_THREADS", "4"))
+threads = int(os.environ.get("JIUZHU_WEB_THREADS", "1"))
 # Django and the app are imported once in the master and forked: every process answers its first request
 # warm, and they share the code's memory. (No database connection is opened at import.)
 preload_app = True
