@@ -22,12 +22,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jiuzhu.engine.linkage import reuse
 from jiuzhu.engine.linkage.clustering import Partition, cluster, windows_of
 from jiuzhu.engine.linkage.delta import kept_tables, new_names
 from jiuzhu.engine.linkage.delta import reuse as reuse_features
 from jiuzhu.engine.linkage.features import derive_in, lineage_query, name_table, read_subjects
 from jiuzhu.engine.linkage.model import MATCH_WEIGHT_THRESHOLD
+from jiuzhu.engine.linkage.reuse import code_digest
 from jiuzhu.engine.linkage.scoring import score_residue
 from jiuzhu.engine.linkage.spark import spark_session
 from jiuzhu.engine.linkage.store import build_in, write_tables
@@ -236,7 +236,7 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
             names = None if delta else pool.submit(_names_of, con.cursor())
             with _workspace(con) as work:
                 log.mark("stream lineage", work)
-                code = reuse.code_digest() if keep else ""
+                code = code_digest() if keep else ""
                 features, name_tf, population, kept, fallback = _features_of(con, work, names, code, keep,
                                                                              delta, log)
                 part = _touched(features, name_tf, population, engine, spark, MATCH_WEIGHT_THRESHOLD,

@@ -10,6 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from jiuzhu.engine.linkage.clustering import Partition
+from jiuzhu.engine.warehouse import LINKAGE_COPIES
 
 # What a record of a person without ID says, independent of the file it came in: the source type
 # and the main subject's values (sources.md §2) with the court's case numbers. Record ids name the
@@ -20,10 +21,9 @@ _SEP = "\x1f"
 # What the last linkage read (reuse.py): dropped with every replacement of the linkage tables.
 STATE_TABLE = "linkage_state"
 # What a delta linkage reads of the last one (delta.py), written with its tables, the summary last. It holds
-# a copy of every record's linkage values: a purge drops these too (warehouse/retention.py).
-RECORDS, FEATURES, NAME_TF, GUARD, NAMES, DELTA = (
-    "linkage_records", "linkage_features", "linkage_name_tf", "linkage_guard", "linkage_names", "linkage_delta")
-AUX_TABLES = (RECORDS, FEATURES, NAME_TF, GUARD, NAMES, DELTA)
+# a copy of every record's linkage values: a purge drops these too, so the warehouse names them.
+AUX_TABLES = LINKAGE_COPIES
+RECORDS, FEATURES, NAME_TF, GUARD, NAMES, DELTA = AUX_TABLES
 
 
 def record_content(record: dict[str, object]) -> str:

@@ -28,13 +28,14 @@ from jiuzhu.engine.warehouse.batches import (
     withdraw,
     withdrawn_counts,
 )
-from jiuzhu.engine.warehouse.retention import purge_batches, purge_person, superseded_before
+from jiuzhu.engine.warehouse.retention import LINKAGE_COPIES, purge_batches, purge_person, superseded_before
 from jiuzhu.engine.warehouse.schema import SCHEMA_VERSION, ensure_schema
 from jiuzhu.engine.warehouse.store import WarehouseBusy, connect, file_version
 from jiuzhu.engine.warehouse.version import WarehouseTooNew, migrate_warehouse
 
-__all__ = ["REJECTION_COLUMNS", "SCHEMA_VERSION", "STATE_NAMES", "BatchRow", "BatchStateError", "WarehouseBusy",
-           "WarehouseTooNew", "Withdrawn", "batch_id", "confirm", "connect", "create_staging", "current_snapshot",
+__all__ = ["LINKAGE_COPIES", "REJECTION_COLUMNS", "SCHEMA_VERSION", "STATE_NAMES", "BatchRow", "BatchStateError",
+           "WarehouseBusy", "WarehouseTooNew", "Withdrawn", "batch_id", "confirm", "connect", "create_staging",
+           "current_snapshot",
            "drop_staging", "ensure_schema", "existing_batches", "file_sha256", "file_version", "hold_below",
            "insert_batch", "insert_table", "leave_out", "list_batches", "migrate_warehouse",
            "purge_batches", "purge_person", "records_table", "rejections", "stage_rejections", "superseded_before",

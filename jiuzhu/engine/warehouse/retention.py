@@ -13,6 +13,11 @@ import duckdb
 
 from jiuzhu.engine.sources import SPECS
 
+# What a delta linkage reads of the last one (linkage/delta.py, written by linkage/store.py): named here, below
+# the linkage, because a purge must drop them (they hold a copy of every record's linkage values).
+LINKAGE_COPIES = ("linkage_records", "linkage_features", "linkage_name_tf", "linkage_guard", "linkage_names",
+                  "linkage_delta")
+
 SECOND_PERSONS = (("defendant_id_number", "defendant_name"), ("respondent_id_number", "respondent_name"),
                   ("head_id_number", "head_name"))
 
@@ -112,10 +117,7 @@ def purge_person(con: duckdb.DuckDBPyConnection, id_number: str) -> tuple[list[s
         "DELETE FROM rejections WHERE contains(upper(value), ?)", [id_number.upper()]).fetchone()[0]
     # The last linkage's copy of every record's values (linkage/delta.py) holds the person's: the next
     # linkage derives everything again.
-    # here, not at the top: the linkage package imports the warehouse
-    from jiuzhu.engine.linkage import AUX_TABLES
-
-    for table in AUX_TABLES:
+    for table in LINKAGE_COPIES:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     # every table linkage and the person search write that is keyed by the person (engine/persons.py)
     for table in ("person_index", "persons", "person_records", "person_search", "person_search_py",
