@@ -88,6 +88,10 @@ def claim() -> Job | None:
 def run(job: Job) -> Job:
     """Run a claimed job to its end; never raises (a failure is recorded on the job)."""
     handler = _HANDLERS.get(job.kind)
+    started = time.monotonic()
+    # one line when a job starts and one when it ends: the operator can follow the worker in the log (ids and
+    # kinds only: a job's message may quote a file's cells)
+    log.info("job started", extra={"job_id": job.pk, "kind": job.kind})
     try:
         if handler is None:
             ok, message, result = False, f"未知的任务类型：{job.kind} / unknown job kind", {}
@@ -99,6 +103,8 @@ def run(job: Job) -> Job:
     job.state = JobState.DONE if ok else JobState.FAILED
     job.message, job.result, job.finished_at = message[:500], result, timezone.now()
     job.save(update_fields=["state", "message", "result", "finished_at"])
+    log.info("job %s", job.state, extra={"job_id": job.pk, "kind": job.kind,
+                                         "duration_ms": round((time.monotonic() - started) * 1000, 1)})
     return job
 
 

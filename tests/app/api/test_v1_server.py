@@ -66,6 +66,12 @@ class Client:
         raise AssertionError(f"batch {batch_id} still {batch['state']}")
 
 
+def _worker_lines(log: Path) -> list[str]:
+    """The worker's job lines and any error in the server's log: what a failure here needs to be read."""
+    lines = log.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if '"job_id"' in line or '"level": "error"' in line or '"exc"' in line]
+
+
 def _token(home, unit: str, name: str, *extra: str) -> str:
     return home.run("tokens", "create", "--unit", unit, "--name", name, *extra).stdout.strip().splitlines()[-1]
 
@@ -142,7 +148,7 @@ def test_units_push_their_registries_and_take_their_clues(make_home, tiny_county
                        "records": ";".join(c["records"])} for c in page["items"]]
             if exported and sorted(exported, key=lambda r: int(r["clue_id"])) == listed:
                 break
-            assert time.monotonic() < deadline, (len(exported), len(listed))
+            assert time.monotonic() < deadline, (len(exported), len(listed), _worker_lines(tmp_path / "server.log"))
             time.sleep(2)
         assert page["count"] == len(listed) > 0
         clue = page["items"][0]["clue_id"]

@@ -78,3 +78,12 @@ def test_jiuzhu_worker_once_runs_the_queue(capsys):
     assert main(["worker", "--once"]) == 0
     assert "已完成 1 个后台任务" in capsys.readouterr().out
     assert Job.objects.get().state == JobState.DONE
+
+
+def test_the_worker_logs_each_job_by_id_and_kind_only(caplog):
+    job = submit(JobKind.IMPORT, {"upload_id": 0})  # no such upload: the job fails, the worker goes on
+    with caplog.at_level("INFO", logger="jiuzhu.app.jobs.queue"):
+        assert work(once=True) == 1
+    lines = [(r.getMessage(), r.job_id, r.kind) for r in caplog.records if hasattr(r, "job_id")]
+    assert lines == [("job started", job.pk, "import"), ("job failed", job.pk, "import")]
+    assert hasattr(caplog.records[-1], "duration_ms")
