@@ -28,6 +28,7 @@ from jiuzhu.engine.persons import (
     index_person_records,
     parse_query,
     person_file,
+    update_search,
 )
 from jiuzhu.engine.persons import search as search_persons
 from jiuzhu.engine.screening import ClueFinding, RuleError, RuleSetting, ScreenResult, screen
@@ -150,8 +151,10 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
             return LinkResult(**{**last, "seconds": 0.0, "reused": True, "delta": False, "fallback": ""})
         keep = bool(digest)
         result = link_connection(con, engine, spark, spark_master, keep=keep, delta=keep and incremental)
-        # the pinyin of every name, as this linkage computed it (linkage/delta.py)
-        build_search(con, pinyin_of=NAMES if keep else None)
+        # the pinyin of every name, as this linkage computed it (linkage/delta.py); after a delta linkage
+        # only the persons it changed are rewritten
+        if not (result.delta and update_search(con, pinyin_of=NAMES) is not None):
+            build_search(con, pinyin_of=NAMES if keep else None)
         if digest:
             remember(con, digest, result)
     return result

@@ -271,20 +271,55 @@ def index_person_records(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(PERSON_RECORDS_INDEX)
 
 
-def _pinyin_of_persons(con: duckdb.DuckDBPyConnection, pinyin_of: str | None) -> tuple[list[str], list[str]]:
-    """The distinct names of ``persons`` and the pinyin of each (read from table ``pinyin_of`` when given)."""
+def _pinyin_of_persons(con: duckdb.DuckDBPyConnection, pinyin_of: str | None,
+                       within: str = "") -> tuple[list[str], list[str]]:
+    """The distinct names of ``persons`` and the pinyin of each (read from table ``pinyin_of`` when given).
+    ``within``: a table of person keys (``person_key``) to read the names of, else every person's."""
+    only = f"JOIN {within} w USING (person_key)" if within else ""
     if pinyin_of and pinyin_of in _tables(con):
-        found = con.execute(f"SELECT DISTINCT p.name, k.pinyin, k.name IS NOT NULL FROM persons p LEFT JOIN "
-                            f"{pinyin_of} k USING (name) WHERE p.name IS NOT NULL").fetchall()
+        found = con.execute(f"SELECT DISTINCT p.name, k.pinyin, k.name IS NOT NULL FROM persons p {only} "
+                            f"LEFT JOIN {pinyin_of} k USING (name) WHERE p.name IS NOT NULL").fetchall()
     else:
         found = [(r[0], None, False) for r in
-                 con.execute("SELECT DISTINCT name FROM persons WHERE name IS NOT NULL").fetchall()]
+                 con.execute(f"SELECT DISTINCT p.name FROM persons p {only} WHERE p.name IS NOT NULL").fetchall()]
     names, pinyins = [], []
     for name, pinyin, known in found:
         keys = None if known else name_keys(name)
         names.append(name)
         pinyins.append((pinyin or "") if known else (keys.pinyin if keys is not None else ""))
     return names, pinyins
+
+
+def _register_pinyin(con: duckdb.DuckDBPyConnection, names: list[str], pinyins: list[str]) -> None:
+    con.register("_pinyin", pa.table({
+        "name": pa.array(names, pa.string()),
+        "pinyin": pa.array([p.replace(" ", "") for p in pinyins], pa.string()),
+        "initials": pa.array([_initials(p) for p in pinyins], pa.string())}))
+
+
+def _search_select(table: str, within: str = "") -> str:
+    """SELECT of one search table's rows (of the persons in table ``within`` when given), in its order."""
+    column = SEARCH_TABLES[table]
+    only = f"JOIN {within} w USING (person_key)" if within else ""
+    where = f"WHERE {column} IS NOT NULL" if column != "name" else ""
+    return (f"SELECT *, {_ID_KEY.format(col='id_number')} AS id_key FROM (SELECT p.{_HIT.replace(', ', ', p.')}, "
+            f"s.pinyin, s.initials FROM persons p {only} LEFT JOIN _pinyin s USING (name)) {where} "
+            f"ORDER BY {'id_key' if column == 'id_number' else column}, person_key")
+
+
+def _records_select(con: duckdb.DuckDBPyConnection, within: str = "") -> str:
+    """SELECT of ``person_records`` (of the persons in table ``within`` when given), sorted by person."""
+    values = ", ".join(f"r.{c} AS r_{c}" for c in PERSON_VALUES)
+    lineage = " UNION ALL ".join(
+        f'SELECT record_id, file_name, sheet, "row", batch_id, {", ".join(PERSON_VALUES)} FROM {t}'
+        for t in sorted(_tables(con))
+        if t.startswith("rec_")
+    )
+    only = f"JOIN {within} w USING (person_key)" if within else ""
+    return (f"SELECT i.person_key, i.record_id, i.source_type, "
+            f"i.method, p.name, p.id_number, p.sex, p.birth_date, p.records, r.file_name, r.sheet, "
+            f'r."row", r.batch_id, {values} FROM person_index i {only} LEFT JOIN persons p USING (person_key) '
+            f"LEFT JOIN ({lineage}) r USING (record_id) ORDER BY i.person_key")
 
 
 def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -> int:
@@ -295,41 +330,12 @@ def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -
     if not {"persons", "person_index"} <= _tables(con):
         return 0
     con.execute("SET enable_progress_bar = false")  # a CLI run prints its own progress
-    names, pinyins = _pinyin_of_persons(con, pinyin_of)
-    con.register(
-        "_pinyin",
-        pa.table(
-            {
-                "name": pa.array(names, pa.string()),
-                "pinyin": pa.array([p.replace(" ", "") for p in pinyins], pa.string()),
-                "initials": pa.array([_initials(p) for p in pinyins], pa.string()),
-            }
-        ),
-    )
+    _register_pinyin(con, *_pinyin_of_persons(con, pinyin_of))
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _all AS SELECT p.{_HIT.replace(', ', ', p.')}, "
-            f"s.pinyin, s.initials FROM persons p LEFT JOIN _pinyin s USING (name)"
-        )
-        for table, column in SEARCH_TABLES.items():
-            where = f"WHERE {column} IS NOT NULL" if column != "name" else ""
-            con.execute(
-                f"CREATE OR REPLACE TABLE {table} AS SELECT *, {_ID_KEY.format(col='id_number')} AS id_key "
-                f"FROM _all {where} ORDER BY {'id_key' if column == 'id_number' else column}, person_key"
-            )
-        values = ", ".join(f"r.{c} AS r_{c}" for c in PERSON_VALUES)
-        lineage = " UNION ALL ".join(
-            f'SELECT record_id, file_name, sheet, "row", batch_id, {", ".join(PERSON_VALUES)} FROM {t}'
-            for t in sorted(_tables(con))
-            if t.startswith("rec_")
-        )
-        con.execute(
-            f"CREATE OR REPLACE TABLE person_records AS SELECT i.person_key, i.record_id, i.source_type, "
-            f"i.method, p.name, p.id_number, p.sex, p.birth_date, p.records, r.file_name, r.sheet, "
-            f'r."row", r.batch_id, {values} FROM person_index i LEFT JOIN persons p USING (person_key) '
-            f"LEFT JOIN ({lineage}) r USING (record_id) ORDER BY i.person_key"
-        )
+        for table in SEARCH_TABLES:
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS {_search_select(table)}")
+        con.execute(f"CREATE OR REPLACE TABLE person_records AS {_records_select(con)}")
         con.execute(PERSON_RECORDS_INDEX)
         con.execute("COMMIT")
     except Exception:
@@ -339,6 +345,58 @@ def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -
         con.unregister("_pinyin")
     # fetchall, not fetchone: a fetchone leaves the result open and a later con.sql() on con is refused
     return con.execute("SELECT count(*) FROM person_search").fetchall()[0][0]
+
+
+# What person_records copies of person_index and persons: a person whose rows of either differ from the copy
+# is rewritten. The copy's record values (``r_*``, file, row) are those of the record id, which no new
+# snapshot changes (a new snapshot's records have new ids; a purge, which edits records, drops the
+# delta linkage's tables, so the next linkage and search are full).
+_INDEX_COPY = ("person_key", "source_type", "method")
+_PERSON_COPY = ("name", "id_number", "sex", "birth_date", "records")
+
+
+def _differ(a: str, b: str, columns: tuple[str, ...]) -> str:
+    return " OR ".join(f"{a}.{c} IS DISTINCT FROM {b}.{c}" for c in columns)
+
+
+# The persons whose rows differ anywhere: a person new, gone or changed (persons against person_search; the
+# copy in person_records is written with it, in the same transaction, and deleted with it by a purge), a
+# record new, gone or moved to another person (person_index against person_records: both keys). Joins on
+# the keys: hash joins, not a sort of every row.
+_CHANGED = f"""
+SELECT coalesce(p.person_key, s.person_key) AS person_key FROM persons p FULL JOIN person_search s USING (person_key)
+WHERE p.person_key IS NULL OR s.person_key IS NULL OR {_differ("p", "s", _PERSON_COPY)}
+UNION
+SELECT k FROM (SELECT unnest([i.person_key, r.person_key]) AS k
+               FROM person_index i FULL JOIN person_records r ON r.record_id = i.record_id
+               WHERE i.record_id IS NULL OR r.record_id IS NULL OR {_differ("i", "r", _INDEX_COPY)})
+WHERE k IS NOT NULL"""
+
+
+def update_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -> int | None:
+    """Bring the search tables and ``person_records`` up to ``persons`` and ``person_index`` by rewriting
+    only the persons whose rows differ (a delta linkage changes few): the same rows as ``build_search``
+    writes, not in its physical order for the rewritten persons. None (nothing written) when the tables
+    are not there to update: then ``build_search``. Returns the persons rewritten."""
+    if not {"persons", "person_index", "person_records", *SEARCH_TABLES} <= _tables(con):
+        return None
+    con.execute("SET enable_progress_bar = false")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _changed AS {_CHANGED}")
+        _register_pinyin(con, *_pinyin_of_persons(con, pinyin_of, within="_changed"))
+        for table in (*SEARCH_TABLES, "person_records"):
+            con.execute(f"DELETE FROM {table} WHERE person_key IN (SELECT person_key FROM _changed)")
+        for table in SEARCH_TABLES:
+            con.execute(f"INSERT INTO {table} {_search_select(table, within='_changed')}")
+        con.execute(f"INSERT INTO person_records {_records_select(con, within='_changed')}")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("_pinyin")  # none registered yet is no error
+    return con.execute("SELECT count(*) FROM _changed").fetchall()[0][0]
 
 
 def search(query: str, *, limit: int = 50, path: Path | None = None) -> list[PersonHit]:
