@@ -30,7 +30,7 @@ from jiuzhu.engine.linkage.model import MATCH_WEIGHT_THRESHOLD
 from jiuzhu.engine.linkage.reuse import code_digest
 from jiuzhu.engine.linkage.scoring import score_residue
 from jiuzhu.engine.linkage.spark import spark_session
-from jiuzhu.engine.linkage.store import build_in, write_tables
+from jiuzhu.engine.linkage.store import build_in, write_changes, write_tables
 from jiuzhu.engine.warehouse import connect
 
 
@@ -249,8 +249,10 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
                     own_spark = False
                 expl = build_in(work, part)
                 log.mark("build outputs", work)
-                write_tables(con, lambda: work.sql("FROM out_index").to_arrow_reader(),
-                             lambda: work.sql("FROM out_persons").to_arrow_reader(), expl, aux)
+                # after a delta linkage only the rows that changed are written
+                if not (delta and not fallback and write_changes(con, work, expl, aux)):
+                    write_tables(con, lambda: work.sql("FROM out_index").to_arrow_reader(),
+                                 lambda: work.sql("FROM out_persons").to_arrow_reader(), expl, aux)
                 log.mark("write tables", work)
                 methods = dict(work.sql("SELECT method, count(*) FROM out_index GROUP BY method").fetchall())
                 persons = work.sql("SELECT count(*) FROM out_persons").fetchall()[0][0]

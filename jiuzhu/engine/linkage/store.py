@@ -176,3 +176,63 @@ def write_tables(con: duckdb.DuckDBPyConnection, index: Any, persons: Any, expl:
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def _same_row(a: str, b: str, columns: list[str]) -> str:
+    return " AND ".join(f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}" for c in columns)
+
+
+def _bring_up(con: duckdb.DuckDBPyConnection, table: str, new: pa.Table) -> None:
+    """Make ``table`` hold exactly the rows of ``new`` (rows unique: each has its key) by deleting the rows
+    not in it and inserting those missing — a delta linkage changes a few thousand of 10⁵–10⁷."""
+    columns = new.schema.names
+    con.register("_linkage_new", new)
+    try:
+        con.execute(f"DELETE FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM _linkage_new n "
+                    f"WHERE {_same_row('n', 't', columns)})")
+        con.execute(f"INSERT INTO {table} SELECT * FROM _linkage_new n WHERE NOT EXISTS (SELECT 1 FROM {table} t "
+                    f"WHERE {_same_row('n', 't', columns)})")
+    finally:
+        con.unregister("_linkage_new")
+
+
+def write_changes(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection, expl: Any,
+                  aux: dict[str, Any]) -> bool:
+    """A delta linkage's write (delta.py: ``work`` holds ``out_index``, ``out_persons``, the content digests of
+    the records now, ``new_h``, and then, ``old_h``): the rows of person_index, persons and linkage_records
+    that differ from the stored ones are replaced, the rest written whole, in one transaction as
+    ``write_tables``; the same rows (not in the same physical order). A record's content under its id never
+    changes (a purge, the only edit, drops the stored tables), so its stored row stays when id and digest
+    are the same. False (nothing written) when a table is missing: then ``write_tables``."""
+    have = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+    if not {"person_index", "persons", RECORDS} <= have:
+        return False
+    index = work.sql("FROM out_index").to_arrow_table()
+    persons = work.sql("FROM out_persons").to_arrow_table()
+    pairs = work.sql("SELECT record_id, content_h FROM new_h").to_arrow_table()
+    # the stored rows' columns: the digest, then the lineage's (delta._content)
+    added = work.sql("""SELECT n.content_h, l.* FROM lineage l JOIN new_h n ON n.record_id = l.record_id
+        WHERE NOT EXISTS (SELECT 1 FROM old_h o WHERE o.record_id = n.record_id AND o.content_h = n.content_h)
+        """).to_arrow_table()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
+        _bring_up(con, "person_index", index)
+        _bring_up(con, "persons", persons)
+        con.register("_linkage_pairs", pairs)
+        con.execute(f"DELETE FROM {RECORDS} r WHERE NOT EXISTS (SELECT 1 FROM _linkage_pairs p "
+                    f"WHERE p.record_id = r.record_id AND p.content_h = r.content_h)")
+        con.unregister("_linkage_pairs")
+        con.register("_linkage_out", added)
+        con.execute(f"INSERT INTO {RECORDS} SELECT * FROM _linkage_out")
+        con.unregister("_linkage_out")
+        for name, table in (("link_explanations", expl), *((n, aux[n]) for n in AUX_TABLES if n != RECORDS)):
+            con.register("_linkage_out", table() if callable(table) else table)
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _linkage_out")
+            con.unregister("_linkage_out")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return True

@@ -14,6 +14,7 @@ from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.identity.idcard import make_id
 from jiuzhu.engine.linkage import NAMES, link_connection, reuse, run
 from jiuzhu.engine.linkage.delta import kept_tables
+from jiuzhu.engine.linkage.store import AUX_TABLES
 from jiuzhu.engine.persons import build_search
 from jiuzhu.engine.warehouse import connect
 
@@ -233,7 +234,53 @@ def test_a_linkage_stopped_midway_leaves_what_a_full_linkage_would_give_next(hom
 
     with monkeypatch.context() as patch, pytest.raises(RuntimeError, match="killed"):
         patch.setattr(api, "build_search", stopped)  # dies after the tables, before the search and digest
+        patch.setattr(api, "update_search", stopped)  # (a delta run updates the search instead)
         api.link(incremental=True)
     again = api.link(incremental=True)
-    assert not again.reused and again.delta  # nothing changed since the tables: rebuilt from them
+    # nothing changed since the tables: rebuilt from them, the search brought up to them from where it was
+    assert not again.reused and again.delta
     assert _tables() == _full()
+
+
+def _kept_tables(path=None) -> dict[str, list[tuple]]:
+    """The linkage tables, the person search and what a delta linkage reads next time, but the pinyin cache
+    (a delta linkage adds the names it lacks to it and drops none)."""
+    with connect(path, read_only=True) as con:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                for t in (*LINKAGE_TABLES, *AUX_TABLES) if t != NAMES}
+
+
+def _full_kept() -> dict[str, list[tuple]]:
+    """``_kept_tables`` of a full linkage that keeps what a delta one reads (on a copy)."""
+    copy = warehouse_path().with_name("full.duckdb")
+    copy.unlink(missing_ok=True)
+    api.copy_warehouse(warehouse_path(), copy)
+    with connect(copy) as con:
+        link_connection(con, keep=True)
+        build_search(con, pinyin_of=NAMES)
+    return _kept_tables(copy)
+
+
+def test_delta_linkages_in_a_row_write_only_changes_and_equal_a_full_one(home, monkeypatch):
+    """Delta after delta: the rows a delta linkage writes as changes (person_index, persons,
+    linkage_records) and the person search it updates equal, with every other table, those of a full
+    linkage — so the next delta run reads what a full one would have left. Without the update of the search
+    (a stale person search) the comparison fails."""
+    api.link(incremental=True)
+    rows = _dibao(42)
+    for month, as_of, edit in (("m2", date(2025, 10, 31), lambda r: r.__delitem__(slice(5, 8))),
+                               ("m3", date(2025, 11, 30), lambda r: r[3].__setitem__(slice(0, 3), ["林建萍"] * 3)),
+                               ("m4", date(2025, 12, 31), lambda r: r.append(r[-1][:4] + ["济阳乡", "济阳村"]))):
+        edit(rows)
+        _snapshot(home, month, rows, as_of)
+        done = api.link(incremental=True)
+        assert done.delta, done.fallback
+        delta, full = _kept_tables(), _full_kept()
+        assert [t for t in delta if delta[t] != full[t]] == []
+    # the comparison sees a person search left as it was
+    rows[10][0] = rows[10][2] = "郑美玉新"
+    _snapshot(home, "m5", rows, date(2026, 1, 31))
+    with monkeypatch.context() as patch:
+        patch.setattr(api, "update_search", lambda con, pinyin_of=None: 0)
+        assert api.link(incremental=True).delta
+    assert _kept_tables() != _full_kept()
