@@ -154,6 +154,14 @@ def build_tables(lineage: pa.Table, part: Partition) -> tuple[pa.Table, pa.Table
         work.close()
 
 
+def _create(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, Any]]) -> None:
+    """Each (name, Arrow or a function giving it) as a table of that name, replacing any."""
+    for name, table in tables:
+        con.register("_linkage_out", table() if callable(table) else table)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _linkage_out")
+        con.unregister("_linkage_out")
+
+
 def write_tables(con: duckdb.DuckDBPyConnection, index: Any, persons: Any, expl: Any,
                  aux: dict[str, Any] | None = None) -> None:
     """Replace the three tables together: a reader sees the old linkage or the new, never half.
@@ -166,12 +174,8 @@ def write_tables(con: duckdb.DuckDBPyConnection, index: Any, persons: Any, expl:
         con.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
         for name in AUX_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {name}")
-        tables = [("person_index", index), ("persons", persons), ("link_explanations", expl),
-                  *((name, aux[name]) for name in AUX_TABLES if aux)]
-        for name, table in tables:
-            con.register("_linkage_out", table() if callable(table) else table)
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _linkage_out")
-            con.unregister("_linkage_out")
+        _create(con, [("person_index", index), ("persons", persons), ("link_explanations", expl),
+                      *((name, aux[name]) for name in AUX_TABLES if aux)])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -227,10 +231,7 @@ def write_changes(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnectio
         con.register("_linkage_out", added)
         con.execute(f"INSERT INTO {RECORDS} SELECT * FROM _linkage_out")
         con.unregister("_linkage_out")
-        for name, table in (("link_explanations", expl), *((n, aux[n]) for n in AUX_TABLES if n != RECORDS)):
-            con.register("_linkage_out", table() if callable(table) else table)
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _linkage_out")
-            con.unregister("_linkage_out")
+        _create(con, [("link_explanations", expl), *((n, aux[n]) for n in AUX_TABLES if n != RECORDS)])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
