@@ -52,6 +52,11 @@ def _setup(root: Path, scale: str, seed: int, db_name: str | None) -> Stack:
     import django
 
     django.setup()
+    # as gunicorn's master (preload_app, then pre_fork) and each web process (post_request): ops/heap.py
+    from jiuzhu.app import wsgi  # noqa: F401
+    from jiuzhu.app.ops import heap
+
+    heap.freeze()
     return stack
 
 
@@ -88,8 +93,16 @@ def _urls(client, page: str, clue_ids: list[str]) -> list[str]:  # type: ignore[
     return [URLS[page]]
 
 
+_handled = [0]  # pages this process answered, for ops/heap.py's freeze after the first ones
+
+
 def _get(client, url: str) -> str:  # type: ignore[no-untyped-def]
+    # here, not at the top: Django is set up in main()
+    from jiuzhu.app.ops import heap
+
     response = client.get(url)
+    _handled[0] += 1
+    heap.after_request(_handled[0])
     if response.status_code != 200:
         raise SystemExit(f"{url}: HTTP {response.status_code}")
     return response.content.decode()
@@ -107,7 +120,8 @@ def measure(personas, pages: tuple[str, ...], n: int, profile: str, top: int,  #
     from django.db import connection
 
     results: dict[str, dict[str, dict]] = {}
-    profiles = {page: cProfile.Profile() for page in pages} if profile else {}
+    # CPU time, as the table: a wall-clock profile counts PostgreSQL's time (a commit's fsync) as the page's own
+    profiles = {page: cProfile.Profile(time.process_time) for page in pages} if profile else {}
     for username, theirs in personas:
         client = _client(username)
         clue_ids = CLUE_LINK.findall(_get(client, URLS["clue_queue"]))[:50]
@@ -139,6 +153,8 @@ def measure(personas, pages: tuple[str, ...], n: int, profile: str, top: int,  #
         for page, prof in profiles.items():
             if not prof.getstats():
                 continue
+            if os.environ.get("PAGE_COST_DUMP"):
+                prof.dump_stats(f"{os.environ['PAGE_COST_DUMP']}-{page}.prof")
             out = io.StringIO()
             pstats.Stats(prof, stream=out).sort_stats(profile).print_stats(top)
             print(f"\n===== {page}: top {top} by {profile} time (profiled, so slower) =====")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from jiuzhu.app.ops import heap
 from jiuzhu.app.ops.logs import logging_config
 
 wsgi_app = "jiuzhu.app.wsgi:application"
@@ -30,3 +31,13 @@ accesslog = None  # the app's own request line (ops/logs.py) names URL patterns,
 _config = logging_config(os.environ.get("JIUZHU_LOG_FILE", ""))
 _config["loggers"]["gunicorn.error"] = {"level": "INFO", "handlers": ["main"], "propagate": False}
 logconfig_dict = _config
+
+
+def pre_fork(server, worker) -> None:  # noqa: ANN001 - gunicorn's hook
+    """The master freezes what it imported before forking a web process (ops/heap.py)."""
+    heap.freeze()
+
+
+def post_request(worker, req, environ, resp) -> None:  # noqa: ANN001 - gunicorn's hook
+    """A web process freezes its own caches once, after its first pages (ops/heap.py)."""
+    heap.after_request(worker.nr)
