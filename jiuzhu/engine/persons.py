@@ -6,6 +6,7 @@ writes after every linkage; a warehouse without it is searched by name and ID on
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -23,6 +24,7 @@ import pyarrow as pa
 
 from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.linkage import name_keys
+from jiuzhu.engine.warehouse import before_open, file_version, writer_waiting
 
 PERSON_VALUES = ("name", "id_number", "sex", "birth_date", "phone", "township", "village", "address")
 FIELD_NAMES = {
@@ -176,15 +178,29 @@ def verdict(level: str, weight: float) -> str:
 
 
 # A page's read attaches the warehouse file to an in-memory DuckDB kept per process rather than opening a
-# DuckDB of its own: making a DuckDB (its catalog of built-in functions) and closing it costs ≈ 20 ms of CPU,
-# attaching and detaching the file ≈ 4 ms. The file is still attached only while a page reads it (a writer
-# waits for no page that is done), so a process reads it one page at a time (the lock); reads neither nest
-# nor fork. A person's file reads a few rows by key: DuckDB's worker threads only add CPU to such a query
-# (≈ a quarter more, measured at county size), so it has a DuckDB of one thread; searches, which may scan a
-# column, keep DuckDB's threads.
+# DuckDB of its own: making a DuckDB (its catalog of built-in functions) and closing it costs ≈ 20 ms of CPU.
+# The file stays attached between pages (READ_ONLY): attaching it, its first use after (the row groups' and the
+# index's metadata) and detaching cost a person's file ≈ 10 ms of CPU, the look-up itself ≈ 1.5 ms. Kept only
+# while it is sure to be current and to hold up no writer:
+# - a kept attachment is used only while the file's size, time and inode (and its WAL's) are those it was
+#   attached at — while it is attached no other process can write it (DuckDB's shared lock), so this catches
+#   a file replaced (a restore) and a write in this process;
+# - a writer announces itself (warehouse/store.py `announced`: the linkage, an import, screening, batches):
+#   a read then lets go of the file after it, and reads attach only while they read until the writer is done;
+#   opening the file otherwise in this process (a writer, the CLI) first lets go of it (`_release_for`);
+# - a process that serves no page for KEEP_IDLE_SECONDS lets go of it (a thread of its own), so a writer
+#   that does not announce itself (DuckDB's own tools) waits at most that long while the pages are idle.
+# A process reads it one page at a time (the lock); reads neither nest nor fork. A person's file reads a few
+# rows by key: DuckDB's worker threads only add CPU to such a query (≈ a quarter more, measured at county
+# size), so it has a DuckDB of one thread; searches, which may scan a column, keep DuckDB's threads.
 _page_db: dict[tuple[int, bool], duckdb.DuckDBPyConnection] = {}  # (pid, one thread) → its DuckDB
 _page_db_lock = threading.Lock()
 _ATTACHED = "warehouse"
+KEEP_IDLE_SECONDS = 0.5
+_POLL_SECONDS = 0.1
+_kept: dict[tuple[int, bool], tuple[str, tuple | None]] = {}  # DuckDB → (file, file_version) kept attached
+_last_read: dict[tuple[int, bool], float] = {}
+_keeper: list[int] = [0]  # the process whose thread lets go of idle attachments
 
 
 def _page_duckdb(one_thread: bool) -> duckdb.DuckDBPyConnection:
@@ -194,6 +210,54 @@ def _page_duckdb(one_thread: bool) -> duckdb.DuckDBPyConnection:
     return _page_db[key]
 
 
+def _detach(key: tuple[int, bool]) -> None:
+    """Let go of the file (the lock held). A DuckDB that cannot is dropped: the next read makes another."""
+    _kept.pop(key, None)
+    db = _page_db.get(key)
+    if db is None:
+        return
+    try:
+        db.execute(f"DETACH {_ATTACHED}")
+    except duckdb.Error:
+        _page_db.pop(key, None)
+        db.close()
+
+
+def _release_for(path: Path) -> None:
+    """Before this process opens the warehouse at `path` otherwise: no attachment of it is kept."""
+    with _page_db_lock:
+        for key, (kept, _) in list(_kept.items()):
+            if kept == str(path):
+                _detach(key)
+
+
+before_open(_release_for)
+
+
+def _let_go_when_idle() -> None:
+    """The thread that lets go of a kept file after KEEP_IDLE_SECONDS without a read, or when a writer waits."""
+    pid = os.getpid()
+    while True:
+        time.sleep(_POLL_SECONDS)
+        with _page_db_lock:
+            if _keeper[0] != pid:
+                return
+            for key, (path, _) in list(_kept.items()):
+                if time.monotonic() - _last_read.get(key, 0) >= KEEP_IDLE_SECONDS or writer_waiting(Path(path)):
+                    _detach(key)
+            if not _kept:
+                _keeper[0] = 0
+                return
+
+
+def _keep(key: tuple[int, bool], path: str, version: tuple | None) -> None:
+    _kept[key] = (path, version)
+    _last_read[key] = time.monotonic()
+    if _keeper[0] != os.getpid():
+        _keeper[0] = os.getpid()
+        threading.Thread(target=_let_go_when_idle, name="warehouse-idle", daemon=True).start()
+
+
 def _close_before_fork() -> None:
     """A DuckDB does not survive a fork: a child that ends normally would close the copy, whose threads are
     the parent's, and crash. Closed before any fork (after the read under way, if one is), made again after."""
@@ -201,10 +265,29 @@ def _close_before_fork() -> None:
     for db in _page_db.values():
         db.close()
     _page_db.clear()
+    _kept.clear()
 
 
 os.register_at_fork(before=_close_before_fork, after_in_parent=_page_db_lock.release,
                     after_in_child=_page_db_lock.release)
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    """The idle thread is a daemon: stopped inside DuckDB at the interpreter's end, it would abort the process
+    (a C++ unwind through DuckDB). Its next turn finds it is no longer the keeper and ends without DuckDB."""
+    with _page_db_lock:
+        _keeper[0] = 0
+        for db in _page_db.values():
+            db.close()
+        _page_db.clear()
+        _kept.clear()
+
+
+def kept_attached() -> list[str]:
+    """The warehouse files this process keeps attached between reads (for tests and diagnostics)."""
+    with _page_db_lock:
+        return sorted({path for (pid, _), (path, _) in _kept.items() if pid == os.getpid()})
 
 
 @contextmanager
@@ -216,28 +299,34 @@ def reader(path: Path | None = None, wait_seconds: float = 2.0, *,
     if not target.exists():
         raise WarehouseUnavailable("数据仓库尚未建立，请先导入名单并运行筛查")
     deadline = time.monotonic() + wait_seconds
+    key = (os.getpid(), one_thread)
     with _page_db_lock:
+        waiting = writer_waiting(target)
+        if key in _kept and (waiting or _kept[key] != (str(target), file_version(target))):
+            _detach(key)
         db = _page_duckdb(one_thread)
-        quoted = str(target).replace("'", "''")
-        while True:
-            try:
-                db.execute(f"ATTACH '{quoted}' AS {_ATTACHED} (READ_ONLY)")
-                break
-            except duckdb.Error as err:
-                if time.monotonic() > deadline:
-                    raise WarehouseUnavailable("数据仓库暂时无法读取（可能正在导入），请稍后刷新") from err
-                time.sleep(0.1)
+        if key not in _kept:
+            quoted = str(target).replace("'", "''")
+            while True:
+                try:
+                    db.execute(f"ATTACH '{quoted}' AS {_ATTACHED} (READ_ONLY)")
+                    break
+                except duckdb.Error as err:
+                    if time.monotonic() > deadline:
+                        raise WarehouseUnavailable("数据仓库暂时无法读取（可能正在导入），请稍后刷新") from err
+                    time.sleep(0.1)
+            # the file as attached: no other process writes it while the shared lock is held
+            _kept[key] = (str(target), file_version(target))
         con = db.cursor()
         try:
             con.execute(f"USE {_ATTACHED}")
             yield con
         finally:
             con.close()
-            try:
-                db.execute(f"DETACH {_ATTACHED}")
-            except duckdb.Error:  # never keep the file: drop this DuckDB, the next read makes another
-                _page_db.pop((os.getpid(), one_thread), None)
-                db.close()
+            if waiting or key not in _page_db:
+                _detach(key)
+            else:
+                _keep(key, *_kept[key])
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -16,6 +16,7 @@ from jiuzhu.engine.screening.backends import DuckBackend, SparkBackend
 from jiuzhu.engine.screening.findings import ScreenResult
 from jiuzhu.engine.screening.ruleset import RuleSetting
 from jiuzhu.engine.screening.runner import DEFAULT_MONTHLY_WAGE_FEN, Progress, no_progress, run
+from jiuzhu.engine.warehouse import announced, open_file
 
 
 def memory_limit_mb() -> int:
@@ -59,11 +60,12 @@ def screen(as_of: date | None = None, *, engine: str = "duckdb", rules: Iterable
         as_of = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     if warehouse is None:
         warehouse = warehouse_path()
-    con = duckdb.connect(str(warehouse))
-    con.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
-    try:
-        return screen_connection(con, as_of, engine=engine, rules=rules, settings=settings,
-                                 monthly_wage_fen=monthly_wage_fen, spark=spark, spark_master=spark_master,
-                                 progress=progress, scratch=Path(f"{warehouse}.screen-scratch"))
-    finally:
-        con.close()
+    with announced(Path(warehouse)):  # pages keeping the file attached let go of it (warehouse/store.py)
+        con = open_file(Path(warehouse))
+        con.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
+        try:
+            return screen_connection(con, as_of, engine=engine, rules=rules, settings=settings,
+                                     monthly_wage_fen=monthly_wage_fen, spark=spark, spark_master=spark_master,
+                                     progress=progress, scratch=Path(f"{warehouse}.screen-scratch"))
+        finally:
+            con.close()

@@ -30,13 +30,22 @@ from jiuzhu.engine.warehouse.batches import (
 )
 from jiuzhu.engine.warehouse.retention import LINKAGE_COPIES, purge_batches, purge_person, superseded_before
 from jiuzhu.engine.warehouse.schema import SCHEMA_VERSION, ensure_schema
-from jiuzhu.engine.warehouse.store import WarehouseBusy, connect, file_version
+from jiuzhu.engine.warehouse.store import (
+    WarehouseBusy,
+    announced,
+    before_open,
+    connect,
+    file_version,
+    open_file,
+    writer_waiting,
+)
 from jiuzhu.engine.warehouse.version import WarehouseTooNew, migrate_warehouse
 
 __all__ = ["LINKAGE_COPIES", "REJECTION_COLUMNS", "SCHEMA_VERSION", "STATE_NAMES", "BatchRow", "BatchStateError",
-           "WarehouseBusy", "WarehouseTooNew", "Withdrawn", "batch_id", "confirm", "connect", "create_staging",
+           "WarehouseBusy", "WarehouseTooNew", "Withdrawn", "announced", "batch_id", "before_open", "confirm",
+           "connect", "create_staging",
            "current_snapshot",
            "drop_staging", "ensure_schema", "existing_batches", "file_sha256", "file_version", "hold_below",
-           "insert_batch", "insert_table", "leave_out", "list_batches", "migrate_warehouse",
+           "insert_batch", "insert_table", "leave_out", "list_batches", "migrate_warehouse", "open_file",
            "purge_batches", "purge_person", "records_table", "rejections", "stage_rejections", "superseded_before",
-           "unstage", "unstage_rejections", "withdraw", "withdrawn_counts"]
+           "unstage", "unstage_rejections", "withdraw", "withdrawn_counts", "writer_waiting"]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,20 +36,70 @@ def file_version(path: Path | None = None) -> tuple | None:
     return str(target), tuple((s.st_size, s.st_mtime_ns, s.st_ino) for s in stats)
 
 
+# The web processes keep the file attached read-only between pages (engine/persons.py `reader`), which holds
+# DuckDB's shared lock on it. A writer says it is waiting by a file of its own in this directory beside the
+# warehouse (named by its process id, so a crashed writer's is recognised and removed); a reader seeing one
+# lets go of the file at once and attaches only while a page reads, as before, until none is left. Opening
+# the file in the same process first calls the hooks registered here: DuckDB refuses a second handle on a file
+# a process has attached ("Unique file handle conflict").
+_before_open: list[Callable[[Path], None]] = []
+_flag_numbers = itertools.count()
+
+
+def before_open(hook: Callable[[Path], None]) -> None:
+    """`hook(path)` runs before this process opens the warehouse at `path` (`open_file`)."""
+    _before_open.append(hook)
+
+
+def _writers(target: Path) -> Path:
+    return target.with_name(f".{target.name}.writers")
+
+
+def writer_waiting(path: Path | None = None) -> bool:
+    """Whether a process (alive) is writing the warehouse or waiting to."""
+    folder = _writers(path or warehouse_path())
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    for name in names:
+        try:
+            os.kill(int(name.split("-", 1)[0]), 0)
+            return True
+        except PermissionError:  # alive, another user's
+            return True
+        except (ValueError, ProcessLookupError):  # a crashed writer's flag
+            (folder / name).unlink(missing_ok=True)
+    return False
+
+
 @contextmanager
-def connect(path: Path | None = None, *, read_only: bool = False,
-            wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection that is closed on exit; waits (up to `wait_seconds`, default LOCK_WAIT_SECONDS) while
-    another process writes the file."""
+def announced(path: Path | None = None) -> Iterator[None]:
+    """While this is open, readers that keep the file attached let go of it (see above)."""
     target = path or warehouse_path()
-    if read_only and not target.exists():
-        read_only = False  # nothing to read yet: create it (empty schema) instead of failing
+    flag = _writers(target) / f"{os.getpid()}-{threading.get_ident()}-{next(_flag_numbers)}"
+    try:
+        flag.parent.mkdir(exist_ok=True)
+        flag.touch()
+    except OSError:  # a directory we cannot write: readers then hold the file only while a page reads
+        flag = None
+    try:
+        yield
+    finally:
+        if flag is not None:
+            flag.unlink(missing_ok=True)
+
+
+def open_file(target: Path, *, read_only: bool = False, wait_seconds: float | None = None) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, waiting (up to `wait_seconds`, default LOCK_WAIT_SECONDS) while another process holds
+    the file; a writer should be `announced`."""
+    for hook in _before_open:
+        hook(target)
     deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds)
     delay = 0.05
     while True:
         try:
-            con = duckdb.connect(str(target), read_only=read_only)
-            break
+            return duckdb.connect(str(target), read_only=read_only)
         except duckdb.IOException as err:
             if "lock" not in str(err).lower() or time.monotonic() > deadline:
                 if "lock" in str(err).lower():
@@ -54,9 +107,27 @@ def connect(path: Path | None = None, *, read_only: bool = False,
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
-    try:
-        if not read_only:
+
+
+@contextmanager
+def connect(path: Path | None = None, *, read_only: bool = False,
+            wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection that is closed on exit; waits (up to `wait_seconds`, default LOCK_WAIT_SECONDS) while
+    another process writes the file (or, for a writer, while pages read it)."""
+    target = path or warehouse_path()
+    if read_only and not target.exists():
+        read_only = False  # nothing to read yet: create it (empty schema) instead of failing
+    if read_only:
+        con = open_file(target, read_only=True, wait_seconds=wait_seconds)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    with announced(target):
+        con = open_file(target, wait_seconds=wait_seconds)
+        try:
             ensure_schema(con)
-        yield con
-    finally:
-        con.close()
+            yield con
+        finally:
+            con.close()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
@@ -11,12 +15,15 @@ import duckdb
 import pytest
 
 from jiuzhu.engine import persons
+from jiuzhu.engine.warehouse import announced, connect, open_file, writer_waiting
 from tests.fixtures.warehouse import ID_A, build_person_warehouse
 
 
 @pytest.fixture
 def warehouse(tmp_path):
-    return build_person_warehouse(tmp_path / "warehouse.duckdb")
+    path = build_person_warehouse(tmp_path / "warehouse.duckdb")
+    yield path
+    persons._release_for(path)  # kept attached between reads: not into the next test
 
 
 @pytest.mark.parametrize(("text", "kind"), [
@@ -91,18 +98,91 @@ def test_every_linkage_comparison_has_a_chinese_name():
 
 WRITE_ROW = ("import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
              "c.execute(\"UPDATE persons SET name = '郑小梅' WHERE person_key = 'pA'\"); c.close()")
+# A writer of the platform: it announces itself (warehouse/store.py) and waits for the file.
+RENAME = """
+import sys
+from pathlib import Path
+from jiuzhu.engine.warehouse import connect
+with connect(Path(sys.argv[1]), wait_seconds=30) as c:
+    c.execute("UPDATE persons SET name = ? WHERE person_key = 'pA'", [sys.argv[2]])
+    c.execute("UPDATE person_records SET name = ? WHERE person_key = 'pA'", [sys.argv[2]])
+"""
 
 
-def test_a_page_holds_the_warehouse_only_while_it_reads(warehouse):
-    """Reads attach the file to the process's one DuckDB and detach it after: another process writes it between
-    two reads, and while a read holds it, that process waits (DuckDB's lock), as with a connection of its own."""
-    persons.person_file("pA", path=warehouse)
-    assert subprocess.run([sys.executable, "-c", WRITE_ROW, str(warehouse)], capture_output=True).returncode == 0
+def _name(path) -> str:
+    return persons.person_file("pA", path=path).person.name
+
+
+def test_a_read_holds_the_warehouse_against_other_writers(warehouse):
     with persons.reader(warehouse) as con:
         assert con.execute("SELECT name FROM persons WHERE person_key = 'pA'").fetchone() == ("郑小梅",)
         held = subprocess.run([sys.executable, "-c", WRITE_ROW, str(warehouse)], capture_output=True, text=True)
         assert held.returncode == 1 and "lock" in held.stderr
-    assert [h.person_key for h in persons.search("郑小梅 1237", path=warehouse)] == ["pA"]
+
+
+def test_the_file_is_kept_attached_between_reads_and_let_go_when_idle(warehouse):
+    """Kept between pages; a process that serves no page lets go of it, so even a writer that does not announce
+    itself (DuckDB's own tools) gets it."""
+    assert _name(warehouse) == "郑小梅"
+    assert persons.kept_attached() == [str(warehouse)]
+    deadline = time.monotonic() + 10
+    while persons.kept_attached() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert persons.kept_attached() == []
+    assert subprocess.run([sys.executable, "-c", WRITE_ROW, str(warehouse)], capture_output=True).returncode == 0
+
+
+def test_a_busy_process_lets_go_of_the_file_for_a_writer_and_reads_what_it_wrote(warehouse, monkeypatch):
+    """Pages read without a pause (never idle): the writer announces itself, the reads let go of the file, and
+    the first read after the write shows it (a kept attachment never serves the file as it was)."""
+    monkeypatch.setattr(persons, "KEEP_IDLE_SECONDS", 3600)
+    assert _name(warehouse) == "郑小梅"
+    writer = subprocess.Popen([sys.executable, "-c", RENAME, str(warehouse), "郑新梅"], stderr=subprocess.PIPE,
+                              text=True)
+    names = set()
+    while writer.poll() is None:
+        with contextlib.suppress(persons.WarehouseUnavailable):  # the writer holds it longer than a page waits
+            names.add(_name(warehouse))
+    assert (writer.returncode, writer.stderr.read()) == (0, "")
+    assert names <= {"郑小梅", "郑新梅"}
+    assert _name(warehouse) == "郑新梅"
+    assert persons.kept_attached() == [str(warehouse)]
+
+
+def test_a_write_in_this_process_is_read_after(warehouse, monkeypatch):
+    monkeypatch.setattr(persons, "KEEP_IDLE_SECONDS", 3600)
+    assert _name(warehouse) == "郑小梅"
+    assert persons.kept_attached() == [str(warehouse)]
+    with connect(warehouse) as con:  # lets go of the kept attachment first (DuckDB's lock does not stop it)
+        assert persons.kept_attached() == []
+        con.execute("UPDATE persons SET name = '郑新梅' WHERE person_key = 'pA'")
+        con.execute("UPDATE person_records SET name = '郑新梅' WHERE person_key = 'pA'")
+    assert _name(warehouse) == "郑新梅"
+
+
+def test_a_replaced_file_is_read_anew(warehouse, tmp_path, monkeypatch):
+    """A restore puts another file in place: the kept attachment (of the old file) is not read again."""
+    monkeypatch.setattr(persons, "KEEP_IDLE_SECONDS", 3600)
+    other = tmp_path / "copy.duckdb"
+    shutil.copy(warehouse, other)
+    with duckdb.connect(str(other)) as con:
+        con.execute("UPDATE person_records SET name = '郑新梅' WHERE person_key = 'pA'")
+        con.execute("UPDATE persons SET name = '郑新梅' WHERE person_key = 'pA'")
+    assert _name(warehouse) == "郑小梅"
+    os.replace(other, warehouse)
+    assert _name(warehouse) == "郑新梅"
+
+
+def test_a_crashed_writers_announcement_is_removed(warehouse):
+    flags = warehouse.with_name(f".{warehouse.name}.writers")
+    flags.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (flags / f"{int(dead.stdout)}-1-0").touch()
+    assert not writer_waiting(warehouse)
+    assert list(flags.iterdir()) == []
+    with announced(warehouse):
+        assert writer_waiting(warehouse)
+    assert not writer_waiting(warehouse)
 
 
 def test_reads_from_threads_at_once_each_get_their_answer(warehouse):
@@ -120,6 +200,7 @@ FORK_AFTER_READ = """
 import os, sys
 from pathlib import Path
 from jiuzhu.engine import persons
+from jiuzhu.engine.warehouse import announced, connect, open_file, writer_waiting
 path = Path(sys.argv[1])
 persons.search("zengguofan", path=path)
 pid = os.fork()
@@ -148,7 +229,7 @@ def _file(path) -> tuple:
 
 def test_person_records_is_indexed_on_the_person(warehouse):
     """(DuckDB scans a table this small rather than use the index; on a county's it looks the person up.)"""
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = open_file(warehouse, read_only=True)
     assert con.execute("SELECT table_name, expressions FROM duckdb_indexes()").fetchall() == [
         ("person_records", "[person_key]")]
     con.close()
@@ -163,7 +244,7 @@ def test_a_warehouse_of_an_older_layout_gives_the_same_person_file(warehouse, tm
     """The person file reads the tables linkage writes without first asking which exist: each older layout
     still gives the same file (no links where none were kept)."""
     expected = _file(warehouse)
-    con = duckdb.connect(str(warehouse))
+    con = open_file(warehouse)
     con.execute(older)
     con.close()
     person, records, links = expected
@@ -176,7 +257,7 @@ def test_a_person_search_rebuild_that_fails_keeps_the_previous_tables_and_index(
     an error; a kill -9 is rolled back by DuckDB's log the same way) leaves the previous ones, still read."""
     expected = _file(warehouse)
     monkeypatch.setattr(persons, "PERSON_RECORDS_INDEX", "CREATE INDEX broken ON no_such_table (x)")
-    con = duckdb.connect(str(warehouse))
+    con = open_file(warehouse)
     con.execute("DELETE FROM person_index WHERE record_id = 'b2:S:9'")
     with pytest.raises(duckdb.CatalogException):
         persons.build_search(con)
