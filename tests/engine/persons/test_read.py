@@ -149,6 +149,26 @@ def test_a_busy_process_lets_go_of_the_file_for_a_writer_and_reads_what_it_wrote
     assert persons.kept_attached() == [str(warehouse)]
 
 
+NEW_SNAPSHOT = """
+import sys
+from pathlib import Path
+from jiuzhu.engine.warehouse import connect
+with connect(Path(sys.argv[1]), wait_seconds=30) as c:
+    c.execute("UPDATE batches SET as_of = DATE '2026-06-30' WHERE batch_id = 'b1'")
+"""
+
+
+def test_a_new_snapshot_date_is_read_after(warehouse, monkeypatch):
+    """The batches' dates and which are current are kept per version of the file, not past a write."""
+    monkeypatch.setattr(persons, "KEEP_IDLE_SECONDS", 3600)
+    dates = {r.file: r.as_of for r in persons.person_file("pA", path=warehouse).records}
+    assert dates["低保.xlsx"] != date(2026, 6, 30)
+    done = subprocess.run([sys.executable, "-c", NEW_SNAPSHOT, str(warehouse)], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+    dates = {r.file: r.as_of for r in persons.person_file("pA", path=warehouse).records}
+    assert dates["低保.xlsx"] == date(2026, 6, 30)
+
+
 def test_a_write_in_this_process_is_read_after(warehouse, monkeypatch):
     monkeypatch.setattr(persons, "KEEP_IDLE_SECONDS", 3600)
     assert _name(warehouse) == "郑小梅"
