@@ -93,5 +93,6 @@ def logging_config(log_file: str = "", level: str = "INFO") -> dict:
         "loggers": {
             "jiuzhu.request": {"level": level, "handlers": ["main"], "propagate": False},
             "jiuzhu.ops": {"level": "INFO", "handlers": ["main"], "propagate": False},
+            "jiuzhu.app.jobs": {"level": "INFO", "handlers": ["main"], "propagate": False},  # the worker's jobs
         },
     }

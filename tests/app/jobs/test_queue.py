@@ -81,6 +81,9 @@ def test_jiuzhu_worker_once_runs_the_queue(capsys):
 
 
 def test_the_worker_logs_each_job_by_id_and_kind_only(caplog):
+    import logging
+
+    assert logging.getLogger("jiuzhu.app.jobs.queue").isEnabledFor(logging.INFO)  # settings.LOGGING keeps them
     job = submit(JobKind.IMPORT, {"upload_id": 0})  # no such upload: the job fails, the worker goes on
     with caplog.at_level("INFO", logger="jiuzhu.app.jobs.queue"):
         assert work(once=True) == 1
