@@ -25,6 +25,7 @@ import pyarrow as pa
 from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.linkage import name_keys
 from jiuzhu.engine.warehouse import before_open, file_version, writer_waiting
+from jiuzhu.engine.warehouse import table_names as _tables
 
 PERSON_VALUES = ("name", "id_number", "sex", "birth_date", "phone", "township", "village", "address")
 FIELD_NAMES = {
@@ -327,13 +328,6 @@ def reader(path: Path | None = None, wait_seconds: float = 2.0, *,
                 _detach(key)
             else:
                 _keep(key, *_kept[key])
-
-
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Base tables of the file (duckdb_tables(): a page asks once; information_schema also lists views and
-    costs several times more)."""
-    return {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
 
 
 def _initials(pinyin: str) -> str:

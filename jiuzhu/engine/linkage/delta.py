@@ -40,6 +40,7 @@ from jiuzhu.engine.linkage.features import (
 from jiuzhu.engine.linkage.scoring import paired_with
 from jiuzhu.engine.linkage.store import AUX_TABLES, DELTA, FEATURES, GUARD, NAME_TF, NAMES, RECORDS
 from jiuzhu.engine.region import current_region
+from jiuzhu.engine.warehouse import table_names
 
 
 def _content(work: duckdb.DuckDBPyConnection) -> str:
@@ -67,11 +68,6 @@ def kept_tables(work: duckdb.DuckDBPyConnection, features: pa.Table, name_tf: pa
     summary = json.dumps(_summary(work, population, code), ensure_ascii=False)
     return {RECORDS: lambda: work.sql(_content(work)).to_arrow_reader(), FEATURES: features, NAME_TF: name_tf,
             GUARD: guard, NAMES: names, DELTA: pa.table({"summary": [summary]})}
-
-
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
 
 
 # The values of a changed record that a residue feature or a blocking rule could read, computed as
@@ -137,7 +133,7 @@ def reuse(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection,
           code: str) -> tuple[tuple[pa.Table, pa.Table, int, pa.Table, pa.Table] | None, str]:
     """(features, name_tf, population, guard, names) of ``work``'s lineage, read from the stored linkage
     with the record ids of now — exactly what derive_in would give — or None; and why not."""
-    if not set(AUX_TABLES) <= _tables(con):
+    if not set(AUX_TABLES) <= table_names(con):
         return None, "无上次关联的中间结果"
     [(summary,)] = con.execute(f"SELECT summary FROM {DELTA}").fetchall()
     before = json.loads(summary)

@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from jiuzhu.engine.linkage.clustering import Partition
-from jiuzhu.engine.warehouse import LINKAGE_COPIES
+from jiuzhu.engine.warehouse import LINKAGE_COPIES, table_names
 
 # What a record of a person without ID says, independent of the file it came in: the source type
 # and the main subject's values (sources.md §2) with the court's case numbers. Record ids name the
@@ -208,9 +208,7 @@ def write_changes(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnectio
     ``write_tables``; the same rows (not in the same physical order). A record's content under its id never
     changes (a purge, the only edit, drops the stored tables), so its stored row stays when id and digest
     are the same. False (nothing written) when a table is missing: then ``write_tables``."""
-    have = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
-    if not {"person_index", "persons", RECORDS} <= have:
+    if not {"person_index", "persons", RECORDS} <= table_names(con):
         return False
     index = work.sql("FROM out_index").to_arrow_table()
     persons = work.sql("FROM out_persons").to_arrow_table()

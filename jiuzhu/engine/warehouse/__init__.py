@@ -37,6 +37,7 @@ from jiuzhu.engine.warehouse.store import (
     connect,
     file_version,
     open_file,
+    table_names,
     writer_waiting,
 )
 from jiuzhu.engine.warehouse.version import WarehouseTooNew, migrate_warehouse
@@ -48,4 +49,4 @@ __all__ = ["LINKAGE_COPIES", "REJECTION_COLUMNS", "SCHEMA_VERSION", "STATE_NAMES
            "drop_staging", "ensure_schema", "existing_batches", "file_sha256", "file_version", "hold_below",
            "insert_batch", "insert_table", "leave_out", "list_batches", "migrate_warehouse", "open_file",
            "purge_batches", "purge_person", "records_table", "rejections", "stage_rejections", "superseded_before",
-           "unstage", "unstage_rejections", "withdraw", "withdrawn_counts", "writer_waiting"]
+           "table_names", "unstage", "unstage_rejections", "withdraw", "withdrawn_counts", "writer_waiting"]

@@ -22,6 +22,13 @@ class WarehouseBusy(Exception):  # noqa: N818
     """Another process holds the warehouse file for longer than we wait."""
 
 
+def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The base tables of the database `con` uses (duckdb_tables(): information_schema also lists views and
+    costs several times more; a page asks once)."""
+    return {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+
+
 def file_version(path: Path | None = None) -> tuple | None:
     """What changes whenever anything writes the warehouse: path, and size, modification time and inode of
     the file and its write-ahead log; None when there is no file. For answers kept while it is unchanged."""
