@@ -13,8 +13,6 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
-
 _DATA = Path(__file__).parent / "data"
 
 # The middle dot of minority and foreign names is typed many ways.
@@ -185,6 +183,9 @@ def surname(name: object) -> str:
 
 
 def _syllables(text: str) -> list[str]:
+    # here, not at the top: pypinyin's dictionaries take ≈ 0.5 s to load (a run whose linkage is kept reads no sound)
+    from pypinyin import Style, lazy_pinyin
+
     out: list[str] = []
     for part in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: re.findall(r"[A-Za-z0-9]+", s)):
         part = part.lower()

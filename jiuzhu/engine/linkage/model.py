@@ -8,10 +8,11 @@ Every SQL condition uses only functions both engines share (``=``, ``levenshtein
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import splink.comparison_level_library as cll
-import splink.comparison_library as cl
-from splink import SettingsCreator
+if TYPE_CHECKING:
+    from splink import SettingsCreator
+
 
 # A pair is linked when its match weight reaches this (log2 Bayes factor, prior included).
 MATCH_WEIGHT_THRESHOLD = 2.0
@@ -305,6 +306,9 @@ def u_of(level: Level, population: int) -> float | None:
 
 
 def _level(level: Level, population: int):
+    # here, not at the top: Splink and sqlglot load in ≈ 0.4–0.6 s, only a run that scores pairs pays for them
+    import splink.comparison_level_library as cll
+
     lv = cll.CustomLevel(level.sql if level.sql != "ELSE" else "ELSE", label_for_charts=level.label)
     if level.null:
         return lv.configure(is_null_level=True)
@@ -316,6 +320,10 @@ def _level(level: Level, population: int):
 
 def settings(link_type: str, population: int) -> SettingsCreator:
     """Splink settings for ``link_only`` (residue × ID records) or ``dedupe_only`` (residue)."""
+    # here, not at the top: Splink loads in ≈ 0.4–0.6 s (see _level)
+    import splink.comparison_library as cl
+    from splink import SettingsCreator
+
     return SettingsCreator(
         link_type=link_type,
         comparisons=[

@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from pypinyin import Style, lazy_pinyin
-
 from jiuzhu.engine.identity import names, pseudonyms
 
 
@@ -25,6 +23,9 @@ _SYLLABLES: dict[str, str] = {}  # character → toneless syllable (a region hol
 def _syllable(char: str) -> str:
     syllable = _SYLLABLES.get(char)
     if syllable is None:
+        # here, not at the top: pypinyin's dictionaries load in ≈ 0.5 s, only for a run that derives names
+        from pypinyin import Style, lazy_pinyin
+
         syllable = _SYLLABLES[char] = "".join(lazy_pinyin(char, style=Style.NORMAL, errors="ignore")).lower()
     return syllable
 

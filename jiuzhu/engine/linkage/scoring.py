@@ -17,7 +17,6 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from splink import DuckDBAPI, Linker
 
 from jiuzhu.engine.linkage.model import (
     BLOCKING_RULES,
@@ -49,6 +48,9 @@ class Edge:
 
 
 def _db_api(engine: str, spark: Any = None, connection: duckdb.DuckDBPyConnection | None = None):
+    # here, not at the top: Splink and sqlglot load in ≈ 0.4–0.6 s, and a run whose linkage is kept scores nothing
+    from splink import DuckDBAPI
+
     if engine == "duckdb":
         # In the caller's DuckDB when given: one memory cap and spill folder for the whole linkage.
         return DuckDBAPI(connection) if connection is not None else DuckDBAPI()
@@ -73,6 +75,8 @@ def _register(db_api, table: pa.Table, lake: Path | None):
 
 def _predict(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Table, population: int,
              floor: float, chunk_rows: int = SCORE_CHUNK_ROWS) -> list[dict]:
+    from splink import DuckDBAPI  # here, not at the top: see _db_api
+
     lake = None if isinstance(db_api, DuckDBAPI) else lake_dir()
     try:
         return _predict_in(db_api, tables, link_type, name_tf, population, floor, chunk_rows, lake)
@@ -83,6 +87,8 @@ def _predict(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Table, 
 
 def _predict_in(db_api, tables: list[pa.Table], link_type: str, name_tf: pa.Table, population: int,
                 floor: float, chunk_rows: int, lake: Path | None) -> list[dict]:
+    from splink import DuckDBAPI, Linker  # here, not at the top: see _db_api
+
     inputs = [_register(db_api, t, lake) for t in tables]
     # Fixed settings: skip Splink's validation, which only logs doubtful columns (≈ 0.5 s of SQL parsing).
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings(link_type, population), log_level=None,
