@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from contextlib import nullcontext
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -167,7 +168,9 @@ def test_concurrent_writers_keep_one_chain(alice, capsys):
     def write(k: int) -> None:
         try:
             for i in range(10):
-                audit.record(None, "view", object_type="t", object_id=f"{k}-{i}")
+                # half inside a caller's transaction, half on their own (audit._append_postgresql's two ways)
+                with transaction.atomic() if (k + i) % 2 else nullcontext():
+                    audit.record(None, "view", object_type="t", object_id=f"{k}-{i}")
         finally:
             connections.close_all()
 
