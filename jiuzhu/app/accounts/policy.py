@@ -269,7 +269,7 @@ URLS: dict[str, str | dict[str, str]] = {
 
 
 def role_allows(user, action: str) -> bool:
-    """The table's answer for the user's unit kind and role, before any object."""
+    """The table's answer for the user's unit kind and role, before any object (a function of ``role_key``)."""
     rule = POLICY[action]
     profile = profile_of(user)
     if profile is None:
@@ -277,6 +277,16 @@ def role_allows(user, action: str) -> bool:
     if not profile.role_fits_unit or not profile.unit.active or not user.is_active:
         return False
     return profile.role in (rule.procuratorate if profile.unit.is_procuratorate else rule.partner)
+
+
+def role_key(user) -> tuple | None:
+    """Everything ``role_allows`` reads of the user (None: no profile), so that what depends on the role alone
+    (the menu) can be kept per key: two users with equal keys are allowed the same actions. Change it with
+    ``role_allows``."""
+    profile = profile_of(user)
+    if profile is None:
+        return None
+    return profile.role, profile.unit.is_procuratorate, profile.unit.active, user.is_active
 
 
 @cache

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from jiuzhu.app.accounts import policy
-from jiuzhu.app.accounts.access import profile_of
 
 # (label, url name): shown when the policy table lets the user's role take the URL's action.
 ENTRIES: tuple[tuple[str, str], ...] = (
@@ -32,8 +32,23 @@ ENTRIES: tuple[tuple[str, str], ...] = (
 
 
 def menu_for(user) -> list[tuple[str, str]]:
-    if profile_of(user) is None:
+    """The entries the user's role may open, with their addresses. Worked out once per process for each
+    ``policy.role_key`` (the role rules read nothing else) and URL prefix and configuration (what
+    ``reverse`` reads): it was ≈ 19 rule checks and 9 reverses on every page."""
+    key = policy.role_key(user)
+    if key is None:
         return []
+    where = (key, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    items = _MENUS.get(where)
+    if items is None:
+        items = _MENUS[where] = tuple(_entries(user))
+    return list(items)
+
+
+_MENUS: dict[tuple, tuple[tuple[str, str], ...]] = {}
+
+
+def _entries(user) -> list[tuple[str, str]]:
     items = []
     for label, name in ENTRIES:
         if not policy.role_allows(user, policy.URLS.get(name, "settings")):
