@@ -18,11 +18,13 @@ namesake was born between the two dates (the eligible-namesake counts would chan
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jiuzhu.engine.linkage.edges import changed_rows
 from jiuzhu.engine.linkage.features import (
     FEATURE_COLUMNS,
     MIN_POPULATION,
@@ -38,7 +40,7 @@ from jiuzhu.engine.linkage.features import (
     records_sql,
 )
 from jiuzhu.engine.linkage.scoring import paired_with
-from jiuzhu.engine.linkage.store import AUX_TABLES, DELTA, FEATURES, GUARD, NAME_TF, NAMES, RECORDS
+from jiuzhu.engine.linkage.store import AUX_TABLES, DELTA, EDGES, FEATURES, GUARD, NAME_TF, NAMES, RECORDS
 from jiuzhu.engine.region import current_region
 from jiuzhu.engine.warehouse import table_names
 
@@ -63,11 +65,11 @@ def _summary(work: duckdb.DuckDBPyConnection, population: int, code: str) -> dic
 
 
 def kept_tables(work: duckdb.DuckDBPyConnection, features: pa.Table, name_tf: pa.Table, population: int,
-                guard: pa.Table, names: pa.Table, code: str) -> dict:
+                edges: pa.Table, guard: pa.Table, names: pa.Table, code: str) -> dict:
     """The auxiliary tables of a linkage of ``work``'s lineage (functions or Arrow, for write_tables)."""
     summary = json.dumps(_summary(work, population, code), ensure_ascii=False)
     return {RECORDS: lambda: work.sql(_content(work)).to_arrow_reader(), FEATURES: features, NAME_TF: name_tf,
-            GUARD: guard, NAMES: names, DELTA: pa.table({"summary": [summary]})}
+            GUARD: guard, NAMES: names, EDGES: edges, DELTA: pa.table({"summary": [summary]})}
 
 
 # The values of a changed record that a residue feature or a blocking rule could read, computed as
@@ -129,10 +131,23 @@ def _reaching(scratch: duckdb.DuckDBPyConnection) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What a delta linkage reads of the stored one, under the record ids of now."""
+
+    features: pa.Table  # exactly what derive_in would give
+    name_tf: pa.Table
+    population: int
+    guard: pa.Table
+    names: pa.Table  # (name, pinyin) of the names seen then
+    edges: pa.Table | None  # the scored pairs (edges.edges_table) as a full scoring finds them, but …
+    again: list[str]  # … those of these records, to be scored again (edges.rescored); edges None: score all
+
+
 def reuse(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection,
-          code: str) -> tuple[tuple[pa.Table, pa.Table, int, pa.Table, pa.Table] | None, str]:
-    """(features, name_tf, population, guard, names) of ``work``'s lineage, read from the stored linkage
-    with the record ids of now — exactly what derive_in would give — or None; and why not."""
+          code: str) -> tuple[Stored | None, str]:
+    """What ``work``'s lineage's linkage reads, from the stored linkage with the record ids of now — exactly
+    what derive_in and the scoring would give — or None; and why not."""
     if not set(AUX_TABLES) <= table_names(con):
         return None, "无上次关联的中间结果"
     [(summary,)] = con.execute(f"SELECT summary FROM {DELTA}").fetchall()
@@ -164,24 +179,44 @@ def reuse(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection,
     # The stored features under the record ids of now: the k-th record of a content then is the k-th now
     # (the same content gives the same features: which of equal records gets which id changes nothing).
     work.register("_feat", con.sql(f"FROM {FEATURES}").to_arrow_table())
-    renamed = work.sql("""
+    work.execute("""CREATE OR REPLACE TEMP TABLE id_map AS
         WITH o AS (SELECT content_h, record_id,
                           row_number() OVER (PARTITION BY content_h ORDER BY record_id) AS k FROM old_h),
              n AS (SELECT content_h, record_id,
                           row_number() OVER (PARTITION BY content_h ORDER BY record_id) AS k FROM new_h)
-        SELECT f.* REPLACE (n.record_id AS unique_id), n.record_id IS NULL AS lost
-        FROM _feat f LEFT JOIN o ON o.record_id = f.unique_id LEFT JOIN n USING (content_h, k)
-        ORDER BY n.record_id""").to_arrow_table()
+        SELECT o.record_id AS old_id, n.record_id AS new_id
+        FROM o JOIN n USING (content_h, k) WHERE o.record_id IN (SELECT unique_id FROM _feat)""")
+    renamed = work.sql("""SELECT f.* REPLACE (m.new_id AS unique_id), m.new_id IS NULL AS lost
+        FROM _feat f LEFT JOIN id_map m ON m.old_id = f.unique_id ORDER BY m.new_id""").to_arrow_table()
     work.unregister("_feat")
     if any(renamed.column("lost").to_pylist()):
         return None, "候选记录有变"
-    features, reason = _moved(work, renamed.select(list(FEATURE_COLUMNS)))
+    before = renamed.select(list(FEATURE_COLUMNS))
+    features, reason = _moved(work, before)
     if reason:
         return None, reason
     name_tf = con.sql(f"FROM {NAME_TF} ORDER BY name_norm").to_arrow_table()
     guard = con.sql(f"FROM {GUARD}").to_arrow_table()
     names = con.sql(f"FROM {NAMES}").to_arrow_table()
-    return (features, name_tf, population, guard, names), ""
+    return Stored(features, name_tf, population, guard, names, *_edges(con, work, before, features)), ""
+
+
+def _edges(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection, before: pa.Table,
+           after: pa.Table) -> tuple[pa.Table | None, list[str]]:
+    """The stored edges under the record ids of now (``id_map``) and the records whose pairs must be scored
+    again (edges.rescored); None when they cannot be reused (any pair is then scored)."""
+    work.register("_edges", con.sql(f"FROM {EDGES}").to_arrow_table())
+    try:
+        renamed = work.sql("""SELECT e.* REPLACE (least(a.new_id, b.new_id) AS record_id_l,
+                                                  greatest(a.new_id, b.new_id) AS record_id_r)
+            FROM _edges e JOIN id_map a ON a.old_id = e.record_id_l JOIN id_map b ON b.old_id = e.record_id_r
+            ORDER BY 1, 2""").to_arrow_table()
+        if renamed.num_rows != work.sql("SELECT count(*) FROM _edges").fetchall()[0][0]:
+            return None, []  # an end without a record now: cannot be (its features were renamed)
+    finally:
+        work.unregister("_edges")
+    again = changed_rows(work, before, after)
+    return (renamed, again) if again is not None else (None, [])
 
 
 def _moved(work: duckdb.DuckDBPyConnection, features: pa.Table) -> tuple[pa.Table, str]:

@@ -23,12 +23,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jiuzhu.engine.linkage.clustering import Partition, cluster, windows_of
-from jiuzhu.engine.linkage.delta import kept_tables, new_names
+from jiuzhu.engine.linkage.delta import Stored, kept_tables, new_names
 from jiuzhu.engine.linkage.delta import reuse as reuse_features
+from jiuzhu.engine.linkage.edges import edges_of, edges_table, rescored
 from jiuzhu.engine.linkage.features import derive_in, lineage_query, name_table, read_subjects
 from jiuzhu.engine.linkage.model import MATCH_WEIGHT_THRESHOLD
 from jiuzhu.engine.linkage.reuse import code_digest
-from jiuzhu.engine.linkage.scoring import score_residue
+from jiuzhu.engine.linkage.scoring import Edge, score_residue
 from jiuzhu.engine.linkage.spark import spark_session
 from jiuzhu.engine.linkage.store import build_in, write_changes, write_tables
 from jiuzhu.engine.warehouse import connect
@@ -111,17 +112,31 @@ class StageLog:
         self._reset_peak()
 
 
+def _edges(features: pa.Table, name_tf: pa.Table, population: int, engine: str, spark: Any, floor: float,
+           work: duckdb.DuckDBPyConnection | None, stored: Stored | None) -> list[Edge]:
+    """Every scored pair at ``floor``: all scored, or the stored ones (a delta linkage) but the pairs whose
+    features moved (edges.py), which are scored again."""
+    if stored is None or stored.edges is None:
+        return score_residue(features, name_tf, population, engine=engine, spark=spark, connection=work,
+                             floor=floor)
+    fresh = []
+    if stored.again:
+        among = features.filter(pc.is_in(features.column("unique_id"), value_set=pa.array(stored.again, pa.string())))
+        fresh = score_residue(among, name_tf, population, engine=engine, spark=spark, connection=work, floor=floor)
+    return rescored(edges_of(stored.edges), fresh, stored.again)
+
+
 def _touched(features: pa.Table, name_tf: pa.Table, population: int, engine: str, spark: Any,
              threshold: float, work: duckdb.DuckDBPyConnection | None = None,
-             log: StageLog | None = None) -> Partition:
+             log: StageLog | None = None, stored: Stored | None = None) -> tuple[Partition, list[Edge]]:
     """Clusters of the records linkage may touch: the residue (in ``features``, with its candidates)
-    and the ID-bearing records some scored pair names; any other record stays alone with its ID."""
+    and the ID-bearing records some scored pair names; any other record stays alone with its ID. With the
+    scored pairs (at the threshold: what a delta linkage reuses)."""
     # Only pairs at the threshold can link (clustering drops the rest first); a hair below it, since
     # weights are compared rounded to 10⁻⁶.
-    edges = score_residue(features, name_tf, population, engine=engine, spark=spark, connection=work,
-                          floor=threshold - 1e-5)
+    edges = _edges(features, name_tf, population, engine, spark, threshold - 1e-5, work, stored)
     if log:
-        log.mark("score", work, edges=len(edges))
+        log.mark("score", work, edges=len(edges), rescored=len(stored.again) if stored else -1)
     paired = pa.array(sorted({r for e in edges for r in (e.left, e.right)}), pa.string())
     touched = features.filter(pc.or_(pc.is_null(features.column("id_number")),
                                      pc.is_in(features.column("unique_id"), value_set=paired)))
@@ -132,7 +147,7 @@ def _touched(features: pa.Table, name_tf: pa.Table, population: int, engine: str
     part = cluster(ids, numbers, edges, threshold, windows)
     if log:
         log.mark("cluster", work, touched=len(ids))
-    return part
+    return part, edges
 
 
 def partition(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any = None,
@@ -141,7 +156,7 @@ def partition(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any
     in ``cluster_of`` is an ID-bearing record no residue record could meet: a person of its ID alone."""
     subjects = read_subjects(con)
     return subjects, _touched(subjects.features, subjects.name_tf, subjects.population, engine, spark,
-                              threshold)
+                              threshold)[0]
 
 
 @contextmanager
@@ -196,10 +211,10 @@ def _names_of(cursor: duckdb.DuckDBPyConnection) -> pa.Table:
 
 
 def _features_of(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection, names: Any, code: str,
-                 keep: bool, delta: bool, log: StageLog) -> tuple[pa.Table, pa.Table, int, tuple, str]:
+                 keep: bool, delta: bool, log: StageLog) -> tuple[pa.Table, pa.Table, int, tuple, Stored | None, str]:
     """features, name_tf, population of ``work``'s lineage: from the stored linkage when ``delta`` and no
     changed record reaches the residue (delta.py), else derived; with (guard, names) to keep when
-    ``keep``, and why a ``delta`` linkage derived them."""
+    ``keep``, what was reused (its scored pairs too) and why a ``delta`` linkage derived them."""
     try:
         stored, fallback = reuse_features(con, work, code) if delta else (None, "")
     except (duckdb.Error, pa.ArrowException) as err:  # a check that fails decides nothing: link in full
@@ -207,13 +222,13 @@ def _features_of(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection
     if delta:  # a plain linkage has no such stage
         log.mark("delta check", work, reused=int(stored is not None))
     if stored is not None:
-        features, name_tf, population, guard, known = stored
-        return features, name_tf, population, (guard, new_names(work, known)), ""
+        return (stored.features, stored.name_tf, stored.population, (stored.guard, new_names(work, stored.names)),
+                stored, "")
     features, name_tf, population = derive_in(work, names.result() if names else None, guard=keep)
     log.mark("derive features", work, feature_rows=features.num_rows)
     kept = ((work.sql("FROM link_guard").to_arrow_table(),
              work.sql("SELECT name, pinyin FROM names").to_arrow_table()) if keep else ())
-    return features, name_tf, population, kept, fallback
+    return features, name_tf, population, kept, None, fallback
 
 
 def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any = None,
@@ -237,11 +252,13 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
             with _workspace(con) as work:
                 log.mark("stream lineage", work)
                 code = code_digest() if keep else ""
-                features, name_tf, population, kept, fallback = _features_of(con, work, names, code, keep,
-                                                                             delta, log)
-                part = _touched(features, name_tf, population, engine, spark, MATCH_WEIGHT_THRESHOLD,
-                                work, log)
-                aux = kept_tables(work, features, name_tf, population, *kept, code) if keep else {}
+                features, name_tf, population, kept, stored, fallback = _features_of(con, work, names, code,
+                                                                                     keep, delta, log)
+                part, edges = _touched(features, name_tf, population, engine, spark, MATCH_WEIGHT_THRESHOLD,
+                                       work, log, stored)
+                aux = (kept_tables(work, features, name_tf, population, edges_table(edges), *kept, code)
+                       if keep else {})
+                del stored, edges
                 # Millions of rows at province scale: not kept while the outputs are built.
                 del features, name_tf
                 if own_spark:

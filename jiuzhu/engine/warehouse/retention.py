@@ -16,7 +16,7 @@ from jiuzhu.engine.sources import SPECS
 # What a delta linkage reads of the last one (linkage/delta.py, written by linkage/store.py): named here, below
 # the linkage, because a purge must drop them (they hold a copy of every record's linkage values).
 LINKAGE_COPIES = ("linkage_records", "linkage_features", "linkage_name_tf", "linkage_guard", "linkage_names",
-                  "linkage_delta")
+                  "linkage_edges", "linkage_delta")
 
 SECOND_PERSONS = (("defendant_id_number", "defendant_name"), ("respondent_id_number", "respondent_name"),
                   ("head_id_number", "head_name"))

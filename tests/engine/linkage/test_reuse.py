@@ -12,7 +12,7 @@ import pytest
 from jiuzhu.engine import api
 from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.identity.idcard import make_id
-from jiuzhu.engine.linkage import NAMES, link_connection, reuse, run
+from jiuzhu.engine.linkage import NAMES, delta, link_connection, reuse, run
 from jiuzhu.engine.linkage.delta import kept_tables
 from jiuzhu.engine.linkage.store import AUX_TABLES
 from jiuzhu.engine.persons import build_search
@@ -124,8 +124,9 @@ def _snapshot(home, month: str, rows: list[list[str]], as_of: date) -> str:
 
 
 def test_a_snapshot_that_cannot_reach_the_residue_links_from_its_stored_features(home):
-    """A sequence of 低保 snapshots: after each, the tables equal a full linkage's row for row, and the
-    linkage took the delta path exactly when no changed record could reach the two victims without ID."""
+    """A sequence of 低保 snapshots: after each, the tables — what the next delta linkage reads, its stored
+    edges included — equal a full linkage's row for row, and the linkage took the delta path exactly when no
+    changed record could reach the two victims without ID."""
     first = api.link(incremental=True)
     assert not first.delta and first.fallback == "无上次关联的中间结果"
 
@@ -136,7 +137,7 @@ def test_a_snapshot_that_cannot_reach_the_residue_links_from_its_stored_features
     _snapshot(home, "m2", rows, date(2025, 10, 31))
     second = api.link(incremental=True)
     assert second.delta and not second.reused and second.records == 42
-    assert _tables() == _full()
+    assert _kept_tables() == _full_kept()
 
     # An added person (with ID) who bears a victim's name in her township: a new candidate — in full.
     ouyang = make_id("350425", date(1991, 2, 3), 4)
@@ -145,7 +146,7 @@ def test_a_snapshot_that_cannot_reach_the_residue_links_from_its_stored_features
     third = api.link(incremental=True)
     assert not third.delta and third.fallback == "与无身份证号记录同名"
     assert third.records_linked == second.records_linked + 1  # the victim joined her: it mattered
-    assert _tables() == _full()
+    assert _kept_tables() == _full_kept()
 
     # Another corrected name and a row gone, away from the victims: delta again (she is a candidate now,
     # unchanged under a new record id).
@@ -154,14 +155,14 @@ def test_a_snapshot_that_cannot_reach_the_residue_links_from_its_stored_features
     _snapshot(home, "m4", rows, date(2025, 12, 31))
     fourth = api.link(incremental=True)
     assert fourth.delta and fourth.records_linked == third.records_linked
-    assert _tables() == _full()
+    assert _kept_tables() == _full_kept()
 
     # The 陈秀英 row goes: a candidate of the victim 陈秀瑛 — in full.
     del rows[1]
     _snapshot(home, "m5", rows, date(2026, 1, 31))
     fifth = api.link(incremental=True)
     assert not fifth.delta and fifth.fallback
-    assert _tables() == _full()
+    assert _kept_tables() == _full_kept()
     assert api.link(incremental=True).reused
 
 
@@ -284,3 +285,54 @@ def test_delta_linkages_in_a_row_write_only_changes_and_equal_a_full_one(home, m
         patch.setattr(api, "update_search", lambda con, pinyin_of=None: 0)
         assert api.link(incremental=True).delta
     assert _kept_tables() != _full_kept()
+
+
+def _linkage_only(path=None) -> dict[str, list[tuple]]:
+    """The tables a linkage writes (without the person search) and what the next delta linkage reads."""
+    with connect(path, read_only=True) as con:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                for t in ("person_index", "persons", "link_explanations", *AUX_TABLES) if t != NAMES}
+
+
+def _her_edges() -> list[tuple]:
+    """The eligibility level of the stored edges of 林晓梅's record."""
+    with connect(read_only=True) as con:
+        return con.sql("""SELECT e.level_eligibility FROM linkage_edges e JOIN linkage_features f
+                          ON f.unique_id IN (e.record_id_l, e.record_id_r) WHERE f.name_norm = '林晓梅'""").fetchall()
+
+
+def test_a_moved_eligibility_bound_scores_again_the_pairs_it_changes(home, monkeypatch):
+    """The victims' file again a month later, the same rows in another order: every record without ID keeps
+    its features but ``birth_to`` (born by the as-of date), which passes the birth date of 林晓梅 (with ID,
+    born 2025-10-10) — the victim 林小梅 of that birth date was 年龄不符 with her and now may be her. A delta
+    linkage reuses the stored edges renamed, but scores that pair again: every table, the stored edges
+    included, equals a full linkage's. Reusing the moved record's stored edge instead fails that."""
+    girl = make_id("350425", date(2025, 10, 10), 6)
+    _snapshot(home, "m2", [*_dibao(40), ["林晓梅", girl, "林晓梅", girl, "济阳乡", "济阳村"]], date(2025, 10, 1))
+    victims = [*VICTIMS, ["林小梅", "", "故意伤害罪", "（2025）闽0425刑初60号", "2025-10-10", "女", "济阳乡"]]
+    for month, as_of, lines in (("v1", date(2025, 10, 1), victims),
+                                ("v2", date(2025, 10, 31), [victims[0], *reversed(victims[1:])])):
+        (home / month).mkdir()
+        _write(home / month / "被害人.csv", lines)
+        api.ingest([home / month / "被害人.csv"], as_of=as_of)
+        if month == "v1":
+            first = api.link(incremental=True)
+            assert not first.delta and _kept_tables() == _full_kept()
+            assert _her_edges() == [("年龄不符",)]
+    wrong = warehouse_path().with_name("wrong.duckdb")
+    api.copy_warehouse(warehouse_path(), wrong)
+
+    second = api.link(incremental=True)
+    assert second.delta, second.fallback
+    # she and the victim are one person now
+    assert (second.records_linked, second.persons) == (first.records_linked + 1, first.persons - 1)
+    assert _kept_tables() == _full_kept()
+    assert _her_edges() == [("年龄相符",)]
+    right = _linkage_only()
+
+    # the moved record's stored edge reused as it was: a person apart who should not be, and the old edge
+    with monkeypatch.context() as patch, connect(wrong) as con:
+        patch.setattr(delta, "changed_rows", lambda work, before, after: [])
+        assert link_connection(con, keep=True, delta=True).delta
+    assert [t for t, rows in _linkage_only(wrong).items() if rows != right[t]] == [
+        "person_index", "persons", "link_explanations", "linkage_edges"]
