@@ -12,7 +12,10 @@ start-up included, wall clock):
 - ``away``: then a later snapshot of that file whose gone, corrected and added rows (with valid IDs) are
   of persons the stored linkage says no record without ID reaches (``reached``): the delta path of
   linkage/delta.py when its checks agree (counted), verified by a ``--full`` run the same way.
-Medians of ``--repeat`` runs; figures to stdout and bench/out/incremental.json.
+Medians of ``--repeat`` runs, wall and CPU seconds (the CPU of each `jiuzhu screen` process: on a shared
+machine the wall clock also waits for the cores); figures to stdout and bench/out/incremental.json. With
+``JIUZHU_LINK_STAGES=FILE`` every linkage appends its stages to FILE (a delta one has ``delta check …
+reused=1``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import csv
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,13 +40,26 @@ KEPT = "沿用上次关联结果"
 DELTA = "沿用其比对特征重新关联"
 
 
-def _cli(home: Path, *args: str) -> tuple[float, str]:
-    """Wall seconds and stdout of one `jiuzhu` command in a process of its own."""
+# CPU seconds (user + system) of each `jiuzhu screen` measured, in the order of their wall seconds: on a
+# shared machine the wall clock waits for the cores, the CPU time does not.
+CPU: dict[str, list[float]] = {}
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _cli(home: Path, *args: str, cpu: str = "") -> tuple[float, str]:
+    """Wall seconds and stdout of one `jiuzhu` command in a process of its own (its CPU seconds appended to
+    ``CPU[cpu]`` when named)."""
     env = {**os.environ, "JIUZHU_HOME": str(home), "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _children_cpu()
     done = subprocess.run([sys.executable, "-m", "jiuzhu.cli.main", *args], env=env, capture_output=True,
                           text=True, check=False)
     seconds = time.perf_counter() - started
+    if cpu:
+        CPU.setdefault(cpu, []).append(round(_children_cpu() - cpu_before, 2))
     if done.returncode != 0:
         raise RuntimeError(f"jiuzhu {' '.join(args)} failed: {done.stderr[-2000:]}")
     return seconds, done.stdout
@@ -126,15 +143,15 @@ def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dic
     full, unchanged, snapshot, changes, away, away_changes = [], [], [], [], [], []
     [edge] = [Path(f) for f in files if "低保边缘" in f]
     for k in range(repeat):
-        full.append(_cli(home, "screen", "--as-of", AS_OF.isoformat(), "--full")[0])
-        seconds, out = _cli(home, "screen", "--as-of", AS_OF.isoformat())
+        full.append(_cli(home, "screen", "--as-of", AS_OF.isoformat(), "--full", cpu="full")[0])
+        seconds, out = _cli(home, "screen", "--as-of", AS_OF.isoformat(), cpu="unchanged")
         assert KEPT in out and NOTHING in out, out
         unchanged.append(seconds)
         month = work / f"m{k + 1}" / edge.name
         changes.append(next_snapshot(edge, month, share, k + 1))
         # as-of dates in the order of the files: the latest as-of is the current snapshot
         _cli(home, "ingest", "--as-of", date(2025, 11, 1 + 2 * k).isoformat(), str(month))
-        seconds, out_snapshot = _cli(home, "screen", "--as-of", AS_OF.isoformat())
+        seconds, out_snapshot = _cli(home, "screen", "--as-of", AS_OF.isoformat(), cpu="snapshot")
         snapshot.append(seconds)
         kept = KEPT in out_snapshot
         before = _open_clues(home, work / "before.csv")
@@ -147,7 +164,7 @@ def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dic
         away_file = work / f"a{k + 1}" / edge.name
         away_changes.append(next_snapshot(month, away_file, share, k + 1, ids_only=True, avoid=reached(home)))
         _cli(home, "ingest", "--as-of", date(2025, 11, 2 + 2 * k).isoformat(), str(away_file))
-        seconds, out = _cli(home, "screen", "--as-of", AS_OF.isoformat())
+        seconds, out = _cli(home, "screen", "--as-of", AS_OF.isoformat(), cpu="away")
         away.append(seconds)
         away_changes[-1]["delta"] = int(DELTA in out)
         away_changes[-1]["fallback"] = "".join(re.findall(r"完整关联（(.*?)）", out))  # why not, when not
@@ -159,6 +176,7 @@ def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dic
               (("full", full), ("unchanged", unchanged), ("snapshot", snapshot), ("away", away))}
     return {"residents": residents, "seed": seed, "repeat": repeat, "share": share, "first_screen": round(first, 2),
             "seconds": {"full": full, "unchanged": unchanged, "snapshot": snapshot, "away": away},
+            "cpu_seconds": CPU, "median_cpu": {name: round(statistics.median(v), 2) for name, v in CPU.items()},
             "median": median, "ratio_unchanged": round(median["unchanged"] / median["full"], 3),
             "ratio_snapshot": round(median["snapshot"] / median["full"], 3),
             "ratio_away": round(median["away"] / median["full"], 3), "snapshots": changes,
@@ -186,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({figures['ratio_unchanged']:.0%}); after a 低保边缘 snapshot {m['snapshot']} s "
           f"({figures['ratio_snapshot']:.0%}); after a snapshot away from the residue {m['away']} s "
           f"({figures['ratio_away']:.0%}, delta path {sum(a['delta'] for a in figures['away_snapshots'])}"
-          f"/{len(figures['away_snapshots'])}); open clues equal to the full screen's: yes")
+          f"/{len(figures['away_snapshots'])}); open clues equal to the full screen's: yes; CPU s (medians) "
+          f"{figures['median_cpu']}")
     out = Path(__file__).parent / "out"
     out.mkdir(exist_ok=True)
     (out / "incremental.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
