@@ -40,9 +40,16 @@ KEPT = "沿用上次关联结果"
 DELTA = "沿用其比对特征重新关联"
 
 
+SCOPED = re.compile(r"筛查：只重算变动涉及的 (\d+) 人")
 # CPU seconds (user + system) of each `jiuzhu screen` measured, in the order of their wall seconds: on a
 # shared machine the wall clock waits for the cores, the CPU time does not.
 CPU: dict[str, list[float]] = {}
+
+
+def _scoped(out: str) -> int | None:
+    """How many persons a `jiuzhu screen` screened when it screened only what changed, else None."""
+    found = SCOPED.search(out)
+    return int(found.group(1)) if found else None
 
 
 def _children_cpu() -> float:
@@ -160,6 +167,7 @@ def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dic
         assert _open_clues(home, work / "after.csv") == before, "open clues differ from the full screen's"
         changes[-1]["linkage_kept"] = int(kept)
         changes[-1]["delta"] = int(DELTA in out_snapshot)
+        changes[-1]["scoped"] = _scoped(out_snapshot)
         # A later snapshot of the same file whose changed rows are away from the residue (``reached``).
         away_file = work / f"a{k + 1}" / edge.name
         away_changes.append(next_snapshot(month, away_file, share, k + 1, ids_only=True, avoid=reached(home)))
@@ -167,6 +175,7 @@ def run(residents: int, seed: int, repeat: int, share: float, work: Path) -> dic
         seconds, out = _cli(home, "screen", "--as-of", AS_OF.isoformat(), cpu="away")
         away.append(seconds)
         away_changes[-1]["delta"] = int(DELTA in out)
+        away_changes[-1]["scoped"] = _scoped(out)
         away_changes[-1]["fallback"] = "".join(re.findall(r"完整关联（(.*?)）", out))  # why not, when not
         before = _open_clues(home, work / "before.csv")
         _, out = _cli(home, "screen", "--as-of", AS_OF.isoformat(), "--full")
@@ -205,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({figures['ratio_snapshot']:.0%}); after a snapshot away from the residue {m['away']} s "
           f"({figures['ratio_away']:.0%}, delta path {sum(a['delta'] for a in figures['away_snapshots'])}"
           f"/{len(figures['away_snapshots'])}); open clues equal to the full screen's: yes; CPU s (medians) "
-          f"{figures['median_cpu']}")
+          f"{figures['median_cpu']}; screening scoped to {[s['scoped'] for s in figures['snapshots']]} (snapshot), "
+          f"{[s['scoped'] for s in figures['away_snapshots']]} (away) persons")
     out = Path(__file__).parent / "out"
     out.mkdir(exist_ok=True)
     (out / "incremental.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")

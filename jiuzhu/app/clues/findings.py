@@ -13,12 +13,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import date
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from jiuzhu.app.clues.models import Clue, ClueState, RuleSetting, ScreeningRun, record_types, tag_text
@@ -95,13 +99,47 @@ def _fields(f: ClueFinding, as_of: date) -> dict[str, Any]:
     }
 
 
+# A scoped store reads the clues of the screened persons in parts (SQLite's limit on a statement's parameters).
+_IN_PART = 5000
+
+
+def _existing(result: ScreenResult) -> dict[str, Clue]:
+    """The stored clues the run decides on: of every rule that ran — only the screened persons' after a
+    scoped run (the others' clues stay exactly as stored)."""
+    rules = list(result.rule_versions)
+    if result.scope is None:
+        return {c.key: c for c in Clue.objects.filter(rule__in=rules)}
+    out: dict[str, Clue] = {}
+    for start in range(0, len(result.scope), _IN_PART):
+        part = result.scope[start:start + _IN_PART]
+        out.update((c.key, c) for c in Clue.objects.filter(rule__in=rules, person_key__in=part))
+    return out
+
+
+def _open_counts(rules: list[str]) -> dict[str, int]:
+    """Clues per rule whose facts are current: what a full run's ``counts`` are (every finding is current,
+    every other clue of a rule that ran is not)."""
+    counts = dict.fromkeys(rules, 0)
+    for row in Clue.objects.filter(rule__in=rules, facts_current=True).values("rule").annotate(n=Count("pk")):
+        counts[row["rule"]] = row["n"]
+    return counts
+
+
+@cache
+def code_digest() -> str:
+    """This module, which decides what a stored clue holds: a change makes the next screening full."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
 @transaction.atomic
 def store_result(result: ScreenResult, *, started_by: str = "cli", started_at: Any = None) -> ScreeningRun:
     now = timezone.now()
     due = answer_due_for()
     run = ScreeningRun(as_of=result.as_of, engine=result.engine, started_at=started_at or now, finished_at=now,
-                       rule_versions=result.rule_versions, counts=result.counts, started_by=started_by)
-    existing = {c.key: c for c in Clue.objects.filter(rule__in=list(result.rule_versions))}
+                       rule_versions=result.rule_versions, counts=result.counts, started_by=started_by,
+                       state_token=result.state_token,
+                       scoped_people=None if result.scope is None else len(result.scope))
+    existing = _existing(result)
     new, found, seen = [], [], []  # seen: found again with every stored column as it was but last_seen
     updated = 0
     for f in result.clues:
@@ -141,18 +179,25 @@ def store_result(result: ScreenResult, *, started_by: str = "cli", started_at: A
     for start in range(0, len(seen), 500):
         Clue.objects.filter(pk__in=[c.pk for c in seen[start:start + 500]]).update(last_seen=now)
     run.created, run.updated, run.lapsed = len(new), updated, len(gone)
+    if result.scope is not None:
+        run.counts = _open_counts(list(result.rule_versions))
     run.save()
     return run
 
 
 def screen_and_store(as_of: date | None = None, *, engine: str = "duckdb", rules: list[str] | None = None,
                      started_by: str = "cli", progress: Callable[[str, int, int], None] | None = None,
-                     warehouse: Any = None, spark: Any = None) -> tuple[ScreenResult, ScreeningRun]:
+                     warehouse: Any = None, spark: Any = None,
+                     incremental: bool = False) -> tuple[ScreenResult, ScreeningRun]:
     """Screen with the administrator's settings and the configured wage, then store the clues
-    (``spark``: the session of the spark engine, else one of its own)."""
+    (``spark``: the session of the spark engine, else one of its own). ``incremental``: only the persons
+    a change since the last run concerns, when the engine can tell (docs/screening.md)."""
     started = timezone.now()
+    last = ScreeningRun.objects.order_by("-pk").first()
     kwargs: dict[str, Any] = {"engine": engine, "rules": rules, "settings": rule_settings(),
-                              "warehouse": warehouse, "spark": spark}
+                              "warehouse": warehouse, "spark": spark, "incremental": incremental,
+                              "last_token": last.state_token if last else None,
+                              "context": {"store": code_digest()}}
     wage = monthly_wage_fen()
     if wage:
         kwargs["monthly_wage_fen"] = wage

@@ -18,8 +18,8 @@ def run_screen(job: Job) -> tuple[bool, str, dict]:
     if not warehouse_path().exists():
         return True, "还没有导入任何数据，无需筛查 / nothing imported yet", {}
     api.link(incremental=True)  # kept when no record changed (docs/scale.md "Incremental runs")
-    result, run = screen_and_store(None, started_by=job.submitted_by or "worker")
-    summary = {"run_id": run.pk, "clues": len(result.clues), "created": run.created, "updated": run.updated,
+    result, run = screen_and_store(None, started_by=job.submitted_by or "worker", incremental=True)
+    summary = {"run_id": run.pk, "clues": sum(run.counts.values()), "created": run.created, "updated": run.updated,
                "lapsed": run.lapsed}
     return True, (f"筛查完成：共 {summary['clues']} 条线索，新增 {run.created}，更新 {run.updated}，"
                   f"事实消失 {run.lapsed}"), summary

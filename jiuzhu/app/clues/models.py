@@ -193,6 +193,10 @@ class ScreeningRun(models.Model):
     updated = models.PositiveIntegerField("更新", default=0)
     lapsed = models.PositiveIntegerField("事实消失", default=0)
     started_by = models.CharField("执行人", max_length=64, blank=True)
+    # The screening state this run left in the warehouse (engine screening/scope.py): the next run may screen
+    # only what changed when the warehouse still holds this one.
+    state_token = models.CharField("筛查状态", max_length=32, blank=True, default="")
+    scoped_people = models.PositiveIntegerField("限定范围人数", null=True, blank=True)  # None: a full run
 
     class Meta:
         verbose_name = "筛查批次"

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
             try:
                 result, stored = screen_and_store(args.as_of, engine=args.engine, rules=args.rules,
-                                                  progress=progress, spark=spark)
+                                                  progress=progress, spark=spark, incremental=not args.full)
             except RuleError as err:
                 raise CommandError(f"规则设置有误：{err}",
                                    "a rule setting is not usable (see the Chinese message)") from err
@@ -89,6 +89,11 @@ def run(args: argparse.Namespace) -> int:
               "reaches the records without ID, their features reused")
     elif linked is not None and linked.fallback and not args.full:
         print(f"人员关联：完整关联（{linked.fallback}） / linkage: in full")
+    if result.scope is not None:
+        print(f"筛查：只重算变动涉及的 {len(result.scope)} 人，其余线索不变 / screening: only the {len(result.scope)} "
+              "persons a change concerns")
+    elif result.why_full:
+        print(f"筛查：完整筛查（{result.why_full}） / screening: in full")
     return 0
 
 
@@ -107,13 +112,16 @@ def _print_result(result: Any, stored: Any) -> None:
         table.add_column(head)
     names = {code: d["name"] for code, d in builtin_definitions().items()}
     dates = version_dates(result.rule_versions)  # as the clue page shows it: the version's first day
-    for code in sorted(result.counts):
-        table.add_row(f"{code} {names.get(code, '')}", dates.get(code, ""), str(result.counts[code]))
+    # The stored counts: a scoped run's findings are the screened persons' only (equal after a full run).
+    for code in sorted(stored.counts):
+        table.add_row(f"{code} {names.get(code, '')}", dates.get(code, ""), str(stored.counts[code]))
     Console().print(table)
     by_unit: dict[str, int] = {}
     for clue in result.clues:
         by_unit[clue.target_unit] = by_unit.get(clue.target_unit, 0) + 1
     units = "，".join(f"{UNIT_NAMES.get(u, u)} {n}" for u, n in sorted(by_unit.items()))
-    print(f"共 {len(result.clues)} 条线索（{units or '无'}）；新增 {stored.created}，更新 {stored.updated}，"
-          f"事实消失 {stored.lapsed}")
-    print(f"clues: {len(result.clues)}; new {stored.created}, updated {stored.updated}, lapsed {stored.lapsed}")
+    total = sum(stored.counts.values())
+    within = "" if result.scope is None else f"；本次重算范围内 {len(result.clues)} 条"
+    print(f"共 {total} 条线索（{'本次 ' if within else ''}{units or '无'}）{within}；新增 {stored.created}，"
+          f"更新 {stored.updated}，事实消失 {stored.lapsed}")
+    print(f"clues: {total}; new {stored.created}, updated {stored.updated}, lapsed {stored.lapsed}")

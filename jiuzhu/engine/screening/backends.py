@@ -29,7 +29,8 @@ def _duck_type(kind: str) -> str:
     return "VARCHAR" if kind == "text" else SQL_TYPES[kind]
 
 
-def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
+def relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables and views of the warehouse."""
     rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
     return {r[0] for r in rows}
 
@@ -43,7 +44,7 @@ class DuckBackend:
         self.con = con
         self.scratch = scratch
         self.home_db = con.execute("SELECT current_database()").fetchone()[0]
-        have = _existing(con)
+        have = relations(con)
         for name, cols in INPUTS.items():
             if name not in have:
                 spec = ", ".join(f"CAST(NULL AS {_duck_type(k)}) AS {c}" for c, k in cols.items())
@@ -95,7 +96,7 @@ class SparkBackend:
         self.own_session = spark is None
         self.spark = spark_session(spark_master) if spark is None else spark
         self.tmp = lake_dir()
-        have = _existing(con)
+        have = relations(con)
         for name, cols in INPUTS.items():
             path = self.tmp / f"{name}.parquet"
             select = ", ".join(f"CAST({c} AS {_duck_type(k)}) AS {c}" if name in have

@@ -36,3 +36,8 @@ class ScreenResult:
     rule_versions: dict[str, str]  # code → version of every rule that ran
     counts: dict[str, int]  # code → clues found (0 for a rule that found none)
     seconds: float = 0.0
+    # A scoped run (screening/scope.py): the persons screened — the clues of anyone else stay as stored.
+    # None: a full run, every clue of the rules that ran is in ``clues``.
+    scope: list[str] | None = None
+    why_full: str = ""  # why a run asked to be scoped ran in full (Chinese), "" when scoped or not asked
+    state_token: str = ""  # the screening state this run left in the warehouse; "" when it left none

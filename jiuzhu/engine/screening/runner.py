@@ -30,11 +30,13 @@ def no_progress(step: str, done: int, total: int) -> None:
 
 def run(backend: Any, as_of: date, *, settings: Iterable[RuleSetting] = (),
         rules: Iterable[str] | None = None, monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN,
-        progress: Progress = no_progress) -> ScreenResult:
+        progress: Progress = no_progress, scoped: bool = False, ruleset: list[Rule] | None = None) -> ScreenResult:
+    """``scoped``: only the persons of ``scope_people`` (scope.py; its tables already built)."""
     started = time.perf_counter()
-    ruleset = load_rules(settings, rules)
+    ruleset = load_rules(settings, rules) if ruleset is None else ruleset
     terms = shared_file("terms")["parameters"]
-    plan = stages(as_of, terms, _coverage(ruleset))
+    plan = stages(as_of, terms, scoped=True) if scoped else stages(as_of, terms, _coverage(ruleset))
+    within = "JOIN scope_people sp ON sp.person_key = s.person_key " if scoped else ""
     total = len(plan) + len(ruleset) + 1
     for i, (name, select) in enumerate(plan):
         progress(f"画像 {name}", i, total)
@@ -46,7 +48,7 @@ def run(backend: Any, as_of: date, *, settings: Iterable[RuleSetting] = (),
         compiler = Compiler(subject_schema(rule.subject), rule.parameters, rule.get("conditions", {}))
         helps = [f", CASE WHEN {compiler.compile(h['when'])} THEN TRUE ELSE FALSE END AS help_{k}"
                  for k, h in enumerate(rule.get("help", [])) if "when" in h]
-        sql = (f"SELECT s.*{''.join(helps)} FROM {rule.subject}_subject s "
+        sql = (f"SELECT s.*{''.join(helps)} FROM {rule.subject}_subject s {within}"
                f"WHERE {compiler.compile(rule.definition['when'])}")
         # A fixed order, whatever order the engine returns rows in: the first row of a key wins.
         selected[rule.code] = sorted(backend.fetch(sql), key=lambda r: tuple(str(r.get(c)) for c in _ORDER))

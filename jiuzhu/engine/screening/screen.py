@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+import jiuzhu.engine.screening.scope as scope
 from jiuzhu.engine.home import warehouse_path
-from jiuzhu.engine.screening.backends import DuckBackend, SparkBackend
+from jiuzhu.engine.screening.backends import INPUTS, DuckBackend, SparkBackend, relations
 from jiuzhu.engine.screening.findings import ScreenResult
-from jiuzhu.engine.screening.ruleset import RuleSetting
+from jiuzhu.engine.screening.ruleset import RuleSetting, load_rules
 from jiuzhu.engine.screening.runner import DEFAULT_MONTHLY_WAGE_FEN, Progress, no_progress, run
 from jiuzhu.engine.warehouse import announced, open_file
 
@@ -33,24 +34,58 @@ def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: st
                       rules: Iterable[str] | None = None, settings: Iterable[RuleSetting] = (),
                       monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN, spark: Any = None,
                       spark_master: str | None = None, progress: Progress = no_progress,
-                      scratch: Path | None = None) -> ScreenResult:
+                      scratch: Path | None = None, incremental: bool = False, last_token: str | None = None,
+                      context: Mapping[str, str] | None = None) -> ScreenResult:
     """Screen the warehouse open on ``con`` (the tables of docs/architecture.md).
 
-    ``scratch``: a file for the intermediate tables (else they are temporary, in memory)."""
+    ``scratch``: a file for the intermediate tables (else they are temporary, in memory).
+    ``incremental``: screen only the persons a change since the last run concerns (scope.py) when
+    ``last_token`` is the state that run left (``ScreenResult.state_token``, stored by the caller with the
+    clues) and nothing else the clues depend on changed — ``context``: what the caller adds to that."""
     if engine not in ("duckdb", "spark"):
         raise ValueError(f"未知的计算引擎：{engine}（应为 duckdb 或 spark）")
-    backend = DuckBackend(con, scratch) if engine == "duckdb" else SparkBackend(con, spark, spark_master)
+    have = relations(con)
+    if engine != "duckdb" or rules is not None or not set(INPUTS) <= have:
+        # Not every rule's clues of a DuckDB screening: the next run must not take them for the state.
+        scope.forget(con)
+        backend = DuckBackend(con, scratch) if engine == "duckdb" else SparkBackend(con, spark, spark_master)
+        try:
+            result = run(backend, as_of, settings=settings, rules=rules, monthly_wage_fen=monthly_wage_fen,
+                         progress=progress)
+        finally:
+            backend.close()
+        result.why_full = "只运行部分规则或非 DuckDB 引擎" if incremental else ""
+        return result
+    ruleset = load_rules(settings, None)
+    this_meta = scope.meta(as_of, {r.code: r.version for r in ruleset}, monthly_wage_fen, context or {})
+    progress("变动范围", 0, 1)
+    scope.prepare(con)
+    plan = scope.decide(con, wanted=incremental, last_token=last_token, this_meta=this_meta,
+                        joins=scope.joins_of(ruleset), have=have)
+    backend = DuckBackend(con, scratch)
     try:
-        return run(backend, as_of, settings=settings, rules=rules, monthly_wage_fen=monthly_wage_fen,
-                   progress=progress)
+        if plan.scoped:
+            for name, select in scope.stages(plan.joins):
+                backend.materialise(name, select)
+            if scope.too_wide(backend):
+                plan = scope.Plan(False, "变动涉及大多数人员")
+        result = run(backend, as_of, settings=settings, monthly_wage_fen=monthly_wage_fen, progress=progress,
+                     scoped=plan.scoped, ruleset=ruleset)
+        if plan.scoped:
+            result.scope = [r["person_key"] for r in backend.fetch(
+                "SELECT person_key FROM scope_people ORDER BY person_key")]
     finally:
         backend.close()
+    result.why_full = "" if plan.scoped or not incremental else plan.reason
+    result.state_token = scope.commit(con, this_meta)
+    return result
 
 
 def screen(as_of: date | None = None, *, engine: str = "duckdb", rules: Iterable[str] | None = None,
            settings: Iterable[RuleSetting] = (), monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN,
            warehouse: str | Path | None = None, spark: Any = None, spark_master: str | None = None,
-           progress: Progress = no_progress) -> ScreenResult:
+           progress: Progress = no_progress, incremental: bool = False, last_token: str | None = None,
+           context: Mapping[str, str] | None = None) -> ScreenResult:
     """Screen ``$JIUZHU_HOME/warehouse.duckdb`` (or ``warehouse``) at ``as_of`` (default today,
     Asia/Shanghai).
 
@@ -66,6 +101,7 @@ def screen(as_of: date | None = None, *, engine: str = "duckdb", rules: Iterable
         try:
             return screen_connection(con, as_of, engine=engine, rules=rules, settings=settings,
                                      monthly_wage_fen=monthly_wage_fen, spark=spark, spark_master=spark_master,
-                                     progress=progress, scratch=Path(f"{warehouse}.screen-scratch"))
+                                     progress=progress, scratch=Path(f"{warehouse}.screen-scratch"),
+                                     incremental=incremental, last_token=last_token, context=context)
         finally:
             con.close()

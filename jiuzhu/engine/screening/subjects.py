@@ -129,19 +129,24 @@ def _projection(st: str) -> str:
     return ", ".join(f"r.{c}" for c in (*COMMON_COLUMNS, *SOURCE_COLUMNS[st]))
 
 
-def stages(as_of: date, terms: Mapping[str, Any], coverage: Coverage | None = None) -> list[tuple[str, str]]:
+def stages(as_of: date, terms: Mapping[str, Any], coverage: Coverage | None = None, *,
+           scoped: bool = False) -> list[tuple[str, str]]:
     """(table name, SELECT) in the order to materialise them.
 
     ``coverage`` (coverage.py): build the profile only for the people the rules can concern;
-    None: everyone."""
+    None: everyone. ``scoped`` (scope.py, no coverage): only the records of ``scope_records`` and the
+    people of ``scope_profile``."""
     day = literal(as_of, "date")
     relief_from = literal(_minus_months(as_of, int(terms["temp_relief_months"])), "date")
-    # With a coverage, s_household is built later from the rows the covered people need.
-    out = [(f"s_{st}", _source_rows(st)) for st in SOURCE_COLUMNS if coverage is None or st != "household"]
+    if scoped:
+        out = [(f"s_{st}", _scoped_rows(st)) for st in SOURCE_COLUMNS]
+    else:
+        # With a coverage, s_household is built later from the rows the covered people need.
+        out = [(f"s_{st}", _source_rows(st)) for st in SOURCE_COLUMNS if coverage is None or st != "household"]
     if coverage is not None:
         out.extend(_coverage_stages(terms, coverage))
     out += [
-        ("people", _people(coverage)),
+        ("people", _people("scope_profile" if scoped else "coverage_people" if coverage is not None else None)),
         ("profile", _profile(day, relief_from, terms)),
         ("person_subject", _person_subject()),
         ("victim_links", _victim_links()),
@@ -160,12 +165,19 @@ def _source_rows(st: str) -> str:
             f"FROM cur_{st} r LEFT JOIN person_index pi ON pi.record_id = r.record_id")
 
 
-def _people(coverage: Coverage | None) -> str:
-    """``people``: one row per person (of the coverage, else everyone) with the best name, ID number,
-    sex and birth date: those of ``persons``, else the least of the person's records."""
+def _scoped_rows(st: str) -> str:
+    """``s_<type>`` of a scoped run: the records of the type in ``scope_records``, with their person key."""
+    return (f"SELECT {_projection(st)}, k.person_key FROM cur_{st} r JOIN scope_records k "
+            f"ON k.record_id = r.record_id AND k.source_type = {literal(st, 'text')}")
+
+
+def _people(within_table: str | None) -> str:
+    """``people``: one row per person (of ``within_table`` — the coverage or the scope —, else everyone) with
+    the best name, ID number, sex and birth date: those of ``persons``, else the least of the person's
+    records."""
     union = " UNION ALL ".join(
         f"SELECT person_key, name, id_number, sex, birth_date FROM s_{st}" for st in SOURCE_COLUMNS)
-    within = "" if coverage is None else "JOIN coverage_people sp ON sp.person_key = u.person_key"
+    within = "" if within_table is None else f"JOIN {within_table} sp ON sp.person_key = u.person_key"
     return f"""
         SELECT k.person_key, COALESCE(p.name, k.name) AS name,
                COALESCE(p.id_number, k.id_number) AS id_number,

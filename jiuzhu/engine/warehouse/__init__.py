@@ -28,7 +28,13 @@ from jiuzhu.engine.warehouse.batches import (
     withdraw,
     withdrawn_counts,
 )
-from jiuzhu.engine.warehouse.retention import LINKAGE_COPIES, purge_batches, purge_person, superseded_before
+from jiuzhu.engine.warehouse.retention import (
+    LINKAGE_COPIES,
+    SCREENING_STATE,
+    purge_batches,
+    purge_person,
+    superseded_before,
+)
 from jiuzhu.engine.warehouse.schema import SCHEMA_VERSION, ensure_schema
 from jiuzhu.engine.warehouse.store import (
     WarehouseBusy,
@@ -42,7 +48,8 @@ from jiuzhu.engine.warehouse.store import (
 )
 from jiuzhu.engine.warehouse.version import WarehouseTooNew, migrate_warehouse
 
-__all__ = ["LINKAGE_COPIES", "REJECTION_COLUMNS", "SCHEMA_VERSION", "STATE_NAMES", "BatchRow", "BatchStateError",
+__all__ = ["LINKAGE_COPIES", "REJECTION_COLUMNS", "SCHEMA_VERSION", "SCREENING_STATE", "STATE_NAMES", "BatchRow",
+           "BatchStateError",
            "WarehouseBusy", "WarehouseTooNew", "Withdrawn", "announced", "batch_id", "before_open", "confirm",
            "connect", "create_staging",
            "current_snapshot",

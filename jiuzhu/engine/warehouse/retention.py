@@ -17,6 +17,9 @@ from jiuzhu.engine.sources import SPECS
 # the linkage, because a purge must drop them (they hold a copy of every record's linkage values).
 LINKAGE_COPIES = ("linkage_records", "linkage_features", "linkage_name_tf", "linkage_guard", "linkage_names",
                   "linkage_edges", "linkage_delta")
+# What a scoped screening reads of the last one (screening/scope.py): every record's person key and 户号 or case
+# number with a digest of its values; a purge drops it, and the next screening is full.
+SCREENING_STATE = ("screening_state", "screening_rows", "screening_rows_next")
 
 SECOND_PERSONS = (("defendant_id_number", "defendant_name"), ("respondent_id_number", "respondent_name"),
                   ("head_id_number", "head_name"))
@@ -116,8 +119,8 @@ def purge_person(con: duckdb.DuckDBPyConnection, id_number: str) -> tuple[list[s
     counts["rejection_rows"] = con.execute(
         "DELETE FROM rejections WHERE contains(upper(value), ?)", [id_number.upper()]).fetchone()[0]
     # The last linkage's copy of every record's values (linkage/delta.py) holds the person's: the next
-    # linkage derives everything again.
-    for table in LINKAGE_COPIES:
+    # linkage derives everything again; so does the last screening's state (its person keys and case numbers).
+    for table in (*LINKAGE_COPIES, *SCREENING_STATE):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     # every table linkage and the person search write that is keyed by the person (engine/persons.py)
     for table in ("person_index", "persons", "person_records", "person_search", "person_search_py",

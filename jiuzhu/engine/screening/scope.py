@@ -1,0 +1,217 @@
+"""Screening limited to the persons a change concerns (docs/screening.md "Screening only what changed").
+
+A clue belongs to one person (its key is ``rule|person_key|trigger_key``) and its content is read from:
+the person's own records and ``persons`` row (profile, subject fields, evidence, tags, exclusions — which
+look at the same person only), the 户 of the person's household rows (a child rule's parents, a dead
+victim's relatives), and the enforcement records whose 执行依据文书号 is one of the person's 判决案号 (the
+victim link). So after a change of some records, the clues that can differ are those of:
+
+- the persons of every changed record, old or new version (``person_key`` moved by linkage included), and of
+  every changed ``persons`` row;
+- with a rule reading the 户: everyone in a 户 that a changed household row names (old or new 户号) or that a
+  changed person has a household row in;
+- with a rule reading the victim link: the victims whose 判决案号 a changed enforcement record names as its
+  basis (old or new).
+
+Those persons are screened; to do so their whole 户 is profiled too (a child's parents), and the
+enforcement records linked to their victim records are read whoever applied for them. Which joins a run
+needs is derived from the enabled rules' subjects and evidence kinds (``SUBJECT_JOINS``,
+``EVIDENCE_JOINS``); a kind not listed there cannot be scoped and the run is full.
+
+What changed is found without the linkage's help: every current record's columns screening reads, with its
+person key, and every ``persons`` row are reduced to a 64-bit digest (``screening_rows``, written after each
+DuckDB screening of every enabled rule, with ``screening_state``: a token and what else the clues depend on —
+the as-of date, the rule versions (parameters, terms, tags, priority weights), the wage, the screening code,
+DuckDB's version and what the caller adds). The next run compares. Any doubt → full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from jiuzhu.engine.screening.subjects import COMMON_COLUMNS, SOURCE_COLUMNS
+from jiuzhu.engine.warehouse import SCREENING_STATE
+
+STATE, ROWS, _NEXT = SCREENING_STATE  # the token and meta; the rows; this run's rows until it commits
+
+# Which joins beyond the person's own records a subject reads (subjects.py), and an evidence kind (runner.py).
+SUBJECT_JOINS: dict[str, frozenset[str]] = {
+    "person": frozenset(), "enforcement": frozenset(),
+    "victim": frozenset({"case"}),         # linked_unpaid_* through victim_links
+    "victim_case": frozenset({"case"}),    # victim_links: basis_no = judgment_no
+    "child": frozenset({"household"}),     # the 户主 and 配偶 of the child's 户
+}
+EVIDENCE_JOINS: dict[str, frozenset[str]] = {
+    "hardship": frozenset(), "poverty_watch": frozenset(), "unpaid": frozenset(), "uncompensated": frozenset(),
+    "linked_unpaid": frozenset({"case"}), "relatives_if_dead": frozenset({"household"}),
+    "parents": frozenset({"household"}),
+}
+# The column of a state row that names what it joins: a household row's 户号, an enforcement record's
+# 执行依据文书号, a victim record's 判决案号.
+_LINK = {"household": "household_no", "enforcement": "basis_no", "victim": "judgment_no"}
+# Above this share of the persons, a scoped run is not worth it.
+_MOST = 0.5
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a run screens: ``scoped`` (only ``scope_people``) or full, and why (Chinese, for the CLI)."""
+
+    scoped: bool
+    reason: str
+    joins: frozenset[str] = frozenset()
+
+
+def joins_of(rules: Iterable[Any]) -> frozenset[str] | None:
+    """The joins the rules read (``household``, ``case``); None when one reads something not declared here."""
+    out: set[str] = set()
+    for rule in rules:
+        if rule.subject not in SUBJECT_JOINS:
+            return None
+        out |= SUBJECT_JOINS[rule.subject]
+        for kind in rule.get("evidence", []):
+            if kind not in EVIDENCE_JOINS:
+                return None
+            out |= EVIDENCE_JOINS[kind]
+    return frozenset(out)
+
+
+@cache
+def code_digest() -> str:
+    """The screening code and data files (every file of this package), and DuckDB's version."""
+    h = hashlib.sha256(duckdb.__version__.encode())
+    root = Path(__file__).parent
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".toml")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def meta(as_of: date, rule_versions: Mapping[str, str], monthly_wage_fen: int,
+         context: Mapping[str, str]) -> str:
+    """Everything but the records a clue's content depends on, as one text to compare."""
+    return json.dumps({"as_of": as_of.isoformat(), "rules": dict(rule_versions), "wage": monthly_wage_fen,
+                       "code": code_digest(), "context": dict(context)}, sort_keys=True)
+
+
+def _rows_select() -> str:
+    """One row per current record (the columns screening reads and its person key, as a digest) and per
+    ``persons`` row."""
+    parts = []
+    for st, cols in SOURCE_COLUMNS.items():
+        values = ", ".join(f"r.{c}" for c in (*COMMON_COLUMNS, *cols))
+        link = f"r.{_LINK[st]}" if st in _LINK else "CAST(NULL AS VARCHAR)"
+        key = "COALESCE(pi.person_key, concat('r:', r.record_id))"
+        parts.append(
+            f"SELECT '{st}' AS source_type, r.record_id, {key} AS person_key, {link} AS link, "
+            f"hash({values}, {key}) AS digest FROM cur_{st} r "
+            f"LEFT JOIN person_index pi ON pi.record_id = r.record_id")
+    parts.append("SELECT 'persons', person_key, person_key, CAST(NULL AS VARCHAR), "
+                 "hash(name, id_number, sex, birth_date) FROM persons")
+    return " UNION ALL ".join(parts)
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """Write this run's state rows to the warehouse (committed: the scratch database's transaction may
+    write only there), as ``screening_rows_next`` until ``commit``."""
+    con.execute(f"CREATE OR REPLACE TABLE {_NEXT} AS {_rows_select()}")
+
+
+def decide(con: duckdb.DuckDBPyConnection, *, wanted: bool, last_token: str | None, this_meta: str,
+           joins: frozenset[str] | None, have: set[str]) -> Plan:
+    """Scoped only when the last stored run is the one whose state the warehouse holds and nothing but
+    records changed since."""
+    if not wanted:
+        return Plan(False, "要求完整筛查")
+    if joins is None:
+        return Plan(False, "有规则读取的关联无法限定范围")
+    if STATE not in have or ROWS not in have:
+        return Plan(False, "没有上次筛查的状态")
+    token, stored_meta = con.execute(f"SELECT token, meta FROM {STATE}").fetchone()
+    if not last_token or token != last_token:
+        return Plan(False, "上次筛查的结果与状态不符")
+    if stored_meta != this_meta:
+        was, now = json.loads(stored_meta), json.loads(this_meta)
+        what = {"as_of": "基准日", "rules": "规则、参数或共用设置", "wage": "工资标准", "code": "筛查代码",
+                "context": "线索保存代码"}
+        return Plan(False, "、".join(v for k, v in what.items() if was.get(k) != now.get(k)) + "变了")
+    return Plan(True, "", joins)
+
+
+def stages(joins: frozenset[str]) -> list[tuple[str, str]]:
+    """The scope's tables (in the scratch database): changed rows, the persons to screen
+    (``scope_people``), the persons to profile (``scope_profile``) and the records to read
+    (``scope_records``)."""
+    household, case = "household" in joins, "case" in joins
+    changed = (f"SELECT n.source_type, n.person_key, n.link FROM {_NEXT} n ANTI JOIN {ROWS} o "
+               f"ON o.source_type = n.source_type AND o.record_id = n.record_id AND o.digest = n.digest "
+               f"UNION ALL SELECT o.source_type, o.person_key, o.link FROM {ROWS} o ANTI JOIN {_NEXT} n "
+               f"ON o.source_type = n.source_type AND o.record_id = n.record_id AND o.digest = n.digest")
+    people = ["SELECT person_key FROM scope_changed"]
+    if household:
+        people.append(f"SELECT n.person_key FROM {_NEXT} n JOIN scope_households h ON h.link = n.link "
+                      f"WHERE n.source_type = 'household'")
+    if case:
+        people.append(f"SELECT n.person_key FROM {_NEXT} n JOIN scope_cases c ON c.link = n.link "
+                      f"WHERE n.source_type = 'victim'")
+    out = [("scope_changed", changed)]
+    if household:
+        out.append(("scope_households",
+                    "SELECT link FROM scope_changed WHERE source_type = 'household' AND link IS NOT NULL "
+                    f"UNION SELECT n.link FROM {_NEXT} n JOIN scope_changed c ON c.person_key = n.person_key "
+                    "WHERE n.source_type = 'household' AND n.link IS NOT NULL"))
+    if case:
+        out.append(("scope_cases", "SELECT DISTINCT link FROM scope_changed "
+                                   "WHERE source_type = 'enforcement' AND link IS NOT NULL"))
+    out.append(("scope_people", " UNION ".join(people)))
+    # A screened person's child rows need the 户主 and 配偶 of each of the person's 户: the whole 户 is profiled.
+    profile = ["SELECT person_key FROM scope_people"]
+    if household:
+        profile.append(f"SELECT n.person_key FROM {_NEXT} n WHERE n.source_type = 'household' AND n.link IN "
+                       f"(SELECT m.link FROM {_NEXT} m JOIN scope_people p ON p.person_key = m.person_key "
+                       f"WHERE m.source_type = 'household' AND m.link IS NOT NULL)")
+    out.append(("scope_profile", " UNION ".join(profile)))
+    records = [f"SELECT n.source_type, n.record_id, n.person_key FROM {_NEXT} n "
+               f"JOIN scope_profile p ON p.person_key = n.person_key WHERE n.source_type <> 'persons'"]
+    if case:
+        # The enforcement records linked to a screened victim's 判决案号, whoever applied.
+        records.append(f"SELECT n.source_type, n.record_id, n.person_key FROM {_NEXT} n "
+                       f"WHERE n.source_type = 'enforcement' AND n.link IN (SELECT v.link FROM {_NEXT} v "
+                       f"JOIN scope_people p ON p.person_key = v.person_key "
+                       f"WHERE v.source_type = 'victim' AND v.link IS NOT NULL)")
+    out.append(("scope_records", " UNION ".join(records)))
+    return out
+
+
+def too_wide(backend: Any) -> bool:
+    """Whether the scope holds most persons (a full run is then as cheap)."""
+    [row] = backend.fetch(f"SELECT (SELECT count(*) FROM scope_people) AS n, "
+                          f"(SELECT count(DISTINCT person_key) FROM {_NEXT}) AS total")
+    return row["n"] > _MOST * row["total"]
+
+
+def commit(con: duckdb.DuckDBPyConnection, this_meta: str) -> str:
+    """Make this run's rows the stored state, with a new token (the caller stores it with the clues)."""
+    token = uuid.uuid4().hex
+    con.execute("BEGIN TRANSACTION")
+    con.execute(f"DROP TABLE IF EXISTS {ROWS}")
+    con.execute(f"ALTER TABLE {_NEXT} RENAME TO {ROWS}")
+    con.execute(f"CREATE OR REPLACE TABLE {STATE} AS SELECT ? AS token, ? AS meta", [token, this_meta])
+    con.execute("COMMIT")
+    return token
+
+
+def forget(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the stored state: the clues of this run are not a full DuckDB screening's (one rule, Spark)."""
+    for table in SCREENING_STATE:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
