@@ -31,7 +31,7 @@ from jiuzhu.engine.linkage.model import MATCH_WEIGHT_THRESHOLD
 from jiuzhu.engine.linkage.reuse import code_digest
 from jiuzhu.engine.linkage.scoring import Edge, score_residue
 from jiuzhu.engine.linkage.spark import spark_session
-from jiuzhu.engine.linkage.store import build_in, write_changes, write_tables
+from jiuzhu.engine.linkage.store import build_in, scope_in, write_changes, write_tables
 from jiuzhu.engine.warehouse import connect
 
 
@@ -231,6 +231,26 @@ def _features_of(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection
     return features, name_tf, population, kept, None, fallback
 
 
+def _outputs(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection, part: Partition, aux: dict,
+             delta: bool, log: StageLog) -> tuple[pa.Table, dict[str, int], int]:
+    """Build and write the linkage's tables (after a delta linkage only the rows that may differ); the
+    explanations, the records per method and the persons written."""
+    scoped = delta and scope_in(con, work)
+    expl = build_in(work, part, scoped)
+    log.mark("build outputs", work)
+    if scoped:
+        write_changes(con, work, expl, aux)
+    else:
+        write_tables(con, lambda: work.sql("FROM out_index").to_arrow_reader(),
+                     lambda: work.sql("FROM out_persons").to_arrow_reader(), expl, aux)
+    log.mark("write tables", work)
+    # what was written (after a delta linkage out_index and out_persons hold only a part: the stored tables)
+    index, persons = ("person_index", "persons") if scoped else ("out_index", "out_persons")
+    source = con if scoped else work
+    methods = dict(source.sql(f"SELECT method, count(*) FROM {index} GROUP BY method").fetchall())
+    return expl, methods, source.sql(f"SELECT count(*) FROM {persons}").fetchall()[0][0]
+
+
 def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any = None,
                     spark_master: str | None = None, *, keep: bool = False, delta: bool = False) -> LinkResult:
     """``spark``: a session to use; else, on the spark engine, one on ``spark_master`` for this run.
@@ -264,15 +284,7 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
                 if own_spark:
                     spark.stop()
                     own_spark = False
-                expl = build_in(work, part)
-                log.mark("build outputs", work)
-                # after a delta linkage only the rows that changed are written
-                if not (delta and not fallback and write_changes(con, work, expl, aux)):
-                    write_tables(con, lambda: work.sql("FROM out_index").to_arrow_reader(),
-                                 lambda: work.sql("FROM out_persons").to_arrow_reader(), expl, aux)
-                log.mark("write tables", work)
-                methods = dict(work.sql("SELECT method, count(*) FROM out_index GROUP BY method").fetchall())
-                persons = work.sql("SELECT count(*) FROM out_persons").fetchall()[0][0]
+                expl, methods, persons = _outputs(con, work, part, aux, delta and not fallback, log)
     finally:
         if own_spark:
             spark.stop()

@@ -47,15 +47,47 @@ _CONTENT_SQL = " || chr(31) || ".join(f"coalesce(l.{f}::VARCHAR, '')" for f in C
 # is an ID-bearing record alone with its ID (root ``#ID``), exactly as cluster() would have put it.
 _IDENT = "CASE WHEN t.record_id IS NULL THEN l.id_number ELSE t.ident END"
 
-def _members() -> str:
-    """Table ``m``: every record of ``lineage`` with its cluster (``root``), the cluster's ID number
+def _members(source: str = "lineage") -> str:
+    """Table ``m``: every record of ``source`` with its cluster (``root``), the cluster's ID number
     (``ident``) and, for a record of a person without ID, its content key."""
     return f"""
 CREATE TEMP TABLE m AS
 SELECT l.record_id, l.source_type, l.id_number, l.name, coalesce(l.name_masked, false) AS masked, l.sex,
        l.birth_date, CASE WHEN {_IDENT} IS NULL THEN {_CONTENT_SQL} END AS content,
        coalesce(t.root, '#' || l.id_number, l.record_id) AS root, {_IDENT} AS ident
-FROM lineage l LEFT JOIN touched t USING (record_id)"""
+FROM {source} l LEFT JOIN touched t USING (record_id)"""
+
+
+# After a delta linkage (delta.py: ``work`` holds ``new_h``, ``old_h``, ``changed_h``), only these can differ
+# from the stored rows. A record with a valid ID always has the row (record id, source, key of its ID, 'id')
+# whatever its cluster (a person never holds two IDs), so person_index changes only for records new or gone
+# and for records without ID. A person with an ID changes only when the contents of its records do (its ID
+# on a changed record, old or new version) or which records without ID it holds (its ID in a cluster
+# linkage touched now — ``touched`` —, or on a person that held one before — ``linked_before``, from the
+# stored person_index); a record renamed with the same content changes neither its name counts nor its
+# number of records. Persons without ID are all rebuilt (few: the residue; their keys number clusters
+# that share a smallest content).
+_SCOPE = """
+CREATE OR REPLACE TEMP TABLE scope_ids AS
+SELECT id_number AS id FROM new_h WHERE id_number IS NOT NULL AND content_h IN (SELECT content_h FROM changed_h)
+UNION SELECT id_number FROM old_h WHERE id_number IS NOT NULL AND content_h IN (SELECT content_h FROM changed_h)
+UNION SELECT ident FROM touched WHERE ident IS NOT NULL
+UNION SELECT id FROM linked_before;
+CREATE OR REPLACE TEMP VIEW scoped AS
+SELECT * FROM lineage WHERE id_number IS NULL OR id_number IN (SELECT id FROM scope_ids)
+   OR record_id NOT IN (SELECT record_id FROM old_h)"""
+
+
+def scope_in(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection) -> bool:
+    """Register in ``work`` what a scoped ``build_in`` reads of the stored linkage (``linked_before``: the IDs
+    of the persons that held a record without ID); False when a table it and ``write_changes`` read is
+    missing (then everything is built and written whole)."""
+    if not {"person_index", "persons", RECORDS} <= table_names(con):
+        return False
+    work.register("linked_before", con.sql("""SELECT DISTINCT p.id_number AS id FROM person_index i
+        JOIN persons p USING (person_key) WHERE i.method = 'probabilistic' AND p.id_number IS NOT NULL""")
+                  .to_arrow_table())
+    return True
 
 
 def _clusters() -> str:
@@ -116,18 +148,24 @@ FROM keys k LEFT JOIN best_name b USING (root) LEFT JOIN sexes s USING (root) LE
 """
 
 
-def build_in(work: duckdb.DuckDBPyConnection, part: Partition) -> pa.Table:
+def build_in(work: duckdb.DuckDBPyConnection, part: Partition, scoped: bool = False) -> pa.Table:
     """Temp tables ``out_index`` and ``out_persons`` in ``work``, from its relation ``lineage`` (every
-    record) and ``part`` (which may list only the records linkage touched); returns the explanations."""
+    record) and ``part`` (which may list only the records linkage touched); returns the explanations.
+    ``scoped`` (after ``scope_in``, a delta linkage): only the rows that may differ from the stored ones
+    (``_SCOPE``), for ``write_changes``."""
     ids = list(part.cluster_of)
     roots = [part.cluster_of[r] for r in ids]
     work.register("touched", pa.table({
         "record_id": pa.array(ids, pa.string()), "root": pa.array(roots, pa.string()),
         "ident": pa.array([part.id_of_cluster[r] for r in roots], pa.string())}))
-    for statement in (_members(), _clusters(), _keys()):
+    if scoped:
+        work.execute(_SCOPE)
+    for statement in (_members("scoped" if scoped else "lineage"), _clusters(), _keys()):
         work.execute(statement)
     work.execute(f"CREATE TEMP TABLE out_index AS {_index()}")
-    work.execute(f"CREATE TEMP TABLE out_persons AS {_persons()}")
+    # a person with an ID out of the scope may have only some of its records in ``scoped``: not built
+    only = " WHERE k.ident IS NULL OR k.ident IN (SELECT id FROM scope_ids)" if scoped else ""
+    work.execute(f"CREATE TEMP TABLE out_persons AS {_persons()}{only}")
 
     expl: dict[str, list[Any]] = {c: [] for c in ("record_id_l", "record_id_r", "match_weight",
                                                   "match_probability", "comparisons")}
@@ -186,13 +224,14 @@ def _same_row(a: str, b: str, columns: list[str]) -> str:
     return " AND ".join(f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}" for c in columns)
 
 
-def _bring_up(con: duckdb.DuckDBPyConnection, table: str, new: pa.Table) -> None:
-    """Make ``table`` hold exactly the rows of ``new`` (rows unique: each has its key) by deleting the rows
-    not in it and inserting those missing — a delta linkage changes a few thousand of 10⁵–10⁷."""
+def _bring_up(con: duckdb.DuckDBPyConnection, table: str, new: pa.Table, scope: str = "true") -> None:
+    """Make the rows of ``table`` in ``scope`` (SQL on ``t``; ``_linkage_new`` is ``new``) exactly the rows of
+    ``new`` (rows unique: each has its key) by deleting those not in it and inserting those missing — a delta
+    linkage changes a few thousand of 10⁵–10⁷."""
     columns = new.schema.names
     con.register("_linkage_new", new)
     try:
-        con.execute(f"DELETE FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM _linkage_new n "
+        con.execute(f"DELETE FROM {table} t WHERE ({scope}) AND NOT EXISTS (SELECT 1 FROM _linkage_new n "
                     f"WHERE {_same_row('n', 't', columns)})")
         con.execute(f"INSERT INTO {table} SELECT * FROM _linkage_new n WHERE NOT EXISTS (SELECT 1 FROM {table} t "
                     f"WHERE {_same_row('n', 't', columns)})")
@@ -201,17 +240,18 @@ def _bring_up(con: duckdb.DuckDBPyConnection, table: str, new: pa.Table) -> None
 
 
 def write_changes(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection, expl: Any,
-                  aux: dict[str, Any]) -> bool:
-    """A delta linkage's write (delta.py: ``work`` holds ``out_index``, ``out_persons``, the content digests of
-    the records now, ``new_h``, and then, ``old_h``): the rows of person_index, persons and linkage_records
-    that differ from the stored ones are replaced, the rest written whole, in one transaction as
-    ``write_tables``; the same rows (not in the same physical order). A record's content under its id never
-    changes (a purge, the only edit, drops the stored tables), so its stored row stays when id and digest
-    are the same. False (nothing written) when a table is missing: then ``write_tables``."""
-    if not {"person_index", "persons", RECORDS} <= table_names(con):
-        return False
+                  aux: dict[str, Any]) -> None:
+    """A delta linkage's write (delta.py: ``work`` holds ``out_index`` and ``out_persons`` of a scoped
+    ``build_in``, the content digests of the records now, ``new_h``, and then, ``old_h``): the rows of
+    person_index, persons and linkage_records that differ from the stored ones are replaced, the rest written
+    whole, in one transaction as ``write_tables``; the same rows (not in the same physical order). A record's
+    content under its id never changes (a purge, the only edit, drops the stored tables), so its stored row
+    stays when id and digest are the same."""
     index = work.sql("FROM out_index").to_arrow_table()
     persons = work.sql("FROM out_persons").to_arrow_table()
+    ids = work.sql("FROM scope_ids").to_arrow_table()
+    gone = work.sql("SELECT record_id FROM old_h WHERE record_id NOT IN (SELECT record_id FROM new_h)"
+                    ).to_arrow_table()
     pairs = work.sql("SELECT record_id, content_h FROM new_h").to_arrow_table()
     # the stored rows' columns: the digest, then the lineage's (delta._content)
     added = work.sql("""SELECT n.content_h, l.* FROM lineage l JOIN new_h n ON n.record_id = l.record_id
@@ -220,8 +260,13 @@ def write_changes(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnectio
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
-        _bring_up(con, "person_index", index)
-        _bring_up(con, "persons", persons)
+        con.register("_linkage_gone", gone)
+        con.execute("DELETE FROM person_index WHERE record_id IN (SELECT record_id FROM _linkage_gone)")
+        con.unregister("_linkage_gone")
+        _bring_up(con, "person_index", index, "t.record_id IN (SELECT record_id FROM _linkage_new)")
+        con.register("_linkage_ids", ids)
+        _bring_up(con, "persons", persons, "t.id_number IS NULL OR t.id_number IN (SELECT id FROM _linkage_ids)")
+        con.unregister("_linkage_ids")
         con.register("_linkage_pairs", pairs)
         con.execute(f"DELETE FROM {RECORDS} r WHERE NOT EXISTS (SELECT 1 FROM _linkage_pairs p "
                     f"WHERE p.record_id = r.record_id AND p.content_h = r.content_h)")
@@ -234,4 +279,3 @@ def write_changes(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnectio
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return True

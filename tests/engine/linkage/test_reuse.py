@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from datetime import date
 
+import pyarrow as pa
 import pytest
 
 from jiuzhu.engine import api
@@ -304,21 +305,22 @@ def _her_edges() -> list[tuple]:
 def test_a_moved_eligibility_bound_scores_again_the_pairs_it_changes(home, monkeypatch):
     """The victims' file again a month later, the same rows in another order: every record without ID keeps
     its features but ``birth_to`` (born by the as-of date), which passes the birth date of 林晓梅 (with ID,
-    born 2025-10-10) — the victim 林小梅 of that birth date was 年龄不符 with her and now may be her. A delta
+    born 2025-10-10) — the victim 林小梅 born that month was 年龄不符 with her and now may be her. A delta
     linkage reuses the stored edges renamed, but scores that pair again: every table, the stored edges
-    included, equals a full linkage's. Reusing the moved record's stored edge instead fails that."""
+    included, equals a full linkage's. Reusing the moved record's stored edge instead fails that. Withdrawn,
+    the bound moves back and they part, on the delta path too."""
     girl = make_id("350425", date(2025, 10, 10), 6)
     _snapshot(home, "m2", [*_dibao(40), ["林晓梅", girl, "林晓梅", girl, "济阳乡", "济阳村"]], date(2025, 10, 1))
-    victims = [*VICTIMS, ["林小梅", "", "故意伤害罪", "（2025）闽0425刑初60号", "2025-10-10", "女", "济阳乡"]]
+    victims = [*VICTIMS, ["林小梅", "", "故意伤害罪", "（2025）闽0425刑初60号", "2025-10-20", "女", "济阳乡"]]
     for month, as_of, lines in (("v1", date(2025, 10, 1), victims),
                                 ("v2", date(2025, 10, 31), [victims[0], *reversed(victims[1:])])):
         (home / month).mkdir()
         _write(home / month / "被害人.csv", lines)
-        api.ingest([home / month / "被害人.csv"], as_of=as_of)
+        [batch] = api.ingest([home / month / "被害人.csv"], as_of=as_of)
         if month == "v1":
             first = api.link(incremental=True)
             assert not first.delta and _kept_tables() == _full_kept()
-            assert _her_edges() == [("年龄不符",)]
+            assert _her_edges() == []  # 年龄不符: below the threshold
     wrong = warehouse_path().with_name("wrong.duckdb")
     api.copy_warehouse(warehouse_path(), wrong)
 
@@ -336,3 +338,21 @@ def test_a_moved_eligibility_bound_scores_again_the_pairs_it_changes(home, monke
         assert link_connection(con, keep=True, delta=True).delta
     assert [t for t, rows in _linkage_only(wrong).items() if rows != right[t]] == [
         "person_index", "persons", "link_explanations", "linkage_edges"]
+
+    # The month withdrawn: the bound moves back, the two are apart again. Her person is rebuilt because it held
+    # a record without ID before (store._SCOPE); built without it, her stored row (2 records) stays.
+    api.withdraw_batch(batch.batch_id, reason="测试：撤回")
+    api.copy_warehouse(warehouse_path(), wrong.with_name("wrong2.duckdb"))
+    third = api.link(incremental=True)
+    assert third.delta and (third.records_linked, third.persons) == (first.records_linked, first.persons)
+    assert _her_edges() == [] and _kept_tables() == _full_kept()
+
+    def unscoped(con, work):
+        work.register("linked_before", pa.table({"id": pa.array([], pa.string())}))
+        return True
+
+    with monkeypatch.context() as patch, connect(wrong.with_name("wrong2.duckdb")) as con:
+        patch.setattr(run, "scope_in", unscoped)
+        assert link_connection(con, keep=True, delta=True).delta
+    assert [t for t, rows in _linkage_only(wrong.with_name("wrong2.duckdb")).items()
+            if rows != _linkage_only()[t]] == ["persons"]
