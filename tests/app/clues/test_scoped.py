@@ -2,7 +2,8 @@
 snapshots of the small county — a registry's rows gone, corrected and added, an enforcement record linked to a
 victim corrected, a child's parent's registry fact corrected, a dead victim's relative's household row
 corrected — each scoped run leaves exactly the clues (keys, states, contents) and the `jiuzhu clues export` a
-full screen gives; with the 户 left out of the scope the parent's correction does not."""
+full screen gives; with the 户 left out of the scope the parent's correction does not, and with the victim link
+left out neither does the correction of a case another person applied for."""
 
 from __future__ import annotations
 
@@ -182,4 +183,28 @@ def test_without_the_household_the_scope_misses_a_child(small_county: Path, tmp_
     monkeypatch.setitem(scope.EVIDENCE_JOINS, "parents", frozenset())
     monkeypatch.setitem(scope.EVIDENCE_JOINS, "relatives_if_dead", frozenset())
     _correct_a_parent()
+    assert not _scoped_is_full(tmp_path, capsys)
+
+
+def test_without_the_victim_link_the_scope_misses_a_victim(small_county: Path, tmp_path: Path, monkeypatch,
+                                                          capsys):
+    """A case another person applied for (say a dead victim's relative): its correction moves the victim's
+    clue only through the victim link by case number, which the scope must follow."""
+    _ingested(small_county, tmp_path, monkeypatch, capsys)
+    case = next(c for c in Clue.objects.filter(rule="SJ-01", facts_current=True).order_by("key")
+                if c.facts.get("link_by") == "basis_no")
+    record = case.facts["enforcement_record"]
+    # The applicant becomes someone else of the county (the case stays linked to the victim by its basis).
+    _warehouse("UPDATE rec_enforcement e SET name = h.name, id_number = h.id_number FROM (SELECT name, id_number "
+               "FROM rec_household WHERE id_number IS NOT NULL AND id_number <> ? ORDER BY record_id LIMIT 1) h "
+               "WHERE e.record_id = ?", [case.person_id_number, record])
+    assert _scoped_is_full(tmp_path, capsys)
+    assert _person_of(record) != case.person_key and Clue.objects.get(key=case.key).facts_current
+    _warehouse("UPDATE rec_enforcement SET amount_unpaid = amount_unpaid + 100000 WHERE record_id = ?", [record])
+    assert _scoped_is_full(tmp_path, capsys)  # the applicant is not the victim: the link brings her in
+    assert Clue.objects.get(key=case.key).reason != case.reason
+    monkeypatch.setitem(scope.SUBJECT_JOINS, "victim_case", frozenset())
+    monkeypatch.setitem(scope.SUBJECT_JOINS, "victim", frozenset())
+    monkeypatch.setitem(scope.EVIDENCE_JOINS, "linked_unpaid", frozenset())
+    _warehouse("UPDATE rec_enforcement SET amount_unpaid = amount_unpaid + 100000 WHERE record_id = ?", [record])
     assert not _scoped_is_full(tmp_path, capsys)
