@@ -18,7 +18,8 @@ from jiuzhu.app.config.due import count_due, due_filters, status
 
 # (user, on) -> rows of 我的期限 owed to a part above casework (referrals: referrals to sign or answer, plan
 # items, meeting decisions); each such part adds its function when Django starts (its AppConfig.ready), with
-# its counter: (user, on) -> how many of those rows are "overdue" and "soon" (the landing page's numbers)
+# its counter: (user, on) -> how many of those rows are "overdue" and "soon" (the landing page's numbers),
+# and any other number of the landing page its queries count on the way (referrals: "to_do", "plan_items")
 DeadlineSource = Callable[..., list[dict]]
 DeadlineCounts = Callable[..., dict[str, int]]
 _SOURCES: list[tuple[DeadlineSource, DeadlineCounts]] = []
@@ -69,13 +70,16 @@ def _clues_due(user):
     return clues_to_work(user).filter(answer_due__isnull=False)
 
 
-def clues_due_counts(user, *, on: date | None = None) -> dict[str, int]:
+def clues_due_counts(user, *, on: date | None = None, total: bool = False) -> dict[str, int]:
     """How many of the clues in 我的期限 are overdue and due soon, counted in the database: a partner unit
-    may owe hundreds of answers, and the landing page shows only these two numbers."""
-    clues = _clues_due(user)
-    if clues is None:
+    may owe hundreds of answers, and the landing page shows only these two numbers. `total`: a partner
+    unit's whole ``clues_to_work`` too, as "total", in the same query (the two filters pass no clue without
+    an answer date)."""
+    profile = profile_of(user)
+    if profile is None or profile.in_procuratorate:
         return {"overdue": 0, "soon": 0}
-    return count_due(clues, due_filters("answer_due", on or today()))
+    clues = clues_to_work(user) if total else _clues_due(user)
+    return count_due(clues, due_filters("answer_due", on or today()), total=total)
 
 
 def task_counts(user, *, on: date | None = None) -> dict[str, int]:
@@ -103,13 +107,13 @@ def other_deadlines(user, *, on: date | None = None, with_clues: bool = True) ->
 
 
 def other_deadline_counts(user, *, on: date | None = None) -> dict[str, int]:
-    """How many of ``other_deadlines(user, on=on, with_clues=False)`` are overdue and due soon."""
+    """How many of ``other_deadlines(user, on=on, with_clues=False)`` are overdue and due soon, and the other
+    numbers the counters give (``add_source``)."""
     on = on or today()
     totals = {"overdue": 0, "soon": 0}
     for _, counts in _SOURCES:
-        found = counts(user, on)
-        for name in totals:
-            totals[name] += found[name]
+        for name, n in counts(user, on).items():  # the counters' other numbers too (add_source)
+            totals[name] = totals.get(name, 0) + n
     return totals
 
 

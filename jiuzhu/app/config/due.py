@@ -37,6 +37,10 @@ def due_filters(field: str, on: date) -> dict[str, Q]:
             "soon": Q(**{f"{field}__gte": on, f"{field}__lte": soon_until(on)})}
 
 
-def count_due(rows: QuerySet, filters: dict[str, Q], **more: Q) -> dict[str, int]:
-    """How many of `rows` match each of `filters` (``due_filters``) and of `more`, in one aggregate."""
-    return rows.order_by().aggregate(**{name: Count("pk", filter=q) for name, q in {**filters, **more}.items()})
+def count_due(rows: QuerySet, filters: dict[str, Q], *, total: bool = False, **more: Q) -> dict[str, int]:
+    """How many of `rows` match each of `filters` (``due_filters``) and of `more`, in one aggregate; `total`:
+    how many rows there are, under "total", in the same aggregate (a list's count beside its deadlines')."""
+    counts = {name: Count("pk", filter=q) for name, q in {**filters, **more}.items()}
+    if total:
+        counts["total"] = Count("pk")
+    return rows.order_by().aggregate(**counts)

@@ -21,7 +21,6 @@ from jiuzhu.app.casework.models import CaseState
 from jiuzhu.app.casework.worklists import payments_to_make, waiting_approvals
 from jiuzhu.app.clues.access import clues_to_work
 from jiuzhu.app.config.dates import today
-from jiuzhu.app.referrals.services.worklists import count_referrals_to_do, unit_plan_items
 
 
 @dataclass(frozen=True)
@@ -54,10 +53,13 @@ def tiles_for(user, *, unread: int | None = None) -> list[Tile]:
 
     on = today()
     tasks = deadlines.task_counts(user, on=on)
+    # the referral work's deadlines, with its inbox ("to_do") and plan items counted by the same queries
     others = deadlines.other_deadline_counts(user, on=on)
-    clues_due = deadlines.clues_due_counts(user, on=on)
-    if not profile.in_procuratorate and role in PARTNER_ROLES:
-        add("待答复线索", clues_to_work(user).count(), _url("clues:queue"))
+    partner = not profile.in_procuratorate and role in PARTNER_ROLES
+    # a partner's clue deadlines with its whole queue ("total") in one query
+    clues_due = deadlines.clues_due_counts(user, on=on, total=partner)
+    if partner:
+        add("待答复线索", clues_due["total"], _url("clues:queue"))
     if profile.in_procuratorate and role in PROCURATORS:
         add("待核查线索", clues_to_work(user).count(), _url("clues:queue"))
         add("审查中案件", case_access.cases_for(user).filter(state=CaseState.REVIEWING).count(),
@@ -67,9 +69,9 @@ def tiles_for(user, *, unread: int | None = None) -> list[Tile]:
     if role == Role.FINANCE:
         add("待发放救助金", payments_to_make(user).count(), _url("casework:payments", "show=todo"))
     if policy.role_allows(user, "referral.list"):
-        add("待签收、反馈的移送", count_referrals_to_do(user), _url("referrals:inbox"))
+        add("待签收、反馈的移送", others["to_do"], _url("referrals:inbox"))
     if not profile.in_procuratorate:
-        add("未办结救助方案事项", unit_plan_items(user).count(), _url("referrals:plan_items"))
+        add("未办结救助方案事项", others["plan_items"], _url("referrals:plan_items"))
     visits = tasks["follow_up"]
     if visits or role == Role.HANDLER:
         add("待回访", visits, _url("casework:deadlines", "show=follow_up"))

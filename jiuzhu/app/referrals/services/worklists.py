@@ -28,11 +28,6 @@ def referrals_to_do(user) -> list[Referral]:
     return sorted(received, key=lambda r: (r.due_date(), r.pk))
 
 
-def count_referrals_to_do(user) -> int:
-    """How many ``referrals_to_do`` there are (the landing page's number), counted in the database."""
-    return _received(user).count()
-
-
 def open_plan_items(user) -> QuerySet[PlanItem]:
     """Plan items the user's unit owes (a partner unit), or of the user's cases (the procuratorate)."""
     return referral_access.plan_items_for(user).filter(state__in=OPEN_PLAN_STATES)
@@ -68,10 +63,13 @@ def deadline_rows(user, on: date) -> list[dict]:
 
 def deadline_counts(user, on: date) -> dict[str, int]:
     """How many of ``deadline_rows(user, on)`` are overdue and due soon, counted in the database (a referral's
-    due date is its receipt limit while sent, its answer limit once received: ``Referral.due_date``)."""
+    due date is its receipt limit while sent, its answer limit once received: ``Referral.due_date``); and, by
+    the same queries, the landing page's "to_do" (how many ``referrals_to_do``) and "plan_items" (how many
+    ``unit_plan_items``)."""
     statuses = due.due_filters("due_date", on)
     referral_due = {s: due_date_q(lambda field, s=s: due.due_filters(field, on)[s]) for s in statuses}
-    found = [due.count_due(_received(user), referral_due),
-             due.count_due(decisions_for_unit(user), statuses),
-             due.count_due(unit_plan_items(user), statuses)]
-    return {s: sum(f[s] for f in found) for s in statuses}
+    received = due.count_due(_received(user), referral_due, total=True)
+    items = due.count_due(unit_plan_items(user), statuses, total=True)
+    found = [received, due.count_due(decisions_for_unit(user), statuses), items]
+    return {**{s: sum(f[s] for f in found) for s in statuses}, "to_do": received["total"],
+            "plan_items": items["total"]}
