@@ -150,6 +150,8 @@ CSRF_FAILURE_VIEW = "jiuzhu.app.web.errors.csrf_failure"
 # Idle sessions end: JIUZHU_SESSION_IDLE_MINUTES without a request logs out. A request renews the session at most
 # once a minute (web.middleware.SessionRenewalMiddleware), not on every page: one write a minute, not one a page.
 SESSION_COOKIE_AGE = int(os.environ.get("JIUZHU_SESSION_IDLE_MINUTES", "30")) * 60
+# Django's database sessions; each page's read of its session in SQL written once (accounts/sessions.py)
+SESSION_ENGINE = "jiuzhu.app.accounts.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
