@@ -49,7 +49,20 @@ def page_of(request: HttpRequest, qs: QuerySet | Sequence, per_page: int | None 
             param: str = "page") -> Page:
     """The page ?page=N (or ?{param}=N) asks for: the last page when N is past it, the first when N is not a
     number. `per_page` defaults to PER_PAGE, read at the call."""
-    return Paginator(qs, per_page or PER_PAGE).get_page(request.GET.get(param))
+    paginator = Paginator(qs, per_page or PER_PAGE)
+    number = request.GET.get(param)
+    if isinstance(qs, QuerySet) and (number is None or number.strip() in ("", "1")):
+        return first_page(paginator)
+    return paginator.get_page(number)
+
+
+def first_page(paginator: Paginator) -> Page:
+    """Page 1 of a queryset, its rows read first: when they are fewer than a page they are all the rows, and
+    the paginator's count is theirs instead of a COUNT query (most lists of a person's work fit on a page)."""
+    rows = list(paginator.object_list[:paginator.per_page])
+    if len(rows) < paginator.per_page:
+        paginator.__dict__["count"] = len(rows)  # Paginator.count is a cached_property
+    return Page(rows, 1, paginator)
 
 
 @dataclass(frozen=True)

@@ -106,12 +106,15 @@ def ordered(clues: QuerySet[Clue], sort: str) -> QuerySet[Clue]:
 
 def page_of(clues: QuerySet[Clue], page: int, per: int) -> tuple[list[Clue], int, int]:
     """One page (1-based; past the end gives the last page), the total and the page number used."""
-    total = clues.count()
+    # The page's ids first (read from the ordering index, no wide rows skipped over), then its rows. On the
+    # first page with fewer ids than a page they are all the clues: no COUNT query.
+    ids = list(clues.values_list("pk", flat=True)[:per]) if page <= 1 else None
+    total = len(ids) if ids is not None and len(ids) < per else clues.count()
     pages = max(1, -(-total // per))
     page = min(max(1, page), pages)
     start = (page - 1) * per
-    # The page's ids first (read from the ordering index, no wide rows skipped over), then its rows.
-    ids = list(clues.values_list("pk", flat=True)[start:start + per])
+    if ids is None or start:
+        ids = list(clues.values_list("pk", flat=True)[start:start + per])
     # Not the evidence, facts or suggested help: the queue shows none of them (decoding them cost the page more).
     rows = (Clue.objects.filter(pk__in=ids).select_related("verification__handler__profile")
             .defer("records", "facts", "suggested_help").in_bulk())
