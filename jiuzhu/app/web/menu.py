@@ -38,7 +38,7 @@ def menu_for(user) -> list[tuple[str, str]]:
     key = policy.role_key(user)
     if key is None:
         return []
-    where = (key, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    where = (key, *_urls_key())
     items = _MENUS.get(where)
     if items is None:
         items = _MENUS[where] = tuple(_entries(user))
@@ -46,15 +46,26 @@ def menu_for(user) -> list[tuple[str, str]]:
 
 
 _MENUS: dict[tuple, tuple[tuple[str, str], ...]] = {}
+_URLS: dict[tuple, str | None] = {}
+
+
+def _urls_key() -> tuple[str, str]:
+    """What ``reverse`` reads besides the name: the URL prefix and configuration of this request."""
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+
+
+def url_of(name: str) -> str | None:
+    """``reverse(name)`` (None when no such URL), once per process for each prefix and configuration: the
+    landing page's tiles reverse ≈ 9 names a page."""
+    key = (name, *_urls_key())
+    if key not in _URLS:
+        try:
+            _URLS[key] = reverse(name)
+        except NoReverseMatch:
+            _URLS[key] = None
+    return _URLS[key]
 
 
 def _entries(user) -> list[tuple[str, str]]:
-    items = []
-    for label, name in ENTRIES:
-        if not policy.role_allows(user, policy.URLS.get(name, "settings")):
-            continue
-        try:
-            items.append((label, reverse(name)))
-        except NoReverseMatch:
-            continue
-    return items
+    return [(label, url) for label, name in ENTRIES
+            if policy.role_allows(user, policy.URLS.get(name, "settings")) and (url := url_of(name)) is not None]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
-
 from jiuzhu.app.accounts import policy
 from jiuzhu.app.accounts.access import profile_of
 from jiuzhu.app.accounts.notices import unread_count
@@ -21,6 +19,7 @@ from jiuzhu.app.casework.models import CaseState
 from jiuzhu.app.casework.worklists import payments_to_make, waiting_approvals
 from jiuzhu.app.clues.access import clues_to_work
 from jiuzhu.app.config.dates import today
+from jiuzhu.app.web.menu import url_of
 
 
 @dataclass(frozen=True)
@@ -32,10 +31,8 @@ class Tile:
 
 
 def _url(name: str, query: str = "") -> str | None:
-    try:
-        return reverse(name) + (f"?{query}" if query else "")
-    except NoReverseMatch:
-        return None
+    url = url_of(name)
+    return url + (f"?{query}" if query else "") if url is not None else None
 
 
 def tiles_for(user, *, unread: int | None = None) -> list[Tile]:
