@@ -42,7 +42,10 @@ import duckdb
 from jiuzhu.engine.screening.subjects import COMMON_COLUMNS, SOURCE_COLUMNS
 from jiuzhu.engine.warehouse import SCREENING_STATE
 
-STATE, ROWS, _NEXT = SCREENING_STATE  # the token and meta; the rows; this run's rows until it commits
+STATE, ROWS, _LEFT = SCREENING_STATE  # the token and meta; the rows; (this run's rows in the warehouse, before)
+# This run's rows: a temporary table, written to ROWS as changes when the run is stored (a county's 373,000 rows
+# are hashed each run, but only the few thousand a snapshot changes are written).
+_NEXT = "temp.main.screening_rows_now"
 
 # Which joins beyond the person's own records a subject reads (subjects.py), and an evidence kind (runner.py).
 SUBJECT_JOINS: dict[str, frozenset[str]] = {
@@ -122,9 +125,9 @@ def _rows_select() -> str:
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Write this run's state rows to the warehouse (committed: the scratch database's transaction may
-    write only there), as ``screening_rows_next`` until ``commit``."""
-    con.execute(f"CREATE OR REPLACE TABLE {_NEXT} AS {_rows_select()}")
+    """This run's state rows, in a temporary table (made before the scratch database's transaction, which may
+    write only there) until ``commit``."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_NEXT.rsplit('.', 1)[1]} AS {_rows_select()}")
 
 
 def decide(con: duckdb.DuckDBPyConnection, *, wanted: bool, last_token: str | None, this_meta: str,
@@ -200,18 +203,25 @@ def too_wide(backend: Any) -> bool:
     return row["n"] > _MOST * row["total"]
 
 
-def commit(con: duckdb.DuckDBPyConnection, this_meta: str) -> str:
-    """Make this run's rows the stored state, with a new token (the caller stores it with the clues)."""
+def commit(con: duckdb.DuckDBPyConnection, this_meta: str, have: set[str]) -> str:
+    """Make this run's rows the stored state, with a new token (the caller stores it with the clues): the rows
+    gone deleted and the new ones inserted (a row's values are all in its digest), in one transaction."""
     token = uuid.uuid4().hex
+    same = "o.source_type = n.source_type AND o.record_id = n.record_id AND o.digest = n.digest"
     con.execute("BEGIN TRANSACTION")
-    con.execute(f"DROP TABLE IF EXISTS {ROWS}")
-    con.execute(f"ALTER TABLE {_NEXT} RENAME TO {ROWS}")
+    con.execute(f"DROP TABLE IF EXISTS {_LEFT}")
+    if ROWS in have:
+        con.execute(f"DELETE FROM {ROWS} WHERE rowid IN (SELECT o.rowid FROM {ROWS} o ANTI JOIN {_NEXT} n ON {same})")
+        con.execute(f"INSERT INTO {ROWS} SELECT * FROM {_NEXT} n ANTI JOIN {ROWS} o ON {same}")
+    else:
+        con.execute(f"CREATE TABLE {ROWS} AS SELECT * FROM {_NEXT}")
     con.execute(f"CREATE OR REPLACE TABLE {STATE} AS SELECT ? AS token, ? AS meta", [token, this_meta])
     con.execute("COMMIT")
+    con.execute(f"DROP TABLE {_NEXT}")
     return token
 
 
 def forget(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the stored state: the clues of this run are not a full DuckDB screening's (one rule, Spark)."""
-    for table in SCREENING_STATE:
+    for table in (*SCREENING_STATE, _NEXT):
         con.execute(f"DROP TABLE IF EXISTS {table}")

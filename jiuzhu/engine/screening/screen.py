@@ -77,7 +77,7 @@ def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: st
     finally:
         backend.close()
     result.why_full = "" if plan.scoped or not incremental else plan.reason
-    result.state_token = scope.commit(con, this_meta)
+    result.state_token = scope.commit(con, this_meta, have)
     return result
 
 
