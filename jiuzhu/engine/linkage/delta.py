@@ -179,11 +179,15 @@ def reuse(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection,
     # The stored features under the record ids of now: the k-th record of a content then is the k-th now
     # (the same content gives the same features: which of equal records gets which id changes nothing).
     work.register("_feat", con.sql(f"FROM {FEATURES}").to_arrow_table())
+    # (numbered within the contents of the stored feature rows only: a partition's numbers need no other)
     work.execute("""CREATE OR REPLACE TEMP TABLE id_map AS
-        WITH o AS (SELECT content_h, record_id,
-                          row_number() OVER (PARTITION BY content_h ORDER BY record_id) AS k FROM old_h),
+        WITH c AS (SELECT DISTINCT content_h FROM old_h WHERE record_id IN (SELECT unique_id FROM _feat)),
+             o AS (SELECT content_h, record_id,
+                          row_number() OVER (PARTITION BY content_h ORDER BY record_id) AS k
+                   FROM old_h WHERE content_h IN (SELECT content_h FROM c)),
              n AS (SELECT content_h, record_id,
-                          row_number() OVER (PARTITION BY content_h ORDER BY record_id) AS k FROM new_h)
+                          row_number() OVER (PARTITION BY content_h ORDER BY record_id) AS k
+                   FROM new_h WHERE content_h IN (SELECT content_h FROM c))
         SELECT o.record_id AS old_id, n.record_id AS new_id
         FROM o JOIN n USING (content_h, k) WHERE o.record_id IN (SELECT unique_id FROM _feat)""")
     renamed = work.sql("""SELECT f.* REPLACE (m.new_id AS unique_id), m.new_id IS NULL AS lost
@@ -251,21 +255,23 @@ def _moved(work: duckdb.DuckDBPyConnection, features: pa.Table) -> tuple[pa.Tabl
 
 def _check(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection) -> str | None:
     """Why a changed record (old or new version) may reach the residue, or None."""
-    changed_new = work.sql(f"SELECT 'new' AS side, * EXCLUDE (content_h) FROM ({_content(work)}) "
-                           f"WHERE content_h IN (SELECT content_h FROM changed_h)").to_arrow_table()
+    if not work.sql("SELECT count(*) FROM changed_h").fetchall()[0][0]:
+        return None
     con.register("_changed", work.sql("FROM changed_h").to_arrow_table())
     changed_old = con.sql(f"SELECT 'old' AS side, * EXCLUDE (content_h) FROM {RECORDS} "
                           f"WHERE content_h IN (SELECT content_h FROM _changed)").to_arrow_table()
     con.unregister("_changed")
-    if changed_new.num_rows + changed_old.num_rows == 0:
-        return None
-    # The other records of the changed records' persons, unchanged (_WITNESSED).
-    work.register("_ids", pa.concat_tables([changed_new.select(["id_number"]), changed_old.select(["id_number"])
-                                            .cast(changed_new.select(["id_number"]).schema)]))
-    witnesses = work.sql(f"""SELECT 'witness' AS side, * EXCLUDE (content_h) FROM ({_content(work)})
-        WHERE content_h NOT IN (SELECT content_h FROM changed_h)
-          AND id_number IN (SELECT id_number FROM _ids)""").to_arrow_table()
-    work.unregister("_ids")
+    # The changed records of now and the other records of the changed records' persons, unchanged
+    # (_WITNESSED), in one pass over the lineage (its digests are hashed once more, not twice).
+    work.register("_old_ids", changed_old.select(["id_number"]))
+    both = work.sql(f"""SELECT CASE WHEN content_h IN (SELECT content_h FROM changed_h) THEN 'new' ELSE 'witness'
+                               END AS side, * EXCLUDE (content_h) FROM ({_content(work)})
+        WHERE content_h IN (SELECT content_h FROM changed_h)
+           OR id_number IN (SELECT id_number FROM new_h WHERE content_h IN (SELECT content_h FROM changed_h))
+           OR id_number IN (SELECT id_number FROM _old_ids)""").to_arrow_table()
+    work.unregister("_old_ids")
+    changed_new = both.filter(pc.equal(both.column("side"), "new"))
+    witnesses = both.filter(pc.equal(both.column("side"), "witness"))
     index = address_index(work)  # the places of the whole lineage (unchanged: checked before)
     scratch = duckdb.connect()
     try:
