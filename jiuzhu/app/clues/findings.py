@@ -197,7 +197,7 @@ def screen_and_store(as_of: date | None = None, *, engine: str = "duckdb", rules
     kwargs: dict[str, Any] = {"engine": engine, "rules": rules, "settings": rule_settings(),
                               "warehouse": warehouse, "spark": spark, "incremental": incremental,
                               "last_token": last.state_token if last else None,
-                              "context": {"store": code_digest()}}
+                              "context": {"store": code_digest()}, "keep_state": True}
     wage = monthly_wage_fen()
     if wage:
         kwargs["monthly_wage_fen"] = wage

@@ -35,19 +35,21 @@ def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: st
                       monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN, spark: Any = None,
                       spark_master: str | None = None, progress: Progress = no_progress,
                       scratch: Path | None = None, incremental: bool = False, last_token: str | None = None,
-                      context: Mapping[str, str] | None = None) -> ScreenResult:
+                      context: Mapping[str, str] | None = None, keep_state: bool = False) -> ScreenResult:
     """Screen the warehouse open on ``con`` (the tables of docs/architecture.md).
 
     ``scratch``: a file for the intermediate tables (else they are temporary, in memory).
-    ``incremental``: screen only the persons a change since the last run concerns (scope.py) when
-    ``last_token`` is the state that run left (``ScreenResult.state_token``, stored by the caller with the
-    clues) and nothing else the clues depend on changed — ``context``: what the caller adds to that."""
+    ``keep_state``: the caller stores the clues with ``ScreenResult.state_token``: leave the screening state
+    (scope.py; a run that is not every rule on DuckDB drops it). Without it (a bench, a test) nothing of the
+    state is read or written. ``incremental``: screen only the persons a change since the last run concerns
+    when ``last_token`` is the state that run left and nothing else the clues depend on changed —
+    ``context``: what the caller adds to that."""
     if engine not in ("duckdb", "spark"):
         raise ValueError(f"未知的计算引擎：{engine}（应为 duckdb 或 spark）")
     have = relations(con)
-    if engine != "duckdb" or rules is not None or not set(INPUTS) <= have:
-        # Not every rule's clues of a DuckDB screening: the next run must not take them for the state.
-        scope.forget(con)
+    if not keep_state or engine != "duckdb" or rules is not None or not set(INPUTS) <= have:
+        if keep_state:  # not every rule's clues of a DuckDB screening: the next run must not take them for it
+            scope.forget(con)
         backend = DuckBackend(con, scratch) if engine == "duckdb" else SparkBackend(con, spark, spark_master)
         try:
             result = run(backend, as_of, settings=settings, rules=rules, monthly_wage_fen=monthly_wage_fen,
@@ -85,7 +87,7 @@ def screen(as_of: date | None = None, *, engine: str = "duckdb", rules: Iterable
            settings: Iterable[RuleSetting] = (), monthly_wage_fen: int = DEFAULT_MONTHLY_WAGE_FEN,
            warehouse: str | Path | None = None, spark: Any = None, spark_master: str | None = None,
            progress: Progress = no_progress, incremental: bool = False, last_token: str | None = None,
-           context: Mapping[str, str] | None = None) -> ScreenResult:
+           context: Mapping[str, str] | None = None, keep_state: bool = False) -> ScreenResult:
     """Screen ``$JIUZHU_HOME/warehouse.duckdb`` (or ``warehouse``) at ``as_of`` (default today,
     Asia/Shanghai).
 
@@ -102,6 +104,7 @@ def screen(as_of: date | None = None, *, engine: str = "duckdb", rules: Iterable
             return screen_connection(con, as_of, engine=engine, rules=rules, settings=settings,
                                      monthly_wage_fen=monthly_wage_fen, spark=spark, spark_master=spark_master,
                                      progress=progress, scratch=Path(f"{warehouse}.screen-scratch"),
-                                     incremental=incremental, last_token=last_token, context=context)
+                                     incremental=incremental, last_token=last_token, context=context,
+                                     keep_state=keep_state)
         finally:
             con.close()
