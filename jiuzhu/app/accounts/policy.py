@@ -299,35 +299,41 @@ def visible(user, scope: str) -> QuerySet:
     return _function(SCOPES[scope])(user)
 
 
-def may(user, action: str, obj: Model | str | None = None) -> bool:
-    """The whole decision: the role by the table, then the object in the user's scope and its check."""
+def may(user, action: str, obj: Model | str | None = None, *, in_scope: QuerySet | None = None) -> bool:
+    """The whole decision: the role by the table, then the object in the user's scope and its check.
+    `in_scope`: ``visible(user, rule.scope)`` when the caller has built it to use again (the clue page lists
+    the person's other clues from it), so that what the scope reads (a handler's team tags) is read once."""
     if not role_allows(user, action):
         return False
     rule = POLICY[action]
     if obj is None:
         return not rule.scope and not rule.check
-    if rule.scope and not visible(user, rule.scope).filter(pk=getattr(obj, "pk", obj)).exists():
+    if rule.scope and not (visible(user, rule.scope) if in_scope is None else in_scope).filter(
+            pk=getattr(obj, "pk", obj)).exists():
         return False
     return not rule.check or bool(_function(rule.check)(user, obj))
 
 
-def require(request: HttpRequest, action: str, obj: Model | str | None = None) -> None:
+def require(request: HttpRequest, action: str, obj: Model | str | None = None, *,
+            in_scope: QuerySet | None = None) -> None:
     """Refuse (403, audited) unless the user may take `action` (on `obj`: a model instance, or for
-    an action without a scope any key its check takes, e.g. a person key)."""
-    if not may(request.user, action, obj):
+    an action without a scope any key its check takes, e.g. a person key); `in_scope` as `may`'s."""
+    if not may(request.user, action, obj, in_scope=in_scope):
         if isinstance(obj, Model):
             raise deny(request, obj._meta.label_lower, str(obj.pk))
         raise deny(request, action, "" if obj is None else str(obj))
 
 
-def get_visible_or_404(request: HttpRequest, model: type[Model] | QuerySet, pk, action: str) -> Model:
-    """The object `pk` for `action`: 404 when there is none, 403 (audited) when the user may not."""
+def get_visible_or_404(request: HttpRequest, model: type[Model] | QuerySet, pk, action: str, *,
+                       in_scope: QuerySet | None = None) -> Model:
+    """The object `pk` for `action`: 404 when there is none, 403 (audited) when the user may not;
+    `in_scope` as `may`'s."""
     qs = model if isinstance(model, QuerySet) else model._default_manager.all()
     try:
         obj = qs.get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError):
         raise Http404("没有该记录 / not found") from None
-    require(request, action, obj)
+    require(request, action, obj, in_scope=in_scope)
     return obj
 
 

@@ -171,15 +171,18 @@ def _visible(request: HttpRequest, pk: int, action: str = "clue.view") -> Clue:
 
 @allow("clue.view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    clue = get_visible_or_404(request, Clue.objects.select_related(*sections.related()), pk, "clue.view")
+    # the user's clues built once: the check that this one is among them and the person's other clues below
+    # (a handler's team tags read once)
+    visible = access.clues_for(request.user)
+    clue = get_visible_or_404(request, Clue.objects.select_related(*sections.related()), pk, "clue.view",
+                              in_scope=visible)
     partner = not request.profile.in_procuratorate
     # A partner unit checks eligibility by the full ID number: shown to it, and the view says so.
     person_id = clue.person_id_number if partner else shown_id(request.user, clue.person_id_number)
     audit.record(request, "view", clue, detail={"full_id": bool(person_id) and "*" not in person_id})
     clue_ids = [r.get("record_id", "") for r in clue.records or []]
     linkage = evidence.explain(clue.person_key, clue_ids, evidence.record_filter(request.user, set(clue_ids)))
-    others = access.clues_for(request.user).filter(person_key=clue.person_key).exclude(pk=clue.pk) \
-        .order_by("-first_seen")[:20]
+    others = visible.filter(person_key=clue.person_key).exclude(pk=clue.pk).order_by("-first_seen")[:20]
     records = [dict(r, how=linkage.methods.get(r.get("record_id", ""), "")) for r in clue.records or []]
     return render(request, "clues/detail.html", {
         "clue": clue, "person_id": person_id, "records": records, "partner": partner,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -23,36 +24,47 @@ def over_cap(case: Case) -> bool:
     return bool(report and report.proposal == Proposal.GRANT and report.amount_fen > 36 * report.wage_fen)
 
 
-def amount_levels(case: Case) -> list[ApprovalLevel]:
+def _levels() -> list[ApprovalLevel]:
+    return list(ApprovalLevel.objects.order_by("order"))
+
+
+def amount_levels(case: Case, levels: list[ApprovalLevel] | None = None) -> list[ApprovalLevel]:
     """Every level the amount requires: each level whose threshold the amount reaches, plus the
     levels for exceptional amounts when the amount is over the cap. 先行救助 changes only the order
-    in which they sign, never which of them sign."""
+    in which they sign, never which of them sign. `levels`: every level in order, when the caller has
+    read them (a list of cases reads them once)."""
     report = case.report
     amount_fen = report.amount_fen if report.proposal == Proposal.GRANT else 0
-    levels = []
-    for level in ApprovalLevel.objects.order_by("order"):
+    chain = []
+    for level in _levels() if levels is None else levels:
         reaches = amount_fen >= level.min_amount_fen and (level.min_amount_fen == 0 or amount_fen > 0)
         if reaches or (level.for_exceptional and over_cap(case)):
-            levels.append(level)
-    if not levels:
+            chain.append(level)
+    if not chain:
         raise CaseworkError("审批层级未配置，请数据管理员设置")
-    return levels
+    return chain
 
 
-def required_levels(case: Case) -> list[ApprovalLevel]:
+def required_levels(case: Case, levels: list[ApprovalLevel] | None = None) -> list[ApprovalLevel]:
     """The chain that releases the decision: for a 先行救助 case the levels marked for it (the
     others sign afterwards, as the paperwork: `paperwork_levels`), else every level of the amount."""
     if not case.urgent:
-        return amount_levels(case)
-    levels = [level for level in ApprovalLevel.objects.order_by("order") if level.for_urgent]
-    if not levels:
+        return amount_levels(case, levels)
+    chain = [level for level in (_levels() if levels is None else levels) if level.for_urgent]
+    if not chain:
         raise CaseworkError("审批层级未配置先行救助层级，请数据管理员设置")
-    return levels
+    return chain
 
 
-def _signed(case: Case) -> set[int]:
-    """Levels that agreed in the current round (a 不同意 ends the round)."""
-    return set(case.approvals.filter(round=current_round(case), agreed=True).values_list("level", flat=True))
+def _signed(opinions: Iterable[tuple[int, bool, int]]) -> set[int]:
+    """Levels that agreed in the current round (a 不同意 ends the round), from the case's opinions as
+    (round, agreed, level): the current round is 1 + the 不同意 so far, as `current_round` counts."""
+    opinions = list(opinions)
+    now = 1 + sum(1 for _, agreed, _ in opinions if not agreed)
+    return {level for round_, agreed, level in opinions if round_ == now and agreed}
+
+
+OPINION = ("round", "agreed", "level")  # what `_signed` reads of each Approval
 
 
 def in_paperwork(case: Case) -> bool:
@@ -61,20 +73,44 @@ def in_paperwork(case: Case) -> bool:
             and case.state not in (CaseState.REVIEWING, CaseState.APPROVING, CaseState.CLOSED))
 
 
+def _chain(case: Case, levels: list[ApprovalLevel] | None = None) -> list[ApprovalLevel] | None:
+    """The levels signing now: in 审批中 the chain that releases the decision; in the 先行救助 paperwork
+    every level the amount requires; else None (nobody signs)."""
+    if case.state == CaseState.APPROVING:
+        return required_levels(case, levels)
+    if in_paperwork(case):
+        return amount_levels(case, levels)
+    return None
+
+
+def _first_unsigned(chain: list[ApprovalLevel], signed: set[int]) -> ApprovalLevel | None:
+    return next((level for level in chain if level.order not in signed), None)
+
+
 def pending_level(case: Case) -> ApprovalLevel | None:
     """The next level to sign in this round, or None when all have agreed: in 审批中 the chain
     that releases the decision; in the 先行救助 paperwork every level the amount requires."""
-    if case.state == CaseState.APPROVING:
-        chain = required_levels(case)
-    elif in_paperwork(case):
-        chain = amount_levels(case)
-    else:
-        return None
-    signed = _signed(case)
-    for level in chain:
-        if level.order not in signed:
-            return level
-    return None
+    chain = _chain(case)
+    return None if chain is None else _first_unsigned(chain, _signed(case.approvals.values_list(*OPINION)))
+
+
+def pending_levels(cases: list[Case]) -> dict[int, ApprovalLevel | None]:
+    """`pending_level` of each case by its pk, in two queries whatever their number (the levels, and the
+    opinions of the cases that sign now) instead of two a case: the lists of cases waiting for approval.
+    The cases come with their report (select_related), which the chain of each reads."""
+    pending: dict[int, ApprovalLevel | None] = dict.fromkeys((c.pk for c in cases), None)
+    signing = [c for c in cases if c.state == CaseState.APPROVING or in_paperwork(c)]
+    if not signing:
+        return pending
+    levels = _levels()
+    opinions: dict[int, list[tuple[int, bool, int]]] = {c.pk: [] for c in signing}
+    for case_id, *opinion in Approval.objects.filter(case__in=[c.pk for c in signing]).values_list(
+            "case_id", *OPINION):
+        opinions[case_id].append(tuple(opinion))
+    for case in signing:
+        chain = _chain(case, levels)
+        pending[case.pk] = None if chain is None else _first_unsigned(chain, _signed(opinions[case.pk]))
+    return pending
 
 
 def open_next(case: Case) -> None:
@@ -91,7 +127,11 @@ def handles(user, case: Case) -> bool:
 
 
 def may_approve(user, case: Case) -> bool:
-    level = pending_level(case)
+    return may_sign(user, case, pending_level(case))
+
+
+def may_sign(user, case: Case, level: ApprovalLevel | None) -> bool:
+    """`may_approve` when the case's pending level is known (`pending_levels` of a list)."""
     profile = getattr(user, "profile", None)
     return bool(level and profile and profile.role == level.role and profile.unit_id == case.unit_id
                 and not handles(user, case))

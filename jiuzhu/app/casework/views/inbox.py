@@ -10,7 +10,6 @@ from jiuzhu.app.accounts.listing import Column, section, shown_page, sorted_by
 from jiuzhu.app.accounts.policy import LEADERS, allow
 from jiuzhu.app.casework import access, deadlines
 from jiuzhu.app.casework.models import CaseState, TaskKind
-from jiuzhu.app.casework.services import approval
 from jiuzhu.app.casework.worklists import payments_to_make, waiting_approvals
 from jiuzhu.app.config import due
 
@@ -23,8 +22,7 @@ PAYMENT_COLUMNS = [Column("案号", lambda c: c.number, "id", "number"),
 @allow("case.approvals")
 def approvals(request: HttpRequest) -> HttpResponse:
     waiting = section(request, waiting_approvals(request.user))
-    rows = [{"case": c, "level": approval.pending_level(c), "status": due.status(c.review_due)}
-            for c in waiting.rows]
+    rows = [{"case": c, "level": level, "status": due.status(c.review_due)} for c, level in waiting.rows]
     audit.record(request, "view", object_type="casework.approvals",
                  detail={"count": waiting.total, "page": waiting.page.number})
     return render(request, "casework/approvals.html", {"rows": rows, "waiting": waiting, "total": waiting.total})
