@@ -15,9 +15,14 @@ workers = int(os.environ.get("JIUZHU_WEB_WORKERS", "0")) or (os.cpu_count() or 1
 # process share its core through Python's lock, so the heaviest page (a clue's) waited longest. With one
 # thread requests wait in the order they came, every page alike (docs/performance.md, the stack bench:
 # clue page p95 315-363 -> 228-292 ms at the same load). nginx buffers downloads and uploads, so a slow
-# client holds no process; gthread keeps nginx's upstream connections alive.
-worker_class = "gthread"
+# client holds no process.
 threads = int(os.environ.get("JIUZHU_WEB_THREADS", "1"))
+# With one thread, the sync worker: a process accepts a connection only when it is free, so each request
+# goes to an idle process. gthread's processes took connections while busy and nginx kept reusing them
+# (upstream keepalive), so requests queued behind a busy process while another idled: the cores were
+# 63-73 % busy at full load and the p95 doubled (docs/performance.md, "The sync worker"). A new loopback
+# connection per request costs far less than that.
+worker_class = "sync" if threads == 1 else "gthread"
 # Django and the app are imported once in the master and forked: every process answers its first request
 # warm, and they share the code's memory. (No database connection is opened at import.)
 preload_app = True
