@@ -61,13 +61,19 @@ def add_source(rows: DeadlineSource, counts: DeadlineCounts) -> None:
         _SOURCES.append((rows, counts))
 
 
-def _clues_due(user):
-    """The clues a partner unit must answer by a date; None for the procuratorate (it answers no clue), asked
-    before the clue queue is built, which costs the team queries of a handler's queue."""
+def _partner_clues(user):
+    """The clues a partner unit works (``clues_to_work``); None for the procuratorate (it answers no clue),
+    asked before the clue queue is built, which costs the team queries of a handler's queue."""
     profile = profile_of(user)
     if profile is None or profile.in_procuratorate:
         return None
-    return clues_to_work(user).filter(answer_due__isnull=False)
+    return clues_to_work(user)
+
+
+def _clues_due(user):
+    """The clues a partner unit must answer by a date; None for the procuratorate."""
+    clues = _partner_clues(user)
+    return None if clues is None else clues.filter(answer_due__isnull=False)
 
 
 def clues_due_counts(user, *, on: date | None = None, total: bool = False) -> dict[str, int]:
@@ -75,10 +81,11 @@ def clues_due_counts(user, *, on: date | None = None, total: bool = False) -> di
     may owe hundreds of answers, and the landing page shows only these two numbers. `total`: a partner
     unit's whole ``clues_to_work`` too, as "total", in the same query (the two filters pass no clue without
     an answer date)."""
-    profile = profile_of(user)
-    if profile is None or profile.in_procuratorate:
+    clues = _partner_clues(user)
+    if clues is None:
         return {"overdue": 0, "soon": 0}
-    clues = clues_to_work(user) if total else _clues_due(user)
+    if not total:
+        clues = clues.filter(answer_due__isnull=False)
     return count_due(clues, due_filters("answer_due", on or today()), total=total)
 
 
