@@ -285,12 +285,6 @@ def _close_at_exit() -> None:
         _kept.clear()
 
 
-def kept_attached() -> list[str]:
-    """The warehouse files this process keeps attached between reads (for tests and diagnostics)."""
-    with _page_db_lock:
-        return sorted({path for (pid, _), (path, _) in _kept.items() if pid == os.getpid()})
-
-
 @contextmanager
 def reader(path: Path | None = None, wait_seconds: float = 2.0, *,
            one_thread: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

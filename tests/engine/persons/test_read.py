@@ -19,6 +19,12 @@ from jiuzhu.engine.warehouse import announced, connect, open_file, writer_waitin
 from tests.fixtures.warehouse import ID_A, build_person_warehouse
 
 
+def kept_attached() -> list[str]:
+    """The warehouse files this process keeps attached between reads (persons.py's own bookkeeping)."""
+    with persons._page_db_lock:
+        return sorted({path for (pid, _), (path, _) in persons._kept.items() if pid == os.getpid()})
+
+
 @pytest.fixture
 def warehouse(tmp_path):
     path = build_person_warehouse(tmp_path / "warehouse.duckdb")
@@ -124,11 +130,11 @@ def test_the_file_is_kept_attached_between_reads_and_let_go_when_idle(warehouse)
     """Kept between pages; a process that serves no page lets go of it, so even a writer that does not announce
     itself (DuckDB's own tools) gets it."""
     assert _name(warehouse) == "郑小梅"
-    assert persons.kept_attached() == [str(warehouse)]
+    assert kept_attached() == [str(warehouse)]
     deadline = time.monotonic() + 10
-    while persons.kept_attached() and time.monotonic() < deadline:
+    while kept_attached() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert persons.kept_attached() == []
+    assert kept_attached() == []
     assert subprocess.run([sys.executable, "-c", WRITE_ROW, str(warehouse)], capture_output=True).returncode == 0
 
 
@@ -146,7 +152,7 @@ def test_a_busy_process_lets_go_of_the_file_for_a_writer_and_reads_what_it_wrote
     assert (writer.returncode, writer.stderr.read()) == (0, "")
     assert names <= {"郑小梅", "郑新梅"}
     assert _name(warehouse) == "郑新梅"
-    assert persons.kept_attached() == [str(warehouse)]
+    assert kept_attached() == [str(warehouse)]
 
 
 NEW_SNAPSHOT = """
@@ -172,9 +178,9 @@ def test_a_new_snapshot_date_is_read_after(warehouse, monkeypatch):
 def test_a_write_in_this_process_is_read_after(warehouse, monkeypatch):
     monkeypatch.setattr(persons, "KEEP_IDLE_SECONDS", 3600)
     assert _name(warehouse) == "郑小梅"
-    assert persons.kept_attached() == [str(warehouse)]
+    assert kept_attached() == [str(warehouse)]
     with connect(warehouse) as con:  # lets go of the kept attachment first (DuckDB's lock does not stop it)
-        assert persons.kept_attached() == []
+        assert kept_attached() == []
         con.execute("UPDATE persons SET name = '郑新梅' WHERE person_key = 'pA'")
         con.execute("UPDATE person_records SET name = '郑新梅' WHERE person_key = 'pA'")
     assert _name(warehouse) == "郑新梅"
