@@ -78,7 +78,8 @@ def _open_clues(home: Path, out: Path) -> str:
 
 
 def _plain(header: str) -> str:
-    return re.sub(r"\s", "", header)
+    """A header cell without its spaces, line breaks and required-field stars (``*姓  名`` → ``姓名``)."""
+    return re.sub(r"[\s*]", "", header)
 
 
 def reached(home: Path) -> tuple[set[str], set[str]]:
