@@ -74,3 +74,22 @@ def kill_after_written(proc: subprocess.Popen, chunks: int, *, timeout: float = 
                 break
     proc.wait(timeout=timeout)
     return seen
+
+
+# `jiuzhu` in a fresh Python process that prints, after the command, "maxrss <own peak KB> <largest child's
+# peak KB> <exit code>". Its own peak is VmHWM, not getrusage's ru_maxrss: ru_maxrss survives exec, so a process
+# started by subprocess (vfork + exec) reports at least the peak of the pytest worker that started it — 1,171 MB
+# once in a full run, where the import itself stayed near 600 MB. A worker's ru_maxrss is fine: the pool starts
+# before the importing process grows.
+CLI_WITH_PEAK = (
+    "import resource, sys; from jiuzhu.cli.main import main; rc = main(sys.argv[1:]); "
+    "own = next(int(x.split()[1]) for x in open('/proc/self/status') if x.startswith('VmHWM:')); "
+    "print('maxrss', own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)"
+)
+
+
+def peak_line(stdout: str) -> tuple[int, int, int]:
+    """(own peak MB, largest worker's peak MB, exit code) from the output of ``CLI_WITH_PEAK``."""
+    [line] = [x for x in stdout.splitlines() if x.startswith("maxrss")]
+    _, own, children, rc = line.split()
+    return int(own) // 1024, int(children) // 1024, int(rc)

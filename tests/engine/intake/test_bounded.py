@@ -5,10 +5,9 @@ with a wrong check digit (flagged: taken, reported) is imported by `jiuzhu inges
 two parts) at 200,000 and at 1,000,000 rows. A reading worker's peak RSS may grow by less than
 ``GROWTH_MB`` between the two, the importing process by less than ``IMPORT_GROWTH_MB`` (it holds
 DuckDB's two caps, the warehouse's ``DUCKDB_MB`` and the spill's 128 MB, which it fills as rows come).
-Measured (docs/performance.md "Intake"): importing 394 → 551 MB on the development machine and 667 →
-829 MB in a clean-clone CI run (the level differs by machine, the growth does not: +157, +162), worker
-261 → 294 MB; the in-memory check and rejection lists before (68d2b77) went 427 → 698 MB (+271) and
-244 → 395 MB (+151).
+Measured (docs/performance.md "Intake", the command's own VmHWM): importing 326 → 510 MB (+184), worker
+208 → 229 MB. Earlier figures (+157, +162) read ru_maxrss, which includes the pytest parent's peak and hid
+part of the smaller run's growth. The in-memory check and rejection lists before (68d2b77) went +271 and +151.
 The counts and the rejection report are exact.
 """
 
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from .helpers import rows_of
+from .helpers import CLI_WITH_PEAK, peak_line, rows_of
 from .test_streamed import _CHECK, _ID
 
 DUCKDB_MB = 256  # JIUZHU_INTAKE_MEMORY_MB: DuckDB's own share, fixed
@@ -60,16 +59,12 @@ def _expected(rows: int) -> tuple[int, int, int]:
 def _ingest(home: Path, path: Path) -> tuple[int, int]:
     """`jiuzhu ingest` of ``path`` in a fresh process: peak RSS (MB) of it and of its largest worker."""
     env = {**os.environ, "JIUZHU_HOME": str(home), "JIUZHU_INTAKE_MEMORY_MB": str(DUCKDB_MB)}
-    code = ("import resource, sys; from jiuzhu.cli.main import main; rc = main(sys.argv[1:]); "
-            "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
-            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)")
-    done = subprocess.run([sys.executable, "-c", code, "ingest", "--jobs", "2", str(path)], env=env,
+    done = subprocess.run([sys.executable, "-c", CLI_WITH_PEAK, "ingest", "--jobs", "2", str(path)], env=env,
                           capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stderr
-    [line] = [x for x in done.stdout.splitlines() if x.startswith("maxrss")]
-    _, own, workers, rc = line.split()
-    assert rc == "0"
-    return int(own) // 1024, int(workers) // 1024
+    own, workers, rc = peak_line(done.stdout)
+    assert rc == 0
+    return own, workers
 
 
 def _check_report(home: Path, rows: int) -> None:
