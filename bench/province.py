@@ -42,6 +42,7 @@ MEMORY_KNOBS = ("JIUZHU_INTAKE_MEMORY_MB", "JIUZHU_LINK_MEMORY_MB", "JIUZHU_SCRE
                 "JIUZHU_SPILL_MB", "JIUZHU_PARSE_MEMORY_MB")
 INGESTED = re.compile(r"^(?P<file>\S+) → .*?\[(?P<batch>[^\]]+)\] (?P<state>[^：]+)：导入 (?P<taken>\d+) 条，"
                       r"拒收 (?P<rejected>\d+) 行，标记 (?P<flagged>\d+) 行，重复 (?P<duplicate>\d+) 行", re.M)
+SCREENING = re.compile(r"线索筛查 \S+（\S+，([\d.]+) 秒）")  # the title of the clue table: the rules' seconds
 CLUES = re.compile(r"^clues: (\d+); new (\d+), updated (\d+), lapsed (\d+)$", re.M)
 GIB = 2**30
 
@@ -184,6 +185,10 @@ def _screen(work: Path, name: str, as_of: date) -> dict:
     figures["linkage"] = link_stages(stages_file)
     figures["link_wall_s"] = round(sum(s.get("wall_s", 0) for s in figures["linkage"]), 1)
     figures["link_cpu_s"] = round(sum(s.get("cpu_s", 0) for s in figures["linkage"]), 1)
+    screening = SCREENING.search(stdout)
+    figures["screening_s"] = float(screening.group(1)) if screening else None
+    # the rest of the command: start-up (imports, Django, migrate) and storing the clues
+    figures["other_s"] = round(figures["wall_s"] - figures["link_wall_s"] - (figures["screening_s"] or 0), 1)
     figures["printed"] = [line for line in stdout.splitlines() if line.startswith(("人员关联", "筛查："))]
     return figures
 

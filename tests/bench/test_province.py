@@ -34,6 +34,7 @@ def test_a_tiny_county_from_files_to_clues_and_a_snapshot(tmp_path: Path, monkey
     household = next(b for b in batches if "户籍" in b["file"])
     assert household["taken"] == HOUSEHOLD
     assert figures["screen"]["clues"] == {"clues": CLUES, "new": CLUES, "updated": 0, "lapsed": 0}
+    assert isinstance(figures["screen"]["screening_s"], float)  # read from the clue table's title
     stages = [s["stage"] for s in figures["screen"]["linkage"]]
     assert stages[0] == "stream lineage" and stages[-1] == "write tables"
     assert figures["snapshot"]["changes"] == SNAPSHOT
