@@ -136,7 +136,9 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
     On the spark engine: ``spark`` a session to use, else one on ``spark_master`` (default ``local[*]``).
     ``incremental`` (DuckDB): keep the stored linkage when it read exactly the records, code and region of
     now (linkage/reuse.py; ``reused`` in the result); else, when no changed record can reach the records
-    without ID, link from the stored residue's features (linkage/delta.py; ``delta``); else link in full.
+    without ID, link from the stored residue's features (linkage/delta.py; ``delta``); else, when the stored
+    linkage could be diffed, derive the features again and write the tables as changes (``rederived``); else
+    link in full.
     ``remember_inputs`` (default: ``incremental``): store what this linkage read, so that the next
     incremental one can keep it."""
     if engine not in ("duckdb", "spark"):
@@ -148,12 +150,13 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
         last = last_linkage(con, digest) if digest and incremental else None
         if last is not None:
             index_person_records(con)  # a warehouse linked before the index was written with its table
-            return LinkResult(**{**last, "seconds": 0.0, "reused": True, "delta": False, "fallback": ""})
+            return LinkResult(**{**last, "seconds": 0.0, "reused": True, "delta": False, "fallback": "",
+                                 "rederived": False})
         keep = bool(digest)
         result = link_connection(con, engine, spark, spark_master, keep=keep, delta=keep and incremental)
         # the pinyin of every name, as this linkage computed it (linkage/delta.py); after a delta linkage
-        # only the persons it changed are rewritten
-        if not (result.delta and update_search(con, pinyin_of=NAMES) is not None):
+        # (features reused or derived again) only the persons it changed are rewritten
+        if not ((result.delta or result.rederived) and update_search(con, pinyin_of=NAMES) is not None):
             build_search(con, pinyin_of=NAMES if keep else None)
         if digest:
             remember(con, digest, result)

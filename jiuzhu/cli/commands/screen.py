@@ -87,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
     elif linked is not None and linked.delta:
         print("人员关联：变动的记录均不涉及无身份证号的记录，沿用其比对特征重新关联 / linkage: no changed record "
               "reaches the records without ID, their features reused")
+    elif linked is not None and linked.rederived:
+        print(f"人员关联：变动可能涉及无身份证号的记录（{linked.fallback}），重新推导比对特征，只改写变动的人员 / "
+              "linkage: features derived again, persons written as changes")
     elif linked is not None and linked.fallback and not args.full:
         print(f"人员关联：完整关联（{linked.fallback}） / linkage: in full")
     if result.scope is not None:

@@ -139,7 +139,7 @@ class Stored:
     name_tf: pa.Table
     population: int
     guard: pa.Table
-    names: pa.Table  # (name, pinyin) of the names seen then
+    names: pa.Table  # the keys (name_table) of the names seen then
     edges: pa.Table | None  # the scored pairs (edges.edges_table) as a full scoring finds them, but …
     again: list[str]  # … those of these records, to be scored again (edges.rescored); edges None: score all
 
@@ -296,11 +296,26 @@ def _check(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection) -> s
         scratch.close()
 
 
+def diffed(work: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``reuse`` diffed the lineage against the stored linkage (``new_h``, ``old_h``, ``changed_h`` in
+    ``work``): a linkage that derives its features again may then write its tables as changes
+    (store.write_changes reads only the diff and the tables it builds, whatever the features came from)."""
+    found = {n for (n,) in work.sql("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
+    return {"new_h", "old_h", "changed_h"} <= found
+
+
+def known_names(con: duckdb.DuckDBPyConnection) -> pa.Table | None:
+    """The name keys (``name_table``) the last linkage stored, which ``derive_in`` then computes only for
+    the names they lack (the code that computed them is this one: ``reuse`` checked the code digest); None
+    when the stored table is not such a table."""
+    stored = con.sql(f"FROM {NAMES}").to_arrow_table()
+    return stored.cast(name_table([]).schema) if stored.schema.names == name_table([]).schema.names else None
+
+
 def new_names(work: duckdb.DuckDBPyConnection, names: pa.Table) -> pa.Table:
-    """``names`` (name, pinyin) with the names of ``lineage`` it lacks."""
+    """``names`` (``name_table``'s columns) with the names of ``lineage`` it lacks."""
     work.register("_known", names)
     missing = [n for (n,) in work.sql("SELECT DISTINCT name FROM lineage WHERE name <> '' "
                                       "AND name NOT IN (SELECT name FROM _known)").fetchall()]
     work.unregister("_known")
-    extra = name_table(missing).select(["name", "pinyin"])
-    return pa.concat_tables([names, extra.cast(names.schema)])
+    return pa.concat_tables([names, name_table(missing).cast(names.schema)])

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jiuzhu.engine.linkage.clustering import Partition, cluster, windows_of
-from jiuzhu.engine.linkage.delta import Stored, kept_tables, new_names
+from jiuzhu.engine.linkage.delta import Stored, diffed, kept_tables, known_names, new_names
 from jiuzhu.engine.linkage.delta import reuse as reuse_features
 from jiuzhu.engine.linkage.edges import edges_of, edges_table, rescored
 from jiuzhu.engine.linkage.features import derive_in, lineage_query, name_table, read_subjects
@@ -49,6 +49,9 @@ class LinkResult:
     # the changed records could not reach the residue (delta.py): its features read from the stored linkage
     delta: bool = False
     fallback: str = ""  # why a linkage asked for ``delta`` derived everything again
+    # a ``delta`` linkage whose changed records may reach the residue: its features derived again over every
+    # record (with the stored name keys), scored, and its tables written as changes (delta.py)
+    rederived: bool = False
 
 
 def memory_limit_mb() -> int:
@@ -211,24 +214,29 @@ def _names_of(cursor: duckdb.DuckDBPyConnection) -> pa.Table:
 
 
 def _features_of(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection, names: Any, code: str,
-                 keep: bool, delta: bool, log: StageLog) -> tuple[pa.Table, pa.Table, int, tuple, Stored | None, str]:
+                 keep: bool, delta: bool, log: StageLog) -> tuple[pa.Table, pa.Table, int, tuple, Stored | None, str,
+                                                                   bool]:
     """features, name_tf, population of ``work``'s lineage: from the stored linkage when ``delta`` and no
     changed record reaches the residue (delta.py), else derived; with (guard, names) to keep when
-    ``keep``, what was reused (its scored pairs too) and why a ``delta`` linkage derived them."""
+    ``keep``, what was reused (its scored pairs too), why a ``delta`` linkage derived them, and whether it
+    derived them from a diff of the stored linkage (then its tables are written as changes)."""
+    rediff = False
     try:
         stored, fallback = reuse_features(con, work, code) if delta else (None, "")
+        rediff = stored is None and delta and diffed(work)
     except (duckdb.Error, pa.ArrowException) as err:  # a check that fails decides nothing: link in full
         stored, fallback = None, f"增量检查未完成（{type(err).__name__}）"
     if delta:  # a plain linkage has no such stage
         log.mark("delta check", work, reused=int(stored is not None))
     if stored is not None:
         return (stored.features, stored.name_tf, stored.population, (stored.guard, new_names(work, stored.names)),
-                stored, "")
-    features, name_tf, population = derive_in(work, names.result() if names else None, guard=keep)
+                stored, "", False)
+    # the name keys: stored by the last linkage (the same code) after a diff, else computed meanwhile
+    known = known_names(con) if rediff else (names.result() if names else None)
+    features, name_tf, population = derive_in(work, known, guard=keep)
     log.mark("derive features", work, feature_rows=features.num_rows)
-    kept = ((work.sql("FROM link_guard").to_arrow_table(),
-             work.sql("SELECT name, pinyin FROM names").to_arrow_table()) if keep else ())
-    return features, name_tf, population, kept, None, fallback
+    kept = ((work.sql("FROM link_guard").to_arrow_table(), work.sql("FROM names").to_arrow_table()) if keep else ())
+    return features, name_tf, population, kept, None, fallback, rediff
 
 
 def _outputs(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection, part: Partition, aux: dict,
@@ -260,7 +268,7 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
     own_spark = engine == "spark" and spark is None
     keep = keep and engine == "duckdb"
     delta = delta and keep
-    fallback = ""
+    fallback, rederived = "", False
     if own_spark:
         spark = spark_session(spark_master)
     try:
@@ -272,8 +280,8 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
             with _workspace(con) as work:
                 log.mark("stream lineage", work)
                 code = code_digest() if keep else ""
-                features, name_tf, population, kept, stored, fallback = _features_of(con, work, names, code,
-                                                                                     keep, delta, log)
+                features, name_tf, population, kept, stored, fallback, rederived = _features_of(
+                    con, work, names, code, keep, delta, log)
                 part, edges = _touched(features, name_tf, population, engine, spark, MATCH_WEIGHT_THRESHOLD,
                                        work, log, stored)
                 aux = (kept_tables(work, features, name_tf, population, edges_table(edges), *kept, code)
@@ -284,7 +292,8 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
                 if own_spark:
                     spark.stop()
                     own_spark = False
-                expl, methods, persons = _outputs(con, work, part, aux, delta and not fallback, log)
+                expl, methods, persons = _outputs(con, work, part, aux, delta and (not fallback or rederived),
+                                                  log)
     finally:
         if own_spark:
             spark.stop()
@@ -299,6 +308,7 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
         seconds=round(time.perf_counter() - started, 3),
         delta=delta and not fallback,
         fallback=fallback,
+        rederived=rederived,
     )
 
 

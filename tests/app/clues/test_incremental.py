@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 KEPT = "沿用上次关联结果"
 DELTA = "沿用其比对特征重新关联"
+REDERIVED = "重新推导比对特征，只改写变动的人员"
 NOTHING = "新增 0，更新 0，事实消失 0"
 
 
@@ -111,7 +112,8 @@ def test_snapshots_of_one_registry_give_what_a_full_run_gives(small_county: Path
     capsys.readouterr()
     changed = _screen(capsys, "--as-of", "2025-11-30")
     assert KEPT not in changed and NOTHING not in changed
-    assert "完整关联（无身份证号的记录有变）" in changed  # the corrected name on a row without ID
+    # the corrected name on a row without ID: features derived again, the persons written as changes
+    assert "变动可能涉及无身份证号的记录（无身份证号的记录有变）" in changed and REDERIVED in changed
     run = ScreeningRun.objects.latest("pk")
     assert run.lapsed > 0  # facts gone with the rows of the persons who left
     _same_as_full(tmp_path, capsys, "2025-11-30")
@@ -146,6 +148,7 @@ def test_a_registry_sent_after_a_screening_gives_what_a_full_run_gives(small_cou
     capsys.readouterr()
     after = _screen(capsys, "--as-of", "2025-10-31")
     assert KEPT not in after and NOTHING not in after  # the new registry changed the clues
-    assert (DELTA in after) == (late == "孤儿")  # IDs only: the stored features serve; the victims link in full
+    # IDs only: the stored features serve; the victims' rows without ID: features derived again
+    assert (DELTA in after, REDERIVED in after) == ((True, False) if late == "孤儿" else (False, True))
     assert Clue.objects.count() > before or ScreeningRun.objects.latest("pk").lapsed > 0
     _same_as_full(tmp_path, capsys, "2025-10-31")
