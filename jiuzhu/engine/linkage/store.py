@@ -274,7 +274,12 @@ def write_changes(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnectio
         con.register("_linkage_out", added)
         con.execute(f"INSERT INTO {RECORDS} SELECT * FROM _linkage_out")
         con.unregister("_linkage_out")
-        _create(con, [("link_explanations", expl), *((n, aux[n]) for n in AUX_TABLES if n != RECORDS)])
+        _create(con, [("link_explanations", expl), *((n, aux[n]) for n in AUX_TABLES if n not in (RECORDS, NAMES))])
+        # the name keys only grow (a delta linkage adds the names it lacks): only those are written
+        con.register("_linkage_names", aux[NAMES]() if callable(aux[NAMES]) else aux[NAMES])
+        con.execute(f"INSERT INTO {NAMES} SELECT * FROM _linkage_names n "
+                    f"WHERE n.name NOT IN (SELECT name FROM {NAMES})")
+        con.unregister("_linkage_names")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
