@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ from jiuzhu.engine.warehouse import (
     rejections,
     superseded_before,
     withdraw,
+    without_vacuum,
 )
 from jiuzhu.engine.warehouse import file_version as warehouse_version
 
@@ -153,13 +155,15 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
             return LinkResult(**{**last, "seconds": 0.0, "reused": True, "delta": False, "fallback": "",
                                  "rederived": False})
         keep = bool(digest)
-        result = link_connection(con, engine, spark, spark_master, keep=keep, delta=keep and incremental)
-        # the pinyin of every name, as this linkage computed it (linkage/delta.py); after a delta linkage
-        # (features reused or derived again) only the persons it changed are rewritten
-        if not ((result.delta or result.rederived) and update_search(con, pinyin_of=NAMES) is not None):
-            build_search(con, pinyin_of=NAMES if keep else None)
-        if digest:
-            remember(con, digest, result)
+        # a delta linkage and the search update write a few thousand rows into tables of every record
+        with without_vacuum(con) if keep and incremental else nullcontext():
+            result = link_connection(con, engine, spark, spark_master, keep=keep, delta=keep and incremental)
+            # the pinyin of every name, as this linkage computed it (linkage/delta.py); after a delta linkage
+            # (features reused or derived again) only the persons it changed are rewritten
+            if not ((result.delta or result.rederived) and update_search(con, pinyin_of=NAMES) is not None):
+                build_search(con, pinyin_of=NAMES if keep else None)
+            if digest:
+                remember(con, digest, result)
     return result
 
 

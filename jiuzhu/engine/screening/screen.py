@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from jiuzhu.engine.screening.backends import INPUTS, DuckBackend, SparkBackend, 
 from jiuzhu.engine.screening.findings import ScreenResult
 from jiuzhu.engine.screening.ruleset import RuleSetting, load_rules
 from jiuzhu.engine.screening.runner import DEFAULT_MONTHLY_WAGE_FEN, Progress, no_progress, run
-from jiuzhu.engine.warehouse import announced, open_file
+from jiuzhu.engine.warehouse import announced, open_file, without_vacuum
 
 
 def memory_limit_mb() -> int:
@@ -79,7 +80,9 @@ def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: st
     finally:
         backend.close()
     result.why_full = "" if plan.scoped or not incremental else plan.reason
-    result.state_token = scope.commit(con, this_meta, have)
+    # a scoped run's changed state rows among every record's: no vacuum (a full run's checkpoint compacts)
+    with without_vacuum(con) if plan.scoped else nullcontext():
+        result.state_token = scope.commit(con, this_meta, have)
     return result
 
 

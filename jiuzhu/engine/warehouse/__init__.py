@@ -44,6 +44,7 @@ from jiuzhu.engine.warehouse.store import (
     file_version,
     open_file,
     table_names,
+    without_vacuum,
     writer_waiting,
 )
 from jiuzhu.engine.warehouse.version import WarehouseTooNew, migrate_warehouse
@@ -56,4 +57,5 @@ __all__ = ["LINKAGE_COPIES", "REJECTION_COLUMNS", "SCHEMA_VERSION", "SCREENING_S
            "drop_staging", "ensure_schema", "existing_batches", "file_sha256", "file_version", "hold_below",
            "insert_batch", "insert_table", "leave_out", "list_batches", "migrate_warehouse", "open_file",
            "purge_batches", "purge_person", "records_table", "rejections", "stage_rejections", "superseded_before",
-           "table_names", "unstage", "unstage_rejections", "withdraw", "withdrawn_counts", "writer_waiting"]
+           "table_names", "unstage", "unstage_rejections", "withdraw", "withdrawn_counts", "without_vacuum",
+           "writer_waiting"]
