@@ -252,11 +252,10 @@ def _outputs(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection, pa
         write_tables(con, lambda: work.sql("FROM out_index").to_arrow_reader(),
                      lambda: work.sql("FROM out_persons").to_arrow_reader(), expl, aux)
     log.mark("write tables", work)
-    # what was written (after a delta linkage out_index and out_persons hold only a part: the stored tables)
-    index, persons = ("person_index", "persons") if scoped else ("out_index", "out_persons")
-    source = con if scoped else work
-    methods = dict(source.sql(f"SELECT method, count(*) FROM {index} GROUP BY method").fetchall())
-    return expl, methods, source.sql(f"SELECT count(*) FROM {persons}").fetchall()[0][0]
+    # what was written, read back (after a delta linkage out_index and out_persons hold only a part; else
+    # they are views, computed again if read)
+    methods = dict(con.sql("SELECT method, count(*) FROM person_index GROUP BY method").fetchall())
+    return expl, methods, con.sql("SELECT count(*) FROM persons").fetchall()[0][0]
 
 
 def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any = None,

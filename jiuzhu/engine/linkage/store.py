@@ -148,24 +148,65 @@ FROM keys k LEFT JOIN best_name b USING (root) LEFT JOIN sexes s USING (root) LE
 """
 
 
+# A person with an ID that no record without ID joined is its ID's records alone, whatever linkage touched
+# (the root of an ID-bearing record is always ``#ID``): its rows are those _members … _persons give, read
+# straight from the lineage — one row per record, one GROUP BY of the ID —, with no cluster table nor join
+# by root over a province's 49 M records. Only the persons holding a record without ID
+# (``joint_ids``, and those without ID) go through the clusters.
+_JOINT = """
+CREATE OR REPLACE TEMP TABLE joint_ids AS
+SELECT DISTINCT ident AS id FROM touched
+WHERE ident IS NOT NULL AND record_id IN (SELECT record_id FROM lineage WHERE id_number IS NULL);
+CREATE OR REPLACE TEMP VIEW joint AS
+SELECT * FROM lineage WHERE id_number IS NULL OR id_number IN (SELECT id FROM joint_ids);
+CREATE OR REPLACE TEMP VIEW id_alone AS
+SELECT * FROM lineage WHERE id_number IS NOT NULL AND id_number NOT IN (SELECT id FROM joint_ids)"""
+
+_KEY_OF_ID = "'p' || substr(sha256({n}), 1, 16)"  # person_key(ID) in SQL
+
+
+def _index_alone() -> str:
+    """SELECT of the ``person_index`` rows of the records of ``id_alone`` (as ``_index`` gives them)."""
+    return f"SELECT record_id, source_type, {_KEY_OF_ID.format(n='id_number')} AS person_key, 'id' AS method " \
+           "FROM id_alone"
+
+
+def _persons_alone() -> str:
+    """SELECT of the ``persons`` rows of ``id_alone``'s IDs, as ``_persons`` gives them: every record of the
+    person bears the ID (on_id = n); sex and birth date from the ID."""
+    return f"""
+WITH alone_names AS (
+    SELECT id_number, name, bool_and(coalesce(name_masked, false)) AS masked, count(*) AS n
+    FROM id_alone GROUP BY id_number, name)
+SELECT {_KEY_OF_ID.format(n='id_number')} AS person_key,
+       arg_min(name, (masked, -n, -n, name)) FILTER (WHERE name IS NOT NULL) AS name, id_number,
+       CASE WHEN substr(id_number, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS sex,
+       strptime(substr(id_number, 7, 8), '%Y%m%d')::DATE AS birth_date, sum(n)::INTEGER AS records
+FROM alone_names GROUP BY id_number"""
+
+
 def build_in(work: duckdb.DuckDBPyConnection, part: Partition, scoped: bool = False) -> pa.Table:
-    """Temp tables ``out_index`` and ``out_persons`` in ``work``, from its relation ``lineage`` (every
+    """Relations ``out_index`` and ``out_persons`` in ``work``, from its relation ``lineage`` (every
     record) and ``part`` (which may list only the records linkage touched); returns the explanations.
     ``scoped`` (after ``scope_in``, a delta linkage): only the rows that may differ from the stored ones
-    (``_SCOPE``), for ``write_changes``."""
+    (``_SCOPE``), for ``write_changes``; else views, the persons with an ID alone computed as they stream
+    out (``_JOINT``)."""
     ids = list(part.cluster_of)
     roots = [part.cluster_of[r] for r in ids]
     work.register("touched", pa.table({
         "record_id": pa.array(ids, pa.string()), "root": pa.array(roots, pa.string()),
         "ident": pa.array([part.id_of_cluster[r] for r in roots], pa.string())}))
-    if scoped:
-        work.execute(_SCOPE)
-    for statement in (_members("scoped" if scoped else "lineage"), _clusters(), _keys()):
+    work.execute(_SCOPE if scoped else _JOINT)
+    for statement in (_members("scoped" if scoped else "joint"), _clusters(), _keys()):
         work.execute(statement)
-    work.execute(f"CREATE TEMP TABLE out_index AS {_index()}")
-    # a person with an ID out of the scope may have only some of its records in ``scoped``: not built
-    only = " WHERE k.ident IS NULL OR k.ident IN (SELECT id FROM scope_ids)" if scoped else ""
-    work.execute(f"CREATE TEMP TABLE out_persons AS {_persons()}{only}")
+    if scoped:
+        work.execute(f"CREATE TEMP TABLE out_index AS {_index()}")
+        # a person with an ID out of the scope may have only some of its records in ``scoped``: not built
+        work.execute(f"CREATE TEMP TABLE out_persons AS {_persons()} "
+                     "WHERE k.ident IS NULL OR k.ident IN (SELECT id FROM scope_ids)")
+    else:
+        work.execute(f"CREATE TEMP VIEW out_index AS {_index_alone()} UNION ALL {_index()}")
+        work.execute(f"CREATE TEMP VIEW out_persons AS {_persons_alone()} UNION ALL ({_persons()})")
 
     expl: dict[str, list[Any]] = {c: [] for c in ("record_id_l", "record_id_r", "match_weight",
                                                   "match_probability", "comparisons")}
