@@ -425,9 +425,10 @@ NAME_HEAD = "CASE WHEN NOT r.masked AND length(r.fold) >= 2 THEN substr(r.fold, 
 NAME_TAIL = ("CASE WHEN NOT r.masked AND length(r.fold) >= 3 "
               "THEN substr(r.fold, 1, 1) || substr(r.fold, length(r.fold), 1) END")
 NAME_REST = "CASE WHEN NOT r.masked AND length(r.fold) >= 2 THEN substr(r.fold, 2) END"
-PINYIN_FUZZY = r"""CASE WHEN NOT r.masked THEN regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            r.pinyin, '(^| )([zcs])h', '\1\2', 'g'), '(^| )[nr]', '\1l', 'g'), '(^| )h', '\1f', 'g'),
-            'ng( |$)', 'n\1', 'g') END"""
+FUZZY_OF = r"""regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+            {p}, '(^| )([zcs])h', '\1\2', 'g'), '(^| )[nr]', '\1l', 'g'), '(^| )h', '\1f', 'g'),
+            'ng( |$)', 'n\1', 'g')"""
+PINYIN_FUZZY = f"CASE WHEN NOT r.masked THEN {FUZZY_OF.format(p='r.pinyin')} END"
 
 
 def _shape_variants() -> str:
@@ -450,24 +451,45 @@ GROUP BY f.fold;"""
 # come from. Counted in its township, and of those in its village; in the village also those of the
 # same pinyin, and those alike in shape (形近). One equi-join per key (an OR in the join would pair
 # every record of a township), then the exact test. Feature columns near_*; model comparison near_unique.
-def _keyed() -> str:
-    """View ``keyed``: the unmasked records with a township that may hold a near name of a record
-    without ID (same township), with the name's typo and sound keys."""
+def _fuzzy_of() -> str:
+    """Table ``fuzzy_of`` (pinyin, fuzzy): the 模糊音 key (``PINYIN_FUZZY``) of each pinyin of an unmasked
+    record — computed once per pinyin, not per record (a province's 49 M records hold ~10⁵ names)."""
     return f"""
-CREATE TEMP VIEW keyed AS
+CREATE TEMP TABLE fuzzy_of AS
+SELECT pinyin, {FUZZY_OF.format(p="pinyin")} AS fuzzy
+FROM (SELECT DISTINCT pinyin FROM rec WHERE NOT masked AND pinyin IS NOT NULL);"""
+
+
+def _keyed_from(who: str) -> str:
+    """SELECT of the unmasked records with a township and a name (``who``: which, by ID) with the name's
+    typo and sound keys."""
+    return f"""
 SELECT r.record_id, r.id_number, r.township, r.village, r.length, r.fold, r.pinyin,
-       {PINYIN_FUZZY} AS fuzzy, {NAME_HEAD} AS head, {NAME_TAIL} AS tail, {NAME_REST} AS rest
-FROM rec r WHERE NOT r.masked AND r.norm IS NOT NULL AND r.township IS NOT NULL
-  AND (r.id_number IS NULL OR r.township IN (SELECT township FROM rec WHERE id_number IS NULL));"""
+       f.fuzzy, {NAME_HEAD} AS head, {NAME_TAIL} AS tail, {NAME_REST} AS rest
+FROM rec r LEFT JOIN fuzzy_of f ON f.pinyin = r.pinyin
+WHERE NOT r.masked AND r.norm IS NOT NULL AND r.township IS NOT NULL AND r.id_number {who}"""
 
 
 def _near_sources() -> str:
-    """Table ``near_src``: the rows of ``keyed`` without ID, whose near names are counted, with the
-    names alike in shape (``shape_variants``)."""
-    return """
+    """Table ``near_src``: the unmasked records without ID with a township, whose near names are counted,
+    with their keys (``_keyed_from``) and the names alike in shape (``shape_variants``)."""
+    return f"""
 CREATE TEMP TABLE near_src AS
-SELECT k.*, v.variants AS shapes FROM keyed k LEFT JOIN shape_variants v ON v.fold = k.fold
-WHERE k.id_number IS NULL;"""
+SELECT k.*, v.variants AS shapes FROM ({_keyed_from("IS NULL")}) k LEFT JOIN shape_variants v ON v.fold = k.fold;"""
+
+
+_NEAR_KEYS = ("fuzzy", "head", "tail", "rest")
+
+
+def _keyed() -> str:
+    """Table ``keyed``: the unmasked ID-bearing records that may hold a near name of a record without ID —
+    one of its keys (``_NEAR_KEYS``) in its township —, with their keys. Only those: the near-name join
+    reads nothing else of a province's records."""
+    meets = " OR ".join(f"EXISTS (SELECT 1 FROM near_src s WHERE s.township = c.township AND s.{key} = c.{key})"
+                        for key in _NEAR_KEYS)
+    return f"""
+CREATE TEMP TABLE keyed AS
+SELECT * FROM ({_keyed_from("IS NOT NULL")}) c WHERE {meets};"""
 
 
 def _near_pairs() -> str:
@@ -478,7 +500,7 @@ def _near_pairs() -> str:
     SELECT s.record_id, c.id_number, c.village, c.pinyin, c.fuzzy, c.fold, c.length
     FROM near_src s JOIN keyed c
       ON c.township = s.township AND c.{key} = s.{key} AND c.id_number IS NOT NULL'''
-                                    for key in ("fuzzy", "head", "tail", "rest"))
+                                    for key in _NEAR_KEYS)
     return f"""
 CREATE TEMP TABLE near_pairs AS
 SELECT DISTINCT s.record_id, c.id_number, c.village = s.village AS same_village,
@@ -525,11 +547,12 @@ SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
        CASE WHEN NOT r.masked AND n.norm IS NOT NULL AND r.village IS NOT NULL
             THEN coalesce(e.n_village, v.n, 0) END::INTEGER AS name_village_id_persons,
        r.id_birth, r.birth_from, r.birth_to, r.alt_id, hh.hh_id, ho.house, ho.house_group,
-       {NAME_REST} AS name_rest, {PINYIN_FUZZY} AS pinyin_fuzzy,
+       {NAME_REST} AS name_rest, CASE WHEN NOT r.masked THEN fz.fuzzy END AS pinyin_fuzzy,
        nr.n_town AS near_town, nr.n_village AS near_village, nr.n_village_pinyin AS near_village_pinyin,
        CASE WHEN NOT r.masked THEN sv.variants END AS name_shapes, nr.n_village_shape AS near_village_shape,
        nr.n_village_fuzzy AS near_village_fuzzy
 FROM rec r
+LEFT JOIN fuzzy_of fz ON fz.pinyin = r.pinyin
 LEFT JOIN hh ON hh.record_id = r.record_id
 LEFT JOIN house_of ho ON ho.record_id = r.record_id
 LEFT JOIN near nr ON nr.record_id = r.record_id
@@ -686,8 +709,9 @@ def _per_record_tables() -> list[tuple[str, str]]:
         ("household_house", _household_house()),
         ("house_of", _house_of()),
         ("shape_variants", _shape_variants()),
-        ("keyed", _keyed()),
+        ("fuzzy_of", _fuzzy_of()),
         ("near_src", _near_sources()),
+        ("keyed", _keyed()),
         ("near_pairs", _near_pairs()),
         ("near", _near()),
         ("residue_names", _residue_names()),
