@@ -173,16 +173,22 @@ def _index_alone() -> str:
 
 def _persons_alone() -> str:
     """SELECT of the ``persons`` rows of ``id_alone``'s IDs, as ``_persons`` gives them: every record of the
-    person bears the ID (on_id = n); sex and birth date from the ID."""
+    person bears the ID (on_id = n); sex and birth date from the ID. The name most used is counted only for
+    the IDs whose records give two names or more (few): else it is the one name (or none)."""
     return f"""
-WITH alone_names AS (
-    SELECT id_number, name, bool_and(coalesce(name_masked, false)) AS masked, count(*) AS n
-    FROM id_alone GROUP BY id_number, name)
-SELECT {_KEY_OF_ID.format(n='id_number')} AS person_key,
-       arg_min(name, (masked, -n, -n, name)) FILTER (WHERE name IS NOT NULL) AS name, id_number,
-       CASE WHEN substr(id_number, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS sex,
-       strptime(substr(id_number, 7, 8), '%Y%m%d')::DATE AS birth_date, sum(n)::INTEGER AS records
-FROM alone_names GROUP BY id_number"""
+WITH per_id AS MATERIALIZED (
+    SELECT id_number, min(name) AS lo, max(name) AS hi, count(*) AS records FROM id_alone GROUP BY id_number),
+several AS (
+    SELECT id_number, arg_min(name, (masked, -n, -n, name)) AS name
+    FROM (SELECT id_number, name, bool_and(coalesce(name_masked, false)) AS masked, count(*) AS n
+          FROM id_alone WHERE name IS NOT NULL AND id_number IN (SELECT id_number FROM per_id WHERE lo <> hi)
+          GROUP BY id_number, name)
+    GROUP BY id_number)
+SELECT {_KEY_OF_ID.format(n='p.id_number')} AS person_key,
+       CASE WHEN p.lo = p.hi THEN p.lo ELSE s.name END AS name, p.id_number,
+       CASE WHEN substr(p.id_number, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS sex,
+       strptime(substr(p.id_number, 7, 8), '%Y%m%d')::DATE AS birth_date, p.records::INTEGER AS records
+FROM per_id p LEFT JOIN several s USING (id_number)"""
 
 
 def build_in(work: duckdb.DuckDBPyConnection, part: Partition, scoped: bool = False) -> pa.Table:
