@@ -147,8 +147,9 @@ def clue_counts(stdout: str) -> dict | None:
     return dict(zip(("clues", "new", "updated", "lapsed"), map(int, found.groups()), strict=True)) if found else None
 
 
-def link_stages(path: Path) -> list[dict]:
-    """The linkage's stage lines (``key=value`` each), numbers as numbers."""
+def link_stages(path: Path, kind: str = "stage") -> list[dict]:
+    """The linkage's stage lines (``key=value`` each), numbers as numbers; ``kind="step"``: the lines that
+    split a stage by SQL step instead (not to be added to the stages')."""
     if not path.exists():
         return []
     rows = []
@@ -164,7 +165,8 @@ def link_stages(path: Path) -> list[dict]:
                 row[key] = float(value) if "." in value else int(value)
             except ValueError:
                 row[key] = value
-        rows.append(row)
+        if kind in row:
+            rows.append(row)
     return rows
 
 
@@ -183,6 +185,7 @@ def _screen(work: Path, name: str, as_of: date) -> dict:
     figures, stdout = run_stage(work, name, ["screen", "--as-of", as_of.isoformat()], _env(work, stages_file))
     figures["clues"] = clue_counts(stdout)
     figures["linkage"] = link_stages(stages_file)
+    figures["linkage_steps"] = link_stages(stages_file, "step")
     figures["link_wall_s"] = round(sum(s.get("wall_s", 0) for s in figures["linkage"]), 1)
     figures["link_cpu_s"] = round(sum(s.get("cpu_s", 0) for s in figures["linkage"]), 1)
     screening = SCREENING.search(stdout)

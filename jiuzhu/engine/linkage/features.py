@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -797,14 +798,16 @@ UNION SELECT 'name', norm, id_persons, NULL FROM by_name"""
 
 
 def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = None,
-              guard: bool = False) -> tuple[pa.Table, pa.Table, int]:
+              guard: bool = False, step: Callable[[str], None] | None = None) -> tuple[pa.Table, pa.Table, int]:
     """Features, name frequencies and population of the records in relation ``lineage`` of ``work``.
 
     Every per-record step is SQL in ``work`` (a province's 49 M records never become Python
     objects); the features returned are only the records Splink may compare: the residue (no valid
     ID) and the ID-bearing records some blocking rule pairs with it (``scoring.paired_with``).
     ``guard``: also leave table ``link_guard`` (kind ``id``/``hh``, value) in ``work`` for delta.py.
+    ``step``: called with each step's name once it is done (run.StageLog's ``step=`` lines).
     """
+    done = step or (lambda _name: None)
     places(work)  # compared values only: the lineage kept for the outputs stays as stored
     # ``known_names``: a name_table computed meanwhile (run.py reads the warehouse's names while the
     # records stream in); only the names it lacks are read here.
@@ -819,11 +822,14 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
     cells = work.sql("SELECT DISTINCT alt_kind, alt_raw FROM lineage WHERE alt_raw IS NOT NULL "
                      "ORDER BY ALL").fetchall()
     work.register("alts", _alt_table(cells))
+    done("names")
     _houses(work)
+    done("houses")
     work.register("shape_pairs", _shape_pairs())
     steps = _per_record_tables()
-    for _, statement in steps:
+    for name, statement in steps:
         work.execute(statement)
+        done(name)
     population = work.sql(
         "SELECT count(DISTINCT id_number) + count(*) FILTER (WHERE id_number IS NULL) FROM rec"
     ).fetchall()[0][0]
@@ -836,6 +842,7 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
         SELECT {", ".join(FEATURE_COLUMNS)} FROM features r
         WHERE r.id_number IS NULL OR {paired_with("residue_features")}
         ORDER BY r.unique_id""").to_arrow_table()
+    done("features")
     name_tf = work.sql(_term_frequencies(population)).to_arrow_table()
     if guard:
         work.execute(_GUARD)

@@ -78,13 +78,16 @@ def _proc_kb(field: str) -> int:
 class StageLog:
     """Optional per-stage log of the linkage (``JIUZHU_LINK_STAGES=1`` → stderr, or a file path):
     wall and CPU seconds, RSS at the end and peak within the stage, DuckDB's own memory and spill.
-    Only counts and sizes: no record content. The peak is reset per stage (``/proc/self/clear_refs``)."""
+    Only counts and sizes: no record content. The peak is reset per stage (``/proc/self/clear_refs``).
+    Within a stage, ``step`` lines (``step=<table>``) split it by SQL step — where a province's
+    feature derivation spends its time and spill — without resetting the stage's own figures."""
 
     def __init__(self) -> None:
         target = os.environ.get("JIUZHU_LINK_STAGES", "")
         self.enabled = bool(target)
         self._path = None if target in ("", "1") else target
         self._wall, self._cpu = time.perf_counter(), time.process_time()
+        self._step_wall, self._step_cpu = self._wall, self._cpu
         self._reset_peak()
 
     @staticmethod
@@ -101,6 +104,25 @@ class StageLog:
         wall, cpu = time.perf_counter(), time.process_time()
         fields = {"stage": stage, "wall_s": round(wall - self._wall, 2), "cpu_s": round(cpu - self._cpu, 2),
                   "rss_mb": _proc_kb("VmRSS") // 1024, "peak_mb": _proc_kb("VmHWM") // 1024, **counts}
+        self._write(fields, work)
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        self._step_wall, self._step_cpu = self._wall, self._cpu
+        self._reset_peak()
+
+    def step(self, name: str, work: duckdb.DuckDBPyConnection) -> None:
+        """A ``step=`` line: the time since the last step or stage, the rows of ``name`` when it is a table."""
+        if not self.enabled:
+            return
+        wall, cpu = time.perf_counter(), time.process_time()
+        fields: dict[str, object] = {"step": name, "wall_s": round(wall - self._step_wall, 2),
+                                     "cpu_s": round(cpu - self._step_cpu, 2), "rss_mb": _proc_kb("VmRSS") // 1024}
+        rows = work.execute("SELECT estimated_size FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()
+        if rows:
+            fields["rows"] = rows[0][0]
+        self._write(fields, work)
+        self._step_wall, self._step_cpu = time.perf_counter(), time.process_time()
+
+    def _write(self, fields: dict, work: duckdb.DuckDBPyConnection | None) -> None:
         if work is not None:
             used, spilled = work.sql("SELECT sum(memory_usage_bytes), sum(temporary_storage_bytes) "
                                      "FROM duckdb_memory()").fetchall()[0]
@@ -111,8 +133,6 @@ class StageLog:
                 fh.write(line + "\n")
         else:
             print(line, file=sys.stderr, flush=True)
-        self._wall, self._cpu = time.perf_counter(), time.process_time()
-        self._reset_peak()
 
 
 def _edges(features: pa.Table, name_tf: pa.Table, population: int, engine: str, spark: Any, floor: float,
@@ -233,7 +253,8 @@ def _features_of(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection
                 stored, "", False)
     # the name keys: stored by the last linkage (the same code) after a diff, else computed meanwhile
     known = known_names(con) if rediff else (names.result() if names else None)
-    features, name_tf, population = derive_in(work, known, guard=keep)
+    features, name_tf, population = derive_in(work, known, guard=keep,
+                                              step=(lambda name: log.step(name, work)) if log.enabled else None)
     log.mark("derive features", work, feature_rows=features.num_rows)
     kept = ((work.sql("FROM link_guard").to_arrow_table(), work.sql("FROM names").to_arrow_table()) if keep else ())
     return features, name_tf, population, kept, None, fallback, rediff

@@ -34,9 +34,20 @@ def test_stage_log_lists_each_stage_with_sizes_and_no_record_content(tmp_path, m
     monkeypatch.setenv("JIUZHU_LINK_STAGES", str(log))
     result = api.link()
     assert (result.records, result.records_with_id, result.records_linked) == (2, 1, 1)
-    lines = log.read_text(encoding="utf-8").splitlines()
+    everything = log.read_text(encoding="utf-8").splitlines()
+    lines = [line for line in everything if line.startswith("stage=")]
     fields = [dict(kv.split("=", 1) for kv in line.split(" ") if "=" in kv) for line in lines]
     assert [line.split(" wall_s=")[0].removeprefix("stage=") for line in lines] == STAGES
+    # derive features split by SQL step, logged before the stage's own line; a table's rows given
+    steps = [dict(kv.split("=", 1) for kv in line.split(" ")) for line in everything if line.startswith("step=")]
+    kinds = [line.split("=", 1)[0] if line.startswith("step=") else line.split(" wall_s=")[0] for line in everything]
+    assert kinds == ["stage=stream lineage", *["step"] * len(steps), "stage=derive features", *kinds[-4:]]
+    names = [s["step"] for s in steps]
+    assert names[:3] == ["names", "houses", "rec"] and names[-1] == "features"
+    assert {"near_pairs", "holders", "by_eligible"} <= set(names)
+    assert next(s for s in steps if s["step"] == "rec")["rows"] == "2"
+    for s in steps:
+        assert {"wall_s", "cpu_s", "rss_mb", "duckdb_mb", "spill_mb"} <= s.keys()
     for f in fields:
         assert {"wall_s", "cpu_s", "rss_mb", "peak_mb", "duckdb_mb", "spill_mb"} <= f.keys()
     assert fields[1]["feature_rows"] == "2" and fields[2]["edges"] == "1" and fields[3]["touched"] == "2"
