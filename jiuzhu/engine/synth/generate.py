@@ -346,7 +346,9 @@ def generate(out: Path, residents: int, seed: int, as_of: date, config: SynthCon
         report(run_chunk(jobs[0], renderers, truth))
     else:
         procs = workers or min(len(chunks), max(1, (os.cpu_count() or 1)))
-        with mp.get_context("fork").Pool(procs) as pool:
+        # spawn, not fork: a forked worker inherits the caller's threads, locks and signal handlers (a test
+        # process holding a Spark session saw one hang at the pool's exit); a fresh one costs ≈ 1 s to start
+        with mp.get_context("spawn").Pool(procs) as pool:
             for job, r in zip(jobs, pool.imap(run_chunk, jobs), strict=True):
                 _merge_part(job, r, renderers, truth)
                 report(r)
