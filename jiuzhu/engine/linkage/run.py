@@ -32,7 +32,7 @@ from jiuzhu.engine.linkage.reuse import code_digest
 from jiuzhu.engine.linkage.scoring import Edge, score_residue
 from jiuzhu.engine.linkage.spark import spark_session
 from jiuzhu.engine.linkage.store import build_in, scope_in, write_changes, write_tables
-from jiuzhu.engine.warehouse import connect
+from jiuzhu.engine.warehouse import connect, settings
 
 
 @dataclass(frozen=True)
@@ -183,24 +183,11 @@ def partition(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any
 
 
 @contextmanager
-def _set(con: duckdb.DuckDBPyConnection, **settings: object) -> Iterator[None]:
-    """DuckDB settings of ``con`` for the block, restored after."""
-    before = {name: con.sql(f"SELECT current_setting('{name}')").fetchall()[0][0] for name in settings}
-    for name, value in settings.items():
-        con.execute(f"SET {name} = '{value}'")
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            con.execute(f"SET {name} = '{value}'")
-
-
-@contextmanager
 def _workspace(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A scratch DuckDB holding every record as relation ``lineage``, streamed from the warehouse."""
     # The warehouse only streams records out and tables in meanwhile: a quarter of the cap.
     with (tempfile.TemporaryDirectory(prefix="jiuzhu-link-") as spill,
-          _set(con, memory_limit=f"{max(256, memory_limit_mb() // 4)}MB")):
+          settings(con, memory_limit=f"{max(256, memory_limit_mb() // 4)}MB")):
         work = duckdb.connect()
         try:
             work.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
@@ -214,7 +201,7 @@ def _workspace(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnec
             query = f"SELECT * EXCLUDE (file_name, sheet, \"row\", id_status) FROM ({lineage_query(con)})"
             # In no particular order: the warehouse need not hold back batches to keep one (the type
             # cells joined to the stream are read for the rows without a valid ID alone: _WITHOUT_ID).
-            with _set(con, preserve_insertion_order=False):
+            with settings(con, preserve_insertion_order=False):
                 work.register("_stream", con.sql(query).to_arrow_reader())
                 work.execute("CREATE TEMP TABLE lineage AS SELECT * FROM _stream")
                 work.unregister("_stream")

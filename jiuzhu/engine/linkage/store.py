@@ -98,12 +98,15 @@ SELECT root, ident, count(*) AS records, min(content) AS content, min(record_id)
 FROM m GROUP BY root, ident"""
 
 
+_KEY_OF_ID = "'p' || substr(sha256({n}), 1, 16)"  # person_key(ID) in SQL
+
+
 def _keys() -> str:
     """Table ``keys``: the person key of each cluster (``person_key``): from its ID number, else from
     its smallest content key, numbered by smallest record id when clusters share one."""
-    return """
+    return f"""
 CREATE TEMP TABLE keys AS
-SELECT root, ident, records, 'p' || substr(sha256(ident), 1, 16) AS person_key FROM cl WHERE ident IS NOT NULL
+SELECT root, ident, records, {_KEY_OF_ID.format(n="ident")} AS person_key FROM cl WHERE ident IS NOT NULL
 UNION ALL
 SELECT root, ident, records,
        'r' || substr(sha256(content || CASE WHEN k > 1 THEN chr(31) || k::VARCHAR ELSE '' END), 1, 16)
@@ -161,9 +164,6 @@ CREATE OR REPLACE TEMP VIEW joint AS
 SELECT * FROM lineage WHERE id_number IS NULL OR id_number IN (SELECT id FROM joint_ids);
 CREATE OR REPLACE TEMP VIEW id_alone AS
 SELECT * FROM lineage WHERE id_number IS NOT NULL AND id_number NOT IN (SELECT id FROM joint_ids)"""
-
-_KEY_OF_ID = "'p' || substr(sha256({n}), 1, 16)"  # person_key(ID) in SQL
-
 
 def _index_alone() -> str:
     """SELECT of the ``person_index`` rows of the records of ``id_alone`` (as ``_index`` gives them)."""

@@ -43,6 +43,7 @@ from jiuzhu.engine.warehouse.store import (
     connect,
     file_version,
     open_file,
+    settings,
     table_names,
     without_vacuum,
     writer_waiting,
@@ -56,6 +57,7 @@ __all__ = ["LINKAGE_COPIES", "REJECTION_COLUMNS", "SCHEMA_VERSION", "SCREENING_S
            "current_snapshot",
            "drop_staging", "ensure_schema", "existing_batches", "file_sha256", "file_version", "hold_below",
            "insert_batch", "insert_table", "leave_out", "list_batches", "migrate_warehouse", "open_file",
-           "purge_batches", "purge_person", "records_table", "rejections", "stage_rejections", "superseded_before",
+           "purge_batches", "purge_person", "records_table", "rejections", "settings", "stage_rejections",
+           "superseded_before",
            "table_names", "unstage", "unstage_rejections", "withdraw", "withdrawn_counts", "without_vacuum",
            "writer_waiting"]

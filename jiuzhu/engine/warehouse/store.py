@@ -141,17 +141,26 @@ def connect(path: Path | None = None, *, read_only: bool = False,
 
 
 @contextmanager
+def settings(con: duckdb.DuckDBPyConnection, **values: object) -> Iterator[None]:
+    """DuckDB settings of ``con`` for the block, restored after."""
+    before = {name: con.sql(f"SELECT current_setting('{name}')").fetchall()[0][0] for name in values}
+    for name, value in values.items():
+        con.execute(f"SET {name} = '{value}'")
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            con.execute(f"SET {name} = '{value}'")
+
+
+@contextmanager
 def without_vacuum(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Changes written in the block (a few thousand rows deleted and inserted in tables of 10⁵–10⁷: a delta
     linkage's tables, the person search, the screening state) are checkpointed at its end without DuckDB's
     vacuum, which compacts every row group holding a deleted row — ≈ 1.1 CPU s a county for one table of
     372,662 rows, on every run, as each month's changed rows lie elsewhere. The deleted rows then stay as
     deletion marks in their row groups (no row reads them) until a full run replaces the table; the rows are
-    the same (docs/scale.md "Incremental runs"). The setting is the database's: restored after."""
-    before = con.sql("SELECT current_setting('max_vacuum_tasks')").fetchall()[0][0]
-    con.execute("SET max_vacuum_tasks = 0")
-    try:
+    the same (docs/scale.md "Incremental runs")."""
+    with settings(con, max_vacuum_tasks=0):
         yield
         con.execute("CHECKPOINT")
-    finally:
-        con.execute(f"SET max_vacuum_tasks = {int(before)}")
