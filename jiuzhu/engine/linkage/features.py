@@ -18,7 +18,7 @@ import pyarrow as pa
 from jiuzhu.engine.identity import idcard
 from jiuzhu.engine.identity.addresses import AddressIndex
 from jiuzhu.engine.identity.names import shape_alike_pairs
-from jiuzhu.engine.linkage.model import DEFAULT_ELIGIBILITY, ELIGIBILITY
+from jiuzhu.engine.linkage.model import BLOCKING_RULES, DEFAULT_ELIGIBILITY, ELIGIBILITY
 from jiuzhu.engine.linkage.namekeys import name_keys
 from jiuzhu.engine.linkage.scoring import paired_with
 from jiuzhu.engine.region import current_region
@@ -342,13 +342,16 @@ FROM rec WHERE norm IN (SELECT norm FROM residue_names) AND NOT masked GROUP BY 
 
 
 def _by_place(table: str, place: str) -> str:
-    """Table ``table`` (norm, ``place``, n): per residue name and township or village, the ID-bearing
-    persons there who bear it."""
+    """Table ``table`` (norm, ``place``, n): per residue name and township or village of a record whose
+    features are built (``cand``), the ID-bearing persons there who bear it. Only those pairs: at province
+    scale the residue bears nearly every name, and every (name, place) of the region would be tens of
+    millions of rows."""
     return f"""
 CREATE TEMP TABLE {table} AS
 SELECT norm, {place}, count(DISTINCT id_number) AS n FROM rec
 WHERE id_number IS NOT NULL AND NOT masked AND {place} IS NOT NULL
   AND norm IN (SELECT norm FROM residue_names)
+  AND EXISTS (SELECT 1 FROM cand c WHERE c.norm = rec.norm AND c.{place} = rec.{place})
 GROUP BY ALL;"""
 
 
@@ -369,9 +372,10 @@ WHERE id_number IS NULL AND NOT masked AND norm IS NOT NULL
 
 
 def _holders() -> str:
-    """Table ``holders``: the ID-bearing persons bearing a name of ``windowed``, with birth date and place."""
+    """View ``holders``: the ID-bearing persons bearing a name of ``windowed``, with birth date and place
+    (a view: each level reads only its own part of it)."""
     return """
-CREATE TEMP TABLE holders AS
+CREATE TEMP VIEW holders AS
 SELECT DISTINCT norm, id_number, id_birth, township, village FROM rec
 WHERE id_number IS NOT NULL AND NOT masked AND id_birth IS NOT NULL
   AND norm IN (SELECT norm FROM windowed);"""
@@ -383,14 +387,16 @@ def _level_keys(key: str) -> tuple[str, ...]:
 
 def _cumulative_holders(key: str, level: str) -> str:
     """Table ``cum_<level>`` (norm[, key], id_birth, cum): per name (and place ``key`` of the level),
-    the persons of ``holders`` born on or before each birth date."""
+    the persons of ``holders`` born on or before each birth date — only at the places some record of
+    ``windowed`` bearing the name is in (a province's residue bears nearly every name)."""
     keys = ", ".join(_level_keys(key))
-    at_place = f"WHERE {key} IS NOT NULL" if key else ""
+    at_place = (f"WHERE {key} IS NOT NULL AND EXISTS (SELECT 1 FROM windowed w WHERE w.norm = h.norm "
+                f"AND w.{key} = h.{key})") if key else ""
     return f"""
 CREATE TEMP TABLE cum_{level} AS
 SELECT {keys}, id_birth, sum(n) OVER (PARTITION BY {keys} ORDER BY id_birth ROWS UNBOUNDED PRECEDING) AS cum
 FROM (SELECT {keys}, id_birth, count(*) AS n
-      FROM (SELECT DISTINCT {keys}, id_number, id_birth FROM holders {at_place})
+      FROM (SELECT DISTINCT {keys}, id_number, id_birth FROM holders h {at_place})
       GROUP BY ALL);"""
 
 
@@ -527,42 +533,73 @@ SELECT record_id, count(DISTINCT id_number) AS n_town,
 FROM near_pairs GROUP BY record_id;"""
 
 
-def _features() -> str:
-    """SELECT of ``FEATURE_COLUMNS`` for every record of ``rec``, joined with what the other tables
-    computed for it."""
+# Each feature column as SQL over a record ``r`` of ``rec`` and the tables joined for it (by alias).
+_FEATURE_SQL = {
+    "unique_id": "r.record_id", "id_number": "r.id_number", "name_norm": "r.norm",
+    "name_fold": "CASE WHEN NOT r.masked THEN r.fold END",
+    "pinyin": "CASE WHEN NOT r.masked THEN r.pinyin END",
+    "surname": "r.surname", "name_masked": "r.masked", "name_len": "r.length::INTEGER",
+    "name_head": NAME_HEAD, "name_tail": NAME_TAIL,
+    "birth_date": "r.birth", "birth_ym": "substr(r.birth, 1, 7)", "birth_year": "substr(r.birth, 1, 4)",
+    "sex": "r.sex", "phone": "r.phone", "township": "r.township", "village": "r.village",
+    "judgment_no": "r.judgment_no", "basis_no": "r.basis_no",
+    # how many ID-bearing persons this name could be: in the county, the township, the village (for a
+    # record without ID, only those its registry could list); NULL for a name no record without ID bears
+    # (by_name)
+    "name_id_persons": "CASE WHEN NOT r.masked AND n.norm IS NOT NULL THEN coalesce(e.n, n.id_persons, 0) END::INTEGER",
+    "name_town_id_persons": ("CASE WHEN NOT r.masked AND n.norm IS NOT NULL AND r.township IS NOT NULL "
+                             "THEN coalesce(e.n_town, t.n, 0) END::INTEGER"),
+    "name_village_id_persons": ("CASE WHEN NOT r.masked AND n.norm IS NOT NULL AND r.village IS NOT NULL "
+                                "THEN coalesce(e.n_village, v.n, 0) END::INTEGER"),
+    "id_birth": "r.id_birth", "birth_from": "r.birth_from", "birth_to": "r.birth_to", "alt_id": "r.alt_id",
+    "hh_id": "hh.hh_id", "house": "ho.house", "house_group": "ho.house_group",
+    "name_rest": NAME_REST, "pinyin_fuzzy": "CASE WHEN NOT r.masked THEN fz.fuzzy END",
+    "near_town": "nr.n_town", "near_village": "nr.n_village", "near_village_pinyin": "nr.n_village_pinyin",
+    "name_shapes": "CASE WHEN NOT r.masked THEN sv.variants END", "near_village_shape": "nr.n_village_shape",
+    "near_village_fuzzy": "nr.n_village_fuzzy",
+}
+_FEATURE_JOINS = {
+    "fz": "LEFT JOIN fuzzy_of fz ON fz.pinyin = r.pinyin",
+    "hh": "LEFT JOIN hh ON hh.record_id = r.record_id",
+    "ho": "LEFT JOIN house_of ho ON ho.record_id = r.record_id",
+    "nr": "LEFT JOIN near nr ON nr.record_id = r.record_id",
+    "sv": "LEFT JOIN shape_variants sv ON sv.fold = r.fold AND r.id_number IS NULL",
+    "n": "LEFT JOIN by_name n ON n.norm = r.norm",
+    "t": "LEFT JOIN by_town t ON t.norm = r.norm AND t.township = r.township",
+    "v": "LEFT JOIN by_village v ON v.norm = r.norm AND v.village = r.village",
+    "e": "LEFT JOIN by_eligible e ON e.record_id = r.record_id",
+}
+# What a blocking rule reads of a record (l.x / r.x), with its ID: enough to tell which records some rule
+# pairs with the residue before building their other features.
+BLOCKING_COLUMNS = tuple(c for c in FEATURE_COLUMNS if c in {"unique_id", "id_number"} | {
+    col for rule in BLOCKING_RULES for col in re.findall(r"\b[lr]\.(\w+)", rule)})
+
+
+def _features(source: str = "rec", columns: tuple[str, ...] = FEATURE_COLUMNS) -> str:
+    """SELECT of ``columns`` (of ``_FEATURE_SQL``) for every record of ``source`` (a table of ``rec``'s
+    columns), joined with only the tables those columns read."""
+    exprs = [_FEATURE_SQL[c] for c in columns]
+    joins = [join for alias, join in _FEATURE_JOINS.items()
+             if any(re.search(rf"\b{alias}\.", e) for e in exprs)]
+    select = ", ".join(f"{e} AS {c}" for e, c in zip(exprs, columns, strict=True))
+    return f"SELECT {select}\nFROM {source} r\n" + "\n".join(joins)
+
+
+def _residue_keys() -> str:
+    """Table ``residue_keys``: the blocking columns of the records without ID."""
+    return f"CREATE TEMP TABLE residue_keys AS {_features('rec', BLOCKING_COLUMNS)} WHERE r.id_number IS NULL;"
+
+
+def _candidates() -> str:
+    """Table ``cand``: the records whose features are built, with ``rec``'s columns — the residue and the
+    ID-bearing records some blocking rule pairs with it (``scoring.paired_with``; only their blocking
+    columns are read for that). The namesake counts and every other feature are then joined to these
+    alone, not to a province's 49 M records."""
     return f"""
-SELECT r.record_id AS unique_id, r.id_number, r.norm AS name_norm,
-       CASE WHEN NOT r.masked THEN r.fold END AS name_fold,
-       CASE WHEN NOT r.masked THEN r.pinyin END AS pinyin,
-       r.surname, r.masked AS name_masked, r.length::INTEGER AS name_len,
-       {NAME_HEAD} AS name_head, {NAME_TAIL} AS name_tail,
-       r.birth AS birth_date, substr(r.birth, 1, 7) AS birth_ym, substr(r.birth, 1, 4) AS birth_year,
-       r.sex, r.phone, r.township, r.village, r.judgment_no, r.basis_no,
-       -- how many ID-bearing persons this name could be: in the county, the township, the village
-       -- (for a record without ID, only those its registry could list); NULL for a name no record
-       -- without ID bears (by_name)
-       CASE WHEN NOT r.masked AND n.norm IS NOT NULL THEN coalesce(e.n, n.id_persons, 0) END::INTEGER
-         AS name_id_persons,
-       CASE WHEN NOT r.masked AND n.norm IS NOT NULL AND r.township IS NOT NULL
-            THEN coalesce(e.n_town, t.n, 0) END::INTEGER AS name_town_id_persons,
-       CASE WHEN NOT r.masked AND n.norm IS NOT NULL AND r.village IS NOT NULL
-            THEN coalesce(e.n_village, v.n, 0) END::INTEGER AS name_village_id_persons,
-       r.id_birth, r.birth_from, r.birth_to, r.alt_id, hh.hh_id, ho.house, ho.house_group,
-       {NAME_REST} AS name_rest, CASE WHEN NOT r.masked THEN fz.fuzzy END AS pinyin_fuzzy,
-       nr.n_town AS near_town, nr.n_village AS near_village, nr.n_village_pinyin AS near_village_pinyin,
-       CASE WHEN NOT r.masked THEN sv.variants END AS name_shapes, nr.n_village_shape AS near_village_shape,
-       nr.n_village_fuzzy AS near_village_fuzzy
-FROM rec r
-LEFT JOIN fuzzy_of fz ON fz.pinyin = r.pinyin
-LEFT JOIN hh ON hh.record_id = r.record_id
-LEFT JOIN house_of ho ON ho.record_id = r.record_id
-LEFT JOIN near nr ON nr.record_id = r.record_id
-LEFT JOIN shape_variants sv ON sv.fold = r.fold AND r.id_number IS NULL
-LEFT JOIN by_name n ON n.norm = r.norm
-LEFT JOIN by_town t ON t.norm = r.norm AND t.township = r.township
-LEFT JOIN by_village v ON v.norm = r.norm AND v.village = r.village
-LEFT JOIN by_eligible e ON e.record_id = r.record_id
-"""
+CREATE TEMP TABLE cand AS
+SELECT * FROM rec WHERE record_id IN (
+    SELECT r.unique_id FROM ({_features('rec', BLOCKING_COLUMNS)}) r
+    WHERE r.id_number IS NULL OR {paired_with("residue_keys")});"""
 
 
 def _term_frequencies(population: int) -> str:
@@ -717,13 +754,15 @@ def _per_record_tables() -> list[tuple[str, str]]:
         ("near", _near()),
         ("residue_names", _residue_names()),
         ("by_name", _by_name()),
-        ("by_town", _by_place("by_town", "township")),
-        ("by_village", _by_place("by_village", "village")),
         ("windowed", _windowed()),
         ("holders", _holders()),
         *((f"{t}_{level}", build(key, level)) for key, level in _LEVELS
           for t, build in (("cum", _cumulative_holders), ("n", _eligible_at_level))),
         ("by_eligible", _by_eligible()),
+        ("residue_keys", _residue_keys()),
+        ("cand", _candidates()),
+        ("by_town", _by_place("by_town", "township")),
+        ("by_village", _by_place("by_village", "village")),
     ]
 
 
@@ -834,21 +873,13 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
         "SELECT count(DISTINCT id_number) + count(*) FILTER (WHERE id_number IS NULL) FROM rec"
     ).fetchall()[0][0]
     population = max(int(population), MIN_POPULATION)
-    # A view: every record's features are never stored at once (a province's 49 M rows of 27 columns
-    # are tens of GB of spill), only the residue's and, streaming through, those paired with it.
-    work.execute(f"CREATE TEMP VIEW features AS {_features()}")
-    work.execute("CREATE TEMP TABLE residue_features AS SELECT * FROM features WHERE id_number IS NULL")
-    features = work.sql(f"""
-        SELECT {", ".join(FEATURE_COLUMNS)} FROM features r
-        WHERE r.id_number IS NULL OR {paired_with("residue_features")}
-        ORDER BY r.unique_id""").to_arrow_table()
+    # Only the records in ``cand``: every record's features would be a province's 49 M rows of 37 columns.
+    features = work.sql(f"SELECT * FROM ({_features('cand')}) ORDER BY unique_id").to_arrow_table()
     done("features")
     name_tf = work.sql(_term_frequencies(population)).to_arrow_table()
     if guard:
         work.execute(_GUARD)
     # Memory for the outputs: every intermediate table goes, newest first (views before their tables).
-    work.execute("DROP VIEW features")
-    work.execute("DROP TABLE residue_features")
     work.unregister("houses")
     work.unregister("shape_pairs")
     for name, statement in reversed(steps):

@@ -185,12 +185,15 @@ def partition(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spark: Any
 @contextmanager
 def _workspace(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A scratch DuckDB holding every record as relation ``lineage``, streamed from the warehouse."""
-    # The warehouse only streams records out and tables in meanwhile: a quarter of the cap.
+    # The cap is shared: while the records stream, the warehouse joins them with their case numbers, type
+    # cells and 户号 (a province's 户 of every person with an address elsewhere: millions of rows) and
+    # gets half; afterwards it only takes the tables in, and the scratch database's steps get the rest.
+    cap = memory_limit_mb()
     with (tempfile.TemporaryDirectory(prefix="jiuzhu-link-") as spill,
-          settings(con, memory_limit=f"{max(256, memory_limit_mb() // 4)}MB")):
+          settings(con, memory_limit=f"{max(256, cap // 4)}MB")):
         work = duckdb.connect()
         try:
-            work.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
+            work.execute(f"SET memory_limit = '{max(256, cap - cap // 2)}MB'")
             work.execute(f"SET temp_directory = '{Path(spill)}'")
             work.execute("SET enable_progress_bar = false")
             # DuckDB's allocator keeps freed pages until some thread allocates again; its background
@@ -201,10 +204,11 @@ def _workspace(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnec
             query = f"SELECT * EXCLUDE (file_name, sheet, \"row\", id_status) FROM ({lineage_query(con)})"
             # In no particular order: the warehouse need not hold back batches to keep one (the type
             # cells joined to the stream are read for the rows without a valid ID alone: _WITHOUT_ID).
-            with settings(con, preserve_insertion_order=False):
+            with settings(con, preserve_insertion_order=False, memory_limit=f"{max(256, cap // 2)}MB"):
                 work.register("_stream", con.sql(query).to_arrow_reader())
                 work.execute("CREATE TEMP TABLE lineage AS SELECT * FROM _stream")
                 work.unregister("_stream")
+            work.execute(f"SET memory_limit = '{cap}MB'")
             yield work
         finally:
             work.close()
