@@ -102,7 +102,7 @@ def _reaching(scratch: duckdb.DuckDBPyConnection) -> str | None:
     """Why some changed record (table ``lite``) may reach the residue (``res``, with ``cand``, ``guard``,
     ``wanted``), or None. Each test is a way derive_in lets an ID-bearing record count:"""
     tests = {
-        # a name of the residue: namesake counts, term frequency, eligible namesakes (by_name … holders)
+        # a name of the residue: namesake counts, term frequency, eligible namesakes (by_name … cum_*)
         "与无身份证号记录同名": f"""r.name_norm IN (SELECT name_norm FROM res WHERE name_norm IS NOT NULL)
              AND NOT {_WITNESSED}""",
         # a near name in a residue's township (features._near_pairs' keys)
@@ -225,7 +225,7 @@ def _edges(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection, befo
 
 def _moved(work: duckdb.DuckDBPyConnection, features: pa.Table) -> tuple[pa.Table, str]:
     """``features`` with the residue's ``birth_to`` of now (a new as-of date moves it), and why not when
-    a person bearing a residue name was born between the two dates (``features._holders`` would count
+    a person bearing a residue name was born between the two dates (``features._cumulative_holders`` would count
     them on one side and not the other) or a bound appeared or went."""
     work.register("_renamed", features)
     try:

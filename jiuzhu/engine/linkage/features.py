@@ -371,32 +371,24 @@ WHERE id_number IS NULL AND NOT masked AND norm IS NOT NULL
   AND (birth_from IS NOT NULL OR birth_to IS NOT NULL);"""
 
 
-def _holders() -> str:
-    """View ``holders``: the ID-bearing persons bearing a name of ``windowed``, with birth date and place
-    (a view: each level reads only its own part of it)."""
-    return """
-CREATE TEMP VIEW holders AS
-SELECT DISTINCT norm, id_number, id_birth, township, village FROM rec
-WHERE id_number IS NOT NULL AND NOT masked AND id_birth IS NOT NULL
-  AND norm IN (SELECT norm FROM windowed);"""
-
-
 def _level_keys(key: str) -> tuple[str, ...]:
     return ("norm", *([key] if key else []))
 
 
 def _cumulative_holders(key: str, level: str) -> str:
-    """Table ``cum_<level>`` (norm[, key], id_birth, cum): per name (and place ``key`` of the level),
-    the persons of ``holders`` born on or before each birth date — only at the places some record of
-    ``windowed`` bearing the name is in (a province's residue bears nearly every name)."""
+    """Table ``cum_<level>`` (norm[, key], id_birth, cum): per name of ``windowed`` (and place ``key`` of
+    the level), the ID-bearing persons bearing it born on or before each birth date — only at the places
+    some record of ``windowed`` bearing the name is in (a province's residue bears nearly every name),
+    filtered before the persons are told apart."""
     keys = ", ".join(_level_keys(key))
-    at_place = (f"WHERE {key} IS NOT NULL AND EXISTS (SELECT 1 FROM windowed w WHERE w.norm = h.norm "
-                f"AND w.{key} = h.{key})") if key else ""
+    read = " AND ".join(f"w.{k} = h.{k}" for k in _level_keys(key))
     return f"""
 CREATE TEMP TABLE cum_{level} AS
 SELECT {keys}, id_birth, sum(n) OVER (PARTITION BY {keys} ORDER BY id_birth ROWS UNBOUNDED PRECEDING) AS cum
 FROM (SELECT {keys}, id_birth, count(*) AS n
-      FROM (SELECT DISTINCT {keys}, id_number, id_birth FROM holders h {at_place})
+      FROM (SELECT DISTINCT {keys}, id_number, id_birth FROM rec h
+            WHERE id_number IS NOT NULL AND NOT masked AND id_birth IS NOT NULL
+              AND EXISTS (SELECT 1 FROM windowed w WHERE {read}))
       GROUP BY ALL);"""
 
 
@@ -755,7 +747,6 @@ def _per_record_tables() -> list[tuple[str, str]]:
         ("residue_names", _residue_names()),
         ("by_name", _by_name()),
         ("windowed", _windowed()),
-        ("holders", _holders()),
         *((f"{t}_{level}", build(key, level)) for key, level in _LEVELS
           for t, build in (("cum", _cumulative_holders), ("n", _eligible_at_level))),
         ("by_eligible", _by_eligible()),

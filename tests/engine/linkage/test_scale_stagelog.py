@@ -44,7 +44,7 @@ def test_stage_log_lists_each_stage_with_sizes_and_no_record_content(tmp_path, m
     assert kinds == ["stage=stream lineage", *["step"] * len(steps), "stage=derive features", *kinds[-4:]]
     names = [s["step"] for s in steps]
     assert names[:3] == ["names", "houses", "rec"] and names[-1] == "features"
-    assert {"near_pairs", "holders", "by_eligible"} <= set(names)
+    assert {"near_pairs", "cum_county", "by_eligible"} <= set(names)
     assert next(s for s in steps if s["step"] == "rec")["rows"] == "2"
     for s in steps:
         assert {"wall_s", "cpu_s", "rss_mb", "duckdb_mb", "spill_mb"} <= s.keys()
