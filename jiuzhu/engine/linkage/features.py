@@ -22,6 +22,7 @@ from jiuzhu.engine.linkage.model import BLOCKING_RULES, DEFAULT_ELIGIBILITY, ELI
 from jiuzhu.engine.linkage.namekeys import name_keys
 from jiuzhu.engine.linkage.scoring import paired_with
 from jiuzhu.engine.region import current_region
+from jiuzhu.engine.warehouse import memory_mb, settings
 
 # Priors and name frequencies never assume fewer people than a small county: a handful of records
 # (a test, a first import) must not make every shared name look rare or every pair likely.
@@ -865,7 +866,10 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
     ).fetchall()[0][0]
     population = max(int(population), MIN_POPULATION)
     # Only the records in ``cand``: every record's features would be a province's 49 M rows of 37 columns.
-    features = work.sql(f"SELECT * FROM ({_features('cand')}) ORDER BY unique_id").to_arrow_table()
+    # They are a province's 10⁷ rows still (≈ 3.6 GiB of Arrow, outside DuckDB's cap): DuckDB gets half its
+    # cap meanwhile, so the two together stay within it (docs/performance.md "Province end to end").
+    with settings(work, memory_limit=f"{max(256, memory_mb(work) // 2)}MB"):
+        features = work.sql(f"SELECT * FROM ({_features('cand')}) ORDER BY unique_id").to_arrow_table()
     done("features")
     name_tf = work.sql(_term_frequencies(population)).to_arrow_table()
     if guard:

@@ -298,8 +298,10 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
                 aux = (kept_tables(work, features, name_tf, population, edges_table(edges), *kept, code)
                        if keep else {})
                 del stored, edges
-                # Millions of rows at province scale: not kept while the outputs are built.
+                # Millions of rows at province scale: not kept while the outputs are built — and the memory
+                # given back (Arrow's allocator keeps freed pages for reuse, gigabytes here).
                 del features, name_tf
+                pa.default_memory_pool().release_unused()
                 if own_spark:
                     spark.stop()
                     own_spark = False

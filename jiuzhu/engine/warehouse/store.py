@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -151,6 +152,18 @@ def settings(con: duckdb.DuckDBPyConnection, **values: object) -> Iterator[None]
     finally:
         for name, value in before.items():
             con.execute(f"SET {name} = '{value}'")
+
+
+# DuckDB prints its memory cap with a unit (``current_setting('memory_limit')``: 7.6 GiB, 512.0 MiB, 1.0 GB).
+_UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40,
+          "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+
+
+def memory_mb(con: duckdb.DuckDBPyConnection) -> int:
+    """``con``'s DuckDB memory cap in MB (10⁶ bytes, as DuckDB reads ``MB`` in a setting)."""
+    text = con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    number, unit = re.fullmatch(r"([\d.]+)\s*(\w+)", text.strip()).groups()
+    return int(float(number) * _UNITS[unit]) // 10**6
 
 
 @contextmanager
