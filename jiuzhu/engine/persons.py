@@ -374,29 +374,54 @@ def _register_pinyin(con: duckdb.DuckDBPyConnection, names: list[str], pinyins: 
         "initials": pa.array([_initials(p) for p in pinyins], pa.string())}))
 
 
-def _search_select(table: str, within: str = "") -> str:
-    """SELECT of one search table's rows (of the persons in table ``within`` when given), in its order."""
+def _search_select(table: str, within: str = "", ordered: bool = True) -> str:
+    """SELECT of one search table's rows (of the persons in table ``within`` when given), in its order
+    (``_search_order``) when ``ordered``."""
     column = SEARCH_TABLES[table]
     only = f"JOIN {within} w USING (person_key)" if within else ""
     where = f"WHERE {column} IS NOT NULL" if column != "name" else ""
     return (f"SELECT *, {_ID_KEY.format(col='id_number')} AS id_key FROM (SELECT p.{_HIT.replace(', ', ', p.')}, "
-            f"s.pinyin, s.initials FROM persons p {only} LEFT JOIN _pinyin s USING (name)) {where} "
-            f"ORDER BY {'id_key' if column == 'id_number' else column}, person_key")
+            f"s.pinyin, s.initials FROM persons p {only} LEFT JOIN _pinyin s USING (name)) {where}"
+            + (f" ORDER BY {_search_order(table)}" if ordered else ""))
 
 
-def _records_select(con: duckdb.DuckDBPyConnection, within: str = "") -> str:
-    """SELECT of ``person_records`` (of the persons in table ``within`` when given), sorted by person."""
+def _search_order(table: str) -> str:
+    column = SEARCH_TABLES[table]
+    return f"{'id_key' if column == 'id_number' else column}, person_key"
+
+
+def _records_select(con: duckdb.DuckDBPyConnection, within: str = "", part: tuple[int, int] | None = None) -> str:
+    """SELECT of ``person_records`` (of the persons in table ``within`` when given; of the records in part
+    ``k`` of ``n`` by a hash of their id when ``part`` is (k, n)), in no order."""
     values = ", ".join(f"r.{c} AS r_{c}" for c in PERSON_VALUES)
+    mine = f"WHERE hash(record_id) % {part[1]} = {part[0]}" if part and part[1] > 1 else ""
     lineage = " UNION ALL ".join(
-        f'SELECT record_id, file_name, sheet, "row", batch_id, {", ".join(PERSON_VALUES)} FROM {t}'
+        f'SELECT record_id, file_name, sheet, "row", batch_id, {", ".join(PERSON_VALUES)} FROM {t} {mine}'
         for t in sorted(_tables(con))
         if t.startswith("rec_")
     )
     only = f"JOIN {within} w USING (person_key)" if within else ""
     return (f"SELECT i.person_key, i.record_id, i.source_type, "
             f"i.method, p.name, p.id_number, p.sex, p.birth_date, p.records, r.file_name, r.sheet, "
-            f'r."row", r.batch_id, {values} FROM person_index i {only} LEFT JOIN persons p USING (person_key) '
-            f"LEFT JOIN ({lineage}) r USING (record_id) ORDER BY i.person_key")
+            f'r."row", r.batch_id, {values} FROM (FROM person_index {mine}) i {only} '
+            f"LEFT JOIN persons p USING (person_key) LEFT JOIN ({lineage}) r USING (record_id)")
+
+
+# Records joined with their values per part of at most this many (by a hash of the record id): DuckDB (2.0)
+# held a province's join of 49 M records with their 49 M rows of values in memory (it spilled 40 GB and more
+# and ran out of memory at an 8 GB cap); a part's join fits in a few hundred MB.
+RECORDS_PER_PART = 4_000_000
+
+
+def _write_sorted(con: duckdb.DuckDBPyConnection, table: str, selects: list[str], order: str) -> None:
+    """Table ``table`` as the rows of ``selects`` sorted by ``order``, the sort a statement of its own: DuckDB
+    (2.0) does not spill a sort fed by joins while their hash tables are held — a county's person_records ran
+    out of memory at a 200 MB cap — but spills each alone."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _sorting AS {selects[0]}")
+    for select in selects[1:]:
+        con.execute(f"INSERT INTO _sorting {select}")
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _sorting ORDER BY {order}")
+    con.execute("DROP TABLE _sorting")
 
 
 def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -> int:
@@ -411,8 +436,10 @@ def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -
     con.execute("BEGIN TRANSACTION")
     try:
         for table in SEARCH_TABLES:
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS {_search_select(table)}")
-        con.execute(f"CREATE OR REPLACE TABLE person_records AS {_records_select(con)}")
+            _write_sorted(con, table, [_search_select(table, ordered=False)], _search_order(table))
+        parts = max(1, -(-con.sql("SELECT count(*) FROM person_index").fetchall()[0][0] // RECORDS_PER_PART))
+        _write_sorted(con, "person_records", [_records_select(con, part=(k, parts)) for k in range(parts)],
+                      "person_key")
         con.execute(PERSON_RECORDS_INDEX)
         con.execute("COMMIT")
     except Exception:
@@ -466,7 +493,7 @@ def update_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) 
             con.execute(f"DELETE FROM {table} WHERE person_key IN (SELECT person_key FROM _changed)")
         for table in SEARCH_TABLES:
             con.execute(f"INSERT INTO {table} {_search_select(table, within='_changed')}")
-        con.execute(f"INSERT INTO person_records {_records_select(con, within='_changed')}")
+        con.execute(f"INSERT INTO person_records {_records_select(con, within='_changed')} ORDER BY i.person_key")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
