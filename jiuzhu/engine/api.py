@@ -21,6 +21,7 @@ from jiuzhu.engine.linkage import (
     remember,
     spark_session,
 )
+from jiuzhu.engine.linkage import memory_limit_mb as link_memory_mb
 from jiuzhu.engine.persons import (
     PersonFile,
     PersonHit,
@@ -50,6 +51,7 @@ from jiuzhu.engine.warehouse import (
     purge_batches,
     purge_person,
     rejections,
+    settings,
     superseded_before,
     withdraw,
     without_vacuum,
@@ -160,8 +162,10 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
             result = link_connection(con, engine, spark, spark_master, keep=keep, delta=keep and incremental)
             # the pinyin of every name, as this linkage computed it (linkage/delta.py); after a delta linkage
             # (features reused or derived again) only the persons it changed are rewritten
-            if not ((result.delta or result.rederived) and update_search(con, pinyin_of=NAMES) is not None):
-                build_search(con, pinyin_of=NAMES if keep else None)
+            # under the linkage's cap, not DuckDB's default of 80 % of the machine (a province's search spills)
+            with settings(con, memory_limit=f"{link_memory_mb()}MB"):
+                if not ((result.delta or result.rederived) and update_search(con, pinyin_of=NAMES) is not None):
+                    build_search(con, pinyin_of=NAMES if keep else None)
             if digest:
                 remember(con, digest, result)
     return result
