@@ -390,38 +390,58 @@ def _search_order(table: str) -> str:
     return f"{'id_key' if column == 'id_number' else column}, person_key"
 
 
-def _records_select(con: duckdb.DuckDBPyConnection, within: str = "", part: tuple[int, int] | None = None) -> str:
-    """SELECT of ``person_records`` (of the persons in table ``within`` when given; of the records in part
-    ``k`` of ``n`` by a hash of their id when ``part`` is (k, n)), in no order."""
+def _records_select(con: duckdb.DuckDBPyConnection, within: str = "",
+                    keys: tuple[str | None, str | None] = (None, None)) -> str:
+    """SELECT of ``person_records`` (of the persons in table ``within`` when given; of the person keys from
+    ``keys[0]`` up to, not including, ``keys[1]``, either end open when None), in no order."""
     values = ", ".join(f"r.{c} AS r_{c}" for c in PERSON_VALUES)
-    mine = f"WHERE hash(record_id) % {part[1]} = {part[0]}" if part and part[1] > 1 else ""
     lineage = " UNION ALL ".join(
-        f'SELECT record_id, file_name, sheet, "row", batch_id, {", ".join(PERSON_VALUES)} FROM {t} {mine}'
+        f'SELECT record_id, file_name, sheet, "row", batch_id, {", ".join(PERSON_VALUES)} FROM {t}'
         for t in sorted(_tables(con))
         if t.startswith("rec_")
     )
     only = f"JOIN {within} w USING (person_key)" if within else ""
+    bounds = [f"person_key {op} '{key.replace(chr(39), chr(39) * 2)}'"
+              for op, key in ((">=", keys[0]), ("<", keys[1])) if key is not None]
+    part = f"WHERE {' AND '.join(bounds)}" if bounds else ""
     return (f"SELECT i.person_key, i.record_id, i.source_type, "
             f"i.method, p.name, p.id_number, p.sex, p.birth_date, p.records, r.file_name, r.sheet, "
-            f'r."row", r.batch_id, {values} FROM (FROM person_index {mine}) i {only} '
+            f'r."row", r.batch_id, {values} FROM (FROM person_index {part}) i {only} '
             f"LEFT JOIN persons p USING (person_key) LEFT JOIN ({lineage}) r USING (record_id)")
 
 
-# Records joined with their values per part of at most this many (by a hash of the record id): DuckDB (2.0)
-# held a province's join of 49 M records with their 49 M rows of values in memory (it spilled 40 GB and more
-# and ran out of memory at an 8 GB cap); a part's join fits in a few hundred MB.
-RECORDS_PER_PART = 4_000_000
-
-
-def _write_sorted(con: duckdb.DuckDBPyConnection, table: str, selects: list[str], order: str) -> None:
-    """Table ``table`` as the rows of ``selects`` sorted by ``order``, the sort a statement of its own: DuckDB
-    (2.0) does not spill a sort fed by joins while their hash tables are held — a county's person_records ran
-    out of memory at a 200 MB cap — but spills each alone."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _sorting AS {selects[0]}")
-    for select in selects[1:]:
-        con.execute(f"INSERT INTO _sorting {select}")
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _sorting ORDER BY {order}")
+def _write_sorted(con: duckdb.DuckDBPyConnection, into: str, select: str, order: str) -> None:
+    """``into`` (``CREATE OR REPLACE TABLE t AS`` or ``INSERT INTO t``) the rows of ``select`` sorted by
+    ``order``, the sort a statement of its own: DuckDB (2.0) does not spill a sort fed by joins while their hash
+    tables are held — a county's person_records ran out of memory at a 200 MB cap — but spills each alone."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _sorting AS {select}")
+    con.execute(f"{into} SELECT * FROM _sorting ORDER BY {order}")
     con.execute("DROP TABLE _sorting")
+
+
+# person_records is written per range of person keys of about this many records, each range joined, sorted and
+# appended in key order: a province's in one piece (49 M records joined with 41 M persons and 49 M rows of
+# values, then sorted) ran out of memory at any cap, and as one temporary copy sorted apart it spilled 43 GB.
+RECORDS_PER_PART = 8_000_000
+
+
+def _key_cuts(con: duckdb.DuckDBPyConnection, parts: int) -> list[str]:
+    """Up to ``parts - 1`` person keys cutting person_index into ranges of about equal size (from a sample:
+    a range of any size is still right, only slower)."""
+    if parts <= 1:
+        return []
+    sample = [k for (k,) in con.sql("SELECT person_key FROM person_index "
+                                    "USING SAMPLE reservoir(20000 ROWS) REPEATABLE (7) ORDER BY 1").fetchall()]
+    return sorted({sample[len(sample) * i // parts] for i in range(1, parts)}) if sample else []
+
+
+def _write_records(con: duckdb.DuckDBPyConnection) -> None:
+    """Table ``person_records``, range of person keys by range, each sorted: the whole is in key order."""
+    parts = max(1, -(-con.sql("SELECT count(*) FROM person_index").fetchall()[0][0] // RECORDS_PER_PART))
+    bounds = [None, *_key_cuts(con, parts), None]
+    for n, keys in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        into = "CREATE OR REPLACE TABLE person_records AS" if n == 0 else "INSERT INTO person_records"
+        _write_sorted(con, into, _records_select(con, keys=keys), "person_key")
 
 
 def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -> int:
@@ -436,10 +456,9 @@ def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -
     con.execute("BEGIN TRANSACTION")
     try:
         for table in SEARCH_TABLES:
-            _write_sorted(con, table, [_search_select(table, ordered=False)], _search_order(table))
-        parts = max(1, -(-con.sql("SELECT count(*) FROM person_index").fetchall()[0][0] // RECORDS_PER_PART))
-        _write_sorted(con, "person_records", [_records_select(con, part=(k, parts)) for k in range(parts)],
-                      "person_key")
+            _write_sorted(con, f"CREATE OR REPLACE TABLE {table} AS", _search_select(table, ordered=False),
+                          _search_order(table))
+        _write_records(con)
         con.execute(PERSON_RECORDS_INDEX)
         con.execute("COMMIT")
     except Exception:
