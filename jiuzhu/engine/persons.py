@@ -374,20 +374,14 @@ def _register_pinyin(con: duckdb.DuckDBPyConnection, names: list[str], pinyins: 
         "initials": pa.array([_initials(p) for p in pinyins], pa.string())}))
 
 
-def _search_select(table: str, within: str = "", ordered: bool = True) -> str:
-    """SELECT of one search table's rows (of the persons in table ``within`` when given), in its order
-    (``_search_order``) when ``ordered``."""
+def _search_select(table: str, within: str = "") -> str:
+    """SELECT of one search table's rows (of the persons in table ``within`` when given), in its order."""
     column = SEARCH_TABLES[table]
     only = f"JOIN {within} w USING (person_key)" if within else ""
     where = f"WHERE {column} IS NOT NULL" if column != "name" else ""
     return (f"SELECT *, {_ID_KEY.format(col='id_number')} AS id_key FROM (SELECT p.{_HIT.replace(', ', ', p.')}, "
-            f"s.pinyin, s.initials FROM persons p {only} LEFT JOIN _pinyin s USING (name)) {where}"
-            + (f" ORDER BY {_search_order(table)}" if ordered else ""))
-
-
-def _search_order(table: str) -> str:
-    column = SEARCH_TABLES[table]
-    return f"{'id_key' if column == 'id_number' else column}, person_key"
+            f"s.pinyin, s.initials FROM persons p {only} LEFT JOIN _pinyin s USING (name)) {where} "
+            f"ORDER BY {'id_key' if column == 'id_number' else column}, person_key")
 
 
 def _records_select(con: duckdb.DuckDBPyConnection, within: str = "",
@@ -410,15 +404,6 @@ def _records_select(con: duckdb.DuckDBPyConnection, within: str = "",
             f"LEFT JOIN persons p USING (person_key) LEFT JOIN ({lineage}) r USING (record_id)")
 
 
-def _write_sorted(con: duckdb.DuckDBPyConnection, into: str, select: str, order: str) -> None:
-    """``into`` (``CREATE OR REPLACE TABLE t AS`` or ``INSERT INTO t``) the rows of ``select`` sorted by
-    ``order``, the sort a statement of its own: DuckDB (2.0) does not spill a sort fed by joins while their hash
-    tables are held — a county's person_records ran out of memory at a 200 MB cap — but spills each alone."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _sorting AS {select}")
-    con.execute(f"{into} SELECT * FROM _sorting ORDER BY {order}")
-    con.execute("DROP TABLE _sorting")
-
-
 # person_records is written per range of person keys of about this many records, each range joined, sorted and
 # appended in key order: a province's in one piece (49 M records joined with 41 M persons and 49 M rows of
 # values, then sorted) ran out of memory at any cap, and as one temporary copy sorted apart it spilled 43 GB.
@@ -436,12 +421,17 @@ def _key_cuts(con: duckdb.DuckDBPyConnection, parts: int) -> list[str]:
 
 
 def _write_records(con: duckdb.DuckDBPyConnection) -> None:
-    """Table ``person_records``, range of person keys by range, each sorted: the whole is in key order."""
+    """Table ``person_records``, range of person keys by range, each sorted: the whole is in key order. A range is
+    joined into a temporary table and sorted in a statement of its own: DuckDB (2.0) does not spill a sort fed by
+    these joins while their hash tables are held (a county's person_records ran out of memory at a 200 MB cap in
+    one statement), but spills each alone."""
     parts = max(1, -(-con.sql("SELECT count(*) FROM person_index").fetchall()[0][0] // RECORDS_PER_PART))
     bounds = [None, *_key_cuts(con, parts), None]
     for n, keys in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _range AS {_records_select(con, keys=keys)}")
         into = "CREATE OR REPLACE TABLE person_records AS" if n == 0 else "INSERT INTO person_records"
-        _write_sorted(con, into, _records_select(con, keys=keys), "person_key")
+        con.execute(f"{into} SELECT * FROM _range ORDER BY person_key")
+    con.execute("DROP TABLE _range")
 
 
 def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -> int:
@@ -456,8 +446,7 @@ def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -
     con.execute("BEGIN TRANSACTION")
     try:
         for table in SEARCH_TABLES:
-            _write_sorted(con, f"CREATE OR REPLACE TABLE {table} AS", _search_select(table, ordered=False),
-                          _search_order(table))
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS {_search_select(table)}")
         _write_records(con)
         con.execute(PERSON_RECORDS_INDEX)
         con.execute("COMMIT")
