@@ -93,8 +93,14 @@ def _children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
+DEFAULT_MIN_FREE_GIB = 8.0
+MIN_FREE_GIB = DEFAULT_MIN_FREE_GIB  # a stage is stopped when the disk's free space falls below this (--min-free-gib)
+
+
 def run_stage(work: Path, name: str, args: list[str], env: dict[str, str]) -> tuple[dict, str]:
-    """Run one `jiuzhu` command with its figures sampled; its stdout and stderr go to WORK/logs/NAME.*."""
+    """Run one `jiuzhu` command with its figures sampled; its stdout and stderr go to WORK/logs/NAME.*.
+    A command whose temporary files would fill the disk is stopped (SIGTERM), its figures say so: a
+    province's spill can outgrow a shared machine's disk, and a full disk breaks every other process on it."""
     logs = work / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     free_before = shutil.disk_usage(work).free
@@ -104,6 +110,9 @@ def run_stage(work: Path, name: str, args: list[str], env: dict[str, str]) -> tu
     def sample_disk() -> None:  # a walk of the temporary folders takes longer than a memory sample
         while not done.is_set():
             peak["spill"] = max(peak["spill"], spill_bytes(work))
+            if shutil.disk_usage(work).free < MIN_FREE_GIB * GIB and proc.poll() is None:
+                peak["stopped"] = f"free disk below {MIN_FREE_GIB} GiB"
+                proc.terminate()
             done.wait(1.0)
 
     cpu_before, started = _children_cpu(), time.perf_counter()
@@ -129,6 +138,8 @@ def run_stage(work: Path, name: str, args: list[str], env: dict[str, str]) -> tu
                "free_disk_gib_after": round(shutil.disk_usage(work).free / GIB, 1),
                "warehouse_gib": round(warehouse.stat().st_size / GIB, 2) if warehouse.exists() else 0,
                "load_average_after": [round(x, 2) for x in os.getloadavg()]}
+    if "stopped" in peak:
+        figures["stopped"] = peak["stopped"]
     if proc.returncode != 0:
         tail = (logs / f"{name}.err").read_text(encoding="utf-8")[-3000:]
         figures["error"] = tail
@@ -266,9 +277,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="the monthly 低保边缘 snapshot re-screened: random rows, rows away from the records "
                              "without ID (bench.incremental), or none")
     parser.add_argument("--share", type=float, default=0.03, help="snapshot: rows gone (and as many corrected)")
+    parser.add_argument("--min-free-gib", type=float, default=DEFAULT_MIN_FREE_GIB,
+                        help=f"stop a stage when free disk falls below this (default {DEFAULT_MIN_FREE_GIB})")
     parser.add_argument("--json", type=Path, default=Path(__file__).parent / "out" / "province.json",
                         help="where the figures go besides stdout (default bench/out/province.json)")
     args = parser.parse_args(argv)
+    global MIN_FREE_GIB
+    MIN_FREE_GIB = args.min_free_gib
     stages = args.stages.split(",") if args.stages else [s for s in STAGES if not (s == "synth" and args.files)]
     if unknown := set(stages) - set(STAGES):
         parser.error(f"unknown stages {sorted(unknown)}")

@@ -46,3 +46,13 @@ def test_a_tiny_county_from_files_to_clues_and_a_snapshot(tmp_path: Path, monkey
     again = json.loads((work / "figures.json").read_text(encoding="utf-8"))
     assert again["screen"]["clues"] == {"clues": SNAPSHOT_CLUES["clues"], "new": 0, "updated": 0, "lapsed": 0}
     assert again["synth"] == figures["synth"]
+
+
+def test_a_stage_that_would_fill_the_disk_is_stopped(tmp_path: Path) -> None:
+    """Below --min-free-gib the running command gets SIGTERM and the run ends with the stage failed, saying why."""
+    work = tmp_path / "work"
+    with pytest.raises(SystemExit, match="stage synth failed"):
+        main(["--scale", "2000", "--work", str(work), "--stages", "synth", "--min-free-gib", "1e9",
+              "--json", str(tmp_path / "figures.json")])
+    synth = json.loads((work / "figures.json").read_text(encoding="utf-8"))["synth"]
+    assert synth["stopped"] == "free disk below 1000000000.0 GiB" and synth["exit"] == -15
