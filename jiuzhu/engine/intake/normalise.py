@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from operator import mul
 
 from jiuzhu.engine.identity import idcard, pseudonyms
 from jiuzhu.engine.identity.amounts import parse_amount
@@ -33,10 +32,10 @@ REPORT_VALUE = 200  # a value in a report is cut to this many characters
 _MASK_HINTS = frozenset("某*×✕╳○◯?xX")
 FORMULA_EMPTY = "公式单元格没有保存的计算结果，按空值处理"
 _CACHE_LIMIT = 50_000  # distinct text values remembered per column before the memo starts over
-_ID18 = re.compile(r"[0-9]{17}[0-9X]")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_ZERO = 48 * sum(_ID_WEIGHTS)  # the weighted sum of ASCII codes is off by this from that of the digits
-_ID_CHECK = "10X98765432"
+# The check digit's weights are 2**(17 - i) mod 11, and 13 ≡ 2 (mod 11): the weighted sum of the first 17
+# digits is ≡ 2 * int(first17, 13) (mod 11), one C call instead of 17 multiplications. Indexed by
+# int(first17, 13) % 11, the check digit ``idcard.check_digit`` gives.
+_ID_CHECK13 = "".join("10X98765432"[2 * r % 11] for r in range(11))
 _PARSE_ERRORS = (ValueError, ArithmeticError, TypeError)  # a parser's "bad value" (reported, never raised)
 
 
@@ -162,11 +161,15 @@ class _IdParser:
         return born
 
     def valid(self, value: object) -> bool:
-        if value.__class__ is not str or not _ID18.fullmatch(value):  # type: ignore[call-overload]
+        """True only for 18 ASCII characters, 17 digits and the right check digit (a digit or ``X``), with
+        a birth date that holds: what ``idcard.parse_id`` takes as valid, unchanged."""
+        if value.__class__ is not str or len(value) != 18 or not value.isascii():  # type: ignore[arg-type]
             return False
         text: str = value  # type: ignore[assignment]
-        total = sum(map(mul, text[:17].encode(), _ID_WEIGHTS)) - _ID_ZERO
-        return _ID_CHECK[total % 11] == text[17] and self.birth(text) is not None
+        first17 = text[:17]
+        # isdigit on ASCII is 0-9 only, so int() sees no sign, space or underscore
+        return (first17.isdigit() and _ID_CHECK13[int(first17, 13) % 11] == text[17]
+                and self.birth(text) is not None)
 
 
 class RowNormaliser:

@@ -73,8 +73,17 @@ def records_table(source_type: str, records: list[dict], columns: dict[str, list
 
     given = columns or {}
     cols = record_columns(get_spec(source_type))
-    return pa.table({name: pa.array(given[name] if name in given else [r.get(name) for r in records],
-                                    type=_arrow_type(sql)) for name, sql in cols})
+    # The records' columns in one conversion of the dicts to a struct (Arrow's C++ reads each dict, a
+    # missing key is NULL): a list per column built in Python cost as much again as the conversion.
+    fields = [pa.field(name, _arrow_type(sql)) for name, sql in cols if name not in given]
+    try:
+        converted = dict(zip([f.name for f in fields],
+                             pa.array(records, type=pa.struct(fields)).flatten(), strict=True))
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        converted = {}  # a value Arrow refuses: column by column below, which raises the same error
+    return pa.table({name: converted[name] if name in converted else
+                     pa.array(given[name] if name in given else [r.get(name) for r in records],
+                              type=_arrow_type(sql)) for name, sql in cols})
 
 
 def insert_table(con: duckdb.DuckDBPyConnection, source_type: str, table: pa.Table, *,
