@@ -37,8 +37,10 @@ def is_layout_row(texts: list[str], fit: HeaderFit) -> bool:
     filled = _filled(texts, 3)  # most rows are decided by their first three filled cells
     if not filled:
         return True
-    first = unicodedata.normalize("NFKC", filled[0][1]).replace(" ", "").replace("\u3000", "")
-    if first.startswith(NOTES):
+    first = filled[0][1]
+    # An ASCII cell is its own NFKC form and no note starts with ASCII: most first cells (a 序号, a 户号).
+    if not first.isascii() and unicodedata.normalize("NFKC", first).replace(" ", "").replace(
+            "\u3000", "").startswith(NOTES):
         return True
     for _, t in filled:
         if t[0] in _TOTAL_FIRST and "".join(t.split()).startswith(TOTALS):
@@ -49,7 +51,7 @@ def is_layout_row(texts: list[str], fit: HeaderFit) -> bool:
             return True
         if fit.sequence_column is None and index == 0 and _numeric(text):
             return True
-    if len(filled) == 3 and all(_numeric(t) for _, t in filled):
+    if len(filled) == 3 and _numeric(filled[0][1]) and _numeric(filled[1][1]) and _numeric(filled[2][1]):
         filled = _filled(texts, len(texts))
         if all(_numeric(t) for _, t in filled):
             numbers = [int(float(t)) for _, t in filled]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from operator import mul
 
 import pyarrow as pa
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from jiuzhu.engine.identity.idcard import check_digit, parse_id
+from jiuzhu.engine.intake import rows
+from jiuzhu.engine.intake.batch import plan_sheets
 from jiuzhu.engine.intake.normalise import _IdParser
 from jiuzhu.engine.sources import get_spec
 from jiuzhu.engine.warehouse import records_table
@@ -109,3 +113,68 @@ def test_records_table_is_the_column_by_column_table(data: st.DataObject) -> Non
     table = records_table(code, records, given)
     assert table.schema.equals(expected.schema)
     assert table.equals(expected)
+
+
+def _reference_layout(texts: list[str], fit) -> bool:
+    """``is_layout_row`` as it was before its shortcuts (every first cell normalised, ``all`` of a
+    generator)."""
+    filled = rows._filled(texts, 3)
+    if not filled:
+        return True
+    first = unicodedata.normalize("NFKC", filled[0][1]).replace(" ", "").replace("\u3000", "")
+    if first.startswith(rows.NOTES):
+        return True
+    for _, t in filled:
+        if t[0] in rows._TOTAL_FIRST and "".join(t.split()).startswith(rows.TOTALS):
+            return True
+    if len(filled) == 1:
+        index, text = filled[0]
+        if index == fit.sequence_column:
+            return True
+        if fit.sequence_column is None and index == 0 and rows._numeric(text):
+            return True
+    if len(filled) == 3 and all(rows._numeric(t) for _, t in filled):
+        filled = rows._filled(texts, len(texts))
+        if all(rows._numeric(t) for _, t in filled):
+            numbers = [int(float(t)) for _, t in filled]
+            if numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] in (0, 1):
+                return True
+    return rows._repeats_header(texts, fit)
+
+
+def _fit(tmp_path_factory, header: str):
+    path = tmp_path_factory.mktemp("fit") / "户籍.csv"
+    path.write_text(header + "\n", encoding="utf-8")
+    plans, _ = plan_sheets(path, source="household", sheet_name=None)
+    return plans[0].fit
+
+
+@pytest.fixture(scope="module")
+def fits(tmp_path_factory) -> list:
+    return [_fit(tmp_path_factory, "户号,姓名,性别,证件号码,出生日期,与户主关系,人员状态,所属乡镇,村（社区）"),
+            _fit(tmp_path_factory, "序号,户号,姓名,证件号码,与户主关系")]
+
+
+_layout_cell = st.one_of(
+    st.sampled_from(["", " ", "\u3000", "1", "2", "3", "0", "1.0", "12", "²", "合计", "总 计", "注：本表", "㊟：本表",
+                     "填表人", " 填表人", "ｘ", "户号", "姓名", "证件号码", "与户主关系", "序号", "张三", "abc",
+                     "备注:"]),
+    st.text(alphabet=st.sampled_from(["1", "2", ".", " ", "\u3000", "注", ":", "：", "合", "计", "a", "㊟", "Ａ"]),
+            max_size=6),
+    st.text(max_size=6),
+)
+
+
+@given(st.lists(_layout_cell, max_size=10))
+def test_layout_rows_as_before(fits: list, texts: list[str]) -> None:
+    for fit in fits:
+        assert rows.is_layout_row(texts, fit) == _reference_layout(texts, fit)
+
+
+def test_layout_rows_known_values(fits: list) -> None:
+    household = fits[0]
+    assert rows.is_layout_row(["㊟：本表由户籍科填报", "", ""], household)  # NFKC makes it 注：…
+    assert rows.is_layout_row(["1", "2", "3", "4"], household)
+    header = ["户号", "姓名", "性别", "证件号码", "出生日期", "与户主关系", "人员状态", "所属乡镇", "村（社区）"]
+    assert rows.is_layout_row(header, household)
+    assert not rows.is_layout_row(["3504250000000", "张明义", "男"], household)
