@@ -107,17 +107,19 @@ def _parser(f: Field, unit: Decimal | None) -> Callable[[object], object]:
 
 
 _ID, _TEXT, _PARSE = 0, 1, 2  # how RowNormaliser reads a mapped column
+_MISS = object()  # not in a memo (a remembered result may be None)
 
 
 class _Memo:
     """A column's parser with its results for repeated text cells (the same township, date or enum value
     on thousands of rows). Parsers are pure for text, so a remembered result or error message is exact."""
 
-    __slots__ = ("parse", "seen")
+    __slots__ = ("ok", "parse", "seen")
 
     def __init__(self, parse: Callable[[object], object]) -> None:
         self.parse = parse
         self.seen: dict[str, tuple[bool, object]] = {}
+        self.ok: dict[str, object] = {}  # the results of ``seen`` that parsed: the row loop's one look-up
 
     def __call__(self, value: object) -> object:
         if value.__class__ is not str:
@@ -130,7 +132,10 @@ class _Memo:
                 hit = (False, str(err))
             if len(self.seen) >= _CACHE_LIMIT:
                 self.seen.clear()
+                self.ok.clear()
             self.seen[value] = hit  # type: ignore[index]
+            if hit[0]:
+                self.ok[value] = hit[1]  # type: ignore[index]
         if hit[0]:
             return hit[1]
         raise ValueError(hit[1])
@@ -181,20 +186,21 @@ class RowNormaliser:
         self.blank_formulas = blank_formulas
         self.offset = column_offset
         self.plan: list[tuple[int, Field, str, Callable[[object], object] | None]] = []
-        # Per mapped column: index, field, header, step (_ID, _TEXT or _PARSE), parser, its memo's results.
-        self._steps: list[tuple[int, Field, str, int, Callable[[object], object] | None, dict | None]] = []
+        # Per mapped column: index, field, its name, header, step (_ID, _TEXT or _PARSE), parser, its memo's
+        # results that parsed.
+        self._steps: list[tuple[int, Field, str, str, int, Callable[[object], object] | None, dict | None]] = []
         for f in self.spec.fields:
             if f.name in fit.fields:
                 col = fit.columns[fit.fields[f.name]]
                 parser = None if f.kind == "id" else _parser(f, col.unit)
                 self.plan.append((col.index, f, col.label, parser))
                 if parser is None:
-                    self._steps.append((col.index, f, col.label, _ID, None, None))
+                    self._steps.append((col.index, f, f.name, col.label, _ID, None, None))
                 elif f.kind == "text":  # _text is cheaper than a memo look-up
-                    self._steps.append((col.index, f, col.label, _TEXT, parser, None))
+                    self._steps.append((col.index, f, f.name, col.label, _TEXT, parser, None))
                 else:
                     memo = _Memo(parser)
-                    self._steps.append((col.index, f, col.label, _PARSE, memo, memo.seen))
+                    self._steps.append((col.index, f, f.name, col.label, _PARSE, memo, memo.ok))
         self.extra_columns = [
             c for c in fit.columns if c.field is None and c.index != fit.sequence_column and c.label
         ]
@@ -213,7 +219,7 @@ class RowNormaliser:
         problems: list[Problem] = []
         rejected = False
         width = len(cells)
-        for index, f, label, step, parser, seen in self._steps:
+        for index, f, name, label, step, parser, ok in self._steps:
             value = cells[index] if index < width else ""
             if isinstance(value, str):
                 if not value or value.isspace():  # empty: the same test as ``not value.strip()``
@@ -222,12 +228,12 @@ class RowNormaliser:
                     rejected |= self._too_long(record, problems, f, label, value)
                     continue
                 elif step == _TEXT:
-                    record[f.name] = value.strip()  # what _text gives for a text cell
+                    record[name] = value.strip()  # what _text gives for a text cell
                     continue
-                elif seen is not None:
-                    hit = seen.get(value)  # the memo's look-up, without a call for the common hit
-                    if hit is not None and hit[0]:
-                        record[f.name] = hit[1]
+                elif ok is not None:
+                    hit = ok.get(value, _MISS)  # the memo's look-up, without a call for the common hit
+                    if hit is not _MISS:
+                        record[name] = hit
                         continue
             if value is None:
                 formula = self._is_blank_formula(row_no, index)
@@ -246,15 +252,15 @@ class RowNormaliser:
                 continue
             if step == _ID:
                 if self._ids.valid(value):
-                    if f.name == "id_number":
+                    if name == "id_number":
                         record["id_status"], record["id_raw"], record["id_number"] = "valid", value, value
                     else:
-                        record[f.name] = value
+                        record[name] = value
                     continue
                 self._unusual_id(record, problems, f, label, value)
                 continue
             try:
-                record[f.name] = parser(value)  # type: ignore[misc]
+                record[name] = parser(value)  # type: ignore[misc]
             except _PARSE_ERRORS as err:  # e.g. an infinite number cell
                 if f.required:
                     rejected = True

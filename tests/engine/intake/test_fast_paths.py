@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from jiuzhu.engine.identity.idcard import check_digit, parse_id
 from jiuzhu.engine.intake import rows
 from jiuzhu.engine.intake.batch import plan_sheets
-from jiuzhu.engine.intake.normalise import _IdParser
+from jiuzhu.engine.intake.normalise import RowNormaliser, _IdParser
 from jiuzhu.engine.sources import get_spec
 from jiuzhu.engine.warehouse import records_table
 from jiuzhu.engine.warehouse.batches import _arrow_type
@@ -178,3 +178,21 @@ def test_layout_rows_known_values(fits: list) -> None:
     header = ["户号", "姓名", "性别", "证件号码", "出生日期", "与户主关系", "人员状态", "所属乡镇", "村（社区）"]
     assert rows.is_layout_row(header, household)
     assert not rows.is_layout_row(["3504250000000", "张明义", "男"], household)
+
+
+_household_cell = st.one_of(
+    st.sampled_from(["", " ", "男", "女", "1", "未知", "1981/12/25", "1981-02-30", "19811225", "户主", "配偶", "子",
+                     "正常", "死亡", "迁出", "张三", "张 三", "李某某", "11010519491231002X", "110105194912310021",
+                     "x" * 10_001]),
+    st.text(max_size=6),
+)
+
+
+@given(st.lists(st.lists(_household_cell, min_size=0, max_size=11), max_size=12))
+def test_remembered_cells_as_parsed_afresh(fits: list, rows_: list[list[str]]) -> None:
+    """A normaliser that has seen other rows (its memos filled) gives each row what a new one gives."""
+    fit = fits[0]
+    seasoned = RowNormaliser(fit, blank_formulas=set(), column_offset=0)
+    for k, cells in enumerate(rows_ * 2):  # twice: the second time every text cell is remembered
+        fresh = RowNormaliser(fit, blank_formulas=set(), column_offset=0).normalise(k + 2, cells)
+        assert seasoned.normalise(k + 2, cells) == fresh
