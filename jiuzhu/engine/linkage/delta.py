@@ -66,15 +66,10 @@ def _summary(work: duckdb.DuckDBPyConnection, population: int, code: str) -> dic
 
 def kept_tables(work: duckdb.DuckDBPyConnection, features: pa.Table, name_tf: pa.Table, population: int,
                 edges: pa.Table, guard: pa.Table, names: pa.Table, code: str) -> dict:
-    """The auxiliary tables of a linkage of ``work``'s lineage (functions or Arrow, for write_tables)."""
+    """The auxiliary tables of a linkage of ``work``'s lineage (functions or Arrow, for write_tables; the
+    features for store.write_features, which writes them before the outputs are built)."""
     summary = json.dumps(_summary(work, population, code), ensure_ascii=False)
-    # The features (a province's 10⁷ rows, ≈ 3.6 GiB of Arrow) wait in the scratch database, under its cap and
-    # spilled if need be, not in Python memory beside it while the outputs are built.
-    work.register("_kept", features)
-    work.execute("CREATE OR REPLACE TEMP TABLE kept_features AS SELECT * FROM _kept")
-    work.unregister("_kept")
-    return {RECORDS: lambda: work.sql(_content(work)).to_arrow_reader(),
-            FEATURES: lambda: work.sql("FROM kept_features").to_arrow_reader(), NAME_TF: name_tf,
+    return {RECORDS: lambda: work.sql(_content(work)).to_arrow_reader(), FEATURES: features, NAME_TF: name_tf,
             GUARD: guard, NAMES: names, EDGES: edges, DELTA: pa.table({"summary": [summary]})}
 
 

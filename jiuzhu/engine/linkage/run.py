@@ -31,7 +31,7 @@ from jiuzhu.engine.linkage.model import MATCH_WEIGHT_THRESHOLD
 from jiuzhu.engine.linkage.reuse import code_digest
 from jiuzhu.engine.linkage.scoring import Edge, score_residue
 from jiuzhu.engine.linkage.spark import spark_session
-from jiuzhu.engine.linkage.store import build_in, scope_in, write_changes, write_tables
+from jiuzhu.engine.linkage.store import build_in, replacing, scope_in, write_changes, write_features, write_tables
 from jiuzhu.engine.warehouse import connect, settings
 
 
@@ -295,18 +295,22 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
                     con, work, names, code, keep, delta, log)
                 part, edges = _touched(features, name_tf, population, engine, spark, MATCH_WEIGHT_THRESHOLD,
                                        work, log, stored)
-                aux = (kept_tables(work, features, name_tf, population, edges_table(edges), *kept, code)
-                       if keep else {})
-                del stored, edges
-                # Millions of rows at province scale: not kept while the outputs are built — and the memory
-                # given back (Arrow's allocator keeps freed pages for reuse, gigabytes here).
-                del features, name_tf
-                pa.default_memory_pool().release_unused()
-                if own_spark:
-                    spark.stop()
-                    own_spark = False
-                expl, methods, persons = _outputs(con, work, part, aux, delta and (not fallback or rederived),
-                                                  log)
+                with replacing(con):
+                    aux = (kept_tables(work, features, name_tf, population, edges_table(edges), *kept, code)
+                           if keep else {})
+                    if keep:
+                        write_features(con, aux)
+                    del stored, edges
+                    # Millions of rows at province scale: not kept while the outputs are built (the features
+                    # are in the warehouse now, in the transaction) — and the memory given back (Arrow's
+                    # allocator keeps freed pages for reuse, gigabytes here).
+                    del features, name_tf
+                    pa.default_memory_pool().release_unused()
+                    if own_spark:
+                        spark.stop()
+                        own_spark = False
+                    expl, methods, persons = _outputs(con, work, part, aux,
+                                                      delta and (not fallback or rederived), log)
     finally:
         if own_spark:
             spark.stop()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -247,24 +249,38 @@ def _create(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, Any]]) -> No
         con.unregister("_linkage_out")
 
 
-def write_tables(con: duckdb.DuckDBPyConnection, index: Any, persons: Any, expl: Any,
-                 aux: dict[str, Any] | None = None) -> None:
-    """Replace the three tables together: a reader sees the old linkage or the new, never half.
-    Each table is Arrow, or a function giving it when its turn comes (a record batch reader streamed
-    from a scratch database: a province's index is never whole in memory). ``aux``: what a delta linkage
-    reads next time (delta.py), written with them; without it, the stored ones go (they would describe
-    another linkage's input)."""
+@contextmanager
+def replacing(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The one transaction in which a linkage replaces its tables (``write_features``, then ``write_tables``
+    or ``write_changes``): a reader sees the old linkage or the new, never half; an error or a kill leaves
+    the old."""
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
-        for name in AUX_TABLES:
-            con.execute(f"DROP TABLE IF EXISTS {name}")
-        _create(con, [("person_index", index), ("persons", persons), ("link_explanations", expl),
-                      *((name, aux[name]) for name in AUX_TABLES if aux)])
-        con.execute("COMMIT")
-    except Exception:
+        yield
+    except BaseException:
         con.execute("ROLLBACK")
         raise
+    con.execute("COMMIT")
+
+
+def write_features(con: duckdb.DuckDBPyConnection, aux: dict[str, Any]) -> None:
+    """Within ``replacing``, before the outputs are built: the features (``aux``'s Arrow, a province's 10⁷ rows)
+    go straight into the warehouse and out of ``aux``, so they need not wait in the scratch database — a copy
+    in and a copy out of 10⁷ rows of 42 columns (docs/performance.md, linkwrite)."""
+    _create(con, [(FEATURES, aux.pop(FEATURES))])
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, index: Any, persons: Any, expl: Any,
+                 aux: dict[str, Any] | None = None) -> None:
+    """Replace the three tables, within ``replacing``. Each table is Arrow, or a function giving it when its
+    turn comes (a record batch reader streamed from a scratch database: a province's index is never whole in
+    memory). ``aux``: what a delta linkage reads next time (delta.py), written with them (but what
+    ``write_features`` wrote); without it, the stored ones go (they would describe another linkage's input)."""
+    con.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
+    for name in () if aux else AUX_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    _create(con, [("person_index", index), ("persons", persons), ("link_explanations", expl),
+                  *((name, aux[name]) for name in AUX_TABLES if aux and name in aux)])
 
 
 def _same_row(a: str, b: str, columns: list[str]) -> str:
@@ -291,9 +307,9 @@ def write_changes(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnectio
     """A delta linkage's write (delta.py: ``work`` holds ``out_index`` and ``out_persons`` of a scoped
     ``build_in``, the content digests of the records now, ``new_h``, and then, ``old_h``): the rows of
     person_index, persons and linkage_records that differ from the stored ones are replaced, the rest written
-    whole, in one transaction as ``write_tables``; the same rows (not in the same physical order). A record's
-    content under its id never changes (a purge, the only edit, drops the stored tables), so its stored row
-    stays when id and digest are the same."""
+    whole (but what ``write_features`` wrote), within ``replacing`` as ``write_tables``; the same rows (not in
+    the same physical order). A record's content under its id never changes (a purge, the only edit, drops the
+    stored tables), so its stored row stays when id and digest are the same."""
     index = work.sql("FROM out_index").to_arrow_table()
     persons = work.sql("FROM out_persons").to_arrow_table()
     ids = work.sql("FROM scope_ids").to_arrow_table()
@@ -304,30 +320,25 @@ def write_changes(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnectio
     added = work.sql("""SELECT n.content_h, l.* FROM lineage l JOIN new_h n ON n.record_id = l.record_id
         WHERE NOT EXISTS (SELECT 1 FROM old_h o WHERE o.record_id = n.record_id AND o.content_h = n.content_h)
         """).to_arrow_table()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
-        con.register("_linkage_gone", gone)
-        con.execute("DELETE FROM person_index WHERE record_id IN (SELECT record_id FROM _linkage_gone)")
-        con.unregister("_linkage_gone")
-        _bring_up(con, "person_index", index, "t.record_id IN (SELECT record_id FROM _linkage_new)")
-        con.register("_linkage_ids", ids)
-        _bring_up(con, "persons", persons, "t.id_number IS NULL OR t.id_number IN (SELECT id FROM _linkage_ids)")
-        con.unregister("_linkage_ids")
-        con.register("_linkage_pairs", pairs)
-        con.execute(f"DELETE FROM {RECORDS} r WHERE NOT EXISTS (SELECT 1 FROM _linkage_pairs p "
-                    f"WHERE p.record_id = r.record_id AND p.content_h = r.content_h)")
-        con.unregister("_linkage_pairs")
-        con.register("_linkage_out", added)
-        con.execute(f"INSERT INTO {RECORDS} SELECT * FROM _linkage_out")
-        con.unregister("_linkage_out")
-        _create(con, [("link_explanations", expl), *((n, aux[n]) for n in AUX_TABLES if n not in (RECORDS, NAMES))])
-        # the name keys only grow (a delta linkage adds the names it lacks): only those are written
-        con.register("_linkage_names", aux[NAMES]() if callable(aux[NAMES]) else aux[NAMES])
-        con.execute(f"INSERT INTO {NAMES} SELECT * FROM _linkage_names n "
-                    f"WHERE n.name NOT IN (SELECT name FROM {NAMES})")
-        con.unregister("_linkage_names")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    con.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
+    con.register("_linkage_gone", gone)
+    con.execute("DELETE FROM person_index WHERE record_id IN (SELECT record_id FROM _linkage_gone)")
+    con.unregister("_linkage_gone")
+    _bring_up(con, "person_index", index, "t.record_id IN (SELECT record_id FROM _linkage_new)")
+    con.register("_linkage_ids", ids)
+    _bring_up(con, "persons", persons, "t.id_number IS NULL OR t.id_number IN (SELECT id FROM _linkage_ids)")
+    con.unregister("_linkage_ids")
+    con.register("_linkage_pairs", pairs)
+    con.execute(f"DELETE FROM {RECORDS} r WHERE NOT EXISTS (SELECT 1 FROM _linkage_pairs p "
+                f"WHERE p.record_id = r.record_id AND p.content_h = r.content_h)")
+    con.unregister("_linkage_pairs")
+    con.register("_linkage_out", added)
+    con.execute(f"INSERT INTO {RECORDS} SELECT * FROM _linkage_out")
+    con.unregister("_linkage_out")
+    _create(con, [("link_explanations", expl),
+                  *((n, aux[n]) for n in AUX_TABLES if n in aux and n not in (RECORDS, NAMES))])
+    # the name keys only grow (a delta linkage adds the names it lacks): only those are written
+    con.register("_linkage_names", aux[NAMES]() if callable(aux[NAMES]) else aux[NAMES])
+    con.execute(f"INSERT INTO {NAMES} SELECT * FROM _linkage_names n "
+                f"WHERE n.name NOT IN (SELECT name FROM {NAMES})")
+    con.unregister("_linkage_names")
