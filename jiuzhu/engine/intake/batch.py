@@ -224,12 +224,12 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _row_digest(texts: list[str], skip: int | None) -> int:
-    """64 bits of the row's text (序号 left out): compact enough to remember tens of millions of rows."""
+def _row_digest(texts: list[str], skip: int | None) -> bytes:
+    """64 bits of the row's text (序号 left out): compact enough to remember tens of millions of rows.
+    As bytes (the spill reads them as little-endian integers, no int made per row)."""
     joined = "\x1f".join(texts) if skip is None else "\x1f".join(t for i, t in enumerate(texts) if i != skip)
     text = joined.rstrip("\x1f")
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "little")
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
 def parse_rows(w: BatchWork, path: Path, sink: Callable[[pa.Table], None], progress: Progress | None,

@@ -209,6 +209,8 @@ class RowNormaliser:
         ]
         self.id_column = fit.fields.get("id_number")
         self._ids = _IdParser()
+        self._always_extra = bool(self.extra_columns or self.unnamed_columns)
+        self._width = len(fit.columns)
 
     def _is_blank_formula(self, row_no: int, index: int) -> bool:
         return bool(self.blank_formulas) and (row_no, index + self.offset) in self.blank_formulas
@@ -308,7 +310,7 @@ class RowNormaliser:
 
     def _has_extra(self, width: int) -> bool:
         """Whether the row can have anything for ``extra`` (most files have no extra column at all)."""
-        return bool(self.extra_columns or self.unnamed_columns) or width > len(self.fit.columns)
+        return self._always_extra or width > self._width
 
     def _derive(self, record: dict) -> None:
         if "id_status" not in record:

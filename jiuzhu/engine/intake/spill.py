@@ -55,13 +55,14 @@ class RowSpill:
         self._con.execute("CREATE TABLE digests (key BIGINT, digest UBIGINT)")
         self._con.execute('CREATE TABLE problems (key BIGINT, seq BIGINT, sheet VARCHAR, "column" VARCHAR, '
                           "value VARCHAR, reason VARCHAR, kind VARCHAR)")
-        self._keys, self._digests = array("q"), array("Q")
+        self._keys, self._digests = array("q"), bytearray()  # digests: 8 bytes each, little-endian
         self._problems: list[tuple] = []
         self._seq = 0
 
-    def row(self, key: int, digest: int) -> None:
+    def row(self, key: int, digest: bytes) -> None:
+        """A data row: its key and its 8-byte digest (``int.from_bytes(digest, "little")`` is stored)."""
         self._keys.append(key)
-        self._digests.append(digest)
+        self._digests += digest
         if len(self._keys) >= FLUSH:
             self._flush_rows()
 
@@ -75,9 +76,9 @@ class RowSpill:
         if not self._keys:
             return
         table = pa.table({"key": np.frombuffer(self._keys, np.int64),
-                          "digest": np.frombuffer(self._digests, np.uint64)})
+                          "digest": np.frombuffer(self._digests, "<u8").astype(np.uint64, copy=False)})
         self._insert("digests", table)
-        self._keys, self._digests = array("q"), array("Q")
+        self._keys, self._digests = array("q"), bytearray()
 
     def _flush_problems(self) -> None:
         if not self._problems:

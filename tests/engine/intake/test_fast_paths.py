@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from datetime import date
 from operator import mul
 
+import duckdb
 import pyarrow as pa
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jiuzhu.engine.identity.idcard import check_digit, parse_id
 from jiuzhu.engine.intake import rows
-from jiuzhu.engine.intake.batch import plan_sheets
+from jiuzhu.engine.intake.batch import _row_digest, plan_sheets
 from jiuzhu.engine.intake.normalise import RowNormaliser, _IdParser
+from jiuzhu.engine.intake.spill import RowSpill
 from jiuzhu.engine.sources import get_spec
 from jiuzhu.engine.warehouse import records_table
 from jiuzhu.engine.warehouse.batches import _arrow_type
@@ -48,6 +51,7 @@ _near_ids = st.one_of(
 )
 
 
+@settings(deadline=None)  # no timing in tests: a loaded machine is slow, not wrong
 @given(_near_ids)
 def test_quick_id_check_takes_what_the_full_parse_takes(value: str) -> None:
     parser = _IdParser()
@@ -58,6 +62,7 @@ def test_quick_id_check_takes_what_the_full_parse_takes(value: str) -> None:
         assert (parsed.status, parsed.number) == ("valid", value)
 
 
+@settings(deadline=None)  # no timing in tests: a loaded machine is slow, not wrong
 @given(st.text(_DIGITS, min_size=17, max_size=17))
 def test_base13_check_digit_is_the_standard_one(first17: str) -> None:
     parser = _IdParser()
@@ -84,6 +89,7 @@ def _reference_table(code: str, records: list[dict], given: dict[str, list]) -> 
                                     type=_arrow_type(sql)) for name, sql in record_columns(get_spec(code))})
 
 
+@settings(deadline=None)  # no timing in tests: a loaded machine is slow, not wrong
 @given(st.data())
 def test_records_table_is_the_column_by_column_table(data: st.DataObject) -> None:
     """One struct conversion gives the table a list per column gives; a value Arrow refuses raises as
@@ -165,6 +171,7 @@ _layout_cell = st.one_of(
 )
 
 
+@settings(deadline=None)  # no timing in tests: a loaded machine is slow, not wrong
 @given(st.lists(_layout_cell, max_size=10))
 def test_layout_rows_as_before(fits: list, texts: list[str]) -> None:
     for fit in fits:
@@ -188,6 +195,7 @@ _household_cell = st.one_of(
 )
 
 
+@settings(deadline=None)  # no timing in tests: a loaded machine is slow, not wrong
 @given(st.lists(st.lists(_household_cell, min_size=0, max_size=11), max_size=12))
 def test_remembered_cells_as_parsed_afresh(fits: list, rows_: list[list[str]]) -> None:
     """A normaliser that has seen other rows (its memos filled) gives each row what a new one gives."""
@@ -196,3 +204,21 @@ def test_remembered_cells_as_parsed_afresh(fits: list, rows_: list[list[str]]) -
     for k, cells in enumerate(rows_ * 2):  # twice: the second time every text cell is remembered
         fresh = RowNormaliser(fit, blank_formulas=set(), column_offset=0).normalise(k + 2, cells)
         assert seasoned.normalise(k + 2, cells) == fresh
+
+
+@settings(deadline=None, max_examples=30)  # a DuckDB file per example
+@given(st.lists(st.lists(st.text(max_size=4), max_size=5), min_size=1, max_size=30))
+def test_spilled_digests_are_the_rows_64_bits(tmp_path_factory, rows_: list[list[str]]) -> None:
+    """The spill stores each row's digest bytes as the little-endian integer they were read as before."""
+    path = tmp_path_factory.mktemp("spill") / "spill.duckdb"
+    spill = RowSpill(path)
+    for k, texts in enumerate(rows_):
+        spill.row(k, _row_digest(texts, None))
+    spill.close()
+    con = duckdb.connect(str(path), read_only=True)
+    stored = con.execute("SELECT key, digest FROM digests ORDER BY key").fetchall()
+    con.close()
+    expected = [(k, int.from_bytes(hashlib.blake2b("\x1f".join(t).rstrip("\x1f").encode("utf-8", "surrogatepass"),
+                                                   digest_size=8).digest(), "little"))
+                for k, t in enumerate(rows_)]
+    assert stored == expected
