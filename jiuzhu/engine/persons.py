@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.linkage import name_keys
-from jiuzhu.engine.warehouse import before_open, file_version, writer_waiting
+from jiuzhu.engine.warehouse import RECORDS_STAGED, before_open, file_version, writer_waiting
 from jiuzhu.engine.warehouse import table_names as _tables
 
 PERSON_VALUES = ("name", "id_number", "sex", "birth_date", "phone", "township", "village", "address")
@@ -424,15 +424,18 @@ def _key_cuts(con: duckdb.DuckDBPyConnection, parts: int) -> list[str]:
 
 
 def _write_records(con: duckdb.DuckDBPyConnection) -> None:
-    """Table ``person_records``, range of person keys by range, each sorted: the whole is in key order. A range is
-    joined into a temporary table and sorted in a statement of its own: DuckDB (2.0) does not spill a sort fed by
-    these joins while their hash tables are held (a county's person_records ran out of memory at a 200 MB cap in
-    one statement), but spills each alone."""
+    """Table ``RECORDS_STAGED`` (``build_search`` renames it ``person_records``), range of person keys by range,
+    each sorted: the whole is in key order. A range is joined into a temporary table and sorted in a statement
+    of its own: DuckDB (2.0) does not spill a sort fed by these joins while their hash tables are held (a
+    county's person_records ran out of memory at a 200 MB cap in one statement), but spills each alone. Each
+    statement is its own transaction (``con`` not in one): a temporary table replaced inside a transaction is
+    kept until it ends, so every range's copy stayed in warehouse.duckdb.tmp (as much temporary disk as the
+    whole table)."""
     parts = max(1, -(-con.sql("SELECT count(*) FROM person_index").fetchall()[0][0] // RECORDS_PER_PART))
     bounds = [None, *_key_cuts(con, parts), None]
     for n, keys in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
         con.execute(f"CREATE OR REPLACE TEMP TABLE _range AS {_records_select(con, keys=keys)}")
-        into = "CREATE OR REPLACE TABLE person_records AS" if n == 0 else "INSERT INTO person_records"
+        into = f"CREATE OR REPLACE TABLE {RECORDS_STAGED} AS" if n == 0 else f"INSERT INTO {RECORDS_STAGED}"
         con.execute(f"{into} SELECT * FROM _range ORDER BY person_key")
     con.execute("DROP TABLE _range")
 
@@ -445,6 +448,11 @@ def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -
     if not {"persons", "person_index"} <= _tables(con):
         return 0
     con.execute("SET enable_progress_bar = false")  # a CLI run prints its own progress
+    try:  # person_records first, apart (see _write_records); renamed with the search tables, in one transaction
+        _write_records(con)
+    except Exception:
+        con.execute(f"DROP TABLE IF EXISTS {RECORDS_STAGED}")
+        raise
     _register_pinyin(con, *_pinyin_of_persons(con, pinyin_of))
     con.execute("BEGIN TRANSACTION")
     try:
@@ -453,11 +461,13 @@ def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -
         for table in SEARCH_TABLES:
             source = "" if table == "person_search" else "person_search"
             con.execute(f"CREATE OR REPLACE TABLE {table} AS {_search_select(table, source=source)}")
-        _write_records(con)
+        con.execute("DROP TABLE IF EXISTS person_records")
+        con.execute(f"ALTER TABLE {RECORDS_STAGED} RENAME TO person_records")
         con.execute(PERSON_RECORDS_INDEX)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
+        con.execute(f"DROP TABLE IF EXISTS {RECORDS_STAGED}")
         raise
     finally:
         con.unregister("_pinyin")

@@ -30,6 +30,7 @@ from jiuzhu.engine.warehouse.batches import (
 )
 from jiuzhu.engine.warehouse.retention import (
     LINKAGE_COPIES,
+    RECORDS_STAGED,
     SCREENING_STATE,
     purge_batches,
     purge_person,
@@ -51,8 +52,8 @@ from jiuzhu.engine.warehouse.store import (
 )
 from jiuzhu.engine.warehouse.version import WarehouseTooNew, migrate_warehouse
 
-__all__ = ["LINKAGE_COPIES", "REJECTION_COLUMNS", "SCHEMA_VERSION", "SCREENING_STATE", "STATE_NAMES", "BatchRow",
-           "BatchStateError",
+__all__ = ["LINKAGE_COPIES", "RECORDS_STAGED", "REJECTION_COLUMNS", "SCHEMA_VERSION", "SCREENING_STATE", "STATE_NAMES",
+           "BatchRow", "BatchStateError",
            "WarehouseBusy", "WarehouseTooNew", "Withdrawn", "announced", "batch_id", "before_open", "confirm",
            "connect", "create_staging",
            "current_snapshot",

@@ -5,8 +5,10 @@ same whatever the ranges, and the table is in key order."""
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from jiuzhu.engine import persons
+from jiuzhu.engine.warehouse import RECORDS_STAGED
 from tests.fixtures.warehouse import build_person_warehouse
 
 
@@ -53,3 +55,24 @@ def test_the_ranges_take_every_record_once(tmp_path):
              for (r,) in con.sql(f"SELECT record_id FROM ({persons._records_select(con, keys=keys)})").fetchall()]
     assert sorted(taken) == sorted(r for (r,) in con.sql("SELECT record_id FROM person_index").fetchall())
     assert persons._key_cuts(con, 1) == []
+
+
+def test_a_build_that_fails_leaves_the_last_tables_and_no_staged_records(tmp_path, monkeypatch):
+    """person_records is built apart, as ``RECORDS_STAGED``, and renamed with the search tables in one
+    transaction: a build failing after it leaves the last tables as they were, and the staged copy dropped."""
+    con = duckdb.connect(str(build_person_warehouse(tmp_path / "warehouse.duckdb")))
+    _more_persons(con)
+    assert persons.build_search(con) == 43
+    whole, search = _rows(con), con.sql("FROM person_search ORDER BY ALL").fetchall()
+    con.execute("DELETE FROM persons WHERE person_key = 'pA'")
+
+    def failing(table: str, within: str = "", source: str = "") -> str:
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(persons, "_search_select", failing)
+    with pytest.raises(RuntimeError, match="killed"):
+        persons.build_search(con)
+    assert (_rows(con), con.sql("FROM person_search ORDER BY ALL").fetchall()) == (whole, search)
+    tables = {r[0] for r in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert RECORDS_STAGED not in tables and "person_records" in tables
+    assert con.sql("SELECT index_name FROM duckdb_indexes()").fetchall() == [("person_records_key",)]
