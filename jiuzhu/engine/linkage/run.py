@@ -75,20 +75,33 @@ def _proc_kb(field: str) -> int:
     return 0
 
 
+_MEMORY = "SELECT sum(memory_usage_bytes), sum(temporary_storage_bytes) FROM duckdb_memory()"
+
+
 class StageLog:
     """Optional per-stage log of the linkage (``JIUZHU_LINK_STAGES=1`` → stderr, or a file path):
     wall and CPU seconds, RSS at the end and peak within the stage, DuckDB's own memory and spill.
     Only counts and sizes: no record content. The peak is reset per stage (``/proc/self/clear_refs``).
     Within a stage, ``step`` lines (``step=<table>``) split it by SQL step — where a province's
-    feature derivation spends its time and spill — without resetting the stage's own figures."""
+    feature derivation spends its time and spill — each with its own peak (the stage's is the largest).
+    Given the warehouse connection, each line also says what the warehouse's DuckDB holds (``wh_mb``),
+    and Arrow's allocator (``arrow_mb``): the process's RSS is these, the scratch database's and Python's,
+    and a province's peak is over its caps (docs/performance.md)."""
 
-    def __init__(self) -> None:
+    def __init__(self, warehouse: duckdb.DuckDBPyConnection | None = None) -> None:
         target = os.environ.get("JIUZHU_LINK_STAGES", "")
         self.enabled = bool(target)
         self._path = None if target in ("", "1") else target
+        # a cursor of its own: the warehouse connection may be streaming a result when a line is written
+        self._warehouse = warehouse.cursor() if warehouse is not None and self.enabled else None
         self._wall, self._cpu = time.perf_counter(), time.process_time()
         self._step_wall, self._step_cpu = self._wall, self._cpu
+        self._stage_peak = 0
         self._reset_peak()
+
+    def close(self) -> None:
+        if self._warehouse is not None:
+            self._warehouse.close()
 
     @staticmethod
     def _reset_peak() -> None:
@@ -103,10 +116,12 @@ class StageLog:
             return
         wall, cpu = time.perf_counter(), time.process_time()
         fields = {"stage": stage, "wall_s": round(wall - self._wall, 2), "cpu_s": round(cpu - self._cpu, 2),
-                  "rss_mb": _proc_kb("VmRSS") // 1024, "peak_mb": _proc_kb("VmHWM") // 1024, **counts}
+                  "rss_mb": _proc_kb("VmRSS") // 1024,
+                  "peak_mb": max(self._stage_peak, _proc_kb("VmHWM") // 1024), **counts}
         self._write(fields, work)
         self._wall, self._cpu = time.perf_counter(), time.process_time()
         self._step_wall, self._step_cpu = self._wall, self._cpu
+        self._stage_peak = 0
         self._reset_peak()
 
     def step(self, name: str, work: duckdb.DuckDBPyConnection) -> None:
@@ -114,19 +129,26 @@ class StageLog:
         if not self.enabled:
             return
         wall, cpu = time.perf_counter(), time.process_time()
+        peak = _proc_kb("VmHWM") // 1024
+        self._stage_peak = max(self._stage_peak, peak)
         fields: dict[str, object] = {"step": name, "wall_s": round(wall - self._step_wall, 2),
-                                     "cpu_s": round(cpu - self._step_cpu, 2), "rss_mb": _proc_kb("VmRSS") // 1024}
+                                     "cpu_s": round(cpu - self._step_cpu, 2), "rss_mb": _proc_kb("VmRSS") // 1024,
+                                     "peak_mb": peak}
         rows = work.execute("SELECT estimated_size FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()
         if rows:
             fields["rows"] = rows[0][0]
         self._write(fields, work)
         self._step_wall, self._step_cpu = time.perf_counter(), time.process_time()
+        self._reset_peak()
 
     def _write(self, fields: dict, work: duckdb.DuckDBPyConnection | None) -> None:
         if work is not None:
-            used, spilled = work.sql("SELECT sum(memory_usage_bytes), sum(temporary_storage_bytes) "
-                                     "FROM duckdb_memory()").fetchall()[0]
+            used, spilled = work.sql(_MEMORY).fetchall()[0]
             fields["duckdb_mb"], fields["spill_mb"] = (used or 0) // 2**20, (spilled or 0) // 2**20
+        if self._warehouse is not None:
+            used, spilled = self._warehouse.sql(_MEMORY).fetchall()[0]
+            fields["wh_mb"], fields["wh_spill_mb"] = (used or 0) // 2**20, (spilled or 0) // 2**20
+        fields["arrow_mb"] = pa.total_allocated_bytes() // 2**20
         line = " ".join(f"{k}={v}" for k, v in fields.items())
         if self._path:
             with open(self._path, "a", encoding="utf-8") as fh:
@@ -282,8 +304,8 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
     fallback, rederived = "", False
     if own_spark:
         spark = spark_session(spark_master)
+    log = StageLog(con)
     try:
-        log = StageLog()
         # Name keys are Python (~10⁵ names a county): computed in a thread while DuckDB, which
         # releases the GIL, streams the records into the scratch database (not on a delta run: few are read).
         with ThreadPoolExecutor(1) as pool:
@@ -312,6 +334,7 @@ def link_connection(con: duckdb.DuckDBPyConnection, engine: str = "duckdb", spar
                     expl, methods, persons = _outputs(con, work, part, aux,
                                                       delta and (not fallback or rederived), log)
     finally:
+        log.close()
         if own_spark:
             spark.stop()
     return LinkResult(
