@@ -94,7 +94,10 @@ def _children_cpu() -> float:
 
 
 DEFAULT_MIN_FREE_GIB = 8.0
-MIN_FREE_GIB = DEFAULT_MIN_FREE_GIB  # a stage is stopped when the disk's free space falls below this (--min-free-gib)
+# A stage is stopped when the disk's free space falls below this (--min-free-gib); by default 8 GiB or a quarter of
+# what was free when the stage started, the less: a small run on a nearly full disk is not stopped for what others
+# took.
+MIN_FREE_GIB: float | None = None
 
 
 def run_stage(work: Path, name: str, args: list[str], env: dict[str, str]) -> tuple[dict, str]:
@@ -104,14 +107,15 @@ def run_stage(work: Path, name: str, args: list[str], env: dict[str, str]) -> tu
     logs = work / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     free_before = shutil.disk_usage(work).free
+    min_free = MIN_FREE_GIB * GIB if MIN_FREE_GIB is not None else min(DEFAULT_MIN_FREE_GIB * GIB, free_before / 4)
     peak = {"tree": 0, "largest": 0, "spill": 0}
     done = threading.Event()
 
     def sample_disk() -> None:  # a walk of the temporary folders takes longer than a memory sample
         while not done.is_set():
             peak["spill"] = max(peak["spill"], spill_bytes(work))
-            if shutil.disk_usage(work).free < MIN_FREE_GIB * GIB and proc.poll() is None:
-                peak["stopped"] = f"free disk below {MIN_FREE_GIB} GiB"
+            if shutil.disk_usage(work).free < min_free and proc.poll() is None:
+                peak["stopped"] = f"free disk below {min_free / GIB:.1f} GiB"
                 proc.terminate()
             done.wait(1.0)
 
@@ -277,8 +281,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the monthly 低保边缘 snapshot re-screened: random rows, rows away from the records "
                              "without ID (bench.incremental), or none")
     parser.add_argument("--share", type=float, default=0.03, help="snapshot: rows gone (and as many corrected)")
-    parser.add_argument("--min-free-gib", type=float, default=DEFAULT_MIN_FREE_GIB,
-                        help=f"stop a stage when free disk falls below this (default {DEFAULT_MIN_FREE_GIB})")
+    parser.add_argument("--min-free-gib", type=float, default=None,
+                        help=f"stop a stage when free disk falls below this (default {DEFAULT_MIN_FREE_GIB} or a "
+                             "quarter of the free disk at its start, the less)")
     parser.add_argument("--json", type=Path, default=Path(__file__).parent / "out" / "province.json",
                         help="where the figures go besides stdout (default bench/out/province.json)")
     args = parser.parse_args(argv)
