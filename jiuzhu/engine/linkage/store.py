@@ -230,17 +230,6 @@ def build_in(work: duckdb.DuckDBPyConnection, part: Partition, scoped: bool = Fa
         ("match_probability", pa.float64()), ("comparisons", pa.string())]))
 
 
-def build_tables(lineage: pa.Table, part: Partition) -> tuple[pa.Table, pa.Table, pa.Table]:
-    work = duckdb.connect()
-    try:
-        work.register("lineage", lineage)
-        expl = build_in(work, part)
-        index = work.sql("FROM out_index").to_arrow_table()
-        return index, work.sql("FROM out_persons").to_arrow_table(), expl
-    finally:
-        work.close()
-
-
 def _create(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, Any]]) -> None:
     """Each (name, Arrow or a function giving it) as a table of that name, replacing any."""
     for name, table in tables:

@@ -145,7 +145,7 @@ def test_key_of_a_person_without_id_survives_a_new_snapshot(county, tmp_path):
 
 def test_key_without_id_is_the_smallest_content_and_never_shared():
     from jiuzhu.engine.linkage.clustering import Partition
-    from jiuzhu.engine.linkage.store import build_tables, person_key, record_content
+    from jiuzhu.engine.linkage.store import build_in, person_key, record_content
 
     base = {
         "source_type": "temp_relief",
@@ -168,7 +168,11 @@ def test_key_without_id_is_the_smallest_content_and_never_shared():
     part = Partition(
         {r["record_id"]: r["record_id"] for r in lineage}, {r["record_id"]: None for r in lineage}, []
     )
-    index, _, _ = build_tables(table, part)
+    work = duckdb.connect()
+    work.register("lineage", table)
+    build_in(work, part)
+    index = work.sql("FROM out_index").to_arrow_table()
+    work.close()
     got = dict(
         zip(index.column("record_id").to_pylist(), index.column("person_key").to_pylist(), strict=True)
     )
