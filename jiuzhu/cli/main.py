@@ -6,9 +6,11 @@ import argparse
 import importlib
 import pkgutil
 import sys
+from contextlib import nullcontext
 
 from jiuzhu.cli import commands
 from jiuzhu.cli.errors import CommandError
+from jiuzhu.cli.termination import cleans_up_on_sigterm
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.main = main  # a command that runs others in this process (the demo) calls this, never imports it
     try:
-        return int(args.func(args) or 0)
+        with cleans_up_on_sigterm() if getattr(args, "cleans_up", False) else nullcontext():
+            return int(args.func(args) or 0)
     except CommandError as err:
         print(str(err), file=sys.stderr)
         return 1

@@ -14,7 +14,7 @@ def register(sub: SubCommands) -> None:
     p.add_argument("--out", type=Path, help="备份文件（.tar.gz，加密时 .tar.gz.enc）")
     p.add_argument("--key-file", type=Path, help="用这个密钥文件加密备份 / encrypt with this key file")
     p.add_argument("--new-key", type=Path, metavar="KEY", help="生成一个新的密钥文件 / write a new key file")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, cleans_up=True)  # SIGTERM: cleans up, then exits (termination.py)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ def register(sub: SubCommands) -> None:
     p.add_argument("--jobs", type=_jobs, metavar="N",
                    help="同时读取文件的进程数（默认CPU核数；1为逐个读取）/ "
                         "processes reading files side by side (default: CPU cores; 1 = one file after another)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, cleans_up=True)  # SIGTERM: cleans up, then exits (termination.py)
 
 
 def _source(text: str) -> str:

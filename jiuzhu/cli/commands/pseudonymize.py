@@ -22,7 +22,7 @@ def register(sub: SubCommands) -> None:
     )
     p.add_argument("--source", help="数据类型（代码或中文名，如 低保），同 jiuzhu ingest --source / the source type")
     p.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹 / files or folders")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, cleans_up=True)  # SIGTERM: cleans up, then exits (termination.py)
 
 
 def run(args: argparse.Namespace) -> int:

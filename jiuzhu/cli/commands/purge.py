@@ -21,7 +21,7 @@ def register(sub: SubCommands) -> None:
                    help="按这一天计算期限（默认今天）/ count retention from this day")
     p.add_argument("--person", metavar="ID", help="按依法提出的删除请求，删除此人（身份证号）的数据")
     p.add_argument("--reference", metavar="TEXT", help="删除请求的文号或登记号（与 --person 一起用；不要写姓名）")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, cleans_up=True)  # SIGTERM: cleans up, then exits (termination.py)
 
 
 def run(args: argparse.Namespace) -> int:

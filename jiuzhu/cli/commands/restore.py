@@ -12,7 +12,7 @@ def register(sub: SubCommands) -> None:
     p = sub.add_parser("restore", help="从备份恢复到空的 JIUZHU_HOME 和数据库 / restore into an empty home")
     p.add_argument("archive", type=Path, metavar="FILE")
     p.add_argument("--key-file", type=Path, help="加密备份的密钥文件 / key file of an encrypted backup")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, cleans_up=True)  # SIGTERM: cleans up, then exits (termination.py)
 
 
 def run(args: argparse.Namespace) -> int:

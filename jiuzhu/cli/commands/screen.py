@@ -24,7 +24,7 @@ def register(sub: SubCommands) -> None:
     p.add_argument("--no-link", action="store_true", help="不重新关联人员 / reuse the last linkage")
     p.add_argument("--full", action="store_true",
                    help="完整重算：即使记录未变也重新关联 / link again even when no record changed")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, cleans_up=True)  # SIGTERM: cleans up, then exits (termination.py)
 
 
 def _spark(args: argparse.Namespace) -> Any:

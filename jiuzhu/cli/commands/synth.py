@@ -19,7 +19,7 @@ def register(sub: SubCommands) -> None:
     p.add_argument("--id-poor", dest="id_poor", action="store_true",
                    help="身份证号稀缺：去掉四分之一被害人、五分之一申请执行人的身份证号，并在同乡镇安排同名者")
     p.add_argument("--quiet", action="store_true", help="不显示进度 / no progress lines")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, cleans_up=True)  # SIGTERM: cleans up, then exits (termination.py)
 
 
 def _scale(text: str) -> tuple[str, int]:

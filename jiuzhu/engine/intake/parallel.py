@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -157,7 +158,10 @@ def _merge(parts: list[_Parsed]) -> _Parsed:
 
 def _watch_parent(parent: int) -> None:
     """Worker initializer: end the worker when the importing process is gone (killed, say), instead of
-    leaving it waiting for work forever."""
+    leaving it waiting for work forever. SIGTERM ends it as by default: a forked worker inherits the CLI's
+    handler (jiuzhu/cli/termination.py), whose exception the pool would send back as the task's result and
+    live on, where the pool's terminate() means the worker to end."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     def watch() -> None:
         while True:
