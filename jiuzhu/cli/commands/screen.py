@@ -9,6 +9,7 @@ from typing import Any
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.errors import CommandError
 from jiuzhu.cli.parsing import SubCommands
+from jiuzhu.cli.schema_check import migrate_if_behind
 
 
 def register(sub: SubCommands) -> None:
@@ -55,11 +56,9 @@ def run(args: argparse.Namespace) -> int:
         )
     setup()
     # here, not at the top: a command loads the engine and Django only when it runs
-    from django.core.management import call_command
-
     from jiuzhu.app.clues.findings import screen_and_store
 
-    call_command("migrate", interactive=False, verbosity=0)
+    migrate_if_behind()
     console = Console(stderr=True)
     spark = _spark(args)
     try:

@@ -7,6 +7,7 @@ import signal
 
 from jiuzhu.cli.django_setup import setup
 from jiuzhu.cli.parsing import SubCommands
+from jiuzhu.cli.schema_check import migrate_if_behind
 
 
 def register(sub: SubCommands) -> None:
@@ -20,11 +21,9 @@ def register(sub: SubCommands) -> None:
 def run(args: argparse.Namespace) -> int:
     setup()
     # here, not at the top: a command loads the engine and Django only when it runs
-    from django.core.management import call_command
-
     from jiuzhu.app.jobs.queue import work
 
-    call_command("migrate", interactive=False, verbosity=0)
+    migrate_if_behind()
     # here, not at the top: a command loads the engine and Django only when it runs
     from jiuzhu.app.jobs.heartbeat import start_heartbeat
 

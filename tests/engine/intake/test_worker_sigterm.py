@@ -4,10 +4,12 @@ and live on after the pool's terminate()."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import signal
 
 from jiuzhu.cli.termination import cleans_up_on_sigterm
-from jiuzhu.engine.intake.parallel import ProcessPoolExecutor, _pool_start
+from jiuzhu.engine.intake.parallel import ProcessPoolExecutor, _watch_parent
 
 
 def _default_sigterm() -> bool:
@@ -15,10 +17,11 @@ def _default_sigterm() -> bool:
 
 
 def test_a_forked_worker_takes_sigterm_as_by_default():
+    before = signal.getsignal(signal.SIGTERM)
     with cleans_up_on_sigterm():
-        start = _pool_start({})
-        assert start["mp_context"].get_start_method() == "fork"
         assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN)
-        with ProcessPoolExecutor(max_workers=1, **start) as pool:
+        # the pool of an import in a process without other threads (parallel._pool_start)
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
             assert pool.submit(_default_sigterm).result() is True
-    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler is only the command's
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler is only the command's
