@@ -7,6 +7,7 @@ distinct names, addresses to read, the residue and its candidates pass through P
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
 import tempfile
@@ -78,6 +79,23 @@ def _proc_kb(field: str) -> int:
 _MEMORY = "SELECT sum(memory_usage_bytes), sum(temporary_storage_bytes) FROM duckdb_memory()"
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                     "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def _libc_heap_mb() -> tuple[int, int] | None:
+    """glibc's heap in MiB: (in use — Python's objects and the C libraries' ``malloc`` — , freed but kept by
+    its arenas); None without glibc's ``mallinfo2``. DuckDB and Arrow have allocators of their own."""
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return None
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    return (info.uordblks + info.hblkhd) // 2**20, info.fordblks // 2**20
+
+
 class StageLog:
     """Optional per-stage log of the linkage (``JIUZHU_LINK_STAGES=1`` → stderr, or a file path):
     wall and CPU seconds, RSS at the end and peak within the stage, DuckDB's own memory and spill.
@@ -85,8 +103,10 @@ class StageLog:
     Within a stage, ``step`` lines (``step=<table>``) split it by SQL step — where a province's
     feature derivation spends its time and spill — each with its own peak (the stage's is the largest).
     Given the warehouse connection, each line also says what the warehouse's DuckDB holds (``wh_mb``),
-    and Arrow's allocator (``arrow_mb``): the process's RSS is these, the scratch database's and Python's,
-    and a province's peak is over its caps (docs/performance.md)."""
+    Arrow's allocator (``arrow_mb``), glibc's heap (``libc_mb`` in use: Python's objects; ``libc_free_mb``
+    freed but kept) and the anonymous part of the RSS (``anon_mb``): the process's RSS is these, the scratch
+    database's and what DuckDB allocates outside its pool, and a province's peak is over its caps
+    (docs/performance.md)."""
 
     def __init__(self, warehouse: duckdb.DuckDBPyConnection | None = None) -> None:
         target = os.environ.get("JIUZHU_LINK_STAGES", "")
@@ -149,6 +169,10 @@ class StageLog:
             used, spilled = self._warehouse.sql(_MEMORY).fetchall()[0]
             fields["wh_mb"], fields["wh_spill_mb"] = (used or 0) // 2**20, (spilled or 0) // 2**20
         fields["arrow_mb"] = pa.total_allocated_bytes() // 2**20
+        fields["anon_mb"] = _proc_kb("RssAnon") // 1024
+        heap = _libc_heap_mb()
+        if heap is not None:
+            fields["libc_mb"], fields["libc_free_mb"] = heap
         line = " ".join(f"{k}={v}" for k, v in fields.items())
         if self._path:
             with open(self._path, "a", encoding="utf-8") as fh:

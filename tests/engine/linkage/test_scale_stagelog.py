@@ -46,7 +46,8 @@ def test_stage_log_lists_each_stage_with_sizes_and_no_record_content(tmp_path, m
     assert names[:3] == ["names", "houses", "rec"] and names[-1] == "features"
     assert {"near_pairs", "cum_county", "by_eligible"} <= set(names)
     assert next(s for s in steps if s["step"] == "rec")["rows"] == "2"
-    memory = {"wall_s", "cpu_s", "rss_mb", "peak_mb", "duckdb_mb", "spill_mb", "wh_mb", "wh_spill_mb", "arrow_mb"}
+    memory = {"wall_s", "cpu_s", "rss_mb", "peak_mb", "duckdb_mb", "spill_mb", "wh_mb", "wh_spill_mb", "arrow_mb",
+              "anon_mb", "libc_mb", "libc_free_mb"}
     for s in steps:
         assert memory <= s.keys() and int(s["peak_mb"]) >= int(s["rss_mb"]) > 0
     for f in fields:
