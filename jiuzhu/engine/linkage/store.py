@@ -230,10 +230,25 @@ def build_in(work: duckdb.DuckDBPyConnection, part: Partition, scoped: bool = Fa
         ("match_probability", pa.float64()), ("comparisons", pa.string())]))
 
 
+def _once(table: pa.Table) -> pa.RecordBatchReader:
+    """``table``'s batches, each let go once read. Within ``replacing``, an object registered with the warehouse
+    stays referenced by its transaction until COMMIT, unregistered or not: a table registered as is would stay in
+    memory through the whole write (a province's features, ≈ 5 GB, docs/performance.md), a reader read out
+    holds nothing."""
+    batches = table.to_batches()[::-1]
+
+    def each() -> Iterator[pa.RecordBatch]:
+        while batches:
+            yield batches.pop()
+
+    return pa.RecordBatchReader.from_batches(table.schema, each())
+
+
 def _create(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, Any]]) -> None:
     """Each (name, Arrow or a function giving it) as a table of that name, replacing any."""
     for name, table in tables:
-        con.register("_linkage_out", table() if callable(table) else table)
+        given = table() if callable(table) else table
+        con.register("_linkage_out", _once(given) if isinstance(given, pa.Table) else given)
         con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _linkage_out")
         con.unregister("_linkage_out")
 
