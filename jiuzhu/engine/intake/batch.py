@@ -53,6 +53,7 @@ from jiuzhu.engine.intake.rows import is_layout_row
 from jiuzhu.engine.intake.spill import RowSpill, Settled, row_key
 from jiuzhu.engine.sources import SPECS, SourceSpec, get_spec
 from jiuzhu.engine.warehouse import WarehouseBusy, connect
+from jiuzhu.engine.warehouse.schema import record_columns
 
 CHUNK = 20_000  # records per insert
 
@@ -250,7 +251,7 @@ def parse_rows(w: BatchWork, path: Path, sink: Callable[[pa.Table], None], progr
                     progress(f"{path.name}: 正在导入工作表“{plan.sheet.name}”（{w.spec.title}） / "
                              f"importing sheet {plan.sheet.name}")
                 _parse_sheet(w, path, position, chunk, spill, span)
-            if chunk.records:
+            if chunk.rows:
                 chunk.send()
     finally:
         spill.close()
@@ -278,7 +279,9 @@ def close_settled(works: list[BatchWork]) -> None:
 
 class _Chunk:
     """The records of the rows taken and not yet sent, with their row numbers and sheets (a chunk may
-    span sheets); every CHUNK of them go to the sink as one Arrow table."""
+    span sheets); every CHUNK of them go to the sink as one Arrow table. The records are dicts, or (a
+    CSV's, ``extend``) whole columns: a chunk holds one kind, as a batch's sheets are all a CSV's one
+    sheet or all a workbook's."""
 
     def __init__(self, w: BatchWork, path: Path, sink: Callable[[pa.Table], None],
                  progress: Progress | None) -> None:
@@ -286,11 +289,37 @@ class _Chunk:
         self.records: list[dict] = []
         self.rows: list[int] = []
         self.sheets: list[str] = []
+        self.names = [name for name, _ in record_columns(w.spec) if name not in _LINEAGE]
+        self.columns: dict[str, list] = {name: [] for name in self.names}
 
     def send(self) -> None:
         """The records so far to the sink; the chunk starts empty again."""
-        self.sink(_chunk_table(self.w, self.path, self.records, self.rows, self.sheets))
+        if self.records:
+            self.sink(_chunk_table(self.w, self.path, self.records, self.rows, self.sheets))
+        else:
+            self.sink(_chunk_table(self.w, self.path, [], self.rows, self.sheets, self.columns))
+            self.columns = {name: [] for name in self.names}
         self.records, self.rows, self.sheets = [], [], []
+
+    def extend(self, columns: dict[str, list], rows: list[int], sheet: str, taken_before: int) -> None:
+        """Records as columns (of ``names``), with their row numbers: sent CHUNK at a time, each with
+        the progress line the row loop says (``taken_before``: the rows taken before these)."""
+        start, n = 0, len(rows)
+        while start < n:
+            end = min(n, start + CHUNK - len(self.rows))
+            for name, values in columns.items():
+                self.columns[name].extend(values[start:end])
+            self.rows.extend(rows[start:end])
+            self.sheets.extend([sheet] * (end - start))
+            start = end
+            if len(self.rows) >= CHUNK:
+                self.send()
+                if self.progress:
+                    self.progress(written_line(self.path, taken_before + end))
+
+
+_LINEAGE = ("record_id", "batch_id", "source_type", "file_name", "sheet", "row")  # _chunk_table's
+BLOCK = 2_000  # text rows normalised a column at a time
 
 
 def _parse_sheet(w: BatchWork, path: Path, position: int, chunk: _Chunk, spill: RowSpill,
@@ -300,30 +329,15 @@ def _parse_sheet(w: BatchWork, path: Path, position: int, chunk: _Chunk, spill: 
     plan = w.plans[position]
     normaliser = RowNormaliser(plan.fit, blank_formulas=plan.sheet.blank_formulas,
                                column_offset=plan.sheet.column_offset)
+    if plan.sheet.text_only and normaliser.columnar:
+        _parse_text_sheet(w, position, chunk, spill, span, normaliser)
+        return
     sheet_name = plan.sheet.name
-    fit = plan.fit
-    text_only = plan.sheet.text_only
     records, rows, sheets = chunk.records, chunk.rows, chunk.sheets
-    for row_no, cells in plan.rows:
-        if span is not None:
-            if row_no < span[0]:
-                continue
-            if row_no >= span[1]:
-                break
-        # A CSV row is text already: cell_text would give back every cell unchanged.
-        texts = cells if text_only else [c if c.__class__ is str else cell_text(c) for c in cells]
-        if is_layout_row(texts, fit):
-            continue
-        key = row_key(position, row_no)
-        spill.row(key, _row_digest(texts, fit.sequence_column))
+    for row_no, cells in _data_rows(plan, position, spill, span):
         record, problems = normaliser.normalise(row_no, cells)
-        if problems:
-            _note(w, spill, key, sheet_name, problems)
-        if record is None:
-            res.rows_rejected += 1
+        if not _counted(w, spill, row_key(position, row_no), sheet_name, record, problems):
             continue
-        if problems and any(p.kind == "flagged" for p in problems):
-            res.rows_flagged += 1
         res.rows_taken += 1
         records.append(record)
         rows.append(row_no)
@@ -335,15 +349,90 @@ def _parse_sheet(w: BatchWork, path: Path, position: int, chunk: _Chunk, spill: 
                 chunk.progress(written_line(path, res.rows_taken))
 
 
+def _data_rows(plan: SheetPlan, position: int, spill: RowSpill,
+               span: tuple[int, int] | None) -> Iterator[tuple[int, list]]:
+    """The sheet's data rows (those of ``span`` when given) that are not layout, each one's digest
+    spilled."""
+    fit = plan.fit
+    text_only = plan.sheet.text_only
+    for row_no, cells in plan.rows:
+        if span is not None:
+            if row_no < span[0]:
+                continue
+            if row_no >= span[1]:
+                break
+        # A CSV row is text already: cell_text would give back every cell unchanged.
+        texts = cells if text_only else [c if c.__class__ is str else cell_text(c) for c in cells]
+        if is_layout_row(texts, fit):
+            continue
+        spill.row(row_key(position, row_no), _row_digest(texts, fit.sequence_column))
+        yield row_no, cells
+
+
+def _counted(w: BatchWork, spill: RowSpill, key: int, sheet: str, record: dict | None,
+             problems: list[Problem]) -> bool:
+    """A normalised row's problems noted and counted (not yet as taken); whether its record is taken."""
+    if problems:
+        _note(w, spill, key, sheet, problems)
+    if record is None:
+        w.result.rows_rejected += 1
+        return False
+    if problems and any(p.kind == "flagged" for p in problems):
+        w.result.rows_flagged += 1
+    return True
+
+
+def _parse_text_sheet(w: BatchWork, position: int, chunk: _Chunk, spill: RowSpill,
+                      span: tuple[int, int] | None, normaliser: RowNormaliser) -> None:
+    """``_parse_sheet`` of a CSV: the same rows skipped and digested one by one, the rows kept normalised
+    BLOCK at a time, a column at a time (``RowNormaliser.normalise_block``)."""
+    block_rows: list[int] = []
+    block: list[list[str]] = []
+    for row_no, cells in _data_rows(w.plans[position], position, spill, span):
+        block_rows.append(row_no)
+        block.append(cells)
+        if len(block) >= BLOCK:
+            _take_block(w, position, chunk, spill, normaliser, block_rows, block)
+            block_rows, block = [], []
+    if block:
+        _take_block(w, position, chunk, spill, normaliser, block_rows, block)
+
+
+def _take_block(w: BatchWork, position: int, chunk: _Chunk, spill: RowSpill, normaliser: RowNormaliser,
+                rows: list[int], block: list[list[str]]) -> None:
+    """A block of data rows into ``chunk``: a column at a time, and the rows it leaves out (every row with
+    a problem) through ``normalise`` in row order, their problems noted and counted as the row loop does."""
+    res = w.result
+    sheet_name = w.plans[position].sheet.name
+    columns, left = normaliser.normalise_block(block, chunk.names)
+    rejected = []
+    for i in sorted(left):
+        record, problems = normaliser.normalise(rows[i], block[i])
+        if not _counted(w, spill, row_key(position, rows[i]), sheet_name, record, problems):
+            rejected.append(i)
+            continue
+        for name, values in columns.items():
+            values[i] = record.get(name)  # type: ignore[union-attr]
+    if rejected:
+        gone = set(rejected)
+        keep = [i for i in range(len(rows)) if i not in gone]
+        columns = {name: [values[i] for i in keep] for name, values in columns.items()}
+        rows = [rows[i] for i in keep]
+    taken_before = res.rows_taken
+    res.rows_taken += len(rows)
+    chunk.extend(columns, rows, sheet_name, taken_before)
+
+
 def _chunk_table(w: BatchWork, path: Path, records: list[dict], rows: list[int],
-                 sheets: list[str]) -> pa.Table:
-    """The records with their lineage columns (built here as whole columns, not per record)."""
-    n = len(records)
+                 sheets: list[str], columns: dict[str, list] | None = None) -> pa.Table:
+    """The records (dicts, or ``columns`` as lists) with their lineage columns (built here as whole
+    columns, not per record)."""
+    n = len(rows)
     bid = w.batch_id
     lineage = {"record_id": [f"{bid}:{s}:{r}" for s, r in zip(sheets, rows, strict=True)],
                "batch_id": [bid] * n, "source_type": [w.spec.code] * n, "file_name": [path.name] * n,
                "sheet": sheets, "row": rows}
-    return wb.records_table(w.spec.code, records, lineage)
+    return wb.records_table(w.spec.code, records, lineage | (columns or {}))
 
 
 def _note(w: BatchWork, spill: RowSpill, key: int, sheet: str, problems: list[Problem]) -> None:

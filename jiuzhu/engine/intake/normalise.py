@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 
 from jiuzhu.engine.identity import idcard, pseudonyms
 from jiuzhu.engine.identity.amounts import parse_amount
@@ -177,6 +178,14 @@ class _IdParser:
                 and self.birth(text) is not None)
 
 
+def _name_masked(name: str | None) -> bool:
+    # is_masked re-normalises; most names hold no mask character at all, so test that first.
+    return bool(name) and (
+        (not _MASK_HINTS.isdisjoint(name) and is_masked(name))  # type: ignore[arg-type]
+        or (name[0] == "M" and pseudonyms.is_masked_name(name))  # type: ignore[index, arg-type]
+    )  # a pseudonymised 卢某某
+
+
 class RowNormaliser:
     """Turns the data rows of one sheet (one header fit) into records."""
 
@@ -211,6 +220,9 @@ class RowNormaliser:
         self._ids = _IdParser()
         self._always_extra = bool(self.extra_columns or self.unnamed_columns)
         self._width = len(fit.columns)
+        # Whether ``normalise_block`` may take rows: no cell of the sheet is a formula (a blank one is a
+        # problem) and no column goes to ``extra`` (only a row wider than the header has extra cells).
+        self.columnar = not blank_formulas and not self._always_extra
 
     def _is_blank_formula(self, row_no: int, index: int) -> bool:
         return bool(self.blank_formulas) and (row_no, index + self.offset) in self.blank_formulas
@@ -275,6 +287,79 @@ class RowNormaliser:
         record["extra"] = self._extra(row_no, cells, problems) if self._has_extra(width) else None
         return record, problems
 
+    def normalise_block(self, block: list[list[str]], names: list[str]) -> tuple[dict[str, list], set[int]]:
+        """Text rows (a CSV's) a column at a time: each record column of ``names`` as a list over the
+        block, and the rows left out of it — every row with a problem or anything else unusual (an empty
+        required cell, a cell the parser refuses, an ID the quick check does not pass, a row not as wide
+        as the header), whose values in the lists mean nothing: those rows go through ``normalise``. A row
+        taken here is one for which ``normalise`` gives no problem and the record whose values the lists
+        hold: each cell gets what the row loop gives it (the same memo, the same quick ID check), the
+        derived values are ``_derive``'s. Needs ``columnar``."""
+        n = len(block)
+        width = self._width
+        left: set[int] = set()
+        if list(map(len, block)).count(width) != n:  # a short row reads "" past its end, a long one has extra
+            blank = [""] * width
+            left.update(i for i, cells in enumerate(block) if len(cells) != width)
+            block = [blank if i in left else cells for i, cells in enumerate(block)]
+        cols = list(zip(*block, strict=True)) if n else [()] * width
+        out: dict[str, list] = {}
+        for index, f, name, _label, step, parser, ok in self._steps:
+            col = cols[index]
+            if step == _ID:
+                taken = list(map(self._ids.valid, col))
+                if not all(taken):  # empty, long or unusual: the row loop's _unusual_id and messages
+                    left.update(i for i, t in enumerate(taken) if not t)
+                if name == "id_number":
+                    out["id_status"], out["id_raw"] = ["valid"] * n, list(col)
+                out[name] = list(col)
+                continue
+            if step == _TEXT:
+                values = list(map(str.strip, col))  # "" exactly for an empty or all-space cell
+            else:
+                values = list(map(ok.get, col, repeat(_MISS, n)))  # type: ignore[union-attr]
+            if max(map(len, col), default=0) > MAX_CELL:
+                left.update(i for i, v in enumerate(col) if len(v) > MAX_CELL)
+            if step == _TEXT:
+                if "" in values:
+                    for i in [i for i, v in enumerate(values) if v == ""]:
+                        if f.required:
+                            left.add(i)
+                        values[i] = None
+            elif _MISS in values:
+                for i in [i for i, v in enumerate(values) if v is _MISS]:
+                    value = col[i]
+                    if not value or value.isspace():
+                        if f.required:
+                            left.add(i)
+                        values[i] = None
+                    elif len(value) <= MAX_CELL:
+                        try:
+                            values[i] = parser(value)  # type: ignore[misc]
+                        except _PARSE_ERRORS:
+                            left.add(i)
+            out[name] = values
+        for i in left:  # their records come from normalise; nothing here may derive from their cells
+            for values in out.values():
+                values[i] = None
+        self._derive_block(out, n)
+        return {name: out.get(name) or [None] * n for name in names}, left
+
+    def _derive_block(self, out: dict[str, list], n: int) -> None:
+        """``_derive`` for a block's columns (the rows left out hold None)."""
+        if "id_status" not in out:
+            out["id_status"], out["id_raw"] = ["empty"] * n, [""] * n
+        numbers = out.get("id_number")
+        if numbers is not None and any(numbers):
+            for key, derive in (("sex", idcard.sex), ("birth_date", self._ids.birth)):
+                values = out.setdefault(key, [None] * n)
+                if not all(values):
+                    for i in [i for i, v in enumerate(values) if not v and numbers[i]]:
+                        values[i] = derive(numbers[i])  # a number taken is valid: its birth date holds
+        names = out.get("name")
+        out["name_masked"] = [False] * n if names is None else list(map(_name_masked, names))
+        out["extra"] = [None] * n
+
     @staticmethod
     def _unusual_id(record: dict, problems: list[Problem], f: Field, label: str, value: object) -> None:
         """An ID cell the quick check did not pass (spaces, lower-case x, 15 digits, a typo): parsed
@@ -323,12 +408,7 @@ class RowNormaliser:
                 born = self._ids.birth(number)  # type: ignore[arg-type]
                 # No such date: idcard.birth_date raises its own error, the cache only spares the look-up.
                 record["birth_date"] = born if born is not None else idcard.birth_date(number)
-        name = record.get("name")
-        # is_masked re-normalises; most names hold no mask character at all, so test that first.
-        record["name_masked"] = bool(name) and (
-            (not _MASK_HINTS.isdisjoint(name) and is_masked(name))
-            or (name[0] == "M" and pseudonyms.is_masked_name(name))
-        )  # a pseudonymised 卢某某
+        record["name_masked"] = _name_masked(record.get("name"))
 
     def _extra(self, row_no: int, cells: list, problems: list[Problem]) -> str | None:
         extra: dict[str, str] = {}
