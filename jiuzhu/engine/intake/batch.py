@@ -52,8 +52,7 @@ from jiuzhu.engine.intake.report import write_csv, write_xlsx
 from jiuzhu.engine.intake.rows import is_layout_row
 from jiuzhu.engine.intake.spill import RowSpill, Settled, row_key
 from jiuzhu.engine.sources import SPECS, SourceSpec, get_spec
-from jiuzhu.engine.warehouse import WarehouseBusy, connect
-from jiuzhu.engine.warehouse.schema import record_columns
+from jiuzhu.engine.warehouse import WarehouseBusy, connect, record_columns
 
 CHUNK = 20_000  # records per insert
 

@@ -36,7 +36,7 @@ from jiuzhu.engine.warehouse.retention import (
     purge_person,
     superseded_before,
 )
-from jiuzhu.engine.warehouse.schema import SCHEMA_VERSION, ensure_schema
+from jiuzhu.engine.warehouse.schema import SCHEMA_VERSION, ensure_schema, record_columns
 from jiuzhu.engine.warehouse.store import (
     WarehouseBusy,
     announced,
@@ -56,7 +56,7 @@ __all__ = ["LINKAGE_COPIES", "RECORDS_STAGED", "REJECTION_COLUMNS", "SCHEMA_VERS
            "BatchRow", "BatchStateError",
            "WarehouseBusy", "WarehouseTooNew", "Withdrawn", "announced", "batch_id", "before_open", "confirm",
            "connect", "create_staging",
-           "current_snapshot",
+           "current_snapshot", "record_columns",
            "drop_staging", "ensure_schema", "existing_batches", "file_sha256", "file_version", "hold_below",
            "insert_batch", "insert_table", "leave_out", "list_batches", "memory_mb", "migrate_warehouse", "open_file",
            "purge_batches", "purge_person", "records_table", "rejections", "settings", "stage_rejections",
