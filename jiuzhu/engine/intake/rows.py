@@ -34,6 +34,16 @@ def _filled(texts: list[str], limit: int) -> list[tuple[int, str]]:
 
 def is_layout_row(texts: list[str], fit: HeaderFit) -> bool:
     """``texts``: the row's cells as text (``headers.cell_text``)."""
+    if len(texts) >= 3:
+        a, b, c = texts[0], texts[1], texts[2]
+        # The common row: its first three cells filled and without surrounding space (strip gives each
+        # back itself: they are the three filled cells below, as they are), the first ASCII (no note, no
+        # total), neither other starting as a total does, not all three numbers: only a repeated header
+        # can make it layout.
+        if (a and b and c and a.strip() is a and b.strip() is b and c.strip() is c and a.isascii()
+                and b[0] not in _TOTAL_FIRST and c[0] not in _TOTAL_FIRST
+                and not (_numeric(a) and _numeric(b) and _numeric(c))):
+            return _repeats_header(texts, fit)
     filled = _filled(texts, 3)  # most rows are decided by their first three filled cells
     if not filled:
         return True

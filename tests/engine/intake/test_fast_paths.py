@@ -178,6 +178,20 @@ def test_layout_rows_as_before(fits: list, texts: list[str]) -> None:
         assert rows.is_layout_row(texts, fit) == _reference_layout(texts, fit)
 
 
+# Rows whose first three cells are filled (``is_layout_row``'s shortcut): numbers, totals, notes, names,
+# header labels, with and without surrounding space.
+_three_filled = st.lists(st.sampled_from(["1", "2", "3", "4", "0", "1.0", " 2", "3 ", "²", "合计", "总 计", "小计x",
+                                          "注：本表", "填表人", "张三", "abc", "户号", "姓名", "性别", "证件号码", "",
+                                          "\u3000"]), min_size=3, max_size=6)
+
+
+@settings(deadline=None, max_examples=500)  # no timing in tests: a loaded machine is slow, not wrong
+@given(_three_filled)
+def test_layout_rows_of_three_filled_cells_as_before(fits: list, texts: list[str]) -> None:
+    for fit in fits:
+        assert rows.is_layout_row(texts, fit) == _reference_layout(texts, fit)
+
+
 def test_layout_rows_known_values(fits: list) -> None:
     household = fits[0]
     assert rows.is_layout_row(["㊟：本表由户籍科填报", "", ""], household)  # NFKC makes it 注：…
