@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from jiuzhu.engine.identity.idcard import check_digit, parse_id
 from jiuzhu.engine.intake import rows
 from jiuzhu.engine.intake.batch import _row_digest, plan_sheets
-from jiuzhu.engine.intake.normalise import RowNormaliser, _IdParser
+from jiuzhu.engine.intake.normalise import RowNormaliser, _IdParser, _valid_column
 from jiuzhu.engine.intake.spill import RowSpill
 from jiuzhu.engine.sources import get_spec
 from jiuzhu.engine.warehouse import records_table
@@ -36,6 +36,14 @@ def _reference_valid(parser: _IdParser, value: object) -> bool:
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     total = sum(map(mul, value[:17].encode(), weights)) - 48 * sum(weights)  # type: ignore[union-attr]
     return "10X98765432"[total % 11] == value[17] and parser.birth(value) is not None  # type: ignore[index]
+
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # the check digit's, 2 ** (17 - i) % 11
+
+
+def _summed(first17: str) -> str:
+    """``first17`` and the check digit its weighted sum gives, had every byte its value minus 48 ("0")."""
+    return first17 + "10X98765432"[(sum(map(mul, first17.encode(), _WEIGHTS)) - 48 * sum(_WEIGHTS)) % 11]
 
 
 # 17 digits (often a real ID's) and any last character; or any text around 18 characters long, with
@@ -236,3 +244,22 @@ def test_spilled_digests_are_the_rows_64_bits(tmp_path_factory, rows_: list[list
                                                    digest_size=8).digest(), "little"))
                 for k, t in enumerate(rows_)]
     assert stored == expected
+
+
+@settings(deadline=None)  # no timing in tests: a loaded machine is slow, not wrong
+@given(st.one_of(
+    st.lists(st.one_of(valid_ids(), _near_ids), max_size=20),
+    # 18 ASCII characters each: the check digits computed together
+    st.lists(st.one_of(valid_ids(), valid_ids().map(lambda s: s[:17] + ("X" if s[17] != "X" else "0")),
+                       st.builds(lambda head, last: head + last, st.text(_DIGITS, min_size=17, max_size=17),
+                                 st.sampled_from([*_DIGITS, "X", "x", " ", "\x00"])),
+                       st.text(st.characters(max_codepoint=127), min_size=18, max_size=18),
+                       # the right check digit, any birth date (most do not hold)
+                       st.text(_DIGITS, min_size=17, max_size=17).map(lambda h: h + check_digit(h)),
+                       # what the weighted sum would take for digits if ":" and "/" counted as digits
+                       st.tuples(valid_ids(), st.sampled_from([0, 1, 2, 3, 4, 5, 14, 15, 16]),
+                                 st.sampled_from(":/")).map(
+                           lambda t: _summed(t[0][:t[1]] + t[2] + t[0][t[1] + 1:17]))),
+             min_size=1, max_size=20)))
+def test_id_column_check_is_the_quick_check_of_each_cell(col: list[str]) -> None:
+    assert _valid_column(_IdParser(), tuple(col)) == [_IdParser().valid(v) for v in col]
