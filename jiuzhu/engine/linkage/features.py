@@ -177,7 +177,10 @@ def read_subjects(con: duckdb.DuckDBPyConnection) -> Subjects:
 
 def name_table(distinct_names: list[str]) -> pa.Table:
     """The keys of each name (``namekeys``): columns name, norm, fold, pinyin, surname, masked, length."""
-    rows = [(name, *keys) for name in distinct_names if (keys := name_keys(name)) is not None]
+    # Not through name_keys' cache: the names are distinct, and a province's fill it (500,000 entries ≈ 0.5 GB
+    # held for the rest of the process, docs/performance.md); it serves per-row callers (pseudonymize).
+    uncached = name_keys.__wrapped__
+    rows = [(name, *keys) for name in distinct_names if (keys := uncached(name)) is not None]
     cols = list(zip(*rows, strict=True)) if rows else [()] * 7
     types = (pa.string(),) * 3 + (pa.string(), pa.string(), pa.bool_(), pa.int32())
     # Empty pinyin / surname (a masked name, 阿不都·热合曼) are NULL: they never make two names alike.

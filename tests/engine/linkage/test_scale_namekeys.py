@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jiuzhu.engine.identity import names
+from jiuzhu.engine.linkage.features import name_table
 from jiuzhu.engine.linkage.namekeys import NameKeys, general_name_keys, name_keys
 
 
@@ -60,3 +61,16 @@ _PLAIN = st.lists(_CHAR, min_size=1, max_size=5).map("".join)
 def test_plain_han_keys_are_the_general_rules_keys(text):
     name_keys.cache_clear()
     assert name_keys(text) == general_name_keys(text)
+
+
+def test_the_name_table_gives_each_names_keys_and_leaves_the_cache_alone():
+    """name_table reads distinct names (a province's millions): through name_keys' cache it would fill it,
+    ≈ 1 KB a name held for the rest of the process, for no hit (docs/performance.md, fourth session)."""
+    name_keys.cache_clear()
+    table = name_table(["張秀英", "卢某某", ""])
+    assert table.to_pylist() == [
+        {"name": "張秀英", "norm": "张秀英", "fold": "张秀英", "pinyin": "zhang xiu ying", "surname": "张",
+         "masked": False, "length": 3},
+        {"name": "卢某某", "norm": "卢某某", "fold": "卢某某", "pinyin": None, "surname": "卢", "masked": True,
+         "length": None}]
+    assert name_keys.cache_info().currsize == 0
