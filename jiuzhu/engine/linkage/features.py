@@ -117,7 +117,7 @@ def _alt_cells(con: duckdb.DuckDBPyConnection) -> str:
     return " UNION ALL ".join(parts)
 
 
-def _households(con: duckdb.DuckDBPyConnection) -> str:
+def household_numbers(con: duckdb.DuckDBPyConnection) -> str:
     """SQL giving the 户号 of the 户籍 records ``hh_id`` may read: those of a 户 whose member holds a
     户主身份证号 named on a row without a valid ID. Not every 户籍 record: at province scale that would
     stream tens of millions of 户号 for a few thousand rows. The number is matched as written
@@ -151,21 +151,25 @@ _ID_CELL = (r"upper(regexp_replace(translate({c}, '０１２３４５６７８�
 _ID_KEY = "CASE WHEN length({n}) = 18 THEN substr({n}, 1, 6) || substr({n}, 9, 9) ELSE {n} END"
 
 
-def lineage_query(con: duckdb.DuckDBPyConnection) -> str:
-    """SQL for the records to link, one row per stored record (its main subject), in no order."""
+def lineage_query(con: duckdb.DuckDBPyConnection, subjects: str = "subjects", *, households: bool = True) -> str:
+    """SQL for the records to link, one row per stored record (its main subject), in no order. ``subjects``:
+    the records to read (a part of ``subjects``); without ``households`` the 户号 (the one column read from
+    other records than the row's own: ``household_numbers``) is NULL."""
     as_of = "b.as_of" if {"batch_id", "as_of"} <= _columns(con, "batches") else "NULL::DATE"
     batches = "LEFT JOIN batches b ON b.batch_id = s.batch_id" if as_of != "NULL::DATE" else ""
+    household = f"LEFT JOIN ({household_numbers(con)}) h ON h.record_id = s.record_id" if households else ""
     return f"""
         SELECT s.record_id, s.source_type, s.file_name, s.sheet, s."row", s.id_status,
                CASE WHEN s.id_status = 'valid' THEN s.id_number END AS id_number,
                s.name, coalesce(s.name_masked, false) AS name_masked, s.sex,
                strftime(s.birth_date, '%Y-%m-%d') AS birth_date, s.phone, s.township, s.village, s.address,
                c.judgment_no, c.basis_no, e.event_date, {as_of} AS as_of,
-               a.alt_kind, a.alt_raw, a.alt_head_name, a.alt_relation, h.household_no
-        FROM subjects s
+               a.alt_kind, a.alt_raw, a.alt_head_name, a.alt_relation,
+               {"h.household_no" if households else "NULL::VARCHAR AS household_no"}
+        FROM {subjects} s
         LEFT JOIN ({_case_numbers(con)}) c USING (record_id)
         LEFT JOIN ({_alt_cells(con)}) a ON a.record_id = s.record_id AND s.id_status <> 'valid'
-        LEFT JOIN ({_households(con)}) h ON h.record_id = s.record_id
+        {household}
         LEFT JOIN ({_event_dates(con)}) e USING (record_id)
         {batches}
     """

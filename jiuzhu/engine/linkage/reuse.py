@@ -6,6 +6,12 @@ score and cluster them, of the region and of the library versions. ``inputs_dige
 ``jiuzhu screen`` links again only when the digest differs from the one stored with the last linkage
 (docs/scale.md "Incremental runs"): the tables it would write are then the ones already there.
 
+The records' part is summed per batch (``batch_digests``): a stored record's values under its id never
+change (a new snapshot is a new batch with new ids; a purge, the only edit, drops the sums), and a lineage
+row is a function of its own record and its batch's as_of — but the 户号, read from other records
+(``features.household_numbers``), which is summed apart over every current record each time. So only the
+current batches not summed yet are read; the current batch set decides which sums count.
+
 The digest is written only after the person search is rebuilt (``remember``), and every linkage drops it
 in the transaction that replaces its tables (``store.write_tables``): a run killed in between
 leaves no digest, and the next run links in full.
@@ -21,9 +27,10 @@ from pathlib import Path
 
 import duckdb
 
-from jiuzhu.engine.linkage.features import lineage_query
+from jiuzhu.engine.linkage.features import household_numbers, lineage_query
 from jiuzhu.engine.linkage.store import STATE_TABLE
 from jiuzhu.engine.region import current_region
+from jiuzhu.engine.warehouse import BATCH_DIGESTS
 
 _ENGINE_DIR = Path(__file__).resolve().parents[1]
 # Screening reads the linkage, it does not shape it: its rule files need no relinking.
@@ -45,13 +52,35 @@ def code_digest() -> str:
 
 
 def inputs_digest(con: duckdb.DuckDBPyConnection, engine: str) -> str:
-    """The digest of everything the linkage of ``con`` would read (a sum of 64-bit row hashes over every
-    column of every record: order-free, and one changed cell changes it)."""
-    rows, total = con.sql(f"SELECT count(*), sum(hash(l)::HUGEINT) FROM ({lineage_query(con)}) l").fetchall()[0]
-    region = current_region()
-    text = json.dumps({"records": rows, "hash": str(total), "code": code_digest(), "engine": engine,
-                       "region": repr(region)}, sort_keys=True, ensure_ascii=False)
+    """The digest of everything the linkage of ``con`` would read (sums of 64-bit row hashes over every
+    column of every record: order-free, and one changed cell changes it). Writes the sums of the current
+    batches not yet in ``batch_digests``."""
+    code = code_digest()
+    rows, total = _record_sums(con, code)
+    homes, home_total = con.execute(
+        f"SELECT count(*), sum(hash(h.record_id, h.household_no)::HUGEINT) FROM ({household_numbers(con)}) h "
+        "JOIN subjects s ON s.record_id = h.record_id").fetchall()[0]
+    text = json.dumps({"records": rows, "hash": str(total), "households": [homes, str(home_total)],
+                       "code": code, "engine": engine, "region": repr(current_region())},
+                      sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _record_sums(con: duckdb.DuckDBPyConnection, code: str) -> tuple[int, int]:
+    """Count and sum of the row hashes (the 户号 aside) over the current batches, each batch's read from
+    ``batch_digests`` when its sum was taken by this code, else taken and stored."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {BATCH_DIGESTS} (batch_id VARCHAR NOT NULL, code VARCHAR NOT NULL, "
+                "records BIGINT NOT NULL, total HUGEINT NOT NULL)")
+    con.execute(f"DELETE FROM {BATCH_DIGESTS} WHERE code <> ?", [code]).fetchall()  # another release's
+    stored = {b: (n, t) for b, n, t in con.execute(f"SELECT batch_id, records, total FROM {BATCH_DIGESTS}").fetchall()}
+    current = [b for (b,) in con.execute("SELECT batch_id FROM current_batches").fetchall()]
+    for batch in (b for b in current if b not in stored):
+        rows = lineage_query(con, "(SELECT * FROM subjects WHERE batch_id = $batch)", households=False)
+        n, total = con.execute(f"SELECT count(*), coalesce(sum(hash(l)::HUGEINT), 0) FROM ({rows}) l",
+                               {"batch": batch}).fetchall()[0]
+        con.execute(f"INSERT INTO {BATCH_DIGESTS} VALUES (?, ?, ?, ?)", [batch, code, n, total]).fetchall()
+        stored[batch] = (n, total)
+    return sum(stored[b][0] for b in current), sum(stored[b][1] for b in current)
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -29,6 +29,7 @@ from jiuzhu.engine.warehouse.batches import (
     withdrawn_counts,
 )
 from jiuzhu.engine.warehouse.retention import (
+    BATCH_DIGESTS,
     LINKAGE_COPIES,
     RECORDS_STAGED,
     SCREENING_STATE,
@@ -52,7 +53,8 @@ from jiuzhu.engine.warehouse.store import (
 )
 from jiuzhu.engine.warehouse.version import WarehouseTooNew, migrate_warehouse
 
-__all__ = ["LINKAGE_COPIES", "RECORDS_STAGED", "REJECTION_COLUMNS", "SCHEMA_VERSION", "SCREENING_STATE", "STATE_NAMES",
+__all__ = ["BATCH_DIGESTS", "LINKAGE_COPIES", "RECORDS_STAGED",
+           "REJECTION_COLUMNS", "SCHEMA_VERSION", "SCREENING_STATE", "STATE_NAMES",
            "BatchRow", "BatchStateError",
            "WarehouseBusy", "WarehouseTooNew", "Withdrawn", "announced", "batch_id", "before_open", "confirm",
            "connect", "create_staging",

@@ -20,6 +20,9 @@ LINKAGE_COPIES = ("linkage_records", "linkage_features", "linkage_name_tf", "lin
 # What a scoped screening reads of the last one (screening/scope.py): every record's person key and 户号 or case
 # number with a digest of its values; a purge drops it, and the next screening is full.
 SCREENING_STATE = ("screening_state", "screening_rows", "screening_rows_next")
+# The linkage digest's sums per batch (linkage/reuse.py): they hold for a batch while its records are the ones
+# imported; a purge, which deletes or blanks records, drops them.
+BATCH_DIGESTS = "batch_digests"
 # person_records as the person search builds it before renaming it (engine/persons.py): left only by a build
 # that was killed; a purge drops it.
 RECORDS_STAGED = "person_records_next"
@@ -84,7 +87,8 @@ def purge_batches(con: duckdb.DuckDBPyConnection, batch_ids: list[str]) -> dict[
     types = sorted({r[0] for r in con.execute(
         "SELECT DISTINCT source_type FROM batches WHERE list_contains(?, batch_id)", [batch_ids]).fetchall()})
     con.execute("BEGIN")
-    con.execute(f"DROP TABLE IF EXISTS {RECORDS_STAGED}")
+    for table in (RECORDS_STAGED, BATCH_DIGESTS):  # a purged batch may be current again after a withdrawal
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     for source_type in types:
         counts["records"] += _drop_records(con, tables, f"rec_{source_type}", "list_contains(?, batch_id)",
                                            [batch_ids])
@@ -124,7 +128,7 @@ def purge_person(con: duckdb.DuckDBPyConnection, id_number: str) -> tuple[list[s
         "DELETE FROM rejections WHERE contains(upper(value), ?)", [id_number.upper()]).fetchone()[0]
     # The last linkage's copy of every record's values (linkage/delta.py) holds the person's: the next
     # linkage derives everything again; so does the last screening's state (its person keys and case numbers).
-    for table in (*LINKAGE_COPIES, *SCREENING_STATE, RECORDS_STAGED):
+    for table in (*LINKAGE_COPIES, *SCREENING_STATE, RECORDS_STAGED, BATCH_DIGESTS):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     # every table linkage and the person search write that is keyed by the person (engine/persons.py)
     for table in ("person_index", "persons", "person_records", "person_search", "person_search_py",

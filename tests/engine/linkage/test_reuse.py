@@ -17,7 +17,7 @@ from jiuzhu.engine.linkage import NAMES, delta, link_connection, reuse, run
 from jiuzhu.engine.linkage.delta import kept_tables
 from jiuzhu.engine.linkage.store import AUX_TABLES
 from jiuzhu.engine.persons import build_search
-from jiuzhu.engine.warehouse import RECORDS_STAGED, connect
+from jiuzhu.engine.warehouse import BATCH_DIGESTS, RECORDS_STAGED, connect
 
 HEADER = ["户主姓名", "户主身份证号", "成员姓名", "成员身份证号", "乡镇", "村(社区)"]
 SURNAMES = "林陈黄张吴王李刘郑杨"
@@ -173,7 +173,54 @@ def test_the_digest_sees_one_changed_cell(home):
         assert reuse.inputs_digest(con, "duckdb") == before
         assert reuse.inputs_digest(con, "spark") != before
         con.execute("UPDATE rec_victim SET judgment_no = '(2024)闽0425刑初51号' WHERE judgment_no LIKE '%50号'")
+        # the sums kept per batch hold while records are not edited in place (a purge, which does, drops them)
+        assert reuse.inputs_digest(con, "duckdb") == before
+        con.execute(f"DROP TABLE {BATCH_DIGESTS}")
         assert reuse.inputs_digest(con, "duckdb") != before
+
+
+def _kept_and_whole() -> tuple[str, str, list[tuple]]:
+    """The digest with the sums kept per batch, the one taken over every record, and the batches kept."""
+    with connect() as con:
+        kept = reuse.inputs_digest(con, "duckdb")
+        batches = con.execute(f"SELECT batch_id FROM {BATCH_DIGESTS} ORDER BY ALL").fetchall()
+        con.execute(f"DROP TABLE {BATCH_DIGESTS}")
+        whole = reuse.inputs_digest(con, "duckdb")
+        con.execute(f"DROP TABLE {BATCH_DIGESTS}")
+        kept_again = reuse.inputs_digest(con, "duckdb")  # the sums taken again, for what follows
+    assert kept_again == whole
+    return kept, whole, batches
+
+
+def test_the_sums_kept_per_batch_give_the_digest_of_every_record(home):
+    """After imports, a new snapshot, a withdrawal and purges, the digest from the sums kept per batch is
+    the one taken over every record; each purge drops the sums (docs/retention.md)."""
+    with connect() as con:
+        first = reuse.inputs_digest(con, "duckdb")
+    kept, whole, batches = _kept_and_whole()
+    assert kept == whole == first and len(batches) == 2
+    rows = _dibao(42)
+    del rows[5:8]
+    rows[3][2] = rows[3][0] = "林建萍"
+    october = _snapshot(home, "m2", rows, date(2025, 10, 31))
+    with connect() as con:  # the two sums kept, the new batch's taken
+        snapshot = reuse.inputs_digest(con, "duckdb")
+    kept, whole, batches = _kept_and_whole()
+    assert kept == whole == snapshot != first and len(batches) == 3
+    api.withdraw_batch(october, reason="测试：撤回")
+    kept, whole, batches = _kept_and_whole()
+    assert kept == whole == first and len(batches) == 3  # the withdrawn batch's sum kept, not counted
+
+    api.purge_superseded([october])  # (withdrawn, not superseded: the deletion is the same)
+    with connect(read_only=True) as con:
+        assert BATCH_DIGESTS not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    kept, whole, _ = _kept_and_whole()
+    assert kept == whole == first
+    api.purge_person_records(make_id("350425", date(1978, 1, 1), 2))  # records deleted in place
+    with connect(read_only=True) as con:
+        assert BATCH_DIGESTS not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    kept, whole, _ = _kept_and_whole()
+    assert kept == whole != first
 
 
 def _indexes() -> list[tuple]:
