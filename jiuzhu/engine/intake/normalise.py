@@ -385,7 +385,12 @@ class RowNormaliser:
                     for i in [i for i, v in enumerate(values) if not v and numbers[i]]:
                         values[i] = derive(numbers[i])  # a number taken is valid: its birth date holds
         names = out.get("name")
-        out["name_masked"] = [False] * n if names is None else list(map(_name_masked, names))
+        # A block whose names hold no mask character and no "M" at all has none masked (most blocks).
+        joined = "".join(filter(None, names or ()))
+        if _MASK_HINTS.isdisjoint(joined) and "M" not in joined:
+            out["name_masked"] = [False] * n
+        else:
+            out["name_masked"] = list(map(_name_masked, names))  # type: ignore[arg-type]
         out["extra"] = [None] * n
 
     @staticmethod

@@ -52,7 +52,8 @@ _cell = st.one_of(
     valid_ids().map(lambda s: " " + s),
     st.sampled_from(["", " ", "\u3000", "男", "女", "1", "2", "未知", "1981/12/25", "1981-12-25", "1981-02-30",
                      "19811225", "1981年12月", "198112", "户主", "配偶", "子", "正常", "死亡", "迁出", "张三",
-                     "张 三", "李某某", "王*", "M卢某某", "Ming", "11010519491231002X", "110105491231002",
+                     "张 三", "李某某", "王*", "M卢某某", "Ming", "M1A2B3C-3", "M-2", "11010519491231002X",
+                     "110105491231002",
                      "是", "否", "Y", "12.5", "1,234.50", "100元", "-3", "0", "3人", "１２", "13800138000",
                      "138-0013-8000", "0598-1234567", "(2020)闽0425执123号", "（2021）闽0425执恢45号",
                      "x" * (MAX_CELL + 1), "二级", "肢体", "一类", "低保", "城市", "农村"]),
@@ -171,3 +172,14 @@ def test_file_through_blocks_as_through_the_row_loop(fits: list, data: st.DataOb
         mp.setattr(batch, "CHUNK", chunk)
         mp.setattr(batch, "BLOCK", block)
         assert _parse(path, True, mp) == _parse(path, False, mp)
+
+
+@pytest.mark.parametrize("names", [["张三", "李某某"], ["M-2", "张三"], ["张三", "王*"], ["张三", "欧阳娜娜"]])
+def test_block_masks_names_as_the_row_loop(fits: list, names: list[str]) -> None:
+    fit = fits[-1]  # 序号,户号,姓名,证件号码,与户主关系
+    block = [["1", "3504250000000", name, "350425198112192330", "户主"] for name in names]
+    columns, left = RowNormaliser(fit, blank_formulas=set(), column_offset=0).normalise_block(
+        block, [name for name, _ in record_columns(fit.spec) if name not in _LINEAGE])
+    rows = [RowNormaliser(fit, blank_formulas=set(), column_offset=0).normalise(2, cells)[0] for cells in block]
+    assert left == set()
+    assert columns["name_masked"] == [r["name_masked"] for r in rows]
