@@ -9,7 +9,8 @@ score and cluster them, of the region and of the library versions. ``inputs_dige
 The records' part is summed per batch (``batch_digests``): a stored record's values under its id never
 change (a new snapshot is a new batch with new ids; a purge, the only edit, drops the sums), and a lineage
 row is a function of its own record and its batch's as_of — but the 户号, read from other records
-(``features.household_numbers``), which is summed apart over every current record each time. So only the
+(``features.household_numbers``), which is summed apart over every current record once per current batch
+set (a row of ``batch_digests`` named by the set's digest). So only the
 current batches not summed yet are read; the current batch set decides which sums count.
 
 The digest is written only after the person search is rebuilt (``remember``), and every linkage drops it
@@ -36,6 +37,7 @@ _ENGINE_DIR = Path(__file__).resolve().parents[1]
 # Screening reads the linkage, it does not shape it: its rule files need no relinking.
 _NOT_LINKAGE = ("screening",)
 _LIBRARIES = ("duckdb", "splink", "pypinyin", "pyarrow")
+_HOUSEHOLDS = "户号:"  # the batch_digests row of the 户号 sum: no batch id starts so
 
 
 def code_digest() -> str:
@@ -56,19 +58,17 @@ def inputs_digest(con: duckdb.DuckDBPyConnection, engine: str) -> str:
     column of every record: order-free, and one changed cell changes it). Writes the sums of the current
     batches not yet in ``batch_digests``."""
     code = code_digest()
-    rows, total = _record_sums(con, code)
-    homes, home_total = con.execute(
-        f"SELECT count(*), sum(hash(h.record_id, h.household_no)::HUGEINT) FROM ({household_numbers(con)}) h "
-        "JOIN subjects s ON s.record_id = h.record_id").fetchall()[0]
-    text = json.dumps({"records": rows, "hash": str(total), "households": [homes, str(home_total)],
-                       "code": code, "engine": engine, "region": repr(current_region())},
-                      sort_keys=True, ensure_ascii=False)
+    stored, current = _batch_sums(con, code)
+    homes, home_total = _household_sum(con, code, current, stored)
+    text = json.dumps({"records": sum(stored[b][0] for b in current), "hash": str(sum(stored[b][1] for b in current)),
+                       "households": [homes, str(home_total)], "code": code, "engine": engine,
+                       "region": repr(current_region())}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _record_sums(con: duckdb.DuckDBPyConnection, code: str) -> tuple[int, int]:
-    """Count and sum of the row hashes (the 户号 aside) over the current batches, each batch's read from
-    ``batch_digests`` when its sum was taken by this code, else taken and stored."""
+def _batch_sums(con: duckdb.DuckDBPyConnection, code: str) -> tuple[dict[str, tuple[int, int]], list[str]]:
+    """The rows of ``batch_digests`` taken by this code (count, sum of the row hashes, the 户号 aside), those of
+    the current batches not there yet taken and stored; and the current batches."""
     con.execute(f"CREATE TABLE IF NOT EXISTS {BATCH_DIGESTS} (batch_id VARCHAR NOT NULL, code VARCHAR NOT NULL, "
                 "records BIGINT NOT NULL, total HUGEINT NOT NULL)")
     con.execute(f"DELETE FROM {BATCH_DIGESTS} WHERE code <> ?", [code]).fetchall()  # another release's
@@ -80,7 +80,22 @@ def _record_sums(con: duckdb.DuckDBPyConnection, code: str) -> tuple[int, int]:
                                {"batch": batch}).fetchall()[0]
         con.execute(f"INSERT INTO {BATCH_DIGESTS} VALUES (?, ?, ?, ?)", [batch, code, n, total]).fetchall()
         stored[batch] = (n, total)
-    return sum(stored[b][0] for b in current), sum(stored[b][1] for b in current)
+    return stored, current
+
+
+def _household_sum(con: duckdb.DuckDBPyConnection, code: str, current: list[str],
+                   stored: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    """Count and sum of (record id, 户号) hashes over the current records: a function of the current batch set
+    alone (records never change under their ids), kept in one row of ``batch_digests`` named by the set."""
+    key = _HOUSEHOLDS + hashlib.sha256("\0".join(sorted(current)).encode()).hexdigest()
+    if key in stored:
+        return stored[key]
+    n, total = con.execute(
+        f"SELECT count(*), coalesce(sum(hash(h.record_id, h.household_no)::HUGEINT), 0) "
+        f"FROM ({household_numbers(con)}) h JOIN subjects s ON s.record_id = h.record_id").fetchall()[0]
+    con.execute(f"DELETE FROM {BATCH_DIGESTS} WHERE starts_with(batch_id, ?)", [_HOUSEHOLDS]).fetchall()
+    con.execute(f"INSERT INTO {BATCH_DIGESTS} VALUES (?, ?, ?, ?)", [key, code, n, total]).fetchall()
+    return n, total
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
