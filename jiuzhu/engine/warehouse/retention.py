@@ -78,6 +78,16 @@ def _drop_records(con: duckdb.DuckDBPyConnection, tables: set[str], table: str, 
     return n
 
 
+def _holds_batches(con: duckdb.DuckDBPyConnection, tables: set[str], listing: str, copies: tuple[str, ...],
+                   batch_ids: list[str]) -> bool:
+    """Whether the set of tables ``copies`` holds a record of these batches, read in ``listing``, the one of them
+    that names every record the set holds (a record id is batch:sheet:row); without it, whether any is there."""
+    if listing not in tables:
+        return any(t in tables for t in copies)
+    return con.execute(f"SELECT EXISTS (SELECT 1 FROM {listing} "
+                       f"WHERE list_contains(?, split_part(record_id, ':', 1)))", [batch_ids]).fetchone()[0]
+
+
 def purge_batches(con: duckdb.DuckDBPyConnection, batch_ids: list[str]) -> dict[str, int]:
     """Delete the records, rejection rows and linkage rows of these batches, in one transaction."""
     counts = {"batches": len(batch_ids), "records": 0, "rejection_rows": 0}
@@ -86,8 +96,15 @@ def purge_batches(con: duckdb.DuckDBPyConnection, batch_ids: list[str]) -> dict[
     tables = _tables(con)
     types = sorted({r[0] for r in con.execute(
         "SELECT DISTINCT source_type FROM batches WHERE list_contains(?, batch_id)", [batch_ids]).fetchall()})
+    # The last linkage's copies and the last screening's state hold the records current then: a batch superseded
+    # since and not screened again is still in them (values, person keys, case numbers) — then they go, and the
+    # next run is full; otherwise they stay (a weekly purge does not make every next run a full one).
+    drop = [RECORDS_STAGED, BATCH_DIGESTS]  # a purged batch may be current again after a withdrawal
+    for listing, copies in (("linkage_records", LINKAGE_COPIES), ("screening_rows", SCREENING_STATE)):
+        if _holds_batches(con, tables, listing, copies, batch_ids):
+            drop += copies
     con.execute("BEGIN")
-    for table in (RECORDS_STAGED, BATCH_DIGESTS):  # a purged batch may be current again after a withdrawal
+    for table in drop:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     for source_type in types:
         counts["records"] += _drop_records(con, tables, f"rec_{source_type}", "list_contains(?, batch_id)",
