@@ -873,14 +873,15 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
     ).fetchall()[0][0]
     population = max(int(population), MIN_POPULATION)
     # Only the records in ``cand``: every record's features would be a province's 49 M rows of 37 columns.
-    # They are a province's 10⁷ rows still (≈ 3.6 GiB of Arrow, outside DuckDB's cap): DuckDB gets half its
-    # cap meanwhile, so the two together stay within it (docs/performance.md "Province end to end").
+    # They are a province's 10⁷ rows still (≈ 5 GiB of Arrow, outside DuckDB's cap): DuckDB gets half its cap
+    # from their export to the end of the derivation — the guard's joins over every record at the full cap beside
+    # them set the province's peak (12.4 GB at a 6 GB cap, docs/performance.md "Fourth session").
     with settings(work, memory_limit=f"{max(256, memory_mb(work) // 2)}MB"):
         features = work.sql(f"SELECT * FROM ({_features('cand')}) ORDER BY unique_id").to_arrow_table()
-    done("features")
-    name_tf = work.sql(_term_frequencies(population)).to_arrow_table()
-    if guard:
-        work.execute(_GUARD)
+        done("features")
+        name_tf = work.sql(_term_frequencies(population)).to_arrow_table()
+        if guard:
+            work.execute(_GUARD)
     # Memory for the outputs: every intermediate table goes, newest first (views before their tables).
     work.unregister("houses")
     work.unregister("shape_pairs")
