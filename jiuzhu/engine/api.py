@@ -20,6 +20,7 @@ from jiuzhu.engine.linkage import (
     person_key,
     remember,
     spark_session,
+    trim_heap,
 )
 from jiuzhu.engine.linkage import memory_limit_mb as link_memory_mb
 from jiuzhu.engine.persons import (
@@ -160,6 +161,7 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
         # a delta linkage and the search update write a few thousand rows into tables of every record
         with without_vacuum(con) if keep and incremental else nullcontext():
             result = link_connection(con, engine, spark, spark_master, keep=keep, delta=keep and incremental)
+            trim_heap()  # the linkage's features, let go, before the search and the screening
             # the pinyin of every name, as this linkage computed it (linkage/delta.py); after a delta linkage
             # (features reused or derived again) only the persons it changed are rewritten
             # under the linkage's cap, not DuckDB's default of 80 % of the machine (a province's search spills)
