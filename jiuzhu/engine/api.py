@@ -151,7 +151,10 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
     remember_inputs = incremental if remember_inputs is None else remember_inputs
     # One connection throughout: no import can slip in between the digest and the tables it vouches for.
     with connect() as con:
-        digest = inputs_digest(con, engine) if remember_inputs and engine == "duckdb" else None
+        # under the linkage's cap: at DuckDB's default (80 % of the machine) the digest's joins over a province's
+        # 49 M records took the process to 15.1 GB, its peak (docs/performance.md, fourth session)
+        with settings(con, memory_limit=f"{link_memory_mb()}MB"):
+            digest = inputs_digest(con, engine) if remember_inputs and engine == "duckdb" else None
         last = last_linkage(con, digest) if digest and incremental else None
         if last is not None:
             index_person_records(con)  # a warehouse linked before the index was written with its table
