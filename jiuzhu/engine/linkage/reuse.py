@@ -74,12 +74,16 @@ def _batch_sums(con: duckdb.DuckDBPyConnection, code: str) -> tuple[dict[str, tu
     con.execute(f"DELETE FROM {BATCH_DIGESTS} WHERE code <> ?", [code]).fetchall()  # another release's
     stored = {b: (n, t) for b, n, t in con.execute(f"SELECT batch_id, records, total FROM {BATCH_DIGESTS}").fetchall()}
     current = [b for (b,) in con.execute("SELECT batch_id FROM current_batches").fetchall()]
-    for batch in (b for b in current if b not in stored):
-        rows = lineage_query(con, "(SELECT * FROM subjects WHERE batch_id = $batch)", households=False)
-        n, total = con.execute(f"SELECT count(*), coalesce(sum(hash(l)::HUGEINT), 0) FROM ({rows}) l",
-                               {"batch": batch}).fetchall()[0]
-        con.execute(f"INSERT INTO {BATCH_DIGESTS} VALUES (?, ?, ?, ?)", [batch, code, n, total]).fetchall()
-        stored[batch] = (n, total)
+    missing = [b for b in current if b not in stored]
+    if missing:  # one pass over them all, grouped by the batch a record id begins with (batch:sheet:row)
+        rows = lineage_query(con, "(SELECT * FROM subjects WHERE list_contains($batches, batch_id))",
+                             households=False)
+        found = {b: (n, t) for b, n, t in con.execute(
+            f"SELECT split_part(l.record_id, ':', 1) AS b, count(*), sum(hash(l)::HUGEINT) FROM ({rows}) l "
+            "GROUP BY b", {"batches": missing}).fetchall()}
+        for batch in missing:
+            stored[batch] = found.get(batch, (0, 0))
+            con.execute(f"INSERT INTO {BATCH_DIGESTS} VALUES (?, ?, ?, ?)", [batch, code, *stored[batch]]).fetchall()
     return stored, current
 
 
