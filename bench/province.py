@@ -201,6 +201,8 @@ def _screen(work: Path, name: str, as_of: date) -> dict:
     figures["clues"] = clue_counts(stdout)
     figures["linkage"] = link_stages(stages_file)
     figures["linkage_steps"] = link_stages(stages_file, "step")
+    # the command's parts around the linkage: inputs digest, person search, screening state, rules, clue store
+    figures["parts"] = link_stages(stages_file, "part")
     figures["link_wall_s"] = round(sum(s.get("wall_s", 0) for s in figures["linkage"]), 1)
     figures["link_cpu_s"] = round(sum(s.get("cpu_s", 0) for s in figures["linkage"]), 1)
     screening = SCREENING.search(stdout)

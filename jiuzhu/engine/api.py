@@ -14,6 +14,7 @@ from jiuzhu.engine.intake import BatchResult, Progress, import_paths
 from jiuzhu.engine.linkage import (
     NAMES,
     LinkResult,
+    StageLog,
     inputs_digest,
     last_linkage,
     link_connection,
@@ -59,11 +60,11 @@ from jiuzhu.engine.warehouse import (
 )
 from jiuzhu.engine.warehouse import file_version as warehouse_version
 
-__all__ = ["BATCH_STATE_NAMES", "REJECTION_CSV_HEADER", "WAREHOUSE_SCHEMA_VERSION", "BatchResult",
-           "BatchStateError", "ClueFinding", "PersonFile", "PersonHit", "RuleError", "RuleSetting", "ScreenResult",
-           "WarehouseBusy", "WarehouseUnavailable", "batch_rejection_rows", "build_person_search", "check_rule_setting",
-           "confirm_batch", "copy_warehouse", "file_batch_id", "ingest", "link", "parse_query", "person_file",
-           "person_key_for_id", "person_keys_in_warehouse", "purge_person_records", "purge_superseded",
+__all__ = ["BATCH_STATE_NAMES", "REJECTION_CSV_HEADER", "WAREHOUSE_SCHEMA_VERSION", "BatchResult", "BatchStateError",
+           "ClueFinding", "PersonFile", "PersonHit", "RuleError", "RuleSetting", "ScreenResult", "StageLog",
+           "WarehouseBusy", "WarehouseUnavailable", "batch_rejection_rows", "build_person_search",
+           "check_rule_setting", "confirm_batch", "copy_warehouse", "file_batch_id", "ingest", "link", "parse_query",
+           "person_file", "person_key_for_id", "person_keys_in_warehouse", "purge_person_records", "purge_superseded",
            "rule_definitions", "screen", "search_persons", "source_title", "sources_of_unit", "spark_session",
            "superseded_batches", "unit_name", "warehouse_batch", "warehouse_batches", "warehouse_counts",
            "warehouse_is_duckdb", "warehouse_version", "withdraw_batch"]
@@ -151,10 +152,13 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
     remember_inputs = incremental if remember_inputs is None else remember_inputs
     # One connection throughout: no import can slip in between the digest and the tables it vouches for.
     with connect() as con:
+        log = StageLog(con)  # part= lines: the digest and the search, around the linkage's own stages
         # under the linkage's cap: at DuckDB's default (80 % of the machine) the digest's joins over a province's
         # 49 M records took the process to 15.1 GB, its peak (docs/performance.md, fourth session)
         with settings(con, memory_limit=f"{link_memory_mb()}MB"):
             digest = inputs_digest(con, engine) if remember_inputs and engine == "duckdb" else None
+        log.mark("inputs digest", con, kind="part")
+        log.close()
         last = last_linkage(con, digest) if digest and incremental else None
         if last is not None:
             index_person_records(con)  # a warehouse linked before the index was written with its table
@@ -165,12 +169,15 @@ def link(engine: str = "duckdb", *, spark: Any = None, spark_master: str | None 
         with without_vacuum(con) if keep and incremental else nullcontext():
             result = link_connection(con, engine, spark, spark_master, keep=keep, delta=keep and incremental)
             trim_heap()  # the linkage's features, let go, before the search and the screening
+            log = StageLog(con)  # the linkage's own log wrote its stages: time the search from here
             # the pinyin of every name, as this linkage computed it (linkage/delta.py); after a delta linkage
             # (features reused or derived again) only the persons it changed are rewritten
             # under the linkage's cap, not DuckDB's default of 80 % of the machine (a province's search spills)
             with settings(con, memory_limit=f"{link_memory_mb()}MB"):
                 if not ((result.delta or result.rederived) and update_search(con, pinyin_of=NAMES) is not None):
-                    build_search(con, pinyin_of=NAMES if keep else None)
+                    build_search(con, pinyin_of=NAMES if keep else None, step=lambda name: log.step(name, con))
+            log.mark("person search", con, kind="part")
+            log.close()
             if digest:
                 remember(con, digest, result)
     return result

@@ -12,7 +12,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -440,11 +440,14 @@ def _write_records(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE _range")
 
 
-def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -> int:
+def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None,
+                 step: Callable[[str], None] | None = None) -> int:
     """(Re)write the search tables from ``persons`` (name, ID, pinyin without spaces, initials; pinyin once
     per distinct name, from the linkage's cached name keys) and ``person_records`` (the person index with each
     person's values, sorted by person). Returns the persons written. ``pinyin_of``: a table (name, pinyin)
-    the linkage just wrote with its name keys (a name it lacks gets its keys here)."""
+    the linkage just wrote with its name keys (a name it lacks gets its keys here). ``step``: called with the
+    name of each table once written (the stage log's ``step=`` lines)."""
+    step = step or (lambda name: None)
     if not {"persons", "person_index"} <= _tables(con):
         return 0
     con.execute("SET enable_progress_bar = false")  # a CLI run prints its own progress
@@ -453,6 +456,7 @@ def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -
     except Exception:
         con.execute(f"DROP TABLE IF EXISTS {RECORDS_STAGED}")
         raise
+    step(RECORDS_STAGED)
     _register_pinyin(con, *_pinyin_of_persons(con, pinyin_of))
     con.execute("BEGIN TRANSACTION")
     try:
@@ -461,6 +465,7 @@ def build_search(con: duckdb.DuckDBPyConnection, pinyin_of: str | None = None) -
         for table in SEARCH_TABLES:
             source = "" if table == "person_search" else "person_search"
             con.execute(f"CREATE OR REPLACE TABLE {table} AS {_search_select(table, source=source)}")
+            step(table)
         con.execute("DROP TABLE IF EXISTS person_records")
         con.execute(f"ALTER TABLE {RECORDS_STAGED} RENAME TO person_records")
         con.execute(PERSON_RECORDS_INDEX)

@@ -28,7 +28,7 @@ from django.utils import timezone
 from jiuzhu.app.clues.models import Clue, ClueState, RuleSetting, ScreeningRun, record_types, tag_text
 from jiuzhu.app.clues.services import answer_due_for
 from jiuzhu.app.config.models import WageRate
-from jiuzhu.engine.api import ClueFinding, ScreenResult, screen
+from jiuzhu.engine.api import ClueFinding, ScreenResult, StageLog, screen
 from jiuzhu.engine.api import RuleSetting as EngineRuleSetting
 from jiuzhu.engine.region import current_region
 
@@ -204,4 +204,7 @@ def screen_and_store(as_of: date | None = None, *, engine: str = "duckdb", rules
     if progress:
         kwargs["progress"] = progress
     result = screen(as_of, **kwargs)
-    return result, store_result(result, started_by=started_by, started_at=started)
+    log = StageLog()  # a part= line (JIUZHU_LINK_STAGES): storing the clues
+    stored = store_result(result, started_by=started_by, started_at=started)
+    log.mark("store clues", kind="part", clues=len(result.clues))
+    return result, stored

@@ -139,11 +139,15 @@ class StageLog:
         except OSError:
             pass  # peak then reads as the process's so far
 
-    def mark(self, stage: str, work: duckdb.DuckDBPyConnection | None = None, **counts: int) -> None:
+    def mark(self, stage: str, work: duckdb.DuckDBPyConnection | None = None, *, kind: str = "stage",
+             **counts: int) -> None:
+        """A ``stage=`` line: the time since the last line. ``kind="part"``: a ``part=`` line instead, for the
+        parts of ``jiuzhu screen`` around the linkage (inputs digest, person search, screening state, clue
+        store), so that the linkage's own stages still sum to the linkage."""
         if not self.enabled:
             return
         wall, cpu = time.perf_counter(), time.process_time()
-        fields = {"stage": stage, "wall_s": round(wall - self._wall, 2), "cpu_s": round(cpu - self._cpu, 2),
+        fields = {kind: stage, "wall_s": round(wall - self._wall, 2), "cpu_s": round(cpu - self._cpu, 2),
                   "rss_mb": _proc_kb("VmRSS") // 1024,
                   "peak_mb": max(self._stage_peak, _proc_kb("VmHWM") // 1024), **counts}
         self._write(fields, work)

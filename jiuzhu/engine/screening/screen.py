@@ -14,6 +14,7 @@ import duckdb
 
 import jiuzhu.engine.screening.scope as scope
 from jiuzhu.engine.home import warehouse_path
+from jiuzhu.engine.linkage import StageLog
 from jiuzhu.engine.screening.backends import INPUTS, DuckBackend, SparkBackend, relations
 from jiuzhu.engine.screening.findings import ScreenResult
 from jiuzhu.engine.screening.ruleset import RuleSetting, load_rules
@@ -59,12 +60,14 @@ def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: st
             backend.close()
         result.why_full = "只运行部分规则或非 DuckDB 引擎" if incremental else ""
         return result
+    log = StageLog(con)  # part= lines (JIUZHU_LINK_STAGES): the screening state apart from the rules
     ruleset = load_rules(settings, None)
     this_meta = scope.meta(as_of, {r.code: r.version for r in ruleset}, monthly_wage_fen, context or {})
     progress("变动范围", 0, 1)
     scope.prepare(con)
     plan = scope.decide(con, wanted=incremental, last_token=last_token, this_meta=this_meta,
                         joins=scope.joins_of(ruleset), have=have)
+    log.mark("screening state: rows", kind="part")  # its cursor reads the memory: con may hold a result
     backend = DuckBackend(con, scratch)
     try:
         if plan.scoped:
@@ -79,10 +82,13 @@ def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: st
                 "SELECT person_key FROM scope_people ORDER BY person_key")]
     finally:
         backend.close()
+    log.mark("rules", kind="part", clues=len(result.clues))
     result.why_full = "" if plan.scoped or not incremental else plan.reason
     # a scoped run's changed state rows among every record's: no vacuum (a full run's checkpoint compacts)
     with without_vacuum(con) if plan.scoped else nullcontext():
         result.state_token = scope.commit(con, this_meta, have)
+    log.mark("screening state: commit", kind="part")
+    log.close()
     return result
 
 

@@ -23,9 +23,17 @@ def test_screen_and_export_from_the_command_line(small_county: Path, tmp_path: P
     assert main(["ingest", "--as-of", "2025-10-31", *files]) == 0
     capsys.readouterr()
 
+    stages = tmp_path / "stages.log"
+    monkeypatch.setenv("JIUZHU_LINK_STAGES", str(stages))
     assert main(["screen", "--as-of", "2025-10-31"]) == 0
     out = capsys.readouterr().out
     run = ScreeningRun.objects.get()
+    # every part of the command around the linkage has its line in the stage log, storing the clues last
+    parts = [line.split(" wall_s=")[0] for line in stages.read_text(encoding="utf-8").splitlines()
+             if line.startswith("part=")]
+    assert parts == ["part=inputs digest", "part=person search", "part=screening state: rows", "part=rules",
+                     "part=screening state: commit", "part=store clues"]
+    monkeypatch.delenv("JIUZHU_LINK_STAGES")
     for code, n in run.counts.items():
         assert code in out
         assert Clue.objects.filter(rule=code).count() == n

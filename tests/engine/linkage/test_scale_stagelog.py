@@ -34,7 +34,14 @@ def test_stage_log_lists_each_stage_with_sizes_and_no_record_content(tmp_path, m
     monkeypatch.setenv("JIUZHU_LINK_STAGES", str(log))
     result = api.link()
     assert (result.records, result.records_with_id, result.records_linked) == (2, 1, 1)
-    everything = log.read_text(encoding="utf-8").splitlines()
+    logged = log.read_text(encoding="utf-8").splitlines()
+    # the command's parts around the linkage: the inputs digest before it, the person search after it, by table
+    assert logged[0].startswith("part=inputs digest wall_s=")
+    assert [line.split(" ")[0] for line in logged[-5:]] == [
+        "step=person_records_next", "step=person_search", "step=person_search_py", "step=person_search_id",
+        "part=person"]
+    assert logged[-1].startswith("part=person search wall_s=")
+    everything = logged[1:-5]  # the linkage's own lines
     lines = [line for line in everything if line.startswith("stage=")]
     fields = [dict(kv.split("=", 1) for kv in line.split(" ") if "=" in kv) for line in lines]
     assert [line.split(" wall_s=")[0].removeprefix("stage=") for line in lines] == STAGES
@@ -60,8 +67,23 @@ def test_stage_log_lists_each_stage_with_sizes_and_no_record_content(tmp_path, m
     assert not any(value in text for value in pii)
 
 
+def test_stage_log_splits_the_screening(tmp_path, monkeypatch):
+    """A screening that keeps its state (as `jiuzhu screen` does) logs its state rows, the rules and the state's
+    commit apart: where a province's screening spends what is not the rules (docs/performance.md)."""
+    pii = _ingest(tmp_path, monkeypatch)
+    api.link()
+    log = tmp_path / "stages.log"
+    monkeypatch.setenv("JIUZHU_LINK_STAGES", str(log))
+    result = api.screen(date(2025, 10, 31), keep_state=True)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert [line.split(" wall_s=")[0] for line in lines] == [
+        "part=screening state: rows", "part=rules", "part=screening state: commit"]
+    assert f" clues={len(result.clues)} " in lines[1]
+    assert not any(value in "\n".join(lines) for value in pii)
+
+
 def test_no_stage_log_unless_asked(tmp_path, monkeypatch, capsys):
     _ingest(tmp_path, monkeypatch)
     monkeypatch.delenv("JIUZHU_LINK_STAGES", raising=False)
     api.link()
-    assert "stage=" not in capsys.readouterr().err
+    assert "stage=" not in (err := capsys.readouterr().err) and "part=" not in err
