@@ -18,11 +18,17 @@ enforcement records linked to their victim records are read whoever applied for 
 needs is derived from the enabled rules' subjects and evidence kinds (``SUBJECT_JOINS``,
 ``EVIDENCE_JOINS``); a kind not listed there cannot be scoped and the run is full.
 
-What changed is found without the linkage's help: every current record's columns screening reads, with its
-person key, and every ``persons`` row are reduced to a 64-bit digest (``screening_rows``, written after each
-DuckDB screening of every enabled rule, with ``screening_state``: a token and what else the clues depend on —
-the as-of date, the rule versions (parameters, terms, tags, priority weights), the wage, the screening code,
-DuckDB's version and what the caller adds). The next run compares. Any doubt → full.
+What changed is found without the linkage's help: every current record's columns screening reads are
+reduced to a 64-bit digest kept with its person key, and every ``persons`` row to one (``screening_rows``,
+written after each DuckDB screening of every enabled rule, with ``screening_state``: a token, what else the
+clues depend on — the as-of date, the rule versions (parameters, terms, tags, priority weights), the wage, the
+screening code, DuckDB's version and what the caller adds — and the current batches the rows cover). The next
+run compares. Any doubt → full.
+
+A record's digest is hashed once: a stored record's values never change under its id (a new snapshot is a new
+batch with new ids; a purge, the only edit, drops the state — warehouse/retention.py), so the records of a batch
+the stored state covers take their stored digest and link, and only the records of batches current since are
+read and hashed; every record's person key is read again (linkage may move it).
 """
 
 from __future__ import annotations
@@ -43,9 +49,10 @@ from jiuzhu.engine.screening.subjects import COMMON_COLUMNS, SOURCE_COLUMNS
 from jiuzhu.engine.warehouse import SCREENING_STATE
 
 STATE, ROWS, _LEFT = SCREENING_STATE  # the token and meta; the rows; (this run's rows in the warehouse, before)
-# This run's rows: a temporary table, written to ROWS as changes when the run is stored (a county's 373,000 rows
-# are hashed each run, but only the few thousand a snapshot changes are written).
+# This run's rows: a temporary table, written to ROWS as changes when the run is stored (only the records of
+# batches current since the stored state are hashed, and only the rows that changed are written).
 _NEXT = "temp.main.screening_rows_now"
+_BATCHES = "temp.main.screening_now_batches"  # the current batches this run's rows cover
 
 # Which joins beyond the person's own records a subject reads (subjects.py), and an evidence kind (runner.py).
 SUBJECT_JOINS: dict[str, frozenset[str]] = {
@@ -62,6 +69,9 @@ EVIDENCE_JOINS: dict[str, frozenset[str]] = {
 # The column of a state row that names what it joins: a household row's 户号, an enforcement record's
 # 执行依据文书号, a victim record's 判决案号.
 _LINK = {"household": "household_no", "enforcement": "basis_no", "victim": "judgment_no"}
+# A state row unchanged: the same record (or person) with the same values and the same person key.
+_SAME = ("o.source_type = n.source_type AND o.record_id = n.record_id AND o.digest = n.digest "
+         "AND o.person_key = n.person_key")
 # Above this share of the persons, a scoped run is not worth it.
 _MOST = 0.5
 
@@ -107,27 +117,73 @@ def meta(as_of: date, rule_versions: Mapping[str, str], monthly_wage_fen: int,
                        "code": code_digest(), "context": dict(context)}, sort_keys=True)
 
 
-def _rows_select() -> str:
-    """One row per current record (the columns screening reads and its person key, as a digest) and per
-    ``persons`` row."""
+def _digest(cols: tuple[str, ...]) -> str:
+    return f"hash({', '.join(f'r.{c}' for c in (*COMMON_COLUMNS, *cols))})"
+
+
+def _key(alias: str) -> str:
+    return f"COALESCE(pi.person_key, concat('r:', {alias}.record_id))"
+
+
+def _rows_select(new_batches: Mapping[str, list[str]] | None) -> str:
+    """One row per current record (its person key, its link, a digest of the columns screening reads) and per
+    ``persons`` row. ``new_batches``: per source type, the current batches whose records are hashed — the
+    other current batches' rows are the stored ones; None: every current record hashed."""
     parts = []
     for st, cols in SOURCE_COLUMNS.items():
-        values = ", ".join(f"r.{c}" for c in (*COMMON_COLUMNS, *cols))
+        if new_batches is not None and not new_batches.get(st):
+            continue
         link = f"r.{_LINK[st]}" if st in _LINK else "CAST(NULL AS VARCHAR)"
-        key = "COALESCE(pi.person_key, concat('r:', r.record_id))"
+        # literal batch ids: DuckDB skips the row groups of the other batches (a batch's rows are appended together)
+        table, where = (f"cur_{st}", "") if new_batches is None else (
+            f"rec_{st}", f" WHERE r.batch_id IN ({', '.join(_quote(b) for b in new_batches[st])})")
         parts.append(
-            f"SELECT '{st}' AS source_type, r.record_id, {key} AS person_key, {link} AS link, "
-            f"hash({values}, {key}) AS digest FROM cur_{st} r "
-            f"LEFT JOIN person_index pi ON pi.record_id = r.record_id")
+            f"SELECT '{st}' AS source_type, r.record_id, {_key('r')} AS person_key, {link} AS link, "
+            f"{_digest(cols)} AS digest FROM {table} r "
+            f"LEFT JOIN person_index pi ON pi.record_id = r.record_id{where}")
+    if new_batches is not None:
+        parts.append(
+            f"SELECT o.source_type, o.record_id, {_key('o')} AS person_key, o.link, o.digest FROM {ROWS} o "
+            f"LEFT JOIN person_index pi ON pi.record_id = o.record_id WHERE o.source_type <> 'persons' "
+            f"AND split_part(o.record_id, ':', 1) IN (SELECT batch_id FROM {_BATCHES})")
     parts.append("SELECT 'persons', person_key, person_key, CAST(NULL AS VARCHAR), "
                  "hash(name, id_number, sex, birth_date) FROM persons")
     return " UNION ALL ".join(parts)
 
 
-def prepare(con: duckdb.DuckDBPyConnection) -> None:
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _stored_batches(con: duckdb.DuckDBPyConnection, have: set[str]) -> list[str] | None:
+    """The batches whose rows the stored state holds, when its digests are this code's; else None."""
+    if STATE not in have or ROWS not in have:
+        return None
+    columns = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                         "WHERE table_name = ?", [STATE]).fetchall()}
+    if "batches" not in columns:
+        return None
+    stored_meta, batches = con.execute(f"SELECT meta, batches FROM {STATE}").fetchone()
+    if json.loads(stored_meta).get("code") != code_digest():  # another digest, perhaps of other columns
+        return None
+    return list(batches)
+
+
+def prepare(con: duckdb.DuckDBPyConnection, have: set[str]) -> None:
     """This run's state rows, in a temporary table (made before the scratch database's transaction, which may
-    write only there) until ``commit``."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {_NEXT.rsplit('.', 1)[1]} AS {_rows_select()}")
+    write only there) until ``commit``; the current batches they cover in another."""
+    current = con.execute("SELECT batch_id, source_type FROM current_batches ORDER BY batch_id").fetchall()
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_BATCHES.rsplit('.', 1)[1]} (batch_id VARCHAR)")
+    if current:
+        con.executemany(f"INSERT INTO {_BATCHES} VALUES (?)", [[b] for b, _ in current])
+    stored = _stored_batches(con, have)
+    new: dict[str, list[str]] | None = None
+    if stored is not None:
+        covered, new = set(stored), {}
+        for batch_id, st in current:
+            if batch_id not in covered:
+                new.setdefault(st, []).append(batch_id)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_NEXT.rsplit('.', 1)[1]} AS {_rows_select(new)}")
 
 
 def decide(con: duckdb.DuckDBPyConnection, *, wanted: bool, last_token: str | None, this_meta: str,
@@ -156,10 +212,8 @@ def stages(joins: frozenset[str]) -> list[tuple[str, str]]:
     (``scope_people``), the persons to profile (``scope_profile``) and the records to read
     (``scope_records``)."""
     household, case = "household" in joins, "case" in joins
-    changed = (f"SELECT n.source_type, n.person_key, n.link FROM {_NEXT} n ANTI JOIN {ROWS} o "
-               f"ON o.source_type = n.source_type AND o.record_id = n.record_id AND o.digest = n.digest "
-               f"UNION ALL SELECT o.source_type, o.person_key, o.link FROM {ROWS} o ANTI JOIN {_NEXT} n "
-               f"ON o.source_type = n.source_type AND o.record_id = n.record_id AND o.digest = n.digest")
+    changed = (f"SELECT n.source_type, n.person_key, n.link FROM {_NEXT} n ANTI JOIN {ROWS} o ON {_SAME} "
+               f"UNION ALL SELECT o.source_type, o.person_key, o.link FROM {ROWS} o ANTI JOIN {_NEXT} n ON {_SAME}")
     people = ["SELECT person_key FROM scope_changed"]
     if household:
         people.append(f"SELECT n.person_key FROM {_NEXT} n JOIN scope_households h ON h.link = n.link "
@@ -204,24 +258,26 @@ def too_wide(backend: Any) -> bool:
 
 
 def commit(con: duckdb.DuckDBPyConnection, this_meta: str, have: set[str]) -> str:
-    """Make this run's rows the stored state, with a new token (the caller stores it with the clues): the rows
-    gone deleted and the new ones inserted (a row's values are all in its digest), in one transaction."""
+    """Make this run's rows the stored state, with a new token (the caller stores it with the clues) and the
+    batches they cover: the rows gone deleted and the new ones inserted, in one transaction."""
     token = uuid.uuid4().hex
-    same = "o.source_type = n.source_type AND o.record_id = n.record_id AND o.digest = n.digest"
     con.execute("BEGIN TRANSACTION")
     con.execute(f"DROP TABLE IF EXISTS {_LEFT}")
     if ROWS in have:
-        con.execute(f"DELETE FROM {ROWS} WHERE rowid IN (SELECT o.rowid FROM {ROWS} o ANTI JOIN {_NEXT} n ON {same})")
-        con.execute(f"INSERT INTO {ROWS} SELECT * FROM {_NEXT} n ANTI JOIN {ROWS} o ON {same}")
+        con.execute(f"DELETE FROM {ROWS} WHERE rowid IN (SELECT o.rowid FROM {ROWS} o ANTI JOIN {_NEXT} n ON {_SAME})")
+        con.execute(f"INSERT INTO {ROWS} SELECT * FROM {_NEXT} n ANTI JOIN {ROWS} o ON {_SAME}")
     else:
         con.execute(f"CREATE TABLE {ROWS} AS SELECT * FROM {_NEXT}")
-    con.execute(f"CREATE OR REPLACE TABLE {STATE} AS SELECT ? AS token, ? AS meta", [token, this_meta])
+    con.execute(f"CREATE OR REPLACE TABLE {STATE} AS SELECT ? AS token, ? AS meta, "
+                f"(SELECT coalesce(list(batch_id ORDER BY batch_id), []::VARCHAR[]) FROM {_BATCHES}) AS batches",
+                [token, this_meta])
     con.execute("COMMIT")
     con.execute(f"DROP TABLE {_NEXT}")
+    con.execute(f"DROP TABLE {_BATCHES}")
     return token
 
 
 def forget(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the stored state: the clues of this run are not a full DuckDB screening's (one rule, Spark)."""
-    for table in (*SCREENING_STATE, _NEXT):
+    for table in (*SCREENING_STATE, _NEXT, _BATCHES):
         con.execute(f"DROP TABLE IF EXISTS {table}")

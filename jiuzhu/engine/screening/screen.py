@@ -64,7 +64,7 @@ def screen_connection(con: duckdb.DuckDBPyConnection, as_of: date, *, engine: st
     ruleset = load_rules(settings, None)
     this_meta = scope.meta(as_of, {r.code: r.version for r in ruleset}, monthly_wage_fen, context or {})
     progress("变动范围", 0, 1)
-    scope.prepare(con)
+    scope.prepare(con, have)
     plan = scope.decide(con, wanted=incremental, last_token=last_token, this_meta=this_meta,
                         joins=scope.joins_of(ruleset), have=have)
     log.mark("screening state: rows", kind="part")  # its cursor reads the memory: con may hold a result

@@ -3,12 +3,15 @@ snapshots of the small county — a registry's rows gone, corrected and added, a
 victim corrected, a child's parent's registry fact corrected, a dead victim's relative's household row
 corrected — each scoped run leaves exactly the clues (keys, states, contents) and the `jiuzhu clues export` a
 full screen gives; with the 户 left out of the scope the parent's correction does not, and with the victim link
-left out neither does the correction of a case another person applied for."""
+left out neither does the correction of a case another person applied for. Each correction comes as the product
+receives one: the registry's next snapshot imported (records are never edited in place: the screening state keeps
+a stored record's digest)."""
 
 from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +22,8 @@ from jiuzhu.app.clues.models import Clue, ScreeningRun
 from jiuzhu.cli.main import main
 from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.identity.idcard import parse_id
+from jiuzhu.engine.intake import cell_text, is_layout_row, plan_sheets
+from jiuzhu.engine.pseudonymize import FileOut, SheetOut, write_file
 from jiuzhu.engine.screening import scope
 
 pytestmark = pytest.mark.django_db
@@ -55,13 +60,63 @@ def _scoped_is_full(tmp_path: Path, capsys) -> bool:
     return NOTHING in full and _clues() == clues and _export(tmp_path) == export
 
 
-def _warehouse(sql: str, params: list) -> None:
-    """A correction in place (as a pseudonymisation writes): the record keeps its id, a value changes."""
-    con = duckdb.connect(str(warehouse_path()))
+def _record(record_id: str) -> dict:
+    """The file, sheet and row a record was read from, and its values."""
+    con = duckdb.connect(str(warehouse_path()), read_only=True)
     try:
-        con.execute(sql, params)
+        (source_type,) = con.execute("SELECT source_type FROM batches WHERE batch_id = ?",
+                                     [record_id.split(":", 1)[0]]).fetchone()
+        found = con.execute(f"SELECT * FROM rec_{source_type} WHERE record_id = ?", [record_id])
+        return dict(zip([d[0] for d in found.description], found.fetchone(), strict=True))
     finally:
         con.close()
+
+
+def _cell(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value  # datetime too: a date cell reads back
+
+
+def _corrected(files: dict[str, Path], record_id: str, changes: dict[str, Callable[[object], object]]) -> str:
+    """A correction as the product receives one: the registry's next snapshot (in ``files``' folder), every row
+    as it was but the record's cells ``changes`` (field → new value from the old cell), imported — every record of
+    the file gets a new id; the stored ones keep theirs and their values. Returns the corrected record's new id."""
+    record = _record(record_id)
+    path = files[record["file_name"]]
+    plans, _ = plan_sheets(path, source=None, sheet_name=None)
+    sheets, at = [], None
+    for plan in plans:
+        labels = [plan.fit.columns[i].label if len(plan.fit.header_rows) == 1 else plan.fit.spec.field(n).title
+                  for n, i in plan.fit.fields.items()]
+        out = SheetOut(plan.sheet.name, labels)
+        for row_no, cells in plan.rows:
+            if is_layout_row([cell_text(c) for c in cells], plan.fit):
+                continue
+            values = {n: cells[i] if i < len(cells) else "" for n, i in plan.fit.fields.items()}
+            if plan.sheet.name == record["sheet"] and row_no == record["row"]:
+                values.update((n, change(values[n])) for n, change in changes.items())
+                at = (len(sheets), len(out.rows))
+            out.rows.append([_cell(v) for v in values.values()])
+        sheets.append(out)
+    assert at is not None, record_id
+    folder = files[""] / f"fix{len(list(files[''].glob('fix*')))}"
+    folder.mkdir()
+    files[path.name] = written = write_file(FileOut(path, sheets), folder)
+    assert main(["ingest", "--as-of", AS_OF, str(written)]) == 0
+    plan = plan_sheets(written, source=None, sheet_name=None)[0][at[0]]
+    rows = [n for n, cells in plan.rows if not is_layout_row([cell_text(c) for c in cells], plan.fit)]
+    con = duckdb.connect(str(warehouse_path()), read_only=True)
+    try:
+        (new_id,) = con.execute(
+            f"SELECT record_id FROM rec_{record['source_type']} WHERE file_name = ? AND sheet = ? AND row = ? "
+            "AND batch_id IN (SELECT batch_id FROM current_batches)",
+            [path.name, plan.sheet.name, rows[at[1]]]).fetchone()
+    finally:
+        con.close()
+    return new_id
+
+
+def _yuan(cell: object) -> float:
+    return float(str(cell).replace(",", "").replace("，", "") or 0)
 
 
 def _person_of(record_id: str) -> str:
@@ -73,16 +128,19 @@ def _person_of(record_id: str) -> str:
     return row[0] if row else f"r:{record_id}"
 
 
-def _ingested(small_county: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+def _ingested(small_county: Path, tmp_path: Path, monkeypatch, capsys) -> dict[str, Path]:
+    """The county imported and screened; returns its files by name (the latest snapshot of each; "": where
+    ``_corrected`` writes the next ones)."""
     monkeypatch.setenv("JIUZHU_HOME", str(tmp_path / "home"))
-    files = [str(p) for p in sorted(small_county.iterdir()) if p.is_file()]
-    assert main(["ingest", "--as-of", AS_OF, *files]) == 0
+    files = [p for p in sorted(small_county.iterdir()) if p.is_file()]
+    assert main(["ingest", "--as-of", AS_OF, *map(str, files)]) == 0
     first = _screen(capsys)
     assert SCOPED not in first and "没有上次筛查的状态" in first
     assert Clue.objects.filter(facts_current=True).count() > 100
+    return {"": tmp_path, **{p.name: p for p in files}}
 
 
-def _correct_a_parent(child_rule: str = "MZ-01") -> str:
+def _correct_a_parent(files: dict[str, Path], child_rule: str = "MZ-01") -> str:
     """A registry fact of a parent of a child clue, corrected (the child's own records unchanged): a prison
     term a year longer, else a disability grade 一级 ↔ 二级 (still 重残). Returns the child clue's key."""
     for clue in Clue.objects.filter(rule__in=("MZ-01", "MZ-02"), facts_current=True).order_by("key"):
@@ -91,17 +149,17 @@ def _correct_a_parent(child_rule: str = "MZ-01") -> str:
             if ref["source_type"] not in ("prisoner", "disability") or _person_of(ref["record_id"]) not in parents:
                 continue
             if ref["source_type"] == "prisoner":
-                _warehouse("UPDATE rec_prisoner SET sentence_end = sentence_end + INTERVAL 1 YEAR "
-                           "WHERE record_id = ?", [ref["record_id"]])
+                end = _record(ref["record_id"])["sentence_end"]
+                _corrected(files, ref["record_id"], {"sentence_end": lambda _, end=end: end.replace(year=end.year + 1)})
             else:
-                _warehouse("UPDATE rec_disability SET disability_grade = CASE disability_grade WHEN '一级' "
-                           "THEN '二级' ELSE '一级' END WHERE record_id = ?", [ref["record_id"]])
+                grade = {"一级": "二级"}.get(_record(ref["record_id"])["disability_grade"], "一级")
+                _corrected(files, ref["record_id"], {"disability_grade": lambda _, grade=grade: grade})
             return clue.key
     raise AssertionError(f"no {child_rule} clue cites a parent's prison or disability record")
 
 
 def test_scoped_runs_give_what_a_full_screen_gives(small_county: Path, tmp_path: Path, monkeypatch, capsys):
-    _ingested(small_county, tmp_path, monkeypatch, capsys)
+    files = _ingested(small_county, tmp_path, monkeypatch, capsys)
     again = _screen(capsys)  # nothing changed: no one screened, every clue as it was
     assert f"{SCOPED} 0 人" in again and NOTHING in again
     assert ScreeningRun.objects.latest("pk").scoped_people == 0
@@ -134,14 +192,13 @@ def test_scoped_runs_give_what_a_full_screen_gives(small_county: Path, tmp_path:
     # An enforcement record a victim's clue cites through the victim link: 未履行金额 corrected.
     victim_case = Clue.objects.filter(rule="SJ-01", facts_current=True).order_by("key")
     linked = sorted(victim_case, key=lambda c: _person_of(c.facts["enforcement_record"]) == c.person_key)[0]
-    _warehouse("UPDATE rec_enforcement SET amount_unpaid = amount_unpaid + 100000 WHERE record_id = ?",
-               [linked.facts["enforcement_record"]])
+    _corrected(files, linked.facts["enforcement_record"], {"amount_unpaid": lambda v: _yuan(v) + 1000})
     reason = linked.reason
     assert _scoped_is_full(tmp_path, capsys)
     assert Clue.objects.get(key=linked.key).reason != reason
 
     # A parent of a child clue: the child's clue changes, the child's records do not.
-    key = _correct_a_parent()
+    key = _correct_a_parent(files)
     before = Clue.objects.get(key=key).reason
     assert _scoped_is_full(tmp_path, capsys)
     assert Clue.objects.get(key=key).reason != before
@@ -151,9 +208,11 @@ def test_scoped_runs_give_what_a_full_screen_gives(small_county: Path, tmp_path:
                 if c.facts.get("relatives"))
     relative = dead.facts["relatives"][0]["person_key"]
     [row] = [r for r in dead.records if r["source_type"] == "household" and _person_of(r["record_id"]) == relative]
-    _warehouse("UPDATE rec_household SET name = CASE WHEN left(name, 1) = '钱' THEN '孙' ELSE '钱' END "
-               "|| substr(name, 2) WHERE record_id = ?", [row["record_id"]])
+    name = _record(row["record_id"])["name"]
+    _corrected(files, row["record_id"], {"name": lambda _: ("孙" if name[0] == "钱" else "钱") + name[1:]})
     before = dead.reason
+    # A 户籍 snapshot gives every resident a new record id: most persons are in scope, scoped all the same
+    monkeypatch.setattr(scope, "_MOST", 1.0)
     assert _scoped_is_full(tmp_path, capsys)
     assert Clue.objects.get(key=dead.key).reason != before
 
@@ -178,11 +237,11 @@ def test_what_makes_a_run_full(small_county: Path, tmp_path: Path, monkeypatch, 
 def test_without_the_household_the_scope_misses_a_child(small_county: Path, tmp_path: Path, monkeypatch,
                                                        capsys):
     """The check above has teeth: a scope that leaves out the 户 misses the child whose parent changed."""
-    _ingested(small_county, tmp_path, monkeypatch, capsys)
+    files = _ingested(small_county, tmp_path, monkeypatch, capsys)
     monkeypatch.setitem(scope.SUBJECT_JOINS, "child", frozenset())
     monkeypatch.setitem(scope.EVIDENCE_JOINS, "parents", frozenset())
     monkeypatch.setitem(scope.EVIDENCE_JOINS, "relatives_if_dead", frozenset())
-    _correct_a_parent()
+    _correct_a_parent(files)
     assert not _scoped_is_full(tmp_path, capsys)
 
 
@@ -190,21 +249,25 @@ def test_without_the_victim_link_the_scope_misses_a_victim(small_county: Path, t
                                                           capsys):
     """A case another person applied for (say a dead victim's relative): its correction moves the victim's
     clue only through the victim link by case number, which the scope must follow."""
-    _ingested(small_county, tmp_path, monkeypatch, capsys)
+    files = _ingested(small_county, tmp_path, monkeypatch, capsys)
     case = next(c for c in Clue.objects.filter(rule="SJ-01", facts_current=True).order_by("key")
                 if c.facts.get("link_by") == "basis_no")
     record = case.facts["enforcement_record"]
     # The applicant becomes someone else of the county (the case stays linked to the victim by its basis).
-    _warehouse("UPDATE rec_enforcement e SET name = h.name, id_number = h.id_number FROM (SELECT name, id_number "
-               "FROM rec_household WHERE id_number IS NOT NULL AND id_number <> ? ORDER BY record_id LIMIT 1) h "
-               "WHERE e.record_id = ?", [case.person_id_number, record])
+    con = duckdb.connect(str(warehouse_path()), read_only=True)
+    try:
+        name, number = con.execute("SELECT name, id_number FROM rec_household WHERE id_number IS NOT NULL "
+                                   "AND id_number <> ? ORDER BY record_id LIMIT 1", [case.person_id_number]).fetchone()
+    finally:
+        con.close()
+    record = _corrected(files, record, {"name": lambda _: name, "id_number": lambda _: number})
     assert _scoped_is_full(tmp_path, capsys)
     assert _person_of(record) != case.person_key and Clue.objects.get(key=case.key).facts_current
-    _warehouse("UPDATE rec_enforcement SET amount_unpaid = amount_unpaid + 100000 WHERE record_id = ?", [record])
+    record = _corrected(files, record, {"amount_unpaid": lambda v: _yuan(v) + 1000})
     assert _scoped_is_full(tmp_path, capsys)  # the applicant is not the victim: the link brings her in
     assert Clue.objects.get(key=case.key).reason != case.reason
     monkeypatch.setitem(scope.SUBJECT_JOINS, "victim_case", frozenset())
     monkeypatch.setitem(scope.SUBJECT_JOINS, "victim", frozenset())
     monkeypatch.setitem(scope.EVIDENCE_JOINS, "linked_unpaid", frozenset())
-    _warehouse("UPDATE rec_enforcement SET amount_unpaid = amount_unpaid + 100000 WHERE record_id = ?", [record])
+    _corrected(files, record, {"amount_unpaid": lambda v: _yuan(v) + 1000})
     assert not _scoped_is_full(tmp_path, capsys)
