@@ -40,13 +40,16 @@ def check_digit(first17: str) -> str:
     return _CHECK[total % 11]
 
 
+EARLIEST_BIRTH = date(1850, 1, 1)  # nobody alive was born before
+
+
 def _birth(digits8: str) -> date | None:
     try:
         d = date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
     except ValueError:
         return None
     # Nobody alive was born before 1850, and nobody is registered before being born.
-    return d if date(1850, 1, 1) <= d <= date.today() else None
+    return d if EARLIEST_BIRTH <= d <= date.today() else None
 
 
 def upgrade_15(id15: str) -> str:

@@ -152,10 +152,11 @@ class _IdParser:
     check digit and birth date hold. Anything else goes to ``parse_id`` itself, so every outcome and
     reason is the one ``parse_id`` gives."""
 
-    __slots__ = ("births",)
+    __slots__ = ("births", "_days")
 
     def __init__(self) -> None:
         self.births: dict[str, date | None] = {}  # yyyymmdd → idcard.birth_date of an ID holding it
+        self._days: np.ndarray | None = None  # yyyymmdd of every day from idcard.EARLIEST_BIRTH to today
 
     def birth(self, id18: str) -> date | None:
         """``idcard.birth_date(id18)``, None where it raises; remembered per date (a county has ~30,000)."""
@@ -170,6 +171,23 @@ class _IdParser:
             born = None
         self.births[digits8] = born
         return born
+
+    def born(self, days: np.ndarray) -> np.ndarray:
+        """``birth(id18) is not None`` for IDs whose date digits read as the yyyymmdd numbers ``days``: a
+        number inside the days from idcard.EARLIEST_BIRTH to today (listed once per sheet) is found in them
+        or is no day; one outside them (e.g. today, once midnight has passed) is asked of ``birth``."""
+        table = self._days
+        if table is None:
+            span = np.arange(np.datetime64(idcard.EARLIEST_BIRTH, "D"), np.datetime64(date.today(), "D") + 1)
+            months = span.astype("datetime64[M]")
+            table = self._days = ((months.astype("datetime64[Y]").astype(np.int64) + 1970) * 10_000
+                                  + (months.astype(np.int64) % 12 + 1) * 100 + (span - months).astype(np.int64) + 1)
+        found = table[np.minimum(np.searchsorted(table, days), len(table) - 1)] == days
+        outside = (days < table[0]) | (days > table[-1])
+        if outside.any():
+            for day in np.unique(days[outside]).tolist():
+                found[days == day] = self.birth(f"000000{day:08d}0000") is not None  # birth reads the 8 digits
+        return found
 
     def valid(self, value: object) -> bool:
         """True only for 18 ASCII characters, 17 digits and the right check digit (a digit or ``X``), with
@@ -207,10 +225,7 @@ def _valid_column(ids: _IdParser, col: tuple[str, ...]) -> list[bool]:
     sums = (first17.astype(np.int64) - 48) @ _ID_WEIGHTS
     taken = digits & (_ID_CHECKS[sums % 11] == cells[:, 17])
     rows = np.flatnonzero(taken)
-    dates, where = np.unique((first17[rows, 6:14].astype(np.int64) - 48) @ _DATE_PLACES, return_inverse=True)
-    # ids.birth reads only an ID's 8 date digits
-    born = np.array([ids.birth(f"000000{d:08d}0000") is not None for d in dates.tolist()], dtype=bool)
-    taken[rows] = born[where.ravel()]
+    taken[rows] = ids.born((first17[rows, 6:14].astype(np.int64) - 48) @ _DATE_PLACES)
     return taken.tolist()
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from operator import mul
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -263,3 +264,30 @@ def test_spilled_digests_are_the_rows_64_bits(tmp_path_factory, rows_: list[list
              min_size=1, max_size=20)))
 def test_id_column_check_is_the_quick_check_of_each_cell(col: list[str]) -> None:
     assert _valid_column(_IdParser(), tuple(col)) == [_IdParser().valid(v) for v in col]
+
+
+def _edge_days() -> st.SearchStrategy[int]:
+    """yyyymmdd numbers at the edges of the birth dates an ID may hold: the first day allowed and the one
+    before, 29 February of leap and common years (1900, 2000), month and day 0 or past the end, today and
+    tomorrow, and any 8 digits."""
+    today = date.today()
+    near = [date(1850, 1, 1), date(1849, 12, 31), today, date.fromordinal(today.toordinal() + 1),
+            date.fromordinal(today.toordinal() - 1)]
+    return st.one_of(
+        st.sampled_from([int(d.strftime("%Y%m%d")) for d in near]),
+        st.builds(lambda y, m, d: y * 10_000 + m * 100 + d, st.sampled_from([1850, 1900, 1996, 2000, 2023, 2024,
+                                                                           today.year, today.year + 1]),
+                  st.integers(0, 13), st.integers(0, 32)),
+        st.integers(0, 99_999_999))
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(_edge_days(), st.text(_DIGITS, min_size=3, max_size=3)), min_size=1, max_size=20))
+def test_the_birth_date_table_says_what_birth_says(cells: list[tuple[int, str]]) -> None:
+    """The ID column's birth dates looked up in the days from 1850 to today (``_IdParser.born``) hold exactly
+    where ``idcard``'s birth date holds: cells with the right check digit and edge dates."""
+    col = [_summed(f"350425{day:08d}{seq}") for day, seq in cells]
+    assert _valid_column(_IdParser(), tuple(col)) == [_reference_valid(_IdParser(), v) for v in col]
+    days = np.array([day for day, _ in cells], dtype=np.int64)
+    assert _IdParser().born(days).tolist() == [_IdParser().birth(f"000000{d:08d}0000") is not None
+                                              for d, _ in cells]
