@@ -280,11 +280,8 @@ def _check(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection) -> s
                                                                     .cast(changed_new.schema)
                                                                     for t in (changed_old, witnesses))]))
         places(scratch, index)
-        # the name keys the last linkage stored (this code's: checked), computed only for names new since
-        stored = known_names(con)
-        if stored is None:
-            found = [n for (n,) in scratch.sql("SELECT DISTINCT name FROM lineage WHERE name <> ''").fetchall()]
-        scratch.register("names", name_table(found) if stored is None else new_names(scratch, stored))
+        found = [n for (n,) in scratch.sql("SELECT DISTINCT name FROM lineage WHERE name <> ''").fetchall()]
+        scratch.register("names", name_table(found))
         scratch.register("alts", pa.table({c: pa.array([], pa.string()) for c in ("kind", "raw", "number")}))
         scratch.execute(records_sql())
         scratch.register("guard", con.sql(f"FROM {GUARD}").to_arrow_table())
