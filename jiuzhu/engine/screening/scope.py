@@ -69,9 +69,8 @@ EVIDENCE_JOINS: dict[str, frozenset[str]] = {
 # The column of a state row that names what it joins: a household row's 户号, an enforcement record's
 # 执行依据文书号, a victim record's 判决案号.
 _LINK = {"household": "household_no", "enforcement": "basis_no", "victim": "judgment_no"}
-# A state row unchanged: the same record (or person) with the same values and the same person key.
-_SAME = ("o.source_type = n.source_type AND o.record_id = n.record_id AND o.digest = n.digest "
-         "AND o.person_key = n.person_key")
+# A state row unchanged: the same record (or person) with the same values and the same person key (the digest).
+_SAME = "o.source_type = n.source_type AND o.record_id = n.record_id AND o.digest = n.digest"
 # Above this share of the persons, a scoped run is not worth it.
 _MOST = 0.5
 
@@ -139,16 +138,18 @@ def _rows_select(new_batches: Mapping[str, list[str]] | None) -> str:
             f"rec_{st}", f" WHERE r.batch_id IN ({', '.join(_quote(b) for b in new_batches[st])})")
         parts.append(
             f"SELECT '{st}' AS source_type, r.record_id, {_key('r')} AS person_key, {link} AS link, "
-            f"{_digest(cols)} AS digest FROM {table} r "
+            f"{_digest(cols)} AS value_digest FROM {table} r "
             f"LEFT JOIN person_index pi ON pi.record_id = r.record_id{where}")
     if new_batches is not None:
         parts.append(
-            f"SELECT o.source_type, o.record_id, {_key('o')} AS person_key, o.link, o.digest FROM {ROWS} o "
+            f"SELECT o.source_type, o.record_id, {_key('o')} AS person_key, o.link, o.value_digest FROM {ROWS} o "
             f"LEFT JOIN person_index pi ON pi.record_id = o.record_id WHERE o.source_type <> 'persons' "
             f"AND split_part(o.record_id, ':', 1) IN (SELECT batch_id FROM {_BATCHES})")
     parts.append("SELECT 'persons', person_key, person_key, CAST(NULL AS VARCHAR), "
                  "hash(name, id_number, sex, birth_date) FROM persons")
-    return " UNION ALL ".join(parts)
+    # ``digest``: the values' and the person key's, what the diff compares (one key fewer to join on)
+    return (f"SELECT source_type, record_id, person_key, link, hash(value_digest, person_key) AS digest, "
+            f"value_digest FROM ({' UNION ALL '.join(parts)})")
 
 
 def _quote(text: str) -> str:
@@ -263,11 +264,13 @@ def commit(con: duckdb.DuckDBPyConnection, this_meta: str, have: set[str]) -> st
     token = uuid.uuid4().hex
     con.execute("BEGIN TRANSACTION")
     con.execute(f"DROP TABLE IF EXISTS {_LEFT}")
-    if ROWS in have:
+    columns = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                         "ORDER BY ordinal_position", [ROWS]).fetchall()]
+    if ROWS in have and columns == [d[0] for d in con.execute(f"SELECT * FROM {_NEXT} LIMIT 0").description]:
         con.execute(f"DELETE FROM {ROWS} WHERE rowid IN (SELECT o.rowid FROM {ROWS} o ANTI JOIN {_NEXT} n ON {_SAME})")
         con.execute(f"INSERT INTO {ROWS} SELECT * FROM {_NEXT} n ANTI JOIN {ROWS} o ON {_SAME}")
     else:
-        con.execute(f"CREATE TABLE {ROWS} AS SELECT * FROM {_NEXT}")
+        con.execute(f"CREATE OR REPLACE TABLE {ROWS} AS SELECT * FROM {_NEXT}")  # none, or an older release's
     con.execute(f"CREATE OR REPLACE TABLE {STATE} AS SELECT ? AS token, ? AS meta, "
                 f"(SELECT coalesce(list(batch_id ORDER BY batch_id), []::VARCHAR[]) FROM {_BATCHES}) AS batches",
                 [token, this_meta])
