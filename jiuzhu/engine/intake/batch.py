@@ -32,6 +32,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 import jiuzhu.engine.warehouse as wb
 from jiuzhu.engine.home import jiuzhu_home, warehouse_path
@@ -424,13 +425,19 @@ def _take_block(w: BatchWork, position: int, chunk: _Chunk, spill: RowSpill, nor
 
 def _chunk_table(w: BatchWork, path: Path, records: list[dict], rows: list[int],
                  sheets: list[str], columns: dict[str, list] | None = None) -> pa.Table:
-    """The records (dicts, or ``columns`` as lists) with their lineage columns (built here as whole
-    columns, not per record)."""
+    """The records (dicts, or ``columns`` as lists) with their lineage columns, built here as whole Arrow
+    columns: the ones the same on every row repeated from one value, ``record_id`` joined by Arrow from the
+    sheet and the row's number (not a string made and converted per row)."""
     n = len(rows)
-    bid = w.batch_id
-    lineage = {"record_id": [f"{bid}:{s}:{r}" for s, r in zip(sheets, rows, strict=True)],
-               "batch_id": [bid] * n, "source_type": [w.spec.code] * n, "file_name": [path.name] * n,
-               "sheet": sheets, "row": rows}
+    sheet = pa.array(sheets, pa.string())
+    if n and sheets.count(sheets[0]) == n:  # a chunk of one sheet (a CSV's always)
+        sheet = pa.repeat(pa.scalar(sheets[0], pa.string()), n)
+    row = pa.array(rows, pa.int32())
+    lineage = {"record_id": pc.binary_join_element_wise(w.batch_id, sheet, pc.cast(row, pa.string()), ":"),
+               **{name: pa.repeat(pa.scalar(value, pa.string()), n)
+                  for name, value in (("batch_id", w.batch_id), ("source_type", w.spec.code),
+                                      ("file_name", path.name))},
+               "sheet": sheet, "row": row}
     return wb.records_table(w.spec.code, records, lineage | (columns or {}))
 
 

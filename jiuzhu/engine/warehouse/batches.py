@@ -66,8 +66,8 @@ def _arrow_type(sql: str) -> pa.DataType:
 
 def records_table(source_type: str, records: list[dict], columns: dict[str, list] | None = None) -> pa.Table:
     """Records (dicts keyed by column name; missing keys are NULL) as an Arrow table of ``rec_<type>``'s
-    columns; ``columns``: whole columns given as lists instead (e.g. the lineage, the same for every
-    record)."""
+    columns; ``columns``: whole columns given as lists (or Arrow arrays of the column's type) instead (e.g.
+    the lineage, the same for every record)."""
     # here, not at the top: pyarrow loads only when a batch is written (see _arrow_type)
     import pyarrow as pa
 
@@ -82,6 +82,7 @@ def records_table(source_type: str, records: list[dict], columns: dict[str, list
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
         converted = {}  # a value Arrow refuses: column by column below, which raises the same error
     return pa.table({name: converted[name] if name in converted else
+                     given[name] if isinstance(given.get(name), pa.Array) else
                      pa.array(given[name] if name in given else [r.get(name) for r in records],
                               type=_arrow_type(sql)) for name, sql in cols})
 

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from datetime import date
 from operator import mul
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -291,3 +292,28 @@ def test_the_birth_date_table_says_what_birth_says(cells: list[tuple[int, str]])
     days = np.array([day for day, _ in cells], dtype=np.int64)
     assert _IdParser().born(days).tolist() == [_IdParser().birth(f"000000{d:08d}0000") is not None
                                               for d, _ in cells]
+
+
+@settings(deadline=None)
+@given(st.text(min_size=1, max_size=15), st.text(st.characters(blacklist_characters="/\x00"), max_size=12),
+       st.lists(st.tuples(st.sampled_from(["Sheet1", "户籍", "第 2 页:"]), st.integers(1, 2**31 - 1)), max_size=30),
+       st.booleans())
+def test_chunk_lineage_is_the_former_per_row_lineage(bid: str, file_name: str, rows: list[tuple[str, int]],
+                                                     one_sheet: bool) -> None:
+    """The lineage columns built by Arrow (repeated values, ``record_id`` joined) are the lists the former
+    code made row by row: ``f"{bid}:{sheet}:{row}"``, the batch, type, file and sheet on every row."""
+    from types import SimpleNamespace
+
+    from jiuzhu.engine.intake.batch import _chunk_table
+
+    if one_sheet:
+        rows = [("户籍", r) for _, r in rows]
+    sheets, numbers = [s for s, _ in rows], [r for _, r in rows]
+    w = SimpleNamespace(batch_id=bid, spec=get_spec("household"))
+    table = _chunk_table(w, Path(f"/x/{file_name}.csv"), [{}] * len(rows), numbers, sheets)  # type: ignore[arg-type]
+    n = len(rows)
+    former = records_table("household", [{}] * n, {
+        "record_id": [f"{bid}:{s}:{r}" for s, r in rows], "batch_id": [bid] * n, "source_type": ["household"] * n,
+        "file_name": [f"{file_name}.csv"] * n, "sheet": sheets, "row": numbers})
+    assert table.schema == former.schema
+    assert table.equals(former)
