@@ -719,10 +719,20 @@ FROM rec m JOIN person_house p ON p.id_number = m.id_number
 WHERE m.household_no IS NOT NULL GROUP BY m.household_no;"""
 
 
+def _id_house() -> str:
+    """Table ``id_house``: per ID number, the house of a 户 it is registered in — one, when a register holds the
+    ID under two 户号 (a duplicate registration): a record's features are one row."""
+    return f"""
+CREATE TEMP TABLE id_house AS
+SELECT m.id_number, min(hh.house) AS house, min(hh.house_group) AS house_group
+FROM {_ID_HOUSEHOLDS} m JOIN household_house hh ON hh.household_no = m.household_no
+GROUP BY m.id_number;"""
+
+
 def _house_of() -> str:
     """Table ``house_of`` (record_id, house, house_group): the house of each record that has one — its
     own address's, else its person's, else its household's."""
-    return f"""
+    return """
 CREATE TEMP TABLE house_of AS
 SELECT r.record_id,
        coalesce(o.house, p.house, hh.house) AS house,
@@ -731,9 +741,7 @@ SELECT r.record_id,
 FROM rec r
 LEFT JOIN own_house o ON o.record_id = r.record_id
 LEFT JOIN person_house p ON p.id_number = r.id_number
-LEFT JOIN {_ID_HOUSEHOLDS} m
-       ON m.id_number = r.id_number
-LEFT JOIN household_house hh ON hh.household_no = m.household_no
+LEFT JOIN id_house hh ON hh.id_number = r.id_number
 WHERE o.house IS NOT NULL OR (r.id_number IS NOT NULL AND coalesce(p.house, hh.house) IS NOT NULL);"""
 
 
@@ -745,6 +753,7 @@ def _per_record_tables() -> list[tuple[str, str]]:
         ("own_house", _own_house()),
         ("person_house", _person_house()),
         ("household_house", _household_house()),
+        ("id_house", _id_house()),
         ("house_of", _house_of()),
         ("shape_variants", _shape_variants()),
         ("fuzzy_of", _fuzzy_of()),
