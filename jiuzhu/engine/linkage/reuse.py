@@ -31,7 +31,7 @@ import duckdb
 from jiuzhu.engine.linkage.features import household_numbers, lineage_query
 from jiuzhu.engine.linkage.store import STATE_TABLE
 from jiuzhu.engine.region import current_region
-from jiuzhu.engine.warehouse import BATCH_DIGESTS
+from jiuzhu.engine.warehouse import BATCH_DIGESTS, record_batch
 
 _ENGINE_DIR = Path(__file__).resolve().parents[1]
 # Screening reads the linkage, it does not shape it: its rule files need no relinking.
@@ -79,7 +79,7 @@ def _batch_sums(con: duckdb.DuckDBPyConnection, code: str) -> tuple[dict[str, tu
         rows = lineage_query(con, "(SELECT * FROM subjects WHERE list_contains($batches, batch_id))",
                              households=False)
         found = {b: (n, t) for b, n, t in con.execute(
-            f"SELECT split_part(l.record_id, ':', 1) AS b, count(*), sum(hash(l)::HUGEINT) FROM ({rows}) l "
+            f"SELECT {record_batch('l.record_id')} AS b, count(*), sum(hash(l)::HUGEINT) FROM ({rows}) l "
             "GROUP BY b", {"batches": missing}).fetchall()}
         for batch in missing:
             stored[batch] = found.get(batch, (0, 0))

@@ -46,7 +46,7 @@ from typing import Any
 import duckdb
 
 from jiuzhu.engine.screening.subjects import COMMON_COLUMNS, SOURCE_COLUMNS
-from jiuzhu.engine.warehouse import SCREENING_STATE
+from jiuzhu.engine.warehouse import SCREENING_STATE, record_batch
 
 STATE, ROWS, _LEFT = SCREENING_STATE  # the token and meta; the rows; (this run's rows in the warehouse, before)
 # This run's rows: a temporary table, written to ROWS as changes when the run is stored (only the records of
@@ -144,7 +144,7 @@ def _rows_select(new_batches: Mapping[str, list[str]] | None) -> str:
         parts.append(
             f"SELECT o.source_type, o.record_id, {_key('o')} AS person_key, o.link, o.value_digest FROM {ROWS} o "
             f"LEFT JOIN person_index pi ON pi.record_id = o.record_id WHERE o.source_type <> 'persons' "
-            f"AND split_part(o.record_id, ':', 1) IN (SELECT batch_id FROM {_BATCHES})")
+            f"AND {record_batch('o.record_id')} IN (SELECT batch_id FROM {_BATCHES})")
     parts.append("SELECT 'persons', person_key, person_key, CAST(NULL AS VARCHAR), "
                  "hash(name, id_number, sex, birth_date) FROM persons")
     # ``digest``: the values' and the person key's, what the diff compares (one key fewer to join on)

@@ -64,6 +64,12 @@ def _arrow_type(sql: str) -> pa.DataType:
             "BOOLEAN": pa.bool_()}[sql.split()[0]]
 
 
+def record_batch(record_id: str) -> str:
+    """SQL: the batch of the record whose id is the expression ``record_id``. Intake names a record
+    ``batch:sheet:row``, so a stored record's batch is read off its id, without a join with its ``rec_<type>``."""
+    return f"split_part({record_id}, ':', 1)"
+
+
 def records_table(source_type: str, records: list[dict], columns: dict[str, list] | None = None) -> pa.Table:
     """Records (dicts keyed by column name; missing keys are NULL) as an Arrow table of ``rec_<type>``'s
     columns; ``columns``: whole columns given as lists (or Arrow arrays of the column's type) instead (e.g.

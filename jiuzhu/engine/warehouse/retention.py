@@ -12,6 +12,7 @@ from datetime import datetime
 import duckdb
 
 from jiuzhu.engine.sources import SPECS
+from jiuzhu.engine.warehouse.batches import record_batch
 
 # What a delta linkage reads of the last one (linkage/delta.py, written by linkage/store.py): named here, below
 # the linkage, because a purge must drop them (they hold a copy of every record's linkage values).
@@ -85,7 +86,7 @@ def _holds_batches(con: duckdb.DuckDBPyConnection, tables: set[str], listing: st
     if listing not in tables:
         return any(t in tables for t in copies)
     return con.execute(f"SELECT EXISTS (SELECT 1 FROM {listing} "
-                       f"WHERE list_contains(?, split_part(record_id, ':', 1)))", [batch_ids]).fetchone()[0]
+                       f"WHERE list_contains(?, {record_batch('record_id')}))", [batch_ids]).fetchone()[0]
 
 
 def purge_batches(con: duckdb.DuckDBPyConnection, batch_ids: list[str]) -> dict[str, int]:
