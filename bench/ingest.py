@@ -4,7 +4,8 @@ Without ``--files`` it makes its own input: a synthetic county (``--residents``,
 of 大田县; ``--seed``) via ``jiuzhu synth``; ``--csv-rows N`` instead writes one household CSV of N rows
 (the shape of the province files). Every run imports into a fresh, temporary ``JIUZHU_HOME``.
 ``--jobs N`` as ``jiuzhu ingest --jobs`` (default one per core); ``--jobs 1`` also times each file.
-CPU seconds include the worker processes. Figures go to stdout and to ``bench/out/ingest.json``.
+CPU seconds include the worker processes (given apart too); ``--keep HOME`` keeps the warehouse there.
+Figures go to stdout and to ``bench/out/ingest.json``.
 """
 
 from __future__ import annotations
@@ -58,19 +59,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=1, help="synth seed without --files")
     parser.add_argument("--csv-rows", type=int, default=0, help="one household CSV of N rows instead")
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    parser.add_argument("--keep", help="import into this JIUZHU_HOME (new, kept after) to compare warehouses")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         work = Path(tmp)
         source = _make_input(args, work)
-        os.environ["JIUZHU_HOME"] = str(work / "home")
+        home = Path(args.keep) if args.keep else work / "home"
+        os.environ["JIUZHU_HOME"] = str(home)
         from jiuzhu.engine.api import ingest
         from jiuzhu.engine.intake.importer import expand_paths
 
         files = expand_paths([source])
         per_file = []
         total_rows = 0
-        cpu_before = _cpu_seconds()
+        cpu_before, own_before = _cpu_seconds(), _cpu_seconds(resource.RUSAGE_SELF)
         started = time.perf_counter()
         for path in files if args.jobs == 1 else [source]:  # --jobs 1: one file at a time, each timed
             t0 = time.perf_counter()
@@ -85,17 +88,24 @@ def main(argv: list[str]) -> int:
                 if args.jobs == 1:
                     print(f"{name}: {rows} rows in {seconds:.2f} s ({rows / seconds:,.0f} rows/s)", flush=True)
         wall = time.perf_counter() - started
-        cpu = _cpu_seconds() - cpu_before
-        size = (work / "home" / "warehouse.duckdb").stat().st_size
-    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        cpu, own = _cpu_seconds() - cpu_before, _cpu_seconds(resource.RUSAGE_SELF) - own_before
+        size = (home / "warehouse.duckdb").stat().st_size
+    peak_own, peak_workers = (resource.getrusage(w).ru_maxrss for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    peak = max(peak_own, peak_workers)
     load = os.getloadavg()
     summary = {"files": len(files), "rows": total_rows, "jobs": args.jobs, "wall_s": round(wall, 2),
-               "cpu_s": round(cpu, 2), "rows_per_s": round(total_rows / wall) if wall else None,
-               "peak_rss_mb": round(peak / 1024), "warehouse_bytes": size, "load_avg": [round(x, 2) for x in load],
+               "cpu_s": round(cpu, 2),
+               "cpu_s_importing": round(own, 2), "cpu_s_workers": round(cpu - own, 2),
+               "rows_per_s": round(total_rows / wall) if wall else None,
+               "peak_rss_mb": round(peak / 1024),
+               "peak_rss_mb_importing": round(peak_own / 1024), "peak_rss_mb_workers": round(peak_workers / 1024),
+               "warehouse_bytes": size, "load_avg": [round(x, 2) for x in load],
                "cpus": os.cpu_count(), "python": platform.python_version(), "per_file": per_file}
     print(
         f"TOTAL {total_rows} rows, {len(files)} files, jobs {args.jobs or 'default'}: {wall:.1f} s wall, "
-        f"{cpu:.1f} CPU s, {summary['rows_per_s']:,} rows/s, peak RSS {peak / 1024:.0f} MB (largest process), "
+        f"{cpu:.1f} CPU s (importing process {own:.1f}, workers {cpu - own:.1f}), {summary['rows_per_s']:,} rows/s, "
+        f"peak RSS {peak / 1024:.0f} MB (largest process; importing {peak_own / 1024:.0f}, "
+        f"largest worker {peak_workers / 1024:.0f}), "
         f"warehouse {size / 1e6:.1f} MB, {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     OUT.mkdir(exist_ok=True)
@@ -103,10 +113,10 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _cpu_seconds() -> float:
-    """User + system CPU of this process and of its finished children (the import's workers)."""
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+def _cpu_seconds(*who: int) -> float:
+    """User + system CPU of this process and of its finished children (the import's workers), or of ``who``."""
+    usages = [resource.getrusage(w) for w in who or (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in usages)
 
 
 if __name__ == "__main__":
