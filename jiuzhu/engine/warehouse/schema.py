@@ -9,7 +9,11 @@ import duckdb
 
 from jiuzhu.engine.sources import PERSON_FIELDS, SPECS, SQL_TYPES, SourceSpec
 
-LINEAGE = (("record_id", "VARCHAR PRIMARY KEY"), ("batch_id", "VARCHAR"), ("source_type", "VARCHAR"),
+# ``record_id`` is unique without a key (since schema version 2): intake names a record ``batch:sheet:row``,
+# one row of one sheet of one batch, and a batch is stored once (``batches``' key, checked in the file's own
+# transaction). A key on it cost memory that grew with the file inside that transaction (DuckDB holds a
+# table's key index in memory; docs/performance.md "Sixth session of 2026-12-08") and guarded nothing.
+LINEAGE = (("record_id", "VARCHAR"), ("batch_id", "VARCHAR"), ("source_type", "VARCHAR"),
            ("file_name", "VARCHAR"), ("sheet", "VARCHAR"), ("row", "INTEGER"), ("id_status", "VARCHAR"),
            ("id_raw", "VARCHAR"))
 PERSON_COLUMNS = (("name", "VARCHAR"), ("id_number", "VARCHAR"), ("sex", "VARCHAR"), ("birth_date", "DATE"),
@@ -76,7 +80,7 @@ def _quote(name: str) -> str:
 
 # The warehouse's layout version (jiuzhu/engine/warehouse/version.py migrates older files forward in
 # `jiuzhu init`). A file made before versions were kept has no schema_version table: version 0.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
 
 
@@ -103,7 +107,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
         for c, t in cols:
             if c not in have:
-                con.execute(f"ALTER TABLE {table} ADD COLUMN {_quote(c)} {t.replace(' PRIMARY KEY', '')}")
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {_quote(c)} {t}")
         con.execute(f"CREATE OR REPLACE VIEW cur_{spec.code} AS SELECT r.* FROM {table} r "
                     f"WHERE r.batch_id IN (SELECT batch_id FROM current_batches)")
     common = ", ".join(_quote(c) for c, _ in (*LINEAGE, *PERSON_COLUMNS) if c != "id_raw")

@@ -23,8 +23,30 @@ def _nothing(con: duckdb.DuckDBPyConnection) -> None:
     pass
 
 
+def keyed_record_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The ``rec_<type>`` tables that still carry a primary key (a file made before version 2)."""
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+        "AND starts_with(table_name, 'rec_') ORDER BY table_name").fetchall()]
+
+
+def _drop_record_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """``rec_<type>`` without its ``record_id`` key (schema.LINEAGE says why). DuckDB cannot drop a
+    constraint, so each keyed table is copied (its columns, their order and types, and its rows in their
+    order) and takes the old one's name; its views (``cur_<type>``, ``subjects``) name it, so they read the
+    copy. Inside `migrate_warehouse`'s transaction: a failure or a kill leaves the keyed file as it was. Needs
+    the disk of the largest table once more until the next checkpoint."""
+    for table in keyed_record_tables(con):
+        copy = f"{table}__v2"
+        con.execute(f"DROP TABLE IF EXISTS {copy}")
+        con.execute(f"CREATE TABLE {copy} AS SELECT * FROM {table}")
+        con.execute(f"DROP TABLE {table}")
+        con.execute(f"ALTER TABLE {copy} RENAME TO {table}")
+
+
 # 1: versions are kept; the layout of release 44b473a plus what ensure_schema adds.
-STEPS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _nothing}
+# 2: rec_<type> without the primary key on record_id.
+STEPS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _nothing, 2: _drop_record_keys}
 assert sorted(STEPS) == list(range(1, SCHEMA_VERSION + 1))
 
 

@@ -104,6 +104,34 @@ def test_batches_are_snapshots_and_identical_files_are_a_no_op(home, tmp_path):
                                       hashlib.sha256(old.read_bytes()).hexdigest(), "cli")
 
 
+def test_record_ids_are_unique_without_a_key(home, tmp_path, monkeypatch):
+    """rec_<type> has no key on record_id (schema version 2): a record id is batch:sheet:row, and a batch is
+    stored once — the batches table's key, checked in the file's own transaction, refuses a second copy."""
+    import duckdb
+
+    import jiuzhu.engine.warehouse as wb
+    from jiuzhu.engine.api import withdraw_batch
+
+    person = ids(2)
+    rows = [["甲", person[0], "肢体", "二级"], ["甲", person[0], "肢体", "二级"], ["乙", person[1], "肢体", "三级"]]
+    path = write_csv(tmp_path / "残疾人.csv", [["姓名", "身份证号", "残疾类别", "残疾等级"], *rows])
+    [a] = ingest([path])
+    withdraw_batch(a.batch_id, reason="test")
+    [b] = ingest([path])  # the same file again after its withdrawal: a new batch, new record ids
+    assert (a.rows_taken, b.rows_taken, a.batch_id != b.batch_id) == (2, 2, True)
+    assert rows_of(home, "SELECT count(*) FROM duckdb_constraints() WHERE starts_with(table_name, 'rec_')") \
+        == [(0,)]
+    unique = "SELECT count(*), count(DISTINCT record_id) FROM rec_disability"
+    assert rows_of(home, unique) == [(4, 4)]
+
+    # Were the no-op check to miss a stored batch, its rows would not be stored twice: the batch's row is not.
+    monkeypatch.setattr(wb, "existing_batches", lambda con, ids: set())
+    with pytest.raises(duckdb.ConstraintException):
+        ingest([path], jobs=1)
+    assert rows_of(home, unique) == [(4, 4)]
+    assert rows_of(home, "SELECT count(*) FROM rejections") == [(2,)]
+
+
 def test_cli_ingest_lines_exit_code_and_rejection_exports(home, tmp_path, capsys):
     people = ids(2)
     good = write_csv(tmp_path / "失业.csv", [["姓名", "身份证号", "失业登记日期"], ["甲", people[0], "2025-09-01"],
