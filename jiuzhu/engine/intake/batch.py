@@ -7,11 +7,11 @@ plans and parses in worker processes and stores here, so a file lands the same e
 - store: the file's batches written in one DuckDB transaction, whole (minus its reported bad rows) or
   not at all, so a crash or kill leaves the previous state and no trace of the file.
 
-A file of any size streams: its records go chunk by chunk into a staging table of its own (each chunk
-committed, so memory stays flat), and the one transaction then moves them into ``rec_<type>`` with the
-batch's row. A staging table is in no view; one left by a killed import is dropped by the next. The
-duplicate check and the rejections stream too: to a spill file on disk (``spill``), settled once the
-file is read.
+A file of any size streams: its records go chunk by chunk straight into ``rec_<type>`` inside the file's
+one transaction (DuckDB writes the appended row groups to disk as they fill, so memory stays flat; the
+table has no key whose index would not), then its rejections and the batch's row; nothing shows before
+the commit. The duplicate check and the rejections stream too: to a spill file on disk (``spill``),
+settled once the file is read.
 """
 
 from __future__ import annotations
@@ -450,8 +450,9 @@ def _note(w: BatchWork, spill: RowSpill, key: int, sheet: str, problems: list[Pr
 
 def intake_memory_mb() -> int:
     """DuckDB's memory while storing files (``JIUZHU_INTAKE_MEMORY_MB``; default a quarter of the machine's
-    memory, at least 1024). Not lower by default: the commit holds the ``record_id`` key of the whole
-    table in memory, so a cap too small fails the commit of a large registry (docs/performance.md)."""
+    memory, at least 1024). A warehouse not yet migrated to schema version 2 (`jiuzhu init`) keeps a
+    ``record_id`` key whose index the commit holds whole in memory, so a cap too small fails the commit of
+    a large registry there (docs/performance.md)."""
     try:
         quarter = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4 // (1 << 20)
     except (ValueError, OSError, AttributeError):
@@ -497,7 +498,7 @@ def import_file_into(path: Path, warehouse: WarehouseWriter, *, source: str | No
                      as_of: date | None, sheet: str | None, allow_empty: bool, imported_by: str,
                      progress: Progress | None) -> list[BatchResult]:
     """Import one file in this process through ``warehouse``: plan it, then parse its rows straight into
-    the staging of its one transaction. One result per batch (per source type found), or one ``failed``."""
+    its one transaction. One result per batch (per source type found), or one ``failed``."""
     as_of = as_of or today()
     try:
         withdrawn = warehouse.withdrawn()
@@ -543,13 +544,12 @@ def _store(path: Path, works: dict[str, BatchWork], skipped: list[dict], sha: st
                 _unchanged(con, w)
         if not todo:
             return [w.result for w in works.values()]
-        staged = _stage(con, todo, write)
+        wb.drop_staging(con)  # a staging table an import of an older release left when killed
         con.execute("BEGIN TRANSACTION")
         try:
             for w in todo:
                 snapshot = wb.current_snapshot(con, w.unit, w.spec.code)  # before this file's rows are in
-                wb.unstage(con, w.spec.code, staged[w.batch_id][0])
-                wb.unstage_rejections(con, staged[w.batch_id][1])
+                _write_batch(con, w, write)
                 _finish_batch(con, w, path, sha, as_of, imported_by, _held(w.result, snapshot, as_of))
             empty = [w for w in todo if w.result.rows_taken + w.result.rows_rejected
                      + w.result.rows_duplicate == 0]
@@ -577,8 +577,6 @@ def _store(path: Path, works: dict[str, BatchWork], skipped: list[dict], sha: st
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        finally:
-            wb.drop_staging(con)
     except UnreadableFile as err:  # raised part-way through reading (e.g. a bad byte deep in a CSV)
         return [failed_result(path, err.zh, err.en, skipped)]
     except WarehouseBusy:
@@ -589,24 +587,16 @@ def _store(path: Path, works: dict[str, BatchWork], skipped: list[dict], sha: st
     return [w.result for w in works.values()]
 
 
-def _stage(con, todo: list[BatchWork], write: Callable[..., None]) -> dict[str, tuple[str, str]]:
-    """Each batch's records into a staging table of its own, committed chunk by chunk (a transaction
-    holding millions of uncommitted rows keeps them in memory), its duplicates found and their records
-    left out, its rejections staged likewise; batch id → (records' staging table, rejections')."""
-    staged: dict[str, tuple[str, str]] = {}
-    wb.drop_staging(con)  # a killed import's, before this one takes disk
-    try:
-        for w in todo:
-            table = wb.create_staging(con, w.spec.code, w.batch_id)
-            write(lambda records, code=w.spec.code, table=table:
-                  wb.insert_table(con, code, records, into=table), w)
-            settled = settle(w)
-            wb.leave_out(con, table, settled.duplicate_rows())
-            staged[w.batch_id] = (table, wb.stage_rejections(con, w.batch_id, settled.rejections()))
-    except BaseException:
-        wb.drop_staging(con)
-        raise
-    return staged
+def _write_batch(con: duckdb.DuckDBPyConnection, w: BatchWork, write: Callable[..., None]) -> None:
+    """Inside the file's transaction: the batch's records straight into ``rec_<type>`` chunk by chunk, its
+    duplicates found and their records deleted, its rejections appended. DuckDB writes a large transaction's
+    appended rows to the file as row groups fill, so its memory stays within the cap: ``rec_<type>`` has no
+    key whose index would hold every row in memory (schema.LINEAGE). Nothing is visible before the commit."""
+    table = f"rec_{w.spec.code}"
+    write(lambda records, code=w.spec.code: wb.insert_table(con, code, records), w)
+    settled = settle(w)
+    wb.leave_out(con, table, settled.duplicate_rows(), batch=w.batch_id)
+    wb.append_rejections(con, settled.rejections())
 
 
 def _unchanged(con: duckdb.DuckDBPyConnection, w: BatchWork) -> None:
@@ -669,7 +659,7 @@ def _finish_batch(con, w: BatchWork, path: Path, sha: str, as_of: date, imported
 
 def _write_reports(w: BatchWork) -> None:
     reports = jiuzhu_home() / "reports"
-    assert w.settled is not None  # settled when staged
+    assert w.settled is not None  # settled when written
     csv_path = reports / f"{w.batch_id}-rejections.csv"
     xlsx_path = reports / f"{w.batch_id}-rejections.xlsx"
     write_csv(csv_path, w.settled.report_rows(), for_people=True)  # opened by the unit's clerk in Excel

@@ -93,65 +93,44 @@ def records_table(source_type: str, records: list[dict], columns: dict[str, list
                               type=_arrow_type(sql)) for name, sql in cols})
 
 
-def insert_table(con: duckdb.DuckDBPyConnection, source_type: str, table: pa.Table, *,
-                 into: str | None = None) -> None:
-    """Append an Arrow table of ``records_table``'s shape to ``rec_<type>`` (or to the staging table
-    ``into``)."""
-    con.register("incoming_records", table)
-    try:
-        con.execute(f"INSERT INTO {into or 'rec_' + source_type} BY NAME SELECT * FROM incoming_records")
-    finally:
-        con.unregister("incoming_records")
+def insert_table(con: duckdb.DuckDBPyConnection, source_type: str, table: pa.Table) -> None:
+    """Append an Arrow table of ``records_table``'s shape to ``rec_<type>``."""
+    # Read by DuckDB's replacement scan of this local name, not `con.register`: a registered table is a view
+    # in the catalog, and inside a transaction DuckDB keeps a dropped view (and the Arrow table it holds) until
+    # the commit — every chunk of the file, ≈ 0.4 KB a row, outside its memory cap.
+    incoming_records = table  # noqa: F841 — read by name in the SQL
+    con.execute(f"INSERT INTO rec_{source_type} BY NAME SELECT * FROM incoming_records")
 
 
+# A staging table of releases before schema version 2 (a file's records, committed chunk by chunk, then moved
+# into rec_<type>); one a killed import of such a release left is dropped by the next import.
 STAGING_PREFIX = "stage_"
 
 
-def create_staging(con: duckdb.DuckDBPyConnection, source_type: str, bid: str) -> str:
-    """An empty table with ``rec_<type>``'s columns (no key: the move into ``rec_<type>`` checks it) for
-    one batch's records while its file streams in; in no view, so nothing of it is visible."""
-    name = f"{STAGING_PREFIX}{bid}_{source_type}"
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM rec_{source_type} LIMIT 0")
-    return name
-
-
-def unstage(con: duckdb.DuckDBPyConnection, source_type: str, staging: str) -> None:
-    """Inside the file's transaction: the staged records into ``rec_<type>``, in the order staged."""
-    con.execute(f"INSERT INTO rec_{source_type} SELECT * FROM {staging}")
-
-
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
-    """Every staging table: the file's (stored or failed), or one a killed import left behind (one writing
-    process at a time: any staging table found is not in use)."""
+    """Every staging table an import of an older release left behind (one writing process at a time: any
+    found is not in use)."""
     names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
                                        "WHERE starts_with(table_name, ?)", [STAGING_PREFIX]).fetchall()]
     for name in names:
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def stage_rejections(con: duckdb.DuckDBPyConnection, bid: str, batches: Iterable) -> str:
-    """A staging table of ``rejections``' columns for one batch, filled from Arrow record ``batches`` (each
-    committed: millions of bad cells do not wait in memory for the file's transaction)."""
-    name = f"{STAGING_PREFIX}{bid}_rejections"
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM rejections LIMIT 0")
-    _append_batches(con, name, batches)
-    return name
+def append_rejections(con: duckdb.DuckDBPyConnection, batches: Iterable) -> None:
+    """Inside the file's transaction: a batch's rejections (Arrow record ``batches`` of ``rejections``'
+    columns) appended in their order."""
+    _append_batches(con, "rejections", batches)
 
 
-def unstage_rejections(con: duckdb.DuckDBPyConnection, staging: str) -> None:
-    """Inside the file's transaction: the staged rejections into ``rejections``, in their order."""
-    con.execute(f"INSERT INTO rejections SELECT * FROM {staging}")
-
-
-def leave_out(con: duckdb.DuckDBPyConnection, staging: str, rows: Iterable) -> None:
-    """The records of ``rows`` (Arrow record batches of ``sheet``, ``row``) out of the staging table; the
-    others keep their order."""
-    name = f"{staging}_left_out"
-    con.execute(f'CREATE OR REPLACE TABLE {name} (sheet VARCHAR, "row" INTEGER)')
+def leave_out(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable, *, batch: str) -> None:
+    """The records of batch ``batch`` at ``rows`` (Arrow record batches of ``sheet``, ``row``) out of
+    ``table``; the others keep their order."""
+    name = f"{STAGING_PREFIX}{batch}_left_out"
+    con.execute(f'CREATE OR REPLACE TEMP TABLE {name} (sheet VARCHAR, "row" INTEGER)')
     try:
         if _append_batches(con, name, rows):
-            con.execute(f'DELETE FROM {staging} USING {name} '
-                        f'WHERE {staging}.sheet = {name}.sheet AND {staging}."row" = {name}."row"')
+            con.execute(f'DELETE FROM {table} USING {name} WHERE {table}.batch_id = ? '
+                        f'AND {table}.sheet = {name}.sheet AND {table}."row" = {name}."row"', [batch])
     finally:
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
@@ -165,11 +144,8 @@ def _append_batches(con: duckdb.DuckDBPyConnection, into: str, batches: Iterable
     for batch in batches:
         if not batch.num_rows:
             continue
-        con.register("incoming_rows", pa.Table.from_batches([batch]))
-        try:
-            con.execute(f"INSERT INTO {into} SELECT * FROM incoming_rows")
-        finally:
-            con.unregister("incoming_rows")
+        incoming_rows = pa.Table.from_batches([batch])  # noqa: F841 — read by name (see insert_table)
+        con.execute(f"INSERT INTO {into} SELECT * FROM incoming_rows")
         n += batch.num_rows
     return n
 
