@@ -611,6 +611,14 @@ def _search(con: duckdb.DuckDBPyConnection, q: Query, limit: int, *, sorted_tabl
     return [PersonHit(*row) for row in rows]
 
 
+def _row_numbers(record_ids: list[str]) -> list[int]:
+    """The row numbers of intake's record ids (``batch:sheet:row``), or [] when one is not of that form."""
+    try:
+        return sorted({int(rid.rsplit(":", 1)[1]) for rid in record_ids})
+    except (IndexError, ValueError):
+        return []
+
+
 def _records(
     con: duckdb.DuckDBPyConnection, methods: dict[str, tuple[str, str]], tables: set[str]
 ) -> list[SourceRecord]:
@@ -624,11 +632,15 @@ def _records(
         if f"rec_{source_type}" not in tables:
             continue
         marks = ",".join("?" * len(ids))
+        # rec_<type> has no index on record_id (schema version 2); a record id ends in its row number, which
+        # rises through a batch's row groups, so the rows asked for let DuckDB skip every other row group.
+        numbers = _row_numbers(ids)
+        by_row = f' AND r."row" IN ({",".join("?" * len(numbers))})' if numbers else ""
         rows = con.execute(
             f'SELECT r.record_id, r.file_name, r.sheet, r."row", b.as_of, '
             f"r.batch_id IN (SELECT batch_id FROM current_batches), {cols} "
-            f"FROM rec_{source_type} r LEFT JOIN batches b USING (batch_id) WHERE r.record_id IN ({marks})",
-            ids,
+            f"FROM rec_{source_type} r LEFT JOIN batches b USING (batch_id) WHERE r.record_id IN ({marks}){by_row}",
+            ids + numbers,
         ).fetchall()
         for rid, file, sheet, row, as_of, current, *values in rows:
             out.append(
