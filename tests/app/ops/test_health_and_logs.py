@@ -55,7 +55,7 @@ def test_healthz_reads_the_warehouse(client, home):
     with connect(home / "warehouse.duckdb"):
         pass
     heartbeat.beat()
-    assert client.get("/healthz").json()["checks"]["warehouse"] == {"ok": True, "batches": 0, "schema_version": 1}
+    assert client.get("/healthz").json()["checks"]["warehouse"] == {"ok": True, "batches": 0, "schema_version": 2}
 
 
 def test_warehouse_is_opened_again_only_when_it_changed(home, monkeypatch):
@@ -72,16 +72,16 @@ def test_warehouse_is_opened_again_only_when_it_changed(home, monkeypatch):
         return counts(*args, **kwargs)
 
     monkeypatch.setattr(health, "warehouse_counts", counting)
-    assert health.check_warehouse() == {"ok": True, "batches": 0, "schema_version": 1}
-    assert health.check_warehouse() == {"ok": True, "batches": 0, "schema_version": 1}
+    assert health.check_warehouse() == {"ok": True, "batches": 0, "schema_version": 2}
+    assert health.check_warehouse() == {"ok": True, "batches": 0, "schema_version": 2}
     assert opened == [path]
     with connect(path) as con:  # an import stores a batch: the file changes, the next probe opens it
         con.execute("INSERT INTO batches (batch_id, unit, source_type, as_of, file_name, file_sha256) "
                     "VALUES ('b1', 'mz', 'household', DATE '2026-01-01', 'f.csv', 'x')")
-    assert health.check_warehouse() == {"ok": True, "batches": 1, "schema_version": 1}
+    assert health.check_warehouse() == {"ok": True, "batches": 1, "schema_version": 2}
     assert opened == [path, path]
     monkeypatch.setattr(health, "WAREHOUSE_RECHECK_SECONDS", 0)  # unchanged but old: checked again
-    assert health.check_warehouse() == {"ok": True, "batches": 1, "schema_version": 1}
+    assert health.check_warehouse() == {"ok": True, "batches": 1, "schema_version": 2}
     assert len(opened) == 3
 
 
@@ -99,7 +99,7 @@ def test_a_broken_or_old_warehouse_fails_the_probe(client, home):
     assert response.status_code == 503
     assert response.json()["checks"]["warehouse"] == {
         "ok": False, "batches": 0, "schema_version": 0,
-        "detail": "数据仓库版本与程序不符，请运行 jiuzhu init / warehouse schema 0, expected 1"}
+        "detail": "数据仓库版本与程序不符，请运行 jiuzhu init / warehouse schema 0, expected 2"}
     path.write_bytes(path.read_bytes()[:4096].replace(b"DUCK", b"XXXX", 1))  # overwritten
     response = client.get("/healthz")
     assert response.status_code == 503

@@ -52,7 +52,7 @@ def test_home_made_by_44b473a_upgrades_and_exports_match(make_home, old_release:
     assert before["batches"] and before["clues"].count(b"\n") > 5
 
     upgraded = new.run("init")
-    assert "数据仓库已就绪 / warehouse ready: 版本 / schema version 1（由 0 升级 / migrated from 0）" in upgraded.stdout
+    assert "数据仓库已就绪 / warehouse ready: 版本 / schema version 2（由 0 升级 / migrated from 0）" in upgraded.stdout
     after = exports(new, tmp_path / "new")
     assert after == before
     assert "（由" not in new.run("init").stdout  # idempotent: nothing left to migrate
