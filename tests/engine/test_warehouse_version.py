@@ -53,8 +53,8 @@ def _old_warehouse(home, tmp_path, monkeypatch) -> None:
         old.setattr(schema, "SCHEMA_VERSION", 1)
         people = ids(6)
         rows = [[f"H{i // 2}", f"人{i}", pid, "户主", "正常", "均溪镇", "第1村"] for i, pid in enumerate(people)]
-        write_csv(tmp_path / "户籍人口.csv", [["户号", "姓名", "身份证号", "与户主关系", "人员状态", "乡镇", "村(社区)"],
-                                          *rows, rows[0]])
+        header = ["户号", "姓名", "身份证号", "与户主关系", "人员状态", "乡镇", "村(社区)"]
+        write_csv(tmp_path / "户籍人口.csv", [header, *rows, rows[0]])
         write_csv(tmp_path / "特困供养人员名册.csv", [["姓名", "身份证号", "乡镇"],
                                                *[[f"人{i}", pid, "均溪镇"] for i, pid in enumerate(people[:3])]])
         results = [*api.ingest([tmp_path / "户籍人口.csv"], jobs=1),
@@ -92,7 +92,8 @@ def test_a_keyed_warehouse_migrates_to_record_tables_without_the_key(tmp_path, m
                            "WHERE starts_with(table_name, 'rec_')").fetchone()[0] == 0
         after = _layout(con)
         assert con.execute("SELECT * FROM subjects ORDER BY record_id").fetchall() == views
-        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE ends_with(table_name, '__v2')").fetchone()[0] == 0
+        copies = "SELECT count(*) FROM duckdb_tables() WHERE ends_with(table_name, '__v2')"
+        assert con.execute(copies).fetchone()[0] == 0
     # The same columns in the same order and types (nullable now, as in a new file), the same rows in order.
     assert {t: ([c[:2] for c in cols], rows) for t, (cols, rows) in after.items()} == \
            {t: ([c[:2] for c in cols], rows) for t, (cols, rows) in before.items()}
