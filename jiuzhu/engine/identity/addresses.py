@@ -216,13 +216,19 @@ class AddressIndex:
     def house(self, address: object) -> House | None:
         """The village, 组 and house number the address names (``…桥石村10组18号`` → 桥石村, 10, 18), or
         None when it names no village of its township or neither a 组 nor a number after it."""
+        return self.read(address)[1]
+
+    def read(self, address: object) -> tuple[Place | None, House | None]:
+        """:meth:`locate` and :meth:`house` of one address, the text read once."""
         found = self._locate(address)
-        if not found or found[0].village is None:
-            return None
+        if not found:
+            return None, None
+        if found[0].village is None:
+            return found[0], None
         group, number = house_numbers(found[1])
         if group is None and number is None:
-            return None
-        return House(found[0].township, found[0].village, group, number)
+            return found[0], None
+        return found[0], House(found[0].township, found[0].village, group, number)
 
     def _locate(self, address: object) -> tuple[Place, str] | None:
         """:meth:`locate`, and the text after the village (where the 组 and house number are)."""

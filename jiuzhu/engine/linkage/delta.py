@@ -40,7 +40,7 @@ from jiuzhu.engine.linkage.features import (
     records_sql,
 )
 from jiuzhu.engine.linkage.scoring import paired_with
-from jiuzhu.engine.linkage.store import AUX_TABLES, DELTA, EDGES, FEATURES, GUARD, NAME_TF, NAMES, RECORDS
+from jiuzhu.engine.linkage.store import ADDRESSES, AUX_TABLES, DELTA, EDGES, FEATURES, GUARD, NAME_TF, NAMES, RECORDS
 from jiuzhu.engine.region import current_region
 from jiuzhu.engine.warehouse import table_names
 
@@ -65,12 +65,13 @@ def _summary(work: duckdb.DuckDBPyConnection, population: int, code: str) -> dic
 
 
 def kept_tables(work: duckdb.DuckDBPyConnection, features: pa.Table, name_tf: pa.Table, population: int,
-                edges: pa.Table, guard: pa.Table, names: pa.Table, code: str) -> dict:
+                edges: pa.Table, guard: pa.Table, names: pa.Table, addresses: pa.Table, code: str) -> dict:
     """The auxiliary tables of a linkage of ``work``'s lineage (functions or Arrow, for write_tables; the
-    features for store.write_features, which writes them before the outputs are built)."""
+    features for store.write_features, which writes them before the outputs are built). ``addresses``: what
+    the address index read (``features.AddressReader``), valid while the places, region and code are these."""
     summary = json.dumps(_summary(work, population, code), ensure_ascii=False)
     return {RECORDS: lambda: work.sql(_content(work)).to_arrow_reader(), FEATURES: features, NAME_TF: name_tf,
-            GUARD: guard, NAMES: names, EDGES: edges, DELTA: pa.table({"summary": [summary]})}
+            GUARD: guard, NAMES: names, EDGES: edges, ADDRESSES: addresses, DELTA: pa.table({"summary": [summary]})}
 
 
 # The values of a changed record that a residue feature or a blocking rule could read, computed as
@@ -141,6 +142,7 @@ class Stored:
     population: int
     guard: pa.Table
     names: pa.Table  # the keys (name_table) of the names seen then
+    addresses: pa.Table  # the stored answers of the address index for the addresses of now (known_addresses)
     edges: pa.Table | None  # the scored pairs (edges.edges_table) as a full scoring finds them, but …
     again: list[str]  # … those of these records, to be scored again (edges.rescored); edges None: score all
 
@@ -201,9 +203,10 @@ def reuse(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection,
     if reason:
         return None, reason
     name_tf = con.sql(f"FROM {NAME_TF} ORDER BY name_norm").to_arrow_table()
-    guard = con.sql(f"FROM {GUARD}").to_arrow_table()
-    names = con.sql(f"FROM {NAMES}").to_arrow_table()
-    return Stored(features, name_tf, population, guard, names, *_edges(con, work, before, features)), ""
+    guard, names = (con.sql(f"FROM {t}").to_arrow_table() for t in (GUARD, NAMES))
+    # the places are the stored linkage's (checked above): its address answers hold, for the addresses of now
+    return Stored(features, name_tf, population, guard, names, _current_addresses(con, work),
+                  *_edges(con, work, before, features)), ""
 
 
 def _edges(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection, before: pa.Table,
@@ -311,6 +314,31 @@ def known_names(con: duckdb.DuckDBPyConnection) -> pa.Table | None:
     when the stored table is not such a table."""
     stored = con.sql(f"FROM {NAMES}").to_arrow_table()
     return stored.cast(name_table([]).schema) if stored.schema.names == name_table([]).schema.names else None
+
+
+def _current_addresses(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The stored address answers for the addresses of ``work``'s lineage only: a record gone takes its address
+    out of them (a purge drops them only when ``linkage_records`` holds the purged batch)."""
+    work.register("_addresses", con.sql(f"FROM {ADDRESSES}").to_arrow_table())
+    try:
+        return work.sql("SELECT * FROM _addresses WHERE address IN (SELECT address FROM lineage) "
+                        "ORDER BY address").to_arrow_table()
+    finally:
+        work.unregister("_addresses")
+
+
+def known_addresses(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection, code: str) -> pa.Table | None:
+    """The address index's answers the stored linkage kept (``features.AddressReader``), for the addresses of
+    ``work``'s lineage, when its index is the one of now — the same (township, village) pairs of the lineage,
+    region and code (an address's answers depend on nothing else) —; else None (every address read again)."""
+    if not {ADDRESSES, DELTA} <= table_names(con):
+        return None
+    [(summary,)] = con.execute(f"SELECT summary FROM {DELTA}").fetchall()
+    before = json.loads(summary)
+    if (before["code"], before["region"], before["places"]) != (code, repr(current_region()),
+                                                                _places_digest(work)):
+        return None
+    return _current_addresses(con, work)
 
 
 def new_names(work: duckdb.DuckDBPyConnection, names: pa.Table) -> pa.Table:

@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from jiuzhu.engine.identity import idcard
-from jiuzhu.engine.identity.addresses import AddressIndex
+from jiuzhu.engine.identity.addresses import AddressIndex, House, Place
 from jiuzhu.engine.identity.names import shape_alike_pairs
 from jiuzhu.engine.linkage.model import BLOCKING_RULES, DEFAULT_ELIGIBILITY, ELIGIBILITY
 from jiuzhu.engine.linkage.namekeys import name_keys
@@ -635,12 +635,61 @@ def address_index(work: duckdb.DuckDBPyConnection) -> AddressIndex:
     return AddressIndex(set(region.townships) | set(known), known, region_names)
 
 
+# What AddressReader keeps of each address it read: AddressIndex.locate's place and .house's house (NULLs: none).
+ADDRESS_FIELDS = ("address", "township", "village", "house_township", "house_village", "house_group",
+                  "house_number")
+
+
+class AddressReader:
+    """``AddressIndex.locate`` and ``.house`` of the addresses ``places`` and ``_houses`` read in relation
+    ``lineage`` of ``work`` — each address read once, the index (``address_index``) built on first need.
+    ``known``: the answers (``answers()``) of a linkage whose index was this one — the same (township, village)
+    pairs, region and code, which ``delta.known_addresses`` checks —: only the addresses it lacks are read
+    (a county's ≈ 28,000 addresses cost ≈ 1 CPU s of Python, docs/performance.md)."""
+
+    def __init__(self, work: duckdb.DuckDBPyConnection, index: AddressIndex | None = None,
+                 known: pa.Table | None = None) -> None:
+        self._work, self._index = work, index
+        self._known = ({} if known is None else
+                       {row[0]: row[1:] for row in zip(*(known.column(c).to_pylist() for c in ADDRESS_FIELDS),
+                                                        strict=True)})
+        self._read: dict[str, tuple[Place | None, House | None]] = {}
+
+    def _answer(self, address: str | None) -> tuple[Place | None, House | None]:
+        if address is None:
+            return None, None
+        found = self._read.get(address)
+        if found is None:
+            stored = self._known.get(address)
+            if stored is not None:
+                town, village, h_town, h_village, group, number = stored
+                found = (None if town is None else Place(town, village),
+                         None if h_town is None else House(h_town, h_village, group, number))
+            else:
+                self._index = self._index or address_index(self._work)
+                found = self._index.read(address)
+            self._read[address] = found
+        return found
+
+    def locate(self, address: str | None) -> Place | None:
+        return self._answer(address)[0]
+
+    def house(self, address: str | None) -> House | None:
+        return self._answer(address)[1]
+
+    def answers(self) -> pa.Table:
+        """Every address read (from ``known`` or the index) with its answers, columns ``ADDRESS_FIELDS``."""
+        rows = [(a, *(p or (None, None)), *(h or (None, None, None, None)))
+                for a, (p, h) in sorted(self._read.items())]
+        return pa.table({c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(ADDRESS_FIELDS)})
+
+
 # The house number an address ends with, for a first cut in SQL (full-width digits folded).
 NUMBER_SQL = ("ltrim(regexp_extract(translate({a}, '０１２３４５６７８９', '0123456789'), "
                "'([0-9]{{1,5}})(?:-[0-9]{{1,4}})?(?:号|栋|幢)', 1), '0')")
 
 
-def _houses(work: duckdb.DuckDBPyConnection) -> None:
+def _houses(work: duckdb.DuckDBPyConnection, reader: AddressReader | None = None) -> None:
     """Table ``houses`` (record_id, house, house_group): the village and house number (and 组) an
     address names, ``identity.addresses.AddressIndex.house``, as keys ``township|village|number`` and
     ``township|village|number|group``.
@@ -654,15 +703,13 @@ def _houses(work: duckdb.DuckDBPyConnection) -> None:
     if "address" not in columns:
         work.register("houses", empty)
         return
-    index = None
+    reader = reader or AddressReader(work)
     rows: dict[str, list] = {"record_id": [], "house": [], "house_group": []}
 
     def read(found: list[tuple]) -> list[tuple[str, str]]:
-        nonlocal index
-        index = index or address_index(work)
         out = []
         for record_id, address in found:
-            h = index.house(address)
+            h = reader.house(address)
             if h is None or h.number is None:
                 continue  # a 组 alone is too wide a place to be a house
             key = f"{h.township}|{h.village}|{h.number}"
@@ -774,7 +821,8 @@ def _per_record_tables() -> list[tuple[str, str]]:
     ]
 
 
-def places(work: duckdb.DuckDBPyConnection, index: AddressIndex | None = None) -> None:
+def places(work: duckdb.DuckDBPyConnection, index: AddressIndex | None = None,
+           reader: AddressReader | None = None) -> None:
     """View ``compared``: relation ``lineage`` with empty township / village filled from the address
     text where it names them.
 
@@ -783,7 +831,8 @@ def places(work: duckdb.DuckDBPyConnection, index: AddressIndex | None = None) -
     those seen with it. A given township is never overwritten: a village is filled only when the
     address names the same township the row gives (or the row gives none). Only the rows with an
     address and an empty place are read into Python. ``index``: the places of another relation
-    (delta.py fills a few changed rows against the whole lineage's places).
+    (delta.py fills a few changed rows against the whole lineage's places); ``reader``: the one ``_houses``
+    reads with too (an address read once).
     """
     columns = [c for c, *_ in work.sql("DESCRIBE lineage").fetchall()]
     if "address" not in columns:
@@ -799,9 +848,9 @@ def places(work: duckdb.DuckDBPyConnection, index: AddressIndex | None = None) -
     todo = [r for r in todo if not _blank(r[3]) and (_blank(r[1]) or _blank(r[2]))]
     filled: dict[str, list] = {"record_id": [], "township": [], "village": []}
     if todo:
-        index = index or address_index(work)
+        reader = reader or AddressReader(work, index)
         for record_id, town, village, address in todo:
-            place = index.locate(address)
+            place = reader.locate(address)
             if place is None:
                 continue
             if _blank(town):
@@ -845,17 +894,21 @@ UNION SELECT 'name', norm, id_persons, NULL FROM by_name"""
 
 
 def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = None,
-              guard: bool = False, step: Callable[[str], None] | None = None) -> tuple[pa.Table, pa.Table, int]:
+              guard: bool = False, step: Callable[[str], None] | None = None,
+              known_addresses: pa.Table | None = None) -> tuple[pa.Table, pa.Table, int]:
     """Features, name frequencies and population of the records in relation ``lineage`` of ``work``.
 
     Every per-record step is SQL in ``work`` (a province's 49 M records never become Python
     objects); the features returned are only the records Splink may compare: the residue (no valid
     ID) and the ID-bearing records some blocking rule pairs with it (``scoring.paired_with``).
-    ``guard``: also leave table ``link_guard`` (kind ``id``/``hh``, value) in ``work`` for delta.py.
+    ``guard``: also leave table ``link_guard`` (kind ``id``/``hh``, value) and relation ``read_addresses``
+    (``AddressReader.answers``) in ``work`` for delta.py. ``known_addresses``: answers read under this lineage's
+    address index by an earlier linkage (``AddressReader``).
     ``step``: called with each step's name once it is done (run.StageLog's ``step=`` lines).
     """
     done = step or (lambda _name: None)
-    places(work)  # compared values only: the lineage kept for the outputs stays as stored
+    reader = AddressReader(work, known=known_addresses)
+    places(work, reader=reader)  # compared values only: the lineage kept for the outputs stays as stored
     # ``known_names``: a name_table computed meanwhile (run.py reads the warehouse's names while the
     # records stream in); only the names it lacks are read here.
     known = known_names if known_names is not None else name_table([])
@@ -870,7 +923,7 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
                      "ORDER BY ALL").fetchall()
     work.register("alts", _alt_table(cells))
     done("names")
-    _houses(work)
+    _houses(work, reader)
     done("houses")
     work.register("shape_pairs", _shape_pairs())
     steps = _per_record_tables()
@@ -891,6 +944,7 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
         name_tf = work.sql(_term_frequencies(population)).to_arrow_table()
         if guard:
             work.execute(_GUARD)
+            work.register("read_addresses", reader.answers())
     # Memory for the outputs: every intermediate table goes, newest first (views before their tables).
     work.unregister("houses")
     work.unregister("shape_pairs")

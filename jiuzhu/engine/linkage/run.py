@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jiuzhu.engine.linkage.clustering import Partition, cluster, windows_of
-from jiuzhu.engine.linkage.delta import Stored, diffed, kept_tables, known_names, new_names
+from jiuzhu.engine.linkage.delta import Stored, diffed, kept_tables, known_addresses, known_names, new_names
 from jiuzhu.engine.linkage.delta import reuse as reuse_features
 from jiuzhu.engine.linkage.edges import edges_of, edges_table, rescored
 from jiuzhu.engine.linkage.features import derive_in, lineage_query, name_table, read_subjects
@@ -298,14 +298,18 @@ def _features_of(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection
     if delta:  # a plain linkage has no such stage
         log.mark("delta check", work, reused=int(stored is not None))
     if stored is not None:
-        return (stored.features, stored.name_tf, stored.population, (stored.guard, new_names(work, stored.names)),
-                stored, "", False)
-    # the name keys: stored by the last linkage (the same code) after a diff, else computed meanwhile
+        return (stored.features, stored.name_tf, stored.population,
+                (stored.guard, new_names(work, stored.names), stored.addresses), stored, "", False)
+    # the name keys: stored by the last linkage (the same code) after a diff, else computed meanwhile; the
+    # address index's answers: stored, after a diff, when the places are the same
     known = known_names(con) if rediff else (names.result() if names else None)
+    addresses = known_addresses(con, work, code) if rediff else None
     features, name_tf, population = derive_in(work, known, guard=keep,
-                                              step=(lambda name: log.step(name, work)) if log.enabled else None)
+                                              step=(lambda name: log.step(name, work)) if log.enabled else None,
+                                              known_addresses=addresses)
     log.mark("derive features", work, feature_rows=features.num_rows)
-    kept = ((work.sql("FROM link_guard").to_arrow_table(), work.sql("FROM names").to_arrow_table()) if keep else ())
+    kept = ((work.sql("FROM link_guard").to_arrow_table(), work.sql("FROM names").to_arrow_table(),
+             work.sql("FROM read_addresses").to_arrow_table()) if keep else ())
     return features, name_tf, population, kept, None, fallback, rediff
 
 

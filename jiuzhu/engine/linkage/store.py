@@ -25,7 +25,7 @@ STATE_TABLE = "linkage_state"
 # What a delta linkage reads of the last one (delta.py), written with its tables, the summary last. It holds
 # a copy of every record's linkage values: a purge drops these too, so the warehouse names them.
 AUX_TABLES = LINKAGE_COPIES
-RECORDS, FEATURES, NAME_TF, GUARD, NAMES, EDGES, DELTA = AUX_TABLES
+RECORDS, FEATURES, NAME_TF, GUARD, NAMES, EDGES, ADDRESSES, DELTA = AUX_TABLES
 
 
 def record_content(record: dict[str, object]) -> str:

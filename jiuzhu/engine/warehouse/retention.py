@@ -17,7 +17,7 @@ from jiuzhu.engine.warehouse.batches import record_batch
 # What a delta linkage reads of the last one (linkage/delta.py, written by linkage/store.py): named here, below
 # the linkage, because a purge must drop them (they hold a copy of every record's linkage values).
 LINKAGE_COPIES = ("linkage_records", "linkage_features", "linkage_name_tf", "linkage_guard", "linkage_names",
-                  "linkage_edges", "linkage_delta")
+                  "linkage_edges", "linkage_addresses", "linkage_delta")
 # What a scoped screening reads of the last one (screening/scope.py): every record's person key and 户号 or case
 # number with a digest of its values; a purge drops it, and the next screening is full.
 SCREENING_STATE = ("screening_state", "screening_rows", "screening_rows_next")

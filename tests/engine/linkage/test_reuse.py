@@ -15,7 +15,7 @@ from jiuzhu.engine.home import warehouse_path
 from jiuzhu.engine.identity.idcard import make_id
 from jiuzhu.engine.linkage import NAMES, delta, link_connection, reuse, run
 from jiuzhu.engine.linkage.delta import kept_tables
-from jiuzhu.engine.linkage.store import AUX_TABLES
+from jiuzhu.engine.linkage.store import ADDRESSES, AUX_TABLES
 from jiuzhu.engine.persons import build_search
 from jiuzhu.engine.warehouse import BATCH_DIGESTS, RECORDS_STAGED, connect
 
@@ -323,12 +323,17 @@ def test_a_linkage_stopped_midway_leaves_what_a_full_linkage_would_give_next(hom
     assert _tables() == _full()
 
 
+# Caches of answers that depend on nothing a delta run changes, not compared with a full linkage's: the pinyin
+# (a delta linkage adds the names it lacks and drops none), the address index's answers (a delta linkage keeps
+# those of its addresses; test_reuse_addresses checks each against the index of now).
+CACHES = (NAMES, ADDRESSES)
+
+
 def _kept_tables(path=None) -> dict[str, list[tuple]]:
-    """The linkage tables, the person search and what a delta linkage reads next time, but the pinyin cache
-    (a delta linkage adds the names it lacks to it and drops none)."""
+    """The linkage tables, the person search and what a delta linkage reads next time, but the caches."""
     with connect(path, read_only=True) as con:
         return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-                for t in (*LINKAGE_TABLES, *AUX_TABLES) if t != NAMES}
+                for t in (*LINKAGE_TABLES, *AUX_TABLES) if t not in CACHES}
 
 
 def _full_kept() -> dict[str, list[tuple]]:
@@ -371,7 +376,7 @@ def _linkage_only(path=None) -> dict[str, list[tuple]]:
     """The tables a linkage writes (without the person search) and what the next delta linkage reads."""
     with connect(path, read_only=True) as con:
         return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-                for t in ("person_index", "persons", "link_explanations", *AUX_TABLES) if t != NAMES}
+                for t in ("person_index", "persons", "link_explanations", *AUX_TABLES) if t not in CACHES}
 
 
 def _her_edges() -> list[tuple]:
