@@ -740,7 +740,16 @@ def _houses(work: duckdb.DuckDBPyConnection, reader: AddressReader | None = None
 
 # The house of a record: its own address's; for an ID-bearing record without one, the house another
 # record of the same person names, else one a member of the same 户 (户籍 户号) names — the other
-# records of the household. min(): one value per record (a person with two addresses keeps one).
+# records of the household. One value per record (a person with two addresses keeps one): the least
+# house, and the 组 of that house (``_least_house``) — not min(house) beside min(house_group), which can pair
+# one house with another's 组 ("t|v|1" < "t|v|12" but "t|v|12|1" < "t|v|1|3", and a NULL 组 is skipped).
+def _least_house(prefix: str = "") -> str:
+    """SELECT items ``house, house_group`` of the least house among a group's rows and that house's least 组
+    (a struct's min: by house, then 组, a NULL 组 last)."""
+    least = f"min({{'house': {prefix}house, 'house_group': {prefix}house_group}})"
+    return f"{least}.house AS house, {least}.house_group AS house_group"
+
+
 def _own_house() -> str:
     """Table ``own_house``: the records whose own address names a house (``houses``), with ID and 户号."""
     return """
@@ -751,17 +760,17 @@ FROM rec r JOIN houses h USING (record_id);"""
 
 def _person_house() -> str:
     """Table ``person_house``: per ID number, a house some record of the person names."""
-    return """
+    return f"""
 CREATE TEMP TABLE person_house AS
-SELECT id_number, min(house) AS house, min(house_group) AS house_group FROM own_house
+SELECT id_number, {_least_house()} FROM own_house
 WHERE id_number IS NOT NULL GROUP BY id_number;"""
 
 
 def _household_house() -> str:
     """Table ``household_house``: per 户号, a house some member of the 户 names."""
-    return """
+    return f"""
 CREATE TEMP TABLE household_house AS
-SELECT m.household_no, min(p.house) AS house, min(p.house_group) AS house_group
+SELECT m.household_no, {_least_house("p.")}
 FROM rec m JOIN person_house p ON p.id_number = m.id_number
 WHERE m.household_no IS NOT NULL GROUP BY m.household_no;"""
 
@@ -771,7 +780,7 @@ def _id_house() -> str:
     ID under two 户号 (a duplicate registration): a record's features are one row."""
     return f"""
 CREATE TEMP TABLE id_house AS
-SELECT m.id_number, min(hh.house) AS house, min(hh.house_group) AS house_group
+SELECT m.id_number, {_least_house("hh.")}
 FROM {_ID_HOUSEHOLDS} m JOIN household_house hh ON hh.household_no = m.household_no
 GROUP BY m.id_number;"""
 
