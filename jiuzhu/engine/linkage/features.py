@@ -830,6 +830,30 @@ def _per_record_tables() -> list[tuple[str, str]]:
     ]
 
 
+def _after_steps(guard: bool) -> list[str]:
+    """What derive_in runs on the steps' tables after the last step (population, features, frequencies, guard)."""
+    return ["FROM rec", _features("cand"), _term_frequencies(MIN_POPULATION), *([_GUARD] if guard else [])]
+
+
+def _last_readers(steps: list[tuple[str, str]], after: list[str]) -> dict[str, list[str]]:
+    """Per step, the tables of earlier steps (or its own) that no later statement reads (``after``: those run
+    once the steps are done): dropped as soon as that step is done. At a cap below ``rec``'s size every table
+    kept in the pool pushes ``rec`` out to the spill, to be read back by the next step that scans it, and a
+    province's ``keyed`` and ``near_pairs`` are 10⁷ rows each (docs/performance.md, "Sixth session of
+    2026-12-08"). A name in a statement counts as a read (an alias of the same name too: kept longer, never
+    dropped too soon)."""
+    statements = [statement for _, statement in steps] + after
+    gone: dict[str, list[str]] = {}
+    for i, (name, statement) in enumerate(steps):
+        if "TEMP VIEW" in statement:
+            continue
+        read = re.compile(rf"\b{re.escape(name)}\b")
+        last = max((j for j, later in enumerate(statements) if j > i and read.search(later)), default=None)
+        if last is not None and last < len(steps):
+            gone.setdefault(steps[last][0], []).append(name)
+    return gone
+
+
 def places(work: duckdb.DuckDBPyConnection, index: AddressIndex | None = None,
            reader: AddressReader | None = None) -> None:
     """View ``compared``: relation ``lineage`` with empty township / village filled from the address
@@ -936,9 +960,12 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
     done("houses")
     work.register("shape_pairs", _shape_pairs())
     steps = _per_record_tables()
+    gone = _last_readers(steps, _after_steps(guard))
     for name, statement in steps:
         work.execute(statement)
         done(name)
+        for table in gone.get(name, ()):
+            work.execute(f"DROP TABLE {table}")
     population = work.sql(
         "SELECT count(DISTINCT id_number) + count(*) FILTER (WHERE id_number IS NULL) FROM rec"
     ).fetchall()[0][0]
@@ -957,6 +984,8 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
     # Memory for the outputs: every intermediate table goes, newest first (views before their tables).
     work.unregister("houses")
     work.unregister("shape_pairs")
+    dropped = {table for tables in gone.values() for table in tables}
     for name, statement in reversed(steps):
-        work.execute(f"DROP {'VIEW' if 'TEMP VIEW' in statement else 'TABLE'} {name}")
+        if name not in dropped:
+            work.execute(f"DROP {'VIEW' if 'TEMP VIEW' in statement else 'TABLE'} {name}")
     return features, name_tf, population
