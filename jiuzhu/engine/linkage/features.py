@@ -645,7 +645,7 @@ class AddressReader:
     ``lineage`` of ``work`` — each address read once, the index (``address_index``) built on first need.
     ``known``: the answers (``answers()``) of a linkage whose index was this one — the same (township, village)
     pairs, region and code, which ``delta.known_addresses`` checks —: only the addresses it lacks are read
-    (a county's ≈ 28,000 addresses cost ≈ 1 CPU s of Python, docs/performance.md)."""
+    (a county's 15,655 addresses ≈ 0.35 CPU s of Python, docs/performance.md)."""
 
     def __init__(self, work: duckdb.DuckDBPyConnection, index: AddressIndex | None = None,
                  known: pa.Table | None = None) -> None:
