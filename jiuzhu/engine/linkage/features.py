@@ -926,6 +926,23 @@ UNION SELECT 'hh', household_no, NULL, NULL FROM household_house WHERE household
 UNION SELECT 'name', norm, id_persons, NULL FROM by_name"""
 
 
+def _register_names(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None) -> None:
+    """Relations ``names`` (the name keys of every name and 户主 name in ``lineage``) and ``alts`` in ``work``.
+    ``known_names``: a name_table computed meanwhile (run.py reads the warehouse's names while the records
+    stream in); only the names it lacks are read here."""
+    known = known_names if known_names is not None else name_table([])
+    work.register("known_names", known)
+    names = [n for (n,) in work.sql("""
+        SELECT DISTINCT name FROM (SELECT name FROM lineage UNION ALL SELECT alt_head_name FROM lineage)
+        WHERE name <> '' AND name NOT IN (SELECT name FROM known_names)""").fetchall()]
+    work.register("names", pa.concat_tables([known, name_table(names)]))
+    work.unregister("known_names")
+    # Only the rows without a valid ID carry an alt cell (lineage_query): few, read once in Python.
+    cells = work.sql("SELECT DISTINCT alt_kind, alt_raw FROM lineage WHERE alt_raw IS NOT NULL "
+                     "ORDER BY ALL").fetchall()
+    work.register("alts", _alt_table(cells))
+
+
 def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = None,
               guard: bool = False, step: Callable[[str], None] | None = None,
               known_addresses: pa.Table | None = None) -> tuple[pa.Table, pa.Table, int]:
@@ -942,19 +959,7 @@ def derive_in(work: duckdb.DuckDBPyConnection, known_names: pa.Table | None = No
     done = step or (lambda _name: None)
     reader = AddressReader(work, known=known_addresses)
     places(work, reader=reader)  # compared values only: the lineage kept for the outputs stays as stored
-    # ``known_names``: a name_table computed meanwhile (run.py reads the warehouse's names while the
-    # records stream in); only the names it lacks are read here.
-    known = known_names if known_names is not None else name_table([])
-    work.register("known_names", known)
-    names = [n for (n,) in work.sql("""
-        SELECT DISTINCT name FROM (SELECT name FROM lineage UNION ALL SELECT alt_head_name FROM lineage)
-        WHERE name <> '' AND name NOT IN (SELECT name FROM known_names)""").fetchall()]
-    work.register("names", pa.concat_tables([known, name_table(names)]))
-    work.unregister("known_names")
-    # Only the rows without a valid ID carry an alt cell (lineage_query): few, read once in Python.
-    cells = work.sql("SELECT DISTINCT alt_kind, alt_raw FROM lineage WHERE alt_raw IS NOT NULL "
-                     "ORDER BY ALL").fetchall()
-    work.register("alts", _alt_table(cells))
+    _register_names(work, known_names)
     done("names")
     _houses(work, reader)
     done("houses")
