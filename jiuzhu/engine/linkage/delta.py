@@ -159,7 +159,7 @@ def reuse(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection,
         return None, "代码或地区已变"
     work.execute(f"CREATE OR REPLACE TEMP TABLE new_h AS SELECT content_h, record_id, id_number "
                  f"FROM ({_content(work)})")
-    work.register("_old", con.sql(f"SELECT content_h, record_id, id_number FROM {RECORDS}").to_arrow_table())
+    work.register("_old", con.sql(f"SELECT content_h, record_id, id_number FROM {RECORDS}").to_arrow_reader())
     work.execute("CREATE OR REPLACE TEMP TABLE old_h AS FROM _old")
     work.unregister("_old")
     work.execute("""CREATE OR REPLACE TEMP TABLE changed_h AS
@@ -289,9 +289,13 @@ def _check(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection) -> s
         scratch.execute(records_sql())
         scratch.register("guard", con.sql(f"FROM {GUARD}").to_arrow_table())
         scratch.execute(f"CREATE TEMP TABLE lite AS {_LITE}")
-        features = con.sql(f"SELECT * FROM {FEATURES}").to_arrow_table()
-        scratch.register("res", features.filter(pc.is_null(features.column("id_number"))))
-        scratch.register("cand", features.select(["unique_id"]))
+        # the residue's features and which changed records were candidates, not every feature row (a
+        # province's 10.5 M rows were ≈ 5 GB of Arrow)
+        scratch.register("res", con.sql(f"SELECT * FROM {FEATURES} WHERE id_number IS NULL").to_arrow_table())
+        con.register("_changed_ids", changed_old.select(["record_id"]))
+        scratch.register("cand", con.sql(f"SELECT unique_id FROM {FEATURES} "
+                                         f"WHERE unique_id IN (SELECT record_id FROM _changed_ids)").to_arrow_table())
+        con.unregister("_changed_ids")
         scratch.execute("""CREATE TEMP TABLE wanted AS SELECT DISTINCT split_part(house, '|', 1) AS township,
             split_part(house, '|', 2) AS village, split_part(house, '|', 3) AS number
             FROM res WHERE house IS NOT NULL""")

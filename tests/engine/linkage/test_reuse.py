@@ -526,3 +526,20 @@ def test_random_snapshot_sequences_equal_a_full_linkage(home, seed):
         delta, full = _kept_tables(), _full_kept()
         assert [t for t in delta if delta[t] != full[t]] == [], (seed, k, done)
     assert "full" not in paths, paths  # every snapshot diffed against the stored linkage
+
+
+def test_a_gone_record_that_was_a_candidate_links_in_full(home):
+    """A 低保 row that some blocking rule paired with a victim without ID (surname and birth date), in
+    another township and with another name, then gone: only its having been a candidate (the stored features'
+    ids, read for the changed records alone) says it reached the residue."""
+    ouyang = make_id("350425", date(1991, 2, 3), 7)
+    rows = _dibao(40)
+    rows.append(["欧阳建国", ouyang, "欧阳建国", ouyang, "济阳乡", "济阳村"])
+    _snapshot(home, "m2", rows, date(2025, 10, 31))
+    api.link(incremental=True)
+    later = [list(r) for r in rows[:-1]]
+    later[3][2] = later[3][0] = "林建萍"  # a file of its own (not m1's again), the change far from the victims
+    _snapshot(home, "m3", later, date(2025, 11, 30))
+    gone = api.link(incremental=True)
+    assert not gone.delta and gone.fallback == "曾为候选记录"
+    assert _kept_tables() == _full_kept()
