@@ -71,13 +71,18 @@ def _layout(con) -> dict:
                 con.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
 
 
+def _old_home(tmp_path, monkeypatch):
+    """JIUZHU_HOME set to a home whose warehouse the schema of version 1 made; its warehouse's path."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("JIUZHU_HOME", str(home))
+    _old_warehouse(home, tmp_path, monkeypatch)
+    return home / "warehouse.duckdb"
+
+
 def test_a_keyed_warehouse_migrates_to_record_tables_without_the_key(tmp_path, monkeypatch):
     from jiuzhu.engine.warehouse.version import keyed_record_tables
 
-    home = tmp_path / "home"
-    monkeypatch.setenv("JIUZHU_HOME", str(home))
-    path = home / "warehouse.duckdb"
-    _old_warehouse(home, tmp_path, monkeypatch)
+    path = _old_home(tmp_path, monkeypatch)
     with duckdb.connect(str(path), read_only=True) as con:
         assert schema_version(con) == 1
         assert len(keyed_record_tables(con)) == len(_layout(con)) > 2  # every record table, two of them filled
@@ -105,10 +110,7 @@ def test_a_keyed_warehouse_migrates_to_record_tables_without_the_key(tmp_path, m
 def test_a_failed_migration_leaves_the_keyed_warehouse(tmp_path, monkeypatch):
     from jiuzhu.engine.warehouse import version
 
-    home = tmp_path / "home"
-    monkeypatch.setenv("JIUZHU_HOME", str(home))
-    path = home / "warehouse.duckdb"
-    _old_warehouse(home, tmp_path, monkeypatch)
+    path = _old_home(tmp_path, monkeypatch)
     with duckdb.connect(str(path), read_only=True) as con:
         before, keyed = _layout(con), version.keyed_record_tables(con)
 

@@ -10,20 +10,22 @@ from tests.engine.linkage.conftest import background, make_id
 ADDR = "福建省三明市大田县均溪镇城东村{}"
 
 
-def _features(registry) -> dict[str, dict]:
-    return {r["unique_id"]: r for r in read_subjects(registry.build()).features.to_pylist()}
-
-
-def test_the_house_and_its_own_group(registry):
+def _one_person(registry, vet: str, dis: str) -> dict[str, dict]:
+    """A 户籍 record without address and two records of the same person naming two houses (``vet``, ``dis``),
+    each house named by a record without ID too; the features by record id."""
     background(registry)
     head = make_id("1955-03-03", 511)
     registry.add("hh", "林德福", id_number=head, source="household", township="均溪镇", village="城东村",
                  household_no="H1")
-    registry.add("vet", "林德福", id_number=head, source="veteran", address=ADDR.format("3组1号"))
-    registry.add("dis", "林德福", id_number=head, source="disabled", address=ADDR.format("1组12号"))
-    registry.add("v", "林得福", source="victim", address=ADDR.format("3组1号"))  # a house named without ID
-    registry.add("w", "郑美玲", source="enforcement", address=ADDR.format("1组12号"))
-    by_id = _features(registry)
+    registry.add("vet", "林德福", id_number=head, source="veteran", address=ADDR.format(vet))
+    registry.add("dis", "林德福", id_number=head, source="disabled", address=ADDR.format(dis))
+    registry.add("v", "林得福", source="victim", address=ADDR.format(vet))  # a house named without ID
+    registry.add("w", "郑美玲", source="enforcement", address=ADDR.format(dis))
+    return {r["unique_id"]: r for r in read_subjects(registry.build()).features.to_pylist()}
+
+
+def test_the_house_and_its_own_group(registry):
+    by_id = _one_person(registry, "3组1号", "1组12号")
     assert (by_id["vet"]["house"], by_id["vet"]["house_group"]) == ("均溪镇|城东村|1", "均溪镇|城东村|1|3")
     assert (by_id["dis"]["house"], by_id["dis"]["house_group"]) == ("均溪镇|城东村|12", "均溪镇|城东村|12|1")
     # the household record has no address: its person's least house, with that house's 组
@@ -31,13 +33,5 @@ def test_the_house_and_its_own_group(registry):
 
 
 def test_a_house_without_group_keeps_none(registry):
-    background(registry)
-    head = make_id("1955-03-03", 511)
-    registry.add("hh", "林德福", id_number=head, source="household", township="均溪镇", village="城东村",
-                 household_no="H1")
-    registry.add("vet", "林德福", id_number=head, source="veteran", address=ADDR.format("1号"))
-    registry.add("dis", "林德福", id_number=head, source="disabled", address=ADDR.format("1组12号"))
-    registry.add("v", "林得福", source="victim", address=ADDR.format("1号"))
-    registry.add("w", "郑美玲", source="enforcement", address=ADDR.format("1组12号"))
-    by_id = _features(registry)
+    by_id = _one_person(registry, "1号", "1组12号")
     assert (by_id["hh"]["house"], by_id["hh"]["house_group"]) == ("均溪镇|城东村|1", None)
